@@ -1,0 +1,333 @@
+//! The live keymap: the defaults of `action::ACTIONS` with the user's partial overrides on top.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::str::FromStr;
+
+use super::action::{ACTIONS, Action};
+
+/// One key with its modifiers, written like `ctrl-r`, `G`, `pagedown`, `?`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct KeyBinding {
+    pub code: KeyCode,
+    pub modifiers: KeyModifiers,
+}
+
+impl KeyBinding {
+    pub fn new(code: KeyCode, modifiers: KeyModifiers) -> Self {
+        Self::normalized(code, modifiers)
+    }
+
+    /// Shift is folded into the character itself (`G`, not `shift-g`), so a binding matches whatever
+    /// the terminal reports for a capital letter.
+    fn normalized(code: KeyCode, modifiers: KeyModifiers) -> Self {
+        match code {
+            KeyCode::Char(c) => {
+                let c = if modifiers.contains(KeyModifiers::SHIFT) {
+                    c.to_ascii_uppercase()
+                } else {
+                    c
+                };
+                let modifiers = modifiers - KeyModifiers::SHIFT;
+                Self {
+                    code: KeyCode::Char(c),
+                    modifiers,
+                }
+            }
+            KeyCode::BackTab => Self {
+                code: KeyCode::BackTab,
+                modifiers: modifiers - KeyModifiers::SHIFT,
+            },
+            _ => Self { code, modifiers },
+        }
+    }
+
+    pub fn from_event(event: &KeyEvent) -> Self {
+        Self::normalized(event.code, event.modifiers)
+    }
+}
+
+impl FromStr for KeyBinding {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let mut modifiers = KeyModifiers::NONE;
+        let mut rest = text.trim();
+        if rest.is_empty() {
+            return Err("an empty key".into());
+        }
+        loop {
+            let lower = rest.to_ascii_lowercase();
+            let (prefix, flag) = if lower.starts_with("ctrl-") {
+                ("ctrl-", KeyModifiers::CONTROL)
+            } else if lower.starts_with("alt-") {
+                ("alt-", KeyModifiers::ALT)
+            } else if lower.starts_with("shift-") {
+                ("shift-", KeyModifiers::SHIFT)
+            } else {
+                break;
+            };
+            if rest.len() == prefix.len() {
+                break;
+            }
+            modifiers |= flag;
+            rest = &rest[prefix.len()..];
+        }
+        let lower = rest.to_ascii_lowercase();
+        let code = match lower.as_str() {
+            "enter" | "return" => KeyCode::Enter,
+            "esc" | "escape" => KeyCode::Esc,
+            "tab" => KeyCode::Tab,
+            "backtab" => KeyCode::BackTab,
+            "backspace" => KeyCode::Backspace,
+            "delete" | "del" => KeyCode::Delete,
+            "insert" | "ins" => KeyCode::Insert,
+            "up" => KeyCode::Up,
+            "down" => KeyCode::Down,
+            "left" => KeyCode::Left,
+            "right" => KeyCode::Right,
+            "home" => KeyCode::Home,
+            "end" => KeyCode::End,
+            "pageup" | "pgup" => KeyCode::PageUp,
+            "pagedown" | "pgdn" => KeyCode::PageDown,
+            "space" => KeyCode::Char(' '),
+            "minus" => KeyCode::Char('-'),
+            f if f.len() > 1
+                && f.starts_with('f')
+                && f[1..].parse::<u8>().is_ok_and(|n| (1..=24).contains(&n)) =>
+            {
+                KeyCode::F(f[1..].parse().unwrap_or(1))
+            }
+            _ => {
+                let mut chars = rest.chars();
+                match (chars.next(), chars.next()) {
+                    (Some(c), None) if !c.is_control() => KeyCode::Char(c),
+                    _ => {
+                        return Err(format!(
+                            "{text:?} is not a key (try e.g. \"x\", \"ctrl-r\", \"pagedown\", \"f5\")"
+                        ));
+                    }
+                }
+            }
+        };
+        Ok(Self::normalized(code, modifiers))
+    }
+}
+
+impl fmt::Display for KeyBinding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.modifiers.contains(KeyModifiers::CONTROL) {
+            f.write_str("Ctrl-")?;
+        }
+        if self.modifiers.contains(KeyModifiers::ALT) {
+            f.write_str("Alt-")?;
+        }
+        if self.modifiers.contains(KeyModifiers::SHIFT) {
+            f.write_str("Shift-")?;
+        }
+        match self.code {
+            KeyCode::Char(' ') => f.write_str("Space"),
+            KeyCode::Char(c) if self.modifiers.contains(KeyModifiers::CONTROL) => {
+                write!(f, "{}", c.to_ascii_uppercase())
+            }
+            KeyCode::Char(c) => write!(f, "{c}"),
+            KeyCode::Enter => f.write_str("Enter"),
+            KeyCode::Esc => f.write_str("Esc"),
+            KeyCode::Tab => f.write_str("Tab"),
+            KeyCode::BackTab => f.write_str("Shift-Tab"),
+            KeyCode::Backspace => f.write_str("Backspace"),
+            KeyCode::Delete => f.write_str("Del"),
+            KeyCode::Insert => f.write_str("Ins"),
+            KeyCode::Up => f.write_str("↑"),
+            KeyCode::Down => f.write_str("↓"),
+            KeyCode::Left => f.write_str("←"),
+            KeyCode::Right => f.write_str("→"),
+            KeyCode::Home => f.write_str("Home"),
+            KeyCode::End => f.write_str("End"),
+            KeyCode::PageUp => f.write_str("PgUp"),
+            KeyCode::PageDown => f.write_str("PgDn"),
+            KeyCode::F(n) => write!(f, "F{n}"),
+            other => write!(f, "{other:?}"),
+        }
+    }
+}
+
+/// A problem in the user's key overrides; shown in the console, never fatal.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeymapWarning(pub String);
+
+#[derive(Clone, Debug)]
+pub struct Keymap {
+    by_key: HashMap<KeyBinding, Action>,
+    by_action: BTreeMap<Action, Vec<KeyBinding>>,
+}
+
+impl Default for Keymap {
+    fn default() -> Self {
+        Self::with_overrides(&BTreeMap::new()).0
+    }
+}
+
+impl Keymap {
+    /// The defaults with `overrides` (action name → keys) on top. An override replaces that action's keys.
+    /// Unknown actions, unparsable keys and keys bound twice are reported and leave the defaults in place.
+    pub fn with_overrides(overrides: &BTreeMap<String, Vec<String>>) -> (Self, Vec<KeymapWarning>) {
+        let mut warnings = Vec::new();
+        let mut by_action: BTreeMap<Action, Vec<KeyBinding>> = ACTIONS
+            .iter()
+            .map(|i| {
+                let keys = i
+                    .default_keys
+                    .iter()
+                    .filter_map(|k| k.parse().ok())
+                    .collect();
+                (i.action, keys)
+            })
+            .collect();
+        for (name, keys) in overrides {
+            let action = match name.parse::<Action>() {
+                Ok(a) => a,
+                Err(e) => {
+                    warnings.push(KeymapWarning(format!("[keys] {e}")));
+                    continue;
+                }
+            };
+            let mut parsed = Vec::new();
+            for key in keys {
+                match key.parse::<KeyBinding>() {
+                    Ok(k) => parsed.push(k),
+                    Err(e) => warnings.push(KeymapWarning(format!("[keys] {name}: {e}"))),
+                }
+            }
+            if !parsed.is_empty() {
+                by_action.insert(action, parsed);
+            }
+        }
+        let mut by_key: HashMap<KeyBinding, Action> = HashMap::new();
+        let mut conflicts = Vec::new();
+        for (action, keys) in &by_action {
+            for key in keys {
+                if let Some(other) = by_key.get(key).copied() {
+                    conflicts.push((*key, other, *action));
+                } else {
+                    by_key.insert(*key, *action);
+                }
+            }
+        }
+        for (key, first, second) in conflicts {
+            // The user's binding wins over a default it collides with; two user bindings: the first stays.
+            let user_first = overrides.contains_key(first.name());
+            let user_second = overrides.contains_key(second.name());
+            let keeper = match (user_first, user_second) {
+                (false, true) => second,
+                _ => first,
+            };
+            let loser = if keeper == first { second } else { first };
+            by_key.insert(key, keeper);
+            if let Some(keys) = by_action.get_mut(&loser) {
+                keys.retain(|k| *k != key);
+            }
+            warnings.push(KeymapWarning(format!(
+                "[keys] {key} is bound to both {} and {}; it stays on {}",
+                first.name(),
+                second.name(),
+                keeper.name()
+            )));
+        }
+        (Self { by_key, by_action }, warnings)
+    }
+
+    /// The action for a key press; releases and repeats never count.
+    pub fn lookup(&self, event: &KeyEvent) -> Option<Action> {
+        if event.kind != KeyEventKind::Press {
+            return None;
+        }
+        self.by_key.get(&KeyBinding::from_event(event)).copied()
+    }
+
+    pub fn keys_for(&self, action: Action) -> &[KeyBinding] {
+        self.by_action.get(&action).map_or(&[], Vec::as_slice)
+    }
+
+    /// The keys as people read them, e.g. `↑/k`.
+    pub fn label(&self, action: Action) -> String {
+        let keys = self.keys_for(action);
+        if keys.is_empty() {
+            return "unbound".into();
+        }
+        keys.iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn press(code: KeyCode, m: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, m)
+    }
+
+    #[test]
+    fn defaults_resolve() {
+        let km = Keymap::default();
+        assert_eq!(
+            km.lookup(&press(KeyCode::Char('j'), KeyModifiers::NONE)),
+            Some(Action::MoveDown)
+        );
+        assert_eq!(
+            km.lookup(&press(KeyCode::Char('G'), KeyModifiers::SHIFT)),
+            Some(Action::Bottom)
+        );
+        assert_eq!(
+            km.lookup(&press(KeyCode::Char('r'), KeyModifiers::CONTROL)),
+            Some(Action::Refresh)
+        );
+        assert_eq!(
+            km.lookup(&press(KeyCode::Char('R'), KeyModifiers::SHIFT)),
+            Some(Action::Reset)
+        );
+        let mut release = press(KeyCode::Char('j'), KeyModifiers::NONE);
+        release.kind = KeyEventKind::Release;
+        assert_eq!(km.lookup(&release), None);
+    }
+
+    #[test]
+    fn keys_parse_and_print() {
+        for (text, shown) in [
+            ("ctrl-r", "Ctrl-R"),
+            ("G", "G"),
+            ("shift-g", "G"),
+            ("pagedown", "PgDn"),
+            ("f5", "F5"),
+        ] {
+            let k: KeyBinding = text.parse().unwrap();
+            assert_eq!(k.to_string(), shown);
+        }
+        assert_eq!(
+            "ctrl--".parse::<KeyBinding>().map(|k| k.to_string()),
+            Ok("Ctrl--".into())
+        );
+        assert!("nonsense".parse::<KeyBinding>().is_err());
+        assert!("".parse::<KeyBinding>().is_err());
+    }
+
+    #[test]
+    fn overrides_warn_on_unknown_actions_and_duplicates() {
+        let mut o = BTreeMap::new();
+        o.insert("frobnicate".to_string(), vec!["x".to_string()]);
+        o.insert("refresh".to_string(), vec!["j".to_string()]);
+        let (km, warnings) = Keymap::with_overrides(&o);
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert!(warnings[0].0.contains("frobnicate"));
+        assert!(warnings[1].0.contains("move_down") && warnings[1].0.contains("refresh"));
+        assert_eq!(
+            km.lookup(&press(KeyCode::Char('j'), KeyModifiers::NONE)),
+            Some(Action::Refresh)
+        );
+        assert_eq!(km.label(Action::MoveDown), "↓");
+    }
+}

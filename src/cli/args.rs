@@ -1,0 +1,229 @@
+//! The command line, defined once: the parser, `--help`, the completions and the man page all come from here.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+pub const EXIT_CODES_HELP: &str = "\
+Exit codes:
+  0  done
+  2  usage error (bad arguments, missing token or account)
+  3  authentication failed (401: token invalid or expired)
+  4  not found (404)
+  5  refused or invalid (403, 422)
+  6  rate limited (429)
+  7  network or server error
+
+Environment:
+  MAILTRAP_API_TOKEN   the API token (never taken as an argument, so it stays out of `ps`)
+  MAILTRAP_ACCOUNT_ID  the account to manage (else the only account the token sees)
+  MAILTRAP_API_URL     the API's base URL (default https://mailtrap.io)
+  MAILTRAP_TOKENS_LOG  log level for the log file (error, warn, info, debug, trace)";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "mailtrap-tokens",
+    version,
+    about = "A terminal console for a Mailtrap account's API tokens",
+    long_about = "A terminal console for a Mailtrap account's API tokens.\n\nWithout a command it opens the console \
+                  against the real API; `demo` opens it against an embedded simulator.",
+    after_help = EXIT_CODES_HELP
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(flatten)]
+    pub console: ConsoleArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// The API's base URL; plain http:// is refused unless the host is a loopback address.
+    #[arg(long, env = "MAILTRAP_API_URL", global = true, value_name = "URL")]
+    pub api_url: Option<String>,
+    /// The account to manage; without it, the only account the token can see.
+    #[arg(long, env = "MAILTRAP_ACCOUNT_ID", global = true, value_name = "ID")]
+    pub account_id: Option<i64>,
+    /// Use this config file instead of the one in the platform's config directory.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// No colours (also when NO_COLOR is set); states stay visible through symbols and bold or reversed text.
+    #[arg(long, global = true)]
+    pub no_color: bool,
+}
+
+#[derive(Debug, Clone, Args, Default)]
+pub struct ConsoleArgs {
+    /// Render the first frame that shows the loaded table at COLSxROWS as plain text on stdout, then exit.
+    #[arg(long, value_name = "COLSxROWS", value_parser = parse_size, global = true)]
+    pub dump_screen: Option<(u16, u16)>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Open the console against the embedded simulator with a seeded demo account (no network, no setup).
+    Demo(DemoArgs),
+    /// Run the API simulator alone; prints MAILTRAP_API_URL, MAILTRAP_API_TOKEN and MAILTRAP_ACCOUNT_ID first.
+    Serve(ServeArgs),
+    /// List the accounts the token can see.
+    Accounts(OutputArgs),
+    /// List the account's API tokens.
+    List(OutputArgs),
+    /// Show one token.
+    Get {
+        id: i64,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+    /// Create a token; prints its secret alone on stdout.
+    Create(CreateArgs),
+    /// Reset a token: the old one keeps working 12 hours; prints the new secret alone on stdout.
+    Reset(ResetArgs),
+    /// Delete a token; it stops working immediately.
+    Delete(DeleteArgs),
+    /// Write or locate the config file.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// Print shell completions.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    Man,
+}
+
+#[derive(Debug, Clone, Args, Default)]
+pub struct DemoArgs {
+    /// Seed this many synthetic tokens beyond the demo account's own.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub tokens: usize,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address to listen on; port 0 picks a free port.
+    #[arg(long, default_value = "127.0.0.1:0", value_name = "ADDR")]
+    pub listen: SocketAddr,
+    /// Seed file (JSON) instead of the embedded demo account.
+    #[arg(long, value_name = "FILE")]
+    pub seed: Option<PathBuf>,
+    /// Seed this many synthetic tokens beyond the seed file's.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub tokens: usize,
+    /// What an omitted expires_at means on create and reset.
+    #[arg(long, value_enum, default_value_t = DefaultExpiry::Year)]
+    pub default_expiry: DefaultExpiry,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DefaultExpiry {
+    /// 365 days, Mailtrap's current default.
+    Year,
+    /// Never expires, the behaviour before the expiry feature.
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum OutputFormat {
+    #[default]
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Clone, Args, Default)]
+pub struct OutputArgs {
+    /// Output format; json keeps the API's field names.
+    #[arg(long, short, value_enum, default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
+}
+
+#[derive(Debug, Clone, Args, Default)]
+#[group(multiple = false)]
+pub struct ExpiryArgs {
+    /// Expire after a duration such as 30d, 12h or 1y.
+    #[arg(long, value_name = "DURATION")]
+    pub expires_in: Option<String>,
+    /// Expire at a date (2027-06-01) or date-time (2027-06-01T12:00:00Z).
+    #[arg(long, value_name = "DATE")]
+    pub expires_at: Option<String>,
+    /// Never expire.
+    #[arg(long)]
+    pub never_expires: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CreateArgs {
+    /// The token's name.
+    #[arg(long)]
+    pub name: String,
+    /// A permission TYPE:ID:admin|viewer, e.g. account:1719941:admin or domain:3:viewer; repeatable.
+    #[arg(long = "permission", value_name = "TYPE:ID:LEVEL", required = true)]
+    pub permissions: Vec<String>,
+    #[command(flatten)]
+    pub expiry: ExpiryArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ResetArgs {
+    pub id: i64,
+    #[command(flatten)]
+    pub expiry: ExpiryArgs,
+    /// Do it without asking (required when stdin is not a terminal).
+    #[arg(long, short)]
+    pub yes: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DeleteArgs {
+    pub id: i64,
+    /// Do it without asking (required when stdin is not a terminal).
+    #[arg(long, short)]
+    pub yes: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Write a commented config file with every default (refuses to overwrite).
+    Init,
+    /// Print where the config, the log and the state live.
+    Path,
+}
+
+fn parse_size(text: &str) -> Result<(u16, u16), String> {
+    let (c, r) = text
+        .split_once(['x', 'X'])
+        .ok_or_else(|| format!("{text:?} is not COLSxROWS, e.g. 120x40"))?;
+    let cols = c
+        .trim()
+        .parse::<u16>()
+        .map_err(|e| format!("columns {c:?}: {e}"))?;
+    let rows = r
+        .trim()
+        .parse::<u16>()
+        .map_err(|e| format!("rows {r:?}: {e}"))?;
+    Ok((cols, rows))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn sizes_parse() {
+        assert_eq!(parse_size("120x40"), Ok((120, 40)));
+        assert!(parse_size("120").is_err());
+        assert!(parse_size("axb").is_err());
+    }
+}

@@ -1,0 +1,18 @@
+//! The command line: argument definitions and the scriptable commands.
+
+pub mod args;
+
+use args::{Cli, Command};
+
+/// Runs what the command line asked for and returns the process exit code.
+pub fn dispatch(cli: Cli) -> i32 {
+    match cli.command {
+        Some(Command::Serve(args)) => crate::sim::serve::run(args),
+        Some(Command::Demo(args)) => crate::app::run_demo(&cli.global, &cli.console, &args),
+        None => crate::app::run_live(&cli.global, &cli.console),
+        Some(_) => {
+            eprintln!("this command is not available yet");
+            crate::api::error::exit_code::USAGE
+        }
+    }
+}

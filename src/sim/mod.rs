@@ -1,0 +1,3 @@
+//! A simulator of Mailtrap's token API (spec §11), for `serve`, `demo` and the tests. No UI knowledge.
+
+pub mod serve;
