@@ -1,6 +1,7 @@
 //! The command line: argument definitions and the scriptable commands.
 
 pub mod args;
+pub mod session;
 
 use args::{Cli, Command};
 
