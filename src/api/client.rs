@@ -140,6 +140,13 @@ impl Client {
         }
     }
 
+    /// Uses `limiter` instead of the process-wide one for this token (tests use a small limit; a caller may
+    /// share one limiter between clients on purpose).
+    pub fn with_rate_limiter(mut self, limiter: Arc<RateLimiter>) -> Self {
+        self.limiter = limiter;
+        self
+    }
+
     /// Calls `observer` before each automatic retry of a read, so a UI can say that it is waiting.
     pub fn on_retry(mut self, observer: impl Fn(&RetryNotice) + Send + Sync + 'static) -> Self {
         self.on_retry = Some(Arc::new(observer));
