@@ -111,13 +111,10 @@ impl Client {
             return Err(ApiError::Config("the API token is empty".into()));
         }
         // A pasted token with a newline or a space would fail every request as a misleading "builder error".
-        if !token
-            .expose_secret()
-            .bytes()
-            .all(|b| b.is_ascii_graphic())
-        {
+        if !token.expose_secret().bytes().all(|b| b.is_ascii_graphic()) {
             return Err(ApiError::Config(
-                "the API token contains spaces, line breaks or other characters a token never has".into(),
+                "the API token contains spaces, line breaks or other characters a token never has"
+                    .into(),
             ));
         }
         let http = reqwest::Client::builder()
@@ -450,7 +447,9 @@ fn transport_error(e: &reqwest::Error) -> ApiError {
     }
     if e.is_builder() {
         // Nothing was sent: the request itself could not be made (e.g. a token that is not header text).
-        return ApiError::Config("the request could not be built; check the API token and URL".into());
+        return ApiError::Config(
+            "the request could not be built; check the API token and URL".into(),
+        );
     }
     // reqwest's own text names the URL, never a header, so it carries no secret.
     let mut message = e.to_string();

@@ -164,10 +164,12 @@ impl Inner {
             times.push_back(now);
             remaining = limit - times.len();
         }
+        // guess, spec §11: unknown paths are 404 even without a token, and still count against the caller.
         let Some(route) = Route::parse(path) else {
             return Reply::plain(Answer::not_found(), remaining);
         };
         if !route.allowed_methods().contains(&method) {
+            // guess, spec §11: the body of a 405 (with an Allow header, as HTTP wants).
             let mut reply = Reply::plain(
                 Answer::error(405, json!({"error": "Method Not Allowed"})),
                 remaining,

@@ -474,14 +474,11 @@ impl World {
         expires_at: Option<DateTime<Utc>>,
     ) -> (i64, String) {
         let created_by = self.owner_name.clone();
-        self.insert_new(name, created_by, resources, expires_at, |_| {
-            name.to_string()
-        })
+        self.insert_new(created_by, resources, expires_at, |_| name.to_string())
     }
 
     fn insert_new(
         &mut self,
-        _name: &str,
         created_by: String,
         resources: Vec<Resource>,
         expires_at: Option<DateTime<Utc>>,
@@ -746,9 +743,7 @@ impl World {
         }
         let name = name.to_string();
         let (id, secret) =
-            self.insert_new(&name, caller.name.clone(), resources, expires_at, |_| {
-                name.clone()
-            });
+            self.insert_new(caller.name.clone(), resources, expires_at, |_| name.clone());
         self.answer_with_secret(id, secret)
     }
 
@@ -794,8 +789,9 @@ impl World {
             t.expires_at = Some(t.expires_at.map_or(grace_end, |own| own.min(grace_end)));
         }
         // spec §2.4 (REAL): a new record, named "<old name> <new id>", same resources.
+        // guess, spec §4.3/§10.11: a name already ending in an id gets another one appended.
+        // guess, spec §4.7: the new token takes the request's expiry (or the default), not the old one's.
         let (new_id, secret) = self.insert_new(
-            &old.name,
             caller.name.clone(),
             old.resources.clone(),
             expires_at,
@@ -867,6 +863,7 @@ impl World {
         if !Self::is_admin_somewhere(caller) {
             return Answer::forbidden();
         }
+        // guess, spec §8.1: what the caller may do with each access follows its rights on the resources.
         let permissions = |resources: &[Resource]| {
             let admin = self.can_administer_all(caller, resources);
             json!({"can_read": false, "can_update": admin, "can_destroy": admin, "can_leave": false})

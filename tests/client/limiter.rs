@@ -28,7 +28,11 @@ async fn the_shared_limiter_keeps_a_burst_of_reads_free_of_429() {
     // A second client sharing the limiter counts against the same budget.
     let other = client(&sim).with_rate_limiter(limiter);
     let burst = (0..10).map(|i| {
-        let which = if i % 2 == 0 { api.clone() } else { other.clone() };
+        let which = if i % 2 == 0 {
+            api.clone()
+        } else {
+            other.clone()
+        };
         async move { which.accounts().await }
     });
     for outcome in futures::future::join_all(burst).await {
@@ -42,7 +46,10 @@ async fn the_shared_limiter_keeps_a_burst_of_reads_free_of_429() {
 async fn without_the_limiter_the_same_burst_is_refused() {
     // Shows the test above can fail: a limiter that lets everything through collects a 429.
     let sim = small_limit_sim().await;
-    let options = ClientOptions { read_retries: 0, ..fast_options() };
+    let options = ClientOptions {
+        read_retries: 0,
+        ..fast_options()
+    };
     let api = Client::with_options(&sim.url(), sim.operator_token(), options)
         .unwrap()
         .with_rate_limiter(Arc::new(RateLimiter::new(1000, Duration::from_millis(600))));
@@ -53,7 +60,12 @@ async fn without_the_limiter_the_same_burst_is_refused() {
     let refused = futures::future::join_all(burst)
         .await
         .into_iter()
-        .filter(|outcome| matches!(outcome, Err(mailtrap_tokens::api::ApiError::RateLimited { .. })))
+        .filter(|outcome| {
+            matches!(
+                outcome,
+                Err(mailtrap_tokens::api::ApiError::RateLimited { .. })
+            )
+        })
         .count();
     assert!(refused > 0);
     assert!(sim.requests().iter().any(|r| r.status == 429));

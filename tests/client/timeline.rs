@@ -44,7 +44,10 @@ async fn the_recorded_production_timeline() {
     assert!(created.token.id > own_id);
     assert_eq!(created.token.created_by, "SDK Dev Account Token");
     assert_eq!(created.token.expires_at, None);
-    assert_eq!(created.token.resources, vec![resource("account", account, 100)]);
+    assert_eq!(
+        created.token.resources,
+        vec![resource("account", account, 100)]
+    );
 
     // 14:25:08 reset: a new record, "<old name> <new id>", same resources, new secret.
     sim.advance_clock(Duration::seconds(191));
@@ -53,7 +56,10 @@ async fn the_recorded_production_timeline() {
         .await
         .unwrap();
     assert!(reset.token.id > created.token.id);
-    assert_eq!(reset.token.name, format!("Ruby SDK Test Token {}", reset.token.id));
+    assert_eq!(
+        reset.token.name,
+        format!("Ruby SDK Test Token {}", reset.token.id)
+    );
     assert_eq!(reset.token.resources, created.token.resources);
     assert_eq!(reset.token.created_by, "SDK Dev Account Token");
     assert_eq!(reset.token.expires_at, None);
@@ -62,23 +68,46 @@ async fn the_recorded_production_timeline() {
     // 14:27:58 DELETE the old token: it still exists ~3 minutes after its reset, and goes with 204.
     sim.advance_clock(Duration::seconds(170));
     let old = api.get_token(account, created.token.id).await.unwrap();
-    assert_eq!(old.expires_at, Some(sim.now() - Duration::seconds(170) + Duration::hours(12)));
+    assert_eq!(
+        old.expires_at,
+        Some(sim.now() - Duration::seconds(170) + Duration::hours(12))
+    );
     api.delete_token(account, created.token.id).await.unwrap();
-    assert!(matches!(api.get_token(account, created.token.id).await, Err(ApiError::NotFound)));
+    assert!(matches!(
+        api.get_token(account, created.token.id).await,
+        Err(ApiError::NotFound)
+    ));
     assert!(api.get_token(account, reset.token.id).await.is_ok());
-    assert!(matches!(api.delete_token(account, -1).await, Err(ApiError::NotFound)));
+    assert!(matches!(
+        api.delete_token(account, -1).await,
+        Err(ApiError::NotFound)
+    ));
 
     let log: Vec<(String, u16)> = sim
         .requests()
         .into_iter()
-        .map(|r| (format!("{} {}", r.method, r.path.replace(&account.to_string(), "A")), r.status))
+        .map(|r| {
+            (
+                format!("{} {}", r.method, r.path.replace(&account.to_string(), "A")),
+                r.status,
+            )
+        })
         .collect();
     let expected = [
         (format!("GET /api/accounts/A/api_tokens/{own_id}"), 200),
         ("POST /api/accounts/A/api_tokens".to_string(), 200),
-        (format!("POST /api/accounts/A/api_tokens/{}/reset", created.token.id), 200),
-        (format!("GET /api/accounts/A/api_tokens/{}", created.token.id), 200),
-        (format!("DELETE /api/accounts/A/api_tokens/{}", created.token.id), 204),
+        (
+            format!("POST /api/accounts/A/api_tokens/{}/reset", created.token.id),
+            200,
+        ),
+        (
+            format!("GET /api/accounts/A/api_tokens/{}", created.token.id),
+            200,
+        ),
+        (
+            format!("DELETE /api/accounts/A/api_tokens/{}", created.token.id),
+            204,
+        ),
     ];
     assert_eq!(&log[..5], &expected[..]);
 }

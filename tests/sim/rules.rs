@@ -14,12 +14,25 @@ fn admin_body(sim: &mailtrap_tokens::sim::RunningSim, name: &str) -> Value {
 async fn reset_grace_then_401_then_cleanup() {
     let sim = start().await;
     let op = sim.operator_token();
-    let (status, created) = post(&sim, &acct(&sim, "/api_tokens"), &op, Some(admin_body(&sim, "Grace test"))).await;
+    let (status, created) = post(
+        &sim,
+        &acct(&sim, "/api_tokens"),
+        &op,
+        Some(admin_body(&sim, "Grace test")),
+    )
+    .await;
     assert_eq!(status, 200);
     let old_id = created["id"].as_i64().unwrap();
-    let old_secret = mailtrap_tokens::api::Secret::new(created["token"].as_str().unwrap().to_string());
+    let old_secret =
+        mailtrap_tokens::api::Secret::new(created["token"].as_str().unwrap().to_string());
 
-    let (status, fresh) = post(&sim, &acct(&sim, &format!("/api_tokens/{old_id}/reset")), &op, None).await;
+    let (status, fresh) = post(
+        &sim,
+        &acct(&sim, &format!("/api_tokens/{old_id}/reset")),
+        &op,
+        None,
+    )
+    .await;
     assert_eq!(status, 200);
     let new_id = fresh["id"].as_i64().unwrap();
     assert!(new_id > old_id);
@@ -30,19 +43,34 @@ async fn reset_grace_then_401_then_cleanup() {
 
     // The old record stays, expiring 12 h after the reset.
     let (_, old) = get(&sim, &acct(&sim, &format!("/api_tokens/{old_id}")), &op).await;
-    let expected = (sim.now() + Duration::hours(12)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let expected =
+        (sim.now() + Duration::hours(12)).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     assert_eq!(old["expires_at"], expected);
     assert!(old.get("token").is_none());
 
-    let (status, again) = post(&sim, &acct(&sim, &format!("/api_tokens/{old_id}/reset")), &op, None).await;
+    let (status, again) = post(
+        &sim,
+        &acct(&sim, &format!("/api_tokens/{old_id}/reset")),
+        &op,
+        None,
+    )
+    .await;
     assert_eq!(status, 422);
-    assert_eq!(again, json!({"errors": {"base": ["API token was already reset"]}}));
+    assert_eq!(
+        again,
+        json!({"errors": {"base": ["API token was already reset"]}})
+    );
 
     // The old secret keeps working through the grace, moved with /__sim/clock.
     let advance = |secs: i64| {
         let url = format!("{}/__sim/clock", sim.url());
         async move {
-            let r = http().post(url).json(&json!({"advance_seconds": secs})).send().await.unwrap();
+            let r = http()
+                .post(url)
+                .json(&json!({"advance_seconds": secs}))
+                .send()
+                .await
+                .unwrap();
             assert_eq!(r.status(), 200);
         }
     };
@@ -50,14 +78,37 @@ async fn reset_grace_then_401_then_cleanup() {
     assert_eq!(get(&sim, "/api/accounts", &old_secret).await.0, 200);
     advance(1).await;
     let (status, body) = get(&sim, "/api/accounts", &old_secret).await;
-    assert_eq!((status, body), (401, json!({"error": "Incorrect API token"})));
+    assert_eq!(
+        (status, body),
+        (401, json!({"error": "Incorrect API token"}))
+    );
     // Still listed while expired, gone 24 h after expiry.
-    assert_eq!(get(&sim, &acct(&sim, &format!("/api_tokens/{old_id}")), &op).await.0, 200);
+    assert_eq!(
+        get(&sim, &acct(&sim, &format!("/api_tokens/{old_id}")), &op)
+            .await
+            .0,
+        200
+    );
     advance(24 * 3600 - 1).await;
-    assert_eq!(get(&sim, &acct(&sim, &format!("/api_tokens/{old_id}")), &op).await.0, 200);
+    assert_eq!(
+        get(&sim, &acct(&sim, &format!("/api_tokens/{old_id}")), &op)
+            .await
+            .0,
+        200
+    );
     advance(1).await;
-    assert_eq!(get(&sim, &acct(&sim, &format!("/api_tokens/{old_id}")), &op).await.0, 404);
-    assert_eq!(get(&sim, &acct(&sim, &format!("/api_tokens/{new_id}")), &op).await.0, 200);
+    assert_eq!(
+        get(&sim, &acct(&sim, &format!("/api_tokens/{old_id}")), &op)
+            .await
+            .0,
+        404
+    );
+    assert_eq!(
+        get(&sim, &acct(&sim, &format!("/api_tokens/{new_id}")), &op)
+            .await
+            .0,
+        200
+    );
 }
 
 #[tokio::test]
@@ -67,13 +118,25 @@ async fn a_reset_never_extends_an_earlier_expiry_and_expired_tokens_cannot_be_re
     let account = sim.account_id();
     let soon = sim.now() + Duration::hours(2);
     let (id, _) = sim.issue_token("Short", vec![resource("account", account, 10)], Some(soon));
-    post(&sim, &acct(&sim, &format!("/api_tokens/{id}/reset")), &op, None).await;
+    post(
+        &sim,
+        &acct(&sim, &format!("/api_tokens/{id}/reset")),
+        &op,
+        None,
+    )
+    .await;
     let (_, old) = get(&sim, &acct(&sim, &format!("/api_tokens/{id}")), &op).await;
-    assert_eq!(old["expires_at"], soon.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+    assert_eq!(
+        old["expires_at"],
+        soon.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    );
 
     // The seed's "Old webhook relay" expired 3 hours before the clock's start.
     let (status, body) = post(&sim, &acct(&sim, "/api_tokens/2491471/reset"), &op, None).await;
-    assert_eq!((status, body), (422, json!({"errors": {"base": ["API token has expired"]}})));
+    assert_eq!(
+        (status, body),
+        (422, json!({"errors": {"base": ["API token has expired"]}}))
+    );
 }
 
 #[tokio::test]
@@ -82,19 +145,53 @@ async fn create_validation_rules() {
     let op = sim.operator_token();
     let path = acct(&sim, "/api_tokens");
     let account = sim.account_id();
-    let no_perm = json!({"errors": {"base": ["No permissions selected. Please choose at least one."]}});
-    assert_eq!(post(&sim, &path, &op, Some(json!({"resources": []}))).await, (422, no_perm.clone()));
-    assert_eq!(post(&sim, &path, &op, Some(json!({"name": "x"}))).await, (422, no_perm.clone()));
+    let no_perm =
+        json!({"errors": {"base": ["No permissions selected. Please choose at least one."]}});
+    assert_eq!(
+        post(&sim, &path, &op, Some(json!({"resources": []}))).await,
+        (422, no_perm.clone())
+    );
+    assert_eq!(
+        post(&sim, &path, &op, Some(json!({"name": "x"}))).await,
+        (422, no_perm.clone())
+    );
     assert_eq!(post(&sim, &path, &op, None).await, (422, no_perm));
     let res = json!([{"resource_type": "account", "resource_id": account, "access_level": 10}]);
     assert_eq!(
-        post(&sim, &path, &op, Some(json!({"name": "  ", "resources": res}))).await,
+        post(
+            &sim,
+            &path,
+            &op,
+            Some(json!({"name": "  ", "resources": res}))
+        )
+        .await,
         (422, json!({"errors": {"name": ["can't be blank"]}}))
     );
-    let (status, body) = post(&sim, &path, &op, Some(json!({"name": "n".repeat(256), "resources": res}))).await;
+    let (status, body) = post(
+        &sim,
+        &path,
+        &op,
+        Some(json!({"name": "n".repeat(256), "resources": res})),
+    )
+    .await;
     assert_eq!(status, 422);
-    assert!(body["errors"]["name"][0].as_str().unwrap().contains("too long"));
-    assert_eq!(post(&sim, &path, &op, Some(json!({"name": "n".repeat(255), "resources": res}))).await.0, 200);
+    assert!(
+        body["errors"]["name"][0]
+            .as_str()
+            .unwrap()
+            .contains("too long")
+    );
+    assert_eq!(
+        post(
+            &sim,
+            &path,
+            &op,
+            Some(json!({"name": "n".repeat(255), "resources": res}))
+        )
+        .await
+        .0,
+        200
+    );
 
     for (level, expected) in [
         (json!("admin"), Some(100)),
@@ -131,7 +228,10 @@ async fn create_validation_rules() {
     assert_eq!(answer["resources"][1]["resource_type"], "sending_domain");
     // A resource that does not exist cannot be administered.
     let body = json!({"name": "ghost", "resources": [{"resource_type": "project", "resource_id": 1, "access_level": 10}]});
-    assert_eq!(post(&sim, &path, &op, Some(body)).await, (403, json!({"errors": "Access forbidden"})));
+    assert_eq!(
+        post(&sim, &path, &op, Some(body)).await,
+        (403, json!({"errors": "Access forbidden"}))
+    );
     let body = json!({"name": "bad type", "resources": [{"resource_type": "billing", "resource_id": account, "access_level": 10}]});
     assert_eq!(post(&sim, &path, &op, Some(body)).await.0, 422);
 }
@@ -149,27 +249,73 @@ async fn expires_at_tri_state_and_bounds() {
         }
         b
     };
-    let fmt = |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let fmt =
+        |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let (_, omitted) = post(&sim, &path, &op, Some(with(None))).await;
     assert_eq!(omitted["expires_at"], fmt(now + Duration::days(365)));
     let (_, never) = post(&sim, &path, &op, Some(with(Some(Value::Null)))).await;
     assert_eq!(never["expires_at"], Value::Null);
-    let (status, at) = post(&sim, &path, &op, Some(with(Some(json!("2027-06-01T02:00:00+02:00"))))).await;
+    let (status, at) = post(
+        &sim,
+        &path,
+        &op,
+        Some(with(Some(json!("2027-06-01T02:00:00+02:00")))),
+    )
+    .await;
     assert_eq!(status, 200);
     assert_eq!(at["expires_at"], "2027-06-01T00:00:00Z");
     assert_eq!(
-        post(&sim, &path, &op, Some(with(Some(json!(fmt(now - Duration::seconds(1))))))).await,
-        (422, json!({"errors": {"expires_at": ["must be in the future"]}}))
+        post(
+            &sim,
+            &path,
+            &op,
+            Some(with(Some(json!(fmt(now - Duration::seconds(1))))))
+        )
+        .await,
+        (
+            422,
+            json!({"errors": {"expires_at": ["must be in the future"]}})
+        )
     );
     assert_eq!(
-        post(&sim, &path, &op, Some(with(Some(json!(fmt(now + Duration::days(5 * 366))))))).await,
-        (422, json!({"errors": {"expires_at": ["must be at most 5 years from now"]}}))
+        post(
+            &sim,
+            &path,
+            &op,
+            Some(with(Some(json!(fmt(now + Duration::days(5 * 366))))))
+        )
+        .await,
+        (
+            422,
+            json!({"errors": {"expires_at": ["must be at most 5 years from now"]}})
+        )
     );
-    assert_eq!(post(&sim, &path, &op, Some(with(Some(json!(fmt(now + Duration::days(5 * 365))))))).await.0, 200);
-    assert_eq!(post(&sim, &path, &op, Some(with(Some(json!("soon"))))).await.0, 422);
+    assert_eq!(
+        post(
+            &sim,
+            &path,
+            &op,
+            Some(with(Some(json!(fmt(now + Duration::days(5 * 365))))))
+        )
+        .await
+        .0,
+        200
+    );
+    assert_eq!(
+        post(&sim, &path, &op, Some(with(Some(json!("soon")))))
+            .await
+            .0,
+        422
+    );
     // Reset takes the same tri-state.
     let id = omitted["id"].as_i64().unwrap();
-    let (status, reset) = post(&sim, &acct(&sim, &format!("/api_tokens/{id}/reset")), &op, Some(json!({"expires_at": null}))).await;
+    let (status, reset) = post(
+        &sim,
+        &acct(&sim, &format!("/api_tokens/{id}/reset")),
+        &op,
+        Some(json!({"expires_at": null})),
+    )
+    .await;
     assert_eq!(status, 200);
     assert_eq!(reset["expires_at"], Value::Null);
 
@@ -180,7 +326,13 @@ async fn expires_at_tri_state_and_bounds() {
     })
     .await;
     let op = never_sim.operator_token();
-    let (_, created) = post(&never_sim, &acct(&never_sim, "/api_tokens"), &op, Some(admin_body(&never_sim, "old style"))).await;
+    let (_, created) = post(
+        &never_sim,
+        &acct(&never_sim, "/api_tokens"),
+        &op,
+        Some(admin_body(&never_sim, "old style")),
+    )
+    .await;
     assert_eq!(created["expires_at"], Value::Null);
 }
 
@@ -191,27 +343,65 @@ async fn delete_rules_and_the_last_domain_token() {
     // mail.acme.example has only its auto-created token.
     assert_eq!(
         delete(&sim, &acct(&sim, "/api_tokens/2490312"), &op).await,
-        (422, json!({"errors": {"base": ["Cannot delete the last API token with access to domain mail.acme.example"]}}))
+        (
+            422,
+            json!({"errors": {"base": ["Cannot delete the last API token with access to domain mail.acme.example"]}})
+        )
     );
     // news.acme.example is also named by "Newsletter domain viewer": its auto token may go, then that one not.
     let (status, body) = delete(&sim, &acct(&sim, "/api_tokens/2490313"), &op).await;
     assert_eq!((status, body), (204, serde_json::Value::Null));
-    assert_eq!(delete(&sim, &acct(&sim, "/api_tokens/2491388"), &op).await.0, 422);
+    assert_eq!(
+        delete(&sim, &acct(&sim, "/api_tokens/2491388"), &op)
+            .await
+            .0,
+        422
+    );
     // A token in its reset grace does not count as a holder.
     let account = sim.account_id();
     let (id, _) = sim.issue_token("mail helper", vec![resource("domain", 3300413, 10)], None);
-    let (_, reset) = post(&sim, &acct(&sim, &format!("/api_tokens/{id}/reset")), &op, None).await;
+    let (_, reset) = post(
+        &sim,
+        &acct(&sim, &format!("/api_tokens/{id}/reset")),
+        &op,
+        None,
+    )
+    .await;
     let successor = reset["id"].as_i64().unwrap();
-    assert_eq!(delete(&sim, &acct(&sim, "/api_tokens/2490312"), &op).await.0, 204);
-    assert_eq!(delete(&sim, &acct(&sim, &format!("/api_tokens/{successor}")), &op).await.0, 422);
+    assert_eq!(
+        delete(&sim, &acct(&sim, "/api_tokens/2490312"), &op)
+            .await
+            .0,
+        204
+    );
+    assert_eq!(
+        delete(&sim, &acct(&sim, &format!("/api_tokens/{successor}")), &op)
+            .await
+            .0,
+        422
+    );
     // The grace token itself may be deleted (it no longer counts).
-    assert_eq!(delete(&sim, &acct(&sim, &format!("/api_tokens/{id}")), &op).await.0, 204);
+    assert_eq!(
+        delete(&sim, &acct(&sim, &format!("/api_tokens/{id}")), &op)
+            .await
+            .0,
+        204
+    );
     // Deleting is immediate: the secret stops working at once.
-    let (gone, secret) = sim.issue_token("to delete", vec![resource("account", account, 100)], None);
+    let (gone, secret) =
+        sim.issue_token("to delete", vec![resource("account", account, 100)], None);
     assert_eq!(get(&sim, "/api/accounts", &secret).await.0, 200);
-    assert_eq!(delete(&sim, &acct(&sim, &format!("/api_tokens/{gone}")), &op).await.0, 204);
+    assert_eq!(
+        delete(&sim, &acct(&sim, &format!("/api_tokens/{gone}")), &op)
+            .await
+            .0,
+        204
+    );
     assert_eq!(get(&sim, "/api/accounts", &secret).await.0, 401);
-    assert_eq!(delete(&sim, &acct(&sim, &format!("/api_tokens/{gone}")), &op).await, (404, json!({"error": "Not Found"})));
+    assert_eq!(
+        delete(&sim, &acct(&sim, &format!("/api_tokens/{gone}")), &op).await,
+        (404, json!({"error": "Not Found"}))
+    );
 }
 
 #[tokio::test]
@@ -224,13 +414,20 @@ async fn expired_seed_tokens_are_listed_but_never_authenticate() {
     assert_eq!(expired["expires_at"], "2026-04-29T11:16:50Z");
     assert!(list.iter().all(|t| t.get("token").is_none()));
     let names: Vec<&str> = list.iter().map(|t| t["name"].as_str().unwrap()).collect();
-    for expected in ["acme.example token 2490311", "Zapier sync 2491310", "東京チーム 📨 送信トークン"] {
+    for expected in [
+        "acme.example token 2490311",
+        "Zapier sync 2491310",
+        "東京チーム 📨 送信トークン",
+    ] {
         assert!(names.contains(&expected), "{names:?}");
     }
     assert!(names.iter().any(|n| n.chars().count() > 100));
     // It disappears 24 h after its expiry, that is 21 h after the start.
     sim.advance_clock(Duration::hours(21));
-    assert_eq!(get(&sim, &acct(&sim, "/api_tokens/2491471"), &op).await.0, 404);
+    assert_eq!(
+        get(&sim, &acct(&sim, "/api_tokens/2491471"), &op).await.0,
+        404
+    );
 }
 
 #[tokio::test]
@@ -258,6 +455,11 @@ async fn hostile_names_are_stored_and_echoed() {
     body["expires_at"] = Value::Null;
     let (status, created) = post(&sim, &acct(&sim, "/api_tokens"), &op, Some(body)).await;
     assert_eq!(status, 200);
-    let (_, got) = get(&sim, &acct(&sim, &format!("/api_tokens/{}", created["id"])), &op).await;
+    let (_, got) = get(
+        &sim,
+        &acct(&sim, &format!("/api_tokens/{}", created["id"])),
+        &op,
+    )
+    .await;
     assert_eq!(got["name"], name);
 }

@@ -27,11 +27,20 @@ async fn serve_prints_url_token_and_account_then_serves() {
             .expect("a line");
         read.push(line);
     }
-    let url = read[0].strip_prefix("MAILTRAP_API_URL=http://127.0.0.1:").expect("url line");
+    let url = read[0]
+        .strip_prefix("MAILTRAP_API_URL=http://127.0.0.1:")
+        .expect("url line");
     assert!(url.parse::<u16>().unwrap() > 0);
-    let token = read[1].strip_prefix("MAILTRAP_API_TOKEN=").expect("token line").to_string();
+    let token = read[1]
+        .strip_prefix("MAILTRAP_API_TOKEN=")
+        .expect("token line")
+        .to_string();
     assert_eq!(token.len(), 32);
-    assert!(token.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)));
+    assert!(
+        token
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    );
     assert_eq!(read[2], "MAILTRAP_ACCOUNT_ID=1824170");
     let base = read[0].strip_prefix("MAILTRAP_API_URL=").unwrap();
     let list: serde_json::Value = reqwest::Client::new()
@@ -55,7 +64,10 @@ async fn a_bad_seed_file_is_named_and_exits_2() {
     std::fs::write(&path, "{\"account\": {\"id\": 1, \"name\": \"A\"}, \"owner_name\": \"O\", \"operator_token_id\": 3, \"tokens\": [}").unwrap();
     let out = tokio::time::timeout(
         Duration::from_secs(30),
-        Command::new(BIN).args(["serve", "--seed"]).arg(&path).output(),
+        Command::new(BIN)
+            .args(["serve", "--seed"])
+            .arg(&path)
+            .output(),
     )
     .await
     .unwrap()
@@ -63,10 +75,22 @@ async fn a_bad_seed_file_is_named_and_exits_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("broken-seed.json") && err.contains("line 1"), "{err}");
+    assert!(
+        err.contains("broken-seed.json") && err.contains("line 1"),
+        "{err}"
+    );
 
-    std::fs::write(&path, r#"{"account": {"id": 1, "name": "A"}, "owner_name": "O", "operator_token_id": 3}"#).unwrap();
-    let out = Command::new(BIN).args(["serve", "--seed"]).arg(&path).output().await.unwrap();
+    std::fs::write(
+        &path,
+        r#"{"account": {"id": 1, "name": "A"}, "owner_name": "O", "operator_token_id": 3}"#,
+    )
+    .unwrap();
+    let out = Command::new(BIN)
+        .args(["serve", "--seed"])
+        .arg(&path)
+        .output()
+        .await
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("operator_token_id 3"));
 }

@@ -14,7 +14,9 @@ pub fn frozen_start() -> DateTime<Utc> {
 }
 
 pub async fn start_with(options: SimOptions) -> RunningSim {
-    RunningSim::start(options).await.expect("the simulator starts")
+    RunningSim::start(options)
+        .await
+        .expect("the simulator starts")
 }
 
 /// A simulator with a frozen clock and the embedded seed.
@@ -55,8 +57,12 @@ pub fn resource(kind: &str, id: i64, level: i64) -> Resource {
 /// A token that is only a viewer of the whole account.
 pub fn viewer(sim: &RunningSim) -> Secret {
     let account = sim.account_id();
-    sim.issue_token("Read-only auditor", vec![resource("account", account, 10)], None)
-        .1
+    sim.issue_token(
+        "Read-only auditor",
+        vec![resource("account", account, 10)],
+        None,
+    )
+    .1
 }
 
 pub fn http() -> reqwest::Client {
@@ -102,7 +108,12 @@ pub async fn get(sim: &RunningSim, path: &str, secret: &Secret) -> (u16, Value) 
     (s, v)
 }
 
-pub async fn post(sim: &RunningSim, path: &str, secret: &Secret, body: Option<Value>) -> (u16, Value) {
+pub async fn post(
+    sim: &RunningSim,
+    path: &str,
+    secret: &Secret,
+    body: Option<Value>,
+) -> (u16, Value) {
     let (s, _, v) = call(sim, reqwest::Method::POST, path, secret, body).await;
     (s, v)
 }
