@@ -117,11 +117,6 @@ impl Seed {
         Ok(seed)
     }
 
-    pub fn embedded() -> Seed {
-        // The embedded seed is checked by a unit test; a broken one cannot ship.
-        Seed::parse(EMBEDDED_SEED).unwrap_or_else(|e| panic!("the embedded seed is invalid: {e}"))
-    }
-
     fn check(&self) -> Result<(), String> {
         let mut token_ids = HashSet::new();
         for id in self
