@@ -12,7 +12,7 @@ use toml::de::{DeTable, DeValue};
 
 use super::paths::Paths;
 use super::theme::{self, Theme, ThemeConfig};
-use super::warning::ConfigWarning;
+use super::warning::{ConfigWarning, line_and_column};
 use crate::app::keymap::Keymap;
 
 pub const DEFAULT_REFRESH_SECS: u64 = 30;
@@ -199,14 +199,31 @@ impl Config {
             text,
             config: Config::default(),
             warnings: Vec::new(),
+            error_lines: Vec::new(),
         };
         for error in errors {
-            let message = format!("not valid TOML: {}", error.message());
-            let warning = ConfigWarning::new(None, message);
-            reader.warnings.push(match error.span() {
-                Some(span) => warning.at(text, span.start),
-                None => warning,
-            });
+            let Some(span) = error.span() else {
+                reader.warnings.push(ConfigWarning::new(
+                    None,
+                    format!("not valid TOML: {}", error.message()),
+                ));
+                continue;
+            };
+            let line = line_and_column(text, span.start).0;
+            // One syntax error per line: the parser's follow-on complaints add nothing.
+            if reader.error_lines.contains(&line) {
+                continue;
+            }
+            reader.error_lines.push(line);
+            let snippet = text.get(span.clone()).unwrap_or("").trim();
+            let message = if snippet.is_empty() || snippet.contains('\n') || snippet.len() > 40 {
+                format!("not valid TOML: {}", error.message())
+            } else {
+                format!("not valid TOML at {snippet:?}: {}", error.message())
+            };
+            reader
+                .warnings
+                .push(ConfigWarning::new(None, message).at(text, span.start));
         }
         reader.document(doc.get_ref());
         let mut warnings = reader.warnings;
@@ -248,9 +265,29 @@ struct Reader<'t> {
     text: &'t str,
     config: Config,
     warnings: Vec<ConfigWarning>,
+    /// Lines with a syntax error; values the parser recovered there are guesses, so they are not used.
+    error_lines: Vec<usize>,
 }
 
 impl Reader<'_> {
+    /// A leaf value on a line with a syntax error: skipped, the syntax error already says why.
+    fn damaged(&self, key: &Key<'_>, value: &Value<'_>) -> bool {
+        if matches!(value.get_ref(), DeValue::Table(_)) || self.error_lines.is_empty() {
+            return false;
+        }
+        // A recovered value may carry an empty span far from its key, so take the widest reach.
+        let lines = [key.span().start, value.span().start, value.span().end]
+            .map(|offset| line_and_column(self.text, offset).0);
+        let (first, last) = (
+            lines.iter().min().copied().unwrap_or(1),
+            lines.iter().max().copied().unwrap_or(1),
+        );
+        let key_line = lines[0];
+        self.error_lines
+            .iter()
+            .any(|l| (first..=last).contains(l) || *l == key_line)
+    }
+
     fn warn(&mut self, key: &str, offset: usize, message: impl Into<String>) {
         self.warnings
             .push(ConfigWarning::new(Some(key.to_string()), message).at(self.text, offset));
@@ -261,7 +298,7 @@ impl Reader<'_> {
             key,
             value.span().start,
             format!(
-                "expected {expected}, found {} {}; using the default ({default})",
+                "expected {expected}, found {} {}; using {default}",
                 article(value.get_ref().type_str()),
                 value.get_ref().type_str()
             ),
@@ -269,6 +306,12 @@ impl Reader<'_> {
     }
 
     fn unknown_key(&mut self, key: &str, at: &Key<'_>, known: &[&str]) {
+        // After a syntax error keys may land in the wrong table (e.g. after an unclosed `[clipboard`);
+        // the error itself is what to fix first.
+        let line = line_and_column(self.text, at.span().start).0;
+        if self.error_lines.iter().any(|l| *l <= line) {
+            return;
+        }
         self.warn(
             key,
             at.span().start,
@@ -278,6 +321,9 @@ impl Reader<'_> {
 
     fn document(&mut self, doc: &DeTable<'_>) {
         for (key, value) in doc {
+            if self.damaged(key, value) {
+                continue;
+            }
             match key.get_ref().as_ref() {
                 "keys" => self.keys(value),
                 "theme" => self.theme(value),
@@ -286,7 +332,7 @@ impl Reader<'_> {
                 "default_account" => self.default_account(value),
                 "mouse" => match value.get_ref() {
                     DeValue::Boolean(b) => self.config.mouse = *b,
-                    _ => self.wrong_type("mouse", value, "true or false", "false"),
+                    _ => self.wrong_type("mouse", value, "true or false", "the default (false)"),
                 },
                 other => {
                     let other = other.to_string();
@@ -300,7 +346,12 @@ impl Reader<'_> {
         match value.get_ref() {
             DeValue::Table(t) => Some(t),
             _ => {
-                self.wrong_type(key, value, "a table", "defaults");
+                self.wrong_type(
+                    key,
+                    value,
+                    &format!("a table (a [{key}] section)"),
+                    "the defaults",
+                );
                 None
             }
         }
@@ -314,6 +365,9 @@ impl Reader<'_> {
         let mut entry_at: BTreeMap<String, (usize, Vec<usize>)> = BTreeMap::new();
         let mut overrides: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for (name, keys) in table {
+            if self.damaged(name, keys) {
+                continue;
+            }
             let dotted = format!("keys.{}", name.get_ref());
             let list: Vec<&Value<'_>> = match keys.get_ref() {
                 DeValue::String(_) => vec![keys],
@@ -374,6 +428,9 @@ impl Reader<'_> {
             return;
         };
         for (role, spec) in table {
+            if self.damaged(role, spec) {
+                continue;
+            }
             let role_name = role.get_ref().to_string();
             let dotted = format!("theme.{role_name}");
             let DeValue::String(text) = spec.get_ref() else {
@@ -382,7 +439,7 @@ impl Reader<'_> {
                 } else {
                     "a style such as \"bold red\""
                 };
-                self.wrong_type(&dotted, spec, expected, "the palette's");
+                self.wrong_type(&dotted, spec, expected, "the palette's style");
                 continue;
             };
             if role_name == "name" {
@@ -422,7 +479,7 @@ impl Reader<'_> {
     }
 
     fn refresh_interval(&mut self, value: &Value<'_>) {
-        let default = format!("{DEFAULT_REFRESH_SECS}");
+        let default = format!("the default ({DEFAULT_REFRESH_SECS})");
         let Some(seconds) =
             self.integer("refresh_interval", value, "a number of seconds", &default)
         else {
@@ -433,8 +490,8 @@ impl Reader<'_> {
                 "refresh_interval",
                 value.span().start,
                 format!(
-                    "{seconds} seconds is below the floor of {MIN_REFRESH_SECS} (faster refreshes would spend the \
-                     rate limit); using {MIN_REFRESH_SECS}"
+                    "{seconds} is below the floor of {MIN_REFRESH_SECS} seconds (faster refreshes would spend \
+                     the rate limit); using {MIN_REFRESH_SECS}"
                 ),
             );
             self.config.refresh_interval = MIN_REFRESH_SECS;
@@ -448,6 +505,9 @@ impl Reader<'_> {
             return;
         };
         for (key, item) in table {
+            if self.damaged(key, item) {
+                continue;
+            }
             match key.get_ref().as_ref() {
                 "route" => match item.get_ref() {
                     DeValue::String(s) => match s.parse::<ClipboardRoute>() {
@@ -466,7 +526,7 @@ impl Reader<'_> {
                     ),
                 },
                 "clear_after" => {
-                    let default = DEFAULT_CLEAR_AFTER_SECS.to_string();
+                    let default = format!("the default ({DEFAULT_CLEAR_AFTER_SECS})");
                     if let Some(seconds) = self.integer(
                         "clipboard.clear_after",
                         item,
@@ -478,7 +538,7 @@ impl Reader<'_> {
                                 "clipboard.clear_after",
                                 item.span().start,
                                 format!(
-                                    "{seconds} is negative; write 0 to never clear; using {default}"
+                                    "{seconds} is negative (write 0 to never clear); using {default}"
                                 ),
                             );
                         } else {
@@ -495,8 +555,12 @@ impl Reader<'_> {
     }
 
     fn default_account(&mut self, value: &Value<'_>) {
-        if let Some(id) = self.integer("default_account", value, "an account id (a number)", "none")
-        {
+        if let Some(id) = self.integer(
+            "default_account",
+            value,
+            "an account id (a number)",
+            "no default account",
+        ) {
             if id > 0 {
                 self.config.default_account = Some(id);
             } else {
@@ -523,7 +587,7 @@ impl Reader<'_> {
                     self.warn(
                         key,
                         value.span().start,
-                        format!("the number is too large; using the default ({default})"),
+                        format!("the number is too large; using {default}"),
                     );
                     None
                 }

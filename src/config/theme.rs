@@ -216,9 +216,14 @@ pub fn parse_style(spec: &str) -> Result<Style, String> {
 
 fn parse_colour(word: &str, spec: &str) -> Result<Color, String> {
     word.parse::<Color>().map_err(|_| {
+        let which = if word == spec.trim() {
+            format!("{word:?}")
+        } else {
+            format!("{word:?} in {spec:?}")
+        };
         format!(
-            "{word:?} in {spec:?} is not a colour or a modifier (colours: red, light_red, dark_gray, \
-             #ffaa00, 0-255; modifiers: bold, dim, italic, underlined, reversed, crossed_out)"
+            "{which} is not a colour or a modifier (colours: red, light_red, dark_gray, #ffaa00, 0-255; \
+             modifiers: bold, dim, italic, underlined, reversed, crossed_out)"
         )
     })
 }
