@@ -1,19 +1,21 @@
 //! The config file, themes, where things live, and the log file.
 //!
-//! Start-up order for the console: [`Paths::discover`], [`Config::load`] (show its warnings),
-//! [`init_logging`] + [`install_panic_logging`], then `config.keymap()` and
+//! Start-up: [`startup`] does it all; by hand the order is [`Paths::discover`], [`init_logging`] +
+//! [`install_panic_logging`], [`Config::load`] (show its warnings), then `config.keymap()` and
 //! `config.theme(no_color_requested(global.no_color))`.
 
 pub mod command;
 pub mod file;
 pub mod logging;
 pub mod paths;
+pub mod startup;
 pub mod theme;
 pub mod warning;
 
 pub use file::{ClipboardConfig, ClipboardRoute, Config, LoadedConfig};
 pub use logging::{LogFile, init_logging, install_panic_logging};
 pub use paths::Paths;
+pub use startup::{Startup, startup};
 pub use theme::{Theme, ThemeConfig, no_color_requested, resolve_theme};
 pub use warning::ConfigWarning;
 

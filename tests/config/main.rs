@@ -6,6 +6,7 @@ mod keymap_table;
 mod logging;
 mod mistakes;
 mod parsing;
+mod startup;
 mod themes;
 
 use mailtrap_tokens::config::{Config, ConfigWarning};
