@@ -114,8 +114,23 @@ impl Theme {
 
 impl Theme {
     pub fn role(&self, role: &str) -> Option<Style> {
-        let mut copy = self.clone();
-        copy.role_mut(role).map(|s| *s)
+        Some(match role {
+            "text" => self.text,
+            "dim" => self.dim,
+            "title" => self.title,
+            "border" => self.border,
+            "header" => self.header,
+            "selected" => self.selected,
+            "key" => self.key,
+            "ok" => self.ok,
+            "info" => self.info,
+            "warn" => self.warn,
+            "danger" => self.danger,
+            "disabled" => self.disabled,
+            "button" => self.button,
+            "button_focused" => self.button_focused,
+            _ => return None,
+        })
     }
 
     pub fn role_mut(&mut self, role: &str) -> Option<&mut Style> {
@@ -341,6 +356,18 @@ mod tests {
         assert!(parse_style("red blue").is_err());
         assert!(parse_style("bold on").is_err());
         assert!(parse_style("blod").is_err());
+    }
+
+    #[test]
+    fn every_role_is_readable_and_writable_by_name() {
+        let mut theme = Theme::default();
+        for role in ROLES {
+            let marker = Style::new().fg(Color::Indexed(ROLES.len() as u8));
+            *theme.role_mut(role).unwrap() = marker;
+            assert_eq!(theme.role(role), Some(marker), "{role}");
+        }
+        assert!(theme.role("link").is_none());
+        assert!(theme.role_mut("link").is_none());
     }
 
     #[test]
