@@ -361,10 +361,13 @@ mod tests {
     #[test]
     fn every_role_is_readable_and_writable_by_name() {
         let mut theme = Theme::default();
-        for role in ROLES {
-            let marker = Style::new().fg(Color::Indexed(ROLES.len() as u8));
-            *theme.role_mut(role).unwrap() = marker;
-            assert_eq!(theme.role(role), Some(marker), "{role}");
+        let marker = |i: usize| Style::new().fg(Color::Indexed(i as u8));
+        for (i, role) in ROLES.iter().enumerate() {
+            *theme.role_mut(role).unwrap() = marker(i);
+        }
+        // Distinct markers: a name wired to the wrong field shows up here.
+        for (i, role) in ROLES.iter().enumerate() {
+            assert_eq!(theme.role(role), Some(marker(i)), "{role}");
         }
         assert!(theme.role("link").is_none());
         assert!(theme.role_mut("link").is_none());
