@@ -94,6 +94,10 @@ impl ConfirmDialog {
         if is_ctrl_c(key) || key.code == KeyCode::Esc {
             return Outcome::Closed;
         }
+        if self.confirmed {
+            // Already sent: nothing but closing does anything now.
+            return Outcome::Continue;
+        }
         if self.focus == Focus::NameField {
             if key.code == KeyCode::Enter {
                 return self.press_confirm();

@@ -182,12 +182,10 @@ impl TokenForm {
 
     pub fn handle_paste(&mut self, text: &str) {
         match self.step {
-            Step::Name => {
-                if self.name.insert_text(text) {
-                    self.errors.name = Some(format!(
-                        "a name has at most {MAX_NAME_CHARS} characters; the rest was cut"
-                    ));
-                }
+            Step::Name if self.name.insert_text(text) => {
+                self.errors.name = Some(format!(
+                    "a name has at most {MAX_NAME_CHARS} characters; the rest was cut"
+                ));
             }
             Step::Expiry if EXPIRY_CHOICES[self.expiry_choice] == ExpiryChoice::Date => {
                 self.date.insert_text(text);
@@ -239,8 +237,8 @@ impl TokenForm {
                         self.errors.permissions = None;
                         self.step = Step::Expiry;
                     }
-                } else {
-                    self.matrix.handle_key(key);
+                } else if self.matrix.handle_key(key) {
+                    self.errors.permissions = None;
                 }
             }
             Step::Expiry => self.expiry_key(key, forward),
