@@ -40,17 +40,27 @@ fn four_y_presses_confirm_once() {
     let mut d = ConfirmDialog::new(action.clone());
     let outcomes: Vec<_> = (0..4).map(|_| d.handle_key(&ch('y'))).collect();
     assert_eq!(outcomes[0], Outcome::Emit(Confirmed(action)));
-    assert!(outcomes[1..].iter().all(|o| *o == Outcome::Continue), "{outcomes:?}");
+    assert!(
+        outcomes[1..].iter().all(|o| *o == Outcome::Continue),
+        "{outcomes:?}"
+    );
     assert_eq!(d.handle_key(&key(KeyCode::Enter)), Outcome::Continue);
 }
 
 #[test]
 fn enter_presses_the_focused_button_and_tab_moves() {
     let mut d = ConfirmDialog::new(Destructive::Delete(target(false, false)));
-    assert_eq!(d.handle_key(&key(KeyCode::Enter)), Outcome::Closed, "Cancel is focused first");
+    assert_eq!(
+        d.handle_key(&key(KeyCode::Enter)),
+        Outcome::Closed,
+        "Cancel is focused first"
+    );
     let mut d = ConfirmDialog::new(Destructive::Delete(target(false, false)));
     d.handle_key(&key(KeyCode::Tab));
-    assert!(matches!(d.handle_key(&key(KeyCode::Enter)), Outcome::Emit(_)));
+    assert!(matches!(
+        d.handle_key(&key(KeyCode::Enter)),
+        Outcome::Emit(_)
+    ));
     let mut d = ConfirmDialog::new(Destructive::Delete(target(false, false)));
     d.handle_key(&key(KeyCode::Right));
     d.handle_key(&key(KeyCode::Left));
@@ -76,7 +86,10 @@ fn typed_name_snapshot_and_gating() {
     assert_eq!(d.handle_key(&key(KeyCode::Enter)), Outcome::Continue);
     d.handle_key(&key(KeyCode::Backspace));
     d.handle_paste("ci\x1b[31m dep");
-    assert!(!d.can_confirm(), "pasted escape stripped, name still incomplete");
+    assert!(
+        !d.can_confirm(),
+        "pasted escape stripped, name still incomplete"
+    );
     for k in typed("loy") {
         d.handle_key(&k);
     }
@@ -91,7 +104,10 @@ fn typed_name_snapshot_and_gating() {
     assert!(d.can_confirm());
     let terminal = draw(|area, buf, theme| d.render(area, buf, theme));
     insta::assert_snapshot!("typed_name_matching", terminal.backend());
-    assert!(matches!(d.handle_key(&key(KeyCode::Enter)), Outcome::Emit(_)));
+    assert!(matches!(
+        d.handle_key(&key(KeyCode::Enter)),
+        Outcome::Emit(_)
+    ));
     assert_eq!(d.handle_key(&key(KeyCode::Enter)), Outcome::Continue);
 }
 

@@ -1,7 +1,9 @@
 use mailtrap_tokens::api::{AccessLevel, PermissionChange, ResourceType};
 use mailtrap_tokens::app::dialogs::confirm::Confirmed;
 use mailtrap_tokens::app::dialogs::edit_permissions::EditStep;
-use mailtrap_tokens::app::dialogs::{Destructive, EditPermissionsDialog, Outcome, PermissionMatrix};
+use mailtrap_tokens::app::dialogs::{
+    Destructive, EditPermissionsDialog, Outcome, PermissionMatrix,
+};
 use ratatui::style::Modifier;
 
 use super::*;
@@ -47,12 +49,23 @@ fn edit_flow_emits_upserts_and_removals_once() {
     assert!(find(&terminal, "no changes").is_some());
     // Rows: Acme, Staging, QA inbox, example.com, shop.test, Billing, mystery.
     // example.com: admin → none; shop.test: none → viewer; QA inbox: viewer → admin.
-    for k in [ch('j'), ch('j'), ch('a'), ch('j'), ch('a'), ch('j'), ch('v')] {
+    for k in [
+        ch('j'),
+        ch('j'),
+        ch('a'),
+        ch('j'),
+        ch('a'),
+        ch('j'),
+        ch('v'),
+    ] {
         d.handle_key(&k);
     }
     d.handle_key(&key(KeyCode::Enter));
     assert_eq!(d.step(), EditStep::Summary);
-    insta::assert_snapshot!("edit_summary", draw(|area, buf, theme| d.render(area, buf, theme)).backend());
+    insta::assert_snapshot!(
+        "edit_summary",
+        draw(|area, buf, theme| d.render(area, buf, theme)).backend()
+    );
     let change = |ty: &str, id, level| PermissionChange {
         resource_type: ResourceType::new(ty),
         resource_id: id,
@@ -83,7 +96,10 @@ fn own_token_edit_needs_the_name_and_escape_goes_back() {
     for k in typed("mailer") {
         d.handle_key(&k);
     }
-    assert!(matches!(d.handle_key(&key(KeyCode::Enter)), Outcome::Emit(_)));
+    assert!(matches!(
+        d.handle_key(&key(KeyCode::Enter)),
+        Outcome::Emit(_)
+    ));
     let mut d = EditPermissionsDialog::new(&subject(), &tree, false);
     d.handle_key(&ch('a'));
     d.handle_key(&key(KeyCode::Enter));

@@ -42,7 +42,13 @@ pub fn typed(text: &str) -> Vec<KeyEvent> {
     text.chars().map(ch).collect()
 }
 
-pub fn node(id: i64, name: &str, ty: &str, level: AccessLevel, children: Vec<ResourceNode>) -> ResourceNode {
+pub fn node(
+    id: i64,
+    name: &str,
+    ty: &str,
+    level: AccessLevel,
+    children: Vec<ResourceNode>,
+) -> ResourceNode {
     ResourceNode {
         id,
         name: name.into(),
@@ -115,7 +121,9 @@ pub fn find(terminal: &Terminal<TestBackend>, text: &str) -> Option<(u16, u16)> 
     for y in 0..buf.area.height {
         for x in 0..buf.area.width.saturating_sub(width - 1) {
             if buf[(x, y)].symbol().starts_with(first) {
-                let s: String = (0..width).map(|i| buf[(x + i, y)].symbol().to_string()).collect();
+                let s: String = (0..width)
+                    .map(|i| buf[(x + i, y)].symbol().to_string())
+                    .collect();
                 if s == text {
                     return Some((x, y));
                 }

@@ -45,7 +45,10 @@ fn keys_move_choose_refuse_and_close() {
     let mut m = menu();
     // The first available action (Reset) is selected; Enter runs it.
     assert_eq!(m.selected_action(), Some(Action::Reset));
-    assert_eq!(m.handle_key(&key(KeyCode::Enter)), Outcome::Emit(MenuChoice::Run(Action::Reset)));
+    assert_eq!(
+        m.handle_key(&key(KeyCode::Enter)),
+        Outcome::Emit(MenuChoice::Run(Action::Reset))
+    );
     m.handle_key(&ch('j'));
     assert_eq!(m.selected_action(), Some(Action::EditPermissions));
     m.handle_key(&key(KeyCode::Up));
@@ -59,7 +62,10 @@ fn keys_move_choose_refuse_and_close() {
             reason: "the last token with access to domain example.com".into()
         })
     );
-    assert_eq!(m.handle_key(&ch('C')), Outcome::Emit(MenuChoice::Run(Action::Clone)));
+    assert_eq!(
+        m.handle_key(&ch('C')),
+        Outcome::Emit(MenuChoice::Run(Action::Clone))
+    );
     assert_eq!(m.handle_key(&key(KeyCode::Esc)), Outcome::Closed);
     assert_eq!(m.handle_key(&ctrl_c()), Outcome::Closed);
 }

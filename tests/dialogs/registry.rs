@@ -36,7 +36,14 @@ fn lists_every_row_action_in_order_with_availability() {
     let names: Vec<Action> = actions.iter().map(|a| a.action).collect();
     assert_eq!(
         names,
-        [Action::Copy, Action::Reset, Action::EditPermissions, Action::Delete, Action::Clone, Action::NewToken]
+        [
+            Action::Copy,
+            Action::Reset,
+            Action::EditPermissions,
+            Action::Delete,
+            Action::Clone,
+            Action::NewToken
+        ]
     );
     assert!(actions[1..].iter().all(|a| a.is_available()), "{actions:?}");
 }
@@ -98,8 +105,15 @@ fn the_last_live_token_of_a_domain_cannot_be_deleted() {
     );
     // A second live holder makes it deletable.
     let mut all2 = all.clone();
-    all2.push(token(5, "backup", vec![res("domain", 20, AccessLevel::VIEWER)]));
-    assert_eq!(availability(&ctx(&last, &all2, &grace, &tree), Action::Delete), Ok(()));
+    all2.push(token(
+        5,
+        "backup",
+        vec![res("domain", 20, AccessLevel::VIEWER)],
+    ));
+    assert_eq!(
+        availability(&ctx(&last, &all2, &grace, &tree), Action::Delete),
+        Ok(())
+    );
 }
 
 #[test]
@@ -109,7 +123,13 @@ fn a_viewer_console_cannot_change_anything_and_in_flight_rows_wait() {
     let (grace, tree) = (HashMap::new(), tree());
     let mut c = ctx(&t, &all, &grace, &tree);
     c.caller_is_viewer = true;
-    for a in [Action::Reset, Action::EditPermissions, Action::Delete, Action::Clone, Action::NewToken] {
+    for a in [
+        Action::Reset,
+        Action::EditPermissions,
+        Action::Delete,
+        Action::Clone,
+        Action::NewToken,
+    ] {
         assert_eq!(
             availability(&c, a),
             Err("this console's token is a viewer and cannot do this".into()),
@@ -118,6 +138,10 @@ fn a_viewer_console_cannot_change_anything_and_in_flight_rows_wait() {
     }
     c.caller_is_viewer = false;
     c.request_in_flight = true;
-    assert!(availability(&c, Action::Delete).unwrap_err().contains("still running"));
+    assert!(
+        availability(&c, Action::Delete)
+            .unwrap_err()
+            .contains("still running")
+    );
     assert_eq!(availability(&c, Action::Clone), Ok(()));
 }

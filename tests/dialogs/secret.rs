@@ -33,12 +33,21 @@ fn snapshots_of_the_dialog_and_its_question() {
     let terminal = draw(|a, b, t| d.render(a, b, t));
     insta::assert_snapshot!("secret_close_anyway", terminal.backend());
     let (x, y) = find(&terminal, "[ No ]").unwrap();
-    assert!(terminal.backend().buffer()[(x, y)].modifier.contains(ratatui::style::Modifier::REVERSED));
+    assert!(
+        terminal.backend().buffer()[(x, y)]
+            .modifier
+            .contains(ratatui::style::Modifier::REVERSED)
+    );
     let mut d = dialog(SecretOrigin::Created);
     d.copy_result(&CopyOutcome::Osc52);
-    d.save_result(Err("/tmp/keys/x already exists; it was not overwritten".into()));
+    d.save_result(Err(
+        "/tmp/keys/x already exists; it was not overwritten".into()
+    ));
     d.verify_result(Ok("the new token works: it sees account Acme".into()));
-    insta::assert_snapshot!("secret_created_with_results", draw(|a, b, t| d.render(a, b, t)).backend());
+    insta::assert_snapshot!(
+        "secret_created_with_results",
+        draw(|a, b, t| d.render(a, b, t)).backend()
+    );
 }
 
 #[test]
@@ -47,7 +56,11 @@ fn closing_before_copy_or_save_asks_with_no_focused() {
         let mut d = dialog(SecretOrigin::Created);
         assert_eq!(d.handle_key(&k), Outcome::Continue);
         assert!(d.is_asking_close(), "{k:?}");
-        assert_eq!(d.handle_key(&key(KeyCode::Enter)), Outcome::Continue, "No is focused");
+        assert_eq!(
+            d.handle_key(&key(KeyCode::Enter)),
+            Outcome::Continue,
+            "No is focused"
+        );
         assert!(!d.is_asking_close());
         d.handle_key(&k);
         assert_eq!(d.handle_key(&ch('y')), Outcome::Closed);
@@ -68,11 +81,16 @@ fn commands_and_acknowledgement() {
         }
         other => panic!("{other:?}"),
     }
-    assert!(matches!(d.handle_key(&ch('v')), Outcome::Emit(SecretCommand::Verify(_))));
+    assert!(matches!(
+        d.handle_key(&ch('v')),
+        Outcome::Emit(SecretCommand::Verify(_))
+    ));
     // A failed copy does not count.
     d.copy_result(&CopyOutcome::Unavailable("no clipboard".into()));
     assert!(d.has_unacknowledged_secret());
-    d.copy_result(&CopyOutcome::Native { cleared_after: None });
+    d.copy_result(&CopyOutcome::Native {
+        cleared_after: None,
+    });
     assert!(!d.has_unacknowledged_secret());
     assert_eq!(d.handle_key(&key(KeyCode::Enter)), Outcome::Closed);
     // Debug never shows the secret.
@@ -85,14 +103,26 @@ fn save_creates_a_0600_file_and_never_overwrites() {
     let dir = tempfile::tempdir().unwrap();
     let secret = Secret::new(FAKE.into());
     let path = save_secret(dir.path(), "ci deploy", 77, &secret).unwrap();
-    assert_eq!(path.file_name().unwrap(), secret_file_name("ci deploy", 77).as_str());
+    assert_eq!(
+        path.file_name().unwrap(),
+        secret_file_name("ci deploy", 77).as_str()
+    );
     assert_eq!(std::fs::read_to_string(&path).unwrap(), format!("{FAKE}\n"));
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
     }
-    let again = save_secret(dir.path(), "ci deploy", 77, &Secret::new("OTHER-FAKE".into())).unwrap_err();
+    let again = save_secret(
+        dir.path(),
+        "ci deploy",
+        77,
+        &Secret::new("OTHER-FAKE".into()),
+    )
+    .unwrap_err();
     assert_eq!(again.kind(), std::io::ErrorKind::AlreadyExists);
     assert!(again.to_string().contains("not overwritten"));
     assert_eq!(std::fs::read_to_string(&path).unwrap(), format!("{FAKE}\n"));

@@ -216,7 +216,7 @@ impl SecretDialog {
         // The one place the full secret is drawn.
         lines.push(
             Line::from(styled(
-                self.secret.expose_secret().to_string(),
+                sanitize(self.secret.expose_secret()),
                 theme.text.add_modifier(Modifier::BOLD),
             ))
             .centered(),
