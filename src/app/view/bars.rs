@@ -157,11 +157,12 @@ fn hints(state: &State) -> Vec<(String, String)> {
             Scope::Row => row_selected,
             Scope::Table | Scope::Global => true,
         };
-        if applies && !matches!(info.action, Action::Help | Action::Quit) {
+        if applies && !matches!(info.action, Action::Help | Action::Quit | Action::Refresh) {
             out.push(pair(info.action));
         }
     }
-    // Help and quit go early so a narrow terminal still shows them.
+    // Help, quit and refresh go early so a narrow terminal still shows them.
+    out.insert(1, pair(Action::Refresh));
     out.insert(1, pair(Action::Quit));
     out.insert(1, pair(Action::Help));
     out
