@@ -63,6 +63,8 @@ impl TerminalGuard {
 
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
+        // Through the terminal, so it knows the cursor is back and its own drop writes nothing after us.
+        let _ = self.terminal.show_cursor();
         restore();
     }
 }

@@ -61,7 +61,14 @@ pub fn token(
 pub fn demo_tokens() -> Vec<ApiToken> {
     use AccessLevel as L;
     vec![
-        token(2498561, "SDK Dev Account Token", "John Doe", "f44e", None, vec![res("account", ACCOUNT_ID, L::ADMIN)]),
+        token(
+            2498561,
+            "SDK Dev Account Token",
+            "John Doe",
+            "f44e",
+            None,
+            vec![res("account", ACCOUNT_ID, L::ADMIN)],
+        ),
         token(
             2498600,
             "ci-deploy",
@@ -78,14 +85,25 @@ pub fn demo_tokens() -> Vec<ApiToken> {
             Some(Duration::days(365)),
             vec![res("account", ACCOUNT_ID, L::ADMIN)],
         ),
-        token(2498700, "example.com token 2498700", "System", "9b2c", None, vec![res("domain", 3, L::ADMIN)]),
+        token(
+            2498700,
+            "example.com token 2498700",
+            "System",
+            "9b2c",
+            None,
+            vec![res("domain", 3, L::ADMIN)],
+        ),
         token(
             2498710,
             "monitoring",
             "Jane Roe",
             "77e0",
             Some(Duration::days(3)),
-            vec![res("project", 2550469, L::VIEWER), res("sandbox", 4117907, L::VIEWER), res("domain", 3, L::VIEWER)],
+            vec![
+                res("project", 2550469, L::VIEWER),
+                res("sandbox", 4117907, L::VIEWER),
+                res("domain", 3, L::VIEWER),
+            ],
         ),
         token(
             2498720,
@@ -180,7 +198,11 @@ pub fn account_chosen() -> (State, u64, u64) {
         },
     );
     let (tokens, tree) = load_requests(&effects);
-    (state, tokens.expect("tokens requested"), tree.expect("tree requested"))
+    (
+        state,
+        tokens.expect("tokens requested"),
+        tree.expect("tree requested"),
+    )
 }
 
 /// The console with these tokens and the fixed resource tree loaded.

@@ -35,7 +35,14 @@ fn a_release_event_is_ignored_and_a_press_moves() {
 fn page_keys_move_by_the_visible_height() {
     let mut tokens = Vec::new();
     for i in 0..100 {
-        tokens.push(token(1000 + i, &format!("bulk-{i:03}"), "bot", "0000", None, vec![]));
+        tokens.push(token(
+            1000 + i,
+            &format!("bulk-{i:03}"),
+            "bot",
+            "0000",
+            None,
+            vec![],
+        ));
     }
     let mut state = loaded(tokens);
     draw(&state, 80, 24); // the view records how many rows fit
@@ -73,7 +80,11 @@ fn the_filter_narrows_live_enter_keeps_it_esc_clears_it() {
     send(&mut state, press(KeyCode::Esc));
     assert_eq!(state.filter, "");
     assert_eq!(visible_names(&state).len(), 8);
-    assert_eq!(selected_name(&state).as_deref(), Some("ci-deploy 2498715"), "kept by id");
+    assert_eq!(
+        selected_name(&state).as_deref(),
+        Some("ci-deploy 2498715"),
+        "kept by id"
+    );
     // Esc while typing clears as well.
     send(&mut state, char_key('/'));
     type_text(&mut state, "zzz");
@@ -130,9 +141,16 @@ fn sort_cycles_columns_and_reverses_keeping_the_selection() {
     send(&mut state, char_key('s'));
     send(&mut state, char_key('s'));
     send(&mut state, char_key('s')); // Expires
-    assert_eq!(visible_names(&state)[0], "old-import", "soonest (already expired) first");
+    assert_eq!(
+        visible_names(&state)[0],
+        "old-import",
+        "soonest (already expired) first"
+    );
     // `never` after every date; ties by id.
-    assert_eq!(visible_names(&state).last().map(String::as_str), Some("example.com token 2498700"));
+    assert_eq!(
+        visible_names(&state).last().map(String::as_str),
+        Some("example.com token 2498700")
+    );
     send(&mut state, char_key('S'));
     assert!(state.sort.descending);
     assert_eq!(visible_names(&state)[0], "example.com token 2498700");
@@ -157,15 +175,38 @@ fn refresh_keeps_the_selection_and_drops_stale_answers() {
     assert!(text(&draw(&state, 120, 40)).contains("↻ refreshing"));
 
     // The stale answer (an empty list) is dropped.
-    send(&mut state, Msg::TokensLoaded { req: old_req, result: Ok(Vec::new()) });
+    send(
+        &mut state,
+        Msg::TokensLoaded {
+            req: old_req,
+            result: Ok(Vec::new()),
+        },
+    );
     assert_eq!(state.rows.len(), 8);
 
     // The current answer arrives with a new token that sorts before the selected one.
     let mut tokens = demo_tokens();
-    tokens.push(token(2498800, "aaa-first", "John Doe", "1234", None, vec![]));
-    send(&mut state, Msg::TokensLoaded { req: new_req, result: Ok(tokens) });
+    tokens.push(token(
+        2498800,
+        "aaa-first",
+        "John Doe",
+        "1234",
+        None,
+        vec![],
+    ));
+    send(
+        &mut state,
+        Msg::TokensLoaded {
+            req: new_req,
+            result: Ok(tokens),
+        },
+    );
     assert_eq!(state.rows.len(), 9);
-    assert_eq!(state.selected_id(), chosen, "selection follows the token, not the row number");
+    assert_eq!(
+        state.selected_id(),
+        chosen,
+        "selection follows the token, not the row number"
+    );
     assert_eq!(state.cursor(), 3);
 }
 
@@ -183,7 +224,10 @@ fn a_refresh_that_fails_keeps_the_table_and_says_so() {
     );
     let frame = text(&draw(&state, 120, 40));
     assert!(frame.contains("ci-deploy"), "{frame}");
-    assert!(frame.contains("Refresh failed: the request timed out"), "{frame}");
+    assert!(
+        frame.contains("Refresh failed: the request timed out"),
+        "{frame}"
+    );
     assert!(frame.contains("✖ offline"), "{frame}");
 }
 
@@ -193,7 +237,10 @@ fn auto_refresh_every_30_seconds_and_the_status_expires() {
     let t0 = now();
     assert!(update(&mut state, Msg::Tick(t0), t0 + Duration::seconds(29)).is_empty());
     let effects = update(&mut state, Msg::Tick(t0), t0 + Duration::seconds(30));
-    assert!(matches!(effects.as_slice(), [Effect::LoadTokens { .. }]), "{effects:?}");
+    assert!(
+        matches!(effects.as_slice(), [Effect::LoadTokens { .. }]),
+        "{effects:?}"
+    );
     // While the load is in flight, no second one starts.
     assert!(update(&mut state, Msg::Tick(t0), t0 + Duration::seconds(61)).is_empty());
 
@@ -222,11 +269,21 @@ fn the_clock_ticks_only_while_a_countdown_is_visible() {
     assert!(wake - now() <= Duration::seconds(1));
 
     // Only calm tokens: the next wake-up is the auto-refresh, not the next second.
-    let calm = vec![token(1, "calm", "me", "abcd", Some(Duration::days(90)), vec![])];
+    let calm = vec![token(
+        1,
+        "calm",
+        "me",
+        "abcd",
+        Some(Duration::days(90)),
+        vec![],
+    )];
     let state = loaded(calm);
     draw(&state, 120, 40);
     assert!(!state.countdown_visible(now()));
-    assert_eq!(state.next_wakeup(now()), Some(now() + Duration::seconds(30)));
+    assert_eq!(
+        state.next_wakeup(now()),
+        Some(now() + Duration::seconds(30))
+    );
 
     // The countdown moves with the injected clock.
     let state = loaded(demo_tokens());
@@ -262,7 +319,11 @@ fn the_account_picker_comes_first_when_several_accounts() {
     send(&mut state, char_key('j'));
     let effects = send(&mut state, press(KeyCode::Enter));
     assert!(matches!(state.phase, Phase::Ready(ref a) if a.id == 42));
-    assert!(effects.iter().any(|e| matches!(e, Effect::LoadTokens { account: 42, .. })));
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::LoadTokens { account: 42, .. }))
+    );
 }
 
 #[test]
@@ -272,11 +333,16 @@ fn retry_after_unreachable_asks_again() {
         &mut state,
         Msg::AccountResolved {
             req,
-            result: Err(ApiError::Connection { message: "refused".into() }),
+            result: Err(ApiError::Connection {
+                message: "refused".into(),
+            }),
         },
     );
     let effects = send(&mut state, char_key('r'));
-    assert!(matches!(effects.as_slice(), [Effect::ResolveAccount { .. }]), "{effects:?}");
+    assert!(
+        matches!(effects.as_slice(), [Effect::ResolveAccount { .. }]),
+        "{effects:?}"
+    );
     assert!(text(&draw(&state, 80, 24)).contains("Loading tokens…"));
 }
 
@@ -284,7 +350,16 @@ fn retry_after_unreachable_asks_again() {
 fn nothing_panics_at_any_size() {
     let states = [connecting().0, loaded(demo_tokens()), loaded(Vec::new())];
     for state in &states {
-        for (w, h) in [(0, 0), (1, 1), (20, 5), (59, 9), (60, 10), (61, 11), (200, 3), (3, 200)] {
+        for (w, h) in [
+            (0, 0),
+            (1, 1),
+            (20, 5),
+            (59, 9),
+            (60, 10),
+            (61, 11),
+            (200, 3),
+            (3, 200),
+        ] {
             draw(state, w, h);
         }
     }

@@ -1,10 +1,10 @@
 //! Whole frames at 120×40 and 80×24, fixed clock.
 
+use crossterm::event::KeyCode;
 use insta::assert_snapshot;
 use mailtrap_tokens::api::{AccessLevel, ApiError};
 use mailtrap_tokens::app::msg::Msg;
 use mailtrap_tokens::cli::session::AccountChoice;
-use crossterm::event::KeyCode;
 
 use crate::common::*;
 
@@ -92,7 +92,10 @@ fn filter_active() {
 fn each_sort() {
     let mut state = loaded(demo_tokens());
     for column in ["name", "creator", "access", "expires", "token"] {
-        assert_snapshot!(format!("sort_{column}_120x40"), draw(&state, 120, 40).backend());
+        assert_snapshot!(
+            format!("sort_{column}_120x40"),
+            draw(&state, 120, 40).backend()
+        );
         send(&mut state, char_key('s'));
     }
     send(&mut state, char_key('S'));
@@ -144,7 +147,11 @@ fn a_300_character_name() {
     both_sizes("long_name", &state);
     let frame = text(&draw(&state, 80, 24));
     assert!(frame.contains("very-long-token-name-…"), "{frame}");
-    assert!(frame.lines().all(|l| unicode_width::UnicodeWidthStr::width(l) <= 80));
+    assert!(
+        frame
+            .lines()
+            .all(|l| unicode_width::UnicodeWidthStr::width(l) <= 80)
+    );
 }
 
 #[test]

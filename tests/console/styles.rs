@@ -1,9 +1,9 @@
 //! What text snapshots cannot see: styles of the selected row and of the warnings, with and without colour.
 
 use mailtrap_tokens::config::Theme;
+use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::{Color, Modifier};
-use ratatui::Terminal;
 
 use crate::common::*;
 
@@ -46,7 +46,11 @@ fn the_selected_row_is_reversed_with_and_without_colour() {
         // A row that is not selected is not reversed.
         let (ox, oy) = find(&terminal, "monitoring");
         assert_ne!(oy, y);
-        assert!(!terminal.backend().buffer()[(ox, oy)].modifier.contains(Modifier::REVERSED));
+        assert!(
+            !terminal.backend().buffer()[(ox, oy)]
+                .modifier
+                .contains(Modifier::REVERSED)
+        );
     }
 }
 
@@ -56,7 +60,10 @@ fn warnings_have_colour_and_a_symbol() {
     // Off the warning rows: the selection's own style would cover their colour.
     send(&mut state, char_key('j'));
     send(&mut state, char_key('j'));
-    assert_eq!(selected_name(&state).as_deref(), Some("example.com token 2498700"));
+    assert_eq!(
+        selected_name(&state).as_deref(),
+        Some("example.com token 2498700")
+    );
     let terminal = draw(&state, 120, 40);
     let buffer = terminal.backend().buffer();
     // Under 1 h: danger colour and ⚠.
