@@ -8,11 +8,13 @@
 
 pub mod action;
 pub mod columns;
+pub mod dialogs;
 pub mod dump;
 pub mod effect;
 pub mod executor;
 pub mod keymap;
 pub mod msg;
+pub mod registry;
 pub mod run;
 pub mod state;
 pub mod terminal;
@@ -89,9 +91,41 @@ mod demo {
 
     use super::*;
 
-    pub async fn run(global: &GlobalArgs, _console: &ConsoleArgs, _demo: &DemoArgs) -> i32 {
-        let _ = global;
-        eprintln!("mailtrap-tokens: the embedded simulator is not in this build yet");
-        crate::api::error::exit_code::USAGE
+    use crate::api::Client;
+    use crate::sim::{RunningSim, SimOptions};
+
+    pub async fn run(global: &GlobalArgs, console: &ConsoleArgs, demo: &DemoArgs) -> i32 {
+        let options = SimOptions {
+            extra_tokens: demo.tokens,
+            ..SimOptions::default()
+        };
+        let sim = match RunningSim::start(options).await {
+            Ok(sim) => sim,
+            Err(e) => {
+                eprintln!("mailtrap-tokens: cannot start the demo simulator: {e}");
+                return 1;
+            }
+        };
+        let client = match Client::new(&sim.url(), sim.operator_token()) {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("mailtrap-tokens: {e}");
+                return e.exit_code();
+            }
+        };
+        let config = StateConfig {
+            keymap: Keymap::default(),
+            wanted_account: Some(sim.account_id()),
+            api_url: sim.url(),
+            refresh_every: Duration::seconds(DEFAULT_REFRESH),
+        };
+        let setup = Console {
+            client,
+            config,
+            theme: theme_for(global),
+        };
+        let code = run::run(setup, console.dump_screen).await;
+        sim.shutdown().await;
+        code
     }
 }

@@ -90,7 +90,6 @@ fn table_filter_and_quit(mut session: Session) {
 }
 
 #[test]
-#[ignore = "needs the simulator behind `serve` (the sim helper's branch); run with --ignored once merged"]
 fn live_console_against_serve_filters_and_quits_cleanly() {
     let (mut server, vars) = serve();
     let env: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
@@ -101,7 +100,6 @@ fn live_console_against_serve_filters_and_quits_cleanly() {
 }
 
 #[test]
-#[ignore = "needs the simulator embedded for `demo` (the sim helper's branch); run with --ignored once merged"]
 fn demo_filters_and_quits_cleanly() {
     let session = Session::spawn(&["demo"], &[]);
     table_filter_and_quit(session);
