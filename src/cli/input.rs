@@ -123,8 +123,16 @@ mod tests {
     fn bad_durations_say_why() {
         assert!(parse_expires_in("").unwrap_err().contains("empty"));
         assert!(parse_expires_in("30").unwrap_err().contains("unknown unit"));
-        assert!(parse_expires_in("30m").unwrap_err().contains("unknown unit"));
-        assert!(parse_expires_in("d").unwrap_err().contains("not a duration"));
+        assert!(
+            parse_expires_in("30m")
+                .unwrap_err()
+                .contains("unknown unit")
+        );
+        assert!(
+            parse_expires_in("d")
+                .unwrap_err()
+                .contains("not a duration")
+        );
         assert!(parse_expires_in("0d").unwrap_err().contains("positive"));
         assert!(parse_expires_in("-3d").unwrap_err().contains("positive"));
         assert!(
@@ -148,7 +156,11 @@ mod tests {
             "2027-06-01T10:00:00+00:00"
         );
         assert!(parse_expires_at("2027-13-01").is_err());
-        assert!(parse_expires_at("next week").unwrap_err().contains("not a date"));
+        assert!(
+            parse_expires_at("next week")
+                .unwrap_err()
+                .contains("not a date")
+        );
     }
 
     #[test]
@@ -161,13 +173,37 @@ mod tests {
             parse_permission("domain:3:viewer").unwrap().access_level,
             AccessLevel::VIEWER
         );
-        assert!(parse_permission("account:1").unwrap_err().contains("TYPE:ID:LEVEL"));
-        assert!(parse_permission("a:b:c:d").unwrap_err().contains("TYPE:ID:LEVEL"));
+        assert!(
+            parse_permission("account:1")
+                .unwrap_err()
+                .contains("TYPE:ID:LEVEL")
+        );
+        assert!(
+            parse_permission("a:b:c:d")
+                .unwrap_err()
+                .contains("TYPE:ID:LEVEL")
+        );
         assert!(parse_permission(":1:admin").unwrap_err().contains("type"));
-        assert!(parse_permission("acc-ount:1:admin").unwrap_err().contains("type"));
-        assert!(parse_permission("account:x:admin").unwrap_err().contains("id"));
-        assert!(parse_permission("account:0:admin").unwrap_err().contains("id"));
-        assert!(parse_permission("account:1:owner").unwrap_err().contains("admin or viewer"));
+        assert!(
+            parse_permission("acc-ount:1:admin")
+                .unwrap_err()
+                .contains("type")
+        );
+        assert!(
+            parse_permission("account:x:admin")
+                .unwrap_err()
+                .contains("id")
+        );
+        assert!(
+            parse_permission("account:0:admin")
+                .unwrap_err()
+                .contains("id")
+        );
+        assert!(
+            parse_permission("account:1:owner")
+                .unwrap_err()
+                .contains("admin or viewer")
+        );
     }
 
     #[test]

@@ -312,10 +312,7 @@ impl serde_json::ser::Formatter for TerminalSafe {
     ) -> std::io::Result<()> {
         self.0.begin_object_key(w, first)
     }
-    fn begin_object_value<W: ?Sized + std::io::Write>(
-        &mut self,
-        w: &mut W,
-    ) -> std::io::Result<()> {
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
         self.0.begin_object_value(w)
     }
     fn end_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
@@ -383,7 +380,10 @@ mod tests {
     fn spans_use_the_two_largest_units() {
         assert_eq!(span(TimeDelta::seconds(20)), "<1m");
         assert_eq!(span(TimeDelta::minutes(5)), "5m");
-        assert_eq!(span(TimeDelta::seconds(11 * 3600 + 59 * 60 + 12)), "11h 59m");
+        assert_eq!(
+            span(TimeDelta::seconds(11 * 3600 + 59 * 60 + 12)),
+            "11h 59m"
+        );
         assert_eq!(span(TimeDelta::hours(23 * 24 + 4)), "23d 4h");
         assert_eq!(span(TimeDelta::days(400)), "1y 35d");
         assert_eq!(span(TimeDelta::hours(-2)), "2h 0m");
@@ -406,7 +406,10 @@ mod tests {
     #[test]
     fn the_table_aligns_wide_text_and_sanitizes() {
         let text = tokens_table(&sample(), at(NOW));
-        assert!(!text.contains('\x1b') && !text.contains('\u{202E}'), "{text:?}");
+        assert!(
+            !text.contains('\x1b') && !text.contains('\u{202E}'),
+            "{text:?}"
+        );
         insta::assert_snapshot!(text, @r"
         ID       NAME                   CREATED BY  ACCESS                     EXPIRES                                   LAST 4
         2498561  SDK Dev Account Token  John Doe    Account 1719941 admin      never                                     …dcf7

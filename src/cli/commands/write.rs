@@ -68,9 +68,8 @@ pub async fn delete(global: &GlobalArgs, args: DeleteArgs) -> Result<(), Failure
     if consent == Consent::AskOnTerminal {
         let token = fetch(&client, account, args.id).await?;
         described = summary(&token);
-        let explanation = format!(
-            "Delete {described}?\n  It stops working immediately; this cannot be undone."
-        );
+        let explanation =
+            format!("Delete {described}?\n  It stops working immediately; this cannot be undone.");
         confirm(&explanation, "Delete it?")?;
     }
     client
