@@ -40,6 +40,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// The API's base URL; plain http:// is refused unless the host is a loopback address.
     #[arg(long, env = "MAILTRAP_API_URL", global = true, value_name = "URL")]
@@ -56,6 +57,7 @@ pub struct GlobalArgs {
 }
 
 #[derive(Debug, Clone, Args, Default)]
+#[command(next_help_heading = "Console options")]
 pub struct ConsoleArgs {
     /// Render the first frame that shows the loaded table at COLSxROWS as plain text on stdout, then exit.
     #[arg(long, value_name = "COLSxROWS", value_parser = parse_size, global = true)]
@@ -74,6 +76,7 @@ pub enum Command {
     List(OutputArgs),
     /// Show one token.
     Get {
+        /// The token's id (see `list`).
         id: i64,
         #[command(flatten)]
         output: OutputArgs,
@@ -180,6 +183,7 @@ pub struct CreateArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct ResetArgs {
+    /// The token's id (see `list`).
     pub id: i64,
     #[command(flatten)]
     pub expiry: ExpiryArgs,
@@ -192,6 +196,7 @@ pub struct ResetArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct DeleteArgs {
+    /// The token's id (see `list`).
     pub id: i64,
     /// Do it without asking (required when stdin is not a terminal).
     #[arg(long, short)]
