@@ -211,6 +211,23 @@ impl Served {
             .collect()
     }
 
+    /// Queues a fault (`POST /__sim/faults`, spec §11) for the next matching requests.
+    pub fn inject_fault(&self, fault: serde_json::Value) {
+        let status = runtime().block_on(async {
+            reqwest::Client::new()
+                .post(format!("{}/__sim/faults", self.url))
+                .json(&fault)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        });
+        assert!(
+            status.is_success(),
+            "the simulator took the fault: {status}"
+        );
+    }
+
     /// Creates a throwaway account-admin token through the binary and returns its id.
     pub fn create_token(&self, name: &str) -> i64 {
         let permission = format!("account:{}:admin", self.account);

@@ -150,3 +150,44 @@ fn no_secret_reaches_stderr_on_failure() {
     assert_eq!(redact(&run.stderr), run.stderr);
     assert!(!run.stderr.contains(&sim.token));
 }
+
+#[test]
+#[ignore = "needs the simulator: `serve` lands with the sim helper's branch"]
+fn refusals_limits_and_outages_map_to_their_exit_codes() {
+    let sim = serve();
+    let permission = format!("account:{}:admin", sim.account);
+    let create = ["create", "--name", "n", "--permission", permission.as_str()];
+    let cases = [
+        (
+            serde_json::json!({"method": "POST", "status": 403, "body": "json"}),
+            5,
+        ),
+        (
+            serde_json::json!({"method": "POST", "status": 429, "retry_after": 1}),
+            6,
+        ),
+        (
+            serde_json::json!({"method": "POST", "status": 500, "body": "html"}),
+            7,
+        ),
+        (serde_json::json!({"method": "POST", "drop": "before"}), 7),
+    ];
+    for (fault, code) in cases {
+        sim.inject_fault(fault.clone());
+        let run = sim.run(&create);
+        assert_eq!(run.code, code, "{fault}: {run:?}");
+        assert!(run.stdout.is_empty(), "{fault}: {run:?}");
+        assert!(
+            run.stderr.starts_with("error: creating the token: "),
+            "{run:?}"
+        );
+        assert_eq!(run.stderr.trim_end().lines().count(), 1, "{run:?}");
+    }
+    // Writes are never retried: each failed create reached the server exactly once.
+    let posts = sim
+        .api_requests()
+        .into_iter()
+        .filter(|r| r.starts_with("POST "))
+        .count();
+    assert!(posts <= 4, "{posts} POSTs for 4 creates");
+}
