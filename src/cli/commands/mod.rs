@@ -125,7 +125,11 @@ fn client(global: &GlobalArgs) -> Result<Client, Failure> {
 /// The account to work on: `--account-id` / `MAILTRAP_ACCOUNT_ID` checked against what the token sees, or
 /// the only account; several without a choice is a usage error listing them.
 async fn account(client: &Client, global: &GlobalArgs) -> Result<AccountId, Failure> {
-    match session::resolve_account(client, global.account_id).await {
+    chosen_account(session::resolve_account(client, global.account_id).await)
+}
+
+fn chosen_account(choice: Result<AccountChoice, ApiError>) -> Result<AccountId, Failure> {
+    match choice {
         Ok(AccountChoice::Chosen(account)) => Ok(account.id),
         Ok(AccountChoice::Ambiguous(accounts)) => Err(Failure::Usage(
             session::ambiguous_message(&accounts).trim_end().to_string(),
@@ -188,6 +192,36 @@ mod tests {
         for (failure, code) in cases {
             assert_eq!(failure.exit_code(), code, "{}", failure.message());
         }
+    }
+
+    #[test]
+    fn several_accounts_without_a_choice_list_them_and_exit_2() {
+        let account = |id, name: &str| crate::api::Account {
+            id,
+            name: name.into(),
+            access_levels: vec![],
+        };
+        let failure = chosen_account(Ok(AccountChoice::Ambiguous(vec![
+            account(1, "Acme"),
+            account(2, "Evil\x1b[2J Inc"),
+        ])))
+        .unwrap_err();
+        assert_eq!(failure.exit_code(), 2);
+        let text = failure.message();
+        assert!(text.starts_with("error: "), "{text}");
+        assert!(text.contains("--account-id"), "{text}");
+        assert!(text.contains("  1  Acme\n"), "{text}");
+        assert!(text.contains("  2  Evil"), "{text}");
+        assert!(!text.contains('\x1b'), "{text}");
+        assert_eq!(
+            chosen_account(Ok(AccountChoice::Chosen(account(7, "x")))).unwrap(),
+            7
+        );
+        let hidden = chosen_account(Err(ApiError::Config("account 9 is not visible".into())));
+        assert_eq!(hidden.unwrap_err().exit_code(), 2);
+        let offline = chosen_account(Err(ApiError::Timeout)).unwrap_err();
+        assert_eq!(offline.exit_code(), 7);
+        assert!(offline.message().contains("finding the account"));
     }
 
     #[test]
