@@ -110,6 +110,13 @@ impl Client {
         if token.is_empty() {
             return Err(ApiError::Config("the API token is empty".into()));
         }
+        // A pasted token with a newline or a space would fail every request as a misleading "builder error".
+        if !token.expose_secret().bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(ApiError::Config(
+                "the API token contains spaces, line breaks or other characters a token never has"
+                    .into(),
+            ));
+        }
         let http = reqwest::Client::builder()
             .connect_timeout(options.connect_timeout)
             .timeout(options.request_timeout)
@@ -138,6 +145,13 @@ impl Client {
             options: self.options.clone(),
             on_retry: self.on_retry.clone(),
         }
+    }
+
+    /// Uses `limiter` instead of the process-wide one for this token (tests use a small limit; a caller may
+    /// share one limiter between clients on purpose).
+    pub fn with_rate_limiter(mut self, limiter: Arc<RateLimiter>) -> Self {
+        self.limiter = limiter;
+        self
     }
 
     /// Calls `observer` before each automatic retry of a read, so a UI can say that it is waiting.
@@ -430,6 +444,12 @@ async fn read_body(mut response: reqwest::Response) -> Result<Vec<u8>, ApiError>
 fn transport_error(e: &reqwest::Error) -> ApiError {
     if e.is_timeout() {
         return ApiError::Timeout;
+    }
+    if e.is_builder() {
+        // Nothing was sent: the request itself could not be made (e.g. a token that is not header text).
+        return ApiError::Config(
+            "the request could not be built; check the API token and URL".into(),
+        );
     }
     // reqwest's own text names the URL, never a header, so it carries no secret.
     let mut message = e.to_string();

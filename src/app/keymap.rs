@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::str::FromStr;
 
-use super::action::{ACTIONS, Action};
+use super::action::{ACTIONS, Action, Scope};
 
 /// One key with its modifiers, written like `ctrl-r`, `G`, `pagedown`, `?`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -157,6 +157,15 @@ impl fmt::Display for KeyBinding {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct KeymapWarning(pub String);
 
+/// A problem in one `[keys]` entry: `entry` is the action name as written, `key_index` the position of the
+/// offending key in its list (when one key is to blame).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeymapIssue {
+    pub entry: String,
+    pub key_index: Option<usize>,
+    pub message: String,
+}
+
 #[derive(Clone, Debug)]
 pub struct Keymap {
     by_key: HashMap<KeyBinding, Action>,
@@ -173,7 +182,20 @@ impl Keymap {
     /// The defaults with `overrides` (action name → keys) on top. An override replaces that action's keys.
     /// Unknown actions, unparsable keys and keys bound twice are reported and leave the defaults in place.
     pub fn with_overrides(overrides: &BTreeMap<String, Vec<String>>) -> (Self, Vec<KeymapWarning>) {
-        let mut warnings = Vec::new();
+        let (keymap, issues) = Self::with_overrides_detailed(overrides);
+        let warnings = issues
+            .into_iter()
+            .map(|i| KeymapWarning(format!("[keys] {}: {}", i.entry, i.message)))
+            .collect();
+        (keymap, warnings)
+    }
+
+    /// Like [`Keymap::with_overrides`], with each problem tied to the override entry (and the key in its
+    /// list) it comes from, so the config loader can point at the line.
+    pub fn with_overrides_detailed(
+        overrides: &BTreeMap<String, Vec<String>>,
+    ) -> (Self, Vec<KeymapIssue>) {
+        let mut issues = Vec::new();
         let mut by_action: BTreeMap<Action, Vec<KeyBinding>> = ACTIONS
             .iter()
             .map(|i| {
@@ -188,16 +210,39 @@ impl Keymap {
         for (name, keys) in overrides {
             let action = match name.parse::<Action>() {
                 Ok(a) => a,
-                Err(e) => {
-                    warnings.push(KeymapWarning(format!("[keys] {e}")));
+                Err(_) => {
+                    let names: Vec<_> = ACTIONS.iter().map(|i| i.name).collect();
+                    issues.push(KeymapIssue {
+                        entry: name.clone(),
+                        key_index: None,
+                        message: format!(
+                            "no action is called {name:?}; the binding is ignored (actions: {})",
+                            names.join(", ")
+                        ),
+                    });
                     continue;
                 }
             };
-            let mut parsed = Vec::new();
-            for key in keys {
+            if keys.is_empty() {
+                issues.push(KeymapIssue {
+                    entry: name.clone(),
+                    key_index: None,
+                    message:
+                        "an empty list of keys; the default keys stay (every action keeps a key)"
+                            .into(),
+                });
+                continue;
+            }
+            let mut parsed: Vec<KeyBinding> = Vec::new();
+            for (index, key) in keys.iter().enumerate() {
                 match key.parse::<KeyBinding>() {
-                    Ok(k) => parsed.push(k),
-                    Err(e) => warnings.push(KeymapWarning(format!("[keys] {name}: {e}"))),
+                    Ok(k) if !parsed.contains(&k) => parsed.push(k),
+                    Ok(_) => {}
+                    Err(e) => issues.push(KeymapIssue {
+                        entry: name.clone(),
+                        key_index: Some(index),
+                        message: e,
+                    }),
                 }
             }
             if !parsed.is_empty() {
@@ -228,14 +273,24 @@ impl Keymap {
             if let Some(keys) = by_action.get_mut(&loser) {
                 keys.retain(|k| *k != key);
             }
-            warnings.push(KeymapWarning(format!(
-                "[keys] {key} is bound to both {} and {}; it stays on {}",
-                first.name(),
-                second.name(),
-                keeper.name()
-            )));
+            // Point at the user's entry that made the collision (the later one when both are the user's).
+            let entry = if user_second { second } else { first };
+            let key_index = overrides.get(entry.name()).and_then(|keys| {
+                keys.iter()
+                    .position(|k| k.parse::<KeyBinding>().is_ok_and(|k| k == key))
+            });
+            issues.push(KeymapIssue {
+                entry: entry.name().to_string(),
+                key_index,
+                message: format!(
+                    "{key} is bound to both {} and {}; it stays on {}",
+                    first.name(),
+                    second.name(),
+                    keeper.name()
+                ),
+            });
         }
-        (Self { by_key, by_action }, warnings)
+        (Self { by_key, by_action }, issues)
     }
 
     /// The action for a key press; releases and repeats never count.
@@ -260,6 +315,53 @@ impl Keymap {
             .map(ToString::to_string)
             .collect::<Vec<_>>()
             .join("/")
+    }
+}
+
+/// Where an action applies, as the help screen and the README say it.
+pub fn scope_label(scope: Scope) -> &'static str {
+    match scope {
+        Scope::Navigation => "lists",
+        Scope::Table => "token table",
+        Scope::Row => "selected row or its menu",
+        Scope::Global => "anywhere",
+    }
+}
+
+/// The live keymap as a Markdown table (Key | Action | Where), in the order of `ACTIONS`. The README's key
+/// table is this table for the default keymap (a test compares them).
+pub fn keymap_table(keymap: &Keymap) -> String {
+    let mut out = String::from("| Key | Action | Where |\n|---|---|---|\n");
+    for info in ACTIONS {
+        let keys = keymap.keys_for(info.action);
+        let keys = if keys.is_empty() {
+            "unbound".to_string()
+        } else {
+            keys.iter()
+                .map(|k| markdown_code(&k.to_string()))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let action = if info.dangerous {
+            format!("{} (changes the account)", info.description)
+        } else {
+            info.description.to_string()
+        };
+        out.push_str(&format!(
+            "| {keys} | {action} | {} |\n",
+            scope_label(info.scope)
+        ));
+    }
+    out
+}
+
+/// Inline code that survives inside a Markdown table cell, whatever the key is.
+fn markdown_code(text: &str) -> String {
+    let text = text.replace('|', "\\|");
+    if text.contains('`') {
+        format!("`` {text} ``")
+    } else {
+        format!("`{text}`")
     }
 }
 

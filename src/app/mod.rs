@@ -1,7 +1,9 @@
 //! The full-screen console.
 
 pub mod action;
+pub mod dialogs;
 pub mod keymap;
+pub mod registry;
 
 use crate::cli::args::{ConsoleArgs, DemoArgs, GlobalArgs};
 

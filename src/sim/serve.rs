@@ -1,6 +1,86 @@
+//! `mailtrap-tokens serve`: the simulator as a process, for people and for end-to-end tests.
+
+use std::io::Write;
+
+use super::{RunningSim, SimError, SimOptions};
 use crate::cli::args::ServeArgs;
 
-pub fn run(_args: ServeArgs) -> i32 {
-    eprintln!("the simulator is not available yet");
-    2
+pub fn run(args: ServeArgs) -> i32 {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("mailtrap-tokens serve: cannot start the runtime: {e}");
+            return 1;
+        }
+    };
+    runtime.block_on(serve(args))
+}
+
+async fn serve(args: ServeArgs) -> i32 {
+    let options = SimOptions {
+        listen: args.listen,
+        seed: args.seed,
+        extra_tokens: args.tokens,
+        default_expiry: args.default_expiry,
+        ..SimOptions::default()
+    };
+    let sim = match RunningSim::start(options).await {
+        Ok(sim) => sim,
+        Err(e @ SimError::Seed { .. }) => {
+            eprintln!("mailtrap-tokens serve: {e}");
+            return 2;
+        }
+        Err(e) => {
+            eprintln!("mailtrap-tokens serve: {e}");
+            return 1;
+        }
+    };
+    let operator = sim.operator_token();
+    let mut out = std::io::stdout().lock();
+    let printed = writeln!(
+        out,
+        "MAILTRAP_API_URL={}\nMAILTRAP_API_TOKEN={}\nMAILTRAP_ACCOUNT_ID={}",
+        sim.url(),
+        operator.expose_secret(),
+        sim.account_id()
+    )
+    .and_then(|()| out.flush());
+    drop(out);
+    if let Err(e) = printed {
+        eprintln!("mailtrap-tokens serve: cannot write to stdout: {e}");
+        return 1;
+    }
+    eprintln!(
+        "mailtrap-tokens serve: simulating Mailtrap at {}; Ctrl-C stops it",
+        sim.url()
+    );
+    wait_for_stop().await;
+    sim.shutdown().await;
+    0
+}
+
+async fn wait_for_stop() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }

@@ -1,0 +1,300 @@
+//! Edit permissions: the permission matrix prefilled from the token, then a before/after summary to
+//! confirm. Saving emits `Confirmed(Destructive::EditPermissions { target, changes })` once, where
+//! `changes` holds upserts for new or changed levels and removals (`_destroy`) for unticked ones.
+//! With nothing changed, Enter says "no changes" and emits nothing. On the console's own token the
+//! summary asks for the token's name, like the other confirmations.
+//!
+//! Keys: the matrix's keys; Enter goes to the summary; there Tab/←/→ move between `[ Cancel ]` and
+//! `[ Save ]`, Enter presses, `y` saves, `n`/Esc go back to the matrix. Esc on the matrix and Ctrl-C
+//! anywhere close.
+
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+
+use super::confirm::Confirmed;
+use super::confirm_typed_name::NameGate;
+use super::destructive::{Destructive, Target};
+use super::permission_matrix::{MatrixRow, PermissionMatrix};
+use super::{
+    Outcome, buttons_line, centered, draw_lines, frame, hint_line, is_ctrl_c, is_press, plain_char,
+    styled,
+};
+use crate::api::{AccessLevel, ApiToken, PermissionChange, ResourceNode};
+use crate::config::Theme;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EditStep {
+    Matrix,
+    Summary,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Focus {
+    NameField,
+    Cancel,
+    Save,
+}
+
+#[derive(Debug)]
+pub struct EditPermissionsDialog {
+    target: Target,
+    matrix: PermissionMatrix,
+    step: EditStep,
+    focus: Focus,
+    gate: Option<NameGate>,
+    notice: Option<String>,
+    saved: bool,
+}
+
+impl EditPermissionsDialog {
+    pub fn new(token: &ApiToken, tree: &[ResourceNode], is_own_token: bool) -> Self {
+        let target = Target::from_token(token, is_own_token);
+        let gate = is_own_token.then(|| NameGate::new(&target.name));
+        Self {
+            matrix: PermissionMatrix::with_resources(tree, &token.resources),
+            target,
+            step: EditStep::Matrix,
+            focus: Focus::Cancel,
+            gate,
+            notice: None,
+            saved: false,
+        }
+    }
+
+    pub fn step(&self) -> EditStep {
+        self.step
+    }
+
+    pub fn matrix(&self) -> &PermissionMatrix {
+        &self.matrix
+    }
+
+    pub fn matrix_mut(&mut self) -> &mut PermissionMatrix {
+        &mut self.matrix
+    }
+
+    pub fn changes(&self) -> Vec<PermissionChange> {
+        self.matrix.changes()
+    }
+
+    /// The save failed (422 or otherwise): show why, and allow saving again.
+    pub fn save_failed(&mut self, message: &str) {
+        self.saved = false;
+        self.notice = Some(crate::text::sanitize(message));
+    }
+
+    pub fn handle_paste(&mut self, text: &str) {
+        if self.step == EditStep::Summary
+            && let Some(gate) = &mut self.gate
+        {
+            gate.input.insert_text(text);
+            self.focus = Focus::NameField;
+        }
+    }
+
+    fn can_save(&self) -> bool {
+        !self.saved && self.gate.as_ref().is_none_or(NameGate::is_satisfied)
+    }
+
+    pub fn handle_key(&mut self, key: &KeyEvent) -> Outcome<Confirmed> {
+        if !is_press(key) {
+            return Outcome::Continue;
+        }
+        if is_ctrl_c(key) {
+            return Outcome::Closed;
+        }
+        match self.step {
+            EditStep::Matrix => {
+                match key.code {
+                    KeyCode::Esc => return Outcome::Closed,
+                    KeyCode::Enter | KeyCode::Tab => {
+                        if self.matrix.changes().is_empty() {
+                            self.notice = Some("no changes".into());
+                        } else {
+                            self.notice = None;
+                            self.step = EditStep::Summary;
+                            self.focus = if self.gate.is_some() {
+                                Focus::NameField
+                            } else {
+                                Focus::Cancel
+                            };
+                        }
+                    }
+                    _ => {
+                        self.notice = None;
+                        self.matrix.handle_key(key);
+                    }
+                }
+                Outcome::Continue
+            }
+            EditStep::Summary => self.summary_key(key),
+        }
+    }
+
+    fn summary_key(&mut self, key: &KeyEvent) -> Outcome<Confirmed> {
+        if key.code == KeyCode::Esc {
+            self.step = EditStep::Matrix;
+            return Outcome::Continue;
+        }
+        if self.focus == Focus::NameField {
+            if key.code == KeyCode::Enter {
+                return self.press_save();
+            }
+            if !matches!(key.code, KeyCode::Tab | KeyCode::BackTab)
+                && let Some(gate) = &mut self.gate
+                && gate.input.handle_key(key)
+            {
+                return Outcome::Continue;
+            }
+        }
+        match key.code {
+            KeyCode::Tab | KeyCode::Right => self.move_focus(true),
+            KeyCode::BackTab | KeyCode::Left => self.move_focus(false),
+            KeyCode::Enter => match self.focus {
+                Focus::Cancel => self.step = EditStep::Matrix,
+                Focus::Save | Focus::NameField => return self.press_save(),
+            },
+            _ => match plain_char(key) {
+                Some('y' | 'Y') => return self.press_save(),
+                Some('n' | 'N') => self.step = EditStep::Matrix,
+                _ => {}
+            },
+        }
+        Outcome::Continue
+    }
+
+    fn move_focus(&mut self, forward: bool) {
+        let order: &[Focus] = if self.gate.is_some() {
+            &[Focus::NameField, Focus::Cancel, Focus::Save]
+        } else {
+            &[Focus::Cancel, Focus::Save]
+        };
+        let i = order.iter().position(|f| *f == self.focus).unwrap_or(0);
+        let n = order.len();
+        self.focus = order[if forward {
+            (i + 1) % n
+        } else {
+            (i + n - 1) % n
+        }];
+    }
+
+    fn press_save(&mut self) -> Outcome<Confirmed> {
+        if !self.can_save() {
+            return Outcome::Continue;
+        }
+        self.saved = true;
+        Outcome::Emit(Confirmed(Destructive::EditPermissions {
+            target: self.target.clone(),
+            changes: self.matrix.changes(),
+        }))
+    }
+
+    pub fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
+        let width = 90.min(area.width);
+        let height = 26.min(area.height);
+        let rect = centered(area, width, height);
+        let title = format!(
+            "Edit permissions · {} ({})",
+            self.target.name, self.target.last4
+        );
+        let inner = frame(rect, buf, theme, &title);
+        let inner = Rect {
+            x: inner.x + 1,
+            width: inner.width.saturating_sub(2),
+            ..inner
+        };
+        let footer_height = if self.notice.is_some() { 2 } else { 1 };
+        let body = Rect {
+            height: inner.height.saturating_sub(footer_height),
+            ..inner
+        };
+        let footer = Rect {
+            y: inner.y + body.height,
+            height: inner.height - body.height,
+            ..inner
+        };
+        let mut footer_lines = Vec::new();
+        if let Some(n) = &self.notice {
+            footer_lines.push(Line::from(styled(n.clone(), theme.warn)));
+        }
+        match self.step {
+            EditStep::Matrix => {
+                self.matrix.render(body, buf, theme, true);
+                footer_lines.push(hint_line(
+                    "↑↓ move · ←→ column · Space toggles (a/v) · Enter review · Esc closes",
+                    theme,
+                ));
+            }
+            EditStep::Summary => {
+                let mut lines = vec![
+                    Line::from(styled("Before → after", theme.header)),
+                    Line::default(),
+                ];
+                for row in self.matrix.rows().iter().filter(|r| r.level != r.original) {
+                    lines.push(Line::from(vec![
+                        styled(format!("  {}: ", row.name), theme.text),
+                        styled(level_word(row.original), theme.dim),
+                        styled(" → ", theme.dim),
+                        styled(level_word(row.level), after_style(row, theme)),
+                    ]));
+                }
+                lines.push(Line::default());
+                lines.push(Line::from(styled(
+                    "Changes apply at once to every app using this token.",
+                    theme.dim,
+                )));
+                if let Some(gate) = &self.gate {
+                    lines.push(Line::from(styled(gate.prompt(), theme.warn)));
+                    let mut field = vec![styled("> ", theme.key)];
+                    field.extend(
+                        gate.input
+                            .line(theme.text, self.focus == Focus::NameField)
+                            .spans,
+                    );
+                    lines.push(Line::from(field));
+                }
+                lines.push(Line::default());
+                let focused = match self.focus {
+                    Focus::Cancel => 0,
+                    Focus::Save => 1,
+                    Focus::NameField => usize::MAX,
+                };
+                lines.push(buttons_line(
+                    &["Cancel", "Save"],
+                    focused,
+                    &[false, !self.can_save()],
+                    theme,
+                ));
+                draw_lines(body, buf, &lines);
+                footer_lines.push(hint_line(
+                    if self.saved {
+                        "saving…"
+                    } else {
+                        "y save · n/Esc back · Tab/←/→ move · Enter presses"
+                    },
+                    theme,
+                ));
+            }
+        }
+        draw_lines(footer, buf, &footer_lines);
+    }
+}
+
+fn level_word(level: Option<AccessLevel>) -> String {
+    match level {
+        None => "none".into(),
+        Some(l) if l.is_admin() => "Admin".into(),
+        Some(l) if l == AccessLevel::VIEWER => "Viewer".into(),
+        Some(l) => l.to_string(),
+    }
+}
+
+fn after_style(row: &MatrixRow, theme: &Theme) -> ratatui::style::Style {
+    if row.level.is_none() {
+        theme.danger
+    } else {
+        theme.ok
+    }
+}

@@ -1,0 +1,292 @@
+//! The secret dialog, for create and reset: the only place the full secret is drawn. `c` copies, `s`
+//! saves to a file, `v` checks that the new token works; Enter is done. Enter, Esc, `q` or Ctrl-C
+//! before a copy or a save asks "The secret cannot be shown again. Close anyway?" with No focused.
+//!
+//! The dialog does no I/O: it emits [`SecretCommand`]s, and the console feeds the results back with
+//! [`SecretDialog::copy_result`], [`SecretDialog::save_result`] and [`SecretDialog::verify_result`].
+//! Dropping the dialog drops (and so zeroizes) the secret.
+
+use chrono::{DateTime, Utc};
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Modifier;
+use ratatui::text::Line;
+use std::path::{Path, PathBuf};
+
+use super::secret_file::secret_file_name;
+use super::{
+    Outcome, buttons_line, centered, draw_lines, frame, hint_line, is_ctrl_c, is_press, plain_char,
+    styled, wrap,
+};
+use crate::api::{ApiToken, Secret, TokenId};
+use crate::clipboard::CopyOutcome;
+use crate::config::Theme;
+use crate::text::sanitize;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SecretOrigin {
+    Created,
+    /// A reset: the old token (sanitized name) keeps working until `old_stops_at`.
+    Reset {
+        old_name: String,
+        old_stops_at: Option<DateTime<Utc>>,
+    },
+}
+
+/// What the console should do for the dialog. Each carries its own copy of the secret (wiped on drop).
+#[derive(Debug, PartialEq, Eq)]
+pub enum SecretCommand {
+    /// Copy through `crate::clipboard` as a secret (cleared later).
+    Copy(Secret),
+    /// Save with `secret_file::save_secret_at(path, secret)`.
+    Save { path: PathBuf, secret: Secret },
+    /// `GET /api/accounts` with the new token.
+    Verify(Secret),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Level {
+    Ok,
+    Info,
+    Error,
+}
+
+#[derive(Debug)]
+pub struct SecretDialog {
+    token_id: TokenId,
+    name: String,
+    secret: Secret,
+    origin: SecretOrigin,
+    save_dir: PathBuf,
+    acknowledged: bool,
+    /// `Some(focused button)` while "close anyway?" is asked: 0 = No (focused first), 1 = Yes.
+    asking_close: Option<usize>,
+    copy_line: Option<(Level, String)>,
+    save_line: Option<(Level, String)>,
+    verify_line: Option<(Level, String)>,
+}
+
+impl SecretDialog {
+    /// `token` is the new token (from the create or reset answer); `save_dir` is where `s` saves.
+    pub fn new(token: &ApiToken, secret: Secret, origin: SecretOrigin, save_dir: &Path) -> Self {
+        Self {
+            token_id: token.id,
+            name: sanitize(&token.name),
+            secret,
+            origin,
+            save_dir: save_dir.to_path_buf(),
+            acknowledged: false,
+            asking_close: None,
+            copy_line: None,
+            save_line: None,
+            verify_line: None,
+        }
+    }
+
+    pub fn token_id(&self) -> TokenId {
+        self.token_id
+    }
+
+    /// The secret has been neither copied nor saved: quitting must ask first.
+    pub fn has_unacknowledged_secret(&self) -> bool {
+        !self.acknowledged
+    }
+
+    pub fn is_asking_close(&self) -> bool {
+        self.asking_close.is_some()
+    }
+
+    /// Where `s` saves.
+    pub fn save_path(&self) -> PathBuf {
+        self.save_dir
+            .join(secret_file_name(&self.name, self.token_id))
+    }
+
+    /// Opens the "close anyway?" question (the quit guard uses it too); returns false when there is
+    /// nothing to guard and the dialog may simply close.
+    pub fn ask_before_close(&mut self) -> bool {
+        if self.acknowledged {
+            return false;
+        }
+        self.asking_close = Some(0);
+        true
+    }
+
+    pub fn handle_key(&mut self, key: &KeyEvent) -> Outcome<SecretCommand> {
+        if !is_press(key) {
+            return Outcome::Continue;
+        }
+        if let Some(focus) = self.asking_close {
+            let answer = match (key.code, plain_char(key)) {
+                (KeyCode::Esc, _) | (_, Some('n' | 'N')) => Some(false),
+                _ if is_ctrl_c(key) => Some(false),
+                (_, Some('y' | 'Y')) => Some(true),
+                (KeyCode::Enter, _) => Some(focus == 1),
+                (KeyCode::Tab | KeyCode::BackTab | KeyCode::Left | KeyCode::Right, _) => {
+                    self.asking_close = Some(1 - focus.min(1));
+                    None
+                }
+                _ => None,
+            };
+            return match answer {
+                Some(true) => Outcome::Closed,
+                Some(false) => {
+                    self.asking_close = None;
+                    Outcome::Continue
+                }
+                None => Outcome::Continue,
+            };
+        }
+        let closing = is_ctrl_c(key)
+            || matches!(key.code, KeyCode::Enter | KeyCode::Esc)
+            || plain_char(key) == Some('q');
+        if closing {
+            return if self.ask_before_close() {
+                Outcome::Continue
+            } else {
+                Outcome::Closed
+            };
+        }
+        match plain_char(key) {
+            Some('c') => Outcome::Emit(SecretCommand::Copy(self.secret.clone())),
+            Some('s') => Outcome::Emit(SecretCommand::Save {
+                path: self.save_path(),
+                secret: self.secret.clone(),
+            }),
+            Some('v') => {
+                self.verify_line = Some((Level::Info, "checking the new token…".into()));
+                Outcome::Emit(SecretCommand::Verify(self.secret.clone()))
+            }
+            _ => Outcome::Continue,
+        }
+    }
+
+    /// The clipboard's answer to `Copy`; a copy that reached the clipboard or the terminal counts.
+    pub fn copy_result(&mut self, outcome: &CopyOutcome) {
+        let level = if outcome.succeeded() {
+            self.acknowledged = true;
+            Level::Ok
+        } else {
+            Level::Error
+        };
+        self.copy_line = Some((level, outcome.message()));
+    }
+
+    /// The answer to `Save`: the path written, or why not (the words are shown as they are).
+    pub fn save_result(&mut self, result: Result<PathBuf, String>) {
+        self.save_line = Some(match result {
+            Ok(path) => {
+                self.acknowledged = true;
+                (
+                    Level::Ok,
+                    format!(
+                        "saved to {} (readable only by you)",
+                        sanitize(&path.to_string_lossy())
+                    ),
+                )
+            }
+            Err(e) => (Level::Error, format!("could not save: {}", sanitize(&e))),
+        });
+    }
+
+    /// The answer to `Verify`: `Ok(words)` when the new token authenticated, `Err(words)` otherwise.
+    pub fn verify_result(&mut self, result: Result<String, String>) {
+        self.verify_line = Some(match result {
+            Ok(words) => (Level::Ok, sanitize(&words)),
+            Err(words) => (Level::Error, sanitize(&words)),
+        });
+    }
+
+    pub fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
+        let width = 78.min(area.width);
+        let text_width = width.saturating_sub(4);
+        let title = match &self.origin {
+            SecretOrigin::Created => format!("Token created · {}", self.name),
+            SecretOrigin::Reset { .. } => format!("Token reset · new token {}", self.name),
+        };
+        let mut lines: Vec<Line<'static>> = Vec::new();
+        for l in wrap(
+            "Mailtrap shows this secret only now. Copy it or save it before you close this dialog.",
+            text_width,
+        ) {
+            lines.push(Line::from(styled(l, theme.warn)));
+        }
+        lines.push(Line::default());
+        // The one place the full secret is drawn.
+        lines.push(
+            Line::from(styled(
+                sanitize(self.secret.expose_secret()),
+                theme.text.add_modifier(Modifier::BOLD),
+            ))
+            .centered(),
+        );
+        lines.push(Line::default());
+        if let SecretOrigin::Reset {
+            old_name,
+            old_stops_at,
+        } = &self.origin
+        {
+            let until = old_stops_at
+                .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+                .unwrap_or_else(|| "its grace period ends".into());
+            for l in wrap(
+                &format!("The old token {old_name} keeps working until {until}."),
+                text_width,
+            ) {
+                lines.push(Line::from(styled(l, theme.text)));
+            }
+        }
+        for (level, text) in [&self.copy_line, &self.save_line, &self.verify_line]
+            .into_iter()
+            .flatten()
+        {
+            let (mark, style) = match level {
+                Level::Ok => ("✓ ", theme.ok),
+                Level::Info => ("… ", theme.info),
+                Level::Error => ("✗ ", theme.danger),
+            };
+            for (i, l) in wrap(text, text_width.saturating_sub(2))
+                .into_iter()
+                .enumerate()
+            {
+                let lead = if i == 0 { mark } else { "  " };
+                lines.push(Line::from(styled(format!("{lead}{l}"), style)));
+            }
+        }
+        lines.push(Line::default());
+        lines.push(hint_line(
+            "c copy · s save to a file · v verify it works · Enter done",
+            theme,
+        ));
+        let height = u16::try_from(lines.len())
+            .unwrap_or(u16::MAX)
+            .saturating_add(2);
+        let rect = centered(area, width, height);
+        let inner = frame(rect, buf, theme, &title);
+        draw_lines(
+            Rect {
+                x: inner.x + 1,
+                width: inner.width.saturating_sub(2),
+                ..inner
+            },
+            buf,
+            &lines,
+        );
+        if let Some(focus) = self.asking_close {
+            let q_lines = vec![
+                Line::from(styled(
+                    "The secret cannot be shown again. Close anyway?",
+                    theme.warn,
+                ))
+                .centered(),
+                Line::default(),
+                buttons_line(&["No", "Close"], focus, &[false, false], theme),
+                hint_line("y close · n/Esc back", theme),
+            ];
+            let q = centered(area, 58, 6);
+            let q_inner = frame(q, buf, theme, "Close?");
+            draw_lines(q_inner, buf, &q_lines);
+        }
+    }
+}

@@ -1,0 +1,223 @@
+//! The per-row action registry: the one place that decides which actions a token row offers and, for
+//! each one that cannot be done, why — in words a person reads. The action menu, the hotkeys, the hint
+//! bar and the help all call [`actions_for`], so they cannot disagree.
+
+use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+
+use crate::api::{ApiToken, ResourceKind, ResourceNode, TokenId};
+use crate::app::action::Action;
+use crate::text::sanitize;
+
+/// Everything the registry needs to know about one row, gathered by the console. It holds no console
+/// state itself, only borrowed facts.
+#[derive(Clone, Copy, Debug)]
+pub struct RowContext<'a> {
+    pub token: &'a ApiToken,
+    pub now: DateTime<Utc>,
+    /// This console received the token's secret (right after create or reset) and still holds it.
+    pub holds_secret: bool,
+    /// The token is the one this console authenticates with.
+    pub is_own_token: bool,
+    /// Every token loaded in the table, this one included.
+    pub loaded_tokens: &'a [ApiToken],
+    /// Tokens known to be in their reset grace, with the time the old token stops working
+    /// (see [`infer_reset_grace`] for what the list alone reveals).
+    pub reset_grace: &'a HashMap<TokenId, DateTime<Utc>>,
+    /// The permissions tree, used only to name domains in reasons; may be empty.
+    pub resource_tree: &'a [ResourceNode],
+    /// The console's own token is only a viewer: it cannot create, reset, delete or edit.
+    pub caller_is_viewer: bool,
+    /// A request for this token is in flight; a second one must wait.
+    pub request_in_flight: bool,
+}
+
+/// One action of a row and whether it can be done now.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowAction {
+    pub action: Action,
+    /// `Err(reason)` when the action cannot be done, the reason in plain words (shown in the menu and
+    /// in the status line when the hotkey is refused).
+    pub availability: Result<(), String>,
+}
+
+impl RowAction {
+    pub fn is_available(&self) -> bool {
+        self.availability.is_ok()
+    }
+
+    pub fn reason(&self) -> Option<&str> {
+        self.availability.as_ref().err().map(String::as_str)
+    }
+}
+
+/// The row actions in menu order: Copy, Reset, Edit permissions, Delete, Clone as new, New token.
+pub const ROW_ACTIONS: [Action; 6] = [
+    Action::Copy,
+    Action::Reset,
+    Action::EditPermissions,
+    Action::Delete,
+    Action::Clone,
+    Action::NewToken,
+];
+
+pub const VIEWER_REASON: &str = "this console's token is a viewer and cannot do this";
+pub const IN_FLIGHT_REASON: &str = "a request for this token is still running";
+
+/// The actions of one row, each with its availability. Always returns all of [`ROW_ACTIONS`] in order,
+/// so the menu can show the disabled ones dimmed with their reasons.
+pub fn actions_for(ctx: &RowContext<'_>) -> Vec<RowAction> {
+    ROW_ACTIONS
+        .iter()
+        .map(|&action| RowAction {
+            action,
+            availability: availability(ctx, action),
+        })
+        .collect()
+}
+
+/// The availability of one action of a row (the hotkey path); the same answer [`actions_for`] gives.
+pub fn availability(ctx: &RowContext<'_>, action: Action) -> Result<(), String> {
+    let token = ctx.token;
+    let changes_server = matches!(
+        action,
+        Action::Reset | Action::EditPermissions | Action::Delete | Action::Clone | Action::NewToken
+    );
+    if changes_server && ctx.caller_is_viewer {
+        return Err(VIEWER_REASON.into());
+    }
+    let on_this_token = matches!(
+        action,
+        Action::Reset | Action::EditPermissions | Action::Delete
+    );
+    if on_this_token && ctx.request_in_flight {
+        return Err(IN_FLIGHT_REASON.into());
+    }
+    match action {
+        Action::Copy => {
+            if ctx.holds_secret {
+                Ok(())
+            } else {
+                Err(format!(
+                    "Mailtrap shows a secret only once; copy the name, id or …{} instead",
+                    sanitize(&token.last_4_digits)
+                ))
+            }
+        }
+        Action::Reset => {
+            if let Some(stops) = ctx.reset_grace.get(&token.id) {
+                return Err(format!(
+                    "already reset: the old token stops at {}",
+                    clock(*stops, ctx.now)
+                ));
+            }
+            if let Some(at) = token.expires_at.filter(|at| *at <= ctx.now) {
+                return Err(format!(
+                    "the token expired at {}; an expired token cannot be reset",
+                    clock(at, ctx.now)
+                ));
+            }
+            Ok(())
+        }
+        Action::Delete => match last_domain_of(ctx) {
+            Some(domain) => Err(format!("the last token with access to domain {domain}")),
+            None => Ok(()),
+        },
+        Action::EditPermissions => {
+            if token.expires_at.is_some_and(|at| at <= ctx.now) {
+                Err("the token has expired; its permissions no longer matter".into())
+            } else {
+                Ok(())
+            }
+        }
+        Action::Clone | Action::NewToken => Ok(()),
+        _ => Ok(()),
+    }
+}
+
+/// `14:03 UTC` today, `2026-08-09 14:03 UTC` another day.
+fn clock(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    if at.date_naive() == now.date_naive() {
+        at.format("%H:%M UTC").to_string()
+    } else {
+        at.format("%Y-%m-%d %H:%M UTC").to_string()
+    }
+}
+
+/// Whether a token still counts as a live holder of its domains (spec: expired tokens and tokens in
+/// their reset grace do not count).
+fn counts_as_live(t: &ApiToken, ctx: &RowContext<'_>) -> bool {
+    !ctx.reset_grace.contains_key(&t.id) && t.expires_at.is_none_or(|at| at > ctx.now)
+}
+
+/// The (sanitized) name of a domain this token is the only live holder of, if any. Account-level
+/// access does not count; only resources that name the domain itself do.
+fn last_domain_of(ctx: &RowContext<'_>) -> Option<String> {
+    let token = ctx.token;
+    if !counts_as_live(token, ctx) {
+        return None;
+    }
+    for r in &token.resources {
+        if r.resource_type.kind() != ResourceKind::Domain {
+            continue;
+        }
+        let someone_else = ctx.loaded_tokens.iter().any(|other| {
+            other.id != token.id
+                && counts_as_live(other, ctx)
+                && other.resources.iter().any(|o| {
+                    o.resource_type.kind() == ResourceKind::Domain && o.resource_id == r.resource_id
+                })
+        });
+        if !someone_else {
+            return Some(domain_name(ctx.resource_tree, r.resource_id));
+        }
+    }
+    None
+}
+
+fn domain_name(tree: &[ResourceNode], id: i64) -> String {
+    let mut found = None;
+    ResourceNode::walk(tree, |node, _| {
+        if found.is_none()
+            && node.id == id
+            && node.resource_type.kind() == ResourceKind::Domain
+            && !node.name.is_empty()
+        {
+            found = Some(sanitize(&node.name));
+        }
+    });
+    found.unwrap_or_else(|| format!("#{id}"))
+}
+
+/// What the list alone says about resets: a token `A` named `N` whose successor `B` is named
+/// `N <B.id>` and which has an expiry is in its reset grace until `A.expires_at` (the simulator and
+/// production both name the successor this way). Returns old token id → the time it stops.
+pub fn infer_reset_grace(tokens: &[ApiToken]) -> HashMap<TokenId, DateTime<Utc>> {
+    let mut grace = HashMap::new();
+    for old in tokens {
+        let Some(stops) = old.expires_at else {
+            continue;
+        };
+        let has_successor = tokens
+            .iter()
+            .any(|new| new.id > old.id && new.name == format!("{} {}", old.name, new.id));
+        if has_successor {
+            grace.insert(old.id, stops);
+        }
+    }
+    grace
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clock_shows_the_date_only_for_another_day() {
+        let now: DateTime<Utc> = "2026-08-08T10:00:00Z".parse().unwrap();
+        let later: DateTime<Utc> = "2026-08-08T22:03:00Z".parse().unwrap();
+        let tomorrow: DateTime<Utc> = "2026-08-09T02:03:00Z".parse().unwrap();
+        assert_eq!(clock(later, now), "22:03 UTC");
+        assert_eq!(clock(tomorrow, now), "2026-08-09 02:03 UTC");
+    }
+}

@@ -1,0 +1,58 @@
+//! Everything the console needs from this module, done once at start-up in the right order.
+
+use super::file::{Config, LoadedConfig};
+use super::logging::{LogFile, init_logging, install_panic_logging};
+use super::paths::Paths;
+use super::theme::{Theme, no_color_requested};
+use super::warning::ConfigWarning;
+use crate::app::keymap::Keymap;
+use crate::cli::args::GlobalArgs;
+
+/// The settings the console runs with; `warnings` are for the console to show (never fatal).
+#[derive(Debug)]
+pub struct Startup {
+    pub config: Config,
+    pub keymap: Keymap,
+    pub theme: Theme,
+    pub warnings: Vec<ConfigWarning>,
+    /// `None` when no home directory (and no `MAILTRAP_TOKENS_HOME`) was found.
+    pub paths: Option<Paths>,
+    /// `None` when the log file could not be opened; the console runs without a log.
+    pub log: Option<LogFile>,
+}
+
+/// Finds the paths, starts the log file and panic logging, loads the config (`--config` wins), then
+/// builds the keymap and the theme (`--no-color` / `NO_COLOR` honoured). Call it before the terminal
+/// is switched to the alternate screen; nothing here writes to stdout or stderr.
+pub fn startup(global: &GlobalArgs) -> Startup {
+    let paths = Paths::discover();
+    let log = paths.as_ref().and_then(init_logging);
+    install_panic_logging();
+    Startup::from_paths(global, paths, log)
+}
+
+impl Startup {
+    /// The config part of [`startup`] with the paths given (`--config` still wins over
+    /// `paths.config_file`); logging is left to the caller.
+    pub fn from_paths(global: &GlobalArgs, paths: Option<Paths>, log: Option<LogFile>) -> Self {
+        let paths = paths.map(|p| p.with_config_override(global.config.as_deref()));
+        let LoadedConfig {
+            config, warnings, ..
+        } = match (&global.config, &paths) {
+            (Some(explicit), _) => Config::load_file(explicit, true),
+            (None, Some(paths)) => Config::load_file(&paths.config_file, false),
+            (None, None) => Config::load(None),
+        };
+        for w in &warnings {
+            tracing::warn!("config: {w}");
+        }
+        Self {
+            keymap: config.keymap(),
+            theme: config.theme(no_color_requested(global.no_color)),
+            config,
+            warnings,
+            paths,
+            log,
+        }
+    }
+}

@@ -1,0 +1,85 @@
+//! A real X clipboard: Xvfb on a free display, the console's clipboard code copies a fake secret,
+//! arboard reads it back, and it is cleared after the configured delay. Without Xvfb the test says
+//! so, and fails only when `CI_REQUIRE_XVFB=1`.
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use mailtrap_tokens::clipboard::{Clipboard, ClipboardConfig, Content, CopyOutcome, Route};
+
+use super::wait_until;
+
+const FAKE: &str = "FAKE-SECRET-xvfb-clipboard";
+
+struct Xvfb(Child);
+
+impl Drop for Xvfb {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn xvfb_exists() -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join("Xvfb").is_file()))
+}
+
+fn start_xvfb() -> (Xvfb, u32) {
+    let n = (90..200)
+        .find(|n| {
+            !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
+                && !Path::new(&format!("/tmp/.X{n}-lock")).exists()
+        })
+        .expect("a free X display number");
+    let child = Command::new("Xvfb")
+        .arg(format!(":{n}"))
+        .args(["-nolisten", "tcp", "-screen", "0", "640x480x24"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start Xvfb");
+    let server = Xvfb(child);
+    wait_until("Xvfb's socket", Duration::from_secs(10), || {
+        Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
+    });
+    (server, n)
+}
+
+#[test]
+fn copies_to_a_real_x_clipboard_and_clears_it() {
+    if !xvfb_exists() {
+        eprintln!("Xvfb is not installed: the real X clipboard test did not run");
+        assert!(
+            std::env::var("CI_REQUIRE_XVFB").as_deref() != Ok("1"),
+            "CI_REQUIRE_XVFB=1 but Xvfb is not installed"
+        );
+        return;
+    }
+    let (_server, n) = start_xvfb();
+    // Only this test reads DISPLAY; the other tests pass the display flag explicitly.
+    unsafe {
+        std::env::set_var("DISPLAY", format!(":{n}"));
+        std::env::remove_var("WAYLAND_DISPLAY");
+    }
+    let config = ClipboardConfig {
+        route: Route::Auto,
+        clear_secret_after: Some(Duration::from_millis(1500)),
+    };
+    let mut clipboard = Clipboard::new(config);
+    let mut terminal = Vec::new();
+    let outcome = clipboard.copy(FAKE, Content::Secret, &mut terminal);
+    assert!(matches!(outcome, CopyOutcome::Native { .. }), "{outcome:?}");
+    assert!(terminal.is_empty());
+
+    // Another X client (a separate arboard handle) reads what the console's clipboard serves.
+    let mut reader = arboard::Clipboard::new().expect("connect to Xvfb");
+    wait_until("the secret to be readable", Duration::from_secs(10), || {
+        reader.get_text().is_ok_and(|t| t == FAKE)
+    });
+    wait_until("the secret to be cleared", Duration::from_secs(15), || {
+        reader.get_text().map_or(true, |t| t != FAKE)
+    });
+}

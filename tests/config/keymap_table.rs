@@ -1,0 +1,46 @@
+use mailtrap_tokens::app::action::Action;
+use mailtrap_tokens::app::keymap::{Keymap, keymap_table};
+use std::collections::BTreeMap;
+
+#[test]
+fn the_default_keymap_table() {
+    insta::assert_snapshot!(keymap_table(&Keymap::default()));
+}
+
+#[test]
+fn the_table_follows_overrides() {
+    let mut overrides = BTreeMap::new();
+    overrides.insert("refresh".to_string(), vec!["f5".to_string()]);
+    overrides.insert("filter".to_string(), vec!["|".to_string()]);
+    let (keymap, warnings) = Keymap::with_overrides(&overrides);
+    assert!(warnings.is_empty());
+    let table = keymap_table(&keymap);
+    assert!(table.contains("| `F5` | Refresh now |"), "{table}");
+    // A pipe key must not break the Markdown row.
+    assert!(
+        table.contains("| `\\|` | Filter the rows as you type |"),
+        "{table}"
+    );
+    assert_eq!(keymap.label(Action::Refresh), "F5");
+}
+
+#[test]
+fn the_readme_shows_the_default_keymap() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = "<!-- keys:start -->\n";
+    let end = "<!-- keys:end -->";
+    let from = readme
+        .find(start)
+        .expect("README.md has <!-- keys:start -->")
+        + start.len();
+    let to = readme[from..]
+        .find(end)
+        .expect("README.md has <!-- keys:end -->")
+        + from;
+    assert_eq!(
+        &readme[from..to],
+        keymap_table(&Keymap::default()),
+        "README.md's key table is out of date: paste keymap_table's output between the markers"
+    );
+}
