@@ -145,6 +145,23 @@ impl Served {
         c
     }
 
+    /// Runs a `sh` script with this simulator's environment; `$BIN` is the binary.
+    pub fn shell(&self, script: &str, args: &[&str]) -> Run {
+        Command::new("sh")
+            .arg("-c")
+            .arg(script)
+            .arg("sh")
+            .args(args)
+            .env("BIN", BIN)
+            .env("MAILTRAP_API_URL", &self.url)
+            .env("MAILTRAP_API_TOKEN", &self.token)
+            .env("MAILTRAP_ACCOUNT_ID", &self.account)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+            .into()
+    }
+
     pub fn run(&self, args: &[&str]) -> Run {
         self.command(args).output().unwrap().into()
     }

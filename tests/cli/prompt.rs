@@ -105,7 +105,6 @@ fn writes_to(sim: &Served, id: &str) -> Vec<String> {
 }
 
 #[test]
-#[ignore = "needs the simulator: `serve` lands with the sim helper's branch"]
 fn delete_on_a_terminal_explains_and_a_no_changes_nothing() {
     let sim = serve();
     let id = sim.create_token("asked first").to_string();
@@ -122,7 +121,6 @@ fn delete_on_a_terminal_explains_and_a_no_changes_nothing() {
 }
 
 #[test]
-#[ignore = "needs the simulator: `serve` lands with the sim helper's branch"]
 fn reset_on_a_terminal_explains_and_a_yes_resets() {
     let sim = serve();
     let id = sim.create_token("asked too").to_string();

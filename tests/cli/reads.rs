@@ -9,7 +9,6 @@ fn snapshot(name: &str, text: &str) {
 }
 
 #[test]
-#[ignore = "needs the simulator: `serve` lands with the sim helper's branch"]
 fn accounts_in_every_format() {
     let sim = serve();
     for format in ["table", "json", "csv"] {
@@ -21,7 +20,6 @@ fn accounts_in_every_format() {
 }
 
 #[test]
-#[ignore = "needs the simulator: `serve` lands with the sim helper's branch"]
 fn list_in_every_format() {
     let sim = serve();
     for format in ["table", "json", "csv"] {
@@ -47,7 +45,6 @@ fn list_in_every_format() {
 }
 
 #[test]
-#[ignore = "needs the simulator: `serve` lands with the sim helper's branch"]
 fn get_in_every_format() {
     let sim = serve();
     let list = sim.run(&["list", "-o", "json"]);
@@ -61,7 +58,6 @@ fn get_in_every_format() {
 }
 
 #[test]
-#[ignore = "needs the simulator: `serve` lands with the sim helper's branch"]
 fn the_account_is_the_only_one_without_an_id() {
     let sim = serve();
     let run = sim
@@ -73,7 +69,6 @@ fn the_account_is_the_only_one_without_an_id() {
 }
 
 #[test]
-#[ignore = "needs the simulator: `serve` lands with the sim helper's branch"]
 fn an_account_the_token_cannot_see_is_a_usage_error() {
     let sim = serve();
     let run = sim.run(&["list", "--account-id", "1"]);
@@ -83,7 +78,6 @@ fn an_account_the_token_cannot_see_is_a_usage_error() {
 }
 
 #[test]
-#[ignore = "needs the simulator: `serve` lands with the sim helper's branch"]
 fn a_bad_token_exits_3_without_echoing_it() {
     let sim = serve();
     let run: crate::harness::Run = sim
@@ -101,7 +95,6 @@ fn a_bad_token_exits_3_without_echoing_it() {
 }
 
 #[test]
-#[ignore = "needs the simulator: `serve` lands with the sim helper's branch"]
 fn an_unknown_token_exits_4() {
     let sim = serve();
     let run = sim.run(&["get", "987654321"]);

@@ -11,7 +11,6 @@ fn is_secret(text: &str) -> bool {
 }
 
 #[test]
-#[ignore = "needs the simulator: `serve` lands with the sim helper's branch"]
 fn create_prints_the_secret_alone_and_it_authenticates() {
     let sim = serve();
     let permission = format!("account:{}:admin", sim.account);
@@ -36,7 +35,6 @@ fn create_prints_the_secret_alone_and_it_authenticates() {
 }
 
 #[test]
-#[ignore = "needs the simulator: `serve` lands with the sim helper's branch"]
 fn create_json_is_the_api_object_with_its_token() {
     let sim = serve();
     let permission = format!("account:{}:viewer", sim.account);
@@ -61,15 +59,20 @@ fn create_json_is_the_api_object_with_its_token() {
 }
 
 #[test]
-#[ignore = "needs the simulator: `serve` lands with the sim helper's branch"]
 fn reset_output_captured_in_a_variable_authenticates() {
     let sim = serve();
     let id = sim.create_token("to reset").to_string();
-    let run = sim.run(&["reset", &id, "--yes"]);
+    // Exactly what a script does; the shell hands back what the variable holds, bracketed.
+    let run = sim.shell(
+        r#"SECRET=$("$BIN" reset "$1" --yes) || exit $?; printf '[%s]' "$SECRET""#,
+        &[&id],
+    );
     assert_eq!(run.code, 0, "{run:?}");
-    // What `SECRET=$(mailtrap-tokens reset ID --yes)` keeps: the output without its trailing newline.
-    let captured = run.stdout.trim_end_matches('\n');
-    assert!(!captured.contains('\n'), "{run:?}");
+    let captured = run
+        .stdout
+        .strip_prefix('[')
+        .and_then(|s| s.strip_suffix(']'))
+        .unwrap();
     assert!(is_secret(captured), "{run:?}");
     assert_eq!(sim.get_status("/api/accounts", captured), 200);
     assert!(run.stderr.contains(&format!("reset token {id}")), "{run:?}");
@@ -77,7 +80,6 @@ fn reset_output_captured_in_a_variable_authenticates() {
 }
 
 #[test]
-#[ignore = "needs the simulator: `serve` lands with the sim helper's branch"]
 fn a_second_reset_is_refused_with_exit_5() {
     let sim = serve();
     let id = sim.create_token("reset twice").to_string();
@@ -89,7 +91,6 @@ fn a_second_reset_is_refused_with_exit_5() {
 }
 
 #[test]
-#[ignore = "needs the simulator: `serve` lands with the sim helper's branch"]
 fn an_expiry_in_the_past_is_refused_with_exit_5() {
     let sim = serve();
     let permission = format!("account:{}:admin", sim.account);
@@ -107,7 +108,6 @@ fn an_expiry_in_the_past_is_refused_with_exit_5() {
 }
 
 #[test]
-#[ignore = "needs the simulator: `serve` lands with the sim helper's branch"]
 fn delete_with_yes_removes_the_token() {
     let sim = serve();
     let id = sim.create_token("to delete").to_string();
@@ -119,7 +119,6 @@ fn delete_with_yes_removes_the_token() {
 }
 
 #[test]
-#[ignore = "needs the simulator: `serve` lands with the sim helper's branch"]
 fn without_yes_and_without_a_terminal_nothing_is_sent() {
     let sim = serve();
     let id = sim.create_token("untouchable").to_string();
@@ -142,7 +141,6 @@ fn without_yes_and_without_a_terminal_nothing_is_sent() {
 }
 
 #[test]
-#[ignore = "needs the simulator: `serve` lands with the sim helper's branch"]
 fn no_secret_reaches_stderr_on_failure() {
     let sim = serve();
     let run = sim.run(&["reset", "987654321", "--yes"]);
@@ -152,7 +150,6 @@ fn no_secret_reaches_stderr_on_failure() {
 }
 
 #[test]
-#[ignore = "needs the simulator: `serve` lands with the sim helper's branch"]
 fn refusals_limits_and_outages_map_to_their_exit_codes() {
     let sim = serve();
     let permission = format!("account:{}:admin", sim.account);
