@@ -1,0 +1,99 @@
+//! Shared by the criterion benches: a console state loaded with N synthetic tokens, exactly as the console
+//! loads it (the simulator's `--tokens N` data, fetched over loopback HTTP once, fed through `update`).
+
+use chrono::{DateTime, Duration, Utc};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use mailtrap_tokens::api::Client;
+use mailtrap_tokens::app::effect::Effect;
+use mailtrap_tokens::app::keymap::Keymap;
+use mailtrap_tokens::app::msg::Msg;
+use mailtrap_tokens::app::state::{DEFAULT_REFRESH, State, StateConfig};
+use mailtrap_tokens::app::update::{start, update};
+use mailtrap_tokens::app::view;
+use mailtrap_tokens::cli::session::AccountChoice;
+use mailtrap_tokens::config::Theme;
+use mailtrap_tokens::sim::{RunningSim, SimOptions};
+
+pub const COLS: u16 = 120;
+pub const ROWS: u16 = 40;
+
+/// A console state after the first load of an account with `extra` synthetic tokens beyond the demo seed,
+/// and the clock reading every frame is drawn at (fixed, so countdowns do not change between iterations).
+pub fn loaded_state(extra: usize) -> (State, DateTime<Utc>) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime for the bench's setup");
+    runtime.block_on(async {
+        let sim = RunningSim::start(SimOptions {
+            extra_tokens: extra,
+            ..SimOptions::default()
+        })
+        .await
+        .expect("the simulator starts");
+        let api = Client::new(&sim.url(), sim.operator_token()).expect("a client");
+        let account = api
+            .accounts()
+            .await
+            .expect("accounts")
+            .into_iter()
+            .next()
+            .expect("one account");
+        let tokens = api.list_tokens(account.id).await.expect("the token list");
+        let tree = api.resource_tree(account.id).await.expect("the tree");
+        sim.shutdown().await;
+
+        let now = Utc::now();
+        let mut state = State::new(StateConfig {
+            keymap: Keymap::default(),
+            wanted_account: Some(account.id),
+            api_url: "http://127.0.0.1".into(),
+            refresh_every: Duration::seconds(DEFAULT_REFRESH),
+        });
+        let effects = start(&mut state, now);
+        let Some(Effect::ResolveAccount { req, .. }) = effects.first() else {
+            panic!("the console starts by resolving the account: {effects:?}");
+        };
+        let msg = Msg::AccountResolved {
+            req: *req,
+            result: Ok(AccountChoice::Chosen(account)),
+        };
+        let mut tokens = Some(tokens);
+        let mut tree = Some(tree);
+        for effect in update(&mut state, msg, now) {
+            let msg = match effect {
+                Effect::LoadTokens { req, .. } => Msg::TokensLoaded {
+                    req,
+                    result: Ok(tokens.take().expect("one token load")),
+                },
+                Effect::LoadResourceTree { req, .. } => Msg::ResourceTreeLoaded {
+                    req,
+                    result: Ok(tree.take().expect("one tree load")),
+                },
+                other => panic!("unexpected effect {other:?}"),
+            };
+            update(&mut state, msg, now);
+        }
+        assert!(state.has_tokens(), "the state holds the tokens");
+        (state, now)
+    })
+}
+
+pub fn terminal() -> Terminal<TestBackend> {
+    let Ok(terminal) = Terminal::new(TestBackend::new(COLS, ROWS));
+    terminal
+}
+
+/// One full console frame: the view builds the visible rows from the state and renders them; `draw` then
+/// diffs the buffer against the previous frame as it would for a real terminal.
+pub fn draw_console(terminal: &mut Terminal<TestBackend>, state: &State, now: DateTime<Utc>) {
+    let theme = theme();
+    let Ok(_) = terminal.draw(|f| view::render(state, now, theme, f));
+}
+
+pub fn theme() -> &'static Theme {
+    static THEME: std::sync::OnceLock<Theme> = std::sync::OnceLock::new();
+    THEME.get_or_init(Theme::default)
+}

@@ -1,0 +1,59 @@
+#!/usr/bin/env python3
+"""Medians of the criterion benches `frame` and `keys` (from target/criterion), and the issue 6 ratios.
+
+Run after `cargo bench --bench frame --bench keys`:  python3 benches/criterion_medians.py
+"""
+
+import json
+import pathlib
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent / "target" / "criterion"
+
+
+def median_ns(group: str, bench: str) -> float | None:
+    path = ROOT / group / bench / "new" / "estimates.json"
+    if not path.exists():
+        return None
+    return json.loads(path.read_text())["median"]["point_estimate"]
+
+
+def show(ns: float) -> str:
+    return f"{ns / 1e6:.3f} ms" if ns >= 1e6 else f"{ns / 1e3:.1f} µs"
+
+
+def main() -> int:
+    found = False
+    for group in ("frame", "keys"):
+        base = ROOT / group
+        if not base.exists():
+            continue
+        for bench_dir in sorted(p for p in base.rglob("new") if (p / "estimates.json").exists()):
+            name = bench_dir.parent.relative_to(base)
+            print(f"{group}/{name}: median {show(median_ns(group, str(name)))}")
+            found = True
+    if not found:
+        print("no criterion results under target/criterion; run cargo bench --bench frame --bench keys first")
+        return 1
+
+    baseline = median_ns("frame", "baseline_table")
+    console = {n: median_ns("frame", f"console/{n}") for n in (100, 10000, 100000)}
+    if baseline and console[10000]:
+        ratio = console[10000] / baseline
+        print(f"goal 1a: console/10000 / baseline_table = {ratio:.2f} (goal <= 1.3) "
+              f"{'PASS' if ratio <= 1.3 else 'FAIL'}")
+    if console[100] and console[100000]:
+        ratio = console[100000] / console[100]
+        print(f"goal 1b: console/100000 / console/100 = {ratio:.2f} (goal <= 1.2) "
+              f"{'PASS' if ratio <= 1.2 else 'FAIL'}")
+    keys = ROOT / "keys"
+    if keys.exists():
+        worst = max((median_ns("keys", p.parent.name) or 0, p.parent.name)
+                    for p in keys.glob("*/new") if (p / "estimates.json").exists())
+        print(f"goal 2: slowest key {worst[1]} median {show(worst[0])} (goal <= 2 ms) "
+              f"{'PASS' if worst[0] <= 2e6 else 'FAIL'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

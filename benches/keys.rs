@@ -1,0 +1,112 @@
+//! Goal 2 (issue 6): from a key's `Msg` to the finished 120×40 frame, at 10,000 tokens.
+//!
+//! Run: `cargo bench --bench keys`, then `python3 benches/criterion_medians.py` for medians.
+//!
+//! Each measured iteration is `update(Msg::Key)` followed by a full frame (`view::render` through the
+//! `TestBackend` terminal). Where a key leaves the state changed for the next iteration (a filter character,
+//! a sort), the change is undone outside the timed part, so every iteration starts from the same state.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use mailtrap_tokens::app::action::Action;
+use mailtrap_tokens::app::msg::Msg;
+use mailtrap_tokens::app::state::{SortColumn, State};
+use mailtrap_tokens::app::update::update;
+
+mod common;
+use common::{draw_console, loaded_state, terminal};
+
+const TOKENS: usize = 10_000;
+
+/// The first key the default keymap binds to `action`.
+fn key_for(state: &State, action: Action) -> KeyEvent {
+    let binding = state
+        .keymap
+        .keys_for(action)
+        .first()
+        .copied()
+        .unwrap_or_else(|| panic!("{action:?} has a default key"));
+    KeyEvent::new(binding.code, binding.modifiers)
+}
+
+fn plain(code: KeyCode) -> KeyEvent {
+    KeyEvent::new(code, KeyModifiers::NONE)
+}
+
+fn keys(c: &mut Criterion) {
+    let (mut state, now) = loaded_state(TOKENS);
+    let mut term = terminal();
+    draw_console(&mut term, &state, now);
+    let mut group = c.benchmark_group("keys");
+
+    // Down then Up, alternately, from the middle of the screen: each moves the selection by one row.
+    let (down, up) = (key_for(&state, Action::MoveDown), key_for(&state, Action::MoveUp));
+    for _ in 0..10 {
+        update(&mut state, Msg::Key(down), now);
+    }
+    let mut going_down = true;
+    group.bench_function("move_selection", |b| {
+        b.iter(|| {
+            let key = if going_down { down } else { up };
+            going_down = !going_down;
+            update(&mut state, Msg::Key(key), now);
+            draw_console(&mut term, black_box(&state), now);
+        })
+    });
+
+    // Typing the first character of a filter: every one of the 10,000 rows is matched against it.
+    let filter = key_for(&state, Action::Filter);
+    update(&mut state, Msg::Key(filter), now);
+    assert!(state.filter_editing, "the filter key opens the filter");
+    for letter in ['e', 'x'] {
+        group.bench_function(format!("filter_char_{letter}"), |b| {
+            b.iter_custom(|iters| {
+                let mut spent = Duration::ZERO;
+                for _ in 0..iters {
+                    let start = Instant::now();
+                    update(&mut state, Msg::Key(plain(KeyCode::Char(letter))), now);
+                    draw_console(&mut term, black_box(&state), now);
+                    spent += start.elapsed();
+                    update(&mut state, Msg::Key(plain(KeyCode::Backspace)), now);
+                }
+                spent
+            })
+        });
+    }
+    update(&mut state, Msg::Key(plain(KeyCode::Enter)), now);
+    assert!(state.filter.is_empty() && !state.filter_editing);
+
+    // Changing the sort to each column in turn (the default keymap's "next column" key).
+    let sort_next = key_for(&state, Action::SortNext);
+    for target in SortColumn::ALL {
+        let before = SortColumn::ALL
+            .iter()
+            .copied()
+            .find(|c| c.next() == target)
+            .unwrap_or(target);
+        group.bench_function(format!("sort_to_{}", target.title().replace(' ', "_")), |b| {
+            b.iter_custom(|iters| {
+                let mut spent = Duration::ZERO;
+                for _ in 0..iters {
+                    state.sort.column = before;
+                    state.sort.descending = false;
+                    state.resort();
+                    let start = Instant::now();
+                    update(&mut state, Msg::Key(sort_next), now);
+                    draw_console(&mut term, black_box(&state), now);
+                    spent += start.elapsed();
+                }
+                assert_eq!(state.sort.column, target);
+                spent
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, keys);
+criterion_main!(benches);
