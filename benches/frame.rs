@@ -6,10 +6,15 @@
 //!   (strings and styles computed once, outside the loop), rendered through the same `TestBackend` terminal.
 //! - `frame/console/N`: the console's own frame (title, table built from the state, status and hint bars) with
 //!   N synthetic tokens beyond the demo seed's 17.
+//!
+//! The machine is shared and its load drifts over a run, so criterion's separate benches (each measured in its
+//! own stretch of time) are followed by a paired run: rounds of a few frames of every variant in turn, whose
+//! per-round ratios cancel the drift. The goals' ratios are the medians of those per-round ratios.
 
 use std::hint::black_box;
+use std::time::{Duration, Instant};
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::Criterion;
 use ratatui::layout::Constraint;
 use ratatui::style::Style;
 use ratatui::text::Span;
@@ -27,7 +32,10 @@ use common::{draw_console, loaded_state, terminal, theme};
 const WIDTHS: [u16; 5] = [40, 17, 30, 21, 6];
 
 /// The rows on screen, formatted as the console formats them: text plus the Expires column's style.
-fn formatted_visible_rows(state: &State, now: chrono::DateTime<chrono::Utc>) -> Vec<[(String, Style); 5]> {
+fn formatted_visible_rows(
+    state: &State,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Vec<[(String, Style); 5]> {
     let theme = theme();
     let vp = state.viewport.get();
     let order = state.order();
@@ -49,63 +57,140 @@ fn formatted_visible_rows(state: &State, now: chrono::DateTime<chrono::Utc>) -> 
             };
             [
                 (fit(&row.token.name, WIDTHS[0].into()), Style::default()),
-                (fit(&columns::creator(&row.token.created_by), WIDTHS[1].into()), Style::default()),
+                (
+                    fit(&columns::creator(&row.token.created_by), WIDTHS[1].into()),
+                    Style::default(),
+                ),
                 (fit(&row.access, WIDTHS[2].into()), Style::default()),
                 (expires, style),
-                (columns::masked_token(&row.token.last_4_digits), Style::default()),
+                (
+                    columns::masked_token(&row.token.last_4_digits),
+                    Style::default(),
+                ),
             ]
         })
         .collect()
 }
 
-fn frames(c: &mut Criterion) {
-    let mut group = c.benchmark_group("frame");
+/// One way of drawing a 120×40 frame.
+struct Variant {
+    name: String,
+    draw: Box<dyn FnMut()>,
+}
 
+fn variants() -> Vec<Variant> {
     let (state, now) = loaded_state(10_000);
     let mut term = terminal();
     // The first frame sets the viewport, so the baseline formats exactly the rows the console shows.
     draw_console(&mut term, &state, now);
     let visible = formatted_visible_rows(&state, now);
     assert_eq!(visible.len(), 35, "a 120×40 console shows 35 token rows");
-    let header: Vec<&str> = SortColumn::ALL.iter().map(|c| c.title()).collect();
+    let header: Vec<&'static str> = SortColumn::ALL.iter().map(|c| c.title()).collect();
     let theme = theme();
 
     let mut base_term = terminal();
-    group.bench_function("baseline_table", |b| {
-        b.iter(|| {
-            let rows = visible.iter().map(|cells| {
-                Row::new(
-                    cells
-                        .iter()
-                        .map(|(text, style)| Cell::from(Span::styled(text.as_str(), *style))),
-                )
-            });
-            let table = Table::new(rows, WIDTHS.map(Constraint::Length))
-                .header(Row::new(header.iter().copied()).style(theme.header))
-                .column_spacing(1)
-                .row_highlight_style(theme.selected)
-                .highlight_symbol("▶ ")
-                .highlight_spacing(HighlightSpacing::Always);
-            let mut table_state = TableState::default().with_selected(Some(0));
-            let Ok(_) = base_term.draw(|f| f.render_stateful_widget(table, f.area(), &mut table_state));
-            black_box(base_term.backend().buffer().area);
-        })
-    });
-
-    group.bench_function("console/10000", |b| {
-        b.iter(|| draw_console(&mut term, black_box(&state), now))
-    });
-    drop(state);
-
+    let baseline = move || {
+        let rows = visible.iter().map(|cells| {
+            Row::new(
+                cells
+                    .iter()
+                    .map(|(text, style)| Cell::from(Span::styled(text.as_str(), *style))),
+            )
+        });
+        let table = Table::new(rows, WIDTHS.map(Constraint::Length))
+            .header(Row::new(header.iter().copied()).style(theme.header))
+            .column_spacing(1)
+            .row_highlight_style(theme.selected)
+            .highlight_symbol("▶ ")
+            .highlight_spacing(HighlightSpacing::Always);
+        let mut table_state = TableState::default().with_selected(Some(0));
+        let Ok(_) = base_term.draw(|f| f.render_stateful_widget(table, f.area(), &mut table_state));
+        black_box(base_term.backend().buffer().area);
+    };
+    let mut all = vec![
+        Variant {
+            name: "baseline_table".into(),
+            draw: Box::new(baseline),
+        },
+        Variant {
+            name: "console/10000".into(),
+            draw: Box::new(move || draw_console(&mut term, black_box(&state), now)),
+        },
+    ];
     for extra in [100, 100_000] {
         let (state, now) = loaded_state(extra);
         let mut term = terminal();
-        group.bench_function(format!("console/{extra}"), |b| {
-            b.iter(|| draw_console(&mut term, black_box(&state), now))
+        all.push(Variant {
+            name: format!("console/{extra}"),
+            draw: Box::new(move || draw_console(&mut term, black_box(&state), now)),
         });
+    }
+    all
+}
+
+fn criterion_runs(c: &mut Criterion, variants: &mut [Variant]) {
+    let mut group = c.benchmark_group("frame");
+    for v in variants.iter_mut() {
+        group.bench_function(v.name.as_str(), |b| b.iter(&mut v.draw));
     }
     group.finish();
 }
 
-criterion_group!(benches, frames);
-criterion_main!(benches);
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+/// Rounds of `PER_ROUND` frames of each variant in turn; prints each variant's median frame time and the
+/// medians of the per-round ratios the goals name.
+fn paired_runs(variants: &mut [Variant]) {
+    const ROUNDS: usize = 300;
+    const PER_ROUND: u32 = 10;
+    let mut times: Vec<Vec<f64>> = vec![Vec::with_capacity(ROUNDS); variants.len()];
+    for _ in 0..ROUNDS {
+        for (v, t) in variants.iter_mut().zip(times.iter_mut()) {
+            let start = Instant::now();
+            for _ in 0..PER_ROUND {
+                (v.draw)();
+            }
+            t.push((start.elapsed() / PER_ROUND).as_secs_f64());
+        }
+    }
+    let index = |name: &str| variants.iter().position(|v| v.name == name);
+    let ratio = |a: usize, b: usize| {
+        let mut r: Vec<f64> = times[a].iter().zip(&times[b]).map(|(x, y)| x / y).collect();
+        median(&mut r)
+    };
+    println!("\npaired run: {ROUNDS} rounds of {PER_ROUND} frames of each variant in turn");
+    for (v, t) in variants.iter().zip(&times) {
+        let mut t = t.clone();
+        let m = Duration::from_secs_f64(median(&mut t));
+        println!(
+            "  {:<16} median {:>9.1} µs per frame",
+            v.name,
+            m.as_secs_f64() * 1e6
+        );
+    }
+    if let (Some(base), Some(c10k)) = (index("baseline_table"), index("console/10000")) {
+        let r = ratio(c10k, base);
+        let verdict = if r <= 1.3 { "PASS" } else { "FAIL" };
+        println!(
+            "  goal 1a: console/10000 / baseline_table = {r:.2} (median of per-round ratios; goal <= 1.3) {verdict}"
+        );
+    }
+    if let (Some(small), Some(large)) = (index("console/100"), index("console/100000")) {
+        let r = ratio(large, small);
+        let verdict = if r <= 1.2 { "PASS" } else { "FAIL" };
+        println!(
+            "  goal 1b: console/100000 / console/100 = {r:.2} (median of per-round ratios; goal <= 1.2) {verdict}"
+        );
+    }
+}
+
+fn main() {
+    let mut variants = variants();
+    let mut c = Criterion::default().configure_from_args();
+    criterion_runs(&mut c, &mut variants);
+    c.final_summary();
+    paired_runs(&mut variants);
+}

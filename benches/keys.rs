@@ -44,7 +44,10 @@ fn keys(c: &mut Criterion) {
     let mut group = c.benchmark_group("keys");
 
     // Down then Up, alternately, from the middle of the screen: each moves the selection by one row.
-    let (down, up) = (key_for(&state, Action::MoveDown), key_for(&state, Action::MoveUp));
+    let (down, up) = (
+        key_for(&state, Action::MoveDown),
+        key_for(&state, Action::MoveUp),
+    );
     for _ in 0..10 {
         update(&mut state, Msg::Key(down), now);
     }
@@ -88,22 +91,25 @@ fn keys(c: &mut Criterion) {
             .copied()
             .find(|c| c.next() == target)
             .unwrap_or(target);
-        group.bench_function(format!("sort_to_{}", target.title().replace(' ', "_")), |b| {
-            b.iter_custom(|iters| {
-                let mut spent = Duration::ZERO;
-                for _ in 0..iters {
-                    state.sort.column = before;
-                    state.sort.descending = false;
-                    state.resort();
-                    let start = Instant::now();
-                    update(&mut state, Msg::Key(sort_next), now);
-                    draw_console(&mut term, black_box(&state), now);
-                    spent += start.elapsed();
-                }
-                assert_eq!(state.sort.column, target);
-                spent
-            })
-        });
+        group.bench_function(
+            format!("sort_to_{}", target.title().replace(' ', "_")),
+            |b| {
+                b.iter_custom(|iters| {
+                    let mut spent = Duration::ZERO;
+                    for _ in 0..iters {
+                        state.sort.column = before;
+                        state.sort.descending = false;
+                        state.resort();
+                        let start = Instant::now();
+                        update(&mut state, Msg::Key(sort_next), now);
+                        draw_console(&mut term, black_box(&state), now);
+                        spent += start.elapsed();
+                    }
+                    assert_eq!(state.sort.column, target);
+                    spent
+                })
+            },
+        );
     }
     group.finish();
 }

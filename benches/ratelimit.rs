@@ -95,7 +95,9 @@ async fn one_client() -> Result<(), String> {
     let (api, _) = client(&sim, &tally).map_err(|e| e.to_string())?;
     let wall = first_client_reads(&api, sim.account_id(), &tally).await;
     let log = sim.requests();
-    println!("== one client: {READS} GETs, {TASKS} concurrent tasks, limiter {LIMIT} per {WINDOW:?}");
+    println!(
+        "== one client: {READS} GETs, {TASKS} concurrent tasks, limiter {LIMIT} per {WINDOW:?}"
+    );
     println!("wall time          {:.2} s", wall.as_secs_f64());
     println!(
         "simulator log      {} requests, {} answered 200, {} answered 429",
