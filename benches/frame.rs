@@ -117,7 +117,13 @@ fn variants() -> Vec<Variant> {
             draw: Box::new(move || draw_console(&mut term, black_box(&state), now)),
         },
     ];
-    for extra in [100, 100_000] {
+    // `FRAME_PROFILE=1`: only the 10,000-token frame and its baseline, for a profiler (see README-perf.md).
+    let extras: &[usize] = if std::env::var_os("FRAME_PROFILE").is_some() {
+        &[]
+    } else {
+        &[100, 100_000]
+    };
+    for &extra in extras {
         let (state, now) = loaded_state(extra);
         let mut term = terminal();
         all.push(Variant {
@@ -189,6 +195,15 @@ fn paired_runs(variants: &mut [Variant]) {
 
 fn main() {
     let mut variants = variants();
+    if std::env::var_os("FRAME_PROFILE").is_some() {
+        // 2,000 frames of each, nothing else: `valgrind --tool=callgrind` attributes the difference.
+        for v in variants.iter_mut() {
+            for _ in 0..2_000 {
+                (v.draw)();
+            }
+        }
+        return;
+    }
     let mut c = Criterion::default().configure_from_args();
     criterion_runs(&mut c, &mut variants);
     c.final_summary();
