@@ -11,6 +11,7 @@ pub fn dispatch(cli: Cli) -> i32 {
         Some(Command::Serve(args)) => crate::sim::serve::run(args),
         Some(Command::Demo(args)) => crate::app::run_demo(&cli.global, &cli.console, &args),
         None => crate::app::run_live(&cli.global, &cli.console),
+        Some(Command::Config(c)) => crate::config::run_command(c, &cli.global),
         Some(_) => {
             eprintln!("this command is not available yet");
             crate::api::error::exit_code::USAGE
