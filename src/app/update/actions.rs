@@ -54,7 +54,7 @@ pub fn row_action(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<
         return Vec::new();
     };
     if action == Action::OpenMenu {
-        let actions = state.with_row_context(index, now, |ctx| registry::actions_for(ctx));
+        let actions = state.with_row_context(index, now, registry::actions_for);
         let token = &state.rows[index].token;
         let menu = ActionMenu::new(sanitize(&token.name), actions, &state.keymap);
         state.overlay = Some(Overlay::Menu {
