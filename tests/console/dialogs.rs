@@ -57,7 +57,10 @@ fn menu_with_enabled_and_disabled_actions() {
     assert!(matches!(state.overlay, Some(Overlay::Menu { .. })));
     assert_snapshot!("menu_over_table_120x40", draw(&state, 120, 40).backend());
     let f = frame(&state);
-    assert!(f.contains("already reset: the old token stops at 23:59 UTC"), "{f}");
+    assert!(
+        f.contains("already reset: the old token stops at 23:59 UTC"),
+        "{f}"
+    );
     assert!(f.contains("Mailtrap shows a secret only once"), "{f}");
     // The menu refuses a disabled action with the registry's words, on the status line.
     send(&mut state, char_key('R'));
@@ -75,7 +78,9 @@ fn a_disabled_hotkey_says_why_on_the_status_line() {
     assert!(state.overlay.is_none(), "no dialog for a refused action");
     assert_eq!(state.status.as_ref().unwrap().level, Level::Warn);
     assert_snapshot!("refused_hotkey_120x40", draw(&state, 120, 40).backend());
-    assert!(frame(&state).contains("Reset the token: already reset: the old token stops at 23:59 UTC"));
+    assert!(
+        frame(&state).contains("Reset the token: already reset: the old token stops at 23:59 UTC")
+    );
 }
 
 #[test]
@@ -106,7 +111,10 @@ fn delete_confirm_over_the_table_and_the_typed_name_for_an_admin_token() {
     select(&mut state, "ci-deploy 2498715");
     send(&mut state, char_key('D'));
     assert!(send(&mut state, char_key('y')).is_empty());
-    assert_snapshot!("confirm_delete_typed_name_120x40", draw(&state, 120, 40).backend());
+    assert_snapshot!(
+        "confirm_delete_typed_name_120x40",
+        draw(&state, 120, 40).backend()
+    );
 }
 
 #[test]
@@ -119,7 +127,14 @@ fn four_y_presses_send_one_reset_and_the_row_shows_it_is_busy() {
     }
     // A second R on the busy row is refused with the registry's reason.
     assert!(send(&mut state, char_key('R')).is_empty());
-    assert!(state.status.as_ref().unwrap().text.contains("still running"));
+    assert!(
+        state
+            .status
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("still running")
+    );
     assert_snapshot!("in_flight_marker_120x40", draw(&state, 120, 40).backend());
     assert!(frame(&state).contains("⟳ monitoring"));
 }
@@ -137,18 +152,26 @@ fn the_secret_dialog_after_a_reset() {
         },
     );
     assert!(
-        effects.iter().any(|e| matches!(e, Effect::LoadTokens { .. })),
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::LoadTokens { .. })),
         "the list refreshes: {effects:?}"
     );
     assert!(matches!(state.overlay, Some(Overlay::Secret(_))));
     assert_snapshot!("secret_after_reset_120x40", draw(&state, 120, 40).backend());
     let f = frame(&state);
     assert!(f.contains(FAKE_SECRET), "the secret is shown once: {f}");
-    assert!(f.contains("The old token monitoring keeps working until 2026-05-02 00:00 UTC"), "{f}");
+    assert!(
+        f.contains("The old token monitoring keeps working until 2026-05-02 00:00 UTC"),
+        "{f}"
+    );
 
     // c copies through the loop's clipboard (an effect), and the route's words come back.
     let effects = send(&mut state, char_key('c'));
-    assert!(matches!(effects.as_slice(), [Effect::CopyToClipboard { .. }]), "{effects:?}");
+    assert!(
+        matches!(effects.as_slice(), [Effect::CopyToClipboard { .. }]),
+        "{effects:?}"
+    );
     send(
         &mut state,
         Msg::Copied(mailtrap_tokens::clipboard::CopyOutcome::Osc52),
