@@ -220,3 +220,72 @@ fn quitting_with_nothing_at_risk_does_not_ask() {
     let mut state = loaded(demo_tokens());
     assert_eq!(send(&mut state, char_key('q')), vec![Effect::Quit]);
 }
+
+#[test]
+fn config_problems_show_on_the_status_line_and_in_the_help() {
+    let client = mailtrap_tokens::api::Client::new(
+        "http://127.0.0.1:9",
+        mailtrap_tokens::api::Secret::new("console-test-token-zz42".into()),
+    )
+    .unwrap();
+    let warnings = vec![
+        "config.toml:3:1: keys.reset: \"R\" is also bound to delete".to_string(),
+        "config.toml:7:9: refresh_interval: below the floor of 5 s".to_string(),
+    ];
+    let state = mailtrap_tokens::app::run::initial_state(config(), &client, warnings, now());
+    assert_eq!(state.own_last4.as_deref(), Some("zz42"));
+    let status = state.status.clone().unwrap();
+    assert_eq!(status.text, "2 config problems — see ? help");
+    assert_eq!(status.level, Level::Warn);
+    let mut state = state;
+    send(&mut state, char_key('?'));
+    let f = frame(&state);
+    assert!(f.contains("Config problems (2)"), "{f}");
+    assert!(f.contains("below the floor of 5 s"), "{f}");
+}
+
+#[test]
+fn the_wheel_moves_and_a_click_selects() {
+    let mut state = loaded(demo_tokens());
+    draw(&state, 120, 40); // the view records where the rows are
+    send(&mut state, Msg::Scroll(3));
+    assert_eq!(state.cursor(), 3);
+    send(&mut state, Msg::Scroll(-3));
+    assert_eq!(state.cursor(), 0);
+    let top = state.viewport.get().top;
+    send(
+        &mut state,
+        Msg::Click {
+            column: 10,
+            row: top + 2,
+        },
+    );
+    assert_eq!(
+        selected_name(&state).as_deref(),
+        Some("example.com token 2498700")
+    );
+    // A click below the last row changes nothing.
+    send(
+        &mut state,
+        Msg::Click {
+            column: 10,
+            row: top + 30,
+        },
+    );
+    assert_eq!(
+        selected_name(&state).as_deref(),
+        Some("example.com token 2498700")
+    );
+}
+
+#[test]
+fn the_own_token_needs_its_name_typed_to_reset() {
+    let mut state = loaded(demo_tokens());
+    state.own_last4 = Some("f44e".into());
+    select(&mut state, "SDK Dev Account Token");
+    send(&mut state, char_key('R'));
+    // y is a letter of the name field here, not a confirmation.
+    assert!(send(&mut state, char_key('y')).is_empty());
+    assert!(matches!(state.overlay, Some(Overlay::Confirm(_))));
+    assert!(frame(&state).contains("Type the token's name to confirm"));
+}

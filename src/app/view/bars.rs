@@ -129,12 +129,20 @@ fn overlay_hints(overlay: &Overlay, km: &crate::app::keymap::Keymap) -> Vec<(Str
             ("Enter", "summary"),
             ("Esc", "back/close"),
         ],
-        Overlay::Secret(_) => &[
-            ("c", "copy"),
-            ("s", "save"),
-            ("v", "verify"),
-            ("Enter", "done"),
-        ],
+        Overlay::Secret(dialog) => {
+            // Say where `s` writes, so the file can be found afterwards.
+            let dir = dialog
+                .save_path()
+                .parent()
+                .map(|p| sanitize(&p.to_string_lossy()))
+                .unwrap_or_default();
+            return vec![
+                ("c".into(), "copy".into()),
+                ("s".into(), format!("save in {dir}")),
+                ("v".into(), "verify".into()),
+                ("Enter".into(), "done".into()),
+            ];
+        }
         Overlay::CopyAlternatives(_) => &[("↑↓", "move"), ("Enter", "copy"), ("Esc", "close")],
         Overlay::QuitConfirm { .. } => &[("y", "quit"), ("n/Esc", "stay")],
     };
