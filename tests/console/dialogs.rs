@@ -289,3 +289,46 @@ fn the_own_token_needs_its_name_typed_to_reset() {
     assert!(matches!(state.overlay, Some(Overlay::Confirm(_))));
     assert!(frame(&state).contains("Type the token's name to confirm"));
 }
+
+#[test]
+fn a_refused_create_goes_back_into_the_form_on_its_field() {
+    use mailtrap_tokens::api::{ApiError, FieldError};
+    use mailtrap_tokens::app::dialogs::token_form::Step;
+    let mut state = loaded(demo_tokens());
+    send(&mut state, char_key('n'));
+    assert!(matches!(state.overlay, Some(Overlay::Form(_))));
+    type_text(&mut state, "taken-name");
+    send(&mut state, press(KeyCode::Enter));
+    send(&mut state, char_key('a')); // admin on the first resource
+    send(&mut state, press(KeyCode::Enter));
+    send(&mut state, press(KeyCode::Enter)); // the default expiry
+    let effects = send(&mut state, press(KeyCode::Enter)); // review → create
+    let req = match effects.as_slice() {
+        [Effect::CreateToken { req, new, .. }] => {
+            assert_eq!(new.name, "taken-name");
+            *req
+        }
+        other => panic!("expected one create, got {other:?}"),
+    };
+    send(
+        &mut state,
+        Msg::TokenCreated {
+            req,
+            result: Err(ApiError::Validation {
+                errors: vec![FieldError {
+                    field: Some("name".into()),
+                    message: "has already been taken".into(),
+                }],
+            }),
+        },
+    );
+    match &state.overlay {
+        Some(Overlay::Form(form)) => {
+            assert_eq!(form.step(), Step::Name);
+            assert_eq!(form.name_value(), "taken-name", "what was typed is kept");
+        }
+        other => panic!("the form stays open, not {other:?}"),
+    }
+    assert!(frame(&state).contains("has already been taken"));
+    assert_eq!(state.status.as_ref().unwrap().level, Level::Error);
+}
