@@ -34,12 +34,58 @@ pub fn render(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Fram
     bars::title_bar(state, theme, frame, title);
     render_main(state, now, theme, frame, main);
     bars::status_line(state, now, theme, frame, status);
-    bars::hint_bar(state, theme, frame, hints);
+    bars::hint_bar(state, now, theme, frame, hints);
     if let Some(overlay) = &state.overlay {
+        let buf = frame.buffer_mut();
         match overlay {
-            Overlay::Help { scroll } => help::render(state, *scroll, theme, frame, main),
+            Overlay::Help { scroll } => help::render(state, now, *scroll, theme, frame, main),
+            Overlay::Menu { menu, .. } => menu.render(main, buf, theme),
+            Overlay::Confirm(dialog) => dialog.render(main, buf, theme),
+            Overlay::Form(form) => form.render(main, buf, theme),
+            Overlay::EditPermissions { dialog, .. } => dialog.render(main, buf, theme),
+            Overlay::Secret(dialog) => dialog.render(main, buf, theme),
+            Overlay::CopyAlternatives(dialog) => dialog.render(main, buf, theme),
+            Overlay::QuitConfirm { focus, reason } => {
+                quit_confirm(reason, *focus, theme, main, buf)
+            }
         }
     }
+}
+
+/// "Quit anyway?" when quitting would lose a new secret; Stay is first and focused.
+fn quit_confirm(
+    reason: &str,
+    focus: usize,
+    theme: &Theme,
+    area: Rect,
+    buf: &mut ratatui::buffer::Buffer,
+) {
+    use super::dialogs::{buttons_line, centered, draw_lines, frame, hint_line, styled, wrap};
+    use ratatui::text::Line;
+    let width = 64.min(area.width);
+    let mut lines: Vec<Line<'static>> = wrap(reason, width.saturating_sub(4))
+        .into_iter()
+        .map(|l| Line::from(styled(l, theme.warn)))
+        .collect();
+    lines.push(Line::default());
+    lines.push(buttons_line(
+        &["Stay", "Quit"],
+        focus,
+        &[false, false],
+        theme,
+    ));
+    lines.push(hint_line("y quit · n/Esc stay · Tab/←/→ move", theme));
+    let height = u16::try_from(lines.len())
+        .unwrap_or(u16::MAX)
+        .saturating_add(2);
+    let rect = centered(area, width, height);
+    let inner = frame(rect, buf, theme, "Quit anyway?");
+    let inner = Rect {
+        x: inner.x + 1,
+        width: inner.width.saturating_sub(2),
+        ..inner
+    };
+    draw_lines(inner, buf, &lines);
 }
 
 fn render_main(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Frame, area: Rect) {
