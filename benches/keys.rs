@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use criterion::{Criterion, criterion_group, criterion_main};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use mailtrap_tokens::api::ApiToken;
 use mailtrap_tokens::app::action::Action;
 use mailtrap_tokens::app::msg::Msg;
 use mailtrap_tokens::app::state::{SortColumn, State};
@@ -112,6 +113,30 @@ fn keys(c: &mut Criterion) {
         );
     }
     group.finish();
+
+    // Not a key, but where the cost of a 10,000-token load lands: a refresh's answer applied, then the frame.
+    let tokens = loaded_tokens(&state);
+    let mut group = c.benchmark_group("data");
+    group.sample_size(20);
+    group.bench_function("refresh_answer_10000", |b| {
+        b.iter_custom(|iters| {
+            let mut spent = Duration::ZERO;
+            for _ in 0..iters {
+                let fresh = tokens.clone();
+                let start = Instant::now();
+                state.set_tokens(fresh);
+                draw_console(&mut term, black_box(&state), now);
+                spent += start.elapsed();
+            }
+            spent
+        })
+    });
+    group.finish();
+}
+
+/// The tokens the state holds, as the API returned them.
+fn loaded_tokens(state: &State) -> Vec<ApiToken> {
+    state.rows.iter().map(|r| r.token.clone()).collect()
 }
 
 criterion_group!(benches, keys);

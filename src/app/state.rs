@@ -3,7 +3,6 @@
 //! refresh, a filter or a sort never moves it to another token.
 
 use std::cell::Cell;
-use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::PathBuf;
 
@@ -283,6 +282,9 @@ pub struct State {
     pub names: ResourceNames,
     /// All rows in sort order; recomputed on data or sort change.
     sorted: Vec<usize>,
+    /// Perf cache (issue 6, goal 2): every row in ascending order for each column of `SortColumn::ALL`,
+    /// computed once per data change, so a sort key copies an order instead of sorting 10,000 rows again.
+    ascending_by: Vec<Vec<usize>>,
     /// The visible rows: `sorted` narrowed by the filter; recomputed on data, sort or filter change.
     order: Vec<usize>,
     /// The selected token and its position in `order`.
@@ -339,6 +341,7 @@ impl State {
             rows: Vec::new(),
             names: ResourceNames::default(),
             sorted: Vec::new(),
+            ascending_by: Vec::new(),
             order: Vec::new(),
             selected: None,
             cursor: 0,
@@ -560,37 +563,29 @@ impl State {
             )
             .to_lowercase();
         }
+        self.ascending_by = SortColumn::ALL
+            .iter()
+            .map(|&column| ascending_order(&self.rows, column))
+            .collect();
         self.resort();
     }
 
     /// Recomputes the sorted order (data or sort changed), then the filtered order.
     pub fn resort(&mut self) {
-        let rows = &self.rows;
-        let mut sorted: Vec<usize> = (0..rows.len()).collect();
-        let sort = self.sort;
-        sorted.sort_by(|&a, &b| {
-            let (ta, tb) = (&rows[a].token, &rows[b].token);
-            let primary = match sort.column {
-                SortColumn::Name => cmp_text(&ta.name, &tb.name),
-                SortColumn::Creator => cmp_text(&ta.created_by, &tb.created_by),
-                SortColumn::Access => cmp_text(&rows[a].access, &rows[b].access),
-                // Soonest first; `never` after every date.
-                SortColumn::Expires => match (ta.expires_at, tb.expires_at) {
-                    (Some(x), Some(y)) => x.cmp(&y),
-                    (Some(_), None) => Ordering::Less,
-                    (None, Some(_)) => Ordering::Greater,
-                    (None, None) => Ordering::Equal,
-                },
-                SortColumn::Token => ta.last_4_digits.cmp(&tb.last_4_digits),
-            };
-            let ordering = primary.then(ta.id.cmp(&tb.id));
-            if sort.descending {
-                ordering.reverse()
-            } else {
-                ordering
-            }
-        });
-        self.sorted = sorted;
+        let column = SortColumn::ALL
+            .iter()
+            .position(|c| *c == self.sort.column)
+            .unwrap_or(0);
+        let ascending = match self.ascending_by.get(column) {
+            Some(order) if order.len() == self.rows.len() => order,
+            _ => &ascending_order(&self.rows, self.sort.column),
+        };
+        // Ties are broken by id, so the order is total and descending is exactly ascending reversed.
+        self.sorted = if self.sort.descending {
+            ascending.iter().rev().copied().collect()
+        } else {
+            ascending.clone()
+        };
         self.refilter();
     }
 
@@ -688,9 +683,47 @@ impl State {
     }
 }
 
-fn cmp_text(a: &str, b: &str) -> Ordering {
-    // Case-insensitive without allocating for the common ASCII case.
-    a.chars()
-        .flat_map(char::to_lowercase)
-        .cmp(b.chars().flat_map(char::to_lowercase))
+/// Every row index in ascending order of `column`, ties broken by token id. Text columns compare
+/// case-insensitively; each row's lowercased key is built once here rather than once per comparison (a
+/// 10,000-row sort makes about 140,000 comparisons).
+fn ascending_order(rows: &[TokenRow], column: SortColumn) -> Vec<usize> {
+    let by_text = |text: fn(&TokenRow) -> &str| {
+        // Byte order of UTF-8 is code point order, so comparing the lowercased strings is comparing the
+        // lowercased characters one by one.
+        let mut keyed: Vec<(String, TokenId, usize)> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, row)| {
+                let key = text(row).chars().flat_map(char::to_lowercase).collect();
+                (key, row.token.id, i)
+            })
+            .collect();
+        keyed.sort_unstable();
+        keyed.into_iter().map(|(_, _, i)| i).collect()
+    };
+    match column {
+        SortColumn::Name => by_text(|r| &r.token.name),
+        SortColumn::Creator => by_text(|r| &r.token.created_by),
+        SortColumn::Access => by_text(|r| &r.access),
+        SortColumn::Expires => {
+            let mut order: Vec<usize> = (0..rows.len()).collect();
+            // Soonest first; `never` after every date.
+            order.sort_unstable_by_key(|&i| {
+                let t = &rows[i].token;
+                (t.expires_at.is_none(), t.expires_at, t.id, i)
+            });
+            order
+        }
+        SortColumn::Token => {
+            let mut order: Vec<usize> = (0..rows.len()).collect();
+            order.sort_unstable_by(|&a, &b| {
+                let (ta, tb) = (&rows[a].token, &rows[b].token);
+                ta.last_4_digits
+                    .cmp(&tb.last_4_digits)
+                    .then(ta.id.cmp(&tb.id))
+                    .then(a.cmp(&b))
+            });
+            order
+        }
+    }
 }
