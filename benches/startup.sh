@@ -28,21 +28,10 @@ SDK_VERSION=$("$SDK_VENV/bin/python" -c 'import importlib.metadata as m; print(m
 cargo build --release --quiet --bin mailtrap-tokens
 BIN=$PWD/target/release/mailtrap-tokens
 
-# serve prints MAILTRAP_API_URL, MAILTRAP_API_TOKEN and MAILTRAP_ACCOUNT_ID on its first three lines.
-SERVE_OUT=$(mktemp)
-"$BIN" serve --tokens "$TOKENS" >"$SERVE_OUT" 2>/dev/null &
-SERVE_PID=$!
-trap 'kill "$SERVE_PID" 2>/dev/null || true; rm -f "$SERVE_OUT"' EXIT
-for _ in $(seq 1 200); do
-    [[ $(wc -l <"$SERVE_OUT") -ge 3 ]] && break
-    sleep 0.05
-done
-[[ $(wc -l <"$SERVE_OUT") -ge 3 ]] || { echo "serve did not print its environment" >&2; exit 1; }
-while IFS='=' read -r key value; do
-    case $key in
-        MAILTRAP_API_URL | MAILTRAP_API_TOKEN | MAILTRAP_ACCOUNT_ID) export "$key=$value" ;;
-    esac
-done < <(head -n 3 "$SERVE_OUT")
+# shellcheck source=benches/serve-env.sh
+source benches/serve-env.sh
+trap stop_serve EXIT
+start_serve --tokens "$TOKENS"
 
 FREE_WINDOW="curl -sf -o /dev/null -X POST -H 'content-type: application/json' \
 -d '{\"advance_seconds\":11}' $MAILTRAP_API_URL/__sim/clock"
