@@ -314,6 +314,10 @@ pub struct State {
     pub reset_grace: HashMap<TokenId, DateTime<Utc>>,
     /// Domain id → rows that name it, so "the last token of a domain" needs no scan of every token.
     domain_holders: HashMap<i64, Vec<usize>>,
+    /// Perf cache (issue 6, goal 1): the tokens of `domain_holders`, cloned once per data change, so the row
+    /// context of a domain's token borrows them; cloning them per frame cost 0.3 ms at 10,000 tokens and
+    /// 6 ms at 100,000 (a synthetic account has thousands of tokens on one domain).
+    domain_tokens: HashMap<i64, Vec<ApiToken>>,
     /// Write requests in flight.
     pub writes: HashMap<RequestId, PendingWrite>,
     pub lost_writes: Vec<LostWrite>,
@@ -362,6 +366,7 @@ impl State {
             resource_tree: Vec::new(),
             reset_grace: HashMap::new(),
             domain_holders: HashMap::new(),
+            domain_tokens: HashMap::new(),
             writes: HashMap::new(),
             lost_writes: Vec::new(),
             queued_secrets: VecDeque::new(),
@@ -422,6 +427,22 @@ impl State {
         f: impl FnOnce(&RowContext<'_>) -> R,
     ) -> R {
         let row = &self.rows[index];
+        let mut domains = row
+            .token
+            .resources
+            .iter()
+            .filter(|r| r.resource_type.kind() == ResourceKind::Domain)
+            .map(|r| r.resource_id);
+        // The common cases borrow: no domain (the row alone), or one domain (its holders, this row among
+        // them). A token on several domains gets the merged list built below.
+        let single: Option<&[ApiToken]> = match (domains.next(), domains.next()) {
+            (None, _) => Some(std::slice::from_ref(&row.token)),
+            (Some(domain), None) => self.domain_tokens.get(&domain).map(Vec::as_slice),
+            _ => None,
+        };
+        if let Some(related) = single {
+            return f(&self.row_context(row, now, related));
+        }
         let mut related: Vec<ApiToken> = vec![row.token.clone()];
         let mut seen: HashSet<usize> = HashSet::from([index]);
         for r in &row.token.resources {
@@ -438,18 +459,26 @@ impl State {
                 }
             }
         }
-        let ctx = RowContext {
+        f(&self.row_context(row, now, &related))
+    }
+
+    fn row_context<'a>(
+        &'a self,
+        row: &'a TokenRow,
+        now: DateTime<Utc>,
+        related: &'a [ApiToken],
+    ) -> RowContext<'a> {
+        RowContext {
             token: &row.token,
             now,
             holds_secret: self.holds_secret(row.token.id),
             is_own_token: self.is_own_token(&row.token),
-            loaded_tokens: &related,
+            loaded_tokens: related,
             reset_grace: &self.reset_grace,
             resource_tree: &self.resource_tree,
             caller_is_viewer: self.caller_is_viewer,
             request_in_flight: self.row_busy(row.token.id),
-        };
-        f(&ctx)
+        }
     }
 
     /// The selected row's index in `rows`.
@@ -541,6 +570,14 @@ impl State {
                 }
             }
         }
+        self.domain_tokens = self
+            .domain_holders
+            .iter()
+            .map(|(&domain, holders)| {
+                let tokens = holders.iter().map(|&i| self.rows[i].token.clone());
+                (domain, tokens.collect())
+            })
+            .collect();
         self.derive_columns();
     }
 
