@@ -7,6 +7,9 @@
 //!    reads as fast as its limiter lets it until the first is done. The two use different paths, so the
 //!    request log says whose request each 429 answered. A monitor samples the first client's limiter to show
 //!    that it pauses (backs off) rather than collecting 429s.
+//! 3. The same, but the second client is a separate process: `mailtrap-tokens list --output json` run again and
+//!    again (two loops at once) against the same simulator; the first client reads the resource tree, so the
+//!    log's paths again say whose request each 429 answered.
 //!
 //! Not a criterion bench: it measures one long run against a wall clock, and prints its figures.
 
@@ -200,6 +203,111 @@ async fn two_clients() -> Result<(), String> {
     Ok(())
 }
 
+/// The first client reads the resource tree `READS` times while two loops run `list --output json` processes.
+async fn client_and_processes() -> Result<(), String> {
+    let sim = RunningSim::start(SimOptions::default())
+        .await
+        .map_err(|e| e.to_string())?;
+    let account = sim.account_id();
+    let tally = Arc::new(Tally::default());
+    let (first, first_limiter) = client(&sim, &tally).map_err(|e| e.to_string())?;
+    let done = Arc::new(AtomicBool::new(false));
+    let runs = Arc::new(AtomicUsize::new(0));
+    let failed_runs = Arc::new(AtomicUsize::new(0));
+    let loops: Vec<_> = (0..2)
+        .map(|_| {
+            let (done, runs, failed_runs) = (done.clone(), runs.clone(), failed_runs.clone());
+            let (url, token) = (sim.url(), sim.operator_token());
+            tokio::spawn(async move {
+                while !done.load(Ordering::Relaxed) {
+                    let status = tokio::process::Command::new(env!("CARGO_BIN_EXE_mailtrap-tokens"))
+                        .args(["list", "--output", "json"])
+                        .env("MAILTRAP_API_URL", &url)
+                        .env("MAILTRAP_API_TOKEN", token.expose_secret())
+                        .env("MAILTRAP_ACCOUNT_ID", account.to_string())
+                        .stdout(std::process::Stdio::null())
+                        .stderr(std::process::Stdio::null())
+                        .status()
+                        .await;
+                    runs.fetch_add(1, Ordering::Relaxed);
+                    if !status.is_ok_and(|s| s.success()) {
+                        failed_runs.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+            })
+        })
+        .collect();
+    let monitor = {
+        let (limiter, done) = (first_limiter.clone(), done.clone());
+        tokio::spawn(async move {
+            let mut paused_ms = 0u64;
+            while !done.load(Ordering::Relaxed) {
+                if limiter.paused_until().is_some() {
+                    paused_ms += 20;
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            paused_ms
+        })
+    };
+    let left = Arc::new(AtomicUsize::new(READS));
+    let start = Instant::now();
+    let tasks: Vec<_> = (0..TASKS)
+        .map(|_| {
+            let (api, left, tally) = (first.clone(), left.clone(), tally.clone());
+            tokio::spawn(async move {
+                while left
+                    .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1))
+                    .is_ok()
+                {
+                    tally.record(api.resource_tree(account).await.map(drop));
+                }
+            })
+        })
+        .collect();
+    for task in tasks {
+        let _ = task.await;
+    }
+    let wall = start.elapsed();
+    done.store(true, Ordering::Relaxed);
+    for task in loops {
+        let _ = task.await;
+    }
+    let paused_ms = monitor.await.unwrap_or(0);
+    let log = sim.requests();
+    println!();
+    println!(
+        "== a client and a second process on the same token: first does {READS} GETs of the resource tree \
+         ({TASKS} tasks), two loops run `list --output json` until it is done"
+    );
+    println!("first: wall time   {:.2} s", wall.as_secs_f64());
+    println!(
+        "first: log         {} answered 200, {} answered 429; client {} ok, {} failed, {} retries; \
+         its limiter paused {:.1} s in all",
+        count(&log, "/resources", 200),
+        count(&log, "/resources", 429),
+        tally.ok.load(Ordering::Relaxed),
+        tally.failed.load(Ordering::Relaxed),
+        tally.retries.load(Ordering::Relaxed),
+        paused_ms as f64 / 1000.0
+    );
+    let process_ok = count(&log, "/api_tokens", 200) + count(&log, "/api/accounts", 200);
+    let process_429 = count(&log, "/api_tokens", 429) + count(&log, "/api/accounts", 429);
+    println!(
+        "processes:         {} runs ({} failed); log {process_ok} answered 200, {process_429} answered 429",
+        runs.load(Ordering::Relaxed),
+        failed_runs.load(Ordering::Relaxed)
+    );
+    let total = log.len();
+    let limited = count(&log, "", 429);
+    println!(
+        "all:               {total} requests, {limited} answered 429 ({:.1}%)",
+        100.0 * limited as f64 / total.max(1) as f64
+    );
+    sim.shutdown().await;
+    Ok(())
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; a filter that names neither run skips both.
     let filter: Vec<String> = std::env::args()
@@ -224,6 +332,9 @@ fn main() {
         }
         if wanted("ratelimit_two_clients") {
             two_clients().await?;
+        }
+        if wanted("ratelimit_client_and_processes") {
+            client_and_processes().await?;
         }
         Ok::<(), String>(())
     });
