@@ -363,7 +363,10 @@ pub async fn handle(
     if fault.drop == Some(DropPoint::After) {
         return dropped_connection();
     }
-    if let Some(kind) = fault.body {
+    if let Some(text) = fault.replace_body {
+        bytes = text.into_bytes();
+        set(&mut headers, "content-type", JSON_TYPE.into());
+    } else if let Some(kind) = fault.body {
         bytes = break_body(&bytes, kind);
         if kind == FaultBody::Html {
             set(
