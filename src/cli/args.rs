@@ -7,6 +7,7 @@ use std::path::PathBuf;
 pub const EXIT_CODES_HELP: &str = "\
 Exit codes:
   0  done
+  1  cancelled at the prompt, or the output could not be written
   2  usage error (bad arguments, missing token or account)
   3  authentication failed (401: token invalid or expired)
   4  not found (404)
@@ -39,6 +40,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// The API's base URL; plain http:// is refused unless the host is a loopback address.
     #[arg(long, env = "MAILTRAP_API_URL", global = true, value_name = "URL")]
@@ -55,6 +57,7 @@ pub struct GlobalArgs {
 }
 
 #[derive(Debug, Clone, Args, Default)]
+#[command(next_help_heading = "Console options")]
 pub struct ConsoleArgs {
     /// Render the first frame that shows the loaded table at COLSxROWS as plain text on stdout, then exit.
     #[arg(long, value_name = "COLSxROWS", value_parser = parse_size, global = true)]
@@ -73,6 +76,7 @@ pub enum Command {
     List(OutputArgs),
     /// Show one token.
     Get {
+        /// The token's id (see `list`).
         id: i64,
         #[command(flatten)]
         output: OutputArgs,
@@ -136,7 +140,8 @@ pub enum OutputFormat {
 
 #[derive(Debug, Clone, Args, Default)]
 pub struct OutputArgs {
-    /// Output format; json keeps the API's field names.
+    /// Output format; json keeps the API's field names. For create and reset, json prints the new token
+    /// with its secret; the others print the secret alone.
     #[arg(long, short, value_enum, default_value_t = OutputFormat::Table)]
     pub output: OutputFormat,
 }
@@ -144,12 +149,13 @@ pub struct OutputArgs {
 #[derive(Debug, Clone, Args, Default)]
 #[group(multiple = false)]
 pub struct ExpiryArgs {
-    /// Expire after a duration such as 30d, 12h or 1y.
-    #[arg(long, value_name = "DURATION")]
-    pub expires_in: Option<String>,
-    /// Expire at a date (2027-06-01) or date-time (2027-06-01T12:00:00Z).
-    #[arg(long, value_name = "DATE")]
-    pub expires_at: Option<String>,
+    /// Expire after a duration: a whole number with h (hours), d (days), w (weeks) or y (365 days), e.g.
+    /// 12h, 30d, 1y. Without any expiry flag the server applies its default (365 days).
+    #[arg(long, value_name = "DURATION", value_parser = crate::cli::input::parse_expires_in)]
+    pub expires_in: Option<chrono::TimeDelta>,
+    /// Expire at a date (2027-06-01, midnight UTC) or an RFC 3339 date-time (2027-06-01T12:00:00+02:00).
+    #[arg(long, value_name = "DATE", value_parser = crate::cli::input::parse_expires_at)]
+    pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Never expire.
     #[arg(long)]
     pub never_expires: bool,
@@ -161,8 +167,14 @@ pub struct CreateArgs {
     #[arg(long)]
     pub name: String,
     /// A permission TYPE:ID:admin|viewer, e.g. account:1719941:admin or domain:3:viewer; repeatable.
-    #[arg(long = "permission", value_name = "TYPE:ID:LEVEL", required = true)]
-    pub permissions: Vec<String>,
+    /// TYPE is account, project, sandbox (inbox), domain (sending_domain) or another type the API knows.
+    #[arg(
+        long = "permission",
+        value_name = "TYPE:ID:LEVEL",
+        required = true,
+        value_parser = crate::cli::input::parse_permission
+    )]
+    pub permissions: Vec<crate::api::Resource>,
     #[command(flatten)]
     pub expiry: ExpiryArgs,
     #[command(flatten)]
@@ -171,16 +183,20 @@ pub struct CreateArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct ResetArgs {
+    /// The token's id (see `list`).
     pub id: i64,
     #[command(flatten)]
     pub expiry: ExpiryArgs,
     /// Do it without asking (required when stdin is not a terminal).
     #[arg(long, short)]
     pub yes: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Debug, Clone, Args)]
 pub struct DeleteArgs {
+    /// The token's id (see `list`).
     pub id: i64,
     /// Do it without asking (required when stdin is not a terminal).
     #[arg(long, short)]

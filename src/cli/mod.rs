@@ -1,6 +1,10 @@
 //! The command line: argument definitions and the scriptable commands.
 
 pub mod args;
+pub mod commands;
+pub mod docs;
+pub mod input;
+pub mod output;
 pub mod session;
 
 use args::{Cli, Command};
@@ -11,9 +15,12 @@ pub fn dispatch(cli: Cli) -> i32 {
         Some(Command::Serve(args)) => crate::sim::serve::run(args),
         Some(Command::Demo(args)) => crate::app::run_demo(&cli.global, &cli.console, &args),
         None => crate::app::run_live(&cli.global, &cli.console),
-        Some(_) => {
+        Some(Command::Completions { shell }) => docs::completions(shell),
+        Some(Command::Man) => docs::man(),
+        Some(Command::Config(_)) => {
             eprintln!("this command is not available yet");
             crate::api::error::exit_code::USAGE
         }
+        Some(command) => commands::run(&cli.global, command),
     }
 }

@@ -1,4 +1,8 @@
-//! Text from the server is made safe here, in one place, before anything draws or prints it.
+//! Text from the server is made safe here, in one place, before anything draws or prints it; and it is fitted
+//! into terminal cells here, measured in cells (not bytes or chars) and cut only between graphemes.
+
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthStr;
 
 /// Replaces every control character (C0, DEL, C1) and the invisible formatting characters that can
 /// reorder or hide text (bidi overrides, isolates and marks, zero-width characters, invisible tag
@@ -34,6 +38,40 @@ pub fn is_invisible_format(c: char) -> bool {
         | '\u{E0000}'..='\u{E007F}')
 }
 
+/// How many terminal cells the text takes.
+pub fn display_width(text: &str) -> usize {
+    UnicodeWidthStr::width(text)
+}
+
+/// Fits already-safe text into `max` cells: unchanged when it fits, else cut on a grapheme boundary and ended
+/// with `…`, so a wide character or an emoji sequence is never split and the result never exceeds `max`.
+pub fn truncate_to_width(text: &str, max: usize) -> String {
+    if display_width(text) <= max {
+        return text.to_string();
+    }
+    if max == 0 {
+        return String::new();
+    }
+    let budget = max - 1; // one cell for the ellipsis
+    let mut out = String::new();
+    let mut used = 0;
+    for grapheme in text.graphemes(true) {
+        let w = display_width(grapheme);
+        if used + w > budget {
+            break;
+        }
+        used += w;
+        out.push_str(grapheme);
+    }
+    out.push('…');
+    out
+}
+
+/// `sanitize` then `truncate_to_width`: the one call for drawing server text into a fixed-width cell.
+pub fn fit(text: &str, max: usize) -> String {
+    truncate_to_width(&sanitize(text), max)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -50,5 +88,45 @@ mod tests {
     fn marks_tags_and_separators_do_not_survive() {
         let hostile = "pay\u{061C}\u{E0041}\u{E0042}me\u{2028}now\u{00AD}\u{2066}x\u{2069}";
         assert_eq!(sanitize(hostile), "payme nowx");
+    }
+
+    #[test]
+    fn short_text_is_unchanged() {
+        assert_eq!(truncate_to_width("ci-deploy", 9), "ci-deploy");
+        assert_eq!(truncate_to_width("", 0), "");
+    }
+
+    #[test]
+    fn cuts_with_an_ellipsis_within_the_width() {
+        assert_eq!(truncate_to_width("ci-deploy", 5), "ci-d…");
+        assert_eq!(truncate_to_width("ci-deploy", 1), "…");
+        assert_eq!(truncate_to_width("ci-deploy", 0), "");
+    }
+
+    #[test]
+    fn wide_characters_are_measured_and_never_split() {
+        // Each CJK character takes two cells: five cells hold two of them and the ellipsis.
+        let cut = truncate_to_width("日本語のトークン", 6);
+        assert_eq!(cut, "日本…");
+        assert!(display_width(&cut) <= 6);
+        // A family emoji is one grapheme made of several code points; it goes whole or not at all.
+        let family = "👨\u{200D}👩\u{200D}👧 team";
+        let cut = truncate_to_width(family, 2);
+        assert_eq!(cut, "…");
+        let cut = truncate_to_width(family, 4);
+        assert!(cut.starts_with("👨\u{200D}👩\u{200D}👧"), "{cut:?}");
+    }
+
+    #[test]
+    fn combining_marks_stay_with_their_letter() {
+        let text = "e\u{301}e\u{301}e\u{301}e\u{301}";
+        assert_eq!(truncate_to_width(text, 3), "e\u{301}e\u{301}…");
+    }
+
+    #[test]
+    fn fit_sanitizes_first() {
+        let out = fit("a\x1b[2Jbcdef", 4);
+        assert!(!out.contains('\x1b'));
+        assert!(display_width(&out) <= 4);
     }
 }

@@ -1,0 +1,104 @@
+//! `--dump-screen COLSxROWS`: load as the console does, render the first frame that shows the loaded table
+//! (or the failure) into an off-screen buffer, and print it as plain text.
+
+use std::time::Duration as StdDuration;
+
+use chrono::Utc;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use tokio::sync::mpsc::UnboundedReceiver;
+use unicode_width::UnicodeWidthStr;
+
+use crate::config::Theme;
+
+use super::executor::Executor;
+use super::msg::Msg;
+use super::state::{Phase, State};
+use super::update::{start, update};
+use super::view;
+
+/// How long loading may take before the dump gives up (the client's own time-outs are shorter).
+const DEADLINE: StdDuration = StdDuration::from_secs(120);
+
+/// Whether the console has settled on something worth showing: the table with its names, a failure, or
+/// the account picker.
+fn settled(state: &State) -> bool {
+    if view::showing_error(state) {
+        return true;
+    }
+    match state.phase {
+        Phase::PickAccount { .. } => true,
+        Phase::Ready(_) => {
+            state.has_tokens() && state.tokens.in_flight.is_none() && state.tree.in_flight.is_none()
+        }
+        Phase::Connecting => false,
+    }
+}
+
+pub async fn run(
+    mut state: State,
+    mut executor: Executor,
+    mut rx: UnboundedReceiver<Msg>,
+    theme: &Theme,
+    cols: u16,
+    rows: u16,
+) -> i32 {
+    for effect in start(&mut state, Utc::now()) {
+        executor.run(effect);
+    }
+    let deadline = tokio::time::Instant::now() + DEADLINE;
+    while !settled(&state) {
+        match tokio::time::timeout_at(deadline, rx.recv()).await {
+            Ok(Some(msg)) => {
+                for effect in update(&mut state, msg, Utc::now()) {
+                    executor.run(effect);
+                }
+            }
+            _ => {
+                eprintln!("mailtrap-tokens: the API did not answer in time");
+                return 7;
+            }
+        }
+    }
+    print!("{}", render_text(&state, theme, cols, rows));
+    if view::showing_error(&state) {
+        let error = state.accounts.error().or(state.tokens.error());
+        return error.map_or(1, |e| e.exit_code());
+    }
+    if matches!(state.phase, Phase::PickAccount { .. }) {
+        eprintln!("mailtrap-tokens: several accounts; choose one with --account-id");
+        return crate::api::error::exit_code::USAGE;
+    }
+    0
+}
+
+/// The frame at `cols`×`rows` as plain text lines, trailing spaces trimmed.
+pub fn render_text(state: &State, theme: &Theme, cols: u16, rows: u16) -> String {
+    // The off-screen backend cannot fail.
+    let Ok(mut terminal) = Terminal::new(TestBackend::new(cols, rows));
+    let Ok(_) = terminal.draw(|f| view::render(state, Utc::now(), theme, f));
+    buffer_to_text(terminal.backend().buffer())
+}
+
+/// Reads a buffer back as text; the cells a wide character covers are skipped.
+pub fn buffer_to_text(buffer: &Buffer) -> String {
+    let area = buffer.area;
+    let mut out = String::new();
+    for y in area.top()..area.bottom() {
+        let mut line = String::new();
+        let mut skip = 0;
+        for x in area.left()..area.right() {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let symbol = buffer[(x, y)].symbol();
+            line.push_str(symbol);
+            skip = symbol.width().saturating_sub(1);
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}

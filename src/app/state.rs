@@ -1,0 +1,463 @@
+//! The console's model. Tokens are stored once; the table shows them through a cached order of indices that
+//! is recomputed only when the data, the filter or the sort change. The selection is kept by token id, so a
+//! refresh, a filter or a sort never moves it to another token.
+
+use std::cell::Cell;
+use std::cmp::Ordering;
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::api::{Account, AccountId, ApiError, ApiToken, ResourceNode, TokenId};
+
+use super::columns::{self, ResourceNames};
+use super::keymap::Keymap;
+use super::msg::RequestId;
+
+/// Where one resource (accounts, tokens, the resource tree) stands.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub enum LoadState {
+    #[default]
+    Idle,
+    Loading,
+    Loaded(DateTime<Utc>),
+    Failed(ApiError),
+}
+
+/// A resource's load state, the request now in flight (answers to any other id are stale) and when it was
+/// last asked for (auto-refresh counts from there).
+#[derive(Clone, Debug, Default)]
+pub struct Tracked {
+    pub state: LoadState,
+    pub in_flight: Option<RequestId>,
+    pub last_attempt: Option<DateTime<Utc>>,
+    pub last_success: Option<DateTime<Utc>>,
+}
+
+impl Tracked {
+    pub fn start(&mut self, req: RequestId, now: DateTime<Utc>) {
+        self.state = LoadState::Loading;
+        self.in_flight = Some(req);
+        self.last_attempt = Some(now);
+    }
+
+    /// Whether an answer with this id is the one we wait for; a stale id is dropped by the caller.
+    pub fn accepts(&self, req: RequestId) -> bool {
+        self.in_flight == Some(req)
+    }
+
+    pub fn finish(&mut self, result: Result<(), ApiError>, now: DateTime<Utc>) {
+        self.in_flight = None;
+        match result {
+            Ok(()) => {
+                self.state = LoadState::Loaded(now);
+                self.last_success = Some(now);
+            }
+            Err(e) => self.state = LoadState::Failed(e),
+        }
+    }
+
+    pub fn error(&self) -> Option<&ApiError> {
+        match &self.state {
+            LoadState::Failed(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// Which screen the console is on before the table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// Asking `GET /api/accounts` which account to manage.
+    Connecting,
+    /// Several accounts and none named: the operator picks one.
+    PickAccount {
+        accounts: Vec<Account>,
+        cursor: usize,
+    },
+    /// The account is known; the table (or its loading or error screen) shows.
+    Ready(Account),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SortColumn {
+    Name,
+    Creator,
+    Access,
+    Expires,
+    Token,
+}
+
+impl SortColumn {
+    pub const ALL: [SortColumn; 5] = [
+        SortColumn::Name,
+        SortColumn::Creator,
+        SortColumn::Access,
+        SortColumn::Expires,
+        SortColumn::Token,
+    ];
+
+    pub fn next(self) -> Self {
+        let i = Self::ALL.iter().position(|c| *c == self).unwrap_or(0);
+        Self::ALL[(i + 1) % Self::ALL.len()]
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            SortColumn::Name => "Name",
+            SortColumn::Creator => "Creator",
+            SortColumn::Access => "Access level",
+            SortColumn::Expires => "Expires",
+            SortColumn::Token => "Token",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sort {
+    pub column: SortColumn,
+    pub descending: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Success,
+    Warn,
+    Error,
+}
+
+/// A message on the status line, gone at `expires_at`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StatusMessage {
+    pub text: String,
+    pub level: Level,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// What sits on top of the table and takes keys first. Dialogs (action menu, confirmations, secret,
+/// create and permission forms) are added here as variants.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Overlay {
+    Help { scroll: u16 },
+}
+
+/// One token with what the table derives from it, computed once per data change.
+#[derive(Clone, Debug)]
+pub struct TokenRow {
+    pub token: ApiToken,
+    pub access: String,
+    /// Lowercased name, creator, access, id and last digits: what the filter matches.
+    pub search: String,
+    /// Index (in `State::rows`) of the token that replaced this one in a reset.
+    pub successor: Option<usize>,
+}
+
+impl TokenRow {
+    /// A reset grace: a successor exists and the token has an expiry (reset sets one).
+    pub fn in_grace(&self) -> bool {
+        self.successor.is_some() && self.token.expires_at.is_some()
+    }
+}
+
+/// The scroll position of the table, written by the view when it lays out the rows (like ratatui's
+/// `TableState`), read by `update` for page sizes and by the loop for "is a countdown visible".
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Viewport {
+    pub offset: usize,
+    pub height: usize,
+}
+
+/// Settings fixed at start.
+#[derive(Clone, Debug)]
+pub struct StateConfig {
+    pub keymap: Keymap,
+    pub wanted_account: Option<AccountId>,
+    /// Shown on the "cannot reach" screen.
+    pub api_url: String,
+    pub refresh_every: Duration,
+}
+
+pub const MIN_REFRESH: i64 = 5;
+pub const DEFAULT_REFRESH: i64 = 30;
+pub const STATUS_SECONDS: i64 = 6;
+
+#[derive(Debug)]
+pub struct State {
+    pub keymap: Keymap,
+    pub wanted_account: Option<AccountId>,
+    pub api_url: String,
+    pub refresh_every: Duration,
+
+    pub phase: Phase,
+    pub accounts: Tracked,
+    pub tokens: Tracked,
+    pub tree: Tracked,
+
+    pub rows: Vec<TokenRow>,
+    pub names: ResourceNames,
+    /// All rows in sort order; recomputed on data or sort change.
+    sorted: Vec<usize>,
+    /// The visible rows: `sorted` narrowed by the filter; recomputed on data, sort or filter change.
+    order: Vec<usize>,
+    /// The selected token and its position in `order`.
+    selected: Option<TokenId>,
+    cursor: usize,
+
+    pub filter: String,
+    /// Keys go to the filter's text while true.
+    pub filter_editing: bool,
+    pub sort: Sort,
+
+    pub status: Option<StatusMessage>,
+    pub overlay: Option<Overlay>,
+    pub rate_remaining: Option<u32>,
+    pub viewport: Cell<Viewport>,
+    /// Set by `update` when the screen must be drawn again; cleared by the loop after drawing.
+    pub needs_redraw: bool,
+    next_request: RequestId,
+}
+
+impl State {
+    pub fn new(config: StateConfig) -> Self {
+        let refresh_every = config.refresh_every.max(Duration::seconds(MIN_REFRESH));
+        Self {
+            keymap: config.keymap,
+            wanted_account: config.wanted_account,
+            api_url: config.api_url,
+            refresh_every,
+            phase: Phase::Connecting,
+            accounts: Tracked::default(),
+            tokens: Tracked::default(),
+            tree: Tracked::default(),
+            rows: Vec::new(),
+            names: ResourceNames::default(),
+            sorted: Vec::new(),
+            order: Vec::new(),
+            selected: None,
+            cursor: 0,
+            filter: String::new(),
+            filter_editing: false,
+            sort: Sort {
+                column: SortColumn::Name,
+                descending: false,
+            },
+            status: None,
+            overlay: None,
+            rate_remaining: None,
+            viewport: Cell::new(Viewport::default()),
+            needs_redraw: true,
+            next_request: 1,
+        }
+    }
+
+    pub fn next_request_id(&mut self) -> RequestId {
+        let id = self.next_request;
+        self.next_request += 1;
+        id
+    }
+
+    pub fn account(&self) -> Option<&Account> {
+        match &self.phase {
+            Phase::Ready(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    /// The visible rows, in order, as indices into `rows`.
+    pub fn order(&self) -> &[usize] {
+        &self.order
+    }
+
+    pub fn cursor(&self) -> usize {
+        self.cursor
+    }
+
+    pub fn selected_id(&self) -> Option<TokenId> {
+        self.selected
+    }
+
+    pub fn selected_row(&self) -> Option<&TokenRow> {
+        self.order.get(self.cursor).map(|&i| &self.rows[i])
+    }
+
+    /// Whether the token list has arrived at least once.
+    pub fn has_tokens(&self) -> bool {
+        self.tokens.last_success.is_some()
+    }
+
+    pub fn set_status(&mut self, text: impl Into<String>, level: Level, now: DateTime<Utc>) {
+        self.status = Some(StatusMessage {
+            text: text.into(),
+            level,
+            expires_at: now + Duration::seconds(STATUS_SECONDS),
+        });
+        self.needs_redraw = true;
+    }
+
+    /// Replaces the tokens; derived columns, order and selection follow.
+    pub fn set_tokens(&mut self, tokens: Vec<ApiToken>) {
+        let successors = columns::successors(&tokens);
+        self.rows = tokens
+            .into_iter()
+            .map(|token| TokenRow {
+                access: String::new(),
+                search: String::new(),
+                successor: successors.get(&token.id).copied(),
+                token,
+            })
+            .collect();
+        self.derive_columns();
+    }
+
+    pub fn set_resource_tree(&mut self, tree: &[ResourceNode]) {
+        self.names = ResourceNames::from_tree(tree);
+        self.derive_columns();
+    }
+
+    fn derive_columns(&mut self) {
+        for row in &mut self.rows {
+            row.access = columns::access_summary(&row.token.resources, &self.names);
+            row.search = format!(
+                "{}\n{}\n{}\n{}\n{}",
+                row.token.name,
+                row.token.created_by,
+                row.access,
+                row.token.id,
+                row.token.last_4_digits
+            )
+            .to_lowercase();
+        }
+        self.resort();
+    }
+
+    /// Recomputes the sorted order (data or sort changed), then the filtered order.
+    pub fn resort(&mut self) {
+        let rows = &self.rows;
+        let mut sorted: Vec<usize> = (0..rows.len()).collect();
+        let sort = self.sort;
+        sorted.sort_by(|&a, &b| {
+            let (ta, tb) = (&rows[a].token, &rows[b].token);
+            let primary = match sort.column {
+                SortColumn::Name => cmp_text(&ta.name, &tb.name),
+                SortColumn::Creator => cmp_text(&ta.created_by, &tb.created_by),
+                SortColumn::Access => cmp_text(&rows[a].access, &rows[b].access),
+                // Soonest first; `never` after every date.
+                SortColumn::Expires => match (ta.expires_at, tb.expires_at) {
+                    (Some(x), Some(y)) => x.cmp(&y),
+                    (Some(_), None) => Ordering::Less,
+                    (None, Some(_)) => Ordering::Greater,
+                    (None, None) => Ordering::Equal,
+                },
+                SortColumn::Token => ta.last_4_digits.cmp(&tb.last_4_digits),
+            };
+            let ordering = primary.then(ta.id.cmp(&tb.id));
+            if sort.descending {
+                ordering.reverse()
+            } else {
+                ordering
+            }
+        });
+        self.sorted = sorted;
+        self.refilter();
+    }
+
+    /// Recomputes the visible order from the sorted order and the filter, keeping the selected token.
+    pub fn refilter(&mut self) {
+        let needle = self.filter.to_lowercase();
+        let rows = &self.rows;
+        self.order = if needle.is_empty() {
+            self.sorted.clone()
+        } else {
+            self.sorted
+                .iter()
+                .copied()
+                .filter(|&i| rows[i].search.contains(&needle))
+                .collect()
+        };
+        self.restore_selection();
+    }
+
+    /// Puts the cursor back on the selected token; if it is gone, stays at the same position.
+    fn restore_selection(&mut self) {
+        let found = self
+            .selected
+            .and_then(|id| self.order.iter().position(|&i| self.rows[i].token.id == id));
+        match found {
+            Some(pos) => self.cursor = pos,
+            None => {
+                self.cursor = self.cursor.min(self.order.len().saturating_sub(1));
+                self.selected = self.order.get(self.cursor).map(|&i| self.rows[i].token.id);
+            }
+        }
+    }
+
+    /// Moves the cursor to a position in the visible order (clamped).
+    pub fn select_position(&mut self, pos: usize) {
+        if self.order.is_empty() {
+            self.cursor = 0;
+            self.selected = None;
+            return;
+        }
+        self.cursor = pos.min(self.order.len() - 1);
+        self.selected = Some(self.rows[self.order[self.cursor]].token.id);
+    }
+
+    /// Whether a row on screen shows a countdown that changes every second.
+    pub fn countdown_visible(&self, now: DateTime<Utc>) -> bool {
+        if self.account().is_none() || !self.has_tokens() {
+            return false;
+        }
+        let vp = self.viewport.get();
+        let end = (vp.offset + vp.height.max(1)).min(self.order.len());
+        self.order
+            .get(vp.offset.min(end)..end)
+            .unwrap_or(&[])
+            .iter()
+            .any(|&i| {
+                let row = &self.rows[i];
+                columns::expiry_text(row.token.expires_at, row.in_grace(), now).ticking
+            })
+    }
+
+    /// When the next automatic refresh is due, if one should happen at all.
+    pub fn auto_refresh_due(&self) -> Option<DateTime<Utc>> {
+        self.account()?;
+        if self.tokens.in_flight.is_some() || !self.has_tokens() || self.overlay.is_some() {
+            return None;
+        }
+        // A rejected token will not start working by asking again.
+        if matches!(
+            self.tokens.error(),
+            Some(ApiError::Unauthorized { .. } | ApiError::Forbidden { .. })
+        ) {
+            return None;
+        }
+        Some(self.tokens.last_attempt? + self.refresh_every)
+    }
+
+    /// The next moment the loop must wake without input: a ticking countdown, a status message to clear,
+    /// or an auto-refresh.
+    pub fn next_wakeup(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let mut next: Option<DateTime<Utc>> = None;
+        let mut consider = |t: DateTime<Utc>| next = Some(next.map_or(t, |n| n.min(t)));
+        if self.countdown_visible(now) {
+            // The next whole second, so every tick lands just after the countdown changes.
+            let into_second = i64::from(now.timestamp_subsec_millis());
+            consider(now + Duration::milliseconds(1000 - into_second));
+        }
+        if let Some(status) = &self.status {
+            consider(status.expires_at);
+        }
+        if let Some(due) = self.auto_refresh_due() {
+            consider(due);
+        }
+        next
+    }
+}
+
+fn cmp_text(a: &str, b: &str) -> Ordering {
+    // Case-insensitive without allocating for the common ASCII case.
+    a.chars()
+        .flat_map(char::to_lowercase)
+        .cmp(b.chars().flat_map(char::to_lowercase))
+}

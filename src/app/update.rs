@@ -1,0 +1,333 @@
+//! `update`: the only place the console's state changes. Pure: no I/O, no clock of its own (`now` is passed
+//! in); what must happen outside comes back as `Effect`s.
+
+use chrono::{DateTime, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use crate::api::ApiError;
+use crate::cli::session::AccountChoice;
+
+use super::action::Action;
+use super::effect::Effect;
+use super::msg::Msg;
+use super::state::{Level, Overlay, Phase, State};
+
+/// The effects that open the console: find the account (then the tokens follow).
+pub fn start(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
+    resolve_account(state, now)
+}
+
+pub fn update(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
+    match msg {
+        Msg::Key(key) => on_key(state, key, now),
+        Msg::Tick(_) => on_tick(state, now),
+        Msg::Resize(..) => {
+            state.needs_redraw = true;
+            Vec::new()
+        }
+        Msg::Paste(text) => {
+            if state.filter_editing {
+                state.filter.push_str(&crate::text::sanitize(&text));
+                state.refilter();
+                state.needs_redraw = true;
+            }
+            Vec::new()
+        }
+        Msg::AccountResolved { req, result } => on_account(state, req, result, now),
+        Msg::TokensLoaded { req, result } => {
+            if !state.tokens.accepts(req) {
+                return Vec::new(); // stale: a newer request is in flight
+            }
+            state.needs_redraw = true;
+            match result {
+                Ok(tokens) => {
+                    state.set_tokens(tokens);
+                    state.tokens.finish(Ok(()), now);
+                }
+                Err(e) => {
+                    if state.has_tokens() {
+                        state.set_status(format!("Refresh failed: {e}"), Level::Error, now);
+                    }
+                    tracing::warn!(error = %e, "loading tokens failed");
+                    state.tokens.finish(Err(e), now);
+                }
+            }
+            Vec::new()
+        }
+        Msg::ResourceTreeLoaded { req, result } => {
+            if !state.tree.accepts(req) {
+                return Vec::new();
+            }
+            state.needs_redraw = true;
+            match result {
+                Ok(tree) => {
+                    state.set_resource_tree(&tree);
+                    state.tree.finish(Ok(()), now);
+                }
+                Err(e) => {
+                    // Names are a nicety: the table still shows ids without them.
+                    tracing::warn!(error = %e, "loading the resource tree failed");
+                    state.tree.finish(Err(e), now);
+                }
+            }
+            Vec::new()
+        }
+        Msg::RateRemaining(left) => {
+            if state.rate_remaining != left {
+                state.rate_remaining = left;
+                state.needs_redraw = true;
+            }
+            Vec::new()
+        }
+    }
+}
+
+fn resolve_account(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
+    let req = state.next_request_id();
+    state.accounts.start(req, now);
+    state.phase = Phase::Connecting;
+    state.needs_redraw = true;
+    vec![Effect::ResolveAccount {
+        req,
+        wanted: state.wanted_account,
+    }]
+}
+
+fn on_account(
+    state: &mut State,
+    req: u64,
+    result: Result<AccountChoice, ApiError>,
+    now: DateTime<Utc>,
+) -> Vec<Effect> {
+    if !state.accounts.accepts(req) {
+        return Vec::new();
+    }
+    state.needs_redraw = true;
+    match result {
+        Ok(AccountChoice::Chosen(account)) => {
+            state.accounts.finish(Ok(()), now);
+            state.phase = Phase::Ready(account);
+            load_all(state, now)
+        }
+        Ok(AccountChoice::Ambiguous(accounts)) => {
+            state.accounts.finish(Ok(()), now);
+            state.phase = Phase::PickAccount {
+                accounts,
+                cursor: 0,
+            };
+            Vec::new()
+        }
+        Err(e) => {
+            state.accounts.finish(Err(e), now);
+            Vec::new()
+        }
+    }
+}
+
+/// Asks for the tokens (a newer request makes any older answer stale) and, if it is missing, the tree.
+fn load_all(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
+    let Some(account) = state.account().map(|a| a.id) else {
+        return resolve_account(state, now);
+    };
+    let mut effects = Vec::new();
+    let req = state.next_request_id();
+    state.tokens.start(req, now);
+    effects.push(Effect::LoadTokens { req, account });
+    if state.tree.last_success.is_none() && state.tree.in_flight.is_none() {
+        let req = state.next_request_id();
+        state.tree.start(req, now);
+        effects.push(Effect::LoadResourceTree { req, account });
+    }
+    state.needs_redraw = true;
+    effects
+}
+
+fn on_tick(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
+    if state.status.as_ref().is_some_and(|s| s.expires_at <= now) {
+        state.status = None;
+        state.needs_redraw = true;
+    }
+    if state.countdown_visible(now) {
+        state.needs_redraw = true;
+    }
+    match state.auto_refresh_due() {
+        Some(due) if due <= now => load_all(state, now),
+        _ => Vec::new(),
+    }
+}
+
+fn is_ctrl(key: &KeyEvent, c: char) -> bool {
+    key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char(c)
+}
+
+fn on_key(state: &mut State, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effect> {
+    // Releases and repeats never count: one press, one action.
+    if key.kind != KeyEventKind::Press {
+        return Vec::new();
+    }
+    state.needs_redraw = true;
+    if is_ctrl(&key, 'z') {
+        return vec![Effect::Suspend];
+    }
+    if state.overlay.is_some() {
+        return on_overlay_key(state, key);
+    }
+    if state.filter_editing && on_filter_key(state, &key) {
+        return Vec::new();
+    }
+    if let Phase::PickAccount { .. } = state.phase {
+        return on_picker_key(state, key, now);
+    }
+    if is_ctrl(&key, 'c') {
+        return vec![Effect::Quit];
+    }
+    if !state.filter_editing && key.code == KeyCode::Esc && !state.filter.is_empty() {
+        state.filter.clear();
+        state.refilter();
+        return Vec::new();
+    }
+    match state.keymap.lookup(&key) {
+        Some(action) => on_action(state, action, now),
+        None => {
+            state.needs_redraw = false;
+            Vec::new()
+        }
+    }
+}
+
+/// Keys while the filter is being typed; returns false for keys the table should still get (movement).
+fn on_filter_key(state: &mut State, key: &KeyEvent) -> bool {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    match key.code {
+        KeyCode::Enter => state.filter_editing = false,
+        KeyCode::Esc => {
+            state.filter_editing = false;
+            state.filter.clear();
+            state.refilter();
+        }
+        KeyCode::Char('c') if ctrl => {
+            // Ctrl-C closes the filter first; a second one quits.
+            state.filter_editing = false;
+            state.filter.clear();
+            state.refilter();
+        }
+        KeyCode::Char('u') if ctrl => {
+            state.filter.clear();
+            state.refilter();
+        }
+        KeyCode::Backspace => {
+            state.filter.pop();
+            state.refilter();
+        }
+        KeyCode::Char(c) if !ctrl && !key.modifiers.contains(KeyModifiers::ALT) => {
+            state.filter.push(c);
+            state.refilter();
+        }
+        KeyCode::Up | KeyCode::Down | KeyCode::PageUp | KeyCode::PageDown => return false,
+        _ => {}
+    }
+    true
+}
+
+fn on_overlay_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
+    let Some(overlay) = state.overlay.as_mut() else {
+        return Vec::new();
+    };
+    match overlay {
+        Overlay::Help { scroll } => {
+            let action = state.keymap.lookup(&key);
+            match (key.code, action) {
+                (KeyCode::Esc, _) | (_, Some(Action::Help | Action::Quit)) => state.overlay = None,
+                _ if is_ctrl(&key, 'c') => state.overlay = None,
+                (_, Some(Action::MoveDown)) => *scroll = scroll.saturating_add(1),
+                (_, Some(Action::MoveUp)) => *scroll = scroll.saturating_sub(1),
+                (_, Some(Action::PageDown)) => *scroll = scroll.saturating_add(10),
+                (_, Some(Action::PageUp)) => *scroll = scroll.saturating_sub(10),
+                (_, Some(Action::Top)) => *scroll = 0,
+                _ => state.needs_redraw = false,
+            }
+        }
+    }
+    Vec::new()
+}
+
+fn on_picker_key(state: &mut State, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effect> {
+    if is_ctrl(&key, 'c') {
+        return vec![Effect::Quit];
+    }
+    let action = state.keymap.lookup(&key);
+    let Phase::PickAccount { accounts, cursor } = &mut state.phase else {
+        return Vec::new();
+    };
+    let last = accounts.len().saturating_sub(1);
+    match (key.code, action) {
+        (_, Some(Action::Quit)) => return vec![Effect::Quit],
+        (KeyCode::Enter, _) | (_, Some(Action::OpenMenu)) => {
+            if let Some(account) = accounts.get(*cursor).cloned() {
+                state.phase = Phase::Ready(account);
+                return load_all(state, now);
+            }
+        }
+        (_, Some(Action::MoveDown)) => *cursor = (*cursor + 1).min(last),
+        (_, Some(Action::MoveUp)) => *cursor = cursor.saturating_sub(1),
+        (_, Some(Action::Top)) => *cursor = 0,
+        (_, Some(Action::Bottom)) => *cursor = last,
+        (_, Some(Action::Help)) => state.overlay = Some(Overlay::Help { scroll: 0 }),
+        _ => state.needs_redraw = false,
+    }
+    Vec::new()
+}
+
+fn on_action(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
+    let page = state.viewport.get().height.max(1);
+    let cursor = state.cursor();
+    match action {
+        Action::Quit => return vec![Effect::Quit],
+        Action::Help => state.overlay = Some(Overlay::Help { scroll: 0 }),
+        Action::Refresh => {
+            if state.account().is_none() {
+                return resolve_account(state, now);
+            }
+            state.set_status("Refreshing…", Level::Info, now);
+            return load_all(state, now);
+        }
+        Action::MoveUp => state.select_position(cursor.saturating_sub(1)),
+        Action::MoveDown => state.select_position(cursor + 1),
+        Action::PageUp => state.select_position(cursor.saturating_sub(page)),
+        Action::PageDown => state.select_position(cursor + page),
+        Action::Top => state.select_position(0),
+        Action::Bottom => state.select_position(usize::MAX),
+        Action::Filter => {
+            if state.has_tokens() {
+                state.filter_editing = true;
+            }
+        }
+        Action::SortNext => {
+            state.sort.column = state.sort.column.next();
+            state.sort.descending = false;
+            state.resort();
+        }
+        Action::SortReverse => {
+            state.sort.descending = !state.sort.descending;
+            state.resort();
+        }
+        Action::OpenMenu
+        | Action::Copy
+        | Action::Reset
+        | Action::EditPermissions
+        | Action::Delete
+        | Action::Clone
+        | Action::NewToken => {
+            // The dialogs that carry these actions plug into `State::overlay`; until then, say so plainly.
+            state.set_status(
+                format!(
+                    "{}: not available in this build yet",
+                    action.info().description
+                ),
+                Level::Warn,
+                now,
+            );
+        }
+    }
+    Vec::new()
+}

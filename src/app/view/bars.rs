@@ -1,0 +1,186 @@
+//! The title bar (account, connection, requests left), the status line and the bar of keys that apply now.
+
+use chrono::{DateTime, Utc};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::api::ApiError;
+use crate::config::Theme;
+use crate::text::{display_width, fit, sanitize};
+
+use super::super::action::{ACTIONS, Action, Scope};
+use super::super::state::{Level, LoadState, Phase, State};
+
+/// How the console stands with the API, in words and a symbol (so it survives NO_COLOR).
+fn connection(state: &State, theme: &Theme) -> (String, Style) {
+    let failed = |e: &ApiError| -> (String, Style) {
+        let word = match e {
+            ApiError::Unauthorized { .. } => "✖ unauthorized",
+            ApiError::Forbidden { .. } => "✖ forbidden",
+            ApiError::Connection { .. } | ApiError::Timeout => "✖ offline",
+            ApiError::RateLimited { .. } => "⏳ rate limited",
+            _ => "✖ error",
+        };
+        (word.to_string(), theme.danger)
+    };
+    if let Some(e) = state.accounts.error() {
+        return failed(e);
+    }
+    match &state.tokens.state {
+        LoadState::Failed(e) => failed(e),
+        LoadState::Loading if state.has_tokens() => ("↻ refreshing".into(), theme.info),
+        LoadState::Loaded(_) => ("● connected".into(), theme.ok),
+        _ => ("◌ connecting".into(), theme.dim),
+    }
+}
+
+pub fn title_bar(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let sep = Span::styled(" │ ", theme.dim);
+    let mut spans = vec![Span::styled(" mailtrap-tokens", theme.title)];
+    match &state.phase {
+        Phase::Ready(account) => {
+            spans.push(sep.clone());
+            spans.push(Span::styled(fit(&account.name, 40), theme.text));
+            spans.push(Span::styled(format!(" #{}", account.id), theme.dim));
+        }
+        Phase::PickAccount { .. } => {
+            spans.push(sep.clone());
+            spans.push(Span::styled("choose an account", theme.text));
+        }
+        Phase::Connecting => {}
+    }
+    let (word, style) = connection(state, theme);
+    spans.push(sep.clone());
+    spans.push(Span::styled(word, style));
+    if let Some(left) = state.rate_remaining {
+        spans.push(sep);
+        let style = if left < 15 { theme.warn } else { theme.dim };
+        spans.push(Span::styled(format!("{left} requests left"), style));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+pub fn status_line(
+    state: &State,
+    now: DateTime<Utc>,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+) {
+    let Some(status) = state.status.as_ref().filter(|s| s.expires_at > now) else {
+        return;
+    };
+    let (symbol, style) = match status.level {
+        Level::Info => ("ℹ", theme.info),
+        Level::Success => ("✔", theme.ok),
+        Level::Warn => ("⚠", theme.warn),
+        Level::Error => ("✖", theme.danger),
+    };
+    let text = fit(&status.text, usize::from(area.width).saturating_sub(3));
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled(format!(" {symbol} "), style),
+            Span::styled(text, style),
+        ])),
+        area,
+    );
+}
+
+/// (keys, what they do) pairs for what applies right now, most useful first.
+fn hints(state: &State) -> Vec<(String, String)> {
+    let km = &state.keymap;
+    let pair = |a: Action| (km.label(a), a.info().hint.to_string());
+    if state.overlay.is_some() {
+        return vec![
+            ("Esc".into(), "close".into()),
+            (
+                format!(
+                    "{}/{}",
+                    km.label(Action::MoveUp),
+                    km.label(Action::MoveDown)
+                ),
+                "scroll".into(),
+            ),
+        ];
+    }
+    if state.filter_editing {
+        return vec![
+            ("type".into(), "filter".into()),
+            ("Enter".into(), "keep".into()),
+            ("Esc".into(), "clear".into()),
+            ("↑/↓".into(), "move".into()),
+        ];
+    }
+    match &state.phase {
+        Phase::PickAccount { .. } => {
+            return vec![
+                (
+                    format!(
+                        "{}/{}",
+                        km.label(Action::MoveUp),
+                        km.label(Action::MoveDown)
+                    ),
+                    "move".into(),
+                ),
+                ("Enter".into(), "choose".into()),
+                pair(Action::Help),
+                pair(Action::Quit),
+            ];
+        }
+        Phase::Connecting | Phase::Ready(_) if !state.has_tokens() => {
+            return vec![
+                pair(Action::Refresh),
+                pair(Action::Help),
+                pair(Action::Quit),
+            ];
+        }
+        _ => {}
+    }
+    let mut out = vec![(
+        format!(
+            "{} {}",
+            km.label(Action::MoveUp),
+            km.label(Action::MoveDown)
+        ),
+        "move".into(),
+    )];
+    if !state.filter.is_empty() {
+        out.push(("Esc".into(), "clear filter".into()));
+    }
+    let row_selected = state.selected_row().is_some();
+    for info in ACTIONS {
+        let applies = match info.scope {
+            Scope::Navigation => false, // summarised above
+            Scope::Row => row_selected,
+            Scope::Table | Scope::Global => true,
+        };
+        if applies && !matches!(info.action, Action::Help | Action::Quit | Action::Refresh) {
+            out.push(pair(info.action));
+        }
+    }
+    // Help, quit and refresh go early so a narrow terminal still shows them.
+    out.insert(1, pair(Action::Refresh));
+    out.insert(1, pair(Action::Quit));
+    out.insert(1, pair(Action::Help));
+    out
+}
+
+pub fn hint_bar(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let width = usize::from(area.width);
+    let mut used = 1;
+    let mut spans = vec![Span::raw(" ")];
+    for (keys, what) in hints(state) {
+        let keys = sanitize(&keys);
+        let need = display_width(&keys) + 1 + display_width(&what) + 2;
+        if used + need > width {
+            break;
+        }
+        used += need;
+        spans.push(Span::styled(keys, theme.key));
+        spans.push(Span::styled(format!(" {what}  "), theme.dim));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}

@@ -1,0 +1,84 @@
+//! The help overlay, generated from `action::ACTIONS` and the live keymap, so it always shows the keys the
+//! operator actually has.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph};
+
+use crate::config::Theme;
+use crate::text::{display_width, truncate_to_width};
+
+use super::super::action::{ACTIONS, Scope};
+use super::super::state::State;
+
+const KEY_COLUMN: usize = 16;
+
+fn lines(state: &State, theme: &Theme, width: usize) -> Vec<Line<'static>> {
+    let mut out = Vec::new();
+    let groups = [
+        (Scope::Navigation, "Moving"),
+        (Scope::Table, "The table"),
+        (Scope::Row, "The selected token"),
+        (Scope::Global, "Anywhere"),
+    ];
+    let entry = |keys: String, what: &str| -> Line<'static> {
+        let keys = truncate_to_width(&keys, KEY_COLUMN - 1);
+        let pad = " ".repeat(KEY_COLUMN.saturating_sub(display_width(&keys)));
+        Line::from(vec![
+            Span::raw("  "),
+            Span::styled(keys, theme.key),
+            Span::raw(pad),
+            Span::styled(
+                truncate_to_width(what, width.saturating_sub(KEY_COLUMN + 2)),
+                theme.text,
+            ),
+        ])
+    };
+    for (scope, heading) in groups {
+        out.push(Line::styled(heading, theme.header));
+        for info in ACTIONS.iter().filter(|i| i.scope == scope) {
+            out.push(entry(state.keymap.label(info.action), info.description));
+        }
+        if scope == Scope::Table {
+            out.push(entry(
+                "Enter / Esc".into(),
+                "Keep / clear the filter while typing",
+            ));
+        }
+        if scope == Scope::Global {
+            out.push(entry(
+                "Ctrl-C".into(),
+                "Close this or the filter; quit at the table",
+            ));
+            out.push(entry("Ctrl-Z".into(), "Suspend to the shell"));
+        }
+        out.push(Line::raw(""));
+    }
+    out
+}
+
+pub fn render(state: &State, scroll: u16, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let width = area.width.saturating_sub(4).min(70);
+    let inner_width = usize::from(width.saturating_sub(2));
+    let all = lines(state, theme, inner_width);
+    let height = (u16::try_from(all.len()).unwrap_or(u16::MAX) + 2).min(area.height);
+    let rect = Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    };
+    let visible = usize::from(height.saturating_sub(2));
+    let max_scroll = all.len().saturating_sub(visible);
+    let scroll = usize::from(scroll).min(max_scroll);
+    let block = Block::bordered()
+        .border_style(theme.border)
+        .title(Span::styled(" Help ", theme.title))
+        .title_bottom(Span::styled(" Esc closes ", theme.dim));
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(all.into_iter().skip(scroll).collect::<Vec<_>>()).block(block),
+        rect,
+    );
+}

@@ -1,0 +1,139 @@
+//! Whole-area screens instead of the table: loading, failures (with what to do), the account picker and
+//! "terminal too small".
+
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+use crate::api::{Account, ApiError};
+use crate::config::Theme;
+use crate::text::{fit, sanitize};
+
+use super::super::action::Action;
+use super::super::state::State;
+use super::{MIN_HEIGHT, MIN_WIDTH};
+
+/// A block of lines centred vertically in `area`.
+fn centered(lines: Vec<Line<'static>>, frame: &mut Frame, area: Rect) {
+    let height = u16::try_from(lines.len())
+        .unwrap_or(u16::MAX)
+        .min(area.height);
+    let [_, middle, _] = Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Length(height),
+        Constraint::Fill(1),
+    ])
+    .areas(area);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .alignment(Alignment::Center)
+            .wrap(Wrap { trim: true }),
+        middle,
+    );
+}
+
+pub fn too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
+    let lines = vec![
+        Line::styled("terminal too small", theme.warn),
+        Line::styled(
+            format!(
+                "(need {MIN_WIDTH}×{MIN_HEIGHT}, have {}×{})",
+                area.width, area.height
+            ),
+            theme.dim,
+        ),
+    ];
+    frame.render_widget(
+        Paragraph::new(lines)
+            .alignment(Alignment::Center)
+            .wrap(Wrap { trim: true }),
+        area,
+    );
+}
+
+pub fn loading(theme: &Theme, frame: &mut Frame, area: Rect) {
+    centered(
+        vec![Line::styled("Loading tokens…", theme.dim)],
+        frame,
+        area,
+    );
+}
+
+/// A failure, said plainly, with what the operator can do about it.
+pub fn error(state: &State, e: &ApiError, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let (headline, detail) = match e {
+        ApiError::Unauthorized { .. } => (
+            "The API token is invalid or has expired (401)".to_string(),
+            "The server refused the token.".to_string(),
+        ),
+        ApiError::Forbidden { message } => (
+            "The token lacks a permission (403)".to_string(),
+            format!("The server said: {}", sanitize(message)),
+        ),
+        ApiError::Connection { message } => (
+            "Cannot reach the API".to_string(),
+            format!("{}: {}", sanitize(&state.api_url), sanitize(message)),
+        ),
+        ApiError::Timeout => (
+            "The API did not answer in time".to_string(),
+            sanitize(&state.api_url),
+        ),
+        other => (
+            "Could not load the tokens".to_string(),
+            sanitize(&other.to_string()),
+        ),
+    };
+    let retry = state.keymap.label(Action::Refresh);
+    let quit = state.keymap.label(Action::Quit);
+    let lines = vec![
+        Line::styled(format!("✖ {headline}"), theme.danger),
+        Line::raw(""),
+        Line::styled(detail, theme.text),
+        Line::styled(e.advice().to_string(), theme.dim),
+        Line::raw(""),
+        Line::from(vec![
+            Span::styled(retry, theme.key),
+            Span::styled(" retry   ", theme.dim),
+            Span::styled(quit, theme.key),
+            Span::styled(" quit", theme.dim),
+        ]),
+    ];
+    centered(lines, frame, area);
+}
+
+pub fn account_picker(
+    accounts: &[Account],
+    cursor: usize,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+) {
+    let block = Block::new()
+        .borders(Borders::TOP)
+        .border_style(theme.border)
+        .title(Span::styled(
+            " This token sees several accounts: choose one ",
+            theme.title,
+        ));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let height = usize::from(inner.height);
+    let offset = (cursor + 1).saturating_sub(height);
+    let width = usize::from(inner.width).saturating_sub(2);
+    let lines: Vec<Line> = accounts
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(height)
+        .map(|(i, a)| {
+            let text = fit(&format!("{}  #{}", a.name, a.id), width);
+            if i == cursor {
+                Line::styled(format!("▶ {text}"), theme.selected)
+            } else {
+                Line::styled(format!("  {text}"), theme.text)
+            }
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}

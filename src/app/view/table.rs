@@ -1,0 +1,173 @@
+//! The token table. Only the rows on screen are built (the account may hold 100,000 tokens); the scroll
+//! offset is kept in `State::viewport` so the selected row stays in view.
+
+use chrono::{DateTime, Utc};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, HighlightSpacing, Paragraph, Row, Table, TableState};
+
+use crate::config::Theme;
+use crate::text::{display_width, fit, sanitize, truncate_to_width};
+
+use super::super::columns::{self, Urgency};
+use super::super::state::{SortColumn, State, TokenRow, Viewport};
+
+const HIGHLIGHT: &str = "▶ ";
+const TOKEN_WIDTH: u16 = 6;
+const EXPIRES_WIDTH: u16 = 21;
+
+/// Column widths for the table's inner width: fixed Token and Expires, the rest shared so that Name gets most.
+fn widths(inner: u16) -> [u16; 5] {
+    let highlight = display_width(HIGHLIGHT) as u16;
+    let spacing = 4;
+    let rest = inner.saturating_sub(highlight + spacing + TOKEN_WIDTH + EXPIRES_WIDTH);
+    let access = (rest * 36 / 100).min(30);
+    let creator = (rest * 20 / 100).min(20);
+    let name = rest.saturating_sub(access + creator);
+    [name, creator, access, EXPIRES_WIDTH, TOKEN_WIDTH]
+}
+
+fn title(state: &State) -> Line<'static> {
+    let total = state.rows.len();
+    let shown = state.order().len();
+    let mut spans = vec![Span::raw(" Tokens ")];
+    if state.filter.is_empty() && !state.filter_editing {
+        spans.push(Span::raw(format!("({total}) ")));
+    } else {
+        spans.push(Span::raw(format!("({shown} of {total}) ")));
+        let cursor = if state.filter_editing { "▏" } else { "" };
+        spans.push(Span::raw(format!(
+            "· filter: /{}{cursor} ",
+            fit(&state.filter, 40)
+        )));
+    }
+    Line::from(spans)
+}
+
+fn header(state: &State, theme: &Theme) -> Row<'static> {
+    let arrow = if state.sort.descending {
+        " ▼"
+    } else {
+        " ▲"
+    };
+    Row::new(SortColumn::ALL.iter().map(|c| {
+        let mut text = c.title().to_string();
+        if *c == state.sort.column {
+            text.push_str(arrow);
+        }
+        Cell::from(text)
+    }))
+    .style(theme.header)
+}
+
+fn name_cell(state: &State, row: &TokenRow, width: usize, theme: &Theme) -> Cell<'static> {
+    let successor = row
+        .in_grace()
+        .then(|| row.successor.map(|i| &state.rows[i].token))
+        .flatten();
+    let Some(next) = successor else {
+        return Cell::from(fit(&row.token.name, width));
+    };
+    // Keep room for the successor: it is what tells the operator where the row went.
+    let arrow = format!(" → {}", sanitize(&next.name));
+    let name_room = width.saturating_sub(display_width(&arrow).min(width / 2));
+    let name = fit(&row.token.name, name_room);
+    let arrow = truncate_to_width(&arrow, width.saturating_sub(display_width(&name)));
+    Cell::from(Line::from(vec![
+        Span::raw(name),
+        Span::styled(arrow, theme.dim),
+    ]))
+}
+
+fn expires_cell(row: &TokenRow, now: DateTime<Utc>, theme: &Theme) -> Cell<'static> {
+    let expiry = columns::expiry_text(row.token.expires_at, row.in_grace(), now);
+    let style: Style = match expiry.urgency {
+        Urgency::Calm => theme.text,
+        Urgency::Soon => theme.warn,
+        Urgency::Critical => theme.danger,
+        Urgency::Expired => theme.dim,
+    };
+    let text = match expiry.urgency.symbol() {
+        "" => expiry.text,
+        symbol => format!("{symbol} {}", expiry.text),
+    };
+    Cell::from(Span::styled(text, style))
+}
+
+pub fn render(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let block = Block::new()
+        .borders(Borders::TOP)
+        .border_style(theme.border)
+        .title(title(state).style(theme.title));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let order = state.order();
+    let height = usize::from(inner.height.saturating_sub(1)); // less the header
+    let cursor = state.cursor();
+
+    // Scroll just enough to keep the cursor in view, as TableState does.
+    let mut vp = state.viewport.get();
+    vp.height = height;
+    if cursor < vp.offset {
+        vp.offset = cursor;
+    } else if height > 0 && cursor >= vp.offset + height {
+        vp.offset = cursor + 1 - height;
+    }
+    vp.offset = vp.offset.min(order.len().saturating_sub(height));
+    state.viewport.set(Viewport { ..vp });
+
+    let w = widths(inner.width);
+    let visible = order
+        .get(vp.offset..(vp.offset + height).min(order.len()))
+        .unwrap_or(&[]);
+    let rows: Vec<Row> = visible
+        .iter()
+        .map(|&i| {
+            let row = &state.rows[i];
+            Row::new(vec![
+                name_cell(state, row, usize::from(w[0]), theme),
+                Cell::from(fit(
+                    &columns::creator(&row.token.created_by),
+                    usize::from(w[1]),
+                )),
+                Cell::from(fit(&row.access, usize::from(w[2]))),
+                expires_cell(row, now, theme),
+                Cell::from(columns::masked_token(&row.token.last_4_digits)),
+            ])
+        })
+        .collect();
+
+    let mut table_state = TableState::default();
+    if !order.is_empty() {
+        table_state.select(Some(cursor - vp.offset));
+    }
+    let table = Table::new(rows, w.map(Constraint::Length))
+        .header(header(state, theme))
+        .column_spacing(1)
+        .row_highlight_style(theme.selected)
+        .highlight_symbol(HIGHLIGHT)
+        .highlight_spacing(HighlightSpacing::Always);
+    frame.render_stateful_widget(table, inner, &mut table_state);
+
+    if order.is_empty() && inner.height > 2 {
+        let message = if state.rows.is_empty() {
+            "No tokens in this account yet.".to_string()
+        } else {
+            format!(
+                "No token matches /{}. Esc clears the filter.",
+                sanitize(&state.filter)
+            )
+        };
+        let area = Rect {
+            y: inner.y + 2,
+            height: 1,
+            ..inner
+        };
+        frame.render_widget(
+            Paragraph::new(Line::styled(message, theme.dim)).centered(),
+            area,
+        );
+    }
+}

@@ -1,0 +1,152 @@
+//! `create`, `reset` and `delete`. The new secret is the only thing on stdout (or, with `--output json`,
+//! the new token with its secret), so `SECRET=$(mailtrap-tokens reset 42 --yes)` works; the summary goes
+//! to stderr.
+
+use std::io::IsTerminal;
+
+use chrono::Utc;
+use serde::Serialize;
+use zeroize::Zeroizing;
+
+use super::{Consent, Failure, account, ask, client, consent, print};
+use crate::api::{ApiToken, Client, CreatedToken, NewToken, TokenId};
+use crate::cli::args::{CreateArgs, DeleteArgs, GlobalArgs, OutputFormat, ResetArgs};
+use crate::cli::output;
+use crate::text::sanitize;
+
+pub async fn create(global: &GlobalArgs, args: CreateArgs) -> Result<(), Failure> {
+    let client = client(global)?;
+    let account = account(&client, global).await?;
+    let new = NewToken {
+        name: args.name,
+        resources: args.permissions,
+        expiry: args.expiry.to_expiry(Utc::now()),
+    };
+    let created = client
+        .create_token(account, &new)
+        .await
+        .map_err(Failure::api_about("creating the token"))?;
+    eprintln!("created {}", summary(&created.token));
+    emit_secret(&created, args.output.output)
+}
+
+pub async fn reset(global: &GlobalArgs, args: ResetArgs) -> Result<(), Failure> {
+    let consent = consent(args.yes, std::io::stdin().is_terminal(), "reset")?;
+    let client = client(global)?;
+    let account = account(&client, global).await?;
+    let about = format!("token {}", args.id);
+    if consent == Consent::AskOnTerminal {
+        let token = fetch(&client, account, args.id).await?;
+        let name = sanitize(&token.name);
+        let explanation = format!(
+            "Reset {}?\n  - its current secret keeps working for 12 hours (or until it expires, if sooner), \
+             then stops;\n  - a new token \"{name} <new id>\" with the same permissions is created, and its \
+             secret is shown once.",
+            summary(&token)
+        );
+        confirm(&explanation, "Reset it?")?;
+    }
+    let expiry = args.expiry.to_expiry(Utc::now());
+    let created = client
+        .reset_token(account, args.id, expiry)
+        .await
+        .map_err(Failure::api_about(about))?;
+    eprintln!(
+        "reset token {}: the old secret keeps working for up to 12 hours; new {}",
+        args.id,
+        summary(&created.token)
+    );
+    emit_secret(&created, args.output.output)
+}
+
+pub async fn delete(global: &GlobalArgs, args: DeleteArgs) -> Result<(), Failure> {
+    let consent = consent(args.yes, std::io::stdin().is_terminal(), "delete")?;
+    let client = client(global)?;
+    let account = account(&client, global).await?;
+    let about = format!("token {}", args.id);
+    let mut described = format!("token {}", args.id);
+    if consent == Consent::AskOnTerminal {
+        let token = fetch(&client, account, args.id).await?;
+        described = summary(&token);
+        let explanation =
+            format!("Delete {described}?\n  It stops working immediately; this cannot be undone.");
+        confirm(&explanation, "Delete it?")?;
+    }
+    client
+        .delete_token(account, args.id)
+        .await
+        .map_err(Failure::api_about(about))?;
+    eprintln!("deleted {described}");
+    Ok(())
+}
+
+async fn fetch(client: &Client, account: i64, id: TokenId) -> Result<ApiToken, Failure> {
+    client
+        .get_token(account, id)
+        .await
+        .map_err(Failure::api_about(format!("token {id}")))
+}
+
+fn confirm(explanation: &str, question: &str) -> Result<(), Failure> {
+    let agreed = ask(
+        explanation,
+        question,
+        &mut std::io::stdin().lock(),
+        &mut std::io::stderr(),
+    )
+    .map_err(|e| Failure::Usage(format!("could not read the answer: {e}")))?;
+    if agreed {
+        Ok(())
+    } else {
+        Err(Failure::Cancelled)
+    }
+}
+
+/// `token 43 "Deploy key 43" (…dcf7), expires 2027-06-01 00:00 UTC (in 364d 23h)`.
+pub fn summary(token: &ApiToken) -> String {
+    format!(
+        "token {} \"{}\" ({}), expires {}",
+        token.id,
+        sanitize(&token.name),
+        output::last4(token),
+        output::expiry(token.expires_at, Utc::now())
+    )
+}
+
+/// The token as the API returned it, `token` included.
+#[derive(Serialize)]
+struct WithSecret<'a> {
+    #[serde(flatten)]
+    token: &'a ApiToken,
+    #[serde(rename = "token")]
+    secret: &'a str,
+}
+
+fn emit_secret(created: &CreatedToken, format: OutputFormat) -> Result<(), Failure> {
+    let text = match format {
+        OutputFormat::Json => Zeroizing::new(
+            output::json(&WithSecret {
+                token: &created.token,
+                secret: created.secret.expose_secret(),
+            })
+            .map_err(|e| lost_secret(&created.token, &e.to_string()))?,
+        ),
+        OutputFormat::Table | OutputFormat::Csv => {
+            Zeroizing::new(format!("{}\n", created.secret.expose_secret()))
+        }
+    };
+    print(&text).map_err(|failure| match failure {
+        Failure::Output { what } => lost_secret(&created.token, &what),
+        other => other,
+    })
+}
+
+/// The token exists but its secret could not be handed over: say how to recover.
+fn lost_secret(token: &ApiToken, what: &str) -> Failure {
+    Failure::Output {
+        what: format!(
+            "{what}; token {} was created but its secret was not printed: reset it to get a new secret",
+            token.id
+        ),
+    }
+}

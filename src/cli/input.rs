@@ -1,0 +1,235 @@
+//! Parsing what a person types on the command line: expiries and permissions. Errors are one clear line,
+//! which clap prints as a usage error (exit 2).
+
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+
+use crate::api::{AccessLevel, Expiry, Resource, ResourceType};
+use crate::cli::args::ExpiryArgs;
+
+/// The longest `--expires-in` accepted here; the server itself refuses more than 5 years, this only keeps
+/// the arithmetic far from overflow.
+const MAX_EXPIRES_IN_DAYS: i64 = 100 * 365;
+
+/// `--expires-in`: a whole number followed by `h` (hours), `d` (days), `w` (weeks) or `y` (365 days).
+pub fn parse_expires_in(text: &str) -> Result<TimeDelta, String> {
+    let t = text.trim();
+    let hint = "use a whole number with h, d, w or y, e.g. 12h, 30d, 2w, 1y";
+    let unit = t
+        .chars()
+        .last()
+        .ok_or_else(|| format!("empty duration; {hint}"))?;
+    let number = &t[..t.len() - unit.len_utf8()];
+    let n: i64 = number
+        .trim()
+        .parse()
+        .map_err(|_| format!("{t:?} is not a duration; {hint}"))?;
+    if n <= 0 {
+        return Err(format!("{t:?}: the duration must be positive"));
+    }
+    let hours_per_unit = match unit.to_ascii_lowercase() {
+        'h' => 1,
+        'd' => 24,
+        'w' => 7 * 24,
+        'y' => 365 * 24,
+        _ => return Err(format!("{t:?}: unknown unit {unit:?}; {hint}")),
+    };
+    let hours = n
+        .checked_mul(hours_per_unit)
+        .filter(|h| *h <= MAX_EXPIRES_IN_DAYS * 24)
+        .ok_or_else(|| format!("{t:?} is too far ahead (the API allows at most 5 years)"))?;
+    Ok(TimeDelta::hours(hours))
+}
+
+/// `--expires-at`: a date (midnight UTC that day) or an RFC 3339 date-time with any offset.
+pub fn parse_expires_at(text: &str) -> Result<DateTime<Utc>, String> {
+    let t = text.trim();
+    if let Ok(date) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+        return Ok(date.and_time(chrono::NaiveTime::MIN).and_utc());
+    }
+    DateTime::parse_from_rfc3339(t)
+        .map(|d| d.with_timezone(&Utc))
+        .map_err(|_| {
+            format!(
+                "{t:?} is not a date; use 2027-06-01 (midnight UTC) or 2027-06-01T12:00:00Z (RFC 3339)"
+            )
+        })
+}
+
+/// `--permission TYPE:ID:LEVEL`, e.g. `account:1719941:admin` or `domain:3:viewer`.
+pub fn parse_permission(text: &str) -> Result<Resource, String> {
+    let t = text.trim();
+    let parts: Vec<&str> = t.split(':').collect();
+    let [kind, id, level] = parts.as_slice() else {
+        return Err(format!(
+            "{t:?} is not TYPE:ID:LEVEL, e.g. account:1719941:admin or domain:3:viewer"
+        ));
+    };
+    let kind = kind.trim().to_ascii_lowercase();
+    if kind.is_empty() || !kind.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+        return Err(format!(
+            "{t:?}: the type {kind:?} should be a word such as account, project, sandbox or domain"
+        ));
+    }
+    let id: i64 = id
+        .trim()
+        .parse()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(|| format!("{t:?}: the id {:?} is not a positive number", id.trim()))?;
+    let access_level = match level.trim().to_ascii_lowercase().as_str() {
+        "admin" => AccessLevel::ADMIN,
+        "viewer" => AccessLevel::VIEWER,
+        other => {
+            return Err(format!(
+                "{t:?}: the level {other:?} is not admin or viewer (a token can only get these two)"
+            ));
+        }
+    };
+    Ok(Resource {
+        resource_type: ResourceType::new(kind),
+        resource_id: id,
+        access_level,
+    })
+}
+
+impl ExpiryArgs {
+    /// What to send: no flag leaves it to the server's default; clap guarantees at most one flag.
+    pub fn to_expiry(&self, now: DateTime<Utc>) -> Expiry {
+        if self.never_expires {
+            Expiry::Never
+        } else if let Some(at) = self.expires_at {
+            Expiry::At(at)
+        } else if let Some(after) = self.expires_in {
+            Expiry::At(now + after)
+        } else {
+            Expiry::ServerDefault
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_in_each_unit() {
+        assert_eq!(parse_expires_in("12h"), Ok(TimeDelta::hours(12)));
+        assert_eq!(parse_expires_in("30d"), Ok(TimeDelta::days(30)));
+        assert_eq!(parse_expires_in(" 2W "), Ok(TimeDelta::days(14)));
+        assert_eq!(parse_expires_in("1y"), Ok(TimeDelta::days(365)));
+    }
+
+    #[test]
+    fn bad_durations_say_why() {
+        assert!(parse_expires_in("").unwrap_err().contains("empty"));
+        assert!(parse_expires_in("30").unwrap_err().contains("unknown unit"));
+        assert!(
+            parse_expires_in("30m")
+                .unwrap_err()
+                .contains("unknown unit")
+        );
+        assert!(
+            parse_expires_in("d")
+                .unwrap_err()
+                .contains("not a duration")
+        );
+        assert!(parse_expires_in("0d").unwrap_err().contains("positive"));
+        assert!(parse_expires_in("-3d").unwrap_err().contains("positive"));
+        assert!(
+            parse_expires_in("9999999999999y")
+                .unwrap_err()
+                .contains("too far")
+        );
+        assert!(parse_expires_in("1é").unwrap_err().contains("unknown unit"));
+    }
+
+    #[test]
+    fn dates_are_midnight_utc_and_offsets_convert() {
+        assert_eq!(
+            parse_expires_at("2027-06-01").unwrap().to_rfc3339(),
+            "2027-06-01T00:00:00+00:00"
+        );
+        assert_eq!(
+            parse_expires_at("2027-06-01T12:00:00+02:00")
+                .unwrap()
+                .to_rfc3339(),
+            "2027-06-01T10:00:00+00:00"
+        );
+        assert!(parse_expires_at("2027-13-01").is_err());
+        assert!(
+            parse_expires_at("next week")
+                .unwrap_err()
+                .contains("not a date")
+        );
+    }
+
+    #[test]
+    fn permissions_parse_and_fail_clearly() {
+        let r = parse_permission("Account:1719941:ADMIN").unwrap();
+        assert_eq!(r.resource_type.as_str(), "account");
+        assert_eq!(r.resource_id, 1719941);
+        assert_eq!(r.access_level, AccessLevel::ADMIN);
+        assert_eq!(
+            parse_permission("domain:3:viewer").unwrap().access_level,
+            AccessLevel::VIEWER
+        );
+        assert!(
+            parse_permission("account:1")
+                .unwrap_err()
+                .contains("TYPE:ID:LEVEL")
+        );
+        assert!(
+            parse_permission("a:b:c:d")
+                .unwrap_err()
+                .contains("TYPE:ID:LEVEL")
+        );
+        assert!(parse_permission(":1:admin").unwrap_err().contains("type"));
+        assert!(
+            parse_permission("acc-ount:1:admin")
+                .unwrap_err()
+                .contains("type")
+        );
+        assert!(
+            parse_permission("account:x:admin")
+                .unwrap_err()
+                .contains("id")
+        );
+        assert!(
+            parse_permission("account:0:admin")
+                .unwrap_err()
+                .contains("id")
+        );
+        assert!(
+            parse_permission("account:1:owner")
+                .unwrap_err()
+                .contains("admin or viewer")
+        );
+    }
+
+    #[test]
+    fn expiry_flags_map_to_the_three_states() {
+        let now = parse_expires_at("2026-01-01").unwrap();
+        assert_eq!(ExpiryArgs::default().to_expiry(now), Expiry::ServerDefault);
+        let never = ExpiryArgs {
+            never_expires: true,
+            ..Default::default()
+        };
+        assert_eq!(never.to_expiry(now), Expiry::Never);
+        let within = ExpiryArgs {
+            expires_in: Some(TimeDelta::days(30)),
+            ..Default::default()
+        };
+        assert_eq!(
+            within.to_expiry(now),
+            Expiry::At(parse_expires_at("2026-01-31").unwrap())
+        );
+        let at = ExpiryArgs {
+            expires_at: Some(parse_expires_at("2027-06-01").unwrap()),
+            ..Default::default()
+        };
+        assert_eq!(
+            at.to_expiry(now),
+            Expiry::At(parse_expires_at("2027-06-01").unwrap())
+        );
+    }
+}

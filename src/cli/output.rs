@@ -1,0 +1,495 @@
+//! How the scriptable commands print: aligned tables for people, JSON with the API's field names and CSV
+//! with a header row for scripts. Text from the server is sanitized before it is printed; JSON escapes
+//! every invisible or control character so the data stays exact but cannot drive a terminal.
+
+use chrono::{DateTime, TimeDelta, Utc};
+use serde::Serialize;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+use crate::api::{AccessLevel, Account, ApiToken, Resource};
+use crate::text::sanitize;
+
+/// Names longer than this are cut in the table (json and csv keep them whole).
+const NAME_COLUMNS: usize = 48;
+
+/// Left-aligned columns separated by two spaces, padded by display width (CJK and emoji count double).
+pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
+    for row in rows {
+        for (i, cell) in row.iter().enumerate() {
+            if let Some(w) = widths.get_mut(i) {
+                *w = (*w).max(cell.width());
+            }
+        }
+    }
+    let mut out = String::new();
+    let header: Vec<String> = header.iter().map(|h| h.to_string()).collect();
+    for row in std::iter::once(&header).chain(rows) {
+        let mut line = String::new();
+        for (i, cell) in row.iter().enumerate() {
+            line.push_str(cell);
+            if i + 1 < row.len() {
+                let pad = widths[i].saturating_sub(cell.width()) + 2;
+                line.extend(std::iter::repeat_n(' ', pad));
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// Cuts text to at most `max` display columns, ending in `…` when cut.
+pub fn fit(text: &str, max: usize) -> String {
+    if text.width() <= max {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > max {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
+/// A span of time in its two largest units: `23d 4h`, `11h 59m`, `5m`, `<1m`.
+pub fn span(d: TimeDelta) -> String {
+    let minutes = d.num_minutes().abs();
+    let (days, hours, mins) = (minutes / 1440, (minutes / 60) % 24, minutes % 60);
+    match (days, hours, mins) {
+        (0, 0, 0) => "<1m".into(),
+        (0, 0, m) => format!("{m}m"),
+        (0, h, m) => format!("{h}h {m}m"),
+        (d, _, _) if d >= 365 => format!("{}y {}d", d / 365, d % 365),
+        (d, h, _) => format!("{d}d {h}h"),
+    }
+}
+
+pub fn timestamp(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+/// `never`, `2027-06-01 00:00 UTC (in 23d 4h)` or `2026-05-01 12:00 UTC (expired 2h 5m ago)`.
+pub fn expiry(expires_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> String {
+    match expires_at {
+        None => "never".into(),
+        Some(t) if t > now => format!("{} (in {})", timestamp(t), span(t - now)),
+        Some(t) => format!("{} (expired {} ago)", timestamp(t), span(now - t)),
+    }
+}
+
+fn level_text(level: AccessLevel) -> String {
+    level
+        .name()
+        .map_or_else(|| level.0.to_string(), str::to_string)
+}
+
+/// One permission as `--permission` takes it: `account:1719941:admin`.
+pub fn permission(r: &Resource) -> String {
+    format!(
+        "{}:{}:{}",
+        sanitize(r.resource_type.as_str()),
+        r.resource_id,
+        level_text(r.access_level)
+    )
+}
+
+/// The table's access column: `Account 1719941 admin`, or the highest of several with a count.
+pub fn access_summary(resources: &[Resource]) -> String {
+    let describe = |r: &Resource| {
+        let kind = match r.resource_type.kind() {
+            crate::api::ResourceKind::Other => sanitize(r.resource_type.as_str()),
+            kind => kind.label().to_string(),
+        };
+        format!("{kind} {} {}", r.resource_id, r.access_level)
+    };
+    let mut sorted: Vec<&Resource> = resources.iter().collect();
+    // The widest grant first: highest level, then the broadest kind (account before domain).
+    sorted.sort_by_key(|r| (std::cmp::Reverse(r.access_level), r.resource_type.kind()));
+    match sorted.as_slice() {
+        [] => "none".into(),
+        [one] => describe(one),
+        [first, rest @ ..] => format!("{} +{} more", describe(first), rest.len()),
+    }
+}
+
+pub fn last4(token: &ApiToken) -> String {
+    if token.last_4_digits.is_empty() {
+        String::new()
+    } else {
+        format!("…{}", sanitize(&token.last_4_digits))
+    }
+}
+
+pub fn tokens_table(tokens: &[ApiToken], now: DateTime<Utc>) -> String {
+    let rows: Vec<Vec<String>> = tokens
+        .iter()
+        .map(|t| {
+            vec![
+                t.id.to_string(),
+                fit(&sanitize(&t.name), NAME_COLUMNS),
+                fit(&sanitize(&t.created_by), NAME_COLUMNS / 2),
+                access_summary(&t.resources),
+                expiry(t.expires_at, now),
+                last4(t),
+            ]
+        })
+        .collect();
+    table(
+        &["ID", "NAME", "CREATED BY", "ACCESS", "EXPIRES", "LAST 4"],
+        &rows,
+    )
+}
+
+/// `get`: one token, every field on its own line and every permission listed.
+pub fn token_detail(token: &ApiToken, now: DateTime<Utc>) -> String {
+    let mut rows = vec![
+        vec!["id".into(), token.id.to_string()],
+        vec!["name".into(), sanitize(&token.name)],
+        vec!["created by".into(), sanitize(&token.created_by)],
+        vec!["expires".into(), expiry(token.expires_at, now)],
+        vec!["last 4".into(), last4(token)],
+    ];
+    if token.resources.is_empty() {
+        rows.push(vec!["access".into(), "none".into()]);
+    }
+    for (i, r) in token.resources.iter().enumerate() {
+        let label = if i == 0 { "access" } else { "" };
+        rows.push(vec![label.into(), permission(r)]);
+    }
+    // The detail view has no header row: drop the table's first (empty) line.
+    let text = table(&["", ""], &rows);
+    text.lines().skip(1).map(|l| format!("{l}\n")).collect()
+}
+
+fn highest_level(account: &Account) -> String {
+    account
+        .access_levels
+        .iter()
+        .max()
+        .map_or_else(String::new, |l| l.to_string())
+}
+
+pub fn accounts_table(accounts: &[Account]) -> String {
+    let rows: Vec<Vec<String>> = accounts
+        .iter()
+        .map(|a| vec![a.id.to_string(), sanitize(&a.name), highest_level(a)])
+        .collect();
+    table(&["ID", "NAME", "ACCESS"], &rows)
+}
+
+fn csv_text(header: &[&str], rows: Vec<Vec<String>>) -> Result<String, csv::Error> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(header)?;
+    for row in rows {
+        writer.write_record(row)?;
+    }
+    let bytes = writer.into_inner().map_err(|e| e.into_error())?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// CSV of tokens; `resources` holds every permission as `type:id:level`, separated by `;`.
+pub fn tokens_csv(tokens: &[ApiToken]) -> Result<String, csv::Error> {
+    let rows = tokens
+        .iter()
+        .map(|t| {
+            vec![
+                t.id.to_string(),
+                sanitize(&t.name),
+                sanitize(&t.created_by),
+                t.expires_at
+                    .map(|e| e.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
+                    .unwrap_or_default(),
+                sanitize(&t.last_4_digits),
+                t.resources
+                    .iter()
+                    .map(permission)
+                    .collect::<Vec<_>>()
+                    .join(";"),
+            ]
+        })
+        .collect();
+    csv_text(
+        &[
+            "id",
+            "name",
+            "created_by",
+            "expires_at",
+            "last_4_digits",
+            "resources",
+        ],
+        rows,
+    )
+}
+
+pub fn accounts_csv(accounts: &[Account]) -> Result<String, csv::Error> {
+    let rows = accounts
+        .iter()
+        .map(|a| {
+            vec![
+                a.id.to_string(),
+                sanitize(&a.name),
+                a.access_levels
+                    .iter()
+                    .map(|l| l.0.to_string())
+                    .collect::<Vec<_>>()
+                    .join(";"),
+            ]
+        })
+        .collect();
+    csv_text(&["id", "name", "access_levels"], rows)
+}
+
+/// Pretty JSON whose strings escape controls and invisible formatting characters as `\uXXXX`: a JSON
+/// reader gets exactly the server's text, a terminal gets nothing it could act on.
+pub fn json<T: Serialize + ?Sized>(value: &T) -> Result<String, serde_json::Error> {
+    let mut bytes = Vec::new();
+    let mut serializer =
+        serde_json::Serializer::with_formatter(&mut bytes, TerminalSafe(Default::default()));
+    value.serialize(&mut serializer)?;
+    bytes.push(b'\n');
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+struct TerminalSafe(serde_json::ser::PrettyFormatter<'static>);
+
+fn needs_escape(c: char) -> bool {
+    c.is_control() || sanitize(c.encode_utf8(&mut [0; 4])).is_empty()
+}
+
+impl serde_json::ser::Formatter for TerminalSafe {
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        for c in fragment.chars() {
+            if needs_escape(c) {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    write!(writer, "\\u{unit:04x}")?;
+                }
+            } else {
+                writer.write_all(c.encode_utf8(&mut [0; 4]).as_bytes())?;
+            }
+        }
+        Ok(())
+    }
+
+    // The rest delegates to the pretty formatter (indentation state lives there).
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_array(w)
+    }
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array(w)
+    }
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array_value(w)
+    }
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object(w)
+    }
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object(w)
+    }
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object_value(w)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::ResourceType;
+
+    fn at(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text).unwrap().into()
+    }
+
+    fn token(id: i64, name: &str, expires_at: Option<&str>, resources: Vec<Resource>) -> ApiToken {
+        ApiToken {
+            id,
+            name: name.into(),
+            last_4_digits: "dcf7".into(),
+            created_by: "John Doe".into(),
+            expires_at: expires_at.map(at),
+            resources,
+        }
+    }
+
+    fn grant(kind: &str, id: i64, level: AccessLevel) -> Resource {
+        Resource {
+            resource_type: ResourceType::new(kind),
+            resource_id: id,
+            access_level: level,
+        }
+    }
+
+    fn sample() -> Vec<ApiToken> {
+        vec![
+            token(
+                2498561,
+                "SDK Dev Account Token",
+                None,
+                vec![grant("account", 1719941, AccessLevel::ADMIN)],
+            ),
+            token(
+                7,
+                "部署トークン 🚀",
+                Some("2026-05-24T12:00:00Z"),
+                vec![
+                    grant("domain", 3, AccessLevel::VIEWER),
+                    grant("project", 11, AccessLevel::ADMIN),
+                ],
+            ),
+            token(
+                8,
+                "evil\x1b[2Jname\u{202E}",
+                Some("2026-04-30T10:00:00Z"),
+                vec![grant("quantum_widget", 5, AccessLevel(77))],
+            ),
+        ]
+    }
+
+    const NOW: &str = "2026-05-01T12:00:00Z";
+
+    #[test]
+    fn spans_use_the_two_largest_units() {
+        assert_eq!(span(TimeDelta::seconds(20)), "<1m");
+        assert_eq!(span(TimeDelta::minutes(5)), "5m");
+        assert_eq!(
+            span(TimeDelta::seconds(11 * 3600 + 59 * 60 + 12)),
+            "11h 59m"
+        );
+        assert_eq!(span(TimeDelta::hours(23 * 24 + 4)), "23d 4h");
+        assert_eq!(span(TimeDelta::days(400)), "1y 35d");
+        assert_eq!(span(TimeDelta::hours(-2)), "2h 0m");
+    }
+
+    #[test]
+    fn expiry_is_absolute_and_relative() {
+        let now = at(NOW);
+        assert_eq!(expiry(None, now), "never");
+        assert_eq!(
+            expiry(Some(at("2026-05-24T16:00:00Z")), now),
+            "2026-05-24 16:00 UTC (in 23d 4h)"
+        );
+        assert_eq!(
+            expiry(Some(at("2026-05-01T10:00:00Z")), now),
+            "2026-05-01 10:00 UTC (expired 2h 0m ago)"
+        );
+    }
+
+    #[test]
+    fn the_table_aligns_wide_text_and_sanitizes() {
+        let text = tokens_table(&sample(), at(NOW));
+        assert!(
+            !text.contains('\x1b') && !text.contains('\u{202E}'),
+            "{text:?}"
+        );
+        insta::assert_snapshot!(text, @r"
+        ID       NAME                   CREATED BY  ACCESS                     EXPIRES                                   LAST 4
+        2498561  SDK Dev Account Token  John Doe    Account 1719941 admin      never                                     …dcf7
+        7        部署トークン 🚀        John Doe    Project 11 admin +1 more   2026-05-24 12:00 UTC (in 23d 0h)          …dcf7
+        8        evil�[2Jname           John Doe    quantum_widget 5 level 77  2026-04-30 10:00 UTC (expired 1d 2h ago)  …dcf7
+        ");
+    }
+
+    #[test]
+    fn long_names_are_cut_by_width() {
+        assert_eq!(fit("abcdef", 4), "abc…");
+        assert_eq!(fit("部署トークン", 7), "部署ト…");
+        assert_eq!(fit("short", 10), "short");
+    }
+
+    #[test]
+    fn detail_lists_every_permission() {
+        insta::assert_snapshot!(token_detail(&sample()[1], at(NOW)), @r"
+        id          7
+        name        部署トークン 🚀
+        created by  John Doe
+        expires     2026-05-24 12:00 UTC (in 23d 0h)
+        last 4      …dcf7
+        access      domain:3:viewer
+                    project:11:admin
+        ");
+    }
+
+    #[test]
+    fn csv_has_a_header_and_quotes() {
+        let mut tokens = sample();
+        tokens[0].name = "a, \"quoted\" name".into();
+        insta::assert_snapshot!(tokens_csv(&tokens).unwrap(), @r#"
+        id,name,created_by,expires_at,last_4_digits,resources
+        2498561,"a, ""quoted"" name",John Doe,,dcf7,account:1719941:admin
+        7,部署トークン 🚀,John Doe,2026-05-24T12:00:00Z,dcf7,domain:3:viewer;project:11:admin
+        8,evil�[2Jname,John Doe,2026-04-30T10:00:00Z,dcf7,quantum_widget:5:77
+        "#);
+    }
+
+    #[test]
+    fn json_keeps_api_names_and_escapes_terminal_controls() {
+        let text = json(&sample()[2..]).unwrap();
+        assert!(!text.contains('\x1b') && !text.contains('\u{202E}'));
+        let back: Vec<ApiToken> = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, sample()[2..].to_vec());
+        insta::assert_snapshot!(text, @r#"
+        [
+          {
+            "id": 8,
+            "name": "evil\u001b[2Jname\u202e",
+            "last_4_digits": "dcf7",
+            "created_by": "John Doe",
+            "expires_at": "2026-04-30T10:00:00Z",
+            "resources": [
+              {
+                "resource_type": "quantum_widget",
+                "resource_id": 5,
+                "access_level": 77
+              }
+            ]
+          }
+        ]
+        "#);
+    }
+
+    #[test]
+    fn accounts_show_the_highest_level() {
+        let accounts = vec![Account {
+            id: 1719941,
+            name: "Acme Corp".into(),
+            access_levels: vec![AccessLevel::ADMIN, AccessLevel::OWNER],
+        }];
+        insta::assert_snapshot!(accounts_table(&accounts), @r"
+        ID       NAME       ACCESS
+        1719941  Acme Corp  owner
+        ");
+        insta::assert_snapshot!(accounts_csv(&accounts).unwrap(), @r"
+        id,name,access_levels
+        1719941,Acme Corp,100;1000
+        ");
+    }
+}

@@ -1,0 +1,301 @@
+//! Fixed data, a fixed clock, and helpers that drive the real `update` and `view`.
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use mailtrap_tokens::api::{
+    AccessLevel, Account, ApiError, ApiToken, Resource, ResourceNode, ResourceType, TokenId,
+};
+use mailtrap_tokens::app::effect::Effect;
+use mailtrap_tokens::app::keymap::Keymap;
+use mailtrap_tokens::app::msg::Msg;
+use mailtrap_tokens::app::state::{State, StateConfig};
+use mailtrap_tokens::app::update::{start, update};
+use mailtrap_tokens::app::view;
+use mailtrap_tokens::cli::session::AccountChoice;
+use mailtrap_tokens::config::Theme;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+pub const ACCOUNT_ID: i64 = 1719941;
+
+pub fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 5, 1, 12, 0, 0).unwrap()
+}
+
+pub fn account() -> Account {
+    Account {
+        id: ACCOUNT_ID,
+        name: "Acme Mail".into(),
+        access_levels: vec![AccessLevel::ADMIN],
+    }
+}
+
+pub fn res(kind: &str, id: i64, level: AccessLevel) -> Resource {
+    Resource {
+        resource_type: ResourceType::new(kind),
+        resource_id: id,
+        access_level: level,
+    }
+}
+
+pub fn token(
+    id: TokenId,
+    name: &str,
+    creator: &str,
+    last4: &str,
+    expires_in: Option<Duration>,
+    resources: Vec<Resource>,
+) -> ApiToken {
+    ApiToken {
+        id,
+        name: name.into(),
+        last_4_digits: last4.into(),
+        created_by: creator.into(),
+        expires_at: expires_in.map(|d| now() + d),
+        resources,
+    }
+}
+
+/// A realistic account: an admin token, one in its reset grace with its successor, an auto-created domain
+/// token, expiries that warn (days, minutes), an expired one, and an unknown resource type.
+pub fn demo_tokens() -> Vec<ApiToken> {
+    use AccessLevel as L;
+    vec![
+        token(
+            2498561,
+            "SDK Dev Account Token",
+            "John Doe",
+            "f44e",
+            None,
+            vec![res("account", ACCOUNT_ID, L::ADMIN)],
+        ),
+        token(
+            2498600,
+            "ci-deploy",
+            "John Doe",
+            "a1f3",
+            Some(Duration::seconds(11 * 3600 + 59 * 60 + 12)),
+            vec![res("account", ACCOUNT_ID, L::ADMIN)],
+        ),
+        token(
+            2498715,
+            "ci-deploy 2498715",
+            "SDK Dev Account Token",
+            "dcf7",
+            Some(Duration::days(365)),
+            vec![res("account", ACCOUNT_ID, L::ADMIN)],
+        ),
+        token(
+            2498700,
+            "example.com token 2498700",
+            "System",
+            "9b2c",
+            None,
+            vec![res("domain", 3, L::ADMIN)],
+        ),
+        token(
+            2498710,
+            "monitoring",
+            "Jane Roe",
+            "77e0",
+            Some(Duration::days(3)),
+            vec![
+                res("project", 2550469, L::VIEWER),
+                res("sandbox", 4117907, L::VIEWER),
+                res("domain", 3, L::VIEWER),
+            ],
+        ),
+        token(
+            2498720,
+            "staging-bot",
+            "Jane Roe",
+            "51aa",
+            Some(Duration::minutes(40)),
+            vec![res("sandbox", 4117907, L::ADMIN)],
+        ),
+        token(
+            2498730,
+            "old-import",
+            "John Doe",
+            "0c0c",
+            Some(-Duration::hours(2)),
+            vec![res("project", 2550469, L::VIEWER)],
+        ),
+        token(
+            2498740,
+            "quantum",
+            "Jane Roe",
+            "e5e5",
+            Some(Duration::days(23) + Duration::hours(3)),
+            vec![res("quantum_widget", 42, AccessLevel(77))],
+        ),
+    ]
+}
+
+pub fn tree() -> Vec<ResourceNode> {
+    serde_json::from_str(
+        r#"[{"id":1719941,"name":"Account","type":"account","access_level":100,"resources":[
+            {"id":2550469,"name":"Main project","type":"project","access_level":100,"resources":[
+                {"id":4117907,"name":"Staging sandbox","type":"sandbox","access_level":100,"resources":[]}]},
+            {"id":3,"name":"example.com","type":"domain","access_level":100,"resources":[]}]}]"#,
+    )
+    .unwrap()
+}
+
+pub fn config() -> StateConfig {
+    StateConfig {
+        keymap: Keymap::default(),
+        wanted_account: Some(ACCOUNT_ID),
+        api_url: "http://127.0.0.1:9".into(),
+        refresh_every: Duration::seconds(30),
+    }
+}
+
+/// Feeds a message through the real update at the fixed clock.
+pub fn send(state: &mut State, msg: Msg) -> Vec<Effect> {
+    update(state, msg, now())
+}
+
+/// A fresh console that has asked for its account; returns the request id of that ask.
+pub fn connecting() -> (State, u64) {
+    let mut state = State::new(config());
+    let effects = start(&mut state, now());
+    let req = match effects.as_slice() {
+        [Effect::ResolveAccount { req, wanted }] => {
+            assert_eq!(*wanted, Some(ACCOUNT_ID));
+            *req
+        }
+        other => panic!("expected one ResolveAccount, got {other:?}"),
+    };
+    (state, req)
+}
+
+/// The ids of the token and tree requests among `effects`.
+pub fn load_requests(effects: &[Effect]) -> (Option<u64>, Option<u64>) {
+    let mut tokens = None;
+    let mut tree = None;
+    for e in effects {
+        match e {
+            Effect::LoadTokens { req, account } => {
+                assert_eq!(*account, ACCOUNT_ID);
+                tokens = Some(*req);
+            }
+            Effect::LoadResourceTree { req, .. } => tree = Some(*req),
+            _ => {}
+        }
+    }
+    (tokens, tree)
+}
+
+/// The account resolved and the token and tree loads started; returns their request ids.
+pub fn account_chosen() -> (State, u64, u64) {
+    let (mut state, req) = connecting();
+    let effects = send(
+        &mut state,
+        Msg::AccountResolved {
+            req,
+            result: Ok(AccountChoice::Chosen(account())),
+        },
+    );
+    let (tokens, tree) = load_requests(&effects);
+    (
+        state,
+        tokens.expect("tokens requested"),
+        tree.expect("tree requested"),
+    )
+}
+
+/// The console with these tokens and the fixed resource tree loaded.
+pub fn loaded(tokens: Vec<ApiToken>) -> State {
+    let (mut state, tokens_req, tree_req) = account_chosen();
+    send(
+        &mut state,
+        Msg::ResourceTreeLoaded {
+            req: tree_req,
+            result: Ok(tree()),
+        },
+    );
+    send(
+        &mut state,
+        Msg::TokensLoaded {
+            req: tokens_req,
+            result: Ok(tokens),
+        },
+    );
+    send(&mut state, Msg::RateRemaining(Some(147)));
+    state
+}
+
+pub fn failed_tokens(error: ApiError) -> State {
+    let (mut state, tokens_req, _) = account_chosen();
+    send(
+        &mut state,
+        Msg::TokensLoaded {
+            req: tokens_req,
+            result: Err(error),
+        },
+    );
+    state
+}
+
+pub fn theme() -> Theme {
+    Theme::default()
+}
+
+pub fn draw(state: &State, width: u16, height: u16) -> Terminal<TestBackend> {
+    draw_with(state, width, height, &theme())
+}
+
+pub fn draw_with(state: &State, width: u16, height: u16, theme: &Theme) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal
+        .draw(|f| view::render(state, now(), theme, f))
+        .unwrap();
+    terminal
+}
+
+/// The frame as plain text (wide characters once), for `contains` checks.
+pub fn text(terminal: &Terminal<TestBackend>) -> String {
+    mailtrap_tokens::app::dump::buffer_to_text(terminal.backend().buffer())
+}
+
+pub fn press(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+pub fn char_key(c: char) -> Msg {
+    let modifiers = if c.is_ascii_uppercase() {
+        KeyModifiers::SHIFT
+    } else {
+        KeyModifiers::NONE
+    };
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), modifiers))
+}
+
+pub fn ctrl(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+pub fn release(c: char) -> Msg {
+    let mut key = KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+    key.kind = KeyEventKind::Release;
+    Msg::Key(key)
+}
+
+pub fn type_text(state: &mut State, text: &str) {
+    for c in text.chars() {
+        send(state, char_key(c));
+    }
+}
+
+pub fn selected_name(state: &State) -> Option<String> {
+    state.selected_row().map(|r| r.token.name.clone())
+}
+
+pub fn visible_names(state: &State) -> Vec<String> {
+    state
+        .order()
+        .iter()
+        .map(|&i| state.rows[i].token.name.clone())
+        .collect()
+}

@@ -1,0 +1,6 @@
+//! The console's screens and flows, on real frames (ratatui's TestBackend) with a fixed clock.
+
+mod common;
+mod flows;
+mod snapshots;
+mod styles;

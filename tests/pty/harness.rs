@@ -1,0 +1,155 @@
+//! Runs the built binary in a pseudo-terminal and keeps both the raw output and the parsed screen.
+
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, ExitStatus, PtySize, native_pty_system};
+
+const ROWS: u16 = 30;
+const COLS: u16 = 110;
+const DEADLINE: Duration = Duration::from_secs(30);
+
+struct Output {
+    raw: Vec<u8>,
+    parser: vt100::Parser,
+}
+
+pub struct Session {
+    child: Box<dyn Child + Send + Sync>,
+    writer: Box<dyn Write + Send>,
+    output: Arc<Mutex<Output>>,
+    // Kept open so the child's terminal stays alive until the session ends.
+    _master: Box<dyn portable_pty::MasterPty + Send>,
+}
+
+impl Session {
+    pub fn spawn(args: &[&str], env: &[(&str, &str)]) -> Self {
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows: ROWS,
+                cols: COLS,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("a pseudo-terminal");
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_mailtrap-tokens"));
+        cmd.args(args);
+        cmd.env_clear();
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("PATH", std::env::var("PATH").unwrap_or_default());
+        cmd.env("HOME", std::env::temp_dir());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let child = pty.slave.spawn_command(cmd).expect("the binary starts");
+        drop(pty.slave);
+        let mut reader = pty.master.try_clone_reader().expect("a reader");
+        let writer = pty.master.take_writer().expect("a writer");
+        let output = Arc::new(Mutex::new(Output {
+            raw: Vec::new(),
+            parser: vt100::Parser::new(
+                std::num::NonZeroU16::new(ROWS).unwrap(),
+                std::num::NonZeroU16::new(COLS).unwrap(),
+                0,
+            ),
+        }));
+        let sink = Arc::clone(&output);
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                let mut out = sink.lock().unwrap();
+                out.raw.extend_from_slice(&buf[..n]);
+                out.parser.process(&buf[..n]);
+            }
+        });
+        Self {
+            child,
+            writer,
+            output,
+            _master: pty.master,
+        }
+    }
+
+    pub fn screen(&self) -> String {
+        self.output.lock().unwrap().parser.screen().contents()
+    }
+
+    /// Waits, with a deadline, until the screen satisfies `cond`.
+    pub fn wait_for_screen(&mut self, what: &str, cond: impl Fn(&str) -> bool) {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if cond(&screen) {
+                return;
+            }
+            if start.elapsed() > DEADLINE {
+                panic!("timed out waiting for {what}; the screen:\n{screen}");
+            }
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!("exited ({status:?}) while waiting for {what}; the screen:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    pub fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+    }
+
+    pub fn signal(&mut self, signal: i32) {
+        let pid = self.child.process_id().expect("a pid") as i32;
+        // SAFETY: kill() only sends a signal to the child this test started.
+        let rc = unsafe { libc::kill(pid, signal) };
+        assert_eq!(rc, 0);
+    }
+
+    pub fn wait_for_exit(&mut self, limit: Duration) -> ExitStatus {
+        let start = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            if start.elapsed() > limit {
+                let _ = self.child.kill();
+                panic!("did not exit in {limit:?}; the screen:\n{}", self.screen());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// The alternate screen was entered and left, the cursor shown again, and nothing drawn after.
+    pub fn assert_terminal_restored(&self) {
+        // The reader thread may still be draining the last bytes; give it a bounded moment.
+        let start = Instant::now();
+        loop {
+            let out = self.output.lock().unwrap();
+            let raw = String::from_utf8_lossy(&out.raw).into_owned();
+            let left = raw.ends_with("\x1b[?1049l");
+            if left || start.elapsed() > Duration::from_secs(5) {
+                assert!(
+                    raw.contains("\x1b[?1049h"),
+                    "never entered the alternate screen"
+                );
+                assert!(
+                    left,
+                    "the output does not end by leaving the alternate screen: {:?}",
+                    &raw[raw.len().saturating_sub(80)..]
+                );
+                let hidden = raw.rfind("\x1b[?25l");
+                let shown = raw.rfind("\x1b[?25h");
+                assert!(shown > hidden, "the cursor was left hidden");
+                let screen = out.parser.screen();
+                assert!(!screen.alternate_screen());
+                assert!(!screen.hide_cursor());
+                return;
+            }
+            drop(out);
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
