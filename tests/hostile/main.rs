@@ -3,10 +3,12 @@
 //! Nothing panics, nothing undecodable crashes, and `text::sanitize` makes every string safe to draw.
 
 mod config_text;
+pub mod console_driver;
 mod names;
 mod shapes;
 #[path = "../sim/support.rs"]
 pub mod support;
+mod view;
 
 /// Strings a server could send to take over a terminal or disguise a name. Built at run time so the
 /// source holds no raw escape bytes.
