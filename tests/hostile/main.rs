@@ -4,7 +4,9 @@
 
 mod config_text;
 pub mod console_driver;
-mod names;
+pub mod names;
+#[cfg(unix)]
+mod pty;
 mod shapes;
 #[path = "../sim/support.rs"]
 pub mod support;
