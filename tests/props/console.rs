@@ -349,7 +349,12 @@ impl Machine {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig {
+        cases: 96,
+        // A regression file holds 64-hex seeds, which the secret-shape checks would flag.
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn random_sessions_keep_every_invariant(ops in proptest::collection::vec(op(), 1..120)) {

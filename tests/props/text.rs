@@ -35,6 +35,12 @@ fn nasty_text() -> impl Strategy<Value = String> {
 }
 
 proptest! {
+    #![proptest_config(ProptestConfig {
+        // A regression file holds 64-hex seeds, which the secret-shape checks would flag.
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
     #[test]
     fn sanitize_never_lets_a_control_or_invisible_char_through(text in any::<String>()) {
         prop_assert!(safe(&sanitize(&text)));
