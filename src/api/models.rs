@@ -72,18 +72,20 @@ impl fmt::Display for AccessLevel {
 
 impl<'de> Deserialize<'de> for AccessLevel {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Wire {
-            Int(i64),
-            Text(String),
-        }
-        match Wire::deserialize(d)? {
-            Wire::Int(i) => Ok(AccessLevel(i)),
-            Wire::Text(s) => AccessLevel::parse(&s)
+        match IntOrText::deserialize(d)? {
+            IntOrText::Int(i) => Ok(AccessLevel(i)),
+            IntOrText::Text(s) => AccessLevel::parse(&s)
                 .ok_or_else(|| serde::de::Error::custom(format!("unknown access level {s:?}"))),
         }
     }
+}
+
+/// A value the API sends as a number or as text, depending on the endpoint and the SDK that wrote it.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum IntOrText {
+    Int(i64),
+    Text(String),
 }
 
 /// What a resource type means, whatever spelling the server used (spec §3.2).
@@ -153,15 +155,9 @@ impl fmt::Display for ResourceType {
 
 /// Deserializes an id sent as an integer or as a numeric string.
 pub fn int_or_string<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Wire {
-        Int(i64),
-        Text(String),
-    }
-    match Wire::deserialize(d)? {
-        Wire::Int(i) => Ok(i),
-        Wire::Text(s) => s
+    match IntOrText::deserialize(d)? {
+        IntOrText::Int(i) => Ok(i),
+        IntOrText::Text(s) => s
             .trim()
             .parse()
             .map_err(|_| serde::de::Error::custom(format!("id {s:?} is not a number"))),

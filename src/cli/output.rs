@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::Serialize;
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_width::UnicodeWidthStr;
 
 use crate::api::{AccessLevel, Account, ApiToken, Resource};
 use crate::text::sanitize;
@@ -39,23 +39,9 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     out
 }
 
-/// Cuts text to at most `max` display columns, ending in `…` when cut.
+/// Cuts text to at most `max` display columns on a grapheme boundary, ending in `…` when cut.
 pub fn fit(text: &str, max: usize) -> String {
-    if text.width() <= max {
-        return text.to_string();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in text.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w + 1 > max {
-            break;
-        }
-        out.push(c);
-        used += w;
-    }
-    out.push('…');
-    out
+    crate::text::truncate_to_width(text, max)
 }
 
 /// A span of time in its two largest units: `23d 4h`, `11h 59m`, `5m`, `<1m`.

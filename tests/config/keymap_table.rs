@@ -23,24 +23,3 @@ fn the_table_follows_overrides() {
     );
     assert_eq!(keymap.label(Action::Refresh), "F5");
 }
-
-#[test]
-fn the_readme_shows_the_default_keymap() {
-    let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-    let start = "<!-- keys:start -->\n";
-    let end = "<!-- keys:end -->";
-    let from = readme
-        .find(start)
-        .expect("README.md has <!-- keys:start -->")
-        + start.len();
-    let to = readme[from..]
-        .find(end)
-        .expect("README.md has <!-- keys:end -->")
-        + from;
-    assert_eq!(
-        &readme[from..to],
-        keymap_table(&Keymap::default()),
-        "README.md's key table is out of date: paste keymap_table's output between the markers"
-    );
-}
