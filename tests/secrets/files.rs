@@ -106,7 +106,7 @@ fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in entries.flatten() {
         let path = entry.path();
         let name = entry.file_name();
-        if name == "target" || name == ".git" || name == "fuzz" && path.join("target").exists() {
+        if name == "target" || name == ".git" || name == "corpus" {
             continue;
         }
         if path.is_dir() {
