@@ -1,7 +1,11 @@
 //! What `update` asks the outside world to do. `executor.rs` runs the requests; the loop in `run.rs` handles
-//! the terminal ones (suspend, quit).
+//! the terminal ones (suspend, quit) and the clipboard (an OSC 52 copy is written to the terminal between
+//! frames, never in the middle of one).
 
-use crate::api::AccountId;
+use std::path::PathBuf;
+
+use crate::api::{AccountId, NewToken, PermissionChange, Secret, TokenId};
+use crate::clipboard::Content;
 
 use super::msg::RequestId;
 
@@ -21,6 +25,47 @@ pub enum Effect {
     LoadResourceTree {
         req: RequestId,
         account: AccountId,
+    },
+    /// `POST …/api_tokens/{id}/reset`, sent once, never retried; answered by `Msg::TokenReset`.
+    ResetToken {
+        req: RequestId,
+        account: AccountId,
+        token: TokenId,
+    },
+    /// `DELETE …/api_tokens/{id}`; answered by `Msg::TokenDeleted`.
+    DeleteToken {
+        req: RequestId,
+        account: AccountId,
+        token: TokenId,
+    },
+    /// `POST …/api_tokens`, sent once, never retried; answered by `Msg::TokenCreated`.
+    CreateToken {
+        req: RequestId,
+        account: AccountId,
+        new: NewToken,
+    },
+    /// Finds the token's account access, then the bulk permissions `PUT`; answered by
+    /// `Msg::PermissionsUpdated`.
+    UpdatePermissions {
+        req: RequestId,
+        account: AccountId,
+        token: TokenId,
+        changes: Vec<PermissionChange>,
+    },
+    /// `GET /api/accounts` with a new secret; answered by `Msg::SecretVerified`.
+    VerifySecret {
+        req: RequestId,
+        secret: Secret,
+    },
+    /// Handled by the loop with its one clipboard; answered by `Msg::Copied`.
+    CopyToClipboard {
+        text: Secret,
+        content: Content,
+    },
+    /// Writes the secret to a new 0600 file; answered by `Msg::SecretSaved`.
+    SaveSecret {
+        path: PathBuf,
+        secret: Secret,
     },
     /// Ctrl-Z: give the terminal back to the shell until resumed.
     Suspend,

@@ -4,8 +4,10 @@
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinHandle;
 
-use crate::api::Client;
+use crate::api::{ApiError, Client};
 use crate::cli::session;
+
+use super::dialogs::secret_file::save_secret_at;
 
 use super::effect::Effect;
 use super::msg::Msg;
@@ -61,7 +63,84 @@ impl Executor {
                     reply(Msg::ResourceTreeLoaded { req, result }, &client);
                 });
             }
-            Effect::Suspend | Effect::Quit => {}
+            Effect::ResetToken {
+                req,
+                account,
+                token,
+            } => {
+                tokio::spawn(async move {
+                    let result = client
+                        .reset_token(account, token, crate::api::Expiry::ServerDefault)
+                        .await;
+                    reply(Msg::TokenReset { req, token, result }, &client);
+                });
+            }
+            Effect::DeleteToken {
+                req,
+                account,
+                token,
+            } => {
+                tokio::spawn(async move {
+                    let result = client.delete_token(account, token).await;
+                    reply(Msg::TokenDeleted { req, token, result }, &client);
+                });
+            }
+            Effect::CreateToken { req, account, new } => {
+                tokio::spawn(async move {
+                    let result = client.create_token(account, &new).await;
+                    reply(Msg::TokenCreated { req, result }, &client);
+                });
+            }
+            Effect::UpdatePermissions {
+                req,
+                account,
+                token,
+                changes,
+            } => {
+                tokio::spawn(async move {
+                    let result = update_permissions(&client, account, token, &changes).await;
+                    reply(Msg::PermissionsUpdated { req, token, result }, &client);
+                });
+            }
+            Effect::VerifySecret { req, secret } => {
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let result = client.with_token(secret).accounts().await;
+                    let _ = tx.send(Msg::SecretVerified { req, result });
+                });
+            }
+            Effect::SaveSecret { path, secret } => {
+                let tx = self.tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let result = save_secret_at(&path, &secret)
+                        .map(|()| path)
+                        .map_err(|e| e.to_string());
+                    let _ = tx.send(Msg::SecretSaved(result));
+                });
+            }
+            // The clipboard and the terminal belong to the loop.
+            Effect::CopyToClipboard { .. } | Effect::Suspend | Effect::Quit => {}
         }
     }
+}
+
+/// Edit permissions goes through the token's account access: find it, then send the bulk update.
+async fn update_permissions(
+    client: &Client,
+    account: crate::api::AccountId,
+    token: crate::api::TokenId,
+    changes: &[crate::api::PermissionChange],
+) -> Result<(), ApiError> {
+    let accesses = client.account_accesses(account).await?;
+    let access = accesses
+        .iter()
+        .find(|a| a.api_token_id() == Some(token))
+        .ok_or_else(|| {
+            ApiError::Config(
+                "the account lists no access for this token, so its permissions cannot be edited \
+                 here (unsupported for this token)"
+                    .into(),
+            )
+        })?;
+    client.update_permissions(account, access.id, changes).await
 }

@@ -23,9 +23,11 @@ pub mod view;
 
 use chrono::Duration;
 
+use crate::api::{AccountId, Client};
 use crate::cli::args::{ConsoleArgs, DemoArgs, GlobalArgs};
 use crate::cli::session;
-use crate::config::Theme;
+use crate::clipboard::{ClipboardConfig, Route};
+use crate::config::{ClipboardRoute, Startup, Theme};
 
 use keymap::Keymap;
 use run::Console;
@@ -52,15 +54,81 @@ fn runtime() -> Result<tokio::runtime::Runtime, i32> {
         })
 }
 
+/// What the config file decides for a console session (besides the client): the state's settings,
+/// the theme, the clipboard, the mouse, and the warnings to show.
+struct Settings {
+    keymap: Keymap,
+    theme: Theme,
+    refresh_every: Duration,
+    clipboard: ClipboardConfig,
+    mouse: bool,
+    default_account: Option<crate::api::AccountId>,
+    warnings: Vec<String>,
+}
+
+impl Settings {
+    fn from_startup(startup: &Startup) -> Self {
+        let config = &startup.config;
+        let route = match config.clipboard.route {
+            ClipboardRoute::Auto => Route::Auto,
+            ClipboardRoute::Native => Route::Native,
+            ClipboardRoute::Osc52 => Route::Osc52,
+            ClipboardRoute::Off => Route::Off,
+        };
+        Self {
+            keymap: startup.keymap.clone(),
+            theme: startup.theme.clone(),
+            refresh_every: Duration::from_std(config.refresh())
+                .unwrap_or_else(|_| Duration::seconds(DEFAULT_REFRESH)),
+            clipboard: ClipboardConfig {
+                route,
+                clear_secret_after: config.clipboard.clear_after(),
+            },
+            mouse: config.mouse,
+            default_account: config.default_account,
+            warnings: startup.warnings.iter().map(ToString::to_string).collect(),
+        }
+    }
+
+    fn console(
+        self,
+        client: Client,
+        wanted_account: Option<AccountId>,
+        api_url: String,
+    ) -> Console {
+        Console {
+            client,
+            config: StateConfig {
+                keymap: self.keymap,
+                wanted_account,
+                api_url,
+                refresh_every: self.refresh_every,
+            },
+            theme: self.theme,
+            clipboard: self.clipboard,
+            mouse: self.mouse,
+            config_warnings: self.warnings,
+        }
+    }
+}
+
 pub fn run_demo(global: &GlobalArgs, console: &ConsoleArgs, demo: &DemoArgs) -> i32 {
+    // Kept to the end: it holds the log file open.
+    let startup = crate::config::startup(global);
+    let settings = Settings::from_startup(&startup);
     let runtime = match runtime() {
         Ok(r) => r,
         Err(code) => return code,
     };
-    runtime.block_on(demo::run(global, console, demo))
+    let code = runtime.block_on(demo::run(settings, console, demo));
+    drop(startup);
+    code
 }
 
 pub fn run_live(global: &GlobalArgs, console: &ConsoleArgs) -> i32 {
+    // Kept to the end: it holds the log file open.
+    let startup = crate::config::startup(global);
+    let settings = Settings::from_startup(&startup);
     let client = match session::client(global) {
         Ok(c) => c,
         Err(e) => {
@@ -72,18 +140,11 @@ pub fn run_live(global: &GlobalArgs, console: &ConsoleArgs) -> i32 {
         Ok(r) => r,
         Err(code) => return code,
     };
-    let config = StateConfig {
-        keymap: Keymap::default(),
-        wanted_account: global.account_id,
-        api_url: session::base_url(global),
-        refresh_every: Duration::seconds(DEFAULT_REFRESH),
-    };
-    let console_setup = Console {
-        client,
-        config,
-        theme: theme_for(global),
-    };
-    runtime.block_on(run::run(console_setup, console.dump_screen))
+    let wanted = global.account_id.or(settings.default_account);
+    let console_setup = settings.console(client, wanted, session::base_url(global));
+    let code = runtime.block_on(run::run(console_setup, console.dump_screen));
+    drop(startup);
+    code
 }
 
 mod demo {
@@ -91,10 +152,9 @@ mod demo {
 
     use super::*;
 
-    use crate::api::Client;
     use crate::sim::{RunningSim, SimOptions};
 
-    pub async fn run(global: &GlobalArgs, console: &ConsoleArgs, demo: &DemoArgs) -> i32 {
+    pub(super) async fn run(settings: Settings, console: &ConsoleArgs, demo: &DemoArgs) -> i32 {
         let options = SimOptions {
             extra_tokens: demo.tokens,
             ..SimOptions::default()
@@ -113,17 +173,7 @@ mod demo {
                 return e.exit_code();
             }
         };
-        let config = StateConfig {
-            keymap: Keymap::default(),
-            wanted_account: Some(sim.account_id()),
-            api_url: sim.url(),
-            refresh_every: Duration::seconds(DEFAULT_REFRESH),
-        };
-        let setup = Console {
-            client,
-            config,
-            theme: theme_for(global),
-        };
+        let setup = settings.console(client, Some(sim.account_id()), sim.url());
         let code = run::run(setup, console.dump_screen).await;
         sim.shutdown().await;
         code

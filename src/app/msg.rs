@@ -2,11 +2,14 @@
 //! to the requests that `Effect`s started. Every answer carries the id of its request; `update` drops an
 //! answer whose id is no longer the current one (a stale refresh must not overwrite a newer list).
 
+use std::path::PathBuf;
+
 use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
 
-use crate::api::{ApiError, ApiToken, ResourceNode};
+use crate::api::{Account, ApiError, ApiToken, CreatedToken, ResourceNode, TokenId};
 use crate::cli::session::AccountChoice;
+use crate::clipboard::CopyOutcome;
 
 /// Identifies one request; handed out by `State::next_request_id`.
 pub type RequestId = u64;
@@ -18,6 +21,13 @@ pub enum Msg {
     Tick(DateTime<Utc>),
     Resize(u16, u16),
     Paste(String),
+    /// The mouse wheel (with mouse capture on): negative is up.
+    Scroll(i32),
+    /// A left click at this terminal cell (with mouse capture on).
+    Click {
+        column: u16,
+        row: u16,
+    },
     AccountResolved {
         req: RequestId,
         result: Result<AccountChoice, ApiError>,
@@ -29,6 +39,37 @@ pub enum Msg {
     ResourceTreeLoaded {
         req: RequestId,
         result: Result<Vec<ResourceNode>, ApiError>,
+    },
+    TokenReset {
+        req: RequestId,
+        token: TokenId,
+        result: Result<CreatedToken, ApiError>,
+    },
+    TokenDeleted {
+        req: RequestId,
+        token: TokenId,
+        result: Result<(), ApiError>,
+    },
+    TokenCreated {
+        req: RequestId,
+        result: Result<CreatedToken, ApiError>,
+    },
+    PermissionsUpdated {
+        req: RequestId,
+        token: TokenId,
+        result: Result<(), ApiError>,
+    },
+    SecretVerified {
+        req: RequestId,
+        result: Result<Vec<Account>, ApiError>,
+    },
+    /// The clipboard's answer to `Effect::CopyToClipboard`.
+    Copied(CopyOutcome),
+    SecretSaved(Result<PathBuf, String>),
+    /// A read is being retried after `reason`, in `wait_ms`: the status line says it is waiting.
+    Retrying {
+        reason: String,
+        wait_ms: u64,
     },
     /// `X-Ratelimit-Remaining` after a request finished.
     RateRemaining(Option<u32>),

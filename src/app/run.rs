@@ -5,11 +5,14 @@
 use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Utc};
-use crossterm::event::{Event, EventStream, KeyEventKind};
+use crossterm::event::{Event, EventStream, KeyEventKind, MouseButton, MouseEventKind};
 use futures::StreamExt;
-use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+
+use std::io::Write;
 
 use crate::api::Client;
+use crate::clipboard::{Clipboard, ClipboardConfig, Content};
 use crate::config::Theme;
 
 use super::dump;
@@ -26,16 +29,80 @@ pub struct Console {
     pub client: Client,
     pub config: StateConfig,
     pub theme: Theme,
+    /// The clipboard route and how soon a copied secret is cleared.
+    pub clipboard: ClipboardConfig,
+    /// Capture the mouse (wheel scrolls, click selects).
+    pub mouse: bool,
+    /// Problems in the config file, one line each; the console shows them.
+    pub config_warnings: Vec<String>,
+}
+
+/// The console's state as `run` builds it: the own token's last digits, the config's warnings (and a
+/// status line pointing at them), and the save directory.
+pub fn initial_state(
+    config: StateConfig,
+    client: &Client,
+    warnings: Vec<String>,
+    now: DateTime<Utc>,
+) -> State {
+    let mut state = State::new(config);
+    state.own_last4 = Some(client.token().last4());
+    state.save_dir = std::env::current_dir().unwrap_or_else(|_| ".".into());
+    if !warnings.is_empty() {
+        let n = warnings.len();
+        let help = state.keymap.label(super::action::Action::Help);
+        state.set_status(
+            format!(
+                "{n} config problem{} — see {help} help",
+                if n == 1 { "" } else { "s" }
+            ),
+            super::state::Level::Warn,
+            now,
+        );
+    }
+    state.config_warnings = warnings;
+    state
+}
+
+/// The client with a hook that tells the console when a read waits to be retried (429, 5xx, network).
+pub fn client_reporting_retries(client: Client, tx: &UnboundedSender<Msg>) -> Client {
+    let tx = tx.clone();
+    client.on_retry(move |notice| {
+        let _ = tx.send(Msg::Retrying {
+            reason: notice.reason.clone(),
+            wait_ms: u64::try_from(notice.wait.as_millis()).unwrap_or(u64::MAX),
+        });
+    })
+}
+
+/// Copies through the one clipboard; OSC 52 goes to `terminal` in one write. The answer is the `Msg`.
+pub fn copy(
+    clipboard: &mut Clipboard,
+    text: &str,
+    content: Content,
+    terminal: &mut dyn Write,
+) -> Msg {
+    Msg::Copied(clipboard.copy(text, content, terminal))
 }
 
 /// Runs the console (or, with `dump`, renders one frame off screen) and returns the exit code.
 pub async fn run(console: Console, dump: Option<(u16, u16)>) -> i32 {
     let (tx, rx) = unbounded_channel();
-    let executor = Executor::new(console.client, tx);
-    let state = State::new(console.config);
+    let client = client_reporting_retries(console.client, &tx);
+    let state = initial_state(console.config, &client, console.config_warnings, Utc::now());
+    let executor = Executor::new(client, tx.clone());
     match dump {
         Some((cols, rows)) => dump::run(state, executor, rx, &console.theme, cols, rows).await,
-        None => match interactive(state, executor, rx, &console.theme).await {
+        None => match interactive(
+            state,
+            executor,
+            (tx, rx),
+            &console.theme,
+            Clipboard::new(console.clipboard),
+            console.mouse,
+        )
+        .await
+        {
             Ok(code) => code,
             Err(e) => {
                 // The guard has restored the terminal by now, so this reaches a normal screen.
@@ -46,10 +113,22 @@ pub async fn run(console: Console, dump: Option<(u16, u16)>) -> i32 {
     }
 }
 
+/// Rows the wheel moves per notch.
+const WHEEL_ROWS: i32 = 3;
+
 /// Turns a terminal event into a message; only key presses count.
 fn event_to_msg(event: Event) -> Option<Msg> {
     match event {
         Event::Key(key) if key.kind == KeyEventKind::Press => Some(Msg::Key(key)),
+        Event::Mouse(mouse) => match mouse.kind {
+            MouseEventKind::ScrollUp => Some(Msg::Scroll(-WHEEL_ROWS)),
+            MouseEventKind::ScrollDown => Some(Msg::Scroll(WHEEL_ROWS)),
+            MouseEventKind::Down(MouseButton::Left) => Some(Msg::Click {
+                column: mouse.column,
+                row: mouse.row,
+            }),
+            _ => None,
+        },
         Event::Resize(w, h) => Some(Msg::Resize(w, h)),
         Event::Paste(text) => Some(Msg::Paste(text)),
         _ => None,
@@ -107,10 +186,12 @@ impl StopSignals {
 async fn interactive(
     mut state: State,
     mut executor: Executor,
-    mut rx: UnboundedReceiver<Msg>,
+    (tx, mut rx): (UnboundedSender<Msg>, UnboundedReceiver<Msg>),
     theme: &Theme,
+    mut clipboard: Clipboard,
+    mouse: bool,
 ) -> std::io::Result<i32> {
-    let mut guard = TerminalGuard::enter()?;
+    let mut guard = TerminalGuard::enter_with(mouse)?;
     let mut signals = StopSignals::new()?;
     let mut events = EventStream::new();
 
@@ -157,6 +238,16 @@ async fn interactive(
                 Effect::Suspend => {
                     guard.suspend()?;
                     state.needs_redraw = true;
+                }
+                // Between two frames, on this thread: the OSC 52 bytes cannot land inside a frame.
+                Effect::CopyToClipboard { text, content } => {
+                    let msg = copy(
+                        &mut clipboard,
+                        text.expose_secret(),
+                        content,
+                        &mut std::io::stdout().lock(),
+                    );
+                    let _ = tx.send(msg);
                 }
                 other => executor.run(other),
             }

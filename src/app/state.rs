@@ -4,14 +4,20 @@
 
 use std::cell::Cell;
 use std::cmp::Ordering;
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::path::PathBuf;
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::api::{Account, AccountId, ApiError, ApiToken, ResourceNode, TokenId};
+use crate::api::{Account, AccountId, ApiError, ApiToken, ResourceKind, ResourceNode, TokenId};
 
 use super::columns::{self, ResourceNames};
+use super::dialogs::{
+    ActionMenu, ConfirmDialog, CopyAlternatives, EditPermissionsDialog, SecretDialog, TokenForm,
+};
 use super::keymap::Keymap;
 use super::msg::RequestId;
+use super::registry::RowContext;
 
 /// Where one resource (accounts, tokens, the resource tree) stands.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
@@ -134,11 +140,89 @@ pub struct StatusMessage {
     pub expires_at: DateTime<Utc>,
 }
 
-/// What sits on top of the table and takes keys first. Dialogs (action menu, confirmations, secret,
-/// create and permission forms) are added here as variants.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// What sits on top of the table and takes keys first; at most one at a time.
+#[derive(Debug)]
 pub enum Overlay {
-    Help { scroll: u16 },
+    Help {
+        scroll: u16,
+    },
+    /// The row's action menu (Enter or `.`).
+    Menu {
+        token: TokenId,
+        menu: ActionMenu,
+    },
+    /// Reset or delete, waiting for "confirmed"; closed as soon as it is confirmed.
+    Confirm(Box<ConfirmDialog>),
+    /// New token or clone; stays open while its create request runs, so a 422 can go back into it.
+    Form(Box<TokenForm>),
+    /// Edit permissions; stays open while the save runs.
+    EditPermissions {
+        token: TokenId,
+        dialog: Box<EditPermissionsDialog>,
+    },
+    /// A new secret, shown once.
+    Secret(Box<SecretDialog>),
+    /// Copy on a token whose secret this console does not hold.
+    CopyAlternatives(CopyAlternatives),
+    /// `q` or Ctrl-C while a new secret would be lost; `focus` 0 = Stay (focused first), 1 = Quit.
+    QuitConfirm {
+        focus: usize,
+        reason: String,
+    },
+}
+
+/// What a write request in flight is doing, kept until its answer arrives.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum WriteKind {
+    /// `old_name` is the token's name as the server has it (not sanitized), for the lost-answer check.
+    Reset {
+        old_name: String,
+    },
+    Delete {
+        name: String,
+    },
+    Create {
+        name: String,
+    },
+    EditPermissions {
+        name: String,
+    },
+    Verify,
+}
+
+#[derive(Clone, Debug)]
+pub struct PendingWrite {
+    pub kind: WriteKind,
+    /// The row the request acts on (its row shows a marker).
+    pub token: Option<TokenId>,
+    /// The token ids in the list when the request was sent: a token not among them after a lost answer
+    /// was made by this request.
+    pub known_ids: HashSet<TokenId>,
+}
+
+impl PendingWrite {
+    /// Whether losing this request's answer loses a secret.
+    pub fn carries_secret(&self) -> bool {
+        matches!(
+            self.kind,
+            WriteKind::Reset { .. } | WriteKind::Create { .. }
+        )
+    }
+}
+
+/// A reset or create whose answer never arrived; settled against the next list that loads.
+#[derive(Clone, Debug)]
+pub struct LostWrite {
+    pub kind: WriteKind,
+    pub known_ids: HashSet<TokenId>,
+}
+
+/// A dialog waiting for the resource tree before it can open.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WaitingForTree {
+    NewToken,
+    Clone(TokenId),
+    EditPermissions(TokenId),
 }
 
 /// One token with what the table derives from it, computed once per data change.
@@ -165,6 +249,8 @@ impl TokenRow {
 pub struct Viewport {
     pub offset: usize,
     pub height: usize,
+    /// The screen row of the first table row (for mouse clicks).
+    pub top: u16,
 }
 
 /// Settings fixed at start.
@@ -215,6 +301,27 @@ pub struct State {
     /// Set by `update` when the screen must be drawn again; cleared by the loop after drawing.
     pub needs_redraw: bool,
     next_request: RequestId,
+
+    /// The last four characters of the token this console runs on: rows ending in them are its own.
+    pub own_last4: Option<String>,
+    /// The console's token cannot change anything (account access below admin, or a 403 on a write).
+    pub caller_is_viewer: bool,
+    /// The permissions tree as loaded (forms are built from it).
+    pub resource_tree: Vec<ResourceNode>,
+    /// Old token id → when it stops, for tokens in their reset grace (derived with the rows).
+    pub reset_grace: HashMap<TokenId, DateTime<Utc>>,
+    /// Domain id → rows that name it, so "the last token of a domain" needs no scan of every token.
+    domain_holders: HashMap<i64, Vec<usize>>,
+    /// Write requests in flight.
+    pub writes: HashMap<RequestId, PendingWrite>,
+    pub lost_writes: Vec<LostWrite>,
+    /// New secrets that arrived while another dialog was open; shown when it closes.
+    pub queued_secrets: VecDeque<Box<SecretDialog>>,
+    pub waiting_for_tree: Option<WaitingForTree>,
+    /// Problems in the config file, listed in the help.
+    pub config_warnings: Vec<String>,
+    /// Where `s` in the secret dialog saves.
+    pub save_dir: PathBuf,
 }
 
 impl State {
@@ -247,7 +354,104 @@ impl State {
             viewport: Cell::new(Viewport::default()),
             needs_redraw: true,
             next_request: 1,
+            own_last4: None,
+            caller_is_viewer: false,
+            resource_tree: Vec::new(),
+            reset_grace: HashMap::new(),
+            domain_holders: HashMap::new(),
+            writes: HashMap::new(),
+            lost_writes: Vec::new(),
+            queued_secrets: VecDeque::new(),
+            waiting_for_tree: None,
+            config_warnings: Vec::new(),
+            save_dir: PathBuf::from("."),
         }
+    }
+
+    /// Whether a write for this token is in flight (its row shows a marker).
+    pub fn row_busy(&self, token: TokenId) -> bool {
+        self.writes.values().any(|w| w.token == Some(token))
+    }
+
+    /// Whether the row is (one of) the token(s) this console runs on.
+    pub fn is_own_token(&self, token: &ApiToken) -> bool {
+        self.own_last4
+            .as_deref()
+            .is_some_and(|l| !l.is_empty() && token.last_4_digits == l)
+    }
+
+    /// The ids of every loaded token.
+    pub fn known_ids(&self) -> HashSet<TokenId> {
+        self.rows.iter().map(|r| r.token.id).collect()
+    }
+
+    /// Finds a row by token id.
+    pub fn row_by_id(&self, id: TokenId) -> Option<usize> {
+        self.rows.iter().position(|r| r.token.id == id)
+    }
+
+    /// Whether this console holds the secret of the token (a secret dialog for it is open or queued).
+    pub fn holds_secret(&self, id: TokenId) -> bool {
+        let open = matches!(&self.overlay, Some(Overlay::Secret(d)) if d.token_id() == id);
+        open || self.queued_secrets.iter().any(|d| d.token_id() == id)
+    }
+
+    /// New secrets that quitting now would lose: unacknowledged dialogs, and resets or creates whose
+    /// answer has not arrived yet.
+    pub fn secrets_at_risk(&self) -> usize {
+        let open =
+            matches!(&self.overlay, Some(Overlay::Secret(d)) if d.has_unacknowledged_secret());
+        usize::from(open)
+            + self
+                .queued_secrets
+                .iter()
+                .filter(|d| d.has_unacknowledged_secret())
+                .count()
+            + self.writes.values().filter(|w| w.carries_secret()).count()
+    }
+
+    /// Calls `f` with the registry's view of row `index` (the row itself, the tokens that share a domain
+    /// with it, the grace map and the tree).
+    pub fn with_row_context<R>(
+        &self,
+        index: usize,
+        now: DateTime<Utc>,
+        f: impl FnOnce(&RowContext<'_>) -> R,
+    ) -> R {
+        let row = &self.rows[index];
+        let mut related: Vec<ApiToken> = vec![row.token.clone()];
+        let mut seen: HashSet<usize> = HashSet::from([index]);
+        for r in &row.token.resources {
+            if r.resource_type.kind() != ResourceKind::Domain {
+                continue;
+            }
+            for &other in self
+                .domain_holders
+                .get(&r.resource_id)
+                .map_or(&[][..], Vec::as_slice)
+            {
+                if seen.insert(other) {
+                    related.push(self.rows[other].token.clone());
+                }
+            }
+        }
+        let ctx = RowContext {
+            token: &row.token,
+            now,
+            holds_secret: self.holds_secret(row.token.id),
+            is_own_token: self.is_own_token(&row.token),
+            loaded_tokens: &related,
+            reset_grace: &self.reset_grace,
+            resource_tree: &self.resource_tree,
+            caller_is_viewer: self.caller_is_viewer,
+            request_in_flight: self.row_busy(row.token.id),
+        };
+        f(&ctx)
+    }
+
+    /// The selected row's index in `rows`.
+    pub fn selected_index(&self) -> Option<usize> {
+        self.order.get(self.cursor).copied()
     }
 
     pub fn next_request_id(&mut self) -> RequestId {
@@ -286,10 +490,21 @@ impl State {
     }
 
     pub fn set_status(&mut self, text: impl Into<String>, level: Level, now: DateTime<Utc>) {
+        self.set_status_for(text, level, now, STATUS_SECONDS);
+    }
+
+    /// A status message that stays `seconds` (for what must not be missed).
+    pub fn set_status_for(
+        &mut self,
+        text: impl Into<String>,
+        level: Level,
+        now: DateTime<Utc>,
+        seconds: i64,
+    ) {
         self.status = Some(StatusMessage {
             text: text.into(),
             level,
-            expires_at: now + Duration::seconds(STATUS_SECONDS),
+            expires_at: now + Duration::seconds(seconds),
         });
         self.needs_redraw = true;
     }
@@ -306,10 +521,28 @@ impl State {
                 token,
             })
             .collect();
+        self.reset_grace = self
+            .rows
+            .iter()
+            .filter(|r| r.in_grace())
+            .filter_map(|r| r.token.expires_at.map(|at| (r.token.id, at)))
+            .collect();
+        self.domain_holders.clear();
+        for (i, row) in self.rows.iter().enumerate() {
+            for r in &row.token.resources {
+                if r.resource_type.kind() == ResourceKind::Domain {
+                    self.domain_holders
+                        .entry(r.resource_id)
+                        .or_default()
+                        .push(i);
+                }
+            }
+        }
         self.derive_columns();
     }
 
     pub fn set_resource_tree(&mut self, tree: &[ResourceNode]) {
+        self.resource_tree = tree.to_vec();
         self.names = ResourceNames::from_tree(tree);
         self.derive_columns();
     }

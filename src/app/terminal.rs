@@ -1,21 +1,29 @@
 //! The terminal's setup and its restoration on every exit path: the guard's `Drop` (normal return and
-//! error returns), the panic hook, and the signal handling in `run.rs`. Mouse capture and bracketed paste
-//! stay off, so the terminal's own text selection keeps working.
+//! error returns), the panic hook, and the signal handling in `run.rs`. Mouse capture is on only when the
+//! config asks for it (it takes the terminal's own text selection away); bracketed paste stays off.
 
 use std::io::{self, Write, stdout};
 use std::sync::Once;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crossterm::cursor::Show;
+use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 use crossterm::execute;
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
 use ratatui::DefaultTerminal;
 
-/// Puts the terminal back: cursor shown, main screen, cooked mode. Never panics; every step is tried even if
-/// an earlier one failed.
+/// Whether mouse capture is on (config `mouse = true`), so every restore path turns it off.
+static MOUSE_CAPTURED: AtomicBool = AtomicBool::new(false);
+
+/// Puts the terminal back: mouse released, cursor shown, main screen, cooked mode. Never panics; every step
+/// is tried even if an earlier one failed.
 pub fn restore() {
     let mut out = stdout();
+    if MOUSE_CAPTURED.load(Ordering::SeqCst) {
+        let _ = execute!(out, DisableMouseCapture);
+    }
     let _ = execute!(out, Show, LeaveAlternateScreen);
     let _ = out.flush();
     let _ = disable_raw_mode();
@@ -39,11 +47,22 @@ pub struct TerminalGuard {
 
 impl TerminalGuard {
     pub fn enter() -> io::Result<Self> {
+        Self::enter_with(false)
+    }
+
+    /// Like `enter`, capturing the mouse when `mouse` is true (the terminal's own selection then needs
+    /// Shift, so it is off unless the config turns it on).
+    pub fn enter_with(mouse: bool) -> io::Result<Self> {
         // ratatui's init sets raw mode, the alternate screen and its own restoring panic hook; ours runs
         // first and also shows the cursor.
         let terminal = ratatui::try_init()?;
         install_panic_hook();
-        Ok(Self { terminal })
+        MOUSE_CAPTURED.store(mouse, Ordering::SeqCst);
+        let guard = Self { terminal };
+        if mouse {
+            execute!(stdout(), EnableMouseCapture)?;
+        }
+        Ok(guard)
     }
 
     /// Ctrl-Z: hand the terminal back to the shell, stop, and on `fg` take it again with a full redraw.
@@ -57,6 +76,9 @@ impl TerminalGuard {
         }
         enable_raw_mode()?;
         execute!(stdout(), EnterAlternateScreen)?;
+        if MOUSE_CAPTURED.load(Ordering::SeqCst) {
+            execute!(stdout(), EnableMouseCapture)?;
+        }
         self.terminal.clear()
     }
 }

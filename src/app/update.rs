@@ -12,6 +12,10 @@ use super::effect::Effect;
 use super::msg::Msg;
 use super::state::{Level, Overlay, Phase, State};
 
+mod actions;
+mod answers;
+mod overlays;
+
 /// The effects that open the console: find the account (then the tokens follow).
 pub fn start(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
     resolve_account(state, now)
@@ -43,9 +47,20 @@ pub fn update(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
                 Ok(tokens) => {
                     state.set_tokens(tokens);
                     state.tokens.finish(Ok(()), now);
+                    answers::settle_lost_writes(state, now);
                 }
                 Err(e) => {
-                    if state.has_tokens() {
+                    if !state.lost_writes.is_empty() {
+                        state.set_status_for(
+                            format!(
+                                "No answer came to a change, and the list could not be read again ({e}): \
+                                 check the list before trying again"
+                            ),
+                            Level::Error,
+                            now,
+                            answers::IMPORTANT_SECONDS,
+                        );
+                    } else if state.has_tokens() {
                         state.set_status(format!("Refresh failed: {e}"), Level::Error, now);
                     }
                     tracing::warn!(error = %e, "loading tokens failed");
@@ -63,13 +78,46 @@ pub fn update(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
                 Ok(tree) => {
                     state.set_resource_tree(&tree);
                     state.tree.finish(Ok(()), now);
+                    actions::open_waiting_for_tree(state, now);
                 }
                 Err(e) => {
                     // Names are a nicety: the table still shows ids without them.
                     tracing::warn!(error = %e, "loading the resource tree failed");
+                    if state.waiting_for_tree.take().is_some() {
+                        state.set_status(
+                            format!("Could not load the permissions tree: {e}"),
+                            Level::Error,
+                            now,
+                        );
+                    }
                     state.tree.finish(Err(e), now);
                 }
             }
+            Vec::new()
+        }
+        Msg::Scroll(lines) => on_scroll(state, lines),
+        Msg::Click { row, .. } => on_click(state, row),
+        Msg::TokenReset { req, token, result } => answers::reset(state, req, token, result, now),
+        Msg::TokenDeleted { req, token, result } => {
+            answers::deleted(state, req, token, result, now)
+        }
+        Msg::TokenCreated { req, result } => answers::created(state, req, result, now),
+        Msg::PermissionsUpdated { req, token, result } => {
+            answers::permissions(state, req, token, result, now)
+        }
+        Msg::SecretVerified { req, result } => answers::verified(state, req, result, now),
+        Msg::Copied(outcome) => answers::copied(state, &outcome, now),
+        Msg::SecretSaved(result) => answers::saved(state, result, now),
+        Msg::Retrying { reason, wait_ms } => {
+            let seconds = wait_ms.div_ceil(1000).max(1);
+            state.set_status(
+                format!(
+                    "Waiting {seconds} s before asking again: {}",
+                    crate::text::sanitize(&reason)
+                ),
+                Level::Warn,
+                now,
+            );
             Vec::new()
         }
         Msg::RateRemaining(left) => {
@@ -82,7 +130,7 @@ pub fn update(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
     }
 }
 
-fn resolve_account(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
+pub(super) fn resolve_account(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
     let req = state.next_request_id();
     state.accounts.start(req, now);
     state.phase = Phase::Connecting;
@@ -106,6 +154,7 @@ fn on_account(
     match result {
         Ok(AccountChoice::Chosen(account)) => {
             state.accounts.finish(Ok(()), now);
+            state.caller_is_viewer = is_viewer(&account);
             state.phase = Phase::Ready(account);
             load_all(state, now)
         }
@@ -125,7 +174,7 @@ fn on_account(
 }
 
 /// Asks for the tokens (a newer request makes any older answer stale) and, if it is missing, the tree.
-fn load_all(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
+pub(super) fn load_all(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
     let Some(account) = state.account().map(|a| a.id) else {
         return resolve_account(state, now);
     };
@@ -142,7 +191,57 @@ fn load_all(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
     effects
 }
 
+/// The account says what the console's token may do there: below admin everywhere, it is a viewer.
+fn is_viewer(account: &crate::api::Account) -> bool {
+    !account.access_levels.is_empty() && account.access_levels.iter().all(|l| !l.is_admin())
+}
+
+fn on_scroll(state: &mut State, lines: i32) -> Vec<Effect> {
+    state.needs_redraw = true;
+    match &mut state.overlay {
+        Some(Overlay::Help { scroll }) => {
+            let by = u16::try_from(lines.unsigned_abs()).unwrap_or(u16::MAX);
+            *scroll = if lines < 0 {
+                scroll.saturating_sub(by)
+            } else {
+                scroll.saturating_add(by)
+            };
+        }
+        Some(_) => state.needs_redraw = false,
+        None => {
+            let by = usize::try_from(lines.unsigned_abs()).unwrap_or(usize::MAX);
+            let cursor = state.cursor();
+            let target = if lines < 0 {
+                cursor.saturating_sub(by)
+            } else {
+                cursor.saturating_add(by)
+            };
+            state.select_position(target);
+        }
+    }
+    Vec::new()
+}
+
+fn on_click(state: &mut State, row: u16) -> Vec<Effect> {
+    if state.overlay.is_some() || state.account().is_none() || !state.has_tokens() {
+        return Vec::new();
+    }
+    let vp = state.viewport.get();
+    if row < vp.top || usize::from(row - vp.top) >= vp.height {
+        return Vec::new();
+    }
+    let pos = vp.offset + usize::from(row - vp.top);
+    if pos < state.order().len() {
+        state.select_position(pos);
+        state.needs_redraw = true;
+    }
+    Vec::new()
+}
+
 fn on_tick(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
+    if let Some(Overlay::Form(form)) = &mut state.overlay {
+        form.set_now(now);
+    }
     if state.status.as_ref().is_some_and(|s| s.expires_at <= now) {
         state.status = None;
         state.needs_redraw = true;
@@ -156,7 +255,7 @@ fn on_tick(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
     }
 }
 
-fn is_ctrl(key: &KeyEvent, c: char) -> bool {
+pub(super) fn is_ctrl(key: &KeyEvent, c: char) -> bool {
     key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char(c)
 }
 
@@ -170,7 +269,7 @@ fn on_key(state: &mut State, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effect> {
         return vec![Effect::Suspend];
     }
     if state.overlay.is_some() {
-        return on_overlay_key(state, key);
+        return overlays::on_overlay_key(state, key, now);
     }
     if state.filter_editing && on_filter_key(state, &key) {
         return Vec::new();
@@ -179,7 +278,7 @@ fn on_key(state: &mut State, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effect> {
         return on_picker_key(state, key, now);
     }
     if is_ctrl(&key, 'c') {
-        return vec![Effect::Quit];
+        return actions::quit_or_ask(state);
     }
     if !state.filter_editing && key.code == KeyCode::Esc && !state.filter.is_empty() {
         state.filter.clear();
@@ -229,28 +328,6 @@ fn on_filter_key(state: &mut State, key: &KeyEvent) -> bool {
     true
 }
 
-fn on_overlay_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
-    let Some(overlay) = state.overlay.as_mut() else {
-        return Vec::new();
-    };
-    match overlay {
-        Overlay::Help { scroll } => {
-            let action = state.keymap.lookup(&key);
-            match (key.code, action) {
-                (KeyCode::Esc, _) | (_, Some(Action::Help | Action::Quit)) => state.overlay = None,
-                _ if is_ctrl(&key, 'c') => state.overlay = None,
-                (_, Some(Action::MoveDown)) => *scroll = scroll.saturating_add(1),
-                (_, Some(Action::MoveUp)) => *scroll = scroll.saturating_sub(1),
-                (_, Some(Action::PageDown)) => *scroll = scroll.saturating_add(10),
-                (_, Some(Action::PageUp)) => *scroll = scroll.saturating_sub(10),
-                (_, Some(Action::Top)) => *scroll = 0,
-                _ => state.needs_redraw = false,
-            }
-        }
-    }
-    Vec::new()
-}
-
 fn on_picker_key(state: &mut State, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effect> {
     if is_ctrl(&key, 'c') {
         return vec![Effect::Quit];
@@ -264,6 +341,7 @@ fn on_picker_key(state: &mut State, key: KeyEvent, now: DateTime<Utc>) -> Vec<Ef
         (_, Some(Action::Quit)) => return vec![Effect::Quit],
         (KeyCode::Enter, _) | (_, Some(Action::OpenMenu)) => {
             if let Some(account) = accounts.get(*cursor).cloned() {
+                state.caller_is_viewer = is_viewer(&account);
                 state.phase = Phase::Ready(account);
                 return load_all(state, now);
             }
@@ -282,7 +360,7 @@ fn on_action(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effec
     let page = state.viewport.get().height.max(1);
     let cursor = state.cursor();
     match action {
-        Action::Quit => return vec![Effect::Quit],
+        Action::Quit => return actions::quit_or_ask(state),
         Action::Help => state.overlay = Some(Overlay::Help { scroll: 0 }),
         Action::Refresh => {
             if state.account().is_none() {
@@ -317,17 +395,7 @@ fn on_action(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effec
         | Action::EditPermissions
         | Action::Delete
         | Action::Clone
-        | Action::NewToken => {
-            // The dialogs that carry these actions plug into `State::overlay`; until then, say so plainly.
-            state.set_status(
-                format!(
-                    "{}: not available in this build yet",
-                    action.info().description
-                ),
-                Level::Warn,
-                now,
-            );
-        }
+        | Action::NewToken => return actions::row_action(state, action, now),
     }
     Vec::new()
 }

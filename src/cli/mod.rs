@@ -17,10 +17,7 @@ pub fn dispatch(cli: Cli) -> i32 {
         None => crate::app::run_live(&cli.global, &cli.console),
         Some(Command::Completions { shell }) => docs::completions(shell),
         Some(Command::Man) => docs::man(),
-        Some(Command::Config(_)) => {
-            eprintln!("this command is not available yet");
-            crate::api::error::exit_code::USAGE
-        }
+        Some(Command::Config(c)) => crate::config::run_command(c, &cli.global),
         Some(command) => commands::run(&cli.global, command),
     }
 }

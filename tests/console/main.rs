@@ -1,6 +1,7 @@
 //! The console's screens and flows, on real frames (ratatui's TestBackend) with a fixed clock.
 
 mod common;
+mod dialogs;
 mod flows;
 mod snapshots;
 mod styles;

@@ -74,6 +74,12 @@ impl Session {
         }
     }
 
+    /// Whether the raw bytes the program wrote contain `needle` (escape sequences included).
+    pub fn raw_contains(&self, needle: &[u8]) -> bool {
+        let out = self.output.lock().unwrap();
+        out.raw.windows(needle.len()).any(|w| w == needle)
+    }
+
     pub fn screen(&self) -> String {
         self.output.lock().unwrap().parser.screen().contents()
     }

@@ -13,6 +13,7 @@ pub mod confirm;
 pub mod confirm_delete;
 pub mod confirm_reset;
 pub mod confirm_typed_name;
+pub mod copy_alternatives;
 pub mod destructive;
 pub mod edit_permissions;
 pub mod menu;
@@ -31,7 +32,8 @@ use ratatui::widgets::{Block, BorderType, Borders, Clear, Widget};
 
 use crate::config::Theme;
 
-pub use confirm::{ConfirmDialog, ConfirmOutcome};
+pub use confirm::{ConfirmDialog, ConfirmOutcome, Confirmed};
+pub use copy_alternatives::{CopyAlternatives, CopyChoice};
 pub use destructive::Destructive;
 pub use edit_permissions::EditPermissionsDialog;
 pub use menu::{ActionMenu, MenuChoice};

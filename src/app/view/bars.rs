@@ -12,7 +12,8 @@ use crate::config::Theme;
 use crate::text::{display_width, fit, sanitize};
 
 use super::super::action::{ACTIONS, Action, Scope};
-use super::super::state::{Level, LoadState, Phase, State};
+use super::super::registry;
+use super::super::state::{Level, LoadState, Overlay, Phase, State};
 
 /// How the console stands with the API, in words and a symbol (so it survives NO_COLOR).
 fn connection(state: &State, theme: &Theme) -> (String, Style) {
@@ -89,22 +90,74 @@ pub fn status_line(
     );
 }
 
-/// (keys, what they do) pairs for what applies right now, most useful first.
-fn hints(state: &State) -> Vec<(String, String)> {
+/// The keys of the dialog on top.
+fn overlay_hints(overlay: &Overlay, km: &crate::app::keymap::Keymap) -> Vec<(String, String)> {
+    let list: &[(&str, &str)] = match overlay {
+        Overlay::Help { .. } => {
+            return vec![
+                ("Esc".into(), "close".into()),
+                (
+                    format!(
+                        "{}/{}",
+                        km.label(Action::MoveUp),
+                        km.label(Action::MoveDown)
+                    ),
+                    "scroll".into(),
+                ),
+            ];
+        }
+        Overlay::Menu { .. } => &[
+            ("↑↓", "move"),
+            ("Enter", "choose"),
+            ("hotkey", "run"),
+            ("Esc", "close"),
+        ],
+        Overlay::Confirm(_) => &[
+            ("y", "confirm"),
+            ("n/Esc", "cancel"),
+            ("Tab ←→", "move"),
+            ("Enter", "press"),
+        ],
+        Overlay::Form(_) => &[
+            ("Enter/Tab", "next"),
+            ("Esc", "back"),
+            ("Space", "toggle"),
+            ("Ctrl-C", "close"),
+        ],
+        Overlay::EditPermissions { .. } => &[
+            ("Space", "toggle"),
+            ("Enter", "summary"),
+            ("Esc", "back/close"),
+        ],
+        Overlay::Secret(dialog) => {
+            // Say where `s` writes, so the file can be found afterwards.
+            let dir = dialog
+                .save_path()
+                .parent()
+                .map(|p| sanitize(&p.to_string_lossy()))
+                .unwrap_or_default();
+            return vec![
+                ("c".into(), "copy".into()),
+                ("s".into(), format!("save in {dir}")),
+                ("v".into(), "verify".into()),
+                ("Enter".into(), "done".into()),
+            ];
+        }
+        Overlay::CopyAlternatives(_) => &[("↑↓", "move"), ("Enter", "copy"), ("Esc", "close")],
+        Overlay::QuitConfirm { .. } => &[("y", "quit"), ("n/Esc", "stay")],
+    };
+    list.iter()
+        .map(|(k, w)| ((*k).to_string(), (*w).to_string()))
+        .collect()
+}
+
+/// (keys, what they do) pairs for what applies right now, most useful first. Row actions come from the
+/// registry: one that cannot be done on the selected row is left out.
+fn hints(state: &State, now: DateTime<Utc>) -> Vec<(String, String)> {
     let km = &state.keymap;
     let pair = |a: Action| (km.label(a), a.info().hint.to_string());
-    if state.overlay.is_some() {
-        return vec![
-            ("Esc".into(), "close".into()),
-            (
-                format!(
-                    "{}/{}",
-                    km.label(Action::MoveUp),
-                    km.label(Action::MoveDown)
-                ),
-                "scroll".into(),
-            ),
-        ];
+    if let Some(overlay) = &state.overlay {
+        return overlay_hints(overlay, km);
     }
     if state.filter_editing {
         return vec![
@@ -150,11 +203,22 @@ fn hints(state: &State) -> Vec<(String, String)> {
     if !state.filter.is_empty() {
         out.push(("Esc".into(), "clear filter".into()));
     }
-    let row_selected = state.selected_row().is_some();
+    let available: Vec<Action> = match state.selected_index() {
+        Some(i) => state.with_row_context(i, now, |ctx| {
+            registry::actions_for(ctx)
+                .into_iter()
+                .filter(|a| a.is_available())
+                .map(|a| a.action)
+                .collect()
+        }),
+        None if !state.caller_is_viewer => vec![Action::NewToken],
+        None => Vec::new(),
+    };
     for info in ACTIONS {
         let applies = match info.scope {
             Scope::Navigation => false, // summarised above
-            Scope::Row => row_selected,
+            _ if registry::ROW_ACTIONS.contains(&info.action) => available.contains(&info.action),
+            Scope::Row => state.selected_row().is_some(),
             Scope::Table | Scope::Global => true,
         };
         if applies && !matches!(info.action, Action::Help | Action::Quit | Action::Refresh) {
@@ -168,11 +232,11 @@ fn hints(state: &State) -> Vec<(String, String)> {
     out
 }
 
-pub fn hint_bar(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn hint_bar(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Frame, area: Rect) {
     let width = usize::from(area.width);
     let mut used = 1;
     let mut spans = vec![Span::raw(" ")];
-    for (keys, what) in hints(state) {
+    for (keys, what) in hints(state, now) {
         let keys = sanitize(&keys);
         let need = display_width(&keys) + 1 + display_width(&what) + 2;
         if used + need > width {

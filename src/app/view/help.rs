@@ -6,16 +6,39 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
-use crate::config::Theme;
-use crate::text::{display_width, truncate_to_width};
+use chrono::{DateTime, Utc};
 
-use super::super::action::{ACTIONS, Scope};
+use crate::config::Theme;
+use crate::text::{display_width, sanitize, truncate_to_width};
+
+use super::super::action::{ACTIONS, Action, Scope};
+use super::super::dialogs::wrap;
+use super::super::registry;
 use super::super::state::State;
 
 const KEY_COLUMN: usize = 16;
 
-fn lines(state: &State, theme: &Theme, width: usize) -> Vec<Line<'static>> {
+fn lines(state: &State, now: DateTime<Utc>, theme: &Theme, width: usize) -> Vec<Line<'static>> {
     let mut out = Vec::new();
+    let wrapped = |text: &str, style| -> Vec<Line<'static>> {
+        wrap(
+            text,
+            u16::try_from(width.saturating_sub(2)).unwrap_or(u16::MAX),
+        )
+        .into_iter()
+        .map(|l| Line::styled(format!("  {l}"), style))
+        .collect()
+    };
+    if !state.config_warnings.is_empty() {
+        out.push(Line::styled(
+            format!("Config problems ({})", state.config_warnings.len()),
+            theme.warn,
+        ));
+        for w in &state.config_warnings {
+            out.extend(wrapped(&sanitize(w), theme.text));
+        }
+        out.push(Line::raw(""));
+    }
     let groups = [
         (Scope::Navigation, "Moving"),
         (Scope::Table, "The table"),
@@ -40,6 +63,23 @@ fn lines(state: &State, theme: &Theme, width: usize) -> Vec<Line<'static>> {
         for info in ACTIONS.iter().filter(|i| i.scope == scope) {
             out.push(entry(state.keymap.label(info.action), info.description));
         }
+        if scope == Scope::Row
+            && let Some(i) = state.selected_index()
+        {
+            // The registry's reasons for the selected row, the same words the menu shows.
+            let refused: Vec<(Action, String)> = state.with_row_context(i, now, |ctx| {
+                registry::actions_for(ctx)
+                    .into_iter()
+                    .filter_map(|a| a.reason().map(|r| (a.action, r.to_string())))
+                    .collect()
+            });
+            for (action, reason) in refused {
+                out.extend(wrapped(
+                    &format!("({} not now: {reason})", state.keymap.label(action)),
+                    theme.dim,
+                ));
+            }
+        }
         if scope == Scope::Table {
             out.push(entry(
                 "Enter / Esc".into(),
@@ -58,10 +98,17 @@ fn lines(state: &State, theme: &Theme, width: usize) -> Vec<Line<'static>> {
     out
 }
 
-pub fn render(state: &State, scroll: u16, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn render(
+    state: &State,
+    now: DateTime<Utc>,
+    scroll: u16,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+) {
     let width = area.width.saturating_sub(4).min(70);
     let inner_width = usize::from(width.saturating_sub(2));
-    let all = lines(state, theme, inner_width);
+    let all = lines(state, now, theme, inner_width);
     let height = (u16::try_from(all.len()).unwrap_or(u16::MAX) + 2).min(area.height);
     let rect = Rect {
         x: area.x + (area.width - width) / 2,

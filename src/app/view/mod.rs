@@ -34,12 +34,86 @@ pub fn render(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Fram
     bars::title_bar(state, theme, frame, title);
     render_main(state, now, theme, frame, main);
     bars::status_line(state, now, theme, frame, status);
-    bars::hint_bar(state, theme, frame, hints);
+    bars::hint_bar(state, now, theme, frame, hints);
     if let Some(overlay) = &state.overlay {
+        let buf = frame.buffer_mut();
         match overlay {
-            Overlay::Help { scroll } => help::render(state, *scroll, theme, frame, main),
+            Overlay::Help { scroll } => help::render(state, now, *scroll, theme, frame, main),
+            Overlay::Menu { menu, .. } => menu.render(main, buf, theme),
+            Overlay::Confirm(dialog) => dialog.render(main, buf, theme),
+            Overlay::Form(form) => form.render(main, buf, theme),
+            Overlay::EditPermissions { dialog, .. } => dialog.render(main, buf, theme),
+            Overlay::Secret(dialog) => dialog.render(main, buf, theme),
+            Overlay::CopyAlternatives(dialog) => dialog.render(main, buf, theme),
+            Overlay::QuitConfirm { focus, reason } => {
+                quit_confirm(reason, *focus, theme, main, buf)
+            }
+        }
+        blank_covered_wide_cells(frame.buffer_mut());
+    }
+}
+
+/// A dialog drawn over the table can cover the right half of a wide character (CJK, emoji) while its left
+/// half stays. A terminal would then draw the whole glyph over the dialog's border, and ratatui's diff,
+/// which assumes a wide cell is followed by a blank one, would never repair it. Such half-covered glyphs
+/// become a space. Only overlays cause it: the table itself truncates on grapheme and width boundaries.
+fn blank_covered_wide_cells(buf: &mut ratatui::buffer::Buffer) {
+    use unicode_width::UnicodeWidthStr;
+    let area = buf.area;
+    for y in area.top()..area.bottom() {
+        let mut x = area.left();
+        while x < area.right() {
+            let width = buf[(x, y)].symbol().width() as u16;
+            if width > 1 {
+                let covered = (1..width)
+                    .map(|dx| x.saturating_add(dx))
+                    .filter(|cx| *cx < area.right())
+                    .any(|cx| !matches!(buf[(cx, y)].symbol(), " " | ""));
+                if covered {
+                    buf[(x, y)].set_symbol(" ");
+                    x = x.saturating_add(1);
+                    continue;
+                }
+            }
+            x = x.saturating_add(width.max(1));
         }
     }
+}
+
+/// "Quit anyway?" when quitting would lose a new secret; Stay is first and focused.
+fn quit_confirm(
+    reason: &str,
+    focus: usize,
+    theme: &Theme,
+    area: Rect,
+    buf: &mut ratatui::buffer::Buffer,
+) {
+    use super::dialogs::{buttons_line, centered, draw_lines, frame, hint_line, styled, wrap};
+    use ratatui::text::Line;
+    let width = 64.min(area.width);
+    let mut lines: Vec<Line<'static>> = wrap(reason, width.saturating_sub(4))
+        .into_iter()
+        .map(|l| Line::from(styled(l, theme.warn)))
+        .collect();
+    lines.push(Line::default());
+    lines.push(buttons_line(
+        &["Stay", "Quit"],
+        focus,
+        &[false, false],
+        theme,
+    ));
+    lines.push(hint_line("y quit · n/Esc stay · Tab/←/→ move", theme));
+    let height = u16::try_from(lines.len())
+        .unwrap_or(u16::MAX)
+        .saturating_add(2);
+    let rect = centered(area, width, height);
+    let inner = frame(rect, buf, theme, "Quit anyway?");
+    let inner = Rect {
+        x: inner.x + 1,
+        width: inner.width.saturating_sub(2),
+        ..inner
+    };
+    draw_lines(inner, buf, &lines);
 }
 
 fn render_main(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -69,5 +143,25 @@ pub fn showing_error(state: &State) -> bool {
         Phase::Connecting => state.accounts.error().is_some(),
         Phase::PickAccount { .. } => false,
         Phase::Ready(_) => !state.has_tokens() && state.tokens.error().is_some(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::buffer::Buffer;
+
+    #[test]
+    fn a_wide_glyph_half_covered_by_a_dialog_becomes_a_space() {
+        let mut buf = Buffer::empty(Rect::new(0, 0, 6, 1));
+        buf.set_string(0, 0, "トab", ratatui::style::Style::new());
+        buf.set_string(1, 0, "│", ratatui::style::Style::new());
+        blank_covered_wide_cells(&mut buf);
+        assert_eq!(buf[(0, 0)].symbol(), " ");
+        assert_eq!(buf[(1, 0)].symbol(), "│");
+        let mut whole = Buffer::empty(Rect::new(0, 0, 6, 1));
+        whole.set_string(0, 0, "トab", ratatui::style::Style::new());
+        blank_covered_wide_cells(&mut whole);
+        assert_eq!(whole[(0, 0)].symbol(), "ト", "an uncovered glyph stays");
     }
 }

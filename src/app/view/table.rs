@@ -62,7 +62,18 @@ fn header(state: &State, theme: &Theme) -> Row<'static> {
     .style(theme.header)
 }
 
+/// Shown before the name of a row whose request is still running.
+const BUSY_MARK: &str = "⟳ ";
+
 fn name_cell(state: &State, row: &TokenRow, width: usize, theme: &Theme) -> Cell<'static> {
+    if state.row_busy(row.token.id) {
+        let mark = Span::styled(BUSY_MARK, theme.info);
+        let room = width.saturating_sub(display_width(BUSY_MARK));
+        return Cell::from(Line::from(vec![
+            mark,
+            Span::raw(fit(&row.token.name, room)),
+        ]));
+    }
     let successor = row
         .in_grace()
         .then(|| row.successor.map(|i| &state.rows[i].token))
@@ -110,6 +121,7 @@ pub fn render(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Fram
     // Scroll just enough to keep the cursor in view, as TableState does.
     let mut vp = state.viewport.get();
     vp.height = height;
+    vp.top = inner.y + 1;
     if cursor < vp.offset {
         vp.offset = cursor;
     } else if height > 0 && cursor >= vp.offset + height {

@@ -1,0 +1,379 @@
+//! The console's flows end to end in one process: real key events through the real keymap and `update`,
+//! the real executor and `api::Client`, against the simulator on loopback (frozen clock) and its request
+//! log. The executor's answers are fed back into `update` with a bounded wait, never a sleep.
+
+use std::collections::BTreeSet;
+use std::time::Duration as StdDuration;
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use mailtrap_tokens::api::{Client, Resource};
+use mailtrap_tokens::app::effect::Effect;
+use mailtrap_tokens::app::executor::Executor;
+use mailtrap_tokens::app::keymap::Keymap;
+use mailtrap_tokens::app::msg::Msg;
+use mailtrap_tokens::app::run::{client_reporting_retries, initial_state};
+use mailtrap_tokens::app::state::{Level, Overlay, PendingWrite, State, StateConfig, WriteKind};
+use mailtrap_tokens::app::update::{start, update};
+use mailtrap_tokens::sim::{DropPoint, Fault, LoggedRequest, RunningSim, SimOptions};
+use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
+
+const ANSWER_DEADLINE: StdDuration = StdDuration::from_secs(20);
+
+struct Flow {
+    sim: RunningSim,
+    client: Client,
+    state: State,
+    executor: Executor,
+    rx: UnboundedReceiver<Msg>,
+}
+
+fn frozen_at() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 5, 1, 12, 0, 0).unwrap()
+}
+
+impl Flow {
+    async fn start() -> Flow {
+        let sim = RunningSim::start(SimOptions {
+            frozen_at: Some(frozen_at()),
+            ..SimOptions::default()
+        })
+        .await
+        .expect("the simulator starts");
+        let (tx, rx) = unbounded_channel();
+        let client = Client::new(&sim.url(), sim.operator_token()).unwrap();
+        let client = client_reporting_retries(client, &tx);
+        let config = StateConfig {
+            keymap: Keymap::default(),
+            wanted_account: Some(sim.account_id()),
+            api_url: sim.url(),
+            refresh_every: Duration::seconds(30),
+        };
+        let state = initial_state(config, &client, Vec::new(), sim.now());
+        let executor = Executor::new(client.clone(), tx);
+        let mut flow = Flow {
+            sim,
+            client,
+            state,
+            executor,
+            rx,
+        };
+        let effects = start(&mut flow.state, flow.sim.now());
+        flow.run(effects);
+        flow.settle().await;
+        assert!(flow.state.has_tokens(), "the list loaded");
+        assert!(flow.state.tree.last_success.is_some(), "the tree loaded");
+        flow
+    }
+
+    fn run(&mut self, effects: Vec<Effect>) {
+        for effect in effects {
+            assert!(
+                !matches!(effect, Effect::Quit | Effect::CopyToClipboard { .. }),
+                "unexpected {effect:?}"
+            );
+            self.executor.run(effect);
+        }
+    }
+
+    fn busy(&self) -> bool {
+        let s = &self.state;
+        s.accounts.in_flight.is_some()
+            || s.tokens.in_flight.is_some()
+            || s.tree.in_flight.is_some()
+            || !s.writes.is_empty()
+    }
+
+    /// Feeds answers into `update` until nothing is in flight; fails after a bounded wait.
+    async fn settle(&mut self) {
+        while self.busy() {
+            let msg = tokio::time::timeout(ANSWER_DEADLINE, self.rx.recv())
+                .await
+                .expect("an answer within the deadline")
+                .expect("the channel is open");
+            let effects = update(&mut self.state, msg, self.sim.now());
+            self.run(effects);
+        }
+        // Whatever else already arrived (rate readings) is taken in too.
+        while let Ok(msg) = self.rx.try_recv() {
+            let effects = update(&mut self.state, msg, self.sim.now());
+            self.run(effects);
+        }
+    }
+
+    fn key(&mut self, code: KeyCode) {
+        let modifiers = match code {
+            KeyCode::Char(c) if c.is_ascii_uppercase() => KeyModifiers::SHIFT,
+            _ => KeyModifiers::NONE,
+        };
+        let effects = update(
+            &mut self.state,
+            Msg::Key(KeyEvent::new(code, modifiers)),
+            self.sim.now(),
+        );
+        self.run(effects);
+    }
+
+    fn chars(&mut self, text: &str) {
+        for c in text.chars() {
+            self.key(KeyCode::Char(c));
+        }
+    }
+
+    fn select(&mut self, name: &str) {
+        self.key(KeyCode::Char('g'));
+        for _ in 0..self.state.order().len() {
+            if self.state.selected_row().map(|r| r.token.name.as_str()) == Some(name) {
+                return;
+            }
+            self.key(KeyCode::Char('j'));
+        }
+        panic!("no row named {name}");
+    }
+
+    fn row(&self, name: &str) -> Option<&mailtrap_tokens::api::ApiToken> {
+        self.state
+            .rows
+            .iter()
+            .map(|r| &r.token)
+            .find(|t| t.name == name)
+    }
+
+    fn requests(&self, method: &str, path_end: &str) -> Vec<LoggedRequest> {
+        self.sim
+            .requests()
+            .into_iter()
+            .filter(|r| r.method == method && r.path.ends_with(path_end))
+            .collect()
+    }
+
+    fn status(&self) -> (String, Level) {
+        let s = self.state.status.as_ref().expect("a status message");
+        (s.text.clone(), s.level)
+    }
+}
+
+fn as_set(resources: &[Resource]) -> BTreeSet<(String, i64, i64)> {
+    resources
+        .iter()
+        .map(|r| {
+            (
+                r.resource_type.as_str().to_string(),
+                r.resource_id,
+                r.access_level.0,
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_reset_confirmed_with_four_y_presses_sends_one_post_and_shows_the_secret() {
+    let mut flow = Flow::start().await;
+    let old = flow.row("Staging sandbox reader").unwrap().clone();
+    flow.select("Staging sandbox reader");
+    flow.key(KeyCode::Char('R'));
+    assert!(matches!(flow.state.overlay, Some(Overlay::Confirm(_))));
+    for _ in 0..4 {
+        flow.key(KeyCode::Char('y'));
+    }
+    flow.settle().await;
+    let resets = flow.requests("POST", &format!("/api_tokens/{}/reset", old.id));
+    assert_eq!(resets.len(), 1, "{:?}", flow.sim.requests());
+    assert_eq!(resets[0].status, 200);
+    assert!(
+        matches!(flow.state.overlay, Some(Overlay::Secret(_))),
+        "{:?}",
+        flow.state.overlay
+    );
+    // The list was read again: the old row is in its grace and names its successor.
+    let old_row = flow
+        .state
+        .rows
+        .iter()
+        .find(|r| r.token.id == old.id)
+        .unwrap();
+    assert!(old_row.in_grace());
+    let successor = &flow.state.rows[old_row.successor.unwrap()].token;
+    assert_eq!(
+        successor.name,
+        format!("Staging sandbox reader {}", successor.id)
+    );
+    assert_eq!(
+        old_row.token.expires_at,
+        Some(flow.sim.now() + Duration::hours(12))
+    );
+}
+
+#[tokio::test]
+async fn the_last_token_of_a_domain_is_refused_and_the_server_refuses_it_too() {
+    let mut flow = Flow::start().await;
+    // The domain's auto-created token is the only one with access to mail.acme.example.
+    let name = "mail.acme.example token 2490312";
+    let token = flow.row(name).unwrap().clone();
+    flow.select(name);
+    flow.key(KeyCode::Char('D'));
+    assert!(
+        flow.state.overlay.is_none(),
+        "no confirmation for a refused action"
+    );
+    let (text, level) = flow.status();
+    assert_eq!(level, Level::Warn);
+    assert!(
+        text.contains("the last token with access to domain"),
+        "{text}"
+    );
+    assert!(
+        flow.requests("DELETE", &format!("/{}", token.id))
+            .is_empty()
+    );
+
+    // Forced past the registry, straight to the executor: the server says no, and nothing changes.
+    let req = flow.state.next_request_id();
+    flow.state.writes.insert(
+        req,
+        PendingWrite {
+            kind: WriteKind::Delete { name: name.into() },
+            token: Some(token.id),
+            known_ids: Default::default(),
+        },
+    );
+    let account = flow.sim.account_id();
+    flow.run(vec![Effect::DeleteToken {
+        req,
+        account,
+        token: token.id,
+    }]);
+    flow.settle().await;
+    let deletes = flow.requests("DELETE", &format!("/api_tokens/{}", token.id));
+    assert_eq!(deletes.len(), 1);
+    assert_eq!(deletes[0].status, 422);
+    let (text, level) = flow.status();
+    assert_eq!(level, Level::Error);
+    assert!(
+        text.starts_with(&format!("The server refused to delete {name}:")),
+        "{text}"
+    );
+    assert!(flow.row(name).is_some(), "the row stays");
+}
+
+#[tokio::test]
+async fn a_created_token_arrives_with_the_chosen_resources_levels_and_expiry() {
+    let mut flow = Flow::start().await;
+    flow.key(KeyCode::Char('n'));
+    assert!(matches!(flow.state.overlay, Some(Overlay::Form(_))));
+    flow.chars("flows-created");
+    flow.key(KeyCode::Enter);
+    // Two boxes: viewer on the second row, admin on the fourth.
+    flow.key(KeyCode::Down);
+    flow.key(KeyCode::Char('v'));
+    flow.key(KeyCode::Down);
+    flow.key(KeyCode::Down);
+    flow.key(KeyCode::Char('a'));
+    let chosen = match &flow.state.overlay {
+        Some(Overlay::Form(form)) => form.matrix().selected_resources(),
+        other => panic!("the form, not {other:?}"),
+    };
+    assert_eq!(chosen.len(), 2, "{chosen:?}");
+    flow.key(KeyCode::Enter);
+    // Expiry: from the default 90 days up twice to 7 days.
+    flow.key(KeyCode::Up);
+    flow.key(KeyCode::Up);
+    flow.key(KeyCode::Enter);
+    flow.key(KeyCode::Enter); // review → create
+    flow.key(KeyCode::Enter); // a second Enter sends nothing more
+    flow.settle().await;
+    assert_eq!(flow.requests("POST", "/api_tokens").len(), 1);
+    assert!(matches!(flow.state.overlay, Some(Overlay::Secret(_))));
+
+    let created = flow
+        .row("flows-created")
+        .expect("the list shows it")
+        .clone();
+    let fetched = flow
+        .client
+        .get_token(flow.sim.account_id(), created.id)
+        .await
+        .unwrap();
+    assert_eq!(as_set(&fetched.resources), as_set(&chosen));
+    assert_eq!(
+        fetched.expires_at.map(|t| t.date_naive()),
+        Some((flow.sim.now() + Duration::days(7)).date_naive())
+    );
+}
+
+#[tokio::test]
+async fn an_edit_sends_the_expected_changes() {
+    let mut flow = Flow::start().await;
+    let name = "Mobile app analytics";
+    let token = flow.row(name).unwrap().clone();
+    flow.select(name);
+    flow.key(KeyCode::Char('e'));
+    assert!(matches!(
+        flow.state.overlay,
+        Some(Overlay::EditPermissions { .. })
+    ));
+    flow.key(KeyCode::Down);
+    flow.key(KeyCode::Char('a'));
+    let expected = match &flow.state.overlay {
+        Some(Overlay::EditPermissions { dialog, .. }) => dialog.matrix().selected_resources(),
+        other => panic!("the edit dialog, not {other:?}"),
+    };
+    assert_ne!(
+        as_set(&expected),
+        as_set(&token.resources),
+        "something changed"
+    );
+    flow.key(KeyCode::Enter); // the before/after summary
+    flow.key(KeyCode::Char('y'));
+    flow.key(KeyCode::Char('y'));
+    flow.settle().await;
+    let puts: Vec<_> = flow
+        .sim
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "PUT" && r.path.ends_with("/permissions/bulk"))
+        .collect();
+    assert_eq!(puts.len(), 1, "{:?}", flow.sim.requests());
+    assert_eq!(puts[0].status, 200);
+    assert!(flow.state.overlay.is_none(), "the dialog closed");
+    let fetched = flow
+        .client
+        .get_token(flow.sim.account_id(), token.id)
+        .await
+        .unwrap();
+    assert_eq!(as_set(&fetched.resources), as_set(&expected));
+    let refreshed = flow.row(name).unwrap();
+    assert_eq!(
+        as_set(&refreshed.resources),
+        as_set(&expected),
+        "the row refreshed"
+    );
+}
+
+#[tokio::test]
+async fn a_reset_whose_answer_was_lost_is_not_retried_and_says_the_secret_was_not_received() {
+    let mut flow = Flow::start().await;
+    let name = "Load test runner";
+    let old = flow.row(name).unwrap().clone();
+    flow.sim.inject_fault(Fault {
+        path: Some("/reset".into()),
+        method: Some("POST".into()),
+        drop: Some(DropPoint::After),
+        ..Fault::default()
+    });
+    flow.select(name);
+    flow.key(KeyCode::Char('R'));
+    flow.key(KeyCode::Char('y'));
+    flow.settle().await;
+    let resets = flow.requests("POST", &format!("/api_tokens/{}/reset", old.id));
+    assert_eq!(resets.len(), 1, "never retried: {:?}", flow.sim.requests());
+    assert!(flow.state.overlay.is_none(), "no secret to show");
+    let (text, level) = flow.status();
+    assert_eq!(level, Level::Error);
+    assert!(text.contains("secret was not received"), "{text}");
+    assert!(
+        text.contains(&format!("{name} ")),
+        "names the new token: {text}"
+    );
+    assert!(text.contains("Reset it again"), "{text}");
+}
