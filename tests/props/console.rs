@@ -4,9 +4,10 @@
 //! without a confirmation, request ids are fresh, Ctrl-C closes an open overlay first, and no cell of the
 //! frame holds a control character.
 //!
-//! Waits for the dialogs to be wired into `update`: "no destructive request without its confirmation",
-//! "a received secret is never dropped without acknowledgement" and "a confirmed action sends exactly one
-//! request" (today `Effect` has no destructive or secret-bearing kind, which `allowed_effect` checks).
+//! With the dialogs wired: a write effect (reset, delete, create, permissions) comes only from a key pressed
+//! in a confirming dialog, one per key; Quit never leaves a new secret unacknowledged unless the quit
+//! confirmation was answered; Ctrl-C in any dialog closes it. Not generated yet: answers to the writes
+//! (`TokenReset`, `TokenCreated`, …), so "a received secret is never dropped" is checked only via Quit.
 
 use crate::console_driver::{ACCOUNT_ID, account, assert_clean_buffer, draw, epoch, token};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
@@ -139,15 +140,29 @@ fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
-/// Effects this console may emit on its own: reads and terminal control, never a write.
+/// Effects this console may emit on its own: reads, terminal control, the clipboard, checking or saving a
+/// secret it holds. Writes are checked separately: they need a confirming dialog.
 fn allowed_effect(effect: &Effect) -> bool {
     matches!(
         effect,
         Effect::ResolveAccount { .. }
             | Effect::LoadTokens { .. }
             | Effect::LoadResourceTree { .. }
+            | Effect::CopyToClipboard { .. }
+            | Effect::VerifySecret { .. }
+            | Effect::SaveSecret { .. }
             | Effect::Suspend
             | Effect::Quit
+    )
+}
+
+fn is_write(effect: &Effect) -> bool {
+    matches!(
+        effect,
+        Effect::ResetToken { .. }
+            | Effect::DeleteToken { .. }
+            | Effect::CreateToken { .. }
+            | Effect::UpdatePermissions { .. }
     )
 }
 
@@ -155,7 +170,12 @@ fn request_id(effect: &Effect) -> Option<u64> {
     match effect {
         Effect::ResolveAccount { req, .. }
         | Effect::LoadTokens { req, .. }
-        | Effect::LoadResourceTree { req, .. } => Some(*req),
+        | Effect::LoadResourceTree { req, .. }
+        | Effect::ResetToken { req, .. }
+        | Effect::DeleteToken { req, .. }
+        | Effect::CreateToken { req, .. }
+        | Effect::UpdatePermissions { req, .. }
+        | Effect::VerifySecret { req, .. } => Some(*req),
         _ => None,
     }
 }
@@ -195,10 +215,7 @@ impl Machine {
 
     fn absorb(&mut self, effects: &[Effect]) {
         for e in effects {
-            assert!(
-                allowed_effect(e),
-                "an effect this console may not send on its own: {e:?}"
-            );
+            assert!(allowed_effect(e) || is_write(e), "an unknown effect: {e:?}");
             if let Some(id) = request_id(e) {
                 assert!(
                     !self.seen_ids.contains(&id),
@@ -301,16 +318,38 @@ impl Machine {
         };
         let ctrl_c =
             matches!(op, Op::Key(KeyCode::Char('c'), m, true) if m.contains(KeyModifiers::CONTROL));
-        let overlay_before = self.state.overlay.is_some();
+        let is_key = matches!(op, Op::Key(..));
+        let confirming = matches!(
+            self.state.overlay,
+            Some(Overlay::Confirm(_) | Overlay::Form(_) | Overlay::EditPermissions { .. })
+        );
+        let quit_confirm = matches!(self.state.overlay, Some(Overlay::QuitConfirm { .. }));
+        let at_risk = self.state.secrets_at_risk();
+        let overlay_before = self.state.overlay.as_ref().map(std::mem::discriminant);
         let effects = update(&mut self.state, msg, self.now);
-        if ctrl_c && overlay_before {
+        let writes = effects.iter().filter(|e| is_write(e)).count();
+        if writes > 0 {
             assert!(
-                self.state.overlay.is_none(),
-                "Ctrl-C must close the overlay"
+                is_key && confirming,
+                "a write without its confirmation: {effects:?}"
             );
+            assert_eq!(writes, 1, "one confirmation, one request: {effects:?}");
+        }
+        if effects.contains(&Effect::Quit) {
             assert!(
-                !effects.contains(&Effect::Quit),
-                "Ctrl-C in an overlay must not quit"
+                at_risk == 0 || quit_confirm,
+                "quit while {at_risk} new secret(s) were unacknowledged"
+            );
+        }
+        if ctrl_c && overlay_before.is_some() {
+            assert!(
+                !effects.contains(&Effect::Quit) || quit_confirm,
+                "Ctrl-C in a dialog must close it, not quit"
+            );
+            assert_ne!(
+                self.state.overlay.as_ref().map(std::mem::discriminant),
+                overlay_before,
+                "Ctrl-C left the dialog open"
             );
         }
         self.absorb(&effects);
@@ -340,8 +379,7 @@ impl Machine {
                 "selection and cursor disagree"
             );
         }
-        // At most one overlay/dialog: `Option` guarantees it today; the help overlay is the only kind.
-        if let Some(Overlay::Help { .. }) = &s.overlay {}
+        // At most one dialog: `State::overlay` is an `Option`, so the type guarantees it.
         let (w, h) = self.size;
         let terminal = draw(s, self.now, w, h);
         assert_clean_buffer(terminal.backend().buffer(), &format!("{w}x{h}"));
