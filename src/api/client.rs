@@ -509,7 +509,7 @@ pub fn safe_excerpt(bytes: &[u8], max_chars: usize) -> String {
         flush(&mut run, &mut out);
         if c.is_control() {
             out.push(' ');
-        } else if !is_format_char(c) {
+        } else if !crate::text::is_invisible_format(c) {
             out.push(c);
         }
         if out.chars().count() >= max_chars {
@@ -524,10 +524,6 @@ pub fn safe_excerpt(bytes: &[u8], max_chars: usize) -> String {
     } else {
         collapsed
     }
-}
-
-fn is_format_char(c: char) -> bool {
-    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
 }
 
 fn parse_retry_after(headers: &HeaderMap) -> Option<Duration> {

@@ -3,7 +3,7 @@
 
 use std::time::Duration as StdDuration;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
@@ -61,7 +61,7 @@ pub async fn run(
             }
         }
     }
-    print!("{}", render_text(&state, theme, cols, rows));
+    print!("{}", render_text(&state, Utc::now(), theme, cols, rows));
     if view::showing_error(&state) {
         let error = state.accounts.error().or(state.tokens.error());
         return error.map_or(1, |e| e.exit_code());
@@ -74,10 +74,16 @@ pub async fn run(
 }
 
 /// The frame at `cols`×`rows` as plain text lines, trailing spaces trimmed.
-pub fn render_text(state: &State, theme: &Theme, cols: u16, rows: u16) -> String {
+pub fn render_text(
+    state: &State,
+    now: DateTime<Utc>,
+    theme: &Theme,
+    cols: u16,
+    rows: u16,
+) -> String {
     // The off-screen backend cannot fail.
     let Ok(mut terminal) = Terminal::new(TestBackend::new(cols, rows));
-    let Ok(_) = terminal.draw(|f| view::render(state, Utc::now(), theme, f));
+    let Ok(_) = terminal.draw(|f| view::render(state, now, theme, f));
     buffer_to_text(terminal.backend().buffer())
 }
 

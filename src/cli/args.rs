@@ -120,6 +120,10 @@ pub struct ServeArgs {
     /// What an omitted expires_at means on create and reset.
     #[arg(long, value_enum, default_value_t = DefaultExpiry::Year)]
     pub default_expiry: DefaultExpiry,
+    /// SDK mode: also act as an HTTPS proxy for mailtrap.io, writing the certificate to trust to FILE, so
+    /// Mailtrap's official SDKs run unchanged (prints HTTPS_PROXY, NODE_EXTRA_CA_CERTS, REQUESTS_CA_BUNDLE).
+    #[arg(long, value_name = "FILE")]
+    pub sdk_ca: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -2,7 +2,7 @@
 //! that names the file, line and key, keeping every setting it could read.
 
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -12,7 +12,7 @@ use toml::de::{DeTable, DeValue};
 
 use super::paths::Paths;
 use super::theme::{self, Theme, ThemeConfig};
-use super::warning::{ConfigWarning, line_and_column};
+use super::warning::{ConfigWarning, LineIndex};
 use crate::app::keymap::Keymap;
 
 pub const DEFAULT_REFRESH_SECS: u64 = 30;
@@ -197,9 +197,10 @@ impl Config {
         let (doc, errors) = DeTable::parse_recoverable(text);
         let mut reader = Reader {
             text,
+            lines: LineIndex::new(text),
             config: Config::default(),
             warnings: Vec::new(),
-            error_lines: Vec::new(),
+            error_lines: BTreeSet::new(),
         };
         for error in errors {
             let Some(span) = error.span() else {
@@ -209,12 +210,11 @@ impl Config {
                 ));
                 continue;
             };
-            let line = line_and_column(text, span.start).0;
+            let (line, column) = reader.lines.locate(text, span.start);
             // One syntax error per line: the parser's follow-on complaints add nothing.
-            if reader.error_lines.contains(&line) {
+            if !reader.error_lines.insert(line) {
                 continue;
             }
-            reader.error_lines.push(line);
             let snippet = text.get(span.clone()).unwrap_or("").trim();
             let message = if snippet.is_empty() || snippet.contains('\n') || snippet.len() > 40 {
                 format!("not valid TOML: {}", error.message())
@@ -223,7 +223,7 @@ impl Config {
             };
             reader
                 .warnings
-                .push(ConfigWarning::new(None, message).at(text, span.start));
+                .push(ConfigWarning::new(None, message).at_position((line, column)));
         }
         reader.document(doc.get_ref());
         let mut warnings = reader.warnings;
@@ -266,7 +266,8 @@ struct Reader<'t> {
     config: Config,
     warnings: Vec<ConfigWarning>,
     /// Lines with a syntax error; values the parser recovered there are guesses, so they are not used.
-    error_lines: Vec<usize>,
+    lines: LineIndex,
+    error_lines: BTreeSet<usize>,
 }
 
 impl Reader<'_> {
@@ -277,20 +278,21 @@ impl Reader<'_> {
         }
         // A recovered value may carry an empty span far from its key, so take the widest reach.
         let lines = [key.span().start, value.span().start, value.span().end]
-            .map(|offset| line_and_column(self.text, offset).0);
+            .map(|offset| self.lines.locate(self.text, offset).0);
         let (first, last) = (
             lines.iter().min().copied().unwrap_or(1),
             lines.iter().max().copied().unwrap_or(1),
         );
         let key_line = lines[0];
-        self.error_lines
-            .iter()
-            .any(|l| (first..=last).contains(l) || *l == key_line)
+        self.error_lines.range(first..=last).next().is_some()
+            || self.error_lines.contains(&key_line)
     }
 
     fn warn(&mut self, key: &str, offset: usize, message: impl Into<String>) {
-        self.warnings
-            .push(ConfigWarning::new(Some(key.to_string()), message).at(self.text, offset));
+        self.warnings.push(
+            ConfigWarning::new(Some(key.to_string()), message)
+                .at_position(self.lines.locate(self.text, offset)),
+        );
     }
 
     fn wrong_type(&mut self, key: &str, value: &Value<'_>, expected: &str, default: &str) {
@@ -308,8 +310,8 @@ impl Reader<'_> {
     fn unknown_key(&mut self, key: &str, at: &Key<'_>, known: &[&str]) {
         // After a syntax error keys may land in the wrong table (e.g. after an unclosed `[clipboard`);
         // the error itself is what to fix first.
-        let line = line_and_column(self.text, at.span().start).0;
-        if self.error_lines.iter().any(|l| *l <= line) {
+        let line = self.lines.locate(self.text, at.span().start).0;
+        if self.error_lines.first().is_some_and(|first| *first <= line) {
             return;
         }
         self.warn(

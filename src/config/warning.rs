@@ -27,8 +27,12 @@ impl ConfigWarning {
     }
 
     /// Locates the warning at a byte offset of `source`.
-    pub(crate) fn at(mut self, source: &str, offset: usize) -> Self {
-        let (line, column) = line_and_column(source, offset);
+    pub(crate) fn at(self, source: &str, offset: usize) -> Self {
+        self.at_position(line_and_column(source, offset))
+    }
+
+    /// Locates the warning at a known 1-based (line, column).
+    pub(crate) fn at_position(mut self, (line, column): (usize, usize)) -> Self {
         self.line = Some(line);
         self.column = Some(column);
         self
@@ -42,15 +46,35 @@ impl ConfigWarning {
 
 /// 1-based line and column (counted in characters) of a byte offset.
 pub(crate) fn line_and_column(source: &str, offset: usize) -> (usize, usize) {
-    let mut offset = offset.min(source.len());
-    while !source.is_char_boundary(offset) {
-        offset -= 1;
+    LineIndex::new(source).locate(source, offset)
+}
+
+/// Where each line of a text starts, so that locating many offsets in a large file stays linear overall
+/// (a file full of mistakes would otherwise take quadratic time to report).
+pub(crate) struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub(crate) fn new(source: &str) -> Self {
+        let newlines = source.match_indices('\n').map(|(i, _)| i + 1);
+        Self {
+            starts: std::iter::once(0).chain(newlines).collect(),
+        }
     }
-    let before = &source[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let column = before[line_start..].chars().count() + 1;
-    (line, column)
+
+    /// 1-based line and column (counted in characters) of a byte offset of the text this index was
+    /// built from.
+    pub(crate) fn locate(&self, source: &str, offset: usize) -> (usize, usize) {
+        let mut offset = offset.min(source.len());
+        while !source.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.starts.partition_point(|start| *start <= offset).max(1);
+        let line_start = self.starts[line - 1];
+        let column = source[line_start..offset].chars().count() + 1;
+        (line, column)
+    }
 }
 
 impl fmt::Display for ConfigWarning {

@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 /// - `body` without `status`: the action is performed and its real answer's body is broken that way.
 /// - `drop: before`: the connection closes with no answer and no action; `after`: the action is performed,
 ///   then the connection breaks in the middle of the body.
+/// - `replace_body` without `status`: the action is performed and its answer's body is exactly this text
+///   (hostile data: control characters, odd dates, huge lists, deep trees), with the real status.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Fault {
@@ -24,6 +26,8 @@ pub struct Fault {
     pub drop: Option<DropPoint>,
     /// `Retry-After` seconds on the injected answer (for a 429).
     pub retry_after: Option<u64>,
+    /// The whole body of the real answer, replaced (served as JSON).
+    pub replace_body: Option<String>,
 }
 
 impl Default for Fault {
@@ -37,6 +41,7 @@ impl Default for Fault {
             body: None,
             drop: None,
             retry_after: None,
+            replace_body: None,
         }
     }
 }

@@ -57,6 +57,8 @@ pub struct Inner {
 
 pub struct Shared {
     inner: Mutex<Inner>,
+    /// Set in SDK mode: CONNECT requests are tunnelled into this TLS server (see `sdk_proxy`).
+    pub sdk_tls: std::sync::OnceLock<tokio_rustls::TlsAcceptor>,
     pub rate_limit: usize,
     pub rate_window: chrono::Duration,
 }
@@ -71,6 +73,7 @@ impl Shared {
                 log: Vec::new(),
                 windows: HashMap::new(),
             }),
+            sdk_tls: std::sync::OnceLock::new(),
             rate_limit: rate_limit.max(1),
             rate_window: chrono::Duration::from_std(rate_window)
                 .unwrap_or_else(|_| chrono::Duration::seconds(10)),
@@ -306,6 +309,11 @@ pub async fn handle(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     request: Request,
 ) -> Response {
+    if request.method() == axum::http::Method::CONNECT
+        && let Some(tls) = shared.sdk_tls.get()
+    {
+        return super::sdk_proxy::connect(shared.clone(), tls.clone(), peer, request);
+    }
     let path = request.uri().path().to_string();
     if is_control_path(&path) {
         return super::control::handle(shared, peer, request).await;
@@ -363,7 +371,10 @@ pub async fn handle(
     if fault.drop == Some(DropPoint::After) {
         return dropped_connection();
     }
-    if let Some(kind) = fault.body {
+    if let Some(text) = fault.replace_body {
+        bytes = text.into_bytes();
+        set(&mut headers, "content-type", JSON_TYPE.into());
+    } else if let Some(kind) = fault.body {
         bytes = break_body(&bytes, kind);
         if kind == FaultBody::Html {
             set(

@@ -14,6 +14,7 @@ pub mod faults;
 pub mod http;
 pub mod routes;
 pub mod running;
+pub mod sdk_proxy;
 pub mod seed;
 pub mod serve;
 pub mod world;

@@ -96,6 +96,16 @@ impl RunningSim {
         })
     }
 
+    /// Turns on SDK mode (see `sdk_proxy`) and returns the PEM certificate the SDK must trust.
+    pub fn enable_sdk_mode(&self) -> Result<String, String> {
+        let (pem, acceptor) = super::sdk_proxy::make_tls()?;
+        self.shared
+            .sdk_tls
+            .set(acceptor)
+            .map_err(|_| "SDK mode is already on".to_string())?;
+        Ok(pem)
+    }
+
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
     }

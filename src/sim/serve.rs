@@ -39,6 +39,16 @@ async fn serve(args: ServeArgs) -> i32 {
             return 1;
         }
     };
+    let sdk_lines = match &args.sdk_ca {
+        Some(file) => match sdk_mode(&sim, file) {
+            Ok(lines) => lines,
+            Err(e) => {
+                eprintln!("mailtrap-tokens serve: --sdk-ca {}: {e}", file.display());
+                return 2;
+            }
+        },
+        None => String::new(),
+    };
     let operator = sim.operator_token();
     let mut out = std::io::stdout().lock();
     let printed = writeln!(
@@ -48,6 +58,7 @@ async fn serve(args: ServeArgs) -> i32 {
         operator.expose_secret(),
         sim.account_id()
     )
+    .and_then(|()| out.write_all(sdk_lines.as_bytes()))
     .and_then(|()| out.flush());
     drop(out);
     if let Err(e) = printed {
@@ -61,6 +72,17 @@ async fn serve(args: ServeArgs) -> i32 {
     wait_for_stop().await;
     sim.shutdown().await;
     0
+}
+
+/// Turns SDK mode on, writes the certificate, and returns the environment lines that point an SDK here.
+fn sdk_mode(sim: &RunningSim, file: &std::path::Path) -> Result<String, String> {
+    let pem = sim.enable_sdk_mode()?;
+    std::fs::write(file, pem).map_err(|e| format!("cannot write the certificate: {e}"))?;
+    let file = file.display();
+    Ok(format!(
+        "HTTPS_PROXY={}\nNODE_EXTRA_CA_CERTS={file}\nREQUESTS_CA_BUNDLE={file}\n",
+        sim.url()
+    ))
 }
 
 async fn wait_for_stop() {

@@ -5,22 +5,37 @@ use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
 /// Replaces every control character (C0, DEL, C1) and the invisible formatting characters that can
-/// reorder or hide text (bidi overrides and isolates, zero-width characters) with a visible replacement character (or drops invisible ones)
-/// so nothing from the data can reach a terminal as an escape sequence.
+/// reorder or hide text (bidi overrides, isolates and marks, zero-width characters, invisible tag
+/// characters) with a visible replacement character (or drops invisible ones) so nothing from the data can
+/// reach a terminal as an escape sequence or disguise what it says.
 pub fn sanitize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
-            '\t' | '\n' | '\r' => out.push(' '),
+            // Line and paragraph separators would break a row the way a newline does.
+            '\t' | '\n' | '\r' | '\u{2028}' | '\u{2029}' => out.push(' '),
             c if c.is_control() => out.push('\u{FFFD}'),
-            '\u{200B}'..='\u{200F}'
-            | '\u{202A}'..='\u{202E}'
-            | '\u{2060}'..='\u{2069}'
-            | '\u{FEFF}' => {}
+            c if is_invisible_format(c) => {}
             c => out.push(c),
         }
     }
     out
+}
+
+/// Unicode format characters (category Cf) that a terminal draws as nothing but that change how the text
+/// around them reads: bidi controls, zero-width joiners and spaces, the BOM, interlinear annotation marks,
+/// and the tag block (used to smuggle invisible ASCII).
+pub fn is_invisible_format(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}'
+        | '\u{061C}'
+        | '\u{180E}'
+        | '\u{200B}'..='\u{200F}'
+        | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}'
+        | '\u{FEFF}'
+        | '\u{FFF9}'..='\u{FFFB}'
+        | '\u{E0000}'..='\u{E007F}')
 }
 
 /// How many terminal cells the text takes.
@@ -67,6 +82,12 @@ mod tests {
         let safe = sanitize(hostile);
         assert!(!safe.chars().any(|c| c.is_control()), "{safe:?}");
         assert!(!safe.contains('\u{202E}'));
+    }
+
+    #[test]
+    fn marks_tags_and_separators_do_not_survive() {
+        let hostile = "pay\u{061C}\u{E0041}\u{E0042}me\u{2028}now\u{00AD}\u{2066}x\u{2069}";
+        assert_eq!(sanitize(hostile), "payme nowx");
     }
 
     #[test]

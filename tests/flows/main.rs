@@ -377,3 +377,43 @@ async fn a_reset_whose_answer_was_lost_is_not_retried_and_says_the_secret_was_no
     );
     assert!(text.contains("Reset it again"), "{text}");
 }
+
+#[tokio::test]
+async fn a_read_that_fails_is_retried_and_the_status_line_says_it_is_waiting() {
+    let mut flow = Flow::start().await;
+    flow.sim.inject_fault(Fault {
+        path: Some("/api_tokens".into()),
+        method: Some("GET".into()),
+        status: Some(503),
+        ..Fault::default()
+    });
+    flow.key(KeyCode::Char('r'));
+    // The retry notice arrives while the read is still in flight, before the list does.
+    let notice = tokio::time::timeout(ANSWER_DEADLINE, async {
+        loop {
+            let msg = flow.rx.recv().await.expect("the channel is open");
+            let waiting = matches!(msg, Msg::Retrying { .. });
+            let effects = update(&mut flow.state, msg, flow.sim.now());
+            flow.run(effects);
+            if waiting {
+                break;
+            }
+        }
+    })
+    .await;
+    assert!(notice.is_ok(), "a retry notice within the deadline");
+    let (text, level) = flow.status();
+    assert_eq!(level, Level::Warn);
+    assert!(
+        text.starts_with("Waiting 1 s before asking again"),
+        "{text}"
+    );
+    flow.settle().await;
+    let lists = flow.requests("GET", "/api_tokens");
+    assert_eq!(
+        lists.iter().map(|r| r.status).collect::<Vec<_>>(),
+        [200, 503, 200],
+        "the first load, the failed refresh, its retry"
+    );
+    assert!(flow.state.tokens.error().is_none(), "the retry succeeded");
+}

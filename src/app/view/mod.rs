@@ -49,6 +49,34 @@ pub fn render(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Fram
                 quit_confirm(reason, *focus, theme, main, buf)
             }
         }
+        blank_covered_wide_cells(frame.buffer_mut());
+    }
+}
+
+/// A dialog drawn over the table can cover the right half of a wide character (CJK, emoji) while its left
+/// half stays. A terminal would then draw the whole glyph over the dialog's border, and ratatui's diff,
+/// which assumes a wide cell is followed by a blank one, would never repair it. Such half-covered glyphs
+/// become a space. Only overlays cause it: the table itself truncates on grapheme and width boundaries.
+fn blank_covered_wide_cells(buf: &mut ratatui::buffer::Buffer) {
+    use unicode_width::UnicodeWidthStr;
+    let area = buf.area;
+    for y in area.top()..area.bottom() {
+        let mut x = area.left();
+        while x < area.right() {
+            let width = buf[(x, y)].symbol().width() as u16;
+            if width > 1 {
+                let covered = (1..width)
+                    .map(|dx| x.saturating_add(dx))
+                    .filter(|cx| *cx < area.right())
+                    .any(|cx| !matches!(buf[(cx, y)].symbol(), " " | ""));
+                if covered {
+                    buf[(x, y)].set_symbol(" ");
+                    x = x.saturating_add(1);
+                    continue;
+                }
+            }
+            x = x.saturating_add(width.max(1));
+        }
     }
 }
 
@@ -115,5 +143,25 @@ pub fn showing_error(state: &State) -> bool {
         Phase::Connecting => state.accounts.error().is_some(),
         Phase::PickAccount { .. } => false,
         Phase::Ready(_) => !state.has_tokens() && state.tokens.error().is_some(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::buffer::Buffer;
+
+    #[test]
+    fn a_wide_glyph_half_covered_by_a_dialog_becomes_a_space() {
+        let mut buf = Buffer::empty(Rect::new(0, 0, 6, 1));
+        buf.set_string(0, 0, "トab", ratatui::style::Style::new());
+        buf.set_string(1, 0, "│", ratatui::style::Style::new());
+        blank_covered_wide_cells(&mut buf);
+        assert_eq!(buf[(0, 0)].symbol(), " ");
+        assert_eq!(buf[(1, 0)].symbol(), "│");
+        let mut whole = Buffer::empty(Rect::new(0, 0, 6, 1));
+        whole.set_string(0, 0, "トab", ratatui::style::Style::new());
+        blank_covered_wide_cells(&mut whole);
+        assert_eq!(whole[(0, 0)].symbol(), "ト", "an uncovered glyph stays");
     }
 }
