@@ -24,7 +24,7 @@ def show(ns: float) -> str:
 
 def main() -> int:
     found = False
-    for group in ("frame", "keys"):
+    for group in ("frame", "keys", "data"):
         base = ROOT / group
         if not base.exists():
             continue
@@ -41,15 +41,15 @@ def main() -> int:
     console = {n: median_ns("frame", f"console_{n}") for n in (100, 10000, 100000)}
     if baseline and console[10000]:
         ratio = console[10000] / baseline
-        print(f"goal 1a: console/10000 / baseline_table = {ratio:.2f} (goal <= 1.3) "
-              f"{'PASS' if ratio <= 1.3 else 'FAIL'}")
+        print(f"frame: console/10000 / baseline_table = {ratio:.2f} from criterion's separate stretches "
+              "(goal 1a <= 1.3 is judged on the paired run printed at the end of `cargo bench --bench frame`)")
     if console[100] and console[100000]:
         ratio = console[100000] / console[100]
-        print(f"goal 1b: console/100000 / console/100 = {ratio:.2f} (goal <= 1.2) "
-              f"{'PASS' if ratio <= 1.2 else 'FAIL'}")
+        print(f"frame: console/100000 / console/100 = {ratio:.2f} from criterion's separate stretches "
+              "(goal 1b <= 1.2 is judged on the paired run)")
     keys = ROOT / "keys"
     if keys.exists():
-        worst = max((median_ns("keys", p.parent.name) or 0, p.parent.name)
+        worst = max((median_ns("keys", p.parent.name) or 0.0, p.parent.name)
                     for p in keys.glob("*/new") if (p / "estimates.json").exists())
         print(f"goal 2: slowest key {worst[1]} median {show(worst[0])} (goal <= 2 ms) "
               f"{'PASS' if worst[0] <= 2e6 else 'FAIL'}")
