@@ -220,15 +220,16 @@ async fn client_and_processes() -> Result<(), String> {
             let (url, token) = (sim.url(), sim.operator_token());
             tokio::spawn(async move {
                 while !done.load(Ordering::Relaxed) {
-                    let status = tokio::process::Command::new(env!("CARGO_BIN_EXE_mailtrap-tokens"))
-                        .args(["list", "--output", "json"])
-                        .env("MAILTRAP_API_URL", &url)
-                        .env("MAILTRAP_API_TOKEN", token.expose_secret())
-                        .env("MAILTRAP_ACCOUNT_ID", account.to_string())
-                        .stdout(std::process::Stdio::null())
-                        .stderr(std::process::Stdio::null())
-                        .status()
-                        .await;
+                    let status =
+                        tokio::process::Command::new(env!("CARGO_BIN_EXE_mailtrap-tokens"))
+                            .args(["list", "--output", "json"])
+                            .env("MAILTRAP_API_URL", &url)
+                            .env("MAILTRAP_API_TOKEN", token.expose_secret())
+                            .env("MAILTRAP_ACCOUNT_ID", account.to_string())
+                            .stdout(std::process::Stdio::null())
+                            .stderr(std::process::Stdio::null())
+                            .status()
+                            .await;
                     runs.fetch_add(1, Ordering::Relaxed);
                     if !status.is_ok_and(|s| s.success()) {
                         failed_runs.fetch_add(1, Ordering::Relaxed);
