@@ -764,3 +764,66 @@ fn ascending_order(rows: &[TokenRow], column: SortColumn) -> Vec<usize> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The comparison the cached orders replace: case-insensitive text, character by character, then id.
+    fn reference_order(rows: &[TokenRow], text: fn(&TokenRow) -> &str) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..rows.len()).collect();
+        order.sort_by(|&a, &b| {
+            let lower = |s: &str| s.chars().flat_map(char::to_lowercase).collect::<Vec<char>>();
+            lower(text(&rows[a]))
+                .cmp(&lower(text(&rows[b])))
+                .then(rows[a].token.id.cmp(&rows[b].token.id))
+        });
+        order
+    }
+
+    fn row(id: TokenId, name: &str, creator: &str, last4: &str) -> TokenRow {
+        TokenRow {
+            token: ApiToken {
+                id,
+                name: name.into(),
+                last_4_digits: last4.into(),
+                created_by: creator.into(),
+                expires_at: None,
+                resources: Vec::new(),
+            },
+            access: name.to_uppercase(),
+            search: String::new(),
+            successor: None,
+        }
+    }
+
+    #[test]
+    fn cached_text_orders_match_the_case_insensitive_comparison() {
+        let rows = vec![
+            row(7, "beta", "Zoë", "00ff"),
+            row(3, "Beta", "zoe", "00aa"),
+            row(9, "ÄRGER", "Émile", "1111"),
+            row(1, "alpha 10", "emile", "00aa"),
+            row(4, "Alpha 9", "", "ffff"),
+            row(2, "東京", "ZOË", "0000"),
+            row(8, "beta", "Zoë", "00ff"),
+        ];
+        assert_eq!(
+            ascending_order(&rows, SortColumn::Name),
+            reference_order(&rows, |r| &r.token.name)
+        );
+        assert_eq!(
+            ascending_order(&rows, SortColumn::Creator),
+            reference_order(&rows, |r| &r.token.created_by)
+        );
+        assert_eq!(
+            ascending_order(&rows, SortColumn::Access),
+            reference_order(&rows, |r| &r.access)
+        );
+        let by_token: Vec<TokenId> = ascending_order(&rows, SortColumn::Token)
+            .into_iter()
+            .map(|i| rows[i].token.id)
+            .collect();
+        assert_eq!(by_token, vec![2, 1, 3, 7, 8, 9, 4]);
+    }
+}
