@@ -773,7 +773,11 @@ mod tests {
     fn reference_order(rows: &[TokenRow], text: fn(&TokenRow) -> &str) -> Vec<usize> {
         let mut order: Vec<usize> = (0..rows.len()).collect();
         order.sort_by(|&a, &b| {
-            let lower = |s: &str| s.chars().flat_map(char::to_lowercase).collect::<Vec<char>>();
+            let lower = |s: &str| {
+                s.chars()
+                    .flat_map(char::to_lowercase)
+                    .collect::<Vec<char>>()
+            };
             lower(text(&rows[a]))
                 .cmp(&lower(text(&rows[b])))
                 .then(rows[a].token.id.cmp(&rows[b].token.id))
