@@ -228,6 +228,9 @@ pub enum WaitingForTree {
 #[derive(Clone, Debug)]
 pub struct TokenRow {
     pub token: ApiToken,
+    /// The name and creator made safe once per data change, so a frame only fits them to their cells.
+    pub name: String,
+    pub creator: String,
     pub access: String,
     /// Lowercased name, creator, access, id and last digits: what the filter matches.
     pub search: String,
@@ -547,6 +550,8 @@ impl State {
         self.rows = tokens
             .into_iter()
             .map(|token| TokenRow {
+                name: crate::text::sanitize(&token.name),
+                creator: columns::creator(&token.created_by),
                 access: String::new(),
                 search: String::new(),
                 successor: successors.get(&token.id).copied(),
@@ -795,6 +800,8 @@ mod tests {
                 expires_at: None,
                 resources: Vec::new(),
             },
+            name: name.into(),
+            creator: creator.into(),
             access: name.to_uppercase(),
             search: String::new(),
             successor: None,

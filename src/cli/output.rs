@@ -245,8 +245,9 @@ pub fn json<T: Serialize + ?Sized>(value: &T) -> Result<String, serde_json::Erro
 
 struct TerminalSafe(serde_json::ser::PrettyFormatter<'static>);
 
+/// What `sanitize` would change: control characters, line separators and invisible formatting characters.
 fn needs_escape(c: char) -> bool {
-    c.is_control() || sanitize(c.encode_utf8(&mut [0; 4])).is_empty()
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') || crate::text::is_invisible_format(c)
 }
 
 impl serde_json::ser::Formatter for TerminalSafe {
@@ -255,17 +256,19 @@ impl serde_json::ser::Formatter for TerminalSafe {
         writer: &mut W,
         fragment: &str,
     ) -> std::io::Result<()> {
-        for c in fragment.chars() {
+        // Runs of safe text go out whole; only the characters that need it are escaped.
+        let mut safe_from = 0;
+        for (at, c) in fragment.char_indices() {
             if needs_escape(c) {
+                writer.write_all(&fragment.as_bytes()[safe_from..at])?;
                 let mut units = [0u16; 2];
                 for unit in c.encode_utf16(&mut units) {
                     write!(writer, "\\u{unit:04x}")?;
                 }
-            } else {
-                writer.write_all(c.encode_utf8(&mut [0; 4]).as_bytes())?;
+                safe_from = at + c.len_utf8();
             }
         }
-        Ok(())
+        writer.write_all(&fragment.as_bytes()[safe_from..])
     }
 
     // The rest delegates to the pretty formatter (indentation state lives there).

@@ -71,20 +71,20 @@ fn name_cell(state: &State, row: &TokenRow, width: usize, theme: &Theme) -> Cell
         let room = width.saturating_sub(display_width(BUSY_MARK));
         return Cell::from(Line::from(vec![
             mark,
-            Span::raw(fit(&row.token.name, room)),
+            Span::raw(truncate_to_width(&row.name, room)),
         ]));
     }
     let successor = row
         .in_grace()
-        .then(|| row.successor.map(|i| &state.rows[i].token))
+        .then(|| row.successor.map(|i| &state.rows[i]))
         .flatten();
     let Some(next) = successor else {
-        return Cell::from(fit(&row.token.name, width));
+        return Cell::from(truncate_to_width(&row.name, width));
     };
     // Keep room for the successor: it is what tells the operator where the row went.
-    let arrow = format!(" → {}", sanitize(&next.name));
+    let arrow = format!(" → {}", next.name);
     let name_room = width.saturating_sub(display_width(&arrow).min(width / 2));
-    let name = fit(&row.token.name, name_room);
+    let name = truncate_to_width(&row.name, name_room);
     let arrow = truncate_to_width(&arrow, width.saturating_sub(display_width(&name)));
     Cell::from(Line::from(vec![
         Span::raw(name),
@@ -148,11 +148,8 @@ pub fn render(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Fram
             let row = &state.rows[i];
             Row::new(vec![
                 name_cell(state, row, usize::from(w[0]), theme),
-                Cell::from(fit(
-                    &columns::creator(&row.token.created_by),
-                    usize::from(w[1]),
-                )),
-                Cell::from(fit(&row.access, usize::from(w[2]))),
+                Cell::from(truncate_to_width(&row.creator, usize::from(w[1]))),
+                Cell::from(truncate_to_width(&row.access, usize::from(w[2]))),
                 expires_cell(row, now, theme),
                 Cell::from(columns::masked_token(&row.token.last_4_digits)),
             ])
