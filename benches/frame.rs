@@ -117,7 +117,7 @@ fn variants() -> Vec<Variant> {
             draw: Box::new(move || draw_console(&mut term, black_box(&state), now)),
         },
     ];
-    // `FRAME_PROFILE=1`: only the 10,000-token frame and its baseline, for a profiler (see README-perf.md).
+    // `FRAME_PROFILE=1`: only the 10,000-token frame and its baseline, for a profiler (see the README's performance section).
     let extras: &[usize] = if std::env::var_os("FRAME_PROFILE").is_some() {
         &[]
     } else {
