@@ -12,12 +12,9 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 
-use super::confirm_typed_name::NameGate;
+use super::confirm_buttons::{ButtonsKey, ConfirmButtons};
 use super::destructive::Destructive;
-use super::{
-    Outcome, buttons_line, centered, draw_lines, frame, hint_line, is_ctrl_c, is_press, plain_char,
-    styled, wrap,
-};
+use super::{Outcome, centered, draw_lines, frame, hint_line, is_ctrl_c, is_press, styled, wrap};
 use super::{confirm_delete, confirm_reset};
 use crate::config::Theme;
 
@@ -27,37 +24,21 @@ pub struct Confirmed(pub Destructive);
 
 pub type ConfirmOutcome = Outcome<Confirmed>;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Focus {
-    NameField,
-    Cancel,
-    Confirm,
-}
-
 #[derive(Debug)]
 pub struct ConfirmDialog {
     action: Destructive,
-    gate: Option<NameGate>,
-    focus: Focus,
-    /// Set once Confirmed has been emitted: the latch that makes four `y` presses one request.
-    confirmed: bool,
+    /// The buttons' latch is what makes four `y` presses one request.
+    buttons: ConfirmButtons,
 }
 
 impl ConfirmDialog {
     pub fn new(action: Destructive) -> Self {
-        let gate = action
+        let typed_name = action
             .needs_typed_name()
-            .then(|| NameGate::new(&action.target().name));
-        let focus = if gate.is_some() {
-            Focus::NameField
-        } else {
-            Focus::Cancel
-        };
+            .then(|| action.target().name.clone());
         Self {
+            buttons: ConfirmButtons::new(typed_name.as_deref()),
             action,
-            gate,
-            focus,
-            confirmed: false,
         }
     }
 
@@ -67,24 +48,21 @@ impl ConfirmDialog {
 
     /// Confirmed has been emitted; the dialog now only waits to be closed.
     pub fn is_confirmed(&self) -> bool {
-        self.confirmed
+        self.buttons.has_fired()
     }
 
     pub fn needs_typed_name(&self) -> bool {
-        self.gate.is_some()
+        self.buttons.needs_typed_name()
     }
 
     /// Confirm is enabled: no name is needed, or it has been typed exactly.
     pub fn can_confirm(&self) -> bool {
-        !self.confirmed && self.gate.as_ref().is_none_or(NameGate::is_satisfied)
+        self.buttons.can_confirm()
     }
 
     /// Pasted text goes into the name field when there is one.
     pub fn handle_paste(&mut self, text: &str) {
-        if let Some(gate) = &mut self.gate {
-            gate.input.insert_text(text);
-            self.focus = Focus::NameField;
-        }
+        self.buttons.paste(text);
     }
 
     pub fn handle_key(&mut self, key: &KeyEvent) -> ConfirmOutcome {
@@ -94,60 +72,11 @@ impl ConfirmDialog {
         if is_ctrl_c(key) || key.code == KeyCode::Esc {
             return Outcome::Closed;
         }
-        if self.confirmed {
-            // Already sent: nothing but closing does anything now.
-            return Outcome::Continue;
+        match self.buttons.handle_key(key) {
+            ButtonsKey::Continue => Outcome::Continue,
+            ButtonsKey::Cancel => Outcome::Closed,
+            ButtonsKey::Confirm => Outcome::Emit(Confirmed(self.action.clone())),
         }
-        if self.focus == Focus::NameField {
-            if key.code == KeyCode::Enter {
-                return self.press_confirm();
-            }
-            if !matches!(key.code, KeyCode::Tab | KeyCode::BackTab)
-                && let Some(gate) = &mut self.gate
-                && gate.input.handle_key(key)
-            {
-                return Outcome::Continue;
-            }
-        }
-        match key.code {
-            KeyCode::Tab | KeyCode::Right => self.move_focus(true),
-            KeyCode::BackTab | KeyCode::Left => self.move_focus(false),
-            KeyCode::Enter => {
-                return match self.focus {
-                    Focus::Cancel => Outcome::Closed,
-                    Focus::Confirm | Focus::NameField => self.press_confirm(),
-                };
-            }
-            _ => match plain_char(key) {
-                Some('y' | 'Y') => return self.press_confirm(),
-                Some('n' | 'N') => return Outcome::Closed,
-                _ => {}
-            },
-        }
-        Outcome::Continue
-    }
-
-    fn press_confirm(&mut self) -> ConfirmOutcome {
-        if !self.can_confirm() {
-            return Outcome::Continue;
-        }
-        self.confirmed = true;
-        Outcome::Emit(Confirmed(self.action.clone()))
-    }
-
-    fn move_focus(&mut self, forward: bool) {
-        let order: &[Focus] = if self.gate.is_some() {
-            &[Focus::NameField, Focus::Cancel, Focus::Confirm]
-        } else {
-            &[Focus::Cancel, Focus::Confirm]
-        };
-        let i = order.iter().position(|f| *f == self.focus).unwrap_or(0);
-        let n = order.len();
-        self.focus = order[if forward {
-            (i + 1) % n
-        } else {
-            (i + n - 1) % n
-        }];
     }
 
     fn texts(&self) -> (String, Vec<String>, &'static str) {
@@ -184,34 +113,10 @@ impl ConfirmDialog {
                 lines.push(Line::from(styled(l, theme.text)));
             }
         }
-        if let Some(gate) = &self.gate {
-            lines.push(Line::default());
-            for l in wrap(&gate.prompt(), text_width) {
-                lines.push(Line::from(styled(l, theme.warn)));
-            }
-            let mut field = vec![styled("> ", theme.key)];
-            field.extend(
-                gate.input
-                    .line(theme.text, self.focus == Focus::NameField)
-                    .spans,
-            );
-            lines.push(Line::from(field));
-        }
-        lines.push(Line::default());
-        let focused = match self.focus {
-            Focus::Confirm => 1,
-            Focus::Cancel => 0,
-            Focus::NameField => usize::MAX,
-        };
-        lines.push(buttons_line(
-            &["Cancel", confirm_label],
-            focused,
-            &[false, !self.can_confirm()],
-            theme,
-        ));
-        let hint = if self.confirmed {
+        lines.extend(self.buttons.lines(confirm_label, text_width, theme));
+        let hint = if self.buttons.has_fired() {
             "sent — waiting for the server"
-        } else if self.gate.is_some() {
+        } else if self.buttons.needs_typed_name() {
             "type the name · Tab moves · Enter presses · Esc cancels"
         } else {
             "y confirm · n/Esc cancel · Tab/←/→ move · Enter presses"

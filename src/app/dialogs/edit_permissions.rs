@@ -14,13 +14,10 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 
 use super::confirm::Confirmed;
-use super::confirm_typed_name::NameGate;
+use super::confirm_buttons::{ButtonsKey, ConfirmButtons};
 use super::destructive::{Destructive, Target};
 use super::permission_matrix::{MatrixRow, PermissionMatrix};
-use super::{
-    Outcome, buttons_line, centered, draw_lines, frame, hint_line, is_ctrl_c, is_press, plain_char,
-    styled,
-};
+use super::{Outcome, centered, draw_lines, frame, hint_line, is_ctrl_c, is_press, styled};
 use crate::api::{AccessLevel, ApiToken, PermissionChange, ResourceNode};
 use crate::config::Theme;
 
@@ -30,36 +27,26 @@ pub enum EditStep {
     Summary,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Focus {
-    NameField,
-    Cancel,
-    Save,
-}
-
 #[derive(Debug)]
 pub struct EditPermissionsDialog {
     target: Target,
     matrix: PermissionMatrix,
     step: EditStep,
-    focus: Focus,
-    gate: Option<NameGate>,
+    /// Typed name on the console's own token, Cancel/Save, and the latch that saves once.
+    buttons: ConfirmButtons,
     notice: Option<String>,
-    saved: bool,
 }
 
 impl EditPermissionsDialog {
     pub fn new(token: &ApiToken, tree: &[ResourceNode], is_own_token: bool) -> Self {
         let target = Target::from_token(token, is_own_token);
-        let gate = is_own_token.then(|| NameGate::new(&target.name));
+        let buttons = ConfirmButtons::new(is_own_token.then_some(target.name.as_str()));
         Self {
             matrix: PermissionMatrix::with_resources(tree, &token.resources),
             target,
             step: EditStep::Matrix,
-            focus: Focus::Cancel,
-            gate,
+            buttons,
             notice: None,
-            saved: false,
         }
     }
 
@@ -81,21 +68,14 @@ impl EditPermissionsDialog {
 
     /// The save failed (422 or otherwise): show why, and allow saving again.
     pub fn save_failed(&mut self, message: &str) {
-        self.saved = false;
+        self.buttons.rearm();
         self.notice = Some(crate::text::sanitize(message));
     }
 
     pub fn handle_paste(&mut self, text: &str) {
-        if self.step == EditStep::Summary
-            && let Some(gate) = &mut self.gate
-        {
-            gate.input.insert_text(text);
-            self.focus = Focus::NameField;
+        if self.step == EditStep::Summary {
+            self.buttons.paste(text);
         }
-    }
-
-    fn can_save(&self) -> bool {
-        !self.saved && self.gate.as_ref().is_none_or(NameGate::is_satisfied)
     }
 
     pub fn handle_key(&mut self, key: &KeyEvent) -> Outcome<Confirmed> {
@@ -115,11 +95,7 @@ impl EditPermissionsDialog {
                         } else {
                             self.notice = None;
                             self.step = EditStep::Summary;
-                            self.focus = if self.gate.is_some() {
-                                Focus::NameField
-                            } else {
-                                Focus::Cancel
-                            };
+                            self.buttons.refocus();
                         }
                     }
                     _ => {
@@ -138,57 +114,17 @@ impl EditPermissionsDialog {
             self.step = EditStep::Matrix;
             return Outcome::Continue;
         }
-        if self.focus == Focus::NameField {
-            if key.code == KeyCode::Enter {
-                return self.press_save();
+        match self.buttons.handle_key(key) {
+            ButtonsKey::Continue => Outcome::Continue,
+            ButtonsKey::Cancel => {
+                self.step = EditStep::Matrix;
+                Outcome::Continue
             }
-            if !matches!(key.code, KeyCode::Tab | KeyCode::BackTab)
-                && let Some(gate) = &mut self.gate
-                && gate.input.handle_key(key)
-            {
-                return Outcome::Continue;
-            }
+            ButtonsKey::Confirm => Outcome::Emit(Confirmed(Destructive::EditPermissions {
+                target: self.target.clone(),
+                changes: self.matrix.changes(),
+            })),
         }
-        match key.code {
-            KeyCode::Tab | KeyCode::Right => self.move_focus(true),
-            KeyCode::BackTab | KeyCode::Left => self.move_focus(false),
-            KeyCode::Enter => match self.focus {
-                Focus::Cancel => self.step = EditStep::Matrix,
-                Focus::Save | Focus::NameField => return self.press_save(),
-            },
-            _ => match plain_char(key) {
-                Some('y' | 'Y') => return self.press_save(),
-                Some('n' | 'N') => self.step = EditStep::Matrix,
-                _ => {}
-            },
-        }
-        Outcome::Continue
-    }
-
-    fn move_focus(&mut self, forward: bool) {
-        let order: &[Focus] = if self.gate.is_some() {
-            &[Focus::NameField, Focus::Cancel, Focus::Save]
-        } else {
-            &[Focus::Cancel, Focus::Save]
-        };
-        let i = order.iter().position(|f| *f == self.focus).unwrap_or(0);
-        let n = order.len();
-        self.focus = order[if forward {
-            (i + 1) % n
-        } else {
-            (i + n - 1) % n
-        }];
-    }
-
-    fn press_save(&mut self) -> Outcome<Confirmed> {
-        if !self.can_save() {
-            return Outcome::Continue;
-        }
-        self.saved = true;
-        Outcome::Emit(Confirmed(Destructive::EditPermissions {
-            target: self.target.clone(),
-            changes: self.matrix.changes(),
-        }))
     }
 
     pub fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
@@ -245,31 +181,10 @@ impl EditPermissionsDialog {
                     "Changes apply at once to every app using this token.",
                     theme.dim,
                 )));
-                if let Some(gate) = &self.gate {
-                    lines.push(Line::from(styled(gate.prompt(), theme.warn)));
-                    let mut field = vec![styled("> ", theme.key)];
-                    field.extend(
-                        gate.input
-                            .line(theme.text, self.focus == Focus::NameField)
-                            .spans,
-                    );
-                    lines.push(Line::from(field));
-                }
-                lines.push(Line::default());
-                let focused = match self.focus {
-                    Focus::Cancel => 0,
-                    Focus::Save => 1,
-                    Focus::NameField => usize::MAX,
-                };
-                lines.push(buttons_line(
-                    &["Cancel", "Save"],
-                    focused,
-                    &[false, !self.can_save()],
-                    theme,
-                ));
+                lines.extend(self.buttons.lines("Save", body.width, theme));
                 draw_lines(body, buf, &lines);
                 footer_lines.push(hint_line(
-                    if self.saved {
+                    if self.buttons.has_fired() {
                         "saving…"
                     } else {
                         "y save · n/Esc back · Tab/←/→ move · Enter presses"

@@ -10,6 +10,7 @@
 //! - A value is emitted once per user decision; the owner closes the dialog (drops it) when it is done.
 
 pub mod confirm;
+pub mod confirm_buttons;
 pub mod confirm_delete;
 pub mod confirm_reset;
 pub mod confirm_typed_name;
