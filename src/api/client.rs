@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, RETRY_AFTER, USER_AGENT};
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, RETRY_AFTER, USER_AGENT};
 use reqwest::{Method, StatusCode, Url};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -332,10 +332,8 @@ impl Client {
         let mut request = self
             .http
             .request(method.clone(), url)
-            .header(
-                AUTHORIZATION,
-                format!("Bearer {}", self.token.expose_secret()),
-            )
+            // bearer_auth marks the header sensitive, so no Debug of the request can show it.
+            .bearer_auth(self.token.expose_secret())
             .header(
                 USER_AGENT,
                 concat!("mailtrap-tokens/", env!("CARGO_PKG_VERSION")),
