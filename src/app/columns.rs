@@ -90,14 +90,15 @@ pub fn access_summary(resources: &[Resource], names: &ResourceNames) -> String {
                     many.len()
                 )
             } else {
+                // Highest level first, so the widest grant is what the eye meets: `Mixed · 1 admin, 2 viewer`.
                 let parts: Vec<String> = levels
                     .iter()
                     .map(|level| {
                         let n = many.iter().filter(|r| r.access_level == *level).count();
-                        format!("{} · {n}", capitalized(&level_word(*level)))
+                        format!("{n} {}", level_word(*level))
                     })
                     .collect();
-                parts.join(", ")
+                format!("Mixed · {}", parts.join(", "))
             }
         }
     }
@@ -288,6 +289,17 @@ mod tests {
         assert_eq!(
             access_summary(&[res("project", 9, 10)], &names),
             "Project viewer · #9"
+        );
+        assert_eq!(
+            access_summary(
+                &[
+                    res("sandbox", 8, 10),
+                    res("project", 9, 100),
+                    res("domain", 3, 10)
+                ],
+                &names
+            ),
+            "Mixed · 1 admin, 2 viewer"
         );
         assert_eq!(
             access_summary(
