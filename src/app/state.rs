@@ -293,6 +293,8 @@ pub struct State {
     /// The selected token and its position in `order`.
     selected: Option<TokenId>,
     cursor: usize,
+    /// A token to select as soon as a list holds it: the one just created, or a reset's successor.
+    follow: Option<TokenId>,
 
     pub filter: String,
     /// Keys go to the filter's text while true.
@@ -352,6 +354,7 @@ impl State {
             order: Vec::new(),
             selected: None,
             cursor: 0,
+            follow: None,
             filter: String::new(),
             filter_editing: false,
             sort: Sort {
@@ -575,6 +578,12 @@ impl State {
                 }
             }
         }
+        if let Some(id) = self.follow
+            && self.rows.iter().any(|r| r.token.id == id)
+        {
+            self.follow = None;
+            self.selected = Some(id);
+        }
         self.domain_tokens = self
             .domain_holders
             .iter()
@@ -659,6 +668,11 @@ impl State {
                 self.selected = self.order.get(self.cursor).map(|&i| self.rows[i].token.id);
             }
         }
+    }
+
+    /// Selects `id` once a list holds it (the token just created, or a reset's successor).
+    pub fn follow_token(&mut self, id: TokenId) {
+        self.follow = Some(id);
     }
 
     /// Moves the cursor to a position in the visible order (clamped).

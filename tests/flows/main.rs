@@ -202,6 +202,12 @@ async fn a_reset_confirmed_with_four_y_presses_sends_one_post_and_shows_the_secr
         old_row.token.expires_at,
         Some(flow.sim.now() + Duration::hours(12))
     );
+    let successor_id = successor.id;
+    assert_eq!(
+        flow.state.selected_id(),
+        Some(successor_id),
+        "the selection follows to the new token"
+    );
 }
 
 #[tokio::test]
@@ -289,6 +295,11 @@ async fn a_created_token_arrives_with_the_chosen_resources_levels_and_expiry() {
         .row("flows-created")
         .expect("the list shows it")
         .clone();
+    assert_eq!(
+        flow.state.selected_id(),
+        Some(created.id),
+        "the selection moves to the new token"
+    );
     let fetched = flow
         .client
         .get_token(flow.sim.account_id(), created.id)

@@ -90,6 +90,7 @@ pub fn reset(
     match result {
         Ok(created) => {
             let new_name = sanitize(&created.token.name);
+            state.follow_token(created.token.id);
             let dialog = SecretDialog::new(
                 &created.token,
                 created.secret,
@@ -195,6 +196,7 @@ pub fn created(
     let form_open = matches!(state.overlay, Some(Overlay::Form(_)));
     match result {
         Ok(created) => {
+            state.follow_token(created.token.id);
             if form_open {
                 // The form that made this token: its job is done.
                 state.overlay = None;
