@@ -6,8 +6,10 @@
 //!
 //! With the dialogs wired: a write effect (reset, delete, create, permissions) comes only from a key pressed
 //! in a confirming dialog, one per key; Quit never leaves a new secret unacknowledged unless the quit
-//! confirmation was answered; Ctrl-C in any dialog closes it. Not generated yet: answers to the writes
-//! (`TokenReset`, `TokenCreated`, …), so "a received secret is never dropped" is checked only via Quit.
+//! confirmation was answered; Ctrl-C in any dialog closes it. Answers to the writes (`TokenReset`,
+//! `TokenCreated`, `TokenDeleted`, `PermissionsUpdated`, successes and every error) are generated too: the
+//! number of new secrets in custody (in flight, shown, or queued) only ever falls on a key press (the
+//! user's acknowledgement) or on a write that failed (no secret arrived).
 
 use crate::console_driver::{ACCOUNT_ID, account, assert_clean_buffer, draw, epoch, token};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
@@ -39,6 +41,27 @@ enum Op {
     Tokens(Answer, Result<Vec<(i64, u8, Option<i64>)>, u8>),
     Tree(Answer, bool),
     Rate(Option<u32>),
+    /// The answer to a write this session sent: `Ok` carries a (fake) new secret for reset and create.
+    Write(Answer, Result<(), u8>),
+}
+
+/// A write the console sent and that still waits for its answer.
+#[derive(Clone, Copy, Debug)]
+enum SentWrite {
+    Reset(i64),
+    Create,
+    Delete(i64),
+    Permissions(i64),
+}
+
+/// A create or reset answer with a new secret; the fake secret is not hex, so no check mistakes it.
+fn created_token(n: u64) -> mailtrap_tokens::api::CreatedToken {
+    serde_json::from_value(serde_json::json!({
+        "id": 2_499_000 + n, "name": format!("made {n}"), "last_4_digits": "fake",
+        "created_by": "props", "expires_at": null, "resources": [],
+        "token": format!("FAKE-SECRET-FROM-PROPTEST-{n:06}")
+    }))
+    .expect("a well-formed answer")
 }
 
 const NAMES: [&str; 8] = [
@@ -137,6 +160,8 @@ fn op() -> impl Strategy<Value = Op> {
             .prop_map(|(a, r)| Op::Tokens(a, r)),
         1 => (answer(), any::<bool>()).prop_map(|(a, ok)| Op::Tree(a, ok)),
         1 => proptest::option::of(0u32..200).prop_map(Op::Rate),
+        3 => (answer(), prop_oneof![3 => Just(Ok(())), 2 => any::<u8>().prop_map(Err)])
+            .prop_map(|(a, r)| Op::Write(a, r)),
     ]
 }
 
@@ -187,6 +212,7 @@ struct Machine {
     pending_account: Vec<u64>,
     pending_tokens: Vec<u64>,
     pending_tree: Vec<u64>,
+    pending_writes: Vec<(u64, SentWrite)>,
     seen_ids: Vec<u64>,
 }
 
@@ -207,6 +233,7 @@ impl Machine {
             pending_account: Vec::new(),
             pending_tokens: Vec::new(),
             pending_tree: Vec::new(),
+            pending_writes: Vec::new(),
             seen_ids: Vec::new(),
         };
         m.absorb(&effects);
@@ -231,6 +258,18 @@ impl Machine {
                     self.pending_tokens.push(*req)
                 }
                 Effect::LoadResourceTree { req, .. } => self.pending_tree.push(*req),
+                Effect::ResetToken { req, token, .. } => {
+                    self.pending_writes.push((*req, SentWrite::Reset(*token)))
+                }
+                Effect::CreateToken { req, .. } => {
+                    self.pending_writes.push((*req, SentWrite::Create))
+                }
+                Effect::DeleteToken { req, token, .. } => {
+                    self.pending_writes.push((*req, SentWrite::Delete(*token)))
+                }
+                Effect::UpdatePermissions { req, token, .. } => self
+                    .pending_writes
+                    .push((*req, SentWrite::Permissions(*token))),
                 _ => {}
             }
         }
@@ -315,6 +354,47 @@ impl Machine {
                 Msg::ResourceTreeLoaded { req, result }
             }
             Op::Rate(left) => Msg::RateRemaining(*left),
+            Op::Write(a, result) => {
+                let (req, sent) = match a {
+                    Answer::Current => match self.pending_writes.pop() {
+                        Some(write) => write,
+                        None => return,
+                    },
+                    // A late answer to a request this session never sent (or already answered).
+                    Answer::Stale(n) => (*n, SentWrite::Reset(0)),
+                };
+                let error = |kind: &u8| api_error(*kind);
+                match (sent, result) {
+                    (SentWrite::Reset(token), Ok(())) => Msg::TokenReset {
+                        req,
+                        token,
+                        result: Ok(created_token(req)),
+                    },
+                    (SentWrite::Reset(token), Err(kind)) => Msg::TokenReset {
+                        req,
+                        token,
+                        result: Err(error(kind)),
+                    },
+                    (SentWrite::Create, Ok(())) => Msg::TokenCreated {
+                        req,
+                        result: Ok(created_token(req)),
+                    },
+                    (SentWrite::Create, Err(kind)) => Msg::TokenCreated {
+                        req,
+                        result: Err(error(kind)),
+                    },
+                    (SentWrite::Delete(token), r) => Msg::TokenDeleted {
+                        req,
+                        token,
+                        result: r.as_ref().map_err(error).copied(),
+                    },
+                    (SentWrite::Permissions(token), r) => Msg::PermissionsUpdated {
+                        req,
+                        token,
+                        result: r.as_ref().map_err(error).copied(),
+                    },
+                }
+            }
         };
         let ctrl_c =
             matches!(op, Op::Key(KeyCode::Char('c'), m, true) if m.contains(KeyModifiers::CONTROL));
@@ -326,6 +406,12 @@ impl Machine {
         let quit_confirm = matches!(self.state.overlay, Some(Overlay::QuitConfirm { .. }));
         let at_risk = self.state.secrets_at_risk();
         let overlay_before = self.state.overlay.as_ref().map(std::mem::discriminant);
+        // The secret dialog guards a secret not yet copied or saved: Ctrl-C there asks "Close anyway?"
+        // (and Ctrl-C on that question goes back), so the top dialog changes but the secret stays.
+        let secret_question = match &self.state.overlay {
+            Some(Overlay::Secret(d)) if d.has_unacknowledged_secret() => Some(d.is_asking_close()),
+            _ => None,
+        };
         let effects = update(&mut self.state, msg, self.now);
         let writes = effects.iter().filter(|e| is_write(e)).count();
         if writes > 0 {
@@ -346,12 +432,25 @@ impl Machine {
                 !effects.contains(&Effect::Quit) || quit_confirm,
                 "Ctrl-C in a dialog must close it, not quit"
             );
-            assert_ne!(
-                self.state.overlay.as_ref().map(std::mem::discriminant),
-                overlay_before,
-                "Ctrl-C left the dialog open"
-            );
+            match (secret_question, &self.state.overlay) {
+                (Some(asking), Some(Overlay::Secret(d))) => assert_ne!(
+                    d.is_asking_close(),
+                    asking,
+                    "Ctrl-C on the secret dialog neither asked nor went back"
+                ),
+                _ => assert_ne!(
+                    self.state.overlay.as_ref().map(std::mem::discriminant),
+                    overlay_before,
+                    "Ctrl-C left the dialog open"
+                ),
+            }
         }
+        let failed_write = matches!(op, Op::Write(_, Err(_)));
+        let at_risk_after = self.state.secrets_at_risk();
+        assert!(
+            at_risk_after >= at_risk || is_key || failed_write,
+            "a new secret was dropped without the user's acknowledgement ({at_risk} → {at_risk_after}) on {op:?}"
+        );
         self.absorb(&effects);
         self.check();
     }
@@ -398,6 +497,42 @@ proptest! {
     fn random_sessions_keep_every_invariant(ops in proptest::collection::vec(op(), 1..120)) {
         let mut machine = Machine::new();
         machine.check();
+        for op in &ops {
+            machine.step(op);
+        }
+    }
+}
+
+/// A session that has just confirmed a reset, so the answers that carry a new secret are reached often.
+fn machine_after_a_confirmed_reset() -> Machine {
+    let mut machine = Machine::new();
+    machine.step(&Op::Account(Answer::Current, Ok(1)));
+    machine.step(&Op::Tokens(
+        Answer::Current,
+        Ok((0..10).map(|i| (i, 0, None)).collect()),
+    ));
+    machine.step(&Op::Key(KeyCode::Char('R'), KeyModifiers::SHIFT, true));
+    machine.step(&Op::Key(KeyCode::Char('y'), KeyModifiers::NONE, true));
+    assert_eq!(
+        machine.pending_writes.len(),
+        1,
+        "the setup confirmed one reset"
+    );
+    machine
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 64,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn after_a_reset_no_new_secret_is_dropped(ops in proptest::collection::vec(op(), 1..60)) {
+        let mut machine = machine_after_a_confirmed_reset();
+        // The reset's answer (with its secret) arrives; then anything may happen.
+        machine.step(&Op::Write(Answer::Current, Ok(())));
         for op in &ops {
             machine.step(op);
         }
