@@ -14,7 +14,7 @@ use crate::text::sanitize;
 use super::super::dialogs::{SecretDialog, SecretOrigin};
 use super::super::effect::Effect;
 use super::super::msg::RequestId;
-use super::super::state::{Level, LostWrite, Overlay, State, WriteKind};
+use super::super::state::{Level, LostWrite, Overlay, PendingWrite, State, WriteKind};
 use super::actions::{close_overlay, show_secret};
 use super::load_all;
 
@@ -65,6 +65,33 @@ fn refresh(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
     }
 }
 
+/// The answered request's pending write, off the in-flight list (its row marker goes with it); `None` for
+/// an answer to a request this console is not waiting for.
+fn take_write(state: &mut State, req: RequestId) -> Option<PendingWrite> {
+    let pending = state.writes.remove(&req)?;
+    state.needs_redraw = true;
+    Some(pending)
+}
+
+/// The token's name as the write recorded it when it was sent, else as the list has it now.
+fn sent_name(kind: WriteKind, state: &State, token: TokenId) -> String {
+    match kind {
+        WriteKind::Delete { name } | WriteKind::EditPermissions { name } => name,
+        _ => token_name(state, token),
+    }
+}
+
+/// A failed write in words. The list is read again where the server may have acted (the answer was
+/// lost) or the token is gone (404); a refusal changes nothing, so the rows stay as they are.
+fn write_failed(state: &mut State, words: String, e: &ApiError, now: DateTime<Utc>) -> Vec<Effect> {
+    state.set_status_for(words, Level::Error, now, IMPORTANT_SECONDS / 4);
+    if answer_lost(e) || matches!(e, ApiError::NotFound) {
+        refresh(state, now)
+    } else {
+        Vec::new()
+    }
+}
+
 fn token_name(state: &State, id: TokenId) -> String {
     state
         .row_by_id(id)
@@ -79,10 +106,9 @@ pub fn reset(
     result: Result<CreatedToken, ApiError>,
     now: DateTime<Utc>,
 ) -> Vec<Effect> {
-    let Some(pending) = state.writes.remove(&req) else {
+    let Some(pending) = take_write(state, req) else {
         return Vec::new();
     };
-    state.needs_redraw = true;
     let WriteKind::Reset { old_name } = pending.kind else {
         return Vec::new();
     };
@@ -126,16 +152,8 @@ pub fn reset(
         }
         Err(e) => {
             note_forbidden(state, &e);
-            state.set_status_for(
-                failure_words(&format!("reset {shown}"), &e),
-                Level::Error,
-                now,
-                IMPORTANT_SECONDS / 4,
-            );
-            if matches!(e, ApiError::NotFound) {
-                return refresh(state, now);
-            }
-            Vec::new()
+            // A lost answer was handled above, so only a 404 re-reads the list here.
+            write_failed(state, failure_words(&format!("reset {shown}"), &e), &e, now)
         }
     }
 }
@@ -147,14 +165,10 @@ pub fn deleted(
     result: Result<(), ApiError>,
     now: DateTime<Utc>,
 ) -> Vec<Effect> {
-    let Some(pending) = state.writes.remove(&req) else {
+    let Some(pending) = take_write(state, req) else {
         return Vec::new();
     };
-    state.needs_redraw = true;
-    let name = match pending.kind {
-        WriteKind::Delete { name } => name,
-        _ => token_name(state, token),
-    };
+    let name = sent_name(pending.kind, state, token);
     match result {
         Ok(()) => {
             state.set_status(format!("Deleted {name}"), Level::Success, now);
@@ -169,12 +183,7 @@ pub fn deleted(
             } else {
                 failure_words(&format!("delete {name}"), &e)
             };
-            state.set_status_for(words, Level::Error, now, IMPORTANT_SECONDS / 4);
-            if answer_lost(&e) || matches!(e, ApiError::NotFound) {
-                return refresh(state, now);
-            }
-            // A refusal (422) changes nothing: the row stays as it was.
-            Vec::new()
+            write_failed(state, words, &e, now)
         }
     }
 }
@@ -185,10 +194,9 @@ pub fn created(
     result: Result<CreatedToken, ApiError>,
     now: DateTime<Utc>,
 ) -> Vec<Effect> {
-    let Some(pending) = state.writes.remove(&req) else {
+    let Some(pending) = take_write(state, req) else {
         return Vec::new();
     };
-    state.needs_redraw = true;
     let WriteKind::Create { name } = pending.kind else {
         return Vec::new();
     };
@@ -253,14 +261,10 @@ pub fn permissions(
     result: Result<(), ApiError>,
     now: DateTime<Utc>,
 ) -> Vec<Effect> {
-    let Some(pending) = state.writes.remove(&req) else {
+    let Some(pending) = take_write(state, req) else {
         return Vec::new();
     };
-    state.needs_redraw = true;
-    let name = match pending.kind {
-        WriteKind::EditPermissions { name } => name,
-        _ => token_name(state, token),
-    };
+    let name = sent_name(pending.kind, state, token);
     let dialog_open =
         matches!(&state.overlay, Some(Overlay::EditPermissions { token: t, .. }) if *t == token);
     match result {
@@ -283,11 +287,7 @@ pub fn permissions(
             {
                 dialog.save_failed(&words);
             }
-            state.set_status_for(words, Level::Error, now, IMPORTANT_SECONDS / 4);
-            if answer_lost(&e) || matches!(e, ApiError::NotFound) {
-                return refresh(state, now);
-            }
-            Vec::new()
+            write_failed(state, words, &e, now)
         }
     }
 }
@@ -298,10 +298,9 @@ pub fn verified(
     result: Result<Vec<Account>, ApiError>,
     now: DateTime<Utc>,
 ) -> Vec<Effect> {
-    if state.writes.remove(&req).is_none() {
+    if take_write(state, req).is_none() {
         return Vec::new();
     }
-    state.needs_redraw = true;
     let words = match &result {
         Ok(accounts) => Ok(format!(
             "the new token works: it sees {} account{}",
