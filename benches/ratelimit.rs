@@ -63,17 +63,29 @@ fn client(sim: &RunningSim, tally: &Arc<Tally>) -> Result<(Client, Arc<RateLimit
 
 /// `TASKS` tasks share `READS` token listings; returns the wall time.
 async fn first_client_reads(api: &Client, account: i64, tally: &Arc<Tally>) -> Duration {
+    spread_reads(api, tally, move |api| async move {
+        api.list_tokens(account).await.map(drop)
+    })
+    .await
+}
+
+/// `TASKS` tasks share `READS` calls of `read`, each result tallied; returns the wall time.
+async fn spread_reads<F, Fut>(api: &Client, tally: &Arc<Tally>, read: F) -> Duration
+where
+    F: Fn(Client) -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = Result<(), ApiError>> + Send,
+{
     let left = Arc::new(AtomicUsize::new(READS));
     let start = Instant::now();
     let tasks: Vec<_> = (0..TASKS)
         .map(|_| {
-            let (api, left, tally) = (api.clone(), left.clone(), tally.clone());
+            let (api, left, tally, read) = (api.clone(), left.clone(), tally.clone(), read.clone());
             tokio::spawn(async move {
                 while left
                     .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1))
                     .is_ok()
                 {
-                    tally.record(api.list_tokens(account).await.map(drop));
+                    tally.record(read(api.clone()).await);
                 }
             })
         })
@@ -251,25 +263,10 @@ async fn client_and_processes() -> Result<(), String> {
             paused_ms
         })
     };
-    let left = Arc::new(AtomicUsize::new(READS));
-    let start = Instant::now();
-    let tasks: Vec<_> = (0..TASKS)
-        .map(|_| {
-            let (api, left, tally) = (first.clone(), left.clone(), tally.clone());
-            tokio::spawn(async move {
-                while left
-                    .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1))
-                    .is_ok()
-                {
-                    tally.record(api.resource_tree(account).await.map(drop));
-                }
-            })
-        })
-        .collect();
-    for task in tasks {
-        let _ = task.await;
-    }
-    let wall = start.elapsed();
+    let wall = spread_reads(&first, &tally, move |api| async move {
+        api.resource_tree(account).await.map(drop)
+    })
+    .await;
     done.store(true, Ordering::Relaxed);
     for task in loops {
         let _ = task.await;
