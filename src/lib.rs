@@ -6,6 +6,7 @@
 //! - `app`: the full-screen console (state, update, effects, view, dialogs).
 //! - `config`: the config file, themes and paths.
 //! - `clipboard`: native and OSC 52 clipboard routes.
+//! - `custody`: where a new secret goes when it cannot stay on screen or reach standard output.
 //! - `text`: making text from the server safe and fitting it into cells.
 
 pub mod api;
@@ -13,5 +14,6 @@ pub mod app;
 pub mod cli;
 pub mod clipboard;
 pub mod config;
+pub mod custody;
 pub mod sim;
 pub mod text;

@@ -7,7 +7,7 @@ use tokio::task::JoinHandle;
 use crate::api::{ApiError, Client};
 use crate::cli::session;
 
-use super::dialogs::secret_file::save_secret_at;
+use crate::custody::save_secret_at;
 
 use super::effect::Effect;
 use super::msg::Msg;

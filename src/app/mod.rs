@@ -64,6 +64,8 @@ struct Settings {
     mouse: bool,
     default_account: Option<crate::api::AccountId>,
     warnings: Vec<String>,
+    /// Where secrets go when a signal stops the console: the state directory, else the current one.
+    rescue_dir: std::path::PathBuf,
 }
 
 impl Settings {
@@ -87,6 +89,12 @@ impl Settings {
             mouse: config.mouse,
             default_account: config.default_account,
             warnings: startup.warnings.iter().map(ToString::to_string).collect(),
+            rescue_dir: startup
+                .paths
+                .as_ref()
+                .map(|p| p.state_dir.clone())
+                .or_else(|| std::env::current_dir().ok())
+                .unwrap_or_else(|| ".".into()),
         }
     }
 
@@ -108,11 +116,29 @@ impl Settings {
             clipboard: self.clipboard,
             mouse: self.mouse,
             config_warnings: self.warnings,
+            rescue_dir: self.rescue_dir,
         }
     }
 }
 
+/// The console draws on a terminal and nowhere else: drawn into a file or a pipe, its frames (and any
+/// secret on them) would land there. `None` when it may start, else the exit code after saying why.
+fn refuse_without_terminal(console: &ConsoleArgs) -> Option<i32> {
+    if console.dump_screen.is_some() {
+        return None;
+    }
+    let why = terminal::why_not_a_terminal()?;
+    eprintln!(
+        "mailtrap-tokens: the console needs a terminal: {why}. Use `--dump-screen COLSxROWS` for a \
+         picture of it, or the commands (`list`, `get`, `create`, `reset`, `delete`) in scripts."
+    );
+    Some(2)
+}
+
 pub fn run_demo(global: &GlobalArgs, console: &ConsoleArgs, demo: &DemoArgs) -> i32 {
+    if let Some(code) = refuse_without_terminal(console) {
+        return code;
+    }
     // Kept to the end: it holds the log file open.
     let startup = crate::config::startup(global);
     let settings = Settings::from_startup(&startup);
@@ -126,6 +152,9 @@ pub fn run_demo(global: &GlobalArgs, console: &ConsoleArgs, demo: &DemoArgs) -> 
 }
 
 pub fn run_live(global: &GlobalArgs, console: &ConsoleArgs) -> i32 {
+    if let Some(code) = refuse_without_terminal(console) {
+        return code;
+    }
     // Kept to the end: it holds the log file open.
     let startup = crate::config::startup(global);
     let settings = Settings::from_startup(&startup);

@@ -16,10 +16,16 @@ pub type RequestId = u64;
 
 #[derive(Debug)]
 pub enum Msg {
+    /// A key pressed by someone looking at the current state (tests and scripted drivers).
     Key(KeyEvent),
+    /// A key as the terminal delivered it. It answers a dialog only once that dialog, as it asks now, has
+    /// been drawn (`State::frame_drawn`): keys typed or pasted ahead, in the same burst as the key that
+    /// opened it, never confirm anything.
+    TerminalKey(KeyEvent),
     /// The clock moved: countdowns, status expiry and auto-refresh are checked against it.
     Tick(DateTime<Utc>),
     Resize(u16, u16),
+    /// Bracketed paste: text for the field with focus, never keys.
     Paste(String),
     /// The mouse wheel (with mouse capture on): negative is up.
     Scroll(i32),

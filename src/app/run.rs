@@ -2,6 +2,7 @@
 //! a time into `update`; the screen is drawn only when `update` says something changed. The first frame is
 //! drawn before any request starts.
 
+use std::collections::VecDeque;
 use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Utc};
@@ -35,6 +36,8 @@ pub struct Console {
     pub mouse: bool,
     /// Problems in the config file, one line each; the console shows them.
     pub config_warnings: Vec<String>,
+    /// The state directory: a signal writes the secrets still on screen under its `secrets/`.
+    pub rescue_dir: std::path::PathBuf,
 }
 
 /// The console's state as `run` builds it: the own token's last digits, the config's warnings (and a
@@ -87,30 +90,103 @@ pub fn copy(
 
 /// Runs the console (or, with `dump`, renders one frame off screen) and returns the exit code.
 pub async fn run(console: Console, dump: Option<(u16, u16)>) -> i32 {
-    let (tx, rx) = unbounded_channel();
+    let (tx, mut rx) = unbounded_channel();
     let client = client_reporting_retries(console.client, &tx);
-    let state = initial_state(console.config, &client, console.config_warnings, Utc::now());
-    let executor = Executor::new(client, tx.clone());
-    match dump {
-        Some((cols, rows)) => dump::run(state, executor, rx, &console.theme, cols, rows).await,
-        None => match interactive(
-            state,
-            executor,
-            (tx, rx),
+    let mut state = initial_state(console.config, &client, console.config_warnings, Utc::now());
+    let mut executor = Executor::new(client, tx.clone());
+    let Some((cols, rows)) = dump else {
+        let mut signals = match StopSignals::new() {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("mailtrap-tokens: cannot watch for signals: {e}");
+                return 1;
+            }
+        };
+        let ended = interactive(
+            &mut state,
+            &mut executor,
+            (&tx, &mut rx),
             &console.theme,
             Clipboard::new(console.clipboard),
             console.mouse,
+            &mut signals,
         )
-        .await
-        {
-            Ok(code) => code,
-            Err(e) => {
-                // The guard has restored the terminal by now, so this reaches a normal screen.
-                eprintln!("mailtrap-tokens: the terminal failed: {e}");
-                1
-            }
-        },
+        .await;
+        // The guard has restored the terminal by now: everything below reaches a normal screen.
+        return finish(state, ended, &mut rx, &mut signals, &console.rescue_dir).await;
+    };
+    dump::run(state, executor, rx, &console.theme, cols, rows).await
+}
+
+/// How an interactive session ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Ended {
+    /// The operator quit (any secret at risk was given up by answering "quit anyway").
+    Quit,
+    /// A signal asked the process to stop.
+    Signal(i32),
+    /// The terminal's input ended.
+    InputClosed,
+}
+
+/// How long a stopping console waits for the answer to a reset or create already sent, so that its
+/// secret is kept rather than lost with the process.
+const STOP_WAIT: StdDuration = StdDuration::from_secs(10);
+
+/// After the terminal is restored: on anything but a deliberate quit, every secret still in custody is
+/// written to its own 0600 file and its path said on stderr. A signal's exit status is 128 + its number.
+async fn finish(
+    mut state: State,
+    ended: std::io::Result<Ended>,
+    rx: &mut UnboundedReceiver<Msg>,
+    signals: &mut StopSignals,
+    rescue_dir: &std::path::Path,
+) -> i32 {
+    let code = match &ended {
+        Ok(Ended::Quit) => return 0,
+        Ok(Ended::Signal(n)) => 128 + n,
+        Ok(Ended::InputClosed) => 0,
+        Err(e) => {
+            eprintln!("mailtrap-tokens: the terminal failed: {e}");
+            1
+        }
+    };
+    let waiting = state.writes.values().filter(|w| w.carries_secret()).count();
+    if waiting > 0 {
+        eprintln!(
+            "mailtrap-tokens: waiting up to {} s for the answer to {waiting} change{} that carr{} a new \
+             secret (signal again to stop waiting)…",
+            STOP_WAIT.as_secs(),
+            if waiting == 1 { "" } else { "s" },
+            if waiting == 1 { "ies" } else { "y" },
+        );
+        let deadline = tokio::time::Instant::now() + STOP_WAIT;
+        while state.writes.values().any(|w| w.carries_secret()) {
+            let msg = tokio::select! {
+                msg = rx.recv() => match msg { Some(msg) => msg, None => break },
+                _ = tokio::time::sleep_until(deadline) => break,
+                _ = signals.recv() => break,
+            };
+            // Only the answer matters now: whatever it would start next is not started.
+            let _ = update(&mut state, msg, Utc::now());
+        }
+        let lost = state.writes.values().filter(|w| w.carries_secret()).count();
+        if lost > 0 {
+            eprintln!(
+                "mailtrap-tokens: no answer came to {lost} change{}; if the server acted, reset the new \
+                 token again to get a secret",
+                if lost == 1 { "" } else { "s" }
+            );
+        }
     }
+    let custody = state.secrets_in_custody();
+    if custody.is_empty() {
+        return code;
+    }
+    for line in crate::custody::rescue_all(rescue_dir, &custody) {
+        eprintln!("{line}");
+    }
+    if code == 0 { 1 } else { code }
 }
 
 /// Rows the wheel moves per notch.
@@ -119,7 +195,7 @@ const WHEEL_ROWS: i32 = 3;
 /// Turns a terminal event into a message; only key presses count.
 fn event_to_msg(event: Event) -> Option<Msg> {
     match event {
-        Event::Key(key) if key.kind == KeyEventKind::Press => Some(Msg::Key(key)),
+        Event::Key(key) if key.kind == KeyEventKind::Press => Some(Msg::TerminalKey(key)),
         Event::Mouse(mouse) => match mouse.kind {
             MouseEventKind::ScrollUp => Some(Msg::Scroll(-WHEEL_ROWS)),
             MouseEventKind::ScrollDown => Some(Msg::Scroll(WHEEL_ROWS)),
@@ -140,32 +216,43 @@ fn instant_at(at: DateTime<Utc>, now: DateTime<Utc>) -> tokio::time::Instant {
     tokio::time::Instant::now() + wait
 }
 
-/// Resolves when the process is asked to stop (SIGTERM, SIGINT, SIGHUP), so the guard can restore the
-/// terminal before exiting.
+/// The signals that stop the console. Each one restores the terminal and keeps the secrets in custody
+/// before the process ends; without a handler, SIGQUIT, SIGUSR1, SIGUSR2 and SIGALRM would end it with
+/// the terminal still in raw mode on the alternate screen.
 #[cfg(unix)]
 struct StopSignals {
-    term: tokio::signal::unix::Signal,
-    int: tokio::signal::unix::Signal,
-    hup: tokio::signal::unix::Signal,
+    signals: Vec<(i32, tokio::signal::unix::Signal)>,
 }
 
 #[cfg(unix)]
 impl StopSignals {
     fn new() -> std::io::Result<Self> {
         use tokio::signal::unix::{SignalKind, signal};
-        Ok(Self {
-            term: signal(SignalKind::terminate())?,
-            int: signal(SignalKind::interrupt())?,
-            hup: signal(SignalKind::hangup())?,
-        })
+        let mut signals = Vec::new();
+        for n in [
+            libc::SIGTERM,
+            libc::SIGINT,
+            libc::SIGHUP,
+            libc::SIGQUIT,
+            libc::SIGUSR1,
+            libc::SIGUSR2,
+            libc::SIGALRM,
+        ] {
+            signals.push((n, signal(SignalKind::from_raw(n))?));
+        }
+        Ok(Self { signals })
     }
 
-    async fn recv(&mut self) {
-        tokio::select! {
-            _ = self.term.recv() => {}
-            _ = self.int.recv() => {}
-            _ = self.hup.recv() => {}
-        }
+    /// The number of the next stop signal.
+    async fn recv(&mut self) -> i32 {
+        let waits = self.signals.iter_mut().map(|(n, s)| {
+            let n = *n;
+            Box::pin(async move {
+                s.recv().await;
+                n
+            })
+        });
+        futures::future::select_all(waits).await.0
     }
 }
 
@@ -178,63 +265,86 @@ impl StopSignals {
         Ok(Self)
     }
 
-    async fn recv(&mut self) {
+    async fn recv(&mut self) -> i32 {
         let _ = tokio::signal::ctrl_c().await;
+        2
     }
 }
 
+/// Events the loop takes from the terminal before it handles any of them: enough for any burst a
+/// person or a paste makes, bounded so a flood cannot grow memory without end.
+const MAX_BURST: usize = 4096;
+
+/// The live loop. Everything the terminal has already delivered is read before anything new is
+/// drawn, and each such key reaches `update` as a `Msg::TerminalKey`: a dialog opened by one key of a
+/// burst is not on screen yet when the next key of that burst arrives, so that key cannot answer it.
+/// After each frame `State::frame_drawn` lets the dialog on it take keys.
 async fn interactive(
-    mut state: State,
-    mut executor: Executor,
-    (tx, mut rx): (UnboundedSender<Msg>, UnboundedReceiver<Msg>),
+    state: &mut State,
+    executor: &mut Executor,
+    (tx, rx): (&UnboundedSender<Msg>, &mut UnboundedReceiver<Msg>),
     theme: &Theme,
     mut clipboard: Clipboard,
     mouse: bool,
-) -> std::io::Result<i32> {
+    signals: &mut StopSignals,
+) -> std::io::Result<Ended> {
     let mut guard = TerminalGuard::enter_with(mouse)?;
-    let mut signals = StopSignals::new()?;
     let mut events = EventStream::new();
+    let mut burst: VecDeque<Event> = VecDeque::new();
 
     guard
         .terminal
-        .draw(|f| view::render(&state, Utc::now(), theme, f))?;
+        .draw(|f| view::render(state, Utc::now(), theme, f))?;
     state.needs_redraw = false;
-    for effect in start(&mut state, Utc::now()) {
+    state.frame_drawn();
+    for effect in start(state, Utc::now()) {
         executor.run(effect);
     }
 
     loop {
-        if state.needs_redraw {
-            guard
-                .terminal
-                .draw(|f| view::render(&state, Utc::now(), theme, f))?;
-            state.needs_redraw = false;
+        // What the terminal already holds belongs to the screen the operator saw before this one.
+        while burst.len() < MAX_BURST && crossterm::event::poll(StdDuration::ZERO)? {
+            burst.push_back(crossterm::event::read()?);
         }
-        let now = Utc::now();
-        let wake = state.next_wakeup(now).map(|at| instant_at(at, now));
-        let msg = tokio::select! {
-            event = events.next() => match event {
-                Some(Ok(event)) => match event_to_msg(event) {
-                    Some(msg) => msg,
-                    None => continue,
-                },
-                Some(Err(e)) => return Err(e),
-                None => return Ok(0),
-            },
-            Some(msg) = rx.recv() => msg,
-            _ = tokio::time::sleep_until(wake.unwrap_or_else(tokio::time::Instant::now)), if wake.is_some() => {
-                Msg::Tick(Utc::now())
+        let msg = if let Some(event) = burst.pop_front() {
+            match event_to_msg(event) {
+                Some(msg) => msg,
+                None => continue,
             }
-            _ = signals.recv() => return Ok(0),
+        } else {
+            if state.needs_redraw {
+                guard
+                    .terminal
+                    .draw(|f| view::render(state, Utc::now(), theme, f))?;
+                state.needs_redraw = false;
+                state.frame_drawn();
+            }
+            let now = Utc::now();
+            let wake = state.next_wakeup(now).map(|at| instant_at(at, now));
+            tokio::select! {
+                event = events.next() => match event {
+                    Some(Ok(event)) => match event_to_msg(event) {
+                        Some(msg) => msg,
+                        None => continue,
+                    },
+                    Some(Err(e)) => return Err(e),
+                    None => return Ok(Ended::InputClosed),
+                },
+                Some(msg) = rx.recv() => msg,
+                _ = tokio::time::sleep_until(wake.unwrap_or_else(tokio::time::Instant::now)), if wake.is_some() => {
+                    Msg::Tick(Utc::now())
+                }
+                n = signals.recv() => return Ok(Ended::Signal(n)),
+            }
         };
-        let mut effects = update(&mut state, msg, Utc::now());
+        let mut effects = update(state, msg, Utc::now());
         // Take in whatever else already arrived before drawing, so a frame shows the latest state.
         while let Ok(msg) = rx.try_recv() {
-            effects.extend(update(&mut state, msg, Utc::now()));
+            effects.extend(update(state, msg, Utc::now()));
         }
         for effect in effects {
             match effect {
-                Effect::Quit => return Ok(0),
+                Effect::Quit => return Ok(Ended::Quit),
                 Effect::Suspend => {
                     guard.suspend()?;
                     state.needs_redraw = true;

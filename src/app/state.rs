@@ -168,6 +168,11 @@ pub enum Overlay {
         focus: usize,
         reason: String,
     },
+    /// Something the operator must read (a change whose answer was lost): stays until acknowledged.
+    Notice {
+        title: String,
+        lines: Vec<String>,
+    },
 }
 
 /// What a write request in flight is doing, kept until its answer arrives.
@@ -333,6 +338,19 @@ pub struct State {
     pub config_warnings: Vec<String>,
     /// Where `s` in the secret dialog saves.
     pub save_dir: PathBuf,
+    /// The open overlay, as it now asks, has been on screen: only then may a terminal key answer it.
+    pub overlay_drawn: bool,
+    /// Tokens made by a reset or create whose answer was lost: their secret never reached anyone.
+    pub secret_not_received: HashSet<TokenId>,
+}
+
+/// Which question an overlay is asking: when it changes, the overlay must be drawn again before a key
+/// from the terminal may answer it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OverlayFace {
+    kind: u8,
+    step: u8,
+    token: Option<TokenId>,
 }
 
 impl State {
@@ -379,7 +397,45 @@ impl State {
             waiting_for_tree: None,
             config_warnings: Vec::new(),
             save_dir: PathBuf::from("."),
+            overlay_drawn: true,
+            secret_not_received: HashSet::new(),
         }
+    }
+
+    /// What the open overlay is asking now (`None` without one).
+    pub fn overlay_face(&self) -> Option<OverlayFace> {
+        let face = |kind, step, token| OverlayFace { kind, step, token };
+        Some(match self.overlay.as_ref()? {
+            Overlay::Help { .. } => face(0, 0, None),
+            Overlay::Menu { token, .. } => face(1, 0, Some(*token)),
+            Overlay::Confirm(d) => face(2, 0, Some(d.action().target().token_id)),
+            Overlay::Form(f) => face(3, f.step() as u8, None),
+            Overlay::EditPermissions { token, dialog } => {
+                face(4, dialog.step() as u8, Some(*token))
+            }
+            Overlay::Secret(d) => face(5, u8::from(d.is_asking_close()), Some(d.token_id())),
+            Overlay::CopyAlternatives(_) => face(6, 0, None),
+            Overlay::QuitConfirm { .. } => face(7, 0, None),
+            Overlay::Notice { .. } => face(8, 0, None),
+        })
+    }
+
+    /// The loop drew a frame: the overlay on it has been seen.
+    pub fn frame_drawn(&mut self) {
+        self.overlay_drawn = true;
+    }
+
+    /// Every new secret this console still holds that nothing else keeps (not saved to a file): what a
+    /// signal or a lost terminal must not take with it.
+    pub fn secrets_in_custody(&self) -> Vec<crate::custody::Rescue<'_>> {
+        let open = match &self.overlay {
+            Some(Overlay::Secret(d)) => Some(d.as_ref()),
+            _ => None,
+        };
+        open.into_iter()
+            .chain(self.queued_secrets.iter().map(|d| d.as_ref()))
+            .filter_map(SecretDialog::custody)
+            .collect()
     }
 
     /// Whether a write for this token is in flight (its row shows a marker).
@@ -561,6 +617,8 @@ impl State {
                 token,
             })
             .collect();
+        let present: HashSet<TokenId> = self.rows.iter().map(|r| r.token.id).collect();
+        self.secret_not_received.retain(|id| present.contains(id));
         self.reset_grace = self
             .rows
             .iter()

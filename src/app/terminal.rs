@@ -1,13 +1,16 @@
 //! The terminal's setup and its restoration on every exit path: the guard's `Drop` (normal return and
 //! error returns), the panic hook, and the signal handling in `run.rs`. Mouse capture is on only when the
-//! config asks for it (it takes the terminal's own text selection away); bracketed paste stays off.
+//! config asks for it (it takes the terminal's own text selection away). Bracketed paste is always on,
+//! so a paste arrives as text and never as key presses.
 
 use std::io::{self, Write, stdout};
 use std::sync::Once;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crossterm::cursor::Show;
-use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
 use crossterm::execute;
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
@@ -24,9 +27,21 @@ pub fn restore() {
     if MOUSE_CAPTURED.load(Ordering::SeqCst) {
         let _ = execute!(out, DisableMouseCapture);
     }
-    let _ = execute!(out, Show, LeaveAlternateScreen);
+    let _ = execute!(out, DisableBracketedPaste, Show, LeaveAlternateScreen);
     let _ = out.flush();
     let _ = disable_raw_mode();
+}
+
+/// Why the console cannot draw here (standard output is not a terminal, or `TERM=dumb`), or `None`.
+pub fn why_not_a_terminal() -> Option<&'static str> {
+    use std::io::IsTerminal;
+    if !stdout().is_terminal() {
+        return Some("standard output is not a terminal");
+    }
+    if std::env::var_os("TERM").is_some_and(|t| t == "dumb") {
+        return Some("TERM=dumb cannot show a full-screen console");
+    }
+    None
 }
 
 fn install_panic_hook() {
@@ -59,6 +74,7 @@ impl TerminalGuard {
         install_panic_hook();
         MOUSE_CAPTURED.store(mouse, Ordering::SeqCst);
         let guard = Self { terminal };
+        execute!(stdout(), EnableBracketedPaste)?;
         if mouse {
             execute!(stdout(), EnableMouseCapture)?;
         }
@@ -75,7 +91,7 @@ impl TerminalGuard {
             libc::raise(libc::SIGTSTP);
         }
         enable_raw_mode()?;
-        execute!(stdout(), EnterAlternateScreen)?;
+        execute!(stdout(), EnterAlternateScreen, EnableBracketedPaste)?;
         if MOUSE_CAPTURED.load(Ordering::SeqCst) {
             execute!(stdout(), EnableMouseCapture)?;
         }

@@ -22,21 +22,41 @@ pub fn start(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
 }
 
 pub fn update(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
+    let face = state.overlay_face();
+    let effects = dispatch(state, msg, now);
+    // A dialog that opened or changed its question has not been seen yet: keys already on their way
+    // (typed or pasted ahead) must not answer it.
+    if state.overlay_face() != face {
+        state.overlay_drawn = false;
+    }
+    effects
+}
+
+fn dispatch(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
     match msg {
-        Msg::Key(key) => on_key(state, key, now),
+        Msg::Key(key) => {
+            // A key pressed looking at the current state: whatever dialog is open has been seen.
+            state.overlay_drawn = true;
+            on_key(state, key, now)
+        }
+        Msg::TerminalKey(key) => {
+            if state.overlay.is_some() && !state.overlay_drawn && key.kind == KeyEventKind::Press {
+                state.set_status(
+                    "A key that arrived before this dialog was on screen was ignored",
+                    Level::Warn,
+                    now,
+                );
+                state.needs_redraw = true;
+                return Vec::new();
+            }
+            on_key(state, key, now)
+        }
         Msg::Tick(_) => on_tick(state, now),
         Msg::Resize(..) => {
             state.needs_redraw = true;
             Vec::new()
         }
-        Msg::Paste(text) => {
-            if state.filter_editing {
-                state.filter.push_str(&crate::text::sanitize(&text));
-                state.refilter();
-                state.needs_redraw = true;
-            }
-            Vec::new()
-        }
+        Msg::Paste(text) => on_paste(state, &text, now),
         Msg::AccountResolved { req, result } => on_account(state, req, result, now),
         Msg::TokensLoaded { req, result } => {
             if !state.tokens.accepts(req) {
@@ -51,15 +71,20 @@ pub fn update(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
                 }
                 Err(e) => {
                     if !state.lost_writes.is_empty() {
+                        let words = format!(
+                            "No answer came to a change, and the list could not be read again ({e}): \
+                             check the list before trying again"
+                        );
                         state.set_status_for(
-                            format!(
-                                "No answer came to a change, and the list could not be read again ({e}): \
-                                 check the list before trying again"
-                            ),
+                            words.clone(),
                             Level::Error,
                             now,
                             answers::IMPORTANT_SECONDS,
                         );
+                        if !matches!(state.overlay, Some(Overlay::Notice { .. })) {
+                            let words = crate::text::sanitize(&words);
+                            answers::open_notice(state, "No answer came", vec![words]);
+                        }
                     } else if state.has_tokens() {
                         state.set_status(format!("Refresh failed: {e}"), Level::Error, now);
                     }
@@ -294,6 +319,37 @@ fn on_key(state: &mut State, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effect> {
     }
 }
 
+/// The most characters the filter holds: more cannot narrow a list of token names any further.
+pub const MAX_FILTER_CHARS: usize = 256;
+
+/// A paste is text for the field that has focus, applied once, and never a key: it cannot press a
+/// button, answer a question or start an action.
+fn on_paste(state: &mut State, text: &str, now: DateTime<Utc>) -> Vec<Effect> {
+    match &mut state.overlay {
+        Some(Overlay::Confirm(dialog)) => dialog.handle_paste(text),
+        Some(Overlay::Form(form)) => form.handle_paste(text),
+        Some(Overlay::EditPermissions { dialog, .. }) => dialog.handle_paste(text),
+        Some(_) => return Vec::new(),
+        None if state.filter_editing => {
+            let room = MAX_FILTER_CHARS.saturating_sub(state.filter.chars().count());
+            let clean = crate::text::sanitize(text);
+            let mut taken = clean.chars();
+            state.filter.extend(taken.by_ref().take(room));
+            if taken.next().is_some() {
+                state.set_status(
+                    format!("The filter holds at most {MAX_FILTER_CHARS} characters; the rest of the paste was left out"),
+                    Level::Warn,
+                    now,
+                );
+            }
+            state.refilter();
+        }
+        None => return Vec::new(),
+    }
+    state.needs_redraw = true;
+    Vec::new()
+}
+
 /// Keys while the filter is being typed; returns false for keys the table should still get (movement).
 fn on_filter_key(state: &mut State, key: &KeyEvent) -> bool {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
@@ -319,8 +375,11 @@ fn on_filter_key(state: &mut State, key: &KeyEvent) -> bool {
             state.refilter();
         }
         KeyCode::Char(c) if !ctrl && !key.modifiers.contains(KeyModifiers::ALT) => {
-            state.filter.push(c);
-            state.refilter();
+            // Past the cap a key (or an unbracketed paste arriving as keys) costs nothing.
+            if state.filter.chars().count() < MAX_FILTER_CHARS {
+                state.filter.push(c);
+                state.refilter();
+            }
         }
         KeyCode::Up | KeyCode::Down | KeyCode::PageUp | KeyCode::PageDown => return false,
         _ => {}

@@ -3,10 +3,12 @@
 //! - **native**: one long-lived arboard clipboard, owned by a dedicated thread so the X11/Wayland
 //!   selection keeps being served (arboard serves it from a thread that dies with the `Clipboard`).
 //!   Tried only when `DISPLAY` or `WAYLAND_DISPLAY` is set (or on macOS/Windows); recreated after an
-//!   error. A secret copied this way is cleared after a delay, if the clipboard still holds it.
+//!   error. A copy counts only once the clipboard gives the same text back. A secret copied this way is
+//!   cleared after a delay, if the clipboard still holds it.
 //! - **osc52**: the terminal's OSC 52 sequence through crossterm, in one write, sent plain: tmux with
 //!   `set-clipboard on` keeps it and forwards it; a passthrough wrapper would need a second tmux setting.
-//!   There is no acknowledgement, so the words say "sent", not "copied".
+//!   There is no acknowledgement, so the words say "sent", not "copied", and a secret sent this way still
+//!   counts as unsaved.
 //!
 //! Copied values are never logged.
 
@@ -92,8 +94,14 @@ pub enum CopyOutcome {
 }
 
 impl CopyOutcome {
+    /// The text left this process: the clipboard took it, or the sequence went to the terminal.
     pub fn succeeded(&self) -> bool {
         !matches!(self, CopyOutcome::Unavailable(_))
+    }
+
+    /// The clipboard gave the text back, so it holds it. OSC 52 has no answer: never confirmed.
+    pub fn confirmed(&self) -> bool {
+        matches!(self, CopyOutcome::Native { .. })
     }
 
     /// The words for the status line.
@@ -108,9 +116,9 @@ impl CopyOutcome {
             CopyOutcome::Native {
                 cleared_after: None,
             } => "copied to the clipboard".into(),
-            CopyOutcome::Osc52 => {
-                "sent to the terminal by OSC 52 (the terminal must allow it)".into()
-            }
+            CopyOutcome::Osc52 => "sent to the terminal by OSC 52, which cannot confirm that \
+                 anything received it"
+                .into(),
             CopyOutcome::Unavailable(why) => format!("could not copy: {why}"),
         }
     }
@@ -196,6 +204,11 @@ impl Clipboard {
             Content::Plain => None,
         };
         native.set_text(text, clear_after)?;
+        // Read back: only a clipboard that returns the same text is known to hold it.
+        let held = native.get_text()?;
+        if held.expose_secret() != text {
+            return Err("the clipboard did not keep the text".into());
+        }
         Ok(CopyOutcome::Native {
             cleared_after: clear_after,
         })

@@ -26,6 +26,10 @@ pub struct Startup {
 /// is switched to the alternate screen; nothing here writes to stdout or stderr.
 pub fn startup(global: &GlobalArgs) -> Startup {
     let paths = Paths::discover();
+    // The state directory holds the log and rescued secrets: only this user may read it.
+    if let Some(p) = &paths {
+        let _ = crate::custody::private_dir(&p.state_dir);
+    }
     let log = paths.as_ref().and_then(init_logging);
     install_panic_logging();
     Startup::from_paths(global, paths, log)

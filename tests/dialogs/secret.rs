@@ -1,7 +1,7 @@
 use mailtrap_tokens::api::Secret;
-use mailtrap_tokens::app::dialogs::secret_file::{save_secret, secret_file_name};
 use mailtrap_tokens::app::dialogs::{Outcome, SecretCommand, SecretDialog, SecretOrigin};
 use mailtrap_tokens::clipboard::CopyOutcome;
+use mailtrap_tokens::custody::{save_secret, secret_file_name};
 use std::path::Path;
 
 use super::*;

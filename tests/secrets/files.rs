@@ -3,7 +3,7 @@
 
 use crate::support::*;
 use mailtrap_tokens::api::Secret;
-use mailtrap_tokens::app::dialogs::secret_file::{save_secret, save_secret_at};
+use mailtrap_tokens::custody::{save_secret, save_secret_at};
 use std::path::{Path, PathBuf};
 
 fn sim_secret() -> Secret {

@@ -20,7 +20,6 @@ pub mod edit_permissions;
 pub mod menu;
 pub mod permission_matrix;
 pub mod secret;
-pub mod secret_file;
 pub mod text_input;
 pub mod token_form;
 

@@ -14,7 +14,6 @@ use ratatui::style::Modifier;
 use ratatui::text::Line;
 use std::path::{Path, PathBuf};
 
-use super::secret_file::secret_file_name;
 use super::{
     Outcome, buttons_line, centered, draw_lines, frame, hint_line, is_ctrl_c, is_press, plain_char,
     styled, wrap,
@@ -22,6 +21,7 @@ use super::{
 use crate::api::{ApiToken, Secret, TokenId};
 use crate::clipboard::CopyOutcome;
 use crate::config::Theme;
+use crate::custody::secret_file_name;
 use crate::text::sanitize;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -39,7 +39,7 @@ pub enum SecretOrigin {
 pub enum SecretCommand {
     /// Copy through `crate::clipboard` as a secret (cleared later).
     Copy(Secret),
-    /// Save with `secret_file::save_secret_at(path, secret)`.
+    /// Save with `custody::save_secret_at(path, secret)`.
     Save { path: PathBuf, secret: Secret },
     /// `GET /api/accounts` with the new token.
     Verify(Secret),
@@ -60,6 +60,10 @@ pub struct SecretDialog {
     origin: SecretOrigin,
     save_dir: PathBuf,
     acknowledged: bool,
+    /// Saved to a file: the secret outlives the dialog without anyone's help.
+    saved: bool,
+    /// Sent by OSC 52, which cannot say whether anything received it: closing still asks, and says why.
+    sent_unconfirmed: bool,
     /// `Some(focused button)` while "close anyway?" is asked: 0 = No (focused first), 1 = Yes.
     asking_close: Option<usize>,
     copy_line: Option<(Level, String)>,
@@ -77,6 +81,8 @@ impl SecretDialog {
             origin,
             save_dir: save_dir.to_path_buf(),
             acknowledged: false,
+            saved: false,
+            sent_unconfirmed: false,
             asking_close: None,
             copy_line: None,
             save_line: None,
@@ -91,6 +97,16 @@ impl SecretDialog {
     /// The secret has been neither copied nor saved: quitting must ask first.
     pub fn has_unacknowledged_secret(&self) -> bool {
         !self.acknowledged
+    }
+
+    /// The secret as it must be rescued when the process stops with this dialog open: `None` once it
+    /// was saved to a file (that file keeps it).
+    pub fn custody(&self) -> Option<crate::custody::Rescue<'_>> {
+        (!self.saved).then_some(crate::custody::Rescue {
+            name: &self.name,
+            id: self.token_id,
+            secret: &self.secret,
+        })
     }
 
     pub fn is_asking_close(&self) -> bool {
@@ -162,11 +178,15 @@ impl SecretDialog {
         }
     }
 
-    /// The clipboard's answer to `Copy`; a copy that reached the clipboard or the terminal counts.
+    /// The clipboard's answer to `Copy`. Only a copy the clipboard gave back keeps the secret; an OSC 52
+    /// sequence may have reached nothing, so it is said as sent and closing still asks.
     pub fn copy_result(&mut self, outcome: &CopyOutcome) {
-        let level = if outcome.succeeded() {
+        let level = if outcome.confirmed() {
             self.acknowledged = true;
             Level::Ok
+        } else if outcome.succeeded() {
+            self.sent_unconfirmed = true;
+            Level::Info
         } else {
             Level::Error
         };
@@ -178,6 +198,7 @@ impl SecretDialog {
         self.save_line = Some(match result {
             Ok(path) => {
                 self.acknowledged = true;
+                self.saved = true;
                 (
                     Level::Ok,
                     format!(
@@ -274,17 +295,29 @@ impl SecretDialog {
             &lines,
         );
         if let Some(focus) = self.asking_close {
-            let q_lines = vec![
-                Line::from(styled(
-                    "The secret cannot be shown again. Close anyway?",
-                    theme.warn,
-                ))
-                .centered(),
-                Line::default(),
-                buttons_line(&["No", "Close"], focus, &[false, false], theme),
-                hint_line("y close · n/Esc back", theme),
-            ];
-            let q = centered(area, 58, 6);
+            let question = if self.sent_unconfirmed {
+                "The copy went by OSC 52, and the terminal cannot confirm that anything received it. \
+                 The secret cannot be shown again. Close anyway?"
+            } else {
+                "The secret cannot be shown again. Close anyway?"
+            };
+            let q_width = 58.min(area.width);
+            let mut q_lines: Vec<Line<'static>> = wrap(question, q_width.saturating_sub(4))
+                .into_iter()
+                .map(|l| Line::from(styled(l, theme.warn)).centered())
+                .collect();
+            q_lines.push(Line::default());
+            q_lines.push(buttons_line(
+                &["No", "Close"],
+                focus,
+                &[false, false],
+                theme,
+            ));
+            q_lines.push(hint_line("y close · n/Esc back", theme));
+            let q_height = u16::try_from(q_lines.len())
+                .unwrap_or(u16::MAX)
+                .saturating_add(2);
+            let q = centered(area, q_width, q_height);
             let q_inner = frame(q, buf, theme, "Close?");
             draw_lines(q_inner, buf, &q_lines);
         }

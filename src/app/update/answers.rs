@@ -116,6 +116,7 @@ pub fn reset(
     match result {
         Ok(created) => {
             let new_name = sanitize(&created.token.name);
+            state.secret_not_received.remove(&token);
             state.follow_token(created.token.id);
             let dialog = SecretDialog::new(
                 &created.token,
@@ -171,6 +172,7 @@ pub fn deleted(
     let name = sent_name(pending.kind, state, token);
     match result {
         Ok(()) => {
+            state.secret_not_received.remove(&token);
             state.set_status(format!("Deleted {name}"), Level::Success, now);
             refresh(state, now)
         }
@@ -328,8 +330,10 @@ pub fn copied(state: &mut State, outcome: &CopyOutcome, now: DateTime<Utc>) -> V
     if let Some(Overlay::Secret(dialog)) = &mut state.overlay {
         dialog.copy_result(outcome);
     }
-    let level = if outcome.succeeded() {
+    let level = if outcome.confirmed() {
         Level::Success
+    } else if outcome.succeeded() {
+        Level::Warn
     } else {
         Level::Error
     };
@@ -365,13 +369,14 @@ pub fn saved(
     Vec::new()
 }
 
-/// After a list loaded: says, for each reset or create whose answer was lost, what the list shows.
+/// After a list loaded: says, for each reset or create whose answer was lost, what the list shows. A
+/// token the lost request made is marked on its row, and a notice that stays until read says so.
 pub fn settle_lost_writes(state: &mut State, now: DateTime<Utc>) {
     if state.lost_writes.is_empty() {
         return;
     }
     let lost = std::mem::take(&mut state.lost_writes);
-    let mut messages = Vec::new();
+    let mut paragraphs = Vec::new();
     let mut appeared_any = false;
     for write in lost {
         let appeared: Vec<&crate::api::ApiToken> = state
@@ -391,9 +396,9 @@ pub fn settle_lost_writes(state: &mut State, now: DateTime<Utc>) {
             _ => continue,
         };
         match appeared.as_slice() {
-            [] => messages.push(format!(
+            [] => paragraphs.push(format!(
                 "No answer came to the {verb} of {name}, and the list shows no new token from it; \
-                 nothing was sent again"
+                 nothing was sent again."
             )),
             tokens => {
                 appeared_any = true;
@@ -401,16 +406,18 @@ pub fn settle_lost_writes(state: &mut State, now: DateTime<Utc>) {
                     .iter()
                     .map(|t| format!("{} (…{})", sanitize(&t.name), sanitize(&t.last_4_digits)))
                     .collect();
-                messages.push(format!(
+                let ids: Vec<TokenId> = tokens.iter().map(|t| t.id).collect();
+                paragraphs.push(format!(
                     "The {verb} of {name} happened but its answer was lost: {} appeared and its \
-                     secret was not received. Reset {} again to get a secret you can use",
+                     secret was not received. Reset {} again to get a secret you can use.",
                     names.join(", "),
                     if tokens.len() == 1 { "it" } else { "them" }
                 ));
+                state.secret_not_received.extend(ids);
             }
         }
     }
-    if messages.is_empty() {
+    if paragraphs.is_empty() {
         return;
     }
     let level = if appeared_any {
@@ -418,5 +425,28 @@ pub fn settle_lost_writes(state: &mut State, now: DateTime<Utc>) {
     } else {
         Level::Warn
     };
-    state.set_status_for(messages.join(". "), level, now, IMPORTANT_SECONDS);
+    let words = paragraphs.join(" ");
+    state.set_status_for(words, level, now, IMPORTANT_SECONDS);
+    let title = if appeared_any {
+        "Secret not received"
+    } else {
+        "No answer came"
+    };
+    open_notice(state, title, paragraphs);
+}
+
+/// Opens a notice that stays until read; behind a dialog being worked in, it waits its turn as the
+/// status line and the row marks (a notice never throws away what is being typed).
+pub fn open_notice(state: &mut State, title: &str, mut paragraphs: Vec<String>) {
+    match &mut state.overlay {
+        None | Some(Overlay::Help { .. } | Overlay::Menu { .. } | Overlay::CopyAlternatives(_)) => {
+            state.overlay = Some(Overlay::Notice {
+                title: title.to_string(),
+                lines: paragraphs,
+            });
+        }
+        Some(Overlay::Notice { lines, .. }) => lines.append(&mut paragraphs),
+        Some(_) => {}
+    }
+    state.needs_redraw = true;
 }

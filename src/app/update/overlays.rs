@@ -117,6 +117,13 @@ pub fn on_overlay_key(state: &mut State, key: KeyEvent, now: DateTime<Utc>) -> V
                 });
             }
         },
+        Overlay::Notice { .. } => {
+            if matches!(key.code, KeyCode::Enter | KeyCode::Esc) || is_ctrl(&key, 'c') {
+                keep = false;
+            } else {
+                state.needs_redraw = false;
+            }
+        }
         Overlay::QuitConfirm { focus, .. } => {
             let plain = match key.code {
                 KeyCode::Char(c) if !is_ctrl(&key, c) => Some(c),

@@ -145,6 +145,7 @@ fn overlay_hints(overlay: &Overlay, km: &crate::app::keymap::Keymap) -> Vec<(Str
         }
         Overlay::CopyAlternatives(_) => &[("↑↓", "move"), ("Enter", "copy"), ("Esc", "close")],
         Overlay::QuitConfirm { .. } => &[("y", "quit"), ("n/Esc", "stay")],
+        Overlay::Notice { .. } => &[("Enter/Esc", "close")],
     };
     list.iter()
         .map(|(k, w)| ((*k).to_string(), (*w).to_string()))

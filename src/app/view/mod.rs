@@ -48,6 +48,7 @@ pub fn render(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Fram
             Overlay::QuitConfirm { focus, reason } => {
                 quit_confirm(reason, *focus, theme, main, buf)
             }
+            Overlay::Notice { title, lines } => notice(title, lines, theme, main, buf),
         }
         blank_covered_wide_cells(frame.buffer_mut());
     }
@@ -78,6 +79,46 @@ fn blank_covered_wide_cells(buf: &mut ratatui::buffer::Buffer) {
             x = x.saturating_add(width.max(1));
         }
     }
+}
+
+/// A notice that stays until Enter or Esc: at most 76 columns wide, so it fits an 80-column terminal.
+fn notice(
+    title: &str,
+    paragraphs: &[String],
+    theme: &Theme,
+    area: Rect,
+    buf: &mut ratatui::buffer::Buffer,
+) {
+    use super::dialogs::{centered, draw_lines, frame, hint_line, styled, wrap};
+    use ratatui::text::Line;
+    let width = 76.min(area.width);
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    for (i, paragraph) in paragraphs.iter().enumerate() {
+        if i > 0 {
+            lines.push(Line::default());
+        }
+        lines.extend(
+            wrap(paragraph, width.saturating_sub(4))
+                .into_iter()
+                .map(|l| Line::from(styled(l, theme.warn))),
+        );
+    }
+    lines.push(Line::default());
+    lines.push(hint_line("Enter/Esc I have read this", theme));
+    let height = u16::try_from(lines.len())
+        .unwrap_or(u16::MAX)
+        .saturating_add(2);
+    let rect = centered(area, width, height);
+    let inner = frame(rect, buf, theme, title);
+    draw_lines(
+        Rect {
+            x: inner.x + 1,
+            width: inner.width.saturating_sub(2),
+            ..inner
+        },
+        buf,
+        &lines,
+    );
 }
 
 /// "Quit anyway?" when quitting would lose a new secret; Stay is first and focused.

@@ -65,6 +65,9 @@ fn header(state: &State, theme: &Theme) -> Row<'static> {
 /// Shown before the name of a row whose request is still running.
 const BUSY_MARK: &str = "⟳ ";
 
+/// Shown after the name of a token made by a reset or create whose answer (and secret) was lost.
+const SECRET_LOST_MARK: &str = " ✗ secret not received";
+
 fn name_cell(state: &State, row: &TokenRow, width: usize, theme: &Theme) -> Cell<'static> {
     if state.row_busy(row.token.id) {
         let mark = Span::styled(BUSY_MARK, theme.info);
@@ -72,6 +75,15 @@ fn name_cell(state: &State, row: &TokenRow, width: usize, theme: &Theme) -> Cell
         return Cell::from(Line::from(vec![
             mark,
             Span::raw(truncate_to_width(&row.name, room)),
+        ]));
+    }
+    if state.secret_not_received.contains(&row.token.id) {
+        // The words stay whole: they tell the operator this token's secret reached no one.
+        let mark = truncate_to_width(SECRET_LOST_MARK, width);
+        let room = width.saturating_sub(display_width(&mark));
+        return Cell::from(Line::from(vec![
+            Span::raw(truncate_to_width(&row.name, room)),
+            Span::styled(mark, theme.danger),
         ]));
     }
     let successor = row

@@ -1,4 +1,4 @@
-//! Saving a new secret to a file: created with mode 0600, never overwriting, never half-written.
+//! Saving a secret to a file: created with mode 0600, never overwriting, never half-written.
 //! The content is written to a fresh temporary file in the same directory first, then hard-linked to
 //! its final name (which fails if the name exists), so the final file appears complete or not at all.
 
