@@ -275,6 +275,9 @@ impl StopSignals {
 /// person or a paste makes, bounded so a flood cannot grow memory without end.
 const MAX_BURST: usize = 4096;
 
+/// The shortest time between two frames while input keeps arriving.
+const FRAME_GAP: StdDuration = StdDuration::from_millis(16);
+
 /// The live loop. Everything the terminal has already delivered is read before anything new is
 /// drawn, and each such key reaches `update` as a `Msg::TerminalKey`: a dialog opened by one key of a
 /// burst is not on screen yet when the next key of that burst arrives, so that key cannot answer it.
@@ -291,6 +294,8 @@ async fn interactive(
     let mut guard = TerminalGuard::enter_with(mouse)?;
     let mut events = EventStream::new();
     let mut burst: VecDeque<Event> = VecDeque::new();
+    let mut streaming = false;
+    let mut last_frame = std::time::Instant::now();
 
     guard
         .terminal
@@ -307,12 +312,24 @@ async fn interactive(
             burst.push_back(crossterm::event::read()?);
         }
         let msg = if let Some(event) = burst.pop_front() {
+            streaming = true;
             match event_to_msg(event) {
                 Some(msg) => msg,
                 None => continue,
             }
         } else {
+            // While keys stream in (a paste without bracketed paste, a held key), frames wait for a
+            // pause of a frame's length: drawing after each key would make a flood take minutes.
+            if state.needs_redraw
+                && streaming
+                && last_frame.elapsed() < FRAME_GAP
+                && crossterm::event::poll(FRAME_GAP - last_frame.elapsed())?
+            {
+                continue;
+            }
+            streaming = false;
             if state.needs_redraw {
+                last_frame = std::time::Instant::now();
                 guard
                     .terminal
                     .draw(|f| view::render(state, Utc::now(), theme, f))?;

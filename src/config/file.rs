@@ -157,7 +157,7 @@ impl Config {
             warnings: vec![ConfigWarning::new(None, message).in_file(Some(path))],
             path: Some(path.to_path_buf()),
         };
-        let bytes = match std::fs::read(path) {
+        let bytes = match read_config_bytes(path) {
             Ok(bytes) => bytes,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && !must_exist => {
                 return LoadedConfig {
@@ -168,26 +168,22 @@ impl Config {
             }
             Err(e) => return fail(format!("cannot be read ({e}); using the defaults")),
         };
-        match String::from_utf8(bytes) {
-            Ok(text) => {
-                let (config, warnings) = Self::parse(&text, Some(path));
-                LoadedConfig {
-                    config,
-                    warnings,
-                    path: Some(path.to_path_buf()),
-                }
-            }
-            Err(e) => {
-                let offset = e.utf8_error().valid_up_to();
-                let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-                let mut loaded = fail("is not UTF-8 text; using the defaults".into());
-                loaded.warnings = loaded
-                    .warnings
-                    .into_iter()
-                    .map(|w| w.at(&text, offset))
-                    .collect();
-                loaded
-            }
+        let (text, bad_lines) = utf8_lines(&bytes);
+        let (config, mut warnings) = Self::parse(&text, Some(path));
+        for line in bad_lines.iter().rev() {
+            let w = ConfigWarning::new(
+                None,
+                "is not UTF-8 text; the setting on this line was left out",
+            )
+            .in_file(Some(path))
+            .at_position((*line, 1));
+            warnings.insert(0, w);
+        }
+        warnings.sort_by_key(|w| (w.line, w.column));
+        LoadedConfig {
+            config,
+            warnings: cap_warnings(warnings, 0, Some(path)),
+            path: Some(path.to_path_buf()),
         }
     }
 
@@ -202,7 +198,13 @@ impl Config {
             warnings: Vec::new(),
             error_lines: BTreeSet::new(),
         };
+        // A file of nothing but mistakes would otherwise cost a warning per line (and its memory).
+        let mut unlisted = 0;
         for error in errors {
+            if reader.warnings.len() >= MAX_WARNINGS * 4 {
+                unlisted += 1;
+                continue;
+            }
             let Some(span) = error.span() else {
                 reader.warnings.push(ConfigWarning::new(
                     None,
@@ -231,7 +233,7 @@ impl Config {
             w.file = file.map(Path::to_path_buf);
         }
         warnings.sort_by_key(|w| (w.line, w.column));
-        (reader.config, warnings)
+        (reader.config, cap_warnings(warnings, unlisted, file))
     }
 
     pub fn refresh(&self) -> Duration {
@@ -608,4 +610,96 @@ fn article(type_name: &str) -> &'static str {
     } else {
         "a"
     }
+}
+
+/// The largest config file read: a real one is a few kilobytes; a bigger one is a mistake (or a device).
+pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
+/// The most warnings listed; the rest are counted in one last line.
+pub const MAX_WARNINGS: usize = 50;
+
+/// Reads the config file only if it is a regular file of at most `MAX_CONFIG_BYTES`. It is opened without
+/// blocking (a FIFO would otherwise wait for a writer forever) and checked on the open descriptor, so a
+/// link to `/dev/zero` or a pipe is refused before a byte is read.
+fn read_config_bytes(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "it is not a regular file",
+        ));
+    }
+    if meta.len() > MAX_CONFIG_BYTES {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!(
+                "it is {} bytes; a config file may be at most {MAX_CONFIG_BYTES}",
+                meta.len()
+            ),
+        ));
+    }
+    let mut bytes = Vec::new();
+    // The size may change after the check: never read more than the cap.
+    file.take(MAX_CONFIG_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_CONFIG_BYTES {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("it grew past {MAX_CONFIG_BYTES} bytes while being read"),
+        ));
+    }
+    Ok(bytes)
+}
+
+/// The file as text, with every line that is not UTF-8 blanked (so a bad byte costs its one setting, not
+/// the file), and the 1-based numbers of those lines.
+fn utf8_lines(bytes: &[u8]) -> (String, Vec<usize>) {
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return (text.to_string(), Vec::new());
+    }
+    let mut text = String::with_capacity(bytes.len());
+    let mut bad = Vec::new();
+    for (i, line) in bytes.split_inclusive(|b| *b == b'\n').enumerate() {
+        match std::str::from_utf8(line) {
+            Ok(l) => text.push_str(l),
+            Err(_) => {
+                bad.push(i + 1);
+                if line.ends_with(b"\n") {
+                    text.push('\n');
+                }
+            }
+        }
+    }
+    (text, bad)
+}
+
+/// Keeps the first `MAX_WARNINGS` and says how many more there were (`unlisted` of them never listed).
+fn cap_warnings(
+    mut warnings: Vec<ConfigWarning>,
+    unlisted: usize,
+    file: Option<&Path>,
+) -> Vec<ConfigWarning> {
+    if warnings.len() > MAX_WARNINGS || unlisted > 0 {
+        let more = warnings.len().saturating_sub(MAX_WARNINGS) + unlisted;
+        warnings.truncate(MAX_WARNINGS);
+        warnings.push(
+            ConfigWarning::new(
+                None,
+                format!(
+                    "and {more} more problem{}",
+                    if more == 1 { "" } else { "s" }
+                ),
+            )
+            .in_file(file),
+        );
+    }
+    warnings
 }

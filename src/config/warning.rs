@@ -26,11 +26,6 @@ impl ConfigWarning {
         }
     }
 
-    /// Locates the warning at a byte offset of `source`.
-    pub(crate) fn at(self, source: &str, offset: usize) -> Self {
-        self.at_position(line_and_column(source, offset))
-    }
-
     /// Locates the warning at a known 1-based (line, column).
     pub(crate) fn at_position(mut self, (line, column): (usize, usize)) -> Self {
         self.line = Some(line);
@@ -42,11 +37,6 @@ impl ConfigWarning {
         self.file = file.map(PathBuf::from);
         self
     }
-}
-
-/// 1-based line and column (counted in characters) of a byte offset.
-pub(crate) fn line_and_column(source: &str, offset: usize) -> (usize, usize) {
-    LineIndex::new(source).locate(source, offset)
 }
 
 /// Where each line of a text starts, so that locating many offsets in a large file stays linear overall

@@ -77,7 +77,11 @@ fn routes_choose_and_say_which_was_used() {
         assert_eq!(outcome, CopyOutcome::Osc52);
         assert_eq!(
             outcome.message(),
-            "sent to the terminal by OSC 52 (the terminal must allow it)"
+            "sent to the terminal by OSC 52, which cannot confirm that anything received it"
+        );
+        assert!(
+            outcome.succeeded() && !outcome.confirmed(),
+            "sent, not kept"
         );
         assert!(!out.is_empty());
     }

@@ -177,7 +177,20 @@ fn the_secret_dialog_after_a_reset() {
         Msg::Copied(mailtrap_tokens::clipboard::CopyOutcome::Osc52),
     );
     assert!(frame(&state).contains("sent to the terminal by OSC 52"));
-    // Acknowledged: Enter closes at once, and the secret is gone from the screen.
+    // OSC 52 cannot confirm anything received it: Enter still asks, and says why.
+    send(&mut state, press(KeyCode::Enter));
+    let asked = frame(&state);
+    assert!(asked.contains("Close anyway?"), "{asked}");
+    assert!(asked.contains("cannot confirm"), "{asked}");
+    assert_eq!(state.secrets_at_risk(), 1);
+    // A copy the clipboard gave back keeps the secret: then Enter closes at once.
+    send(&mut state, press(KeyCode::Esc));
+    send(
+        &mut state,
+        Msg::Copied(mailtrap_tokens::clipboard::CopyOutcome::Native {
+            cleared_after: None,
+        }),
+    );
     send(&mut state, press(KeyCode::Enter));
     assert!(state.overlay.is_none());
     assert!(!frame(&state).contains(FAKE_SECRET));

@@ -378,7 +378,24 @@ async fn a_reset_whose_answer_was_lost_is_not_retried_and_says_the_secret_was_no
     flow.settle().await;
     let resets = flow.requests("POST", &format!("/api_tokens/{}/reset", old.id));
     assert_eq!(resets.len(), 1, "never retried: {:?}", flow.sim.requests());
-    assert!(flow.state.overlay.is_none(), "no secret to show");
+    let Some(Overlay::Notice { lines, .. }) = &flow.state.overlay else {
+        panic!(
+            "no secret to show, a notice that stays: {:?}",
+            flow.state.overlay
+        );
+    };
+    let notice = lines.join(" ");
+    assert!(notice.contains("secret was not received"), "{notice}");
+    let successor = flow
+        .state
+        .rows
+        .iter()
+        .find(|r| r.token.name.starts_with(&format!("{name} ")))
+        .expect("the successor is listed");
+    assert!(
+        flow.state.secret_not_received.contains(&successor.token.id),
+        "its row carries the mark"
+    );
     let (text, level) = flow.status();
     assert_eq!(level, Level::Error);
     assert!(text.contains("secret was not received"), "{text}");

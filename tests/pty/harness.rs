@@ -102,6 +102,28 @@ impl Session {
         }
     }
 
+    /// The new secret on screen: the one run of 32 hex characters the secret dialog draws.
+    pub fn secret_on_screen(&self) -> Option<String> {
+        self.screen()
+            .split(|c: char| !c.is_ascii_hexdigit())
+            .find(|w| w.len() == 32)
+            .map(str::to_string)
+    }
+
+    /// Everything written so far, as text (escape sequences included).
+    pub fn raw_text(&self) -> String {
+        String::from_utf8_lossy(&self.output.lock().unwrap().raw).into_owned()
+    }
+
+    pub fn pid(&self) -> i32 {
+        self.child.process_id().expect("a pid") as i32
+    }
+
+    /// Text as a terminal with bracketed paste sends it.
+    pub fn paste(&mut self, text: &str) {
+        self.send(&format!("\x1b[200~{text}\x1b[201~"));
+    }
+
     pub fn send(&mut self, keys: &str) {
         self.writer.write_all(keys.as_bytes()).unwrap();
         self.writer.flush().unwrap();
@@ -128,6 +150,33 @@ impl Session {
         }
     }
 
+    /// The alternate screen was entered and left and the cursor shown again; text may follow (what a
+    /// stopping console says on stderr once the terminal is back).
+    pub fn assert_terminal_restored_then_text(&self) {
+        let start = Instant::now();
+        loop {
+            let raw = self.raw_text();
+            let left = raw.rfind("\x1b[?1049l") > raw.rfind("\x1b[?1049h");
+            if left || start.elapsed() > Duration::from_secs(5) {
+                assert!(
+                    raw.contains("\x1b[?1049h"),
+                    "never entered the alternate screen"
+                );
+                assert!(left, "the alternate screen was not left");
+                assert!(
+                    raw.rfind("\x1b[?25h") > raw.rfind("\x1b[?25l"),
+                    "cursor hidden"
+                );
+                assert!(
+                    raw.rfind("\x1b[?2004l") > raw.rfind("\x1b[?2004h"),
+                    "bracketed paste was left on"
+                );
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     /// The alternate screen was entered and left, the cursor shown again, and nothing drawn after.
     pub fn assert_terminal_restored(&self) {
         // The reader thread may still be draining the last bytes; give it a bounded moment.
@@ -146,6 +195,12 @@ impl Session {
                     "the output does not end by leaving the alternate screen: {:?}",
                     &raw[raw.len().saturating_sub(80)..]
                 );
+                if raw.contains("\x1b[?2004h") {
+                    assert!(
+                        raw.rfind("\x1b[?2004l") > raw.rfind("\x1b[?2004h"),
+                        "bracketed paste was left on"
+                    );
+                }
                 let hidden = raw.rfind("\x1b[?25l");
                 let shown = raw.rfind("\x1b[?25h");
                 assert!(shown > hidden, "the cursor was left hidden");

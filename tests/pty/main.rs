@@ -2,7 +2,9 @@
 //! what TestBackend cannot: terminal setup, key input, and restoration on exit.
 #![cfg(unix)]
 
+mod custody;
 mod harness;
+mod server;
 
 use std::io::BufRead;
 use std::time::Duration;
@@ -103,40 +105,4 @@ fn live_console_against_serve_filters_and_quits_cleanly() {
 fn demo_filters_and_quits_cleanly() {
     let session = Session::spawn(&["demo"], &[]);
     table_filter_and_quit(session);
-}
-
-#[test]
-fn demo_reset_shows_the_secret_copies_it_by_osc52_and_quits_cleanly() {
-    // No DISPLAY or WAYLAND_DISPLAY (the environment is cleared): the auto route falls back to OSC 52.
-    let mut session = Session::spawn(&["demo"], &[]);
-    session.wait_for_screen("the token table", |s| {
-        s.contains("Tokens (") && s.contains("● connected")
-    });
-    session.send("j");
-    session.send("R");
-    session.wait_for_screen("the reset confirmation", |s| {
-        s.contains("keeps working for 12 hours")
-    });
-    session.send("y");
-    session.wait_for_screen("the secret dialog", |s| {
-        s.contains("Token reset") && s.contains("Mailtrap shows this secret only now")
-    });
-    assert!(
-        !session.raw_contains(b"\x1b]52;c;"),
-        "nothing copied before c"
-    );
-    session.send("c");
-    session.wait_for_screen("the copy's route in words", |s| {
-        s.contains("sent to the terminal by OSC 52")
-    });
-    assert!(
-        session.raw_contains(b"\x1b]52;c;"),
-        "the OSC 52 sequence reached the terminal"
-    );
-    session.send("\r"); // Enter: done (the secret was copied, so no question)
-    session.wait_for_screen("the table again", |s| !s.contains("Token reset"));
-    session.send("q");
-    let status = session.wait_for_exit(Duration::from_secs(20));
-    assert!(status.success(), "exit status {status:?}");
-    session.assert_terminal_restored();
 }

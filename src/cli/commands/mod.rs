@@ -28,10 +28,18 @@ pub enum Failure {
     Cancelled,
     /// Stdout could not be written (exit 1); `what` says what was lost.
     Output { what: String },
+    /// A new secret could not be written to stdout, so it was saved to a 0600 file instead (exit 9).
+    SecretSaved {
+        what: String,
+        path: std::path::PathBuf,
+    },
 }
 
 /// Exit code for a declined prompt or an unwritable stdout.
 pub const EXIT_NOT_DONE: i32 = 1;
+
+/// Exit code for a new secret that went to a file because stdout could not take it.
+pub const EXIT_SECRET_SAVED: i32 = 9;
 
 impl Failure {
     pub fn api(error: ApiError) -> Self {
@@ -54,6 +62,7 @@ impl Failure {
             Failure::Usage(_) => exit_code::USAGE,
             Failure::Api { error, .. } => error.exit_code(),
             Failure::Cancelled | Failure::Output { .. } => EXIT_NOT_DONE,
+            Failure::SecretSaved { .. } => EXIT_SECRET_SAVED,
         }
     }
 
@@ -70,6 +79,11 @@ impl Failure {
             }
             Failure::Cancelled => "cancelled; nothing was changed".into(),
             Failure::Output { what } => format!("error: could not write to stdout: {what}"),
+            Failure::SecretSaved { what, path } => format!(
+                "error: could not write the new secret to stdout ({what}); it was saved to {} \
+                 (readable only by you)",
+                path.display()
+            ),
         }
     }
 }
@@ -141,17 +155,21 @@ fn chosen_account(choice: Result<AccountChoice, ApiError>) -> Result<AccountId, 
 
 /// Writes a command's result to stdout. A reader that went away (`| head`) is not an error.
 pub(crate) fn print(text: &str) -> Result<(), Failure> {
-    let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
+    match write_stdout(text) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(Failure::Output {
             what: e.to_string(),
         }),
     }
+}
+
+/// Writes to stdout and flushes; every error counts (for a secret, a reader that went away lost it).
+pub(crate) fn write_stdout(text: &str) -> std::io::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
 }
 
 #[cfg(test)]

@@ -8,13 +8,14 @@ use chrono::Utc;
 use serde::Serialize;
 use zeroize::Zeroizing;
 
-use super::{Consent, Failure, account, ask, client, consent, print};
+use super::{Consent, Failure, account, ask, client, consent, write_stdout};
 use crate::api::{ApiToken, Client, CreatedToken, NewToken, TokenId};
 use crate::cli::args::{CreateArgs, DeleteArgs, GlobalArgs, OutputFormat, ResetArgs};
 use crate::cli::output;
 use crate::text::sanitize;
 
 pub async fn create(global: &GlobalArgs, args: CreateArgs) -> Result<(), Failure> {
+    refuse_blind_stdout("create")?;
     let client = client(global)?;
     let account = account(&client, global).await?;
     let new = NewToken {
@@ -31,6 +32,7 @@ pub async fn create(global: &GlobalArgs, args: CreateArgs) -> Result<(), Failure
 }
 
 pub async fn reset(global: &GlobalArgs, args: ResetArgs) -> Result<(), Failure> {
+    refuse_blind_stdout("reset")?;
     let consent = consent(args.yes, std::io::stdin().is_terminal(), "reset")?;
     let client = client(global)?;
     let account = account(&client, global).await?;
@@ -135,10 +137,65 @@ fn emit_secret(created: &CreatedToken, format: OutputFormat) -> Result<(), Failu
             Zeroizing::new(format!("{}\n", created.secret.expose_secret()))
         }
     };
-    print(&text).map_err(|failure| match failure {
-        Failure::Output { what } => lost_secret(&created.token, &what),
-        other => other,
-    })
+    match write_stdout(&text) {
+        Ok(()) => Ok(()),
+        Err(e) => Err(rescue_secret(created, &e.to_string())),
+    }
+}
+
+/// The secret was made but stdout did not take it: it goes to a new 0600 file in the state directory's
+/// `secrets/`, and the failure says where.
+fn rescue_secret(created: &CreatedToken, what: &str) -> Failure {
+    let dir = crate::config::Paths::discover()
+        .map(|p| p.state_dir)
+        .or_else(|| std::env::current_dir().ok())
+        .unwrap_or_else(|| ".".into());
+    match crate::custody::rescue(&dir, &created.token.name, created.token.id, &created.secret) {
+        Ok(path) => Failure::SecretSaved {
+            what: what.to_string(),
+            path,
+        },
+        Err(e) => lost_secret(
+            &created.token,
+            &format!("{what}; saving it to a file failed too ({e})"),
+        ),
+    }
+}
+
+/// A secret written to a closed stdout or to /dev/null is lost the moment it is made: refuse before
+/// anything is sent.
+fn refuse_blind_stdout(verb: &str) -> Result<(), Failure> {
+    match stdout_discards() {
+        Some(why) => Err(Failure::Usage(format!(
+            "standard output is {why}, so the new secret would be lost; nothing was sent. Send the \
+             output of `{verb}` to a file or a variable instead"
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// `Some("closed")` or `Some("/dev/null")` when whatever is written to stdout is lost.
+#[cfg(unix)]
+fn stdout_discards() -> Option<&'static str> {
+    use std::os::unix::fs::MetadataExt;
+    // SAFETY: fcntl and fstat only read the state of descriptor 1 into a local value.
+    unsafe {
+        if libc::fcntl(libc::STDOUT_FILENO, libc::F_GETFD) == -1 {
+            return Some("closed");
+        }
+        let mut st: libc::stat = std::mem::zeroed();
+        if libc::fstat(libc::STDOUT_FILENO, &mut st) != 0 {
+            return Some("closed");
+        }
+        let null = std::fs::metadata("/dev/null").ok()?;
+        let is_char = st.st_mode & libc::S_IFMT == libc::S_IFCHR;
+        (is_char && st.st_rdev as u64 == null.rdev()).then_some("/dev/null")
+    }
+}
+
+#[cfg(not(unix))]
+fn stdout_discards() -> Option<&'static str> {
+    None
 }
 
 /// The token exists but its secret could not be handed over: say how to recover.
