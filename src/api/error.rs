@@ -73,6 +73,8 @@ pub mod exit_code {
     pub const REFUSED: i32 = 5;
     pub const RATE_LIMITED: i32 = 6;
     pub const NETWORK: i32 = 7;
+    /// A list was printed without some of its tokens, which could not be read (each named on stderr).
+    pub const PARTIAL: i32 = 8;
 }
 
 impl ApiError {

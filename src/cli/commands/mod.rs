@@ -8,7 +8,7 @@ mod write;
 use std::io::Write;
 
 use crate::api::error::exit_code;
-use crate::api::{AccountId, ApiError, Client};
+use crate::api::{AccountId, ApiError, Client, UnreadableToken};
 use crate::cli::args::{Command, GlobalArgs};
 use crate::cli::session::{self, AccountChoice};
 
@@ -28,6 +28,11 @@ pub enum Failure {
     Cancelled,
     /// Stdout could not be written (exit 1); `what` says what was lost.
     Output { what: String },
+    /// The list was printed without these tokens, which could not be read (exit 8).
+    Unreadable {
+        printed: usize,
+        tokens: Vec<UnreadableToken>,
+    },
 }
 
 /// Exit code for a declined prompt or an unwritable stdout.
@@ -54,6 +59,7 @@ impl Failure {
             Failure::Usage(_) => exit_code::USAGE,
             Failure::Api { error, .. } => error.exit_code(),
             Failure::Cancelled | Failure::Output { .. } => EXIT_NOT_DONE,
+            Failure::Unreadable { .. } => exit_code::PARTIAL,
         }
     }
 
@@ -70,6 +76,17 @@ impl Failure {
             }
             Failure::Cancelled => "cancelled; nothing was changed".into(),
             Failure::Output { what } => format!("error: could not write to stdout: {what}"),
+            Failure::Unreadable { printed, tokens } => {
+                let mut text = format!(
+                    "error: {} of {} tokens could not be read and are not in the output; the other {printed} are:",
+                    tokens.len(),
+                    printed + tokens.len()
+                );
+                for token in tokens {
+                    text.push_str(&format!("\n  {token}"));
+                }
+                text
+            }
         }
     }
 }
@@ -179,6 +196,13 @@ mod tests {
             (Failure::api(ApiError::Validation { errors: vec![] }), 5),
             (Failure::api(ApiError::RateLimited { retry_after: None }), 6),
             (Failure::api(ApiError::Timeout), 7),
+            (
+                Failure::Unreadable {
+                    printed: 3,
+                    tokens: vec![],
+                },
+                8,
+            ),
             (
                 Failure::api(ApiError::Server {
                     status: 502,
