@@ -26,9 +26,20 @@ pub struct Startup {
 /// is switched to the alternate screen; nothing here writes to stdout or stderr.
 pub fn startup(global: &GlobalArgs) -> Startup {
     let paths = Paths::discover();
-    let log = paths.as_ref().and_then(init_logging);
+    let (log, log_problem) = match paths.as_ref().map(|p| (p, init_logging(p))) {
+        Some((_, Ok(log))) => (Some(log), None),
+        Some((p, Err(problem))) => (
+            None,
+            Some(
+                ConfigWarning::new(None, format!("log file: {problem}")).in_file(Some(&p.log_file)),
+            ),
+        ),
+        None => (None, None),
+    };
     install_panic_logging();
-    Startup::from_paths(global, paths, log)
+    let mut startup = Startup::from_paths(global, paths, log);
+    startup.warnings.extend(log_problem);
+    startup
 }
 
 impl Startup {
