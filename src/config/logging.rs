@@ -140,12 +140,12 @@ impl RollingLog {
 
 impl Write for RollingLog {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        if self.written > 0 && self.written.saturating_add(buf.len() as u64) > self.max_bytes {
-            if self.roll().is_err() {
-                // Could not start a new file: start this one again rather than grow past the cap.
-                self.file.set_len(0)?;
-                self.written = 0;
-            }
+        let full =
+            self.written > 0 && self.written.saturating_add(buf.len() as u64) > self.max_bytes;
+        // Could not start a new file: start this one again rather than grow past the cap.
+        if full && self.roll().is_err() {
+            self.file.set_len(0)?;
+            self.written = 0;
         }
         let n = self.file.write(buf)?;
         self.written += n as u64;
