@@ -3,10 +3,15 @@
 
 use libfuzzer_sys::fuzz_target;
 use mailtrap_tokens::api::client::{parse_error_messages, safe_excerpt};
-use mailtrap_tokens::api::{Account, ApiToken, CreatedToken, ResourceNode};
+use mailtrap_tokens::api::{Account, ApiToken, CreatedToken, ResourceNode, TokenList};
 
 fuzz_target!(|data: &[u8]| {
     let _ = serde_json::from_slice::<Vec<ApiToken>>(data);
+    if let Ok(list) = TokenList::decode(data) {
+        for bad in &list.unreadable {
+            let _ = bad.to_string();
+        }
+    }
     let _ = serde_json::from_slice::<ApiToken>(data);
     let _ = serde_json::from_slice::<Vec<Account>>(data);
     if let Ok(created) = serde_json::from_slice::<CreatedToken>(data) {

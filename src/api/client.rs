@@ -180,9 +180,14 @@ impl Client {
         self.get_json("/api/accounts").await
     }
 
-    pub async fn list_tokens(&self, account: AccountId) -> Result<Vec<ApiToken>, ApiError> {
-        self.get_json(&format!("/api/accounts/{account}/api_tokens"))
-            .await
+    /// The account's tokens; each is decoded on its own, so one the client cannot read is reported in
+    /// `unreadable` while the rest arrive.
+    pub async fn list_tokens(&self, account: AccountId) -> Result<TokenList, ApiError> {
+        self.get_decoded(
+            &format!("/api/accounts/{account}/api_tokens"),
+            |status, bytes| TokenList::decode(bytes).map_err(|e| decode_error(status, bytes, &e)),
+        )
+        .await
     }
 
     pub async fn get_token(&self, account: AccountId, id: TokenId) -> Result<ApiToken, ApiError> {
@@ -275,6 +280,15 @@ impl Client {
     // ---- transport ------------------------------------------------------------------------------------
 
     async fn get_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
+        self.get_decoded(path, decode).await
+    }
+
+    /// A GET, retried on transient failures, whose answer `decode` reads.
+    async fn get_decoded<T>(
+        &self,
+        path: &str,
+        decode: impl Fn(StatusCode, &[u8]) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
         let mut attempt = 0;
         loop {
             match self.send_once(Method::GET, path, None).await {
@@ -462,10 +476,14 @@ fn transport_error(e: &reqwest::Error) -> ApiError {
 }
 
 fn decode<T: DeserializeOwned>(status: StatusCode, bytes: &[u8]) -> Result<T, ApiError> {
-    serde_json::from_slice(bytes).map_err(|e| ApiError::Decode {
+    serde_json::from_slice(bytes).map_err(|e| decode_error(status, bytes, &e))
+}
+
+fn decode_error(status: StatusCode, bytes: &[u8], e: &serde_json::Error) -> ApiError {
+    ApiError::Decode {
         status: status.as_u16(),
         excerpt: format!("{e}; body starts {}", safe_excerpt(bytes, 80)),
-    })
+    }
 }
 
 /// Create and reset answers hold a secret: a body that cannot be decoded is never quoted.

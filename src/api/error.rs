@@ -73,6 +73,10 @@ pub mod exit_code {
     pub const REFUSED: i32 = 5;
     pub const RATE_LIMITED: i32 = 6;
     pub const NETWORK: i32 = 7;
+    /// `create` or `reset` made the token but stdout did not take the secret: it is in a 0600 file.
+    pub const SECRET_SAVED: i32 = 9;
+    /// A list was printed without some of its tokens, which could not be read (each named on stderr).
+    pub const PARTIAL: i32 = 8;
 }
 
 impl ApiError {

@@ -172,19 +172,307 @@ pub struct Resource {
     pub access_level: AccessLevel,
 }
 
+/// A permission in a shape this build cannot act on: a `resource_id` that is not a number (the OpenAPI
+/// spec allows strings), or an access level it does not know by name. Kept as the server sent it and shown
+/// as it is; nothing this program sends is built from it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct OpaqueResource {
+    pub resource_type: ResourceType,
+    pub resource_id: Scalar,
+    pub access_level: Scalar,
+}
+
+/// A JSON number or string kept exactly as it came (a number beyond `i64` or with a fraction is kept as
+/// its text).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Scalar {
+    Int(i64),
+    Text(String),
+}
+
+impl fmt::Display for Scalar {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Scalar::Int(i) => write!(f, "{i}"),
+            Scalar::Text(t) => f.write_str(t),
+        }
+    }
+}
+
+impl Serialize for Scalar {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Scalar::Int(i) => s.serialize_i64(*i),
+            Scalar::Text(t) => s.serialize_str(t),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Scalar {
+    // A visitor rather than an untagged enum: untagged buffers every value first, and this runs for every
+    // permission of every token in a list of 100,000.
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl serde::de::Visitor<'_> for Visit {
+            type Value = Scalar;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a number or a string")
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Scalar, E> {
+                Ok(Scalar::Int(v))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Scalar, E> {
+                Ok(i64::try_from(v).map_or_else(|_| Scalar::Text(v.to_string()), Scalar::Int))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Scalar, E> {
+                Ok(Scalar::Text(v.to_string()))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Scalar, E> {
+                Ok(Scalar::Text(v.to_string()))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Scalar, E> {
+                Ok(Scalar::Text(v))
+            }
+        }
+        d.deserialize_any(Visit)
+    }
+}
+
+/// A permission as a token list sends it, before it is known whether this build can act on it.
+#[derive(Deserialize)]
+struct WireResource {
+    resource_type: ResourceType,
+    resource_id: Scalar,
+    access_level: Scalar,
+}
+
+/// A permission this build can act on, or the same permission kept opaque.
+enum Permission {
+    Typed(Resource),
+    Opaque(OpaqueResource),
+}
+
+impl From<WireResource> for Permission {
+    fn from(w: WireResource) -> Self {
+        let id = match &w.resource_id {
+            Scalar::Int(i) => Some(*i),
+            Scalar::Text(t) => t.trim().parse().ok(),
+        };
+        let level = match &w.access_level {
+            Scalar::Int(i) => Some(AccessLevel(*i)),
+            Scalar::Text(t) => AccessLevel::parse(t),
+        };
+        match (id, level) {
+            (Some(resource_id), Some(access_level)) => Permission::Typed(Resource {
+                resource_type: w.resource_type,
+                resource_id,
+                access_level,
+            }),
+            _ => Permission::Opaque(OpaqueResource {
+                resource_type: w.resource_type,
+                resource_id: w.resource_id,
+                access_level: w.access_level,
+            }),
+        }
+    }
+}
+
+/// A token as the wire has it; `ApiToken` is built from it with its odd permissions set aside.
+#[derive(Deserialize)]
+#[serde(rename = "ApiToken")]
+struct WireToken {
+    id: TokenId,
+    name: String,
+    #[serde(default)]
+    last_4_digits: String,
+    #[serde(default)]
+    created_by: String,
+    #[serde(default, with = "expires_at_format")]
+    expires_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    resources: Vec<WireResource>,
+}
+
+impl From<WireToken> for ApiToken {
+    fn from(w: WireToken) -> Self {
+        let mut resources = Vec::with_capacity(w.resources.len());
+        let mut opaque_resources = Vec::new();
+        for r in w.resources {
+            match Permission::from(r) {
+                Permission::Typed(r) => resources.push(r),
+                Permission::Opaque(o) => opaque_resources.push(o),
+            }
+        }
+        ApiToken {
+            id: w.id,
+            name: w.name,
+            last_4_digits: w.last_4_digits,
+            created_by: w.created_by,
+            expires_at: w.expires_at,
+            resources,
+            opaque_resources,
+        }
+    }
+}
+
 /// A token as list and get return it: never the secret.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(from = "WireToken")]
 pub struct ApiToken {
     pub id: TokenId,
     pub name: String,
-    #[serde(default)]
     pub last_4_digits: String,
-    #[serde(default)]
     pub created_by: String,
-    #[serde(default, with = "expires_at_format")]
     pub expires_at: Option<DateTime<Utc>>,
-    #[serde(default)]
     pub resources: Vec<Resource>,
+    /// Permissions in a shape this build cannot act on, kept and shown as they came.
+    pub opaque_resources: Vec<OpaqueResource>,
+}
+
+impl Serialize for ApiToken {
+    // By hand so that JSON output keeps the API's shape: the opaque permissions go back into `resources`.
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeSeq, SerializeStruct};
+        struct Expiry<'a>(&'a Option<DateTime<Utc>>);
+        impl Serialize for Expiry<'_> {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                expires_at_format::serialize(self.0, s)
+            }
+        }
+        struct All<'a>(&'a ApiToken);
+        impl Serialize for All<'_> {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let t = self.0;
+                let mut seq =
+                    s.serialize_seq(Some(t.resources.len() + t.opaque_resources.len()))?;
+                for r in &t.resources {
+                    seq.serialize_element(r)?;
+                }
+                for r in &t.opaque_resources {
+                    seq.serialize_element(r)?;
+                }
+                seq.end()
+            }
+        }
+        let mut st = s.serialize_struct("ApiToken", 6)?;
+        st.serialize_field("id", &self.id)?;
+        st.serialize_field("name", &self.name)?;
+        st.serialize_field("last_4_digits", &self.last_4_digits)?;
+        st.serialize_field("created_by", &self.created_by)?;
+        st.serialize_field("expires_at", &Expiry(&self.expires_at))?;
+        st.serialize_field("resources", &All(self))?;
+        st.end()
+    }
+}
+
+/// A token in a list that could not be read at all (a missing or non-numeric id, a missing name, a date
+/// that is not a date…): what could be made out of it, and why the rest could not.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnreadableToken {
+    /// Its place in the server's list, from 0.
+    pub position: usize,
+    pub id: Option<TokenId>,
+    pub name: Option<String>,
+    /// What is wrong with it, in the decoder's words.
+    pub reason: String,
+}
+
+impl UnreadableToken {
+    fn from_raw(position: usize, raw: &str, error: &serde_json::Error) -> Self {
+        let value: Option<serde_json::Value> = serde_json::from_str(raw).ok();
+        let id = value.as_ref().and_then(|v| v.get("id")).and_then(|id| {
+            id.as_i64()
+                .or_else(|| id.as_str().and_then(|s| s.trim().parse().ok()))
+        });
+        let name = value
+            .as_ref()
+            .and_then(|v| v.get("name"))
+            .and_then(|n| n.as_str())
+            .map(str::to_string);
+        // serde's position is within this one token's text, which says nothing to a reader.
+        let mut reason = error.to_string();
+        if let Some(at) = reason.rfind(" at line ") {
+            reason.truncate(at);
+        }
+        Self {
+            position,
+            id,
+            name,
+            reason: crate::text::sanitize(&reason),
+        }
+    }
+}
+
+impl fmt::Display for UnreadableToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "token #{} in the list", self.position + 1)?;
+        if let Some(id) = self.id {
+            write!(f, " (id {id})")?;
+        }
+        if let Some(name) = &self.name {
+            write!(f, " {:?}", crate::text::sanitize(name))?;
+        }
+        write!(f, " could not be read: {}", self.reason)
+    }
+}
+
+/// A token list: the tokens that could be read, and the ones that could not, each on its own.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TokenList {
+    pub tokens: Vec<ApiToken>,
+    pub unreadable: Vec<UnreadableToken>,
+}
+
+impl From<Vec<ApiToken>> for TokenList {
+    fn from(tokens: Vec<ApiToken>) -> Self {
+        Self {
+            tokens,
+            unreadable: Vec::new(),
+        }
+    }
+}
+
+impl std::ops::Deref for TokenList {
+    type Target = [ApiToken];
+
+    /// Reads as the readable tokens, which is what most callers want.
+    fn deref(&self) -> &[ApiToken] {
+        &self.tokens
+    }
+}
+
+impl<'a> IntoIterator for &'a TokenList {
+    type Item = &'a ApiToken;
+    type IntoIter = std::slice::Iter<'a, ApiToken>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.tokens.iter()
+    }
+}
+
+impl TokenList {
+    /// Decodes a list answer so that one odd token cannot blind the rest. The whole list is decoded in
+    /// one pass first (the common case, and the fast one); only if that fails is each token decoded on
+    /// its own. An answer that is not a JSON array at all is still an error.
+    pub fn decode(bytes: &[u8]) -> Result<Self, serde_json::Error> {
+        let whole_error = match serde_json::from_slice::<Vec<ApiToken>>(bytes) {
+            Ok(tokens) => return Ok(tokens.into()),
+            Err(e) => e,
+        };
+        let Ok(items) = serde_json::from_slice::<Vec<&serde_json::value::RawValue>>(bytes) else {
+            return Err(whole_error);
+        };
+        let mut list = TokenList::default();
+        for (position, raw) in items.into_iter().enumerate() {
+            match serde_json::from_str::<ApiToken>(raw.get()) {
+                Ok(token) => list.tokens.push(token),
+                Err(e) => list
+                    .unreadable
+                    .push(UnreadableToken::from_raw(position, raw.get(), &e)),
+            }
+        }
+        Ok(list)
+    }
 }
 
 /// `expires_at`: null, or an ISO-8601 date-time with any offset (kept as UTC); written back as `...Z`.

@@ -5,7 +5,9 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::api::{AccessLevel, ApiToken, Resource, ResourceKind, ResourceNode, TokenId};
+use crate::api::{
+    AccessLevel, ApiToken, OpaqueResource, Resource, ResourceKind, ResourceNode, Scalar, TokenId,
+};
 
 /// Resource names from the permissions tree, by what the resource is (so `sending_domain` 3 and `domain` 3
 /// find the same name) and id.
@@ -101,6 +103,38 @@ pub fn access_summary(resources: &[Resource], names: &ResourceNames) -> String {
                 format!("Mixed · {}", parts.join(", "))
             }
         }
+    }
+}
+
+/// A permission kept as the server sent it: `Account superuser · #1`, `Project admin · #proj-7`.
+pub fn opaque_text(r: &OpaqueResource) -> String {
+    let kind = r.resource_type.kind();
+    let what = if kind == ResourceKind::Other {
+        crate::text::sanitize(r.resource_type.as_str())
+    } else {
+        kind.label().to_string()
+    };
+    let level = match &r.access_level {
+        Scalar::Int(i) => AccessLevel(*i).to_string(),
+        Scalar::Text(t) => match AccessLevel::parse(t) {
+            Some(level) => level.to_string(),
+            None => crate::text::sanitize(t),
+        },
+    };
+    let id = crate::text::sanitize(&r.resource_id.to_string());
+    format!("{what} {level} · #{id}")
+}
+
+/// The access column of a token, its opaque permissions included.
+pub fn token_access(token: &ApiToken, names: &ResourceNames) -> String {
+    match (
+        token.resources.as_slice(),
+        token.opaque_resources.as_slice(),
+    ) {
+        (typed, []) => access_summary(typed, names),
+        ([], [one]) => opaque_text(one),
+        ([], many) => format!("{} permissions as sent", many.len()),
+        (typed, odd) => format!("{} +{} as sent", access_summary(typed, names), odd.len()),
     }
 }
 
@@ -267,6 +301,7 @@ mod tests {
             created_by: "me".into(),
             expires_at: None,
             resources: vec![],
+            opaque_resources: vec![],
         }
     }
 

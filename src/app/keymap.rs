@@ -19,28 +19,42 @@ impl KeyBinding {
         Self::normalized(code, modifiers)
     }
 
-    /// Shift is folded into the character itself (`G`, not `shift-g`), so a binding matches whatever
-    /// the terminal reports for a capital letter.
+    /// One spelling per key, the one a terminal reports, so a parsed binding and a key press compare equal:
+    /// Shift is folded into the character itself (`G`, not `shift-g`); Ctrl with a letter is the lower-case
+    /// letter (terminals cannot tell Ctrl-Q from Ctrl-q and send the latter); Shift-Tab is `BackTab`.
     fn normalized(code: KeyCode, modifiers: KeyModifiers) -> Self {
         match code {
             KeyCode::Char(c) => {
-                let c = if modifiers.contains(KeyModifiers::SHIFT) {
+                let mut c = if modifiers.contains(KeyModifiers::SHIFT) {
                     c.to_ascii_uppercase()
                 } else {
                     c
                 };
-                let modifiers = modifiers - KeyModifiers::SHIFT;
+                if modifiers.contains(KeyModifiers::CONTROL) {
+                    c = c.to_ascii_lowercase();
+                }
                 Self {
                     code: KeyCode::Char(c),
-                    modifiers,
+                    modifiers: modifiers - KeyModifiers::SHIFT,
                 }
             }
+            KeyCode::Tab if modifiers.contains(KeyModifiers::SHIFT) => Self {
+                code: KeyCode::BackTab,
+                modifiers: modifiers - KeyModifiers::SHIFT,
+            },
             KeyCode::BackTab => Self {
                 code: KeyCode::BackTab,
                 modifiers: modifiers - KeyModifiers::SHIFT,
             },
             _ => Self { code, modifiers },
         }
+    }
+
+    /// Ctrl-C and Ctrl-Z (with any other modifier too) are handled before the keymap, so a binding to
+    /// them would never fire.
+    pub fn is_fixed(&self) -> bool {
+        matches!(self.code, KeyCode::Char('c' | 'z'))
+            && self.modifiers.contains(KeyModifiers::CONTROL)
     }
 
     pub fn from_event(event: &KeyEvent) -> Self {
@@ -91,6 +105,11 @@ impl FromStr for KeyBinding {
             "end" => KeyCode::End,
             "pageup" | "pgup" => KeyCode::PageUp,
             "pagedown" | "pgdn" => KeyCode::PageDown,
+            // The arrows as the help and hint bar print them, so every label reads back as its key.
+            "↑" => KeyCode::Up,
+            "↓" => KeyCode::Down,
+            "←" => KeyCode::Left,
+            "→" => KeyCode::Right,
             "space" => KeyCode::Char(' '),
             "minus" => KeyCode::Char('-'),
             f if f.len() > 1
@@ -102,7 +121,8 @@ impl FromStr for KeyBinding {
             _ => {
                 let mut chars = rest.chars();
                 match (chars.next(), chars.next()) {
-                    (Some(c), None) if !c.is_control() => KeyCode::Char(c),
+                    // Whitespace other than "space" would not survive the trim of a label read back.
+                    (Some(c), None) if !c.is_control() && !c.is_whitespace() => KeyCode::Char(c),
                     _ => {
                         return Err(format!(
                             "{text:?} is not a key (try e.g. \"x\", \"ctrl-r\", \"pagedown\", \"f5\")"
@@ -236,6 +256,14 @@ impl Keymap {
             let mut parsed: Vec<KeyBinding> = Vec::new();
             for (index, key) in keys.iter().enumerate() {
                 match key.parse::<KeyBinding>() {
+                    Ok(k) if k.is_fixed() => issues.push(KeymapIssue {
+                        entry: name.clone(),
+                        key_index: Some(index),
+                        message: format!(
+                            "{k} is fixed (Ctrl-C closes the top dialog, then quits; Ctrl-Z \
+                             suspends) and cannot be bound"
+                        ),
+                    }),
                     Ok(k) if !parsed.contains(&k) => parsed.push(k),
                     Ok(_) => {}
                     Err(e) => issues.push(KeymapIssue {

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
 
-use crate::api::{Account, ApiError, ApiToken, CreatedToken, ResourceNode, TokenId};
+use crate::api::{Account, ApiError, CreatedToken, ResourceNode, TokenId, TokenList};
 use crate::cli::session::AccountChoice;
 use crate::clipboard::CopyOutcome;
 
@@ -40,7 +40,7 @@ pub enum Msg {
     },
     TokensLoaded {
         req: RequestId,
-        result: Result<Vec<ApiToken>, ApiError>,
+        result: Result<TokenList, ApiError>,
     },
     ResourceTreeLoaded {
         req: RequestId,

@@ -30,6 +30,8 @@ pub struct RowContext<'a> {
     pub caller_is_viewer: bool,
     /// A request for this token is in flight; a second one must wait.
     pub request_in_flight: bool,
+    /// The server sent this token in a shape that could not be read: what is wrong with it.
+    pub unreadable: Option<&'a str>,
 }
 
 /// One action of a row and whether it can be done now.
@@ -79,6 +81,15 @@ pub fn actions_for(ctx: &RowContext<'_>) -> Vec<RowAction> {
 /// The availability of one action of a row (the hotkey path); the same answer [`actions_for`] gives.
 pub fn availability(ctx: &RowContext<'_>, action: Action) -> Result<(), String> {
     let token = ctx.token;
+    if let Some(problem) = ctx.unreadable
+        && action != Action::NewToken
+    {
+        // Nothing is known for sure about it, not even that its id is its own.
+        return Err(format!(
+            "the server sent this token in a shape that cannot be read ({problem}); \
+             see it in Mailtrap's web app"
+        ));
+    }
     let changes_server = matches!(
         action,
         Action::Reset | Action::EditPermissions | Action::Delete | Action::Clone | Action::NewToken
@@ -129,6 +140,9 @@ pub fn availability(ctx: &RowContext<'_>, action: Action) -> Result<(), String> 
             } else {
                 Ok(())
             }
+        }
+        Action::Clone if !token.opaque_resources.is_empty() => {
+            Err("it has permissions this console cannot read, which a clone would leave out".into())
         }
         Action::Clone | Action::NewToken => Ok(()),
         _ => Ok(()),

@@ -8,7 +8,9 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::api::{Account, AccountId, ApiError, ApiToken, ResourceKind, ResourceNode, TokenId};
+use crate::api::{
+    Account, AccountId, ApiError, ApiToken, ResourceKind, ResourceNode, TokenId, TokenList,
+};
 
 use super::columns::{self, ResourceNames};
 use super::dialogs::{
@@ -241,6 +243,9 @@ pub struct TokenRow {
     pub search: String,
     /// Index (in `State::rows`) of the token that replaced this one in a reset.
     pub successor: Option<usize>,
+    /// The server sent this token in a shape that could not be read: what is wrong with it. The row only
+    /// shows it; `token` holds what could be made out (the name, maybe the id) and nothing is done with it.
+    pub unreadable: Option<String>,
 }
 
 impl TokenRow {
@@ -540,6 +545,7 @@ impl State {
             resource_tree: &self.resource_tree,
             caller_is_viewer: self.caller_is_viewer,
             request_in_flight: self.row_busy(row.token.id),
+            unreadable: row.unreadable.as_deref(),
         }
     }
 
@@ -605,8 +611,14 @@ impl State {
 
     /// Replaces the tokens; derived columns, order and selection follow.
     pub fn set_tokens(&mut self, tokens: Vec<ApiToken>) {
-        let successors = columns::successors(&tokens);
-        self.rows = tokens
+        self.set_token_list(tokens.into());
+    }
+
+    /// Replaces the tokens with a list answer: the readable tokens, then a row for each unreadable one.
+    pub fn set_token_list(&mut self, list: TokenList) {
+        let successors = columns::successors(&list.tokens);
+        self.rows = list
+            .tokens
             .into_iter()
             .map(|token| TokenRow {
                 name: crate::text::sanitize(&token.name),
@@ -614,11 +626,42 @@ impl State {
                 access: String::new(),
                 search: String::new(),
                 successor: successors.get(&token.id).copied(),
+                unreadable: None,
                 token,
             })
             .collect();
-        let present: HashSet<TokenId> = self.rows.iter().map(|r| r.token.id).collect();
-        self.secret_not_received.retain(|id| present.contains(id));
+        let mut ids: HashSet<TokenId> = self.rows.iter().map(|r| r.token.id).collect();
+        for bad in list.unreadable {
+            // The row needs an id of its own (the selection follows ids): the server's if it is one no
+            // other row has, else one no server hands out.
+            let mut id = bad.id.filter(|id| !ids.contains(id)).unwrap_or(i64::MIN);
+            while ids.contains(&id) {
+                id = id.wrapping_add(1);
+            }
+            ids.insert(id);
+            let name = match &bad.name {
+                Some(name) => crate::text::sanitize(name),
+                None => format!("token #{} in the list", bad.position + 1),
+            };
+            self.rows.push(TokenRow {
+                token: ApiToken {
+                    id,
+                    name: bad.name.clone().unwrap_or_default(),
+                    last_4_digits: String::new(),
+                    created_by: String::new(),
+                    expires_at: None,
+                    resources: Vec::new(),
+                    opaque_resources: Vec::new(),
+                },
+                name,
+                creator: String::new(),
+                access: format!("⚠ {}", bad.reason),
+                search: String::new(),
+                successor: None,
+                unreadable: Some(bad.reason),
+            });
+        }
+        self.secret_not_received.retain(|id| ids.contains(id));
         self.reset_grace = self
             .rows
             .iter()
@@ -661,7 +704,9 @@ impl State {
 
     fn derive_columns(&mut self) {
         for row in &mut self.rows {
-            row.access = columns::access_summary(&row.token.resources, &self.names);
+            if row.unreadable.is_none() {
+                row.access = columns::token_access(&row.token, &self.names);
+            }
             row.search = format!(
                 "{}\n{}\n{}\n{}\n{}",
                 row.token.name,
@@ -871,12 +916,14 @@ mod tests {
                 created_by: creator.into(),
                 expires_at: None,
                 resources: Vec::new(),
+                opaque_resources: Vec::new(),
             },
             name: name.into(),
             creator: creator.into(),
             access: name.to_uppercase(),
             search: String::new(),
             successor: None,
+            unreadable: None,
         }
     }
 

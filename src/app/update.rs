@@ -64,8 +64,19 @@ fn dispatch(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
             }
             state.needs_redraw = true;
             match result {
-                Ok(tokens) => {
-                    state.set_tokens(tokens);
+                Ok(list) => {
+                    let unreadable = list.unreadable.len();
+                    let before = state.rows.iter().filter(|r| r.unreadable.is_some()).count();
+                    state.set_token_list(list);
+                    if unreadable > 0 && unreadable != before {
+                        // Said when their number changes: the rows alone are easy to miss among 10,000.
+                        let text = if unreadable == 1 {
+                            "1 token could not be read; its row says why".to_string()
+                        } else {
+                            format!("{unreadable} tokens could not be read; their rows say why")
+                        };
+                        state.set_status(text, Level::Warn, now);
+                    }
                     state.tokens.finish(Ok(()), now);
                     answers::settle_lost_writes(state, now);
                 }

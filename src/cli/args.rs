@@ -14,12 +14,21 @@ Exit codes:
   5  refused or invalid (403, 422)
   6  rate limited (429)
   7  network or server error
+  8  list: some tokens could not be read (the others were printed; stderr names them)
 
 Environment:
-  MAILTRAP_API_TOKEN   the API token (never taken as an argument, so it stays out of `ps`)
-  MAILTRAP_ACCOUNT_ID  the account to manage (else the only account the token sees)
-  MAILTRAP_API_URL     the API's base URL (default https://mailtrap.io)
-  MAILTRAP_TOKENS_LOG  log level for the log file (error, warn, info, debug, trace)";
+  MAILTRAP_API_TOKEN    the API token (never taken as an argument, so it stays out of `ps`)
+  MAILTRAP_ACCOUNT_ID   the account to manage (else the only account the token sees)
+  MAILTRAP_API_URL      the API's base URL (default https://mailtrap.io)
+  MAILTRAP_TOKENS_HOME  one directory for the config file, the state and the log (else the platform's)
+  MAILTRAP_TOKENS_LOG   log level for the log file (error, warn, info, debug, trace, or a tracing filter)
+  NO_COLOR              when set and not empty, no colours (as --no-color)
+  DISPLAY, WAYLAND_DISPLAY
+                        a native clipboard exists (else copies go through the terminal, OSC 52)
+  XDG_CONFIG_HOME, XDG_STATE_HOME, XDG_DATA_HOME, HOME
+                        where the config file, the state and the log live (Linux)
+  HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY
+                        the proxy the HTTP client goes through";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -95,8 +104,13 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff).
-    Man,
+    /// Print the man page (roff), or with --dir write one page per command into a directory.
+    Man {
+        /// Write `mailtrap-tokens.1` and a page for every subcommand (`mailtrap-tokens-list.1`, …) here,
+        /// creating the directory; prints the files written.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Args, Default)]

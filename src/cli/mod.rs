@@ -16,7 +16,7 @@ pub fn dispatch(cli: Cli) -> i32 {
         Some(Command::Demo(args)) => crate::app::run_demo(&cli.global, &cli.console, &args),
         None => crate::app::run_live(&cli.global, &cli.console),
         Some(Command::Completions { shell }) => docs::completions(shell),
-        Some(Command::Man) => docs::man(),
+        Some(Command::Man { dir }) => docs::man(dir.as_deref()),
         Some(Command::Config(c)) => crate::config::run_command(c, &cli.global),
         Some(command) => commands::run(&cli.global, command),
     }

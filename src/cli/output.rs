@@ -6,7 +6,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
 
-use crate::api::{AccessLevel, Account, ApiToken, Resource};
+use crate::api::{AccessLevel, Account, ApiToken, OpaqueResource, Resource};
 use crate::text::sanitize;
 
 /// Names longer than this are cut in the table (json and csv keep them whole).
@@ -86,6 +86,42 @@ pub fn permission(r: &Resource) -> String {
     )
 }
 
+/// A permission kept as the server sent it, in the same `type:id:level` form.
+pub fn opaque_permission(r: &OpaqueResource) -> String {
+    format!(
+        "{}:{}:{}",
+        sanitize(r.resource_type.as_str()),
+        sanitize(&r.resource_id.to_string()),
+        sanitize(&r.access_level.to_string())
+    )
+}
+
+/// Every permission of a token as `type:id:level`, the ones kept as sent last.
+fn permissions(token: &ApiToken) -> impl Iterator<Item = String> + '_ {
+    token
+        .resources
+        .iter()
+        .map(permission)
+        .chain(token.opaque_resources.iter().map(opaque_permission))
+}
+
+/// The table's access column, the opaque permissions counted after the readable ones.
+fn token_access(token: &ApiToken) -> String {
+    match (
+        token.resources.is_empty(),
+        token.opaque_resources.as_slice(),
+    ) {
+        (_, []) => access_summary(&token.resources),
+        (true, [one]) => opaque_permission(one),
+        (true, many) => format!("{} permissions as sent", many.len()),
+        (false, odd) => format!(
+            "{} +{} as sent",
+            access_summary(&token.resources),
+            odd.len()
+        ),
+    }
+}
+
 /// The table's access column: `Account 1719941 admin`, or the highest of several with a count.
 pub fn access_summary(resources: &[Resource]) -> String {
     let describe = |r: &Resource| {
@@ -121,7 +157,7 @@ pub fn tokens_table(tokens: &[ApiToken], now: DateTime<Utc>) -> String {
                 t.id.to_string(),
                 fit(&sanitize(&t.name), NAME_COLUMNS),
                 fit(&sanitize(&t.created_by), NAME_COLUMNS / 2),
-                access_summary(&t.resources),
+                token_access(t),
                 expiry(t.expires_at, now),
                 last4(t),
             ]
@@ -142,12 +178,12 @@ pub fn token_detail(token: &ApiToken, now: DateTime<Utc>) -> String {
         vec!["expires".into(), expiry(token.expires_at, now)],
         vec!["last 4".into(), last4(token)],
     ];
-    if token.resources.is_empty() {
+    if token.resources.is_empty() && token.opaque_resources.is_empty() {
         rows.push(vec!["access".into(), "none".into()]);
     }
-    for (i, r) in token.resources.iter().enumerate() {
+    for (i, p) in permissions(token).enumerate() {
         let label = if i == 0 { "access" } else { "" };
-        rows.push(vec![label.into(), permission(r)]);
+        rows.push(vec![label.into(), p]);
     }
     // The detail view has no header row: drop the table's first (empty) line.
     let text = table(&["", ""], &rows);
@@ -170,11 +206,24 @@ pub fn accounts_table(accounts: &[Account]) -> String {
     table(&["ID", "NAME", "ACCESS"], &rows)
 }
 
+/// A spreadsheet reads a cell that starts with one of these as a formula (OWASP, "CSV Injection").
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A cell a spreadsheet will show as text: one starting like a formula gets a leading `'`, as OWASP's
+/// CSV-injection guidance says, so `=HYPERLINK(…)` in a token name is never run by whoever opens the export.
+pub fn csv_cell(cell: String) -> String {
+    if cell.starts_with(FORMULA_STARTS) {
+        format!("'{cell}")
+    } else {
+        cell
+    }
+}
+
 fn csv_text(header: &[&str], rows: Vec<Vec<String>>) -> Result<String, csv::Error> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record(header)?;
     for row in rows {
-        writer.write_record(row)?;
+        writer.write_record(row.into_iter().map(csv_cell))?;
     }
     let bytes = writer.into_inner().map_err(|e| e.into_error())?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
@@ -193,11 +242,7 @@ pub fn tokens_csv(tokens: &[ApiToken]) -> Result<String, csv::Error> {
                     .map(|e| e.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
                     .unwrap_or_default(),
                 sanitize(&t.last_4_digits),
-                t.resources
-                    .iter()
-                    .map(permission)
-                    .collect::<Vec<_>>()
-                    .join(";"),
+                permissions(t).collect::<Vec<_>>().join(";"),
             ]
         })
         .collect();
@@ -326,6 +371,7 @@ mod tests {
             created_by: "John Doe".into(),
             expires_at: expires_at.map(at),
             resources,
+            opaque_resources: Vec::new(),
         }
     }
 
@@ -437,6 +483,38 @@ mod tests {
         7,部署トークン 🚀,John Doe,2026-05-24T12:00:00Z,dcf7,domain:3:viewer;project:11:admin
         8,evil�[2Jname,John Doe,2026-04-30T10:00:00Z,dcf7,quantum_widget:5:77
         "#);
+    }
+
+    #[test]
+    fn csv_cells_that_start_like_a_formula_are_neutralised() {
+        let mut tokens = sample();
+        tokens.truncate(1);
+        tokens[0].name = r#"=HYPERLINK("http://evil.example","x")"#.into();
+        tokens[0].created_by = "@SUM(A1)".into();
+        tokens[0].last_4_digits = "+1f2".into();
+        let mut more = tokens[0].clone();
+        more.id = -5;
+        more.name = "-2+3".into();
+        more.created_by = "\tcmd".into();
+        more.last_4_digits = "\rab".into();
+        tokens.push(more);
+        let mut plain = tokens[0].clone();
+        plain.name = "a=b, c@d".into();
+        plain.created_by = "John 'J' Doe".into();
+        plain.last_4_digits = "dcf7".into();
+        tokens.push(plain);
+        let text = tokens_csv(&tokens).unwrap();
+        insta::assert_snapshot!(text, @r#"
+        id,name,created_by,expires_at,last_4_digits,resources
+        2498561,"'=HYPERLINK(""http://evil.example"",""x"")",'@SUM(A1),,'+1f2,account:1719941:admin
+        '-5,'-2+3, cmd,, ab,account:1719941:admin
+        2498561,"a=b, c@d",John 'J' Doe,,dcf7,account:1719941:admin
+        "#);
+        // `sanitize` already turns a tab or carriage return into a space; the cell is guarded all the same.
+        assert_eq!(csv_cell("\tx".into()), "'\tx");
+        assert_eq!(csv_cell("\rx".into()), "'\rx");
+        assert_eq!(csv_cell("x=1".into()), "x=1");
+        assert_eq!(csv_cell(String::new()), "");
     }
 
     #[test]

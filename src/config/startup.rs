@@ -30,9 +30,20 @@ pub fn startup(global: &GlobalArgs) -> Startup {
     if let Some(p) = &paths {
         let _ = crate::custody::private_dir(&p.state_dir);
     }
-    let log = paths.as_ref().and_then(init_logging);
+    let (log, log_problem) = match paths.as_ref().map(|p| (p, init_logging(p))) {
+        Some((_, Ok(log))) => (Some(log), None),
+        Some((p, Err(problem))) => (
+            None,
+            Some(
+                ConfigWarning::new(None, format!("log file: {problem}")).in_file(Some(&p.log_file)),
+            ),
+        ),
+        None => (None, None),
+    };
     install_panic_logging();
-    Startup::from_paths(global, paths, log)
+    let mut startup = Startup::from_paths(global, paths, log);
+    startup.warnings.extend(log_problem);
+    startup
 }
 
 impl Startup {

@@ -99,6 +99,10 @@ impl fmt::Display for ConfigWarning {
 mod tests {
     use super::*;
 
+    fn line_and_column(source: &str, offset: usize) -> (usize, usize) {
+        LineIndex::new(source).locate(source, offset)
+    }
+
     #[test]
     fn lines_and_columns_count_characters() {
         let src = "a = 1\nbé = 2\n";
@@ -111,7 +115,7 @@ mod tests {
     #[test]
     fn displays_on_one_line() {
         let w = ConfigWarning::new(Some("mouse".into()), "expected\na boolean")
-            .at("x\nmouse = 3", 2)
+            .at_position(line_and_column("x\nmouse = 3", 2))
             .in_file(Some(std::path::Path::new("/c.toml")));
         assert_eq!(w.to_string(), "/c.toml:2:1: mouse: expected a boolean");
     }

@@ -1,6 +1,7 @@
 //! `accounts`, `list` and `get` in every format, against the seeded simulator.
 
 use crate::harness::{filters, serve};
+use serde_json::json;
 
 fn snapshot(name: &str, text: &str) {
     insta::with_settings!({ filters => filters(), prepend_module_to_snapshot => false }, {
@@ -101,4 +102,59 @@ fn an_unknown_token_exits_4() {
     assert_eq!(run.code, 4, "{run:?}");
     assert!(run.stderr.contains("token 987654321"), "{run:?}");
     assert!(run.stdout.is_empty());
+}
+
+#[test]
+fn csv_cells_that_would_be_formulas_start_with_a_quote() {
+    let sim = serve();
+    sim.create_token(r#"=HYPERLINK("http://evil.example","x")"#);
+    sim.create_token("@SUM(1+1)");
+    let run = sim.run(&["list", "--output", "csv"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout
+            .contains(r#","'=HYPERLINK(""http://evil.example"",""x"")","#),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains(",'@SUM(1+1),"), "{}", run.stdout);
+    for line in run.stdout.lines() {
+        for cell in line.split(',') {
+            let cell = cell.trim_start_matches('"');
+            assert!(!cell.starts_with(['=', '+', '-', '@']), "{line}");
+        }
+    }
+}
+
+#[test]
+fn unreadable_tokens_go_to_stderr_and_the_rest_to_stdout_with_exit_8() {
+    let sim = serve();
+    let good = json!({"id": 1, "name": "fine", "last_4_digits": "ab12", "created_by": "me",
+                      "expires_at": null, "resources": [
+                          {"resource_type": "account", "resource_id": 1, "access_level": "superuser"}]});
+    let body = json!([
+        good,
+        {"id": 2, "name": "broken date", "expires_at": "tomorrow"},
+        {"id": "seven", "name": "bad id"},
+    ]);
+    for format in ["table", "json", "csv"] {
+        sim.inject_fault(
+            json!({"method": "GET", "path": "/api_tokens", "replace_body": body.to_string()}),
+        );
+        let run = sim.run(&["list", "--output", format]);
+        assert_eq!(run.code, 8, "{format}: {run:?}");
+        assert!(run.stdout.contains("fine"), "{format}: {run:?}");
+        assert!(run.stdout.contains("superuser"), "{format}: {run:?}");
+        assert!(!run.stdout.contains("broken date"), "{format}: {run:?}");
+        assert!(
+            run.stderr.contains("2 of 3 tokens could not be read"),
+            "{format}: {run:?}"
+        );
+        assert!(
+            run.stderr
+                .contains("(id 2) \"broken date\" could not be read: expires_at"),
+            "{format}: {run:?}"
+        );
+        assert!(run.stderr.contains("\"bad id\""), "{format}: {run:?}");
+    }
 }

@@ -3,6 +3,7 @@
 mod commands;
 mod default_file;
 mod keymap_table;
+mod log_file;
 mod logging;
 mod mistakes;
 mod parsing;

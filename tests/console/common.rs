@@ -4,6 +4,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use mailtrap_tokens::api::{
     AccessLevel, Account, ApiError, ApiToken, Resource, ResourceNode, ResourceType, TokenId,
+    TokenList,
 };
 use mailtrap_tokens::app::effect::Effect;
 use mailtrap_tokens::app::keymap::Keymap;
@@ -53,6 +54,7 @@ pub fn token(
         created_by: creator.into(),
         expires_at: expires_in.map(|d| now() + d),
         resources,
+        opaque_resources: vec![],
     }
 }
 
@@ -158,7 +160,12 @@ pub fn send(state: &mut State, msg: Msg) -> Vec<Effect> {
 
 /// A fresh console that has asked for its account; returns the request id of that ask.
 pub fn connecting() -> (State, u64) {
-    let mut state = State::new(config());
+    connecting_with(config())
+}
+
+/// Like [`connecting`], with other settings (a keymap with overrides, say).
+pub fn connecting_with(config: StateConfig) -> (State, u64) {
+    let mut state = State::new(config);
     let effects = start(&mut state, now());
     let req = match effects.as_slice() {
         [Effect::ResolveAccount { req, wanted }] => {
@@ -189,7 +196,11 @@ pub fn load_requests(effects: &[Effect]) -> (Option<u64>, Option<u64>) {
 
 /// The account resolved and the token and tree loads started; returns their request ids.
 pub fn account_chosen() -> (State, u64, u64) {
-    let (mut state, req) = connecting();
+    account_chosen_with(config())
+}
+
+pub fn account_chosen_with(config: StateConfig) -> (State, u64, u64) {
+    let (mut state, req) = connecting_with(config);
     let effects = send(
         &mut state,
         Msg::AccountResolved {
@@ -207,7 +218,16 @@ pub fn account_chosen() -> (State, u64, u64) {
 
 /// The console with these tokens and the fixed resource tree loaded.
 pub fn loaded(tokens: Vec<ApiToken>) -> State {
-    let (mut state, tokens_req, tree_req) = account_chosen();
+    loaded_with(config(), tokens)
+}
+
+pub fn loaded_with(config: StateConfig, tokens: Vec<ApiToken>) -> State {
+    loaded_list(config, tokens.into())
+}
+
+/// The console with a list answer as the client decodes it (readable and unreadable tokens).
+pub fn loaded_list(config: StateConfig, tokens: TokenList) -> State {
+    let (mut state, tokens_req, tree_req) = account_chosen_with(config);
     send(
         &mut state,
         Msg::ResourceTreeLoaded {

@@ -179,7 +179,7 @@ fn refresh_keeps_the_selection_and_drops_stale_answers() {
         &mut state,
         Msg::TokensLoaded {
             req: old_req,
-            result: Ok(Vec::new()),
+            result: Ok(Vec::new().into()),
         },
     );
     assert_eq!(state.rows.len(), 8);
@@ -198,7 +198,7 @@ fn refresh_keeps_the_selection_and_drops_stale_answers() {
         &mut state,
         Msg::TokensLoaded {
             req: new_req,
-            result: Ok(tokens),
+            result: Ok(tokens.into()),
         },
     );
     assert_eq!(state.rows.len(), 9);

@@ -3,5 +3,7 @@
 mod common;
 mod dialogs;
 mod flows;
+mod keys;
 mod snapshots;
 mod styles;
+mod unreadable;

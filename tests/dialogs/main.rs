@@ -97,6 +97,7 @@ pub fn token(id: i64, name: &str, resources: Vec<Resource>) -> ApiToken {
         created_by: "Jane".into(),
         expires_at: None,
         resources,
+        opaque_resources: vec![],
     }
 }
 

@@ -23,6 +23,7 @@ fn menu() -> ActionMenu {
         resource_tree: &tree,
         caller_is_viewer: false,
         request_in_flight: false,
+        unreadable: None,
     };
     ActionMenu::new("sender", actions_for(&ctx), &Keymap::default())
 }

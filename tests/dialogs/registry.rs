@@ -23,6 +23,7 @@ fn ctx<'a>(
         resource_tree: tree,
         caller_is_viewer: false,
         request_in_flight: false,
+        unreadable: None,
     }
 }
 

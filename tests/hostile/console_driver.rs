@@ -43,6 +43,7 @@ pub fn token(id: i64, name: &str, creator: &str, hours: Option<i64>) -> ApiToken
             resource_id: ACCOUNT_ID,
             access_level: AccessLevel::ADMIN,
         }],
+        opaque_resources: vec![],
     }
 }
 
@@ -73,7 +74,7 @@ pub fn loaded(account_name: &str, tokens: Vec<ApiToken>) -> State {
                 &mut state,
                 Msg::TokensLoaded {
                     req,
-                    result: Ok(tokens.clone()),
+                    result: Ok(tokens.clone().into()),
                 },
                 now,
             );

@@ -87,7 +87,7 @@ async fn a_hostile_seed_decodes_everywhere_and_every_string_sanitizes() {
     assert_safe("account", &accounts[0].name);
     let tokens = api.list_tokens(account).await.unwrap();
     assert!(tokens.iter().any(|t| t.name.contains('\x1b')));
-    for t in &tokens {
+    for t in tokens.iter() {
         assert_safe("name", &t.name);
         assert_safe("created_by", &t.created_by);
         assert_safe("last_4_digits", &t.last_4_digits);

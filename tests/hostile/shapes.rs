@@ -2,7 +2,9 @@
 //! client: unknown types and levels, empty and deeply nested resources, odd dates, huge ids, extra fields.
 
 use crate::support::*;
-use mailtrap_tokens::api::{AccessLevel, ApiError, ApiToken, ResourceKind, ResourceNode};
+use mailtrap_tokens::api::{
+    AccessLevel, ApiError, ResourceKind, ResourceNode, Scalar, TokenList, UnreadableToken,
+};
 use mailtrap_tokens::sim::{Fault, RunningSim};
 use serde_json::{Value, json};
 
@@ -26,7 +28,7 @@ fn token(extra: Value) -> Value {
     t
 }
 
-async fn list_of(sim: &RunningSim, tokens: Vec<Value>) -> Result<Vec<ApiToken>, ApiError> {
+async fn list_of(sim: &RunningSim, tokens: Vec<Value>) -> Result<TokenList, ApiError> {
     serve_next(sim, &Value::Array(tokens).to_string());
     client(sim).list_tokens(sim.account_id()).await
 }
@@ -53,21 +55,76 @@ async fn unknown_resource_types_and_numeric_levels_are_kept() {
 }
 
 #[tokio::test]
-async fn an_unknown_textual_level_is_a_decode_error_in_words_not_a_crash() {
+async fn an_unknown_textual_level_and_a_non_numeric_resource_id_are_kept_as_sent() {
     let sim = start().await;
-    let err = list_of(
+    let list = list_of(
         &sim,
-        vec![token(json!({"resources": [
-            {"resource_type": "account", "resource_id": 1, "access_level": "superuser"}
-        ]}))],
+        vec![
+            token(json!({"id": 1, "resources": [
+                {"resource_type": "account", "resource_id": 1, "access_level": "superuser"},
+                {"resource_type": "account", "resource_id": 1, "access_level": 100},
+            ]})),
+            token(json!({"id": 2, "resources": [
+                {"resource_type": "project", "resource_id": "proj-7", "access_level": "viewer"},
+                {"resource_type": "sandbox", "resource_id": 18446744073709551615_u64, "access_level": 10},
+            ]})),
+            token(json!({"id": 3})),
+        ],
     )
     .await
-    .unwrap_err();
-    assert!(
-        matches!(err, ApiError::Decode { status: 200, .. }),
-        "{err:?}"
+    .unwrap();
+    assert!(list.unreadable.is_empty(), "{:?}", list.unreadable);
+    assert_eq!(list.len(), 3, "every token is a row");
+    let [first, second, third] = &list.tokens[..] else {
+        panic!("{list:?}")
+    };
+    assert_eq!(first.resources[0].access_level, AccessLevel::ADMIN);
+    assert_eq!(
+        first.opaque_resources[0].access_level,
+        Scalar::Text("superuser".into())
     );
-    assert!(err.to_string().contains("unknown access level"), "{err}");
+    assert_eq!(first.opaque_resources[0].resource_id, Scalar::Int(1));
+    assert!(second.resources.is_empty());
+    assert_eq!(
+        second.opaque_resources[0].resource_id,
+        Scalar::Text("proj-7".into())
+    );
+    assert_eq!(
+        second.opaque_resources[1].resource_id,
+        Scalar::Text("18446744073709551615".into())
+    );
+    assert_eq!(third.id, 3);
+    // JSON output gives them back in `resources`, as they came.
+    let back = serde_json::to_value(second).unwrap();
+    assert_eq!(
+        back["resources"],
+        json!([
+            {"resource_type": "project", "resource_id": "proj-7", "access_level": "viewer"},
+            {"resource_type": "sandbox", "resource_id": "18446744073709551615", "access_level": 10},
+        ])
+    );
+}
+
+/// The one unreadable token of a list of a good token, the bad one and another good one.
+async fn the_odd_one_out(sim: &RunningSim, bad: Value) -> UnreadableToken {
+    let list = list_of(
+        sim,
+        vec![
+            token(json!({"id": 100, "name": "before"})),
+            bad.clone(),
+            token(json!({"id": 101, "name": "after"})),
+        ],
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{bad}: the whole list failed: {e}"));
+    let names: Vec<&str> = list.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["before", "after"], "{bad}");
+    let [one] = &list.unreadable[..] else {
+        panic!("{bad}: {:?}", list.unreadable)
+    };
+    assert_eq!(one.position, 1);
+    assert!(!one.to_string().chars().any(char::is_control), "{one}");
+    one.clone()
 }
 
 #[tokio::test]
@@ -124,6 +181,8 @@ async fn expiry_dates_with_offsets_fractions_and_far_ends() {
         assert_eq!(t.expires_at.unwrap().to_rfc3339(), *want, "{text}");
     }
     // Dates chrono cannot hold, or that are not RFC 3339, are decode errors that name the field.
+    // Dates chrono cannot hold, or that are not RFC 3339: that token cannot be read, and says so naming
+    // the field; the tokens beside it still arrive.
     for bad in [
         "10000-01-01T00:00:00Z",
         "2027-13-01T00:00:00Z",
@@ -131,16 +190,12 @@ async fn expiry_dates_with_offsets_fractions_and_far_ends() {
         "tomorrow",
         "2027-06-01T00:00:00+25:00",
     ] {
-        let err = list_of(&sim, vec![token(json!({"expires_at": bad}))])
-            .await
-            .unwrap_err();
-        assert!(matches!(err, ApiError::Decode { .. }), "{bad}: {err:?}");
-        assert!(err.to_string().contains("expires_at"), "{bad}: {err}");
+        let odd = the_odd_one_out(&sim, token(json!({"expires_at": bad}))).await;
+        assert!(odd.reason.contains("expires_at"), "{bad}: {odd}");
+        assert_eq!((odd.id, odd.name.as_deref()), (Some(7), Some("n")));
     }
-    let err = list_of(&sim, vec![token(json!({"expires_at": 1_800_000_000}))])
-        .await
-        .unwrap_err();
-    assert!(matches!(err, ApiError::Decode { .. }), "{err:?}");
+    let odd = the_odd_one_out(&sim, token(json!({"expires_at": 1_800_000_000}))).await;
+    assert!(odd.reason.contains("invalid type"), "{odd}");
 }
 
 #[tokio::test]
@@ -160,13 +215,15 @@ async fn ids_near_i64_max_and_beyond() {
     assert_eq!(tokens[0].resources[0].resource_id, max);
     assert_eq!(tokens[0].resources[1].resource_id, i64::MIN);
     for too_big in ["9223372036854775808", "1e20", "-9223372036854775809"] {
-        let body = format!(r#"[{{"id":{too_big},"name":"x"}}]"#);
-        serve_next(&sim, &body);
-        let err = client(&sim)
-            .list_tokens(sim.account_id())
-            .await
-            .unwrap_err();
-        assert!(matches!(err, ApiError::Decode { .. }), "{too_big}: {err:?}");
+        let bad: Value =
+            serde_json::from_str(&format!(r#"{{"id":{too_big},"name":"x"}}"#)).unwrap();
+        let odd = the_odd_one_out(&sim, bad).await;
+        assert_eq!(
+            (odd.id, odd.name.as_deref()),
+            (None, Some("x")),
+            "{too_big}"
+        );
+        assert!(odd.reason.contains("invalid"), "{too_big}: {odd}");
     }
     // Paths with the largest id are well-formed requests (a 404 from the server, not a client error).
     let err = client(&sim)
@@ -284,15 +341,34 @@ async fn a_deep_tree_built_in_memory_walks_without_recursion() {
 }
 
 #[tokio::test]
+async fn tokens_without_an_id_or_a_name_are_unreadable_rows() {
+    let sim = start().await;
+    let odd = the_odd_one_out(&sim, json!({"id": "seven", "name": "x"})).await;
+    assert_eq!((odd.id, odd.name.as_deref()), (None, Some("x")));
+    let odd = the_odd_one_out(&sim, json!({"id": 1})).await;
+    assert_eq!((odd.id, odd.name.as_deref()), (Some(1), None));
+    assert!(odd.reason.contains("missing field `name`"), "{odd}");
+    let odd = the_odd_one_out(&sim, json!(42)).await;
+    assert!(odd.reason.contains("invalid type"), "{odd}");
+    let odd = the_odd_one_out(
+        &sim,
+        token(json!({"resources": [{"resource_type": "account", "resource_id": null, "access_level": 100}]})),
+    )
+    .await;
+    assert!(
+        odd.reason.contains("resource_id") || odd.reason.contains("null"),
+        "{odd}"
+    );
+}
+
+#[tokio::test]
 async fn answers_of_the_wrong_shape_are_decode_errors() {
     let sim = start().await;
     for body in [
         r#"{"data": []}"#,
         "null",
         r#""a string""#,
-        "[1, 2, 3]",
-        r#"[{"id": "seven", "name": "x"}]"#,
-        r#"[{"id": 1}]"#,
+        "[1, 2",
         "\u{feff}[]",
     ] {
         serve_next(&sim, body);

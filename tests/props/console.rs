@@ -333,7 +333,8 @@ impl Machine {
                                 *hours,
                             )
                         })
-                        .collect::<Vec<ApiToken>>()),
+                        .collect::<Vec<ApiToken>>()
+                        .into()),
                     Err(kind) => Err(api_error(*kind)),
                 };
                 Msg::TokensLoaded { req, result }

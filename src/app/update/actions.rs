@@ -84,7 +84,7 @@ pub fn run_allowed(
         };
         let what = action.info().description;
         state.set_status(format!("{what}: {reason}"), level, now);
-        if action == Action::Copy {
+        if action == Action::Copy && state.rows[index].unreadable.is_none() {
             // The reason offers the name, id or last digits: the dialog that does so opens too.
             state.overlay = Some(Overlay::CopyAlternatives(CopyAlternatives::new(
                 &state.rows[index].token,

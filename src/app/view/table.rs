@@ -105,6 +105,9 @@ fn name_cell(state: &State, row: &TokenRow, width: usize, theme: &Theme) -> Cell
 }
 
 fn expires_cell(row: &TokenRow, now: DateTime<Utc>, theme: &Theme) -> Cell<'static> {
+    if row.unreadable.is_some() {
+        return Cell::from(Span::styled("unreadable", theme.warn));
+    }
     let expiry = columns::expiry_text(row.token.expires_at, row.in_grace(), now);
     let style: Style = match expiry.urgency {
         Urgency::Calm => theme.text,
@@ -117,6 +120,15 @@ fn expires_cell(row: &TokenRow, now: DateTime<Utc>, theme: &Theme) -> Cell<'stat
         symbol => format!("{symbol} {}", expiry.text),
     };
     Cell::from(Span::styled(text, style))
+}
+
+fn access_cell(row: &TokenRow, width: usize, theme: &Theme) -> Cell<'static> {
+    let text = truncate_to_width(&row.access, width);
+    if row.unreadable.is_some() {
+        Cell::from(Span::styled(text, theme.warn))
+    } else {
+        Cell::from(text)
+    }
 }
 
 pub fn render(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -161,9 +173,12 @@ pub fn render(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Fram
             Row::new(vec![
                 name_cell(state, row, usize::from(w[0]), theme),
                 Cell::from(truncate_to_width(&row.creator, usize::from(w[1]))),
-                Cell::from(truncate_to_width(&row.access, usize::from(w[2]))),
+                access_cell(row, usize::from(w[2]), theme),
                 expires_cell(row, now, theme),
-                Cell::from(columns::masked_token(&row.token.last_4_digits)),
+                match row.unreadable {
+                    Some(_) => Cell::from(""),
+                    None => Cell::from(columns::masked_token(&row.token.last_4_digits)),
+                },
             ])
         })
         .collect();

@@ -8,7 +8,7 @@ mod write;
 use std::io::Write;
 
 use crate::api::error::exit_code;
-use crate::api::{AccountId, ApiError, Client};
+use crate::api::{AccountId, ApiError, Client, UnreadableToken};
 use crate::cli::args::{Command, GlobalArgs};
 use crate::cli::session::{self, AccountChoice};
 
@@ -33,13 +33,18 @@ pub enum Failure {
         what: String,
         path: std::path::PathBuf,
     },
+    /// The list was printed without these tokens, which could not be read (exit 8).
+    Unreadable {
+        printed: usize,
+        tokens: Vec<UnreadableToken>,
+    },
 }
 
 /// Exit code for a declined prompt or an unwritable stdout.
 pub const EXIT_NOT_DONE: i32 = 1;
 
 /// Exit code for a new secret that went to a file because stdout could not take it.
-pub const EXIT_SECRET_SAVED: i32 = 9;
+pub const EXIT_SECRET_SAVED: i32 = exit_code::SECRET_SAVED;
 
 impl Failure {
     pub fn api(error: ApiError) -> Self {
@@ -63,6 +68,7 @@ impl Failure {
             Failure::Api { error, .. } => error.exit_code(),
             Failure::Cancelled | Failure::Output { .. } => EXIT_NOT_DONE,
             Failure::SecretSaved { .. } => EXIT_SECRET_SAVED,
+            Failure::Unreadable { .. } => exit_code::PARTIAL,
         }
     }
 
@@ -84,6 +90,17 @@ impl Failure {
                  (readable only by you)",
                 path.display()
             ),
+            Failure::Unreadable { printed, tokens } => {
+                let mut text = format!(
+                    "error: {} of {} tokens could not be read and are not in the output; the other {printed} are:",
+                    tokens.len(),
+                    printed + tokens.len()
+                );
+                for token in tokens {
+                    text.push_str(&format!("\n  {token}"));
+                }
+                text
+            }
         }
     }
 }
@@ -197,6 +214,13 @@ mod tests {
             (Failure::api(ApiError::Validation { errors: vec![] }), 5),
             (Failure::api(ApiError::RateLimited { retry_after: None }), 6),
             (Failure::api(ApiError::Timeout), 7),
+            (
+                Failure::Unreadable {
+                    printed: 3,
+                    tokens: vec![],
+                },
+                8,
+            ),
             (
                 Failure::api(ApiError::Server {
                     status: 502,

@@ -30,16 +30,25 @@ pub async fn accounts(global: &GlobalArgs, format: OutputFormat) -> Result<(), F
 pub async fn list(global: &GlobalArgs, format: OutputFormat) -> Result<(), Failure> {
     let client = client(global)?;
     let account = account(&client, global).await?;
-    let tokens = client
+    let list = client
         .list_tokens(account)
         .await
         .map_err(Failure::api_about("listing tokens"))?;
+    let tokens = &list.tokens;
     let text = match format {
-        OutputFormat::Table => output::tokens_table(&tokens, Utc::now()),
-        OutputFormat::Json => output::json(&tokens).map_err(encoding_failure)?,
-        OutputFormat::Csv => output::tokens_csv(&tokens).map_err(encoding_failure)?,
+        OutputFormat::Table => output::tokens_table(tokens, Utc::now()),
+        OutputFormat::Json => output::json(tokens).map_err(encoding_failure)?,
+        OutputFormat::Csv => output::tokens_csv(tokens).map_err(encoding_failure)?,
     };
-    print(&text)
+    print(&text)?;
+    if list.unreadable.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::Unreadable {
+            printed: tokens.len(),
+            tokens: list.unreadable,
+        })
+    }
 }
 
 pub async fn get(global: &GlobalArgs, id: TokenId, format: OutputFormat) -> Result<(), Failure> {
