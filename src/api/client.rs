@@ -4,6 +4,7 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
+use zeroize::{Zeroize, Zeroizing};
 
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, RETRY_AFTER, USER_AGENT};
 use reqwest::{Method, StatusCode, Url};
@@ -326,9 +327,11 @@ impl Client {
         method: Method,
         path: &str,
         body: Option<Value>,
-    ) -> Result<(StatusCode, Vec<u8>), ApiError> {
+    ) -> Result<(StatusCode, Zeroizing<Vec<u8>>), ApiError> {
+        // A write's answer may hold a new secret: its bytes are wiped once decoded (when this drops).
         self.send_once(method, path, body)
             .await
+            .map(|(status, bytes)| (status, Zeroizing::new(bytes)))
             .map_err(|f| f.error)
     }
 
@@ -366,7 +369,8 @@ impl Client {
         let status = response.status();
         let headers = response.headers().clone();
         self.note_rate_headers(&headers);
-        let bytes = read_body(response).await.map_err(Failure::new)?;
+        let wipe = method == Method::POST;
+        let bytes = read_body(response, wipe).await.map_err(Failure::new)?;
         tracing::debug!(%method, path, status = status.as_u16(), "response");
         if status.is_success() {
             return Ok((status, bytes));
@@ -439,18 +443,59 @@ fn bulk_line(change: &PermissionChange) -> Value {
     line
 }
 
-async fn read_body(mut response: reqwest::Response) -> Result<Vec<u8>, ApiError> {
-    let mut bytes = Vec::new();
+/// The whole body. With `wipe` (an answer that may hold a secret) no copy is left behind: a buffer
+/// outgrown is zeroed before it is freed, and each received chunk is zeroed where it is ours alone.
+async fn read_body(mut response: reqwest::Response, wipe: bool) -> Result<Vec<u8>, ApiError> {
+    let status = response.status().as_u16();
+    let hint = response
+        .content_length()
+        .and_then(|n| usize::try_from(n).ok())
+        .unwrap_or(0)
+        .min(MAX_BODY_BYTES);
+    let mut bytes = Vec::with_capacity(hint);
+    let mut chunks = Vec::new();
+    let mut too_large = false;
     while let Some(chunk) = response.chunk().await.map_err(|e| transport_error(&e))? {
         if bytes.len() + chunk.len() > MAX_BODY_BYTES {
-            return Err(ApiError::Decode {
-                status: response.status().as_u16(),
-                excerpt: format!("the answer is larger than {} MB", MAX_BODY_BYTES >> 20),
-            });
+            too_large = true;
+            break;
+        }
+        if wipe && bytes.len() + chunk.len() > bytes.capacity() {
+            let mut bigger =
+                Vec::with_capacity((bytes.len() + chunk.len()).max(bytes.capacity() * 2));
+            bigger.extend_from_slice(&bytes);
+            std::mem::replace(&mut bytes, bigger).zeroize();
         }
         bytes.extend_from_slice(&chunk);
+        if wipe {
+            chunks.push(chunk);
+        }
+    }
+    drop(response);
+    if wipe {
+        wipe_chunks(chunks);
+    }
+    if too_large {
+        if wipe {
+            bytes.zeroize();
+        }
+        return Err(ApiError::Decode {
+            status,
+            excerpt: format!("the answer is larger than {} MB", MAX_BODY_BYTES >> 20),
+        });
     }
     Ok(bytes)
+}
+
+/// Zeroes received chunks in place where this process holds the only reference. A chunk still shared
+/// with the HTTP connection's read buffer cannot be written; that buffer is overwritten by the
+/// connection's next answers.
+fn wipe_chunks(chunks: Vec<bytes::Bytes>) {
+    for chunk in chunks {
+        if let Ok(mut owned) = chunk.try_into_mut() {
+            owned.as_mut().zeroize();
+        }
+    }
 }
 
 fn transport_error(e: &reqwest::Error) -> ApiError {
@@ -486,9 +531,21 @@ fn decode_error(status: StatusCode, bytes: &[u8], e: &serde_json::Error) -> ApiE
     }
 }
 
-/// Create and reset answers hold a secret: a body that cannot be decoded is never quoted.
+/// Create and reset answers hold a secret: a body that cannot be decoded is never quoted. The token and
+/// its secret are read in two passes straight from the bytes, so the secret is copied once, into its
+/// `Secret` (a flattened struct would first buffer every field, the secret among them).
 fn decode_secret_answer(status: StatusCode, bytes: &[u8]) -> Result<CreatedToken, ApiError> {
-    serde_json::from_slice(bytes).map_err(|e| ApiError::Decode {
+    #[derive(serde::Deserialize)]
+    struct SecretField {
+        token: Secret,
+    }
+    let decoded = serde_json::from_slice::<crate::api::ApiToken>(bytes).and_then(|token| {
+        serde_json::from_slice::<SecretField>(bytes).map(|s| CreatedToken {
+            token,
+            secret: s.token,
+        })
+    });
+    decoded.map_err(|e| ApiError::Decode {
         status: status.as_u16(),
         excerpt: format!(
             "{} at line {} column {} (the body is not quoted because it may hold a secret)",

@@ -281,3 +281,82 @@ fn the_console_refuses_an_output_that_is_not_a_terminal() {
     assert_eq!(status.exit_code(), 2);
     assert!(session.screen().contains("TERM=dumb"));
 }
+
+/// Whether `needle` is anywhere in the readable memory of process `pid`, other than in the raw HTTP
+/// response that brought it (status line and headers, then the body, as one text): the HTTP library's
+/// connection buffer keeps that until the connection's next answers overwrite it, out of this program's
+/// reach. A copy of the body alone (what the client decodes) counts.
+fn memory_holds(pid: i32, needle: &[u8]) -> bool {
+    use std::io::{Read, Seek, SeekFrom};
+    let maps = std::fs::read_to_string(format!("/proc/{pid}/maps")).expect("the memory map");
+    let mut mem =
+        std::fs::File::open(format!("/proc/{pid}/mem")).expect("the memory (root may read it)");
+    for line in maps.lines() {
+        let mut parts = line.split_whitespace();
+        let (Some(range), Some(perms)) = (parts.next(), parts.next()) else {
+            continue;
+        };
+        let path = parts.nth(3).unwrap_or("");
+        if !perms.starts_with('r') || path.starts_with("[v") {
+            continue; // [vvar], [vsyscall], [vdso] cannot be read this way
+        }
+        let Some((start, end)) = range.split_once('-') else {
+            continue;
+        };
+        let (start, end) = (
+            u64::from_str_radix(start, 16).unwrap(),
+            u64::from_str_radix(end, 16).unwrap(),
+        );
+        let mut region = vec![0u8; (end - start) as usize];
+        if mem.seek(SeekFrom::Start(start)).is_err() || mem.read_exact(&mut region).is_err() {
+            continue;
+        }
+        let raw_answer = |at: usize| {
+            let before = &region[at.saturating_sub(4096)..at];
+            let Some(body) = before.windows(4).rposition(|w| w == b"\r\n\r\n") else {
+                return false;
+            };
+            let head = &before[..body];
+            !before[body..].contains(&0) && head.windows(9).any(|w| w == b"HTTP/1.1 ")
+        };
+        if region
+            .windows(needle.len())
+            .enumerate()
+            .any(|(at, w)| w == needle && !raw_answer(at))
+        {
+            return true;
+        }
+    }
+    false
+}
+
+#[test]
+fn the_answer_that_carried_a_secret_is_gone_from_memory_once_the_dialog_closes() {
+    let served = Served::start();
+    let mut session = Session::spawn(&[], &served.env(&[]));
+    table(&mut session);
+    session.send("j");
+    session.send("R");
+    session.wait_for_screen("the reset question", |s| s.contains("Reset token"));
+    session.send("y");
+    session.wait_for_screen("the secret", |s| s.contains("Token reset"));
+    let secret = session.secret_on_screen().expect("the secret is drawn");
+    assert!(
+        memory_holds(session.pid(), secret.as_bytes()),
+        "the scan finds a secret that is held"
+    );
+    session.send("\r");
+    session.wait_for_screen("close anyway?", |s| s.contains("Close anyway?"));
+    session.send("y");
+    session.wait_for_screen("the table again", |s| !s.contains("Token reset"));
+    for _ in 0..5 {
+        barrier(&mut session, &served);
+    }
+    assert!(
+        !memory_holds(session.pid(), secret.as_bytes()),
+        "a copy of the secret outlived its dialog"
+    );
+    session.send("q");
+    let status = session.wait_for_exit(DEADLINE);
+    assert!(status.success(), "{status:?}");
+}

@@ -226,7 +226,9 @@ impl SecretDialog {
             SecretOrigin::Created => format!("Token created · {}", self.name),
             SecretOrigin::Reset { .. } => format!("Token reset · new token {}", self.name),
         };
-        let mut lines: Vec<Line<'static>> = Vec::new();
+        // The drawn copy of the secret is wiped when this frame is done with it.
+        let shown = zeroize::Zeroizing::new(sanitize(self.secret.expose_secret()));
+        let mut lines: Vec<Line<'_>> = Vec::new();
         for l in wrap(
             "Mailtrap shows this secret only now. Copy it or save it before you close this dialog.",
             text_width,
@@ -236,8 +238,8 @@ impl SecretDialog {
         lines.push(Line::default());
         // The one place the full secret is drawn.
         lines.push(
-            Line::from(styled(
-                sanitize(self.secret.expose_secret()),
+            Line::from(ratatui::text::Span::styled(
+                shown.as_str(),
                 theme.text.add_modifier(Modifier::BOLD),
             ))
             .centered(),
