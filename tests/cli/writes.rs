@@ -188,3 +188,64 @@ fn refusals_limits_and_outages_map_to_their_exit_codes() {
         .count();
     assert!(posts <= 4, "{posts} POSTs for 4 creates");
 }
+
+#[test]
+fn create_and_reset_refuse_a_closed_or_null_stdout_before_sending_anything() {
+    let sim = serve();
+    let permission = format!("account:{}:viewer", sim.account);
+    let before = sim.api_requests().len();
+    for redirect in [">&-", ">/dev/null"] {
+        let run = sim.shell(
+            &format!("\"$BIN\" create --name lost --permission \"$1\" --never-expires {redirect}"),
+            &[&permission],
+        );
+        assert_eq!(run.code, 2, "{redirect}: {run:?}");
+        assert!(run.stderr.contains("would be lost"), "{run:?}");
+        let run = sim.shell(&format!("\"$BIN\" reset 2491466 --yes {redirect}"), &[]);
+        assert_eq!(run.code, 2, "{redirect}: {run:?}");
+    }
+    assert_eq!(
+        sim.api_requests().len(),
+        before,
+        "nothing was sent: {:?}",
+        sim.api_requests()
+    );
+}
+
+#[test]
+fn a_secret_that_stdout_cannot_take_is_saved_to_a_private_file_with_its_own_exit_code() {
+    let sim = serve();
+    let home = tempfile::tempdir().unwrap();
+    // /dev/full takes the open and refuses the write (ENOSPC), as a full disk would.
+    let run = sim.shell(
+        "MAILTRAP_TOKENS_HOME=\"$1\" \"$BIN\" reset 2491466 --yes > /dev/full",
+        &[home.path().to_str().unwrap()],
+    );
+    assert_eq!(run.code, 9, "{run:?}");
+    let dir = home.path().join("state").join("secrets");
+    let files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("the secrets directory")
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    let secret = std::fs::read_to_string(&files[0]).unwrap();
+    assert!(is_secret(secret.trim_end()), "the file holds the secret");
+    assert_eq!(sim.get_status("/api/accounts", secret.trim_end()), 200);
+    assert!(
+        run.stderr.contains(&files[0].display().to_string()),
+        "the path is said: {}",
+        redact(&run.stderr)
+    );
+    assert!(!run.stderr.contains(secret.trim_end()), "never the secret");
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&files[0]).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    // A reader that went away (`| true`) loses the secret just the same: it is saved too.
+    let run = sim.shell(
+        "MAILTRAP_TOKENS_HOME=\"$1\" \"$BIN\" reset \"$2\" --yes | true",
+        &[home.path().to_str().unwrap(), "2491002"],
+    );
+    assert!(matches!(run.code, 0 | 9), "{run:?}");
+}

@@ -7,6 +7,7 @@ mod log_file;
 mod logging;
 mod mistakes;
 mod parsing;
+mod relative_home;
 mod startup;
 mod themes;
 

@@ -133,3 +133,20 @@ fn bad_default_account() {
     );
     assert_eq!(config.default_account, None);
 }
+
+#[test]
+fn an_oversized_file_is_refused_unread_and_a_file_of_mistakes_lists_a_bounded_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.toml");
+    std::fs::write(&big, "# padding\n".repeat(200_000)).unwrap();
+    let loaded = Config::load(Some(&big));
+    assert_eq!(loaded.warnings.len(), 1, "{:?}", loaded.warnings);
+    assert!(loaded.warnings[0].to_string().contains("may be at most"));
+
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "this is = = not toml\n".repeat(40_000)).unwrap();
+    let loaded = Config::load(Some(&bad));
+    assert!(loaded.warnings.len() <= 51, "{}", loaded.warnings.len());
+    let last = loaded.warnings.last().unwrap().to_string();
+    assert!(last.contains(" more problem"), "{last}");
+}
