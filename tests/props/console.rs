@@ -20,6 +20,7 @@ use mailtrap_tokens::app::msg::Msg;
 use mailtrap_tokens::app::state::{Overlay, State, StateConfig};
 use mailtrap_tokens::app::update::{start, update};
 use mailtrap_tokens::cli::session::AccountChoice;
+use mailtrap_tokens::clipboard::CopyOutcome;
 use proptest::prelude::*;
 use std::time::Duration;
 
@@ -43,6 +44,13 @@ enum Op {
     Rate(Option<u32>),
     /// The answer to a write this session sent: `Ok` carries a (fake) new secret for reset and create.
     Write(Answer, Result<(), u8>),
+    /// Keys the terminal delivered in one burst (typed or pasted ahead), after the last frame.
+    Burst(Vec<(KeyCode, KeyModifiers)>),
+    /// The loop drew a frame.
+    Drawn,
+    /// The clipboard's answer to a copy: 0 = OSC 52 (sent, never confirmed), 1 = native (read back),
+    /// 2 = unavailable.
+    Copied(u8),
 }
 
 /// A write the console sent and that still waits for its answer.
@@ -162,6 +170,19 @@ fn op() -> impl Strategy<Value = Op> {
         1 => proptest::option::of(0u32..200).prop_map(Op::Rate),
         3 => (answer(), prop_oneof![3 => Just(Ok(())), 2 => any::<u8>().prop_map(Err)])
             .prop_map(|(a, r)| Op::Write(a, r)),
+        2 => proptest::collection::vec(
+            (prop_oneof![
+                3 => prop_oneof![Just('R'), Just('D'), Just('y'), Just('Y'), Just('c'), Just('q')]
+                    .prop_map(KeyCode::Char),
+                2 => Just(KeyCode::Enter),
+                1 => Just(KeyCode::Tab),
+                2 => key_code(),
+            ], prop_oneof![4 => Just(KeyModifiers::NONE), 1 => Just(KeyModifiers::SHIFT), 1 => Just(KeyModifiers::CONTROL)]),
+            2..8,
+        )
+        .prop_map(Op::Burst),
+        2 => Just(Op::Drawn),
+        1 => (0u8..3).prop_map(Op::Copied),
     ]
 }
 
@@ -284,6 +305,25 @@ impl Machine {
 
     fn step(&mut self, op: &Op) {
         let msg = match op {
+            Op::Drawn => {
+                self.state.frame_drawn();
+                return;
+            }
+            Op::Burst(keys) => {
+                // The burst is read after the last frame: its first key saw the screen.
+                self.state.frame_drawn();
+                for (code, modifiers) in keys {
+                    self.terminal_key(KeyEvent::new(*code, *modifiers));
+                }
+                return;
+            }
+            Op::Copied(kind) => Msg::Copied(match kind {
+                0 => CopyOutcome::Osc52,
+                1 => CopyOutcome::Native {
+                    cleared_after: None,
+                },
+                _ => CopyOutcome::Unavailable("no clipboard".into()),
+            }),
             Op::Key(code, modifiers, press) => {
                 let mut key = KeyEvent::new(*code, *modifiers);
                 if !press {
@@ -447,11 +487,50 @@ impl Machine {
             }
         }
         let failed_write = matches!(op, Op::Write(_, Err(_)));
+        // Only a copy the clipboard gave back keeps a secret; OSC 52 never does.
+        let kept_by_copy = matches!(op, Op::Copied(1));
         let at_risk_after = self.state.secrets_at_risk();
         assert!(
-            at_risk_after >= at_risk || is_key || failed_write,
+            at_risk_after >= at_risk || is_key || failed_write || kept_by_copy,
             "a new secret was dropped without the user's acknowledgement ({at_risk} → {at_risk_after}) on {op:?}"
         );
+        self.absorb(&effects);
+        self.check();
+    }
+
+    /// A key of a burst. While the open dialog has not been drawn as it now asks, the key can answer
+    /// nothing: no request, no quit, no secret let go, the dialog unchanged.
+    fn terminal_key(&mut self, key: KeyEvent) {
+        let unseen = self.state.overlay.is_some() && !self.state.overlay_drawn;
+        let face = self.state.overlay_face();
+        let at_risk = self.state.secrets_at_risk();
+        let quit_question = matches!(self.state.overlay, Some(Overlay::QuitConfirm { .. }));
+        let effects = update(&mut self.state, Msg::TerminalKey(key), self.now);
+        if unseen {
+            assert!(
+                effects.is_empty(),
+                "a key typed ahead acted: {key:?} → {effects:?}"
+            );
+            assert_eq!(
+                self.state.overlay_face(),
+                face,
+                "a key typed ahead answered the dialog"
+            );
+            assert_eq!(
+                self.state.secrets_at_risk(),
+                at_risk,
+                "a key typed ahead let a secret go"
+            );
+        } else {
+            let writes = effects.iter().filter(|e| is_write(e)).count();
+            assert!(writes <= 1, "one key, one request: {effects:?}");
+            if effects.contains(&Effect::Quit) {
+                assert!(
+                    at_risk == 0 || quit_question,
+                    "quit while a new secret was unacknowledged"
+                );
+            }
+        }
         self.absorb(&effects);
         self.check();
     }
