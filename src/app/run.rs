@@ -275,6 +275,27 @@ impl StopSignals {
 /// person or a paste makes, bounded so a flood cannot grow memory without end.
 const MAX_BURST: usize = 4096;
 
+/// Keys closer together than this are one burst (a paste, a held key, a roll of two fingers), however the
+/// terminal split them into reads: none but the first can answer a dialog.
+const BURST_GAP: StdDuration = StdDuration::from_millis(25);
+
+/// A key that follows the previous one within `BURST_GAP` belongs to its burst: the dialog on screen
+/// must be drawn again after it before a key may answer it.
+fn note_key(
+    state: &mut State,
+    event: &Event,
+    read_at: std::time::Instant,
+    last: &mut Option<std::time::Instant>,
+) {
+    if !matches!(event, Event::Key(_)) {
+        return;
+    }
+    if last.is_some_and(|at| read_at.duration_since(at) < BURST_GAP) {
+        state.key_in_burst();
+    }
+    *last = Some(read_at);
+}
+
 /// The shortest time between two frames while input keeps arriving.
 const FRAME_GAP: StdDuration = StdDuration::from_millis(16);
 
@@ -293,7 +314,8 @@ async fn interactive(
 ) -> std::io::Result<Ended> {
     let mut guard = TerminalGuard::enter_with(mouse)?;
     let mut events = EventStream::new();
-    let mut burst: VecDeque<Event> = VecDeque::new();
+    let mut burst: VecDeque<(Event, std::time::Instant)> = VecDeque::new();
+    let mut last_key_read: Option<std::time::Instant> = None;
     let mut streaming = false;
     let mut last_frame = std::time::Instant::now();
 
@@ -309,10 +331,11 @@ async fn interactive(
     loop {
         // What the terminal already holds belongs to the screen the operator saw before this one.
         while burst.len() < MAX_BURST && crossterm::event::poll(StdDuration::ZERO)? {
-            burst.push_back(crossterm::event::read()?);
+            burst.push_back((crossterm::event::read()?, std::time::Instant::now()));
         }
-        let msg = if let Some(event) = burst.pop_front() {
+        let msg = if let Some((event, read_at)) = burst.pop_front() {
             streaming = true;
+            note_key(state, &event, read_at, &mut last_key_read);
             match event_to_msg(event) {
                 Some(msg) => msg,
                 None => continue,
@@ -340,7 +363,10 @@ async fn interactive(
             let wake = state.next_wakeup(now).map(|at| instant_at(at, now));
             tokio::select! {
                 event = events.next() => match event {
-                    Some(Ok(event)) => match event_to_msg(event) {
+                    Some(Ok(event)) => match {
+                        note_key(state, &event, std::time::Instant::now(), &mut last_key_read);
+                        event_to_msg(event)
+                    } {
                         Some(msg) => msg,
                         None => continue,
                     },

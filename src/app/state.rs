@@ -430,6 +430,12 @@ impl State {
         self.overlay_drawn = true;
     }
 
+    /// A key arrived in the same burst as the one before it: it was not typed in answer to what is on
+    /// screen, so it cannot answer the open dialog (until the next frame).
+    pub fn key_in_burst(&mut self) {
+        self.overlay_drawn = false;
+    }
+
     /// Every new secret this console still holds that nothing else keeps (not saved to a file): what a
     /// signal or a lost terminal must not take with it.
     pub fn secrets_in_custody(&self) -> Vec<crate::custody::Rescue<'_>> {

@@ -42,7 +42,7 @@ fn dispatch(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
         Msg::TerminalKey(key) => {
             if state.overlay.is_some() && !state.overlay_drawn && key.kind == KeyEventKind::Press {
                 state.set_status(
-                    "A key that arrived before this dialog was on screen was ignored",
+                    "Ignored a key that came with others in one burst (a paste, or typed before this dialog showed)",
                     Level::Warn,
                     now,
                 );
@@ -336,14 +336,14 @@ pub const MAX_FILTER_CHARS: usize = 256;
 /// A paste is text for the field that has focus, applied once, and never a key: it cannot press a
 /// button, answer a question or start an action.
 fn on_paste(state: &mut State, text: &str, now: DateTime<Utc>) -> Vec<Effect> {
+    let clean = crate::text::sanitize(text);
     match &mut state.overlay {
-        Some(Overlay::Confirm(dialog)) => dialog.handle_paste(text),
-        Some(Overlay::Form(form)) => form.handle_paste(text),
-        Some(Overlay::EditPermissions { dialog, .. }) => dialog.handle_paste(text),
+        Some(Overlay::Confirm(dialog)) => dialog.handle_paste(&clean),
+        Some(Overlay::Form(form)) => form.handle_paste(&clean),
+        Some(Overlay::EditPermissions { dialog, .. }) => dialog.handle_paste(&clean),
         Some(_) => return Vec::new(),
         None if state.filter_editing => {
             let room = MAX_FILTER_CHARS.saturating_sub(state.filter.chars().count());
-            let clean = crate::text::sanitize(text);
             let mut taken = clean.chars();
             state.filter.extend(taken.by_ref().take(room));
             if taken.next().is_some() {
@@ -385,12 +385,14 @@ fn on_filter_key(state: &mut State, key: &KeyEvent) -> bool {
             state.filter.pop();
             state.refilter();
         }
-        KeyCode::Char(c) if !ctrl && !key.modifiers.contains(KeyModifiers::ALT) => {
-            // Past the cap a key (or an unbracketed paste arriving as keys) costs nothing.
-            if state.filter.chars().count() < MAX_FILTER_CHARS {
-                state.filter.push(c);
-                state.refilter();
-            }
+        // Past the cap a key (or an unbracketed paste arriving as keys) costs nothing.
+        KeyCode::Char(c)
+            if !ctrl
+                && !key.modifiers.contains(KeyModifiers::ALT)
+                && state.filter.chars().count() < MAX_FILTER_CHARS =>
+        {
+            state.filter.push(c);
+            state.refilter();
         }
         KeyCode::Up | KeyCode::Down | KeyCode::PageUp | KeyCode::PageDown => return false,
         _ => {}

@@ -15,6 +15,7 @@ Exit codes:
   6  rate limited (429)
   7  network or server error
   8  list: some tokens could not be read (the others were printed; stderr names them)
+  9  create/reset: stdout did not take the new secret; it was saved to a 0600 file (stderr says where)
 
 Environment:
   MAILTRAP_API_TOKEN    the API token (never taken as an argument, so it stays out of `ps`)
@@ -23,6 +24,7 @@ Environment:
   MAILTRAP_TOKENS_HOME  one directory for the config file, the state and the log (else the platform's)
   MAILTRAP_TOKENS_LOG   log level for the log file (error, warn, info, debug, trace, or a tracing filter)
   NO_COLOR              when set and not empty, no colours (as --no-color)
+  TERM                  `dumb` cannot show the console (it then refuses to start)
   DISPLAY, WAYLAND_DISPLAY
                         a native clipboard exists (else copies go through the terminal, OSC 52)
   XDG_CONFIG_HOME, XDG_STATE_HOME, XDG_DATA_HOME, HOME

@@ -45,15 +45,16 @@ impl Paths {
     #[cfg(target_os = "linux")]
     fn from_account_home() -> Option<Self> {
         let home = account_home()?;
-        let xdg = |var: &str, default: &str| {
-            std::env::var_os(var)
+        let xdg = |value: Option<std::ffi::OsString>, default: &str| {
+            value
                 .map(PathBuf::from)
                 .filter(|p| p.is_absolute())
                 .unwrap_or_else(|| home.join(default))
         };
-        let state_dir = xdg("XDG_STATE_HOME", ".local/state").join("mailtrap-tokens");
+        let state_dir =
+            xdg(std::env::var_os("XDG_STATE_HOME"), ".local/state").join("mailtrap-tokens");
         Some(Self {
-            config_file: xdg("XDG_CONFIG_HOME", ".config")
+            config_file: xdg(std::env::var_os("XDG_CONFIG_HOME"), ".config")
                 .join("mailtrap-tokens")
                 .join(CONFIG_FILE_NAME),
             log_file: state_dir.join(LOG_FILE_NAME),

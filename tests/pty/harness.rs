@@ -9,6 +9,8 @@ use portable_pty::{Child, CommandBuilder, ExitStatus, PtySize, native_pty_system
 const ROWS: u16 = 30;
 const COLS: u16 = 110;
 const DEADLINE: Duration = Duration::from_secs(30);
+/// The least time between two actions of the operator (the console treats keys 25 ms apart as one burst).
+const ACTION_GAP: Duration = Duration::from_millis(60);
 
 struct Output {
     raw: Vec<u8>,
@@ -18,6 +20,7 @@ struct Output {
 pub struct Session {
     child: Box<dyn Child + Send + Sync>,
     writer: Box<dyn Write + Send>,
+    last_send: Option<Instant>,
     output: Arc<Mutex<Output>>,
     // Kept open so the child's terminal stays alive until the session ends.
     _master: Box<dyn portable_pty::MasterPty + Send>,
@@ -69,6 +72,7 @@ impl Session {
         Self {
             child,
             writer,
+            last_send: None,
             output,
             _master: pty.master,
         }
@@ -124,7 +128,15 @@ impl Session {
         self.send(&format!("\x1b[200~{text}\x1b[201~"));
     }
 
+    /// One action of the operator: its bytes in one write, at least `ACTION_GAP` after the previous one,
+    /// as a person answers what they see (keys closer together are one burst to the console).
     pub fn send(&mut self, keys: &str) {
+        if let Some(elapsed) = self.last_send.map(|t| t.elapsed())
+            && elapsed < ACTION_GAP
+        {
+            std::thread::sleep(ACTION_GAP - elapsed);
+        }
+        self.last_send = Some(Instant::now());
         self.writer.write_all(keys.as_bytes()).unwrap();
         self.writer.flush().unwrap();
     }
