@@ -363,13 +363,11 @@ async fn interactive(
             let wake = state.next_wakeup(now).map(|at| instant_at(at, now));
             tokio::select! {
                 event = events.next() => match event {
-                    Some(Ok(event)) => match {
-                        note_key(state, &event, std::time::Instant::now(), &mut last_key_read);
-                        event_to_msg(event)
-                    } {
-                        Some(msg) => msg,
-                        None => continue,
-                    },
+                    Some(Ok(event)) => {
+                        // Handled at the top, with whatever else arrived with it.
+                        burst.push_back((event, std::time::Instant::now()));
+                        continue;
+                    }
                     Some(Err(e)) => return Err(e),
                     None => return Ok(Ended::InputClosed),
                 },
