@@ -367,3 +367,42 @@ fn the_answer_that_carried_a_secret_is_gone_from_memory_once_the_dialog_closes()
     let status = session.wait_for_exit(DEADLINE);
     assert!(status.success(), "{status:?}");
 }
+
+#[test]
+fn sigterm_while_a_reset_is_in_flight_waits_for_its_answer_and_keeps_the_secret() {
+    let home = tempfile::tempdir().unwrap();
+    let home_path = home.path().to_str().unwrap().to_string();
+    let served = Served::start();
+    served.inject_fault(serde_json::json!({
+        "path": "/reset", "method": "POST", "latency_ms": 1500
+    }));
+    let mut session = Session::spawn(
+        &[],
+        &served.env(&[("MAILTRAP_TOKENS_HOME", home_path.as_str())]),
+    );
+    table(&mut session);
+    session.send("j");
+    session.send("R");
+    session.wait_for_screen("the reset question", |s| s.contains("Reset token"));
+    session.send("y");
+    session.wait_for_screen("the reset on its way", |s| s.contains('⟳'));
+    session.signal(libc::SIGTERM);
+    let status = session.wait_for_exit(DEADLINE);
+    assert_eq!(status.exit_code(), 143);
+    let dir = home.path().join("state").join("secrets");
+    let files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("the secret was rescued")
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    let secret = std::fs::read_to_string(&files[0]).unwrap();
+    let secret = secret.trim_end();
+    assert!(
+        secret.len() == 32 && secret.chars().all(|c| c.is_ascii_hexdigit()),
+        "the file holds the new secret"
+    );
+    assert!(
+        session.raw_text().contains("waiting up to"),
+        "it said it waited"
+    );
+}

@@ -102,3 +102,23 @@ impl Served {
             .count()
     }
 }
+
+impl Served {
+    /// Queues a fault (`POST /__sim/faults`) for the next matching request.
+    pub fn inject_fault(&self, fault: serde_json::Value) {
+        let status = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(async {
+                reqwest::Client::new()
+                    .post(format!("{}/__sim/faults", self.url))
+                    .json(&fault)
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+            });
+        assert!(status.is_success(), "the fault was taken: {status}");
+    }
+}
