@@ -25,6 +25,24 @@ fn table(session: &mut Session) {
     });
 }
 
+/// Selects the second row, asks to reset it and confirms once the question is on screen.
+fn confirm_reset_of_the_second_row(session: &mut Session) {
+    session.send("j");
+    session.send("R");
+    session.wait_for_screen("the reset question", |s| s.contains("Reset token"));
+    session.send("y");
+}
+
+/// The one file a rescue wrote into `dir`.
+fn rescued_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let files: Vec<_> = std::fs::read_dir(dir)
+        .expect("the secrets directory")
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    files
+}
+
 /// Every key sent so far has been handled once a refresh sent after them reached the server: the
 /// console reads its input in order.
 fn barrier(session: &mut Session, served: &Served) {
@@ -113,10 +131,7 @@ fn a_burst_at_an_unsaved_secret_cannot_close_it_and_sigterm_saves_it_to_a_privat
         &served.env(&[("MAILTRAP_TOKENS_HOME", home_path.as_str())]),
     );
     table(&mut session);
-    session.send("j");
-    session.send("R");
-    session.wait_for_screen("the reset question", |s| s.contains("Reset token"));
-    session.send("y");
+    confirm_reset_of_the_second_row(&mut session);
     session.wait_for_screen("the secret", |s| s.contains("Token reset"));
     let secret = session.secret_on_screen().expect("the secret is drawn");
     // Typed ahead, Enter would ask "close anyway?" and `y` would answer it: a burst answers nothing.
@@ -140,11 +155,7 @@ fn a_burst_at_an_unsaved_secret_cannot_close_it_and_sigterm_saves_it_to_a_privat
     assert_eq!(status.exit_code(), 143, "128 + SIGTERM");
     session.assert_terminal_restored_then_text();
     let dir = home.path().join("state").join("secrets");
-    let files: Vec<_> = std::fs::read_dir(&dir)
-        .expect("the secrets directory")
-        .map(|e| e.unwrap().path())
-        .collect();
-    assert_eq!(files.len(), 1, "{files:?}");
+    let files = rescued_files(&dir);
     assert_eq!(
         std::fs::read_to_string(&files[0]).unwrap(),
         format!("{secret}\n")
@@ -165,10 +176,7 @@ fn an_osc52_copy_alone_leaves_closing_guarded() {
     let served = Served::start();
     let mut session = Session::spawn(&[], &served.env(&[]));
     table(&mut session);
-    session.send("j");
-    session.send("R");
-    session.wait_for_screen("the reset question", |s| s.contains("Reset token"));
-    session.send("y");
+    confirm_reset_of_the_second_row(&mut session);
     session.wait_for_screen("the secret", |s| s.contains("Token reset"));
     session.send("c");
     session.wait_for_screen("the copy said as sent", |s| {
@@ -342,10 +350,7 @@ fn the_answer_that_carried_a_secret_is_gone_from_memory_once_the_dialog_closes()
     let served = Served::start();
     let mut session = Session::spawn(&[], &served.env(&[]));
     table(&mut session);
-    session.send("j");
-    session.send("R");
-    session.wait_for_screen("the reset question", |s| s.contains("Reset token"));
-    session.send("y");
+    confirm_reset_of_the_second_row(&mut session);
     session.wait_for_screen("the secret", |s| s.contains("Token reset"));
     let secret = session.secret_on_screen().expect("the secret is drawn");
     assert!(
@@ -381,20 +386,12 @@ fn sigterm_while_a_reset_is_in_flight_waits_for_its_answer_and_keeps_the_secret(
         &served.env(&[("MAILTRAP_TOKENS_HOME", home_path.as_str())]),
     );
     table(&mut session);
-    session.send("j");
-    session.send("R");
-    session.wait_for_screen("the reset question", |s| s.contains("Reset token"));
-    session.send("y");
+    confirm_reset_of_the_second_row(&mut session);
     session.wait_for_screen("the reset on its way", |s| s.contains('⟳'));
     session.signal(libc::SIGTERM);
     let status = session.wait_for_exit(DEADLINE);
     assert_eq!(status.exit_code(), 143);
-    let dir = home.path().join("state").join("secrets");
-    let files: Vec<_> = std::fs::read_dir(&dir)
-        .expect("the secret was rescued")
-        .map(|e| e.unwrap().path())
-        .collect();
-    assert_eq!(files.len(), 1, "{files:?}");
+    let files = rescued_files(&home.path().join("state").join("secrets"));
     let secret = std::fs::read_to_string(&files[0]).unwrap();
     let secret = secret.trim_end();
     assert!(

@@ -174,6 +174,34 @@ pub(crate) fn draw_lines(area: Rect, buf: &mut Buffer, lines: &[Line<'_>]) {
     }
 }
 
+/// Draws `lines` in a frame `width` columns wide and as tall as they need, centred in `area`, with
+/// `margin` blank columns inside each side; returns the frame's rectangle.
+pub(crate) fn boxed(
+    area: Rect,
+    buf: &mut Buffer,
+    theme: &Theme,
+    title: &str,
+    width: u16,
+    margin: u16,
+    lines: &[Line<'_>],
+) -> Rect {
+    let height = u16::try_from(lines.len())
+        .unwrap_or(u16::MAX)
+        .saturating_add(2);
+    let rect = centered(area, width, height);
+    let inner = frame(rect, buf, theme, title);
+    draw_lines(
+        Rect {
+            x: inner.x + margin.min(inner.width),
+            width: inner.width.saturating_sub(2 * margin),
+            ..inner
+        },
+        buf,
+        lines,
+    );
+    rect
+}
+
 /// A one-line hint of keys, dim.
 pub(crate) fn hint_line(text: &str, theme: &Theme) -> Line<'static> {
     Line::from(Span::styled(text.to_string(), theme.dim)).centered()

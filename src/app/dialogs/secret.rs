@@ -15,8 +15,7 @@ use ratatui::text::Line;
 use std::path::{Path, PathBuf};
 
 use super::{
-    Outcome, buttons_line, centered, draw_lines, frame, hint_line, is_ctrl_c, is_press, plain_char,
-    styled, wrap,
+    Outcome, boxed, buttons_line, hint_line, is_ctrl_c, is_press, plain_char, styled, wrap,
 };
 use crate::api::{ApiToken, Secret, TokenId};
 use crate::clipboard::CopyOutcome;
@@ -282,20 +281,7 @@ impl SecretDialog {
             "c copy · s save to a file · v verify it works · Enter done",
             theme,
         ));
-        let height = u16::try_from(lines.len())
-            .unwrap_or(u16::MAX)
-            .saturating_add(2);
-        let rect = centered(area, width, height);
-        let inner = frame(rect, buf, theme, &title);
-        draw_lines(
-            Rect {
-                x: inner.x + 1,
-                width: inner.width.saturating_sub(2),
-                ..inner
-            },
-            buf,
-            &lines,
-        );
+        boxed(area, buf, theme, &title, width, 1, &lines);
         if let Some(focus) = self.asking_close {
             let question = if self.sent_unconfirmed {
                 "The copy went by OSC 52, and the terminal cannot confirm that anything received it. \
@@ -316,12 +302,7 @@ impl SecretDialog {
                 theme,
             ));
             q_lines.push(hint_line("y close · n/Esc back", theme));
-            let q_height = u16::try_from(q_lines.len())
-                .unwrap_or(u16::MAX)
-                .saturating_add(2);
-            let q = centered(area, q_width, q_height);
-            let q_inner = frame(q, buf, theme, "Close?");
-            draw_lines(q_inner, buf, &q_lines);
+            boxed(area, buf, theme, "Close?", q_width, 0, &q_lines);
         }
     }
 }

@@ -89,7 +89,7 @@ fn notice(
     area: Rect,
     buf: &mut ratatui::buffer::Buffer,
 ) {
-    use super::dialogs::{centered, draw_lines, frame, hint_line, styled, wrap};
+    use super::dialogs::{boxed, hint_line, styled, wrap};
     use ratatui::text::Line;
     let width = 76.min(area.width);
     let mut lines: Vec<Line<'static>> = Vec::new();
@@ -105,20 +105,7 @@ fn notice(
     }
     lines.push(Line::default());
     lines.push(hint_line("Enter/Esc I have read this", theme));
-    let height = u16::try_from(lines.len())
-        .unwrap_or(u16::MAX)
-        .saturating_add(2);
-    let rect = centered(area, width, height);
-    let inner = frame(rect, buf, theme, title);
-    draw_lines(
-        Rect {
-            x: inner.x + 1,
-            width: inner.width.saturating_sub(2),
-            ..inner
-        },
-        buf,
-        &lines,
-    );
+    boxed(area, buf, theme, title, width, 1, &lines);
 }
 
 /// "Quit anyway?" when quitting would lose a new secret; Stay is first and focused.
@@ -129,7 +116,7 @@ fn quit_confirm(
     area: Rect,
     buf: &mut ratatui::buffer::Buffer,
 ) {
-    use super::dialogs::{buttons_line, centered, draw_lines, frame, hint_line, styled, wrap};
+    use super::dialogs::{boxed, buttons_line, hint_line, styled, wrap};
     use ratatui::text::Line;
     let width = 64.min(area.width);
     let mut lines: Vec<Line<'static>> = wrap(reason, width.saturating_sub(4))
@@ -144,17 +131,7 @@ fn quit_confirm(
         theme,
     ));
     lines.push(hint_line("y quit · n/Esc stay · Tab/←/→ move", theme));
-    let height = u16::try_from(lines.len())
-        .unwrap_or(u16::MAX)
-        .saturating_add(2);
-    let rect = centered(area, width, height);
-    let inner = frame(rect, buf, theme, "Quit anyway?");
-    let inner = Rect {
-        x: inner.x + 1,
-        width: inner.width.saturating_sub(2),
-        ..inner
-    };
-    draw_lines(inner, buf, &lines);
+    boxed(area, buf, theme, "Quit anyway?", width, 1, &lines);
 }
 
 fn render_main(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Frame, area: Rect) {
