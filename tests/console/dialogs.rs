@@ -345,3 +345,69 @@ fn a_refused_create_goes_back_into_the_form_on_its_field() {
     assert!(frame(&state).contains("has already been taken"));
     assert_eq!(state.status.as_ref().unwrap().level, Level::Error);
 }
+
+#[test]
+fn a_reset_whose_answer_was_lost_is_a_notice_that_fits_80_columns_and_a_mark_on_the_new_row() {
+    let mut state = loaded(demo_tokens());
+    let (req, token) = confirm_reset(&mut state, "monitoring");
+    let effects = send(
+        &mut state,
+        Msg::TokenReset {
+            req,
+            token,
+            result: Err(mailtrap_tokens::api::ApiError::Connection {
+                message: "connection closed before the answer".into(),
+            }),
+        },
+    );
+    let list_req = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::LoadTokens { req, .. } => Some(*req),
+            _ => None,
+        })
+        .expect("the list is read again");
+    // The server acted: the successor is in the list, its secret never arrived.
+    let mut tokens = demo_tokens();
+    tokens.push(token_with_id(777_001, "monitoring 777001"));
+    send(
+        &mut state,
+        Msg::TokensLoaded {
+            req: list_req,
+            result: Ok(tokens.into()),
+        },
+    );
+    assert!(matches!(state.overlay, Some(Overlay::Notice { .. })));
+    let screen = text(&draw(&state, 80, 24));
+    assert_snapshot!("lost_reset_notice_80x24", screen);
+    assert!(
+        screen.contains("monitoring 777001"),
+        "names the new token:\n{screen}"
+    );
+    assert!(
+        screen.contains("Reset it again"),
+        "not cut at 80 columns:\n{screen}"
+    );
+    // It stays: a tick an hour later, a retry notice, a refresh answer do not close it.
+    send(&mut state, Msg::Tick(now() + chrono::Duration::hours(1)));
+    send(
+        &mut state,
+        Msg::Retrying {
+            reason: "server error (502)".into(),
+            wait_ms: 1000,
+        },
+    );
+    assert!(matches!(state.overlay, Some(Overlay::Notice { .. })));
+    send(&mut state, press(KeyCode::Enter));
+    assert!(state.overlay.is_none(), "read, and closed");
+    select(&mut state, "monitoring 777001");
+    let table = frame(&state);
+    assert!(
+        table.contains("▶ monitoring 77") && table.contains("✗ secret not received"),
+        "{table}"
+    );
+}
+
+fn token_with_id(id: i64, name: &str) -> mailtrap_tokens::api::ApiToken {
+    token(id, name, "Acme Mail", "7c01", None, vec![])
+}

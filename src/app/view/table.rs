@@ -67,6 +67,7 @@ const BUSY_MARK: &str = "⟳ ";
 
 /// Shown after the name of a token made by a reset or create whose answer (and secret) was lost.
 const SECRET_LOST_MARK: &str = " ✗ secret not received";
+const SECRET_LOST_SHORT: &str = " ✗ no secret";
 
 fn name_cell(state: &State, row: &TokenRow, width: usize, theme: &Theme) -> Cell<'static> {
     if state.row_busy(row.token.id) {
@@ -78,12 +79,16 @@ fn name_cell(state: &State, row: &TokenRow, width: usize, theme: &Theme) -> Cell
         ]));
     }
     if state.secret_not_received.contains(&row.token.id) {
-        // The words stay whole: they tell the operator this token's secret reached no one.
-        let mark = truncate_to_width(SECRET_LOST_MARK, width);
-        let room = width.saturating_sub(display_width(&mark));
+        // The words tell the operator this token's secret reached no one; in a narrow column they shorten
+        // rather than hide the name.
+        let mark = [SECRET_LOST_MARK, SECRET_LOST_SHORT]
+            .into_iter()
+            .find(|m| display_width(m) + display_width(&row.name).min(10) <= width)
+            .unwrap_or(" ✗");
+        let room = width.saturating_sub(display_width(mark));
         return Cell::from(Line::from(vec![
             Span::raw(truncate_to_width(&row.name, room)),
-            Span::styled(mark, theme.danger),
+            Span::styled(mark.to_string(), theme.danger),
         ]));
     }
     let successor = row
