@@ -6,8 +6,8 @@ use std::collections::VecDeque;
 use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Utc};
-use crossterm::event::{Event, EventStream, KeyEventKind, MouseButton, MouseEventKind};
-use futures::StreamExt;
+use crossterm::event::{Event, KeyEventKind, MouseButton, MouseEventKind};
+use futures::FutureExt;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 use std::io::Write;
@@ -279,30 +279,71 @@ const MAX_BURST: usize = 4096;
 /// terminal split them into reads: none but the first can answer a dialog.
 const BURST_GAP: StdDuration = StdDuration::from_millis(25);
 
-/// A key that follows the previous one within `BURST_GAP` belongs to its burst: the dialog on screen
-/// must be drawn again after it before a key may answer it.
-fn note_key(
-    state: &mut State,
-    event: &Event,
-    read_at: std::time::Instant,
-    last: &mut Option<std::time::Instant>,
-) {
-    if !matches!(event, Event::Key(_)) {
-        return;
+/// When the last frame was drawn and the last key arrived: what decides whether a key was typed in answer
+/// to what is on screen.
+struct KeyTimes {
+    frame_at: std::time::Instant,
+    last_key: Option<std::time::Instant>,
+}
+
+impl Default for KeyTimes {
+    fn default() -> Self {
+        Self {
+            frame_at: std::time::Instant::now(),
+            last_key: None,
+        }
     }
-    if last.is_some_and(|at| read_at.duration_since(at) < BURST_GAP) {
-        state.key_in_burst();
+}
+
+impl KeyTimes {
+    /// A key that arrived before the last frame was drawn, or within `BURST_GAP` of the key before it,
+    /// was not typed in answer to the screen: the open dialog cannot take it (until the next frame).
+    fn note(&mut self, state: &mut State, event: &Event, arrived: std::time::Instant) {
+        if !matches!(event, Event::Key(_)) {
+            return;
+        }
+        let in_burst = self
+            .last_key
+            .is_some_and(|at| arrived.saturating_duration_since(at) < BURST_GAP);
+        if in_burst || arrived < self.frame_at {
+            state.key_in_burst();
+        }
+        self.last_key = Some(arrived);
     }
-    *last = Some(read_at);
 }
 
 /// The shortest time between two frames while input keeps arriving.
 const FRAME_GAP: StdDuration = StdDuration::from_millis(16);
 
-/// The live loop. Everything the terminal has already delivered is read before anything new is
-/// drawn, and each such key reaches `update` as a `Msg::TerminalKey`: a dialog opened by one key of a
-/// burst is not on screen yet when the next key of that burst arrives, so that key cannot answer it.
-/// After each frame `State::frame_drawn` lets the dialog on it take keys.
+/// Terminal events as the reader thread saw them arrive.
+type Arrival = (std::io::Result<Event>, std::time::Instant);
+
+/// Reads the terminal on a thread of its own, stamping each event with the moment it arrived, so the
+/// loop knows what arrived before a frame was drawn however busy it was. (crossterm's own zero-timeout
+/// poll does not read the terminal with `use-dev-tty`, so the loop cannot ask it what is waiting.)
+fn spawn_reader() -> UnboundedReceiver<Arrival> {
+    let (tx, rx) = unbounded_channel();
+    let spawned = std::thread::Builder::new()
+        .name("terminal-input".into())
+        .spawn(move || {
+            loop {
+                let event = crossterm::event::read();
+                let failed = event.is_err();
+                if tx.send((event, std::time::Instant::now())).is_err() || failed {
+                    break;
+                }
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::error!(error = %e, "the terminal reader could not start");
+    }
+    rx
+}
+
+/// The live loop. Everything that has already arrived from the terminal is taken before anything new is
+/// drawn, and each key reaches `update` as a `Msg::TerminalKey`. A key answers a dialog only if the
+/// dialog, as it asks now, was on screen before the key arrived, and the key did not follow the one
+/// before it within `BURST_GAP`: keys typed or pasted ahead never confirm anything.
 async fn interactive(
     state: &mut State,
     executor: &mut Executor,
@@ -313,29 +354,35 @@ async fn interactive(
     signals: &mut StopSignals,
 ) -> std::io::Result<Ended> {
     let mut guard = TerminalGuard::enter_with(mouse)?;
-    let mut events = EventStream::new();
+    let mut input = spawn_reader();
     let mut burst: VecDeque<(Event, std::time::Instant)> = VecDeque::new();
-    let mut last_key_read: Option<std::time::Instant> = None;
+    let mut keys = KeyTimes::default();
     let mut streaming = false;
-    let mut last_frame = std::time::Instant::now();
 
     guard
         .terminal
         .draw(|f| view::render(state, Utc::now(), theme, f))?;
     state.needs_redraw = false;
+    keys.frame_at = std::time::Instant::now();
     state.frame_drawn();
     for effect in start(state, Utc::now()) {
         executor.run(effect);
     }
 
     loop {
-        // What the terminal already holds belongs to the screen the operator saw before this one.
-        while burst.len() < MAX_BURST && crossterm::event::poll(StdDuration::ZERO)? {
-            burst.push_back((crossterm::event::read()?, std::time::Instant::now()));
+        // What has arrived belongs to the screen the operator saw before the next one.
+        while burst.len() < MAX_BURST {
+            match input.try_recv() {
+                Ok((event, at)) => burst.push_back((event?, at)),
+                Err(_) => break,
+            }
         }
-        let msg = if let Some((event, read_at)) = burst.pop_front() {
+        if let Some(n) = signals.recv().now_or_never() {
+            return Ok(Ended::Signal(n));
+        }
+        let msg = if let Some((event, arrived)) = burst.pop_front() {
             streaming = true;
-            note_key(state, &event, read_at, &mut last_key_read);
+            keys.note(state, &event, arrived);
             match event_to_msg(event) {
                 Some(msg) => msg,
                 None => continue,
@@ -343,32 +390,34 @@ async fn interactive(
         } else {
             // While keys stream in (a paste without bracketed paste, a held key), frames wait for a
             // pause of a frame's length: drawing after each key would make a flood take minutes.
-            if state.needs_redraw
-                && streaming
-                && last_frame.elapsed() < FRAME_GAP
-                && crossterm::event::poll(FRAME_GAP - last_frame.elapsed())?
-            {
-                continue;
+            let left = FRAME_GAP.saturating_sub(keys.frame_at.elapsed());
+            if state.needs_redraw && streaming && !left.is_zero() {
+                if let Ok(Some((event, at))) = tokio::time::timeout(left, input.recv()).await {
+                    burst.push_back((event?, at));
+                    continue;
+                }
             }
             streaming = false;
             if state.needs_redraw {
-                last_frame = std::time::Instant::now();
-                guard
+                let completed = guard
                     .terminal
                     .draw(|f| view::render(state, Utc::now(), theme, f))?;
+                let shown = view::overlays_fit(completed.area.width, completed.area.height);
                 state.needs_redraw = false;
-                state.frame_drawn();
+                keys.frame_at = std::time::Instant::now();
+                if shown {
+                    state.frame_drawn();
+                }
             }
             let now = Utc::now();
             let wake = state.next_wakeup(now).map(|at| instant_at(at, now));
             tokio::select! {
-                event = events.next() => match event {
-                    Some(Ok(event)) => {
+                arrival = input.recv() => match arrival {
+                    Some((event, at)) => {
                         // Handled at the top, with whatever else arrived with it.
-                        burst.push_back((event, std::time::Instant::now()));
+                        burst.push_back((event?, at));
                         continue;
                     }
-                    Some(Err(e)) => return Err(e),
                     None => return Ok(Ended::InputClosed),
                 },
                 Some(msg) = rx.recv() => msg,

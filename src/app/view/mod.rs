@@ -18,9 +18,14 @@ use super::state::{Overlay, Phase, State};
 pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 10;
 
+/// Whether a terminal of this size shows the table and its dialogs (else the "too small" screen).
+pub fn overlays_fit(width: u16, height: u16) -> bool {
+    width >= MIN_WIDTH && height >= MIN_HEIGHT
+}
+
 pub fn render(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Frame) {
     let area = frame.area();
-    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+    if !overlays_fit(area.width, area.height) {
         screens::too_small(frame, area, theme);
         return;
     }
