@@ -455,7 +455,19 @@ async fn read_body(mut response: reqwest::Response, wipe: bool) -> Result<Vec<u8
     let mut bytes = Vec::with_capacity(hint);
     let mut chunks = Vec::new();
     let mut too_large = false;
-    while let Some(chunk) = response.chunk().await.map_err(|e| transport_error(&e))? {
+    loop {
+        let chunk = match response.chunk().await {
+            Ok(Some(chunk)) => chunk,
+            Ok(None) => break,
+            Err(e) => {
+                // A broken answer may still hold part of a secret.
+                if wipe {
+                    bytes.zeroize();
+                    wipe_chunks(chunks);
+                }
+                return Err(transport_error(&e));
+            }
+        };
         if bytes.len() + chunk.len() > MAX_BODY_BYTES {
             too_large = true;
             break;

@@ -146,20 +146,21 @@ async fn finish(
         Ok(Ended::Quit) => return 0,
         Ok(Ended::Signal(n)) => 128 + n,
         Ok(Ended::InputClosed) => 0,
-        Err(e) => {
-            eprintln!("mailtrap-tokens: the terminal failed: {e}");
-            1
-        }
+        Err(_) => 1,
     };
+    let mut said = Vec::new();
+    if let Err(e) = &ended {
+        said.push(format!("mailtrap-tokens: the terminal failed: {e}"));
+    }
     let waiting = state.writes.values().filter(|w| w.carries_secret()).count();
     if waiting > 0 {
-        eprintln!(
+        say(&format!(
             "mailtrap-tokens: waiting up to {} s for the answer to {waiting} change{} that carr{} a new \
              secret (signal again to stop waiting)…",
             STOP_WAIT.as_secs(),
             if waiting == 1 { "" } else { "s" },
             if waiting == 1 { "ies" } else { "y" },
-        );
+        ));
         let deadline = tokio::time::Instant::now() + STOP_WAIT;
         while state.writes.values().any(|w| w.carries_secret()) {
             let msg = tokio::select! {
@@ -170,23 +171,30 @@ async fn finish(
             // Only the answer matters now: whatever it would start next is not started.
             let _ = update(&mut state, msg, Utc::now());
         }
-        let lost = state.writes.values().filter(|w| w.carries_secret()).count();
+        let lost =
+            state.writes.values().filter(|w| w.carries_secret()).count() + state.lost_writes.len();
         if lost > 0 {
-            eprintln!(
+            said.push(format!(
                 "mailtrap-tokens: no answer came to {lost} change{}; if the server acted, reset the new \
                  token again to get a secret",
                 if lost == 1 { "" } else { "s" }
-            );
+            ));
         }
     }
+    // The files first: a terminal that is gone (SIGHUP) fails every write to stderr.
     let custody = state.secrets_in_custody();
-    if custody.is_empty() {
-        return code;
+    let rescued = !custody.is_empty();
+    said.extend(crate::custody::rescue_all(rescue_dir, &custody));
+    for line in &said {
+        say(line);
     }
-    for line in crate::custody::rescue_all(rescue_dir, &custody) {
-        eprintln!("{line}");
-    }
-    if code == 0 { 1 } else { code }
+    if rescued && code == 0 { 1 } else { code }
+}
+
+/// One line on stderr; a stderr that cannot be written (the terminal went away) is not a reason to stop.
+fn say(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{line}");
 }
 
 /// Rows the wheel moves per notch.

@@ -212,7 +212,8 @@ const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 /// A cell a spreadsheet will show as text: one starting like a formula gets a leading `'`, as OWASP's
 /// CSV-injection guidance says, so `=HYPERLINK(…)` in a token name is never run by whoever opens the export.
 pub fn csv_cell(cell: String) -> String {
-    if cell.starts_with(FORMULA_STARTS) {
+    // A plain number (a negative id) is no formula: it stays a number for the spreadsheet.
+    if cell.starts_with(FORMULA_STARTS) && cell.parse::<i64>().is_err() {
         format!("'{cell}")
     } else {
         cell
@@ -507,13 +508,15 @@ mod tests {
         insta::assert_snapshot!(text, @r#"
         id,name,created_by,expires_at,last_4_digits,resources
         2498561,"'=HYPERLINK(""http://evil.example"",""x"")",'@SUM(A1),,'+1f2,account:1719941:admin
-        '-5,'-2+3, cmd,, ab,account:1719941:admin
+        -5,'-2+3, cmd,, ab,account:1719941:admin
         2498561,"a=b, c@d",John 'J' Doe,,dcf7,account:1719941:admin
         "#);
         // `sanitize` already turns a tab or carriage return into a space; the cell is guarded all the same.
         assert_eq!(csv_cell("\tx".into()), "'\tx");
         assert_eq!(csv_cell("\rx".into()), "'\rx");
         assert_eq!(csv_cell("x=1".into()), "x=1");
+        assert_eq!(csv_cell("-12".into()), "-12");
+        assert_eq!(csv_cell("-1+2".into()), "'-1+2");
         assert_eq!(csv_cell(String::new()), "");
     }
 

@@ -169,20 +169,21 @@ impl Config {
             Err(e) => return fail(format!("cannot be read ({e}); using the defaults")),
         };
         let (text, bad_lines) = utf8_lines(&bytes);
-        let (config, mut warnings) = Self::parse(&text, Some(path));
-        for line in bad_lines.iter().rev() {
-            let w = ConfigWarning::new(
+        let (config, mut warnings, mut unlisted) = Self::parse_uncapped(&text, Some(path));
+        let listed = bad_lines.len().min(MAX_WARNINGS);
+        unlisted += bad_lines.len() - listed;
+        warnings.extend(bad_lines[..listed].iter().map(|line| {
+            ConfigWarning::new(
                 None,
                 "is not UTF-8 text; the setting on this line was left out",
             )
             .in_file(Some(path))
-            .at_position((*line, 1));
-            warnings.insert(0, w);
-        }
+            .at_position((*line, 1))
+        }));
         warnings.sort_by_key(|w| (w.line, w.column));
         LoadedConfig {
             config,
-            warnings: cap_warnings(warnings, 0, Some(path)),
+            warnings: cap_warnings(warnings, unlisted, Some(path)),
             path: Some(path.to_path_buf()),
         }
     }
@@ -190,6 +191,12 @@ impl Config {
     /// Parses config text. Every setting that is right is kept; each wrong one keeps its default and
     /// adds a warning located at the key (or value) in `text`.
     pub fn parse(text: &str, file: Option<&Path>) -> (Config, Vec<ConfigWarning>) {
+        let (config, warnings, unlisted) = Self::parse_uncapped(text, file);
+        (config, cap_warnings(warnings, unlisted, file))
+    }
+
+    /// `parse` with every warning it built, sorted, and the number it did not build.
+    fn parse_uncapped(text: &str, file: Option<&Path>) -> (Config, Vec<ConfigWarning>, usize) {
         let (doc, errors) = DeTable::parse_recoverable(text);
         let mut reader = Reader {
             text,
@@ -233,7 +240,7 @@ impl Config {
             w.file = file.map(Path::to_path_buf);
         }
         warnings.sort_by_key(|w| (w.line, w.column));
-        (reader.config, cap_warnings(warnings, unlisted, file))
+        (reader.config, warnings, unlisted)
     }
 
     pub fn refresh(&self) -> Duration {

@@ -149,4 +149,12 @@ fn an_oversized_file_is_refused_unread_and_a_file_of_mistakes_lists_a_bounded_nu
     assert!(loaded.warnings.len() <= 51, "{}", loaded.warnings.len());
     let last = loaded.warnings.last().unwrap().to_string();
     assert!(last.contains(" more problem"), "{last}");
+
+    // Half a million lines that are not UTF-8: a bounded list, the count last.
+    let binary = dir.path().join("binary.toml");
+    std::fs::write(&binary, b"\xff\n".repeat(500_000)).unwrap();
+    let loaded = Config::load(Some(&binary));
+    assert_eq!(loaded.warnings.len(), 51, "{}", loaded.warnings.len());
+    let last = loaded.warnings.last().unwrap().to_string();
+    assert!(last.contains("and 499950 more problems"), "{last}");
 }

@@ -125,7 +125,7 @@ pub fn run(global: &GlobalArgs, command: Command) -> i32 {
     match outcome {
         Ok(()) => exit_code::OK,
         Err(failure) => {
-            eprintln!("{}", failure.message().trim_end());
+            let _ = writeln!(std::io::stderr(), "{}", failure.message().trim_end());
             failure.exit_code()
         }
     }

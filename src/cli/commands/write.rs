@@ -27,8 +27,10 @@ pub async fn create(global: &GlobalArgs, args: CreateArgs) -> Result<(), Failure
         .create_token(account, &new)
         .await
         .map_err(Failure::api_about("creating the token"))?;
-    eprintln!("created {}", summary(&created.token));
-    emit_secret(&created, args.output.output)
+    // The secret first: a failing stderr must not stand between it and stdout.
+    emit_secret(&created, args.output.output)?;
+    say(&format!("created {}", summary(&created.token)));
+    Ok(())
 }
 
 pub async fn reset(global: &GlobalArgs, args: ResetArgs) -> Result<(), Failure> {
@@ -53,12 +55,19 @@ pub async fn reset(global: &GlobalArgs, args: ResetArgs) -> Result<(), Failure> 
         .reset_token(account, args.id, expiry)
         .await
         .map_err(Failure::api_about(about))?;
-    eprintln!(
+    emit_secret(&created, args.output.output)?;
+    say(&format!(
         "reset token {}: the old secret keeps working for up to 12 hours; new {}",
         args.id,
         summary(&created.token)
-    );
-    emit_secret(&created, args.output.output)
+    ));
+    Ok(())
+}
+
+/// A line on stderr that never panics (a closed or full stderr loses the words, not the command).
+fn say(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{line}");
 }
 
 pub async fn delete(global: &GlobalArgs, args: DeleteArgs) -> Result<(), Failure> {
@@ -180,8 +189,12 @@ fn stdout_discards() -> Option<&'static str> {
     use std::os::unix::fs::MetadataExt;
     // SAFETY: fcntl and fstat only read the state of descriptor 1 into a local value.
     unsafe {
-        if libc::fcntl(libc::STDOUT_FILENO, libc::F_GETFD) == -1 {
+        let flags = libc::fcntl(libc::STDOUT_FILENO, libc::F_GETFL);
+        if flags == -1 {
             return Some("closed");
+        }
+        if flags & libc::O_ACCMODE == libc::O_RDONLY {
+            return Some("open for reading only");
         }
         let mut st: libc::stat = std::mem::zeroed();
         if libc::fstat(libc::STDOUT_FILENO, &mut st) != 0 {
