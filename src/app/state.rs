@@ -347,6 +347,11 @@ pub struct State {
     pub overlay_drawn: bool,
     /// Tokens made by a reset or create whose answer was lost: their secret never reached anyone.
     pub secret_not_received: HashSet<TokenId>,
+    /// The secret dialog whose copy or save is under way: only it takes the answer.
+    pub copy_for: Option<TokenId>,
+    pub save_for: Option<TokenId>,
+    /// Notices that wait for the dialog in front to close.
+    pub queued_notices: VecDeque<(String, Vec<String>)>,
 }
 
 /// Which question an overlay is asking: when it changes, the overlay must be drawn again before a key
@@ -404,6 +409,9 @@ impl State {
             save_dir: PathBuf::from("."),
             overlay_drawn: true,
             secret_not_received: HashSet::new(),
+            copy_for: None,
+            save_for: None,
+            queued_notices: VecDeque::new(),
         }
     }
 
@@ -423,6 +431,16 @@ impl State {
             Overlay::QuitConfirm { .. } => face(7, 0, None),
             Overlay::Notice { .. } => face(8, 0, None),
         })
+    }
+
+    /// The open dialog has a text field with focus, where a plain character is text and answers nothing.
+    pub fn overlay_takes_text(&self) -> bool {
+        match &self.overlay {
+            Some(Overlay::Form(f)) => f.step() == super::dialogs::token_form::Step::Name,
+            Some(Overlay::Confirm(d)) => d.typing_name(),
+            Some(Overlay::EditPermissions { dialog, .. }) => dialog.typing_name(),
+            _ => false,
+        }
     }
 
     /// The loop drew a frame: the overlay on it has been seen.

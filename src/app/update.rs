@@ -40,7 +40,17 @@ fn dispatch(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
             on_key(state, key, now)
         }
         Msg::TerminalKey(key) => {
-            if state.overlay.is_some() && !state.overlay_drawn && key.kind == KeyEventKind::Press {
+            // Fast typing into a name field is text; only keys that could answer are held back.
+            let text = state.overlay_takes_text()
+                && matches!(key.code, KeyCode::Char(_))
+                && !key
+                    .modifiers
+                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+            if state.overlay.is_some()
+                && !state.overlay_drawn
+                && !text
+                && key.kind == KeyEventKind::Press
+            {
                 state.set_status(
                     "Ignored a key that came with others in one burst (a paste, or typed before this dialog showed)",
                     Level::Warn,
@@ -92,7 +102,9 @@ fn dispatch(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
                             now,
                             answers::IMPORTANT_SECONDS,
                         );
-                        if !matches!(state.overlay, Some(Overlay::Notice { .. })) {
+                        let noticed = matches!(state.overlay, Some(Overlay::Notice { .. }))
+                            || !state.queued_notices.is_empty();
+                        if !noticed {
                             let words = crate::text::sanitize(&words);
                             answers::open_notice(state, "No answer came", vec![words]);
                         }

@@ -166,6 +166,18 @@ fn the_secret_dialog_after_a_reset() {
         "{f}"
     );
 
+    // A copy this dialog did not ask for (a name copied a moment before) is not its copy.
+    send(
+        &mut state,
+        Msg::Copied(mailtrap_tokens::clipboard::CopyOutcome::Native {
+            cleared_after: None,
+        }),
+    );
+    assert_eq!(
+        state.secrets_at_risk(),
+        1,
+        "a stray copy answer kept nothing"
+    );
     // c copies through the loop's clipboard (an effect), and the route's words come back.
     let effects = send(&mut state, char_key('c'));
     assert!(
@@ -185,6 +197,7 @@ fn the_secret_dialog_after_a_reset() {
     assert_eq!(state.secrets_at_risk(), 1);
     // A copy the clipboard gave back keeps the secret: then Enter closes at once.
     send(&mut state, press(KeyCode::Esc));
+    send(&mut state, char_key('c'));
     send(
         &mut state,
         Msg::Copied(mailtrap_tokens::clipboard::CopyOutcome::Native {

@@ -51,6 +51,11 @@ impl ConfirmDialog {
         self.buttons.has_fired()
     }
 
+    /// The typed-name field has focus.
+    pub fn typing_name(&self) -> bool {
+        self.buttons.typing()
+    }
+
     pub fn needs_typed_name(&self) -> bool {
         self.buttons.needs_typed_name()
     }

@@ -59,6 +59,11 @@ impl ConfirmButtons {
         self.gate.is_some()
     }
 
+    /// The name field has focus: a plain character is text, not an answer.
+    pub fn typing(&self) -> bool {
+        self.focus == Focus::NameField
+    }
+
     pub fn has_fired(&self) -> bool {
         self.fired
     }

@@ -50,6 +50,11 @@ impl EditPermissionsDialog {
         }
     }
 
+    /// The typed-name field of the summary has focus.
+    pub fn typing_name(&self) -> bool {
+        self.step == EditStep::Summary && self.buttons.typing()
+    }
+
     pub fn step(&self) -> EditStep {
         self.step
     }

@@ -290,6 +290,15 @@ pub fn show_secret(state: &mut State, dialog: SecretDialog) {
 
 /// Closes the overlay; a queued secret takes its place.
 pub fn close_overlay(state: &mut State) {
-    state.overlay = state.queued_secrets.pop_front().map(Overlay::Secret);
+    state.overlay = state
+        .queued_secrets
+        .pop_front()
+        .map(Overlay::Secret)
+        .or_else(|| {
+            state
+                .queued_notices
+                .pop_front()
+                .map(|(title, lines)| Overlay::Notice { title, lines })
+        });
     state.needs_redraw = true;
 }

@@ -327,7 +327,10 @@ pub fn verified(
 }
 
 pub fn copied(state: &mut State, outcome: &CopyOutcome, now: DateTime<Utc>) -> Vec<Effect> {
-    if let Some(Overlay::Secret(dialog)) = &mut state.overlay {
+    let asked_by = state.copy_for.take();
+    if let Some(Overlay::Secret(dialog)) = &mut state.overlay
+        && asked_by == Some(dialog.token_id())
+    {
         dialog.copy_result(outcome);
     }
     let level = if outcome.confirmed() {
@@ -362,7 +365,10 @@ pub fn saved(
             Level::Error,
         ),
     };
-    if let Some(Overlay::Secret(dialog)) = &mut state.overlay {
+    let asked_by = state.save_for.take();
+    if let Some(Overlay::Secret(dialog)) = &mut state.overlay
+        && asked_by == Some(dialog.token_id())
+    {
         dialog.save_result(result);
     }
     state.set_status(text, level, now);
@@ -435,8 +441,8 @@ pub fn settle_lost_writes(state: &mut State, now: DateTime<Utc>) {
     open_notice(state, title, paragraphs);
 }
 
-/// Opens a notice that stays until read; behind a dialog being worked in, it waits its turn as the
-/// status line and the row marks (a notice never throws away what is being typed).
+/// Opens a notice that stays until read; behind a dialog being worked in (a form, a question, a secret)
+/// it waits until that one closes, so nothing being typed is thrown away.
 pub fn open_notice(state: &mut State, title: &str, mut paragraphs: Vec<String>) {
     match &mut state.overlay {
         None | Some(Overlay::Help { .. } | Overlay::Menu { .. } | Overlay::CopyAlternatives(_)) => {
@@ -446,7 +452,10 @@ pub fn open_notice(state: &mut State, title: &str, mut paragraphs: Vec<String>) 
             });
         }
         Some(Overlay::Notice { lines, .. }) => lines.append(&mut paragraphs),
-        Some(_) => {}
+        // Never over a dialog being worked in: it waits its turn.
+        Some(_) => state
+            .queued_notices
+            .push_back((title.to_string(), paragraphs)),
     }
     state.needs_redraw = true;
 }

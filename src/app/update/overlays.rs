@@ -85,12 +85,15 @@ pub fn on_overlay_key(state: &mut State, key: KeyEvent, now: DateTime<Utc>) -> V
             // Dropping the dialog wipes the secret.
             Outcome::Closed => keep = false,
             Outcome::Emit(SecretCommand::Copy(secret)) => {
+                // The answer is this dialog's alone: another one open by then must not take it.
+                state.copy_for = Some(dialog.token_id());
                 effects.push(Effect::CopyToClipboard {
                     text: secret,
                     content: Content::Secret,
                 });
             }
             Outcome::Emit(SecretCommand::Save { path, secret }) => {
+                state.save_for = Some(dialog.token_id());
                 effects.push(Effect::SaveSecret { path, secret });
             }
             Outcome::Emit(SecretCommand::Verify(secret)) => {
@@ -111,6 +114,7 @@ pub fn on_overlay_key(state: &mut State, key: KeyEvent, now: DateTime<Utc>) -> V
             Outcome::Closed => keep = false,
             Outcome::Emit(choice) => {
                 keep = false;
+                state.copy_for = None;
                 effects.push(Effect::CopyToClipboard {
                     text: Secret::new(choice.text),
                     content: Content::Plain,
