@@ -399,11 +399,13 @@ async fn interactive(
             // While keys stream in (a paste without bracketed paste, a held key), frames wait for a
             // pause of a frame's length: drawing after each key would make a flood take minutes.
             let left = FRAME_GAP.saturating_sub(keys.frame_at.elapsed());
-            if state.needs_redraw && streaming && !left.is_zero() {
-                if let Ok(Some((event, at))) = tokio::time::timeout(left, input.recv()).await {
-                    burst.push_back((event?, at));
-                    continue;
-                }
+            if state.needs_redraw
+                && streaming
+                && !left.is_zero()
+                && let Ok(Some((event, at))) = tokio::time::timeout(left, input.recv()).await
+            {
+                burst.push_back((event?, at));
+                continue;
             }
             streaming = false;
             if state.needs_redraw {
