@@ -102,7 +102,9 @@ pub async fn run(console: Console, dump: Option<(u16, u16)>) -> i32 {
                 return 1;
             }
         };
-        let ended = interactive(
+        // A panic in the loop still ends in `finish`: the hook has restored the terminal, and the
+        // secrets in custody are rescued like on a signal.
+        let ended = std::panic::AssertUnwindSafe(interactive(
             &mut state,
             &mut executor,
             (&tx, &mut rx),
@@ -110,8 +112,14 @@ pub async fn run(console: Console, dump: Option<(u16, u16)>) -> i32 {
             Clipboard::new(console.clipboard),
             console.mouse,
             &mut signals,
-        )
-        .await;
+        ))
+        .catch_unwind()
+        .await
+        .unwrap_or_else(|_| {
+            Err(std::io::Error::other(
+                "the console stopped on an internal error",
+            ))
+        });
         // The guard has restored the terminal by now: everything below reaches a normal screen.
         return finish(state, ended, &mut rx, &mut signals, &console.rescue_dir).await;
     };

@@ -57,7 +57,10 @@ fn install_panic_hook() {
 
 /// The live terminal; restores it when dropped.
 pub struct TerminalGuard {
-    pub terminal: DefaultTerminal,
+    /// Never dropped: ratatui's own drop reports a cursor it could not show with `eprintln!`, which
+    /// panics when the terminal is gone (a closed window), and a panic there would take the secrets in
+    /// custody with it. `restore` does everything that drop would.
+    pub terminal: std::mem::ManuallyDrop<DefaultTerminal>,
 }
 
 impl TerminalGuard {
@@ -73,7 +76,9 @@ impl TerminalGuard {
         let terminal = ratatui::try_init()?;
         install_panic_hook();
         MOUSE_CAPTURED.store(mouse, Ordering::SeqCst);
-        let guard = Self { terminal };
+        let guard = Self {
+            terminal: std::mem::ManuallyDrop::new(terminal),
+        };
         execute!(stdout(), EnableBracketedPaste)?;
         if mouse {
             execute!(stdout(), EnableMouseCapture)?;

@@ -403,3 +403,26 @@ fn sigterm_while_a_reset_is_in_flight_waits_for_its_answer_and_keeps_the_secret(
         "it said it waited"
     );
 }
+
+#[test]
+fn closing_the_terminal_window_with_a_secret_on_screen_saves_it() {
+    let home = tempfile::tempdir().unwrap();
+    let home_path = home.path().to_str().unwrap().to_string();
+    let served = Served::start();
+    let mut session = Session::spawn(
+        &[],
+        &served.env(&[("MAILTRAP_TOKENS_HOME", home_path.as_str())]),
+    );
+    table(&mut session);
+    confirm_reset_of_the_second_row(&mut session);
+    session.wait_for_screen("the secret", |s| s.contains("Token reset"));
+    let secret = session.secret_on_screen().expect("the secret is drawn");
+    // Every write to the terminal now fails (EIO): nothing on the way out may panic and drop the secret.
+    session.close_terminal();
+    session.wait_for_exit(DEADLINE);
+    let files = rescued_files(&home.path().join("state").join("secrets"));
+    assert_eq!(
+        std::fs::read_to_string(&files[0]).unwrap(),
+        format!("{secret}\n")
+    );
+}

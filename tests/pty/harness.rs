@@ -19,11 +19,13 @@ struct Output {
 
 pub struct Session {
     child: Box<dyn Child + Send + Sync>,
-    writer: Box<dyn Write + Send>,
+    writer: Option<Box<dyn Write + Send>>,
+    closing: Arc<std::sync::atomic::AtomicBool>,
+    reader_thread: Option<std::thread::JoinHandle<()>>,
     last_send: Option<Instant>,
     output: Arc<Mutex<Output>>,
     // Kept open so the child's terminal stays alive until the session ends.
-    _master: Box<dyn portable_pty::MasterPty + Send>,
+    master: Option<Box<dyn portable_pty::MasterPty + Send>>,
 }
 
 impl Session {
@@ -58,9 +60,28 @@ impl Session {
             ),
         }));
         let sink = Arc::clone(&output);
-        std::thread::spawn(move || {
+        let closing = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stop = Arc::clone(&closing);
+        let fd = pty.master.as_raw_fd().expect("the master's descriptor");
+        let reader_thread = std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
+            loop {
+                // Waits in poll, not in read, so that closing the terminal can end this thread (and with
+                // it the last handle on the master, which is what hangs the terminal up).
+                let mut pfd = libc::pollfd {
+                    fd,
+                    events: libc::POLLIN,
+                    revents: 0,
+                };
+                // SAFETY: poll reads one pollfd this thread owns; `fd` stays open until this loop ends.
+                let ready = unsafe { libc::poll(&mut pfd, 1, 50) };
+                if stop.load(std::sync::atomic::Ordering::SeqCst) {
+                    break;
+                }
+                if ready <= 0 {
+                    continue;
+                }
+                let Ok(n) = reader.read(&mut buf) else { break };
                 if n == 0 {
                     break;
                 }
@@ -71,10 +92,12 @@ impl Session {
         });
         Self {
             child,
-            writer,
+            writer: Some(writer),
+            closing,
+            reader_thread: Some(reader_thread),
             last_send: None,
             output,
-            _master: pty.master,
+            master: Some(pty.master),
         }
     }
 
@@ -137,8 +160,20 @@ impl Session {
             std::thread::sleep(ACTION_GAP - elapsed);
         }
         self.last_send = Some(Instant::now());
-        self.writer.write_all(keys.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
+        let writer = self.writer.as_mut().expect("the terminal is open");
+        writer.write_all(keys.as_bytes()).unwrap();
+        writer.flush().unwrap();
+    }
+
+    /// Closes the terminal under the program, as closing its window does: the kernel hangs it up.
+    pub fn close_terminal(&mut self) {
+        self.closing
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        if let Some(thread) = self.reader_thread.take() {
+            let _ = thread.join();
+        }
+        self.writer = None;
+        self.master = None;
     }
 
     pub fn signal(&mut self, signal: i32) {
