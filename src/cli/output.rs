@@ -281,12 +281,15 @@ pub fn accounts_csv(accounts: &[Account]) -> Result<String, csv::Error> {
 /// Pretty JSON whose strings escape controls and invisible formatting characters as `\uXXXX`: a JSON
 /// reader gets exactly the server's text, a terminal gets nothing it could act on.
 pub fn json<T: Serialize + ?Sized>(value: &T) -> Result<String, serde_json::Error> {
-    let mut bytes = Vec::new();
+    // Room for one token up front, and the bytes become the String without a copy: the JSON of a new
+    // token holds its secret, and every copy left behind would be one more to wipe.
+    let mut bytes = Vec::with_capacity(4096);
     let mut serializer =
         serde_json::Serializer::with_formatter(&mut bytes, TerminalSafe(Default::default()));
     value.serialize(&mut serializer)?;
     bytes.push(b'\n');
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    Ok(String::from_utf8(bytes)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
 }
 
 struct TerminalSafe(serde_json::ser::PrettyFormatter<'static>);

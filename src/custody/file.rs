@@ -53,12 +53,19 @@ pub fn save_secret_at(path: &Path, secret: &Secret) -> io::Result<()> {
         rand::random::<u64>()
     ));
     let result = write_new(&tmp, secret).and_then(|()| {
-        fs::hard_link(&tmp, path).map_err(|e| {
-            if e.kind() == io::ErrorKind::AlreadyExists {
-                exists_error(path)
-            } else {
-                e
-            }
+        fs::hard_link(&tmp, path).or_else(|e| match e.kind() {
+            io::ErrorKind::AlreadyExists => Err(exists_error(path)),
+            // A file system without hard links (FAT, some network mounts): the final name is created
+            // directly, still never over an existing file.
+            io::ErrorKind::Unsupported | io::ErrorKind::PermissionDenied => write_new(path, secret)
+                .map_err(|e| {
+                    if e.kind() == io::ErrorKind::AlreadyExists {
+                        exists_error(path)
+                    } else {
+                        e
+                    }
+                }),
+            _ => Err(e),
         })
     });
     let _ = fs::remove_file(&tmp);
