@@ -393,7 +393,10 @@ async fn interactive(
                 Err(_) => break,
             }
         }
-        if let Some(n) = signals.recv().now_or_never() {
+        // Only while a flood keeps the loop from its `select!`, which watches the signals otherwise.
+        if !burst.is_empty()
+            && let Some(n) = signals.recv().now_or_never()
+        {
             return Ok(Ended::Signal(n));
         }
         let msg = if let Some((event, arrived)) = burst.pop_front() {

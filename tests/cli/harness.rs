@@ -204,49 +204,12 @@ impl Served {
     /// The API requests the simulator has received (method and path), from `/__sim/requests`; the log's own
     /// reads are left out.
     pub fn api_requests(&self) -> Vec<String> {
-        let body: serde_json::Value = runtime().block_on(async {
-            reqwest::Client::new()
-                .get(format!("{}/__sim/requests", self.url))
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap()
-        });
-        let entries = body
-            .as_array()
-            .or_else(|| body.get("requests").and_then(|r| r.as_array()))
-            .cloned()
-            .expect("the request log is a list");
-        entries
-            .iter()
-            .map(|e| {
-                format!(
-                    "{} {}",
-                    e["method"].as_str().unwrap_or("?"),
-                    e["path"].as_str().unwrap_or("?")
-                )
-            })
-            .filter(|line| !line.contains("/__sim/"))
-            .collect()
+        crate::sim_control::api_requests(&self.url)
     }
 
     /// Queues a fault (`POST /__sim/faults`, spec §11) for the next matching requests.
     pub fn inject_fault(&self, fault: serde_json::Value) {
-        let status = runtime().block_on(async {
-            reqwest::Client::new()
-                .post(format!("{}/__sim/faults", self.url))
-                .json(&fault)
-                .send()
-                .await
-                .unwrap()
-                .status()
-        });
-        assert!(
-            status.is_success(),
-            "the simulator took the fault: {status}"
-        );
+        crate::sim_control::inject_fault(&self.url, &fault);
     }
 
     /// Creates a throwaway account-admin token through the binary and returns its id.

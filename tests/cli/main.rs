@@ -5,4 +5,6 @@ mod docs;
 mod harness;
 mod prompt;
 mod reads;
+#[path = "../support/sim_control.rs"]
+mod sim_control;
 mod writes;

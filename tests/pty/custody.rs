@@ -25,6 +25,12 @@ fn table(session: &mut Session) {
     });
 }
 
+/// The live console against `served`, its config, log and state in `home`.
+fn console_with_home(served: &Served, home: &std::path::Path) -> Session {
+    let home = home.to_str().expect("a UTF-8 temp path");
+    Session::spawn(&[], &served.env(&[("MAILTRAP_TOKENS_HOME", home)]))
+}
+
 /// Selects the second row, asks to reset it and confirms once the question is on screen.
 fn confirm_reset_of_the_second_row(session: &mut Session) {
     session.send("j");
@@ -124,12 +130,8 @@ fn keys_in_the_same_burst_as_the_one_that_opened_a_dialog_never_confirm_it() {
 #[test]
 fn a_burst_at_an_unsaved_secret_cannot_close_it_and_sigterm_saves_it_to_a_private_file() {
     let home = tempfile::tempdir().unwrap();
-    let home_path = home.path().to_str().unwrap().to_string();
     let served = Served::start();
-    let mut session = Session::spawn(
-        &[],
-        &served.env(&[("MAILTRAP_TOKENS_HOME", home_path.as_str())]),
-    );
+    let mut session = console_with_home(&served, home.path());
     table(&mut session);
     confirm_reset_of_the_second_row(&mut session);
     session.wait_for_screen("the secret", |s| s.contains("Token reset"));
@@ -376,15 +378,11 @@ fn the_answer_that_carried_a_secret_is_gone_from_memory_once_the_dialog_closes()
 #[test]
 fn sigterm_while_a_reset_is_in_flight_waits_for_its_answer_and_keeps_the_secret() {
     let home = tempfile::tempdir().unwrap();
-    let home_path = home.path().to_str().unwrap().to_string();
     let served = Served::start();
     served.inject_fault(serde_json::json!({
         "path": "/reset", "method": "POST", "latency_ms": 1500
     }));
-    let mut session = Session::spawn(
-        &[],
-        &served.env(&[("MAILTRAP_TOKENS_HOME", home_path.as_str())]),
-    );
+    let mut session = console_with_home(&served, home.path());
     table(&mut session);
     confirm_reset_of_the_second_row(&mut session);
     session.wait_for_screen("the reset on its way", |s| s.contains('⟳'));
@@ -407,12 +405,8 @@ fn sigterm_while_a_reset_is_in_flight_waits_for_its_answer_and_keeps_the_secret(
 #[test]
 fn closing_the_terminal_window_with_a_secret_on_screen_saves_it() {
     let home = tempfile::tempdir().unwrap();
-    let home_path = home.path().to_str().unwrap().to_string();
     let served = Served::start();
-    let mut session = Session::spawn(
-        &[],
-        &served.env(&[("MAILTRAP_TOKENS_HOME", home_path.as_str())]),
-    );
+    let mut session = console_with_home(&served, home.path());
     table(&mut session);
     confirm_reset_of_the_second_row(&mut session);
     session.wait_for_screen("the secret", |s| s.contains("Token reset"));

@@ -5,6 +5,8 @@
 mod custody;
 mod harness;
 mod server;
+#[path = "../support/sim_control.rs"]
+mod sim_control;
 
 use std::io::BufRead;
 use std::time::Duration;

@@ -55,36 +55,7 @@ impl Served {
 
     /// Every API request the simulator received, as `METHOD /path`, in order.
     pub fn requests(&self) -> Vec<String> {
-        let body: serde_json::Value = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap()
-            .block_on(async {
-                reqwest::Client::new()
-                    .get(format!("{}/__sim/requests", self.url))
-                    .send()
-                    .await
-                    .unwrap()
-                    .json()
-                    .await
-                    .unwrap()
-            });
-        let entries = body
-            .as_array()
-            .or_else(|| body.get("requests").and_then(|r| r.as_array()))
-            .cloned()
-            .expect("the request log is a list");
-        entries
-            .iter()
-            .map(|e| {
-                format!(
-                    "{} {}",
-                    e["method"].as_str().unwrap_or("?"),
-                    e["path"].as_str().unwrap_or("?")
-                )
-            })
-            .filter(|line| !line.contains("/__sim/"))
-            .collect()
+        crate::sim_control::api_requests(&self.url)
     }
 
     /// The requests that change the account (anything but GET).
@@ -106,19 +77,6 @@ impl Served {
 impl Served {
     /// Queues a fault (`POST /__sim/faults`) for the next matching request.
     pub fn inject_fault(&self, fault: serde_json::Value) {
-        let status = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap()
-            .block_on(async {
-                reqwest::Client::new()
-                    .post(format!("{}/__sim/faults", self.url))
-                    .json(&fault)
-                    .send()
-                    .await
-                    .unwrap()
-                    .status()
-            });
-        assert!(status.is_success(), "the fault was taken: {status}");
+        crate::sim_control::inject_fault(&self.url, &fault);
     }
 }
