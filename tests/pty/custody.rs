@@ -167,9 +167,11 @@ fn a_burst_at_an_unsaved_secret_cannot_close_it_and_sigterm_saves_it_to_a_privat
     assert_eq!(mode(&files[0]), 0o600);
     assert_eq!(mode(&dir), 0o700);
     assert_eq!(mode(&home.path().join("state")), 0o700);
-    let printed = session.raw_text().replace("\r\n", "").replace('\n', "");
     let name = files[0].file_name().unwrap().to_str().unwrap();
-    assert!(printed.contains(name), "the path is printed");
+    wait_until("the path printed", || {
+        let printed = session.raw_text().replace("\r\n", "").replace('\n', "");
+        printed.contains(name)
+    });
 }
 
 #[test]
@@ -296,7 +298,10 @@ fn the_console_refuses_an_output_that_is_not_a_terminal() {
     let mut session = Session::spawn(&["demo"], &[("TERM", "dumb")]);
     let status = session.wait_for_exit(DEADLINE);
     assert_eq!(status.exit_code(), 2);
-    assert!(session.screen().contains("TERM=dumb"));
+    // The process may be gone before its last bytes are read from the terminal.
+    wait_until("the refusal on the terminal", || {
+        session.screen().contains("TERM=dumb")
+    });
 }
 
 /// Whether `needle` is anywhere in the readable memory of process `pid`, other than in the raw HTTP
@@ -396,10 +401,9 @@ fn sigterm_while_a_reset_is_in_flight_waits_for_its_answer_and_keeps_the_secret(
         secret.len() == 32 && secret.chars().all(|c| c.is_ascii_hexdigit()),
         "the file holds the new secret"
     );
-    assert!(
-        session.raw_text().contains("waiting up to"),
-        "it said it waited"
-    );
+    wait_until("it said it waited", || {
+        session.raw_text().contains("waiting up to")
+    });
 }
 
 #[test]
