@@ -82,7 +82,7 @@ fn variants() -> Vec<Variant> {
     let (state, now) = loaded_state(10_000);
     let mut term = terminal();
     // The first frame sets the viewport, so the baseline formats exactly the rows the console shows.
-    draw_console(&mut term, &state, now);
+    draw_console(&mut term, &mut state, now);
     let visible = formatted_visible_rows(&state, now);
     assert_eq!(visible.len(), 35, "a 120×40 console shows 35 token rows");
     let header: Vec<&'static str> = SortColumn::ALL.iter().map(|c| c.title()).collect();
@@ -114,7 +114,7 @@ fn variants() -> Vec<Variant> {
         },
         Variant {
             name: "console/10000".into(),
-            draw: Box::new(move || draw_console(&mut term, black_box(&state), now)),
+            draw: Box::new(move || draw_console(&mut term, black_box(&mut state), now)),
         },
     ];
     // `FRAME_PROFILE=1`: only the 10,000-token frame and its baseline, for a profiler (see the README's performance section).
@@ -128,7 +128,7 @@ fn variants() -> Vec<Variant> {
         let mut term = terminal();
         all.push(Variant {
             name: format!("console/{extra}"),
-            draw: Box::new(move || draw_console(&mut term, black_box(&state), now)),
+            draw: Box::new(move || draw_console(&mut term, black_box(&mut state), now)),
         });
     }
     all

@@ -41,7 +41,7 @@ fn plain(code: KeyCode) -> KeyEvent {
 fn keys(c: &mut Criterion) {
     let (mut state, now) = loaded_state(TOKENS);
     let mut term = terminal();
-    draw_console(&mut term, &state, now);
+    draw_console(&mut term, &mut state, now);
     let mut group = c.benchmark_group("keys");
 
     // Down then Up, alternately, from the middle of the screen: each moves the selection by one row.
@@ -58,7 +58,7 @@ fn keys(c: &mut Criterion) {
             let key = if going_down { down } else { up };
             going_down = !going_down;
             update(&mut state, Msg::Key(key), now);
-            draw_console(&mut term, black_box(&state), now);
+            draw_console(&mut term, black_box(&mut state), now);
         })
     });
 
@@ -73,7 +73,7 @@ fn keys(c: &mut Criterion) {
                 for _ in 0..iters {
                     let start = Instant::now();
                     update(&mut state, Msg::Key(plain(KeyCode::Char(letter))), now);
-                    draw_console(&mut term, black_box(&state), now);
+                    draw_console(&mut term, black_box(&mut state), now);
                     spent += start.elapsed();
                     update(&mut state, Msg::Key(plain(KeyCode::Backspace)), now);
                 }
@@ -103,7 +103,7 @@ fn keys(c: &mut Criterion) {
                         state.resort();
                         let start = Instant::now();
                         update(&mut state, Msg::Key(sort_next), now);
-                        draw_console(&mut term, black_box(&state), now);
+                        draw_console(&mut term, black_box(&mut state), now);
                         spent += start.elapsed();
                     }
                     assert_eq!(state.sort.column, target);
@@ -125,7 +125,7 @@ fn keys(c: &mut Criterion) {
                 let fresh = tokens.clone();
                 let start = Instant::now();
                 state.set_tokens(fresh);
-                draw_console(&mut term, black_box(&state), now);
+                draw_console(&mut term, black_box(&mut state), now);
                 spent += start.elapsed();
             }
             spent

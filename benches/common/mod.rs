@@ -88,9 +88,9 @@ pub fn terminal() -> Terminal<TestBackend> {
 
 /// One full console frame: the view builds the visible rows from the state and renders them; `draw` then
 /// diffs the buffer against the previous frame as it would for a real terminal.
-pub fn draw_console(terminal: &mut Terminal<TestBackend>, state: &State, now: DateTime<Utc>) {
+pub fn draw_console(terminal: &mut Terminal<TestBackend>, state: &mut State, now: DateTime<Utc>) {
     let theme = theme();
-    let Ok(_) = terminal.draw(|f| view::render(state, now, theme, f));
+    let Ok(_) = terminal.draw(|f| view::draw_frame(state, now, theme, f));
 }
 
 pub fn theme() -> &'static Theme {

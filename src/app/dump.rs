@@ -27,10 +27,10 @@ fn settled(state: &State) -> bool {
     if view::showing_error(state) {
         return true;
     }
-    match state.phase {
+    match state.session.phase {
         Phase::PickAccount { .. } => true,
         Phase::Ready(_) => {
-            state.has_tokens() && state.tokens.in_flight.is_none() && state.tree.in_flight.is_none()
+            state.requests.has_tokens() && state.requests.tokens.in_flight.is_none() && state.requests.tree.in_flight.is_none()
         }
         Phase::Connecting => false,
     }
@@ -61,12 +61,12 @@ pub async fn run(
             }
         }
     }
-    print!("{}", render_text(&state, Utc::now(), theme, cols, rows));
+    print!("{}", render_text(&mut state, Utc::now(), theme, cols, rows));
     if view::showing_error(&state) {
-        let error = state.accounts.error().or(state.tokens.error());
+        let error = state.requests.accounts.error().or(state.requests.tokens.error());
         return error.map_or(1, |e| e.exit_code());
     }
-    if matches!(state.phase, Phase::PickAccount { .. }) {
+    if matches!(state.session.phase, Phase::PickAccount { .. }) {
         eprintln!("mailtrap-tokens: several accounts; choose one with --account-id");
         return crate::api::error::exit_code::USAGE;
     }
@@ -75,7 +75,7 @@ pub async fn run(
 
 /// The frame at `cols`×`rows` as plain text lines, trailing spaces trimmed.
 pub fn render_text(
-    state: &State,
+    state: &mut State,
     now: DateTime<Utc>,
     theme: &Theme,
     cols: u16,
@@ -83,7 +83,7 @@ pub fn render_text(
 ) -> String {
     // The off-screen backend cannot fail.
     let Ok(mut terminal) = Terminal::new(TestBackend::new(cols, rows));
-    let Ok(_) = terminal.draw(|f| view::render(state, now, theme, f));
+    let Ok(_) = terminal.draw(|f| view::draw_frame(state, now, theme, f));
     buffer_to_text(terminal.backend().buffer())
 }
 

@@ -49,11 +49,11 @@ pub fn initial_state(
     now: DateTime<Utc>,
 ) -> State {
     let mut state = State::new(config);
-    state.own_last4 = Some(client.token().last4());
-    state.save_dir = std::env::current_dir().unwrap_or_else(|_| ".".into());
+    state.session.own_last4 = Some(client.token().last4());
+    state.session.save_dir = std::env::current_dir().unwrap_or_else(|_| ".".into());
     if !warnings.is_empty() {
         let n = warnings.len();
-        let help = state.keymap.label(super::action::Action::Help);
+        let help = state.session.keymap.label(super::action::Action::Help);
         state.set_status(
             format!(
                 "{n} config problem{} — see {help} help",
@@ -63,7 +63,7 @@ pub fn initial_state(
             now,
         );
     }
-    state.config_warnings = warnings;
+    state.session.config_warnings = warnings;
     state
 }
 
@@ -160,7 +160,7 @@ async fn finish(
     if let Err(e) = &ended {
         said.push(format!("mailtrap-tokens: the terminal failed: {e}"));
     }
-    let waiting = state.writes.values().filter(|w| w.carries_secret()).count();
+    let waiting = state.requests.writes.values().filter(|w| w.carries_secret()).count();
     if waiting > 0 {
         say(&format!(
             "mailtrap-tokens: waiting up to {} s for the answer to {waiting} change{} that carr{} a new \
@@ -170,7 +170,7 @@ async fn finish(
             if waiting == 1 { "ies" } else { "y" },
         ));
         let deadline = tokio::time::Instant::now() + STOP_WAIT;
-        while state.writes.values().any(|w| w.carries_secret()) {
+        while state.requests.writes.values().any(|w| w.carries_secret()) {
             let msg = tokio::select! {
                 msg = rx.recv() => match msg { Some(msg) => msg, None => break },
                 _ = tokio::time::sleep_until(deadline) => break,
@@ -180,7 +180,7 @@ async fn finish(
             let _ = update(&mut state, msg, Utc::now());
         }
         let lost =
-            state.writes.values().filter(|w| w.carries_secret()).count() + state.lost_writes.len();
+            state.requests.writes.values().filter(|w| w.carries_secret()).count() + state.requests.lost_writes.len();
         if lost > 0 {
             said.push(format!(
                 "mailtrap-tokens: no answer came to {lost} change{}; if the server acted, reset the new \
@@ -190,7 +190,7 @@ async fn finish(
         }
     }
     // The files first: a terminal that is gone (SIGHUP) fails every write to stderr.
-    let custody = state.secrets_in_custody();
+    let custody = state.overlays.secrets_in_custody();
     let rescued = !custody.is_empty();
     said.extend(crate::custody::rescue_all(rescue_dir, &custody));
     for line in &said {
@@ -356,6 +356,26 @@ fn spawn_reader() -> UnboundedReceiver<Arrival> {
     rx
 }
 
+/// Draws a frame and notes it: its dialogs have now been seen (unless the "too small" screen hid them),
+/// and keys arriving from now on answer what it shows.
+fn draw(
+    guard: &mut TerminalGuard,
+    state: &mut State,
+    theme: &Theme,
+    keys: &mut KeyTimes,
+) -> std::io::Result<()> {
+    let completed = guard
+        .terminal
+        .draw(|f| view::draw_frame(state, Utc::now(), theme, f))?;
+    let shown = view::overlays_fit(completed.area.width, completed.area.height);
+    state.needs_redraw = false;
+    keys.frame_at = std::time::Instant::now();
+    if shown {
+        state.frame_drawn();
+    }
+    Ok(())
+}
+
 /// The live loop. Everything that has already arrived from the terminal is taken before anything new is
 /// drawn, and each key reaches `update` as a `Msg::TerminalKey`. A key answers a dialog only if the
 /// dialog, as it asks now, was on screen before the key arrived, and the key did not follow the one
@@ -375,12 +395,7 @@ async fn interactive(
     let mut keys = KeyTimes::default();
     let mut streaming = false;
 
-    guard
-        .terminal
-        .draw(|f| view::render(state, Utc::now(), theme, f))?;
-    state.needs_redraw = false;
-    keys.frame_at = std::time::Instant::now();
-    state.frame_drawn();
+    draw(&mut guard, state, theme, &mut keys)?;
     for effect in start(state, Utc::now()) {
         executor.run(effect);
     }
@@ -420,15 +435,7 @@ async fn interactive(
             }
             streaming = false;
             if state.needs_redraw {
-                let completed = guard
-                    .terminal
-                    .draw(|f| view::render(state, Utc::now(), theme, f))?;
-                let shown = view::overlays_fit(completed.area.width, completed.area.height);
-                state.needs_redraw = false;
-                keys.frame_at = std::time::Instant::now();
-                if shown {
-                    state.frame_drawn();
-                }
+                draw(&mut guard, state, theme, &mut keys)?;
             }
             let now = Utc::now();
             let wake = state.next_wakeup(now).map(|at| instant_at(at, now));

@@ -262,14 +262,14 @@ pub fn theme() -> Theme {
     Theme::default()
 }
 
-pub fn draw(state: &State, width: u16, height: u16) -> Terminal<TestBackend> {
+pub fn draw(state: &mut State, width: u16, height: u16) -> Terminal<TestBackend> {
     draw_with(state, width, height, &theme())
 }
 
-pub fn draw_with(state: &State, width: u16, height: u16, theme: &Theme) -> Terminal<TestBackend> {
+pub fn draw_with(state: &mut State, width: u16, height: u16, theme: &Theme) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     terminal
-        .draw(|f| view::render(state, now(), theme, f))
+        .draw(|f| view::draw_frame(state, now(), theme, f))
         .unwrap();
     terminal
 }
@@ -309,13 +309,14 @@ pub fn type_text(state: &mut State, text: &str) {
 }
 
 pub fn selected_name(state: &State) -> Option<String> {
-    state.selected_row().map(|r| r.token.name.clone())
+    state.table.selected_row().map(|r| r.token.name.clone())
 }
 
 pub fn visible_names(state: &State) -> Vec<String> {
     state
+        .table
         .order()
         .iter()
-        .map(|&i| state.rows[i].token.name.clone())
+        .map(|&i| state.table.rows[i].token.name.clone())
         .collect()
 }

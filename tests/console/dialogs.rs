@@ -15,7 +15,7 @@ const FAKE_SECRET: &str = "fake-secret-for-console-tests-zz42";
 
 fn select(state: &mut State, name: &str) {
     send(state, char_key('g'));
-    for _ in 0..state.order().len() {
+    for _ in 0..state.table.order().len() {
         if selected_name(state).as_deref() == Some(name) {
             return;
         }
@@ -24,7 +24,7 @@ fn select(state: &mut State, name: &str) {
     panic!("no row named {name}");
 }
 
-fn frame(state: &State) -> String {
+fn frame(state: &mut State) -> String {
     text(&draw(state, 120, 40))
 }
 
@@ -32,7 +32,7 @@ fn frame(state: &State) -> String {
 fn confirm_reset(state: &mut State, name: &str) -> (u64, i64) {
     select(state, name);
     assert!(send(state, char_key('R')).is_empty());
-    assert!(matches!(state.overlay, Some(Overlay::Confirm(_))));
+    assert!(matches!(state.overlays.open, Some(Overlay::Confirm(_))));
     let effects = send(state, char_key('y'));
     match effects.as_slice() {
         [Effect::ResetToken { req, token, .. }] => (*req, *token),
@@ -54,9 +54,9 @@ fn menu_with_enabled_and_disabled_actions() {
     let mut state = loaded(demo_tokens());
     select(&mut state, "ci-deploy");
     send(&mut state, press(KeyCode::Enter));
-    assert!(matches!(state.overlay, Some(Overlay::Menu { .. })));
-    assert_snapshot!("menu_over_table_120x40", draw(&state, 120, 40).backend());
-    let f = frame(&state);
+    assert!(matches!(state.overlays.open, Some(Overlay::Menu { .. })));
+    assert_snapshot!("menu_over_table_120x40", draw(&mut state, 120, 40).backend());
+    let f = frame(&mut state);
     assert!(
         f.contains("already reset: the old token stops at 23:59 UTC"),
         "{f}"
@@ -64,7 +64,7 @@ fn menu_with_enabled_and_disabled_actions() {
     assert!(f.contains("Mailtrap shows a secret only once"), "{f}");
     // The menu refuses a disabled action with the registry's words, on the status line.
     send(&mut state, char_key('R'));
-    assert!(state.overlay.is_none());
+    assert!(state.overlays.open.is_none());
     let status = state.status.clone().unwrap();
     assert_eq!(status.level, Level::Warn);
     assert!(status.text.contains("already reset"), "{}", status.text);
@@ -75,11 +75,11 @@ fn a_disabled_hotkey_says_why_on_the_status_line() {
     let mut state = loaded(demo_tokens());
     select(&mut state, "ci-deploy");
     assert!(send(&mut state, char_key('R')).is_empty());
-    assert!(state.overlay.is_none(), "no dialog for a refused action");
+    assert!(state.overlays.open.is_none(), "no dialog for a refused action");
     assert_eq!(state.status.as_ref().unwrap().level, Level::Warn);
-    assert_snapshot!("refused_hotkey_120x40", draw(&state, 120, 40).backend());
+    assert_snapshot!("refused_hotkey_120x40", draw(&mut state, 120, 40).backend());
     assert!(
-        frame(&state).contains("Reset the token: already reset: the old token stops at 23:59 UTC")
+        frame(&mut state).contains("Reset the token: already reset: the old token stops at 23:59 UTC")
     );
 }
 
@@ -88,13 +88,13 @@ fn reset_confirm_over_the_table() {
     let mut state = loaded(demo_tokens());
     select(&mut state, "monitoring");
     send(&mut state, char_key('R'));
-    assert_snapshot!("confirm_reset_120x40", draw(&state, 120, 40).backend());
-    let f = frame(&state);
+    assert_snapshot!("confirm_reset_120x40", draw(&mut state, 120, 40).backend());
+    let f = frame(&mut state);
     assert!(f.contains("Reset token monitoring (…77e0)?"), "{f}");
     assert!(f.contains("keeps working for 12 hours"), "{f}");
     // n cancels and sends nothing.
     assert!(send(&mut state, char_key('n')).is_empty());
-    assert!(state.overlay.is_none());
+    assert!(state.overlays.open.is_none());
 }
 
 #[test]
@@ -102,10 +102,10 @@ fn delete_confirm_over_the_table_and_the_typed_name_for_an_admin_token() {
     let mut state = loaded(demo_tokens());
     select(&mut state, "staging-bot");
     send(&mut state, char_key('D'));
-    assert_snapshot!("confirm_delete_120x40", draw(&state, 120, 40).backend());
-    assert!(frame(&state).contains("stops working immediately"));
+    assert_snapshot!("confirm_delete_120x40", draw(&mut state, 120, 40).backend());
+    assert!(frame(&mut state).contains("stops working immediately"));
     send(&mut state, press(KeyCode::Esc));
-    assert!(state.overlay.is_none());
+    assert!(state.overlays.open.is_none());
 
     // An account-admin token needs its name typed; `y` is then just a letter.
     select(&mut state, "ci-deploy 2498715");
@@ -113,7 +113,7 @@ fn delete_confirm_over_the_table_and_the_typed_name_for_an_admin_token() {
     assert!(send(&mut state, char_key('y')).is_empty());
     assert_snapshot!(
         "confirm_delete_typed_name_120x40",
-        draw(&state, 120, 40).backend()
+        draw(&mut state, 120, 40).backend()
     );
 }
 
@@ -135,8 +135,8 @@ fn four_y_presses_send_one_reset_and_the_row_shows_it_is_busy() {
             .text
             .contains("still running")
     );
-    assert_snapshot!("in_flight_marker_120x40", draw(&state, 120, 40).backend());
-    assert!(frame(&state).contains("⟳ monitoring"));
+    assert_snapshot!("in_flight_marker_120x40", draw(&mut state, 120, 40).backend());
+    assert!(frame(&mut state).contains("⟳ monitoring"));
 }
 
 #[test]
@@ -157,9 +157,9 @@ fn the_secret_dialog_after_a_reset() {
             .any(|e| matches!(e, Effect::LoadTokens { .. })),
         "the list refreshes: {effects:?}"
     );
-    assert!(matches!(state.overlay, Some(Overlay::Secret(_))));
-    assert_snapshot!("secret_after_reset_120x40", draw(&state, 120, 40).backend());
-    let f = frame(&state);
+    assert!(matches!(state.overlays.open, Some(Overlay::Secret(_))));
+    assert_snapshot!("secret_after_reset_120x40", draw(&mut state, 120, 40).backend());
+    let f = frame(&mut state);
     assert!(f.contains(FAKE_SECRET), "the secret is shown once: {f}");
     assert!(
         f.contains("The old token monitoring keeps working until 2026-05-02 00:00 UTC"),
@@ -188,10 +188,10 @@ fn the_secret_dialog_after_a_reset() {
         &mut state,
         Msg::Copied(mailtrap_tokens::clipboard::CopyOutcome::Osc52),
     );
-    assert!(frame(&state).contains("sent to the terminal by OSC 52"));
+    assert!(frame(&mut state).contains("sent to the terminal by OSC 52"));
     // OSC 52 cannot confirm anything received it: Enter still asks, and says why.
     send(&mut state, press(KeyCode::Enter));
-    let asked = frame(&state);
+    let asked = frame(&mut state);
     assert!(asked.contains("Close anyway?"), "{asked}");
     assert!(asked.contains("cannot confirm"), "{asked}");
     assert_eq!(state.secrets_at_risk(), 1);
@@ -205,8 +205,8 @@ fn the_secret_dialog_after_a_reset() {
         }),
     );
     send(&mut state, press(KeyCode::Enter));
-    assert!(state.overlay.is_none());
-    assert!(!frame(&state).contains(FAKE_SECRET));
+    assert!(state.overlays.open.is_none());
+    assert!(!frame(&mut state).contains(FAKE_SECRET));
 }
 
 #[test]
@@ -214,8 +214,8 @@ fn copy_without_the_secret_offers_the_name_the_id_or_the_last_digits() {
     let mut state = loaded(demo_tokens());
     select(&mut state, "monitoring");
     send(&mut state, char_key('c'));
-    assert!(matches!(state.overlay, Some(Overlay::CopyAlternatives(_))));
-    assert_snapshot!("copy_alternatives_120x40", draw(&state, 120, 40).backend());
+    assert!(matches!(state.overlays.open, Some(Overlay::CopyAlternatives(_))));
+    assert_snapshot!("copy_alternatives_120x40", draw(&mut state, 120, 40).backend());
     let effects = send(&mut state, char_key('i'));
     match effects.as_slice() {
         [Effect::CopyToClipboard { text, content }] => {
@@ -224,7 +224,7 @@ fn copy_without_the_secret_offers_the_name_the_id_or_the_last_digits() {
         }
         other => panic!("expected one copy, got {other:?}"),
     }
-    assert!(state.overlay.is_none());
+    assert!(state.overlays.open.is_none());
 }
 
 #[test]
@@ -232,11 +232,11 @@ fn quitting_while_a_reset_waits_for_its_secret_asks_first() {
     let mut state = loaded(demo_tokens());
     confirm_reset(&mut state, "monitoring");
     assert!(send(&mut state, char_key('q')).is_empty());
-    assert!(matches!(state.overlay, Some(Overlay::QuitConfirm { .. })));
-    assert_snapshot!("quit_confirm_120x40", draw(&state, 120, 40).backend());
+    assert!(matches!(state.overlays.open, Some(Overlay::QuitConfirm { .. })));
+    assert_snapshot!("quit_confirm_120x40", draw(&mut state, 120, 40).backend());
     // Enter on the focused Stay keeps the console; y quits.
     assert!(send(&mut state, press(KeyCode::Enter)).is_empty());
-    assert!(state.overlay.is_none());
+    assert!(state.overlays.open.is_none());
     send(&mut state, ctrl('c'));
     assert_eq!(send(&mut state, char_key('y')), vec![Effect::Quit]);
 }
@@ -259,13 +259,13 @@ fn config_problems_show_on_the_status_line_and_in_the_help() {
         "config.toml:7:9: refresh_interval: below the floor of 5 s".to_string(),
     ];
     let state = mailtrap_tokens::app::run::initial_state(config(), &client, warnings, now());
-    assert_eq!(state.own_last4.as_deref(), Some("zz42"));
+    assert_eq!(state.session.own_last4.as_deref(), Some("zz42"));
     let status = state.status.clone().unwrap();
     assert_eq!(status.text, "2 config problems — see ? help");
     assert_eq!(status.level, Level::Warn);
     let mut state = state;
     send(&mut state, char_key('?'));
-    let f = frame(&state);
+    let f = frame(&mut state);
     assert!(f.contains("Config problems (2)"), "{f}");
     assert!(f.contains("below the floor of 5 s"), "{f}");
 }
@@ -273,12 +273,12 @@ fn config_problems_show_on_the_status_line_and_in_the_help() {
 #[test]
 fn the_wheel_moves_and_a_click_selects() {
     let mut state = loaded(demo_tokens());
-    draw(&state, 120, 40); // the view records where the rows are
+    draw(&mut state, 120, 40); // the view records where the rows are
     send(&mut state, Msg::Scroll(3));
-    assert_eq!(state.cursor(), 3);
+    assert_eq!(state.table.cursor(), 3);
     send(&mut state, Msg::Scroll(-3));
-    assert_eq!(state.cursor(), 0);
-    let top = state.viewport.get().top;
+    assert_eq!(state.table.cursor(), 0);
+    let top = state.table.viewport.top;
     send(
         &mut state,
         Msg::Click {
@@ -307,13 +307,13 @@ fn the_wheel_moves_and_a_click_selects() {
 #[test]
 fn the_own_token_needs_its_name_typed_to_reset() {
     let mut state = loaded(demo_tokens());
-    state.own_last4 = Some("f44e".into());
+    state.session.own_last4 = Some("f44e".into());
     select(&mut state, "SDK Dev Account Token");
     send(&mut state, char_key('R'));
     // y is a letter of the name field here, not a confirmation.
     assert!(send(&mut state, char_key('y')).is_empty());
-    assert!(matches!(state.overlay, Some(Overlay::Confirm(_))));
-    assert!(frame(&state).contains("Type the token's name to confirm"));
+    assert!(matches!(state.overlays.open, Some(Overlay::Confirm(_))));
+    assert!(frame(&mut state).contains("Type the token's name to confirm"));
 }
 
 #[test]
@@ -322,7 +322,7 @@ fn a_refused_create_goes_back_into_the_form_on_its_field() {
     use mailtrap_tokens::app::dialogs::token_form::Step;
     let mut state = loaded(demo_tokens());
     send(&mut state, char_key('n'));
-    assert!(matches!(state.overlay, Some(Overlay::Form(_))));
+    assert!(matches!(state.overlays.open, Some(Overlay::Form(_))));
     type_text(&mut state, "taken-name");
     send(&mut state, press(KeyCode::Enter));
     send(&mut state, char_key('a')); // admin on the first resource
@@ -348,14 +348,14 @@ fn a_refused_create_goes_back_into_the_form_on_its_field() {
             }),
         },
     );
-    match &state.overlay {
+    match &state.overlays.open {
         Some(Overlay::Form(form)) => {
             assert_eq!(form.step(), Step::Name);
             assert_eq!(form.name_value(), "taken-name", "what was typed is kept");
         }
         other => panic!("the form stays open, not {other:?}"),
     }
-    assert!(frame(&state).contains("has already been taken"));
+    assert!(frame(&mut state).contains("has already been taken"));
     assert_eq!(state.status.as_ref().unwrap().level, Level::Error);
 }
 
@@ -390,8 +390,8 @@ fn a_reset_whose_answer_was_lost_is_a_notice_that_fits_80_columns_and_a_mark_on_
             result: Ok(tokens.into()),
         },
     );
-    assert!(matches!(state.overlay, Some(Overlay::Notice { .. })));
-    let screen = text(&draw(&state, 80, 24));
+    assert!(matches!(state.overlays.open, Some(Overlay::Notice { .. })));
+    let screen = text(&draw(&mut state, 80, 24));
     assert_snapshot!("lost_reset_notice_80x24", screen);
     assert!(
         screen.contains("monitoring 777001"),
@@ -410,11 +410,11 @@ fn a_reset_whose_answer_was_lost_is_a_notice_that_fits_80_columns_and_a_mark_on_
             wait_ms: 1000,
         },
     );
-    assert!(matches!(state.overlay, Some(Overlay::Notice { .. })));
+    assert!(matches!(state.overlays.open, Some(Overlay::Notice { .. })));
     send(&mut state, press(KeyCode::Enter));
-    assert!(state.overlay.is_none(), "read, and closed");
+    assert!(state.overlays.open.is_none(), "read, and closed");
     select(&mut state, "monitoring 777001");
-    let table = frame(&state);
+    let table = frame(&mut state);
     assert!(
         table.contains("▶ monitoring 77") && table.contains("✗ secret not received"),
         "{table}"

@@ -26,9 +26,9 @@ fn a_release_event_is_ignored_and_a_press_moves() {
     assert_eq!(selected_name(&state).as_deref(), Some("staging-bot"));
     send(&mut state, char_key('k'));
     send(&mut state, char_key('g'));
-    assert_eq!(state.cursor(), 0);
+    assert_eq!(state.table.cursor(), 0);
     send(&mut state, press(KeyCode::Up));
-    assert_eq!(state.cursor(), 0, "stays on the first row");
+    assert_eq!(state.table.cursor(), 0, "stays on the first row");
 }
 
 #[test]
@@ -45,40 +45,40 @@ fn page_keys_move_by_the_visible_height() {
         ));
     }
     let mut state = loaded(tokens);
-    draw(&state, 80, 24); // the view records how many rows fit
-    let page = state.viewport.get().height;
+    draw(&mut state, 80, 24); // the view records how many rows fit
+    let page = state.table.viewport.height;
     assert!(page > 5);
     send(&mut state, press(KeyCode::PageDown));
-    assert_eq!(state.cursor(), page);
-    let frame = text(&draw(&state, 80, 24));
+    assert_eq!(state.table.cursor(), page);
+    let frame = text(&draw(&mut state, 80, 24));
     assert!(frame.contains(&format!("bulk-{page:03}")), "{frame}");
     assert!(!frame.contains("bulk-000"), "scrolled: {frame}");
     send(&mut state, press(KeyCode::PageUp));
-    assert_eq!(state.cursor(), 0);
+    assert_eq!(state.table.cursor(), 0);
 }
 
 #[test]
 fn the_filter_narrows_live_enter_keeps_it_esc_clears_it() {
     let mut state = loaded(demo_tokens());
     send(&mut state, char_key('/'));
-    assert!(state.filter_editing);
+    assert!(state.table.filter_editing);
     type_text(&mut state, "ci");
     assert_eq!(visible_names(&state), ["ci-deploy", "ci-deploy 2498715"]);
     // Letters that are bound keys (q, s, j) are text while typing.
     type_text(&mut state, "q");
     assert!(visible_names(&state).is_empty());
-    assert!(text(&draw(&state, 80, 24)).contains("No token matches /ciq"));
+    assert!(text(&draw(&mut state, 80, 24)).contains("No token matches /ciq"));
     send(&mut state, press(KeyCode::Backspace));
     send(&mut state, press(KeyCode::Enter));
-    assert!(!state.filter_editing);
-    assert_eq!(state.filter, "ci");
-    let frame = text(&draw(&state, 120, 40));
+    assert!(!state.table.filter_editing);
+    assert_eq!(state.table.filter, "ci");
+    let frame = text(&draw(&mut state, 120, 40));
     assert!(frame.contains("(2 of 8) · filter: /ci"), "{frame}");
     // Back at the table, keys are actions again.
     send(&mut state, char_key('j'));
     assert_eq!(selected_name(&state).as_deref(), Some("ci-deploy 2498715"));
     send(&mut state, press(KeyCode::Esc));
-    assert_eq!(state.filter, "");
+    assert_eq!(state.table.filter, "");
     assert_eq!(visible_names(&state).len(), 8);
     assert_eq!(
         selected_name(&state).as_deref(),
@@ -89,7 +89,7 @@ fn the_filter_narrows_live_enter_keeps_it_esc_clears_it() {
     send(&mut state, char_key('/'));
     type_text(&mut state, "zzz");
     send(&mut state, press(KeyCode::Esc));
-    assert!(!state.filter_editing);
+    assert!(!state.table.filter_editing);
     assert_eq!(visible_names(&state).len(), 8);
 }
 
@@ -99,8 +99,8 @@ fn ctrl_c_closes_the_filter_first_then_quits() {
     send(&mut state, char_key('/'));
     type_text(&mut state, "mon");
     assert!(send(&mut state, ctrl('c')).is_empty());
-    assert!(!state.filter_editing);
-    assert_eq!(state.filter, "");
+    assert!(!state.table.filter_editing);
+    assert_eq!(state.table.filter, "");
     assert_eq!(send(&mut state, ctrl('c')), vec![Effect::Quit]);
 }
 
@@ -108,19 +108,19 @@ fn ctrl_c_closes_the_filter_first_then_quits() {
 fn help_opens_from_the_live_keymap_and_closes_without_quitting() {
     let mut state = loaded(demo_tokens());
     send(&mut state, char_key('?'));
-    assert!(matches!(state.overlay, Some(Overlay::Help { scroll: 0 })));
-    let frame = text(&draw(&state, 120, 40));
+    assert!(matches!(state.overlays.open, Some(Overlay::Help { scroll: 0 })));
+    let frame = text(&draw(&mut state, 120, 40));
     assert!(frame.contains("Ctrl-R"), "{frame}");
     assert!(frame.contains("Reverse the sort order"), "{frame}");
     // q closes the overlay; it does not quit.
     assert!(send(&mut state, char_key('q')).is_empty());
-    assert!(state.overlay.is_none());
+    assert!(state.overlays.open.is_none());
     send(&mut state, char_key('?'));
     assert!(send(&mut state, ctrl('c')).is_empty());
-    assert!(state.overlay.is_none());
+    assert!(state.overlays.open.is_none());
     send(&mut state, char_key('?'));
     send(&mut state, press(KeyCode::Esc));
-    assert!(state.overlay.is_none());
+    assert!(state.overlays.open.is_none());
     assert_eq!(send(&mut state, char_key('q')), vec![Effect::Quit]);
 }
 
@@ -132,12 +132,12 @@ fn sort_cycles_columns_and_reverses_keeping_the_selection() {
     let chosen = selected_name(&state);
     let mut seen = Vec::new();
     for _ in 0..5 {
-        seen.push(state.sort.column);
+        seen.push(state.table.sort.column);
         send(&mut state, char_key('s'));
         assert_eq!(selected_name(&state), chosen);
     }
     assert_eq!(seen, SortColumn::ALL);
-    assert_eq!(state.sort.column, SortColumn::Name);
+    assert_eq!(state.table.sort.column, SortColumn::Name);
     send(&mut state, char_key('s'));
     send(&mut state, char_key('s'));
     send(&mut state, char_key('s')); // Expires
@@ -152,9 +152,9 @@ fn sort_cycles_columns_and_reverses_keeping_the_selection() {
         Some("example.com token 2498700")
     );
     send(&mut state, char_key('S'));
-    assert!(state.sort.descending);
+    assert!(state.table.sort.descending);
     assert_eq!(visible_names(&state)[0], "example.com token 2498700");
-    assert!(text(&draw(&state, 120, 40)).contains("Expires ▼"));
+    assert!(text(&draw(&mut state, 120, 40)).contains("Expires ▼"));
     assert_eq!(selected_name(&state), chosen);
 }
 
@@ -163,7 +163,7 @@ fn refresh_keeps_the_selection_and_drops_stale_answers() {
     let mut state = loaded(demo_tokens());
     send(&mut state, char_key('j'));
     send(&mut state, char_key('j'));
-    let chosen = state.selected_id();
+    let chosen = state.table.selected_id();
     let first = send(&mut state, char_key('r'));
     let (old_req, _) = load_requests(&first);
     let old_req = old_req.expect("r loads the tokens");
@@ -172,7 +172,7 @@ fn refresh_keeps_the_selection_and_drops_stale_answers() {
     let new_req = new_req.expect("Ctrl-R loads the tokens");
     assert_ne!(old_req, new_req);
     assert_eq!(tree, None, "the tree is loaded already");
-    assert!(text(&draw(&state, 120, 40)).contains("↻ refreshing"));
+    assert!(text(&draw(&mut state, 120, 40)).contains("↻ refreshing"));
 
     // The stale answer (an empty list) is dropped.
     send(
@@ -182,7 +182,7 @@ fn refresh_keeps_the_selection_and_drops_stale_answers() {
             result: Ok(Vec::new().into()),
         },
     );
-    assert_eq!(state.rows.len(), 8);
+    assert_eq!(state.table.rows.len(), 8);
 
     // The current answer arrives with a new token that sorts before the selected one.
     let mut tokens = demo_tokens();
@@ -201,13 +201,13 @@ fn refresh_keeps_the_selection_and_drops_stale_answers() {
             result: Ok(tokens.into()),
         },
     );
-    assert_eq!(state.rows.len(), 9);
+    assert_eq!(state.table.rows.len(), 9);
     assert_eq!(
-        state.selected_id(),
+        state.table.selected_id(),
         chosen,
         "selection follows the token, not the row number"
     );
-    assert_eq!(state.cursor(), 3);
+    assert_eq!(state.table.cursor(), 3);
 }
 
 #[test]
@@ -222,7 +222,7 @@ fn a_refresh_that_fails_keeps_the_table_and_says_so() {
             result: Err(ApiError::Timeout),
         },
     );
-    let frame = text(&draw(&state, 120, 40));
+    let frame = text(&draw(&mut state, 120, 40));
     assert!(frame.contains("ci-deploy"), "{frame}");
     assert!(
         frame.contains("Refresh failed: the request timed out"),
@@ -258,13 +258,13 @@ fn the_refresh_interval_has_a_floor() {
     let mut cfg = config();
     cfg.refresh_every = Duration::seconds(1);
     let state = mailtrap_tokens::app::state::State::new(cfg);
-    assert_eq!(state.refresh_every, Duration::seconds(5));
+    assert_eq!(state.session.refresh_every, Duration::seconds(5));
 }
 
 #[test]
 fn the_clock_ticks_only_while_a_countdown_is_visible() {
-    let state = loaded(demo_tokens());
-    draw(&state, 120, 40);
+    let mut state = loaded(demo_tokens());
+    draw(&mut state, 120, 40);
     assert!(state.countdown_visible(now()));
     let wake = state.next_wakeup(now()).unwrap();
     assert!(wake - now() <= Duration::seconds(1));
@@ -278,8 +278,8 @@ fn the_clock_ticks_only_while_a_countdown_is_visible() {
         Some(Duration::days(90)),
         vec![],
     )];
-    let state = loaded(calm);
-    draw(&state, 120, 40);
+    let mut state = loaded(calm);
+    draw(&mut state, 120, 40);
     assert!(!state.countdown_visible(now()));
     assert_eq!(
         state.next_wakeup(now()),
@@ -287,11 +287,11 @@ fn the_clock_ticks_only_while_a_countdown_is_visible() {
     );
 
     // The countdown moves with the injected clock.
-    let state = loaded(demo_tokens());
+    let mut state = loaded(demo_tokens());
     let later = now() + Duration::seconds(12);
-    let mut terminal = draw(&state, 120, 40);
+    let mut terminal = draw(&mut state, 120, 40);
     terminal
-        .draw(|f| mailtrap_tokens::app::view::render(&state, later, &theme(), f))
+        .draw(|f| mailtrap_tokens::app::view::draw_frame(&mut state, later, &theme(), f))
         .unwrap();
     assert!(text(&terminal).contains("resets in 11:59:00"));
 }
@@ -315,11 +315,11 @@ fn the_account_picker_comes_first_when_several_accounts() {
             result: Ok(AccountChoice::Ambiguous(vec![account(), other])),
         },
     );
-    assert!(matches!(state.phase, Phase::PickAccount { .. }));
-    assert!(text(&draw(&state, 80, 24)).contains("Side project  #42"));
+    assert!(matches!(state.session.phase, Phase::PickAccount { .. }));
+    assert!(text(&draw(&mut state, 80, 24)).contains("Side project  #42"));
     send(&mut state, char_key('j'));
     let effects = send(&mut state, press(KeyCode::Enter));
-    assert!(matches!(state.phase, Phase::Ready(ref a) if a.id == 42));
+    assert!(matches!(state.session.phase, Phase::Ready(ref a) if a.id == 42));
     assert!(
         effects
             .iter()
@@ -344,13 +344,13 @@ fn retry_after_unreachable_asks_again() {
         matches!(effects.as_slice(), [Effect::ResolveAccount { .. }]),
         "{effects:?}"
     );
-    assert!(text(&draw(&state, 80, 24)).contains("Loading tokens…"));
+    assert!(text(&draw(&mut state, 80, 24)).contains("Loading tokens…"));
 }
 
 #[test]
 fn nothing_panics_at_any_size() {
-    let states = [connecting().0, loaded(demo_tokens()), loaded(Vec::new())];
-    for state in &states {
+    let mut states = [connecting().0, loaded(demo_tokens()), loaded(Vec::new())];
+    for state in &mut states {
         for (w, h) in [
             (0, 0),
             (1, 1),
@@ -370,6 +370,6 @@ fn nothing_panics_at_any_size() {
         send(&mut help, char_key('j'));
     }
     for (w, h) in [(0, 0), (1, 1), (20, 5), (60, 10), (80, 24)] {
-        draw(&help, w, h);
+        draw(&mut help, w, h);
     }
 }

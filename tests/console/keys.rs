@@ -104,7 +104,7 @@ fn every_label_parses_back_to_its_key_and_fires_as_a_terminal_sends_it() {
         let mut state = console_with(keymap);
         send(&mut state, Msg::Key(as_a_terminal_sends(key)));
         assert!(
-            matches!(state.overlay, Some(Overlay::Help { .. })),
+            matches!(state.overlays.open, Some(Overlay::Help { .. })),
             "{label:?} bound to help did not open it"
         );
     }
@@ -132,7 +132,7 @@ fn ctrl_with_a_capital_and_shift_tab_fire() {
         let mut state = console_with(keymap);
         send(&mut state, Msg::Key(event));
         assert!(
-            matches!(state.overlay, Some(Overlay::Help { .. })),
+            matches!(state.overlays.open, Some(Overlay::Help { .. })),
             "{written} did not fire"
         );
     }

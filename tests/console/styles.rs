@@ -33,9 +33,9 @@ fn find(terminal: &Terminal<TestBackend>, needle: &str) -> (u16, u16) {
 
 #[test]
 fn the_selected_row_is_reversed_with_and_without_colour() {
-    let state = loaded(demo_tokens());
+    let mut state = loaded(demo_tokens());
     for theme in [Theme::default(), Theme::default().without_color()] {
-        let terminal = draw_with(&state, 120, 40, &theme);
+        let terminal = draw_with(&mut state, 120, 40, &theme);
         let name = selected_name(&state).unwrap();
         let (x, y) = find(&terminal, &name);
         let cell = &terminal.backend().buffer()[(x, y)];
@@ -64,7 +64,7 @@ fn warnings_have_colour_and_a_symbol() {
         selected_name(&state).as_deref(),
         Some("example.com token 2498700")
     );
-    let terminal = draw(&state, 120, 40);
+    let terminal = draw(&mut state, 120, 40);
     let buffer = terminal.backend().buffer();
     // Under 1 h: danger colour and ⚠.
     let (x, y) = find(&terminal, "⚠ in 40m");
@@ -82,8 +82,8 @@ fn warnings_have_colour_and_a_symbol() {
 
 #[test]
 fn warnings_survive_no_color() {
-    let state = loaded(demo_tokens());
-    let terminal = draw_with(&state, 120, 40, &Theme::default().without_color());
+    let mut state = loaded(demo_tokens());
+    let terminal = draw_with(&mut state, 120, 40, &Theme::default().without_color());
     let buffer = terminal.backend().buffer();
     let (x, y) = find(&terminal, "⚠ in 40m");
     assert_eq!(buffer[(x, y)].fg, Color::Reset);

@@ -33,7 +33,7 @@ fn odd_list() -> TokenList {
 
 fn select(state: &mut State, name: &str) {
     send(state, char_key('g'));
-    for _ in 0..state.order().len() {
+    for _ in 0..state.table.order().len() {
         if selected_name(state).as_deref() == Some(name) {
             return;
         }
@@ -47,20 +47,20 @@ fn odd_tokens_are_rows_and_the_others_still_work() {
     let list = odd_list();
     assert_eq!((list.tokens.len(), list.unreadable.len()), (9, 2));
     let mut state = loaded_list(config(), list);
-    assert_eq!(state.rows.len(), 11, "every token is a row");
-    let frame = text(&draw(&state, 120, 40));
+    assert_eq!(state.table.rows.len(), 11, "every token is a row");
+    let frame = text(&draw(&mut state, 120, 40));
     assert!(frame.contains("2 tokens could not be read"), "{frame}");
     assert!(frame.contains("Project superuser · #proj-7"), "{frame}");
     assert!(frame.contains("⚠ expires_at"), "{frame}");
     assert!(frame.contains("token #11 in the list"), "{frame}");
-    assert_snapshot!("unreadable_rows_120x40", draw(&state, 120, 40).backend());
+    assert_snapshot!("unreadable_rows_120x40", draw(&mut state, 120, 40).backend());
 
     // An unreadable row: every action says why it cannot be done; nothing is sent.
     select(&mut state, "broken date");
     for key in ['R', 'D', 'e', 'C', 'c'] {
         let effects = send(&mut state, char_key(key));
         assert!(effects.is_empty(), "{key}: {effects:?}");
-        assert!(state.overlay.is_none(), "{key} opened {:?}", state.overlay);
+        assert!(state.overlays.open.is_none(), "{key} opened {:?}", state.overlays.open);
         let status = state
             .status
             .as_ref()
@@ -70,12 +70,11 @@ fn odd_tokens_are_rows_and_the_others_still_work() {
         assert!(status.contains("expires_at"), "{key}: {status}");
     }
     send(&mut state, press(KeyCode::Enter));
-    let Some(Overlay::Menu { menu, .. }) = &state.overlay else {
-        panic!("{:?}", state.overlay)
+    let Some(Overlay::Menu { .. }) = &state.overlays.open else {
+        panic!("{:?}", state.overlays.open)
     };
-    let frame = text(&draw(&state, 120, 40));
+    let frame = text(&draw(&mut state, 120, 40));
     assert!(frame.contains("cannot be read"), "{frame}");
-    let _ = menu;
     send(&mut state, press(KeyCode::Esc));
 
     // A readable row beside it still resets, and so does the one with an unknown permission.
@@ -83,9 +82,9 @@ fn odd_tokens_are_rows_and_the_others_still_work() {
         select(&mut state, name);
         send(&mut state, char_key('R'));
         assert!(
-            matches!(state.overlay, Some(Overlay::Confirm(_))),
+            matches!(state.overlays.open, Some(Overlay::Confirm(_))),
             "{name}: {:?} / {:?}",
-            state.overlay,
+            state.overlays.open,
             state.status
         );
         let effects = send(&mut state, char_key('y'));

@@ -58,9 +58,9 @@ impl Console {
     /// Runs answers through `update` until no request is in flight (bounded).
     async fn settle(&mut self) {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-        while self.state.accounts.in_flight.is_some()
-            || self.state.tokens.in_flight.is_some()
-            || self.state.tree.in_flight.is_some()
+        while self.state.requests.accounts.in_flight.is_some()
+            || self.state.requests.tokens.in_flight.is_some()
+            || self.state.requests.tree.in_flight.is_some()
         {
             let msg = tokio::time::timeout_at(deadline, self.rx.recv())
                 .await
@@ -70,10 +70,10 @@ impl Console {
         }
     }
 
-    fn screen(&self) -> String {
+    fn screen(&mut self) -> String {
         let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
         terminal
-            .draw(|f| view::render(&self.state, chrono::Utc::now(), &Theme::default(), f))
+            .draw(|f| view::draw_frame(&mut self.state, chrono::Utc::now(), &Theme::default(), f))
             .unwrap();
         buffer_to_text(terminal.backend().buffer())
     }

@@ -61,8 +61,8 @@ impl Flow {
         let effects = start(&mut flow.state, flow.sim.now());
         flow.run(effects);
         flow.settle().await;
-        assert!(flow.state.has_tokens(), "the list loaded");
-        assert!(flow.state.tree.last_success.is_some(), "the tree loaded");
+        assert!(flow.state.requests.has_tokens(), "the list loaded");
+        assert!(flow.state.requests.tree.last_success.is_some(), "the tree loaded");
         flow
     }
 
@@ -78,10 +78,10 @@ impl Flow {
 
     fn busy(&self) -> bool {
         let s = &self.state;
-        s.accounts.in_flight.is_some()
-            || s.tokens.in_flight.is_some()
-            || s.tree.in_flight.is_some()
-            || !s.writes.is_empty()
+        s.requests.accounts.in_flight.is_some()
+            || s.requests.tokens.in_flight.is_some()
+            || s.requests.tree.in_flight.is_some()
+            || !s.requests.writes.is_empty()
     }
 
     /// Feeds answers into `update` until nothing is in flight; fails after a bounded wait.
@@ -122,8 +122,8 @@ impl Flow {
 
     fn select(&mut self, name: &str) {
         self.key(KeyCode::Char('g'));
-        for _ in 0..self.state.order().len() {
-            if self.state.selected_row().map(|r| r.token.name.as_str()) == Some(name) {
+        for _ in 0..self.state.table.order().len() {
+            if self.state.table.selected_row().map(|r| r.token.name.as_str()) == Some(name) {
                 return;
             }
             self.key(KeyCode::Char('j'));
@@ -133,6 +133,7 @@ impl Flow {
 
     fn row(&self, name: &str) -> Option<&mailtrap_tokens::api::ApiToken> {
         self.state
+            .table
             .rows
             .iter()
             .map(|r| &r.token)
@@ -172,7 +173,7 @@ async fn a_reset_confirmed_with_four_y_presses_sends_one_post_and_shows_the_secr
     let old = flow.row("Staging sandbox reader").unwrap().clone();
     flow.select("Staging sandbox reader");
     flow.key(KeyCode::Char('R'));
-    assert!(matches!(flow.state.overlay, Some(Overlay::Confirm(_))));
+    assert!(matches!(flow.state.overlays.open, Some(Overlay::Confirm(_))));
     for _ in 0..4 {
         flow.key(KeyCode::Char('y'));
     }
@@ -181,19 +182,20 @@ async fn a_reset_confirmed_with_four_y_presses_sends_one_post_and_shows_the_secr
     assert_eq!(resets.len(), 1, "{:?}", flow.sim.requests());
     assert_eq!(resets[0].status, 200);
     assert!(
-        matches!(flow.state.overlay, Some(Overlay::Secret(_))),
+        matches!(flow.state.overlays.open, Some(Overlay::Secret(_))),
         "{:?}",
-        flow.state.overlay
+        flow.state.overlays.open
     );
     // The list was read again: the old row is in its grace and names its successor.
     let old_row = flow
         .state
-        .rows
+        .table
+            .rows
         .iter()
         .find(|r| r.token.id == old.id)
         .unwrap();
     assert!(old_row.in_grace());
-    let successor = &flow.state.rows[old_row.successor.unwrap()].token;
+    let successor = &flow.state.table.rows[old_row.successor.unwrap()].token;
     assert_eq!(
         successor.name,
         format!("Staging sandbox reader {}", successor.id)
@@ -204,7 +206,7 @@ async fn a_reset_confirmed_with_four_y_presses_sends_one_post_and_shows_the_secr
     );
     let successor_id = successor.id;
     assert_eq!(
-        flow.state.selected_id(),
+        flow.state.table.selected_id(),
         Some(successor_id),
         "the selection follows to the new token"
     );
@@ -219,7 +221,7 @@ async fn the_last_token_of_a_domain_is_refused_and_the_server_refuses_it_too() {
     flow.select(name);
     flow.key(KeyCode::Char('D'));
     assert!(
-        flow.state.overlay.is_none(),
+        flow.state.overlays.open.is_none(),
         "no confirmation for a refused action"
     );
     let (text, level) = flow.status();
@@ -234,8 +236,8 @@ async fn the_last_token_of_a_domain_is_refused_and_the_server_refuses_it_too() {
     );
 
     // Forced past the registry, straight to the executor: the server says no, and nothing changes.
-    let req = flow.state.next_request_id();
-    flow.state.writes.insert(
+    let req = flow.state.requests.next_request_id();
+    flow.state.requests.writes.insert(
         req,
         PendingWrite {
             kind: WriteKind::Delete { name: name.into() },
@@ -266,7 +268,7 @@ async fn the_last_token_of_a_domain_is_refused_and_the_server_refuses_it_too() {
 async fn a_created_token_arrives_with_the_chosen_resources_levels_and_expiry() {
     let mut flow = Flow::start().await;
     flow.key(KeyCode::Char('n'));
-    assert!(matches!(flow.state.overlay, Some(Overlay::Form(_))));
+    assert!(matches!(flow.state.overlays.open, Some(Overlay::Form(_))));
     flow.chars("flows-created");
     flow.key(KeyCode::Enter);
     // Two boxes: viewer on the second row, admin on the fourth.
@@ -275,7 +277,7 @@ async fn a_created_token_arrives_with_the_chosen_resources_levels_and_expiry() {
     flow.key(KeyCode::Down);
     flow.key(KeyCode::Down);
     flow.key(KeyCode::Char('a'));
-    let chosen = match &flow.state.overlay {
+    let chosen = match &flow.state.overlays.open {
         Some(Overlay::Form(form)) => form.matrix().selected_resources(),
         other => panic!("the form, not {other:?}"),
     };
@@ -289,14 +291,14 @@ async fn a_created_token_arrives_with_the_chosen_resources_levels_and_expiry() {
     flow.key(KeyCode::Enter); // a second Enter sends nothing more
     flow.settle().await;
     assert_eq!(flow.requests("POST", "/api_tokens").len(), 1);
-    assert!(matches!(flow.state.overlay, Some(Overlay::Secret(_))));
+    assert!(matches!(flow.state.overlays.open, Some(Overlay::Secret(_))));
 
     let created = flow
         .row("flows-created")
         .expect("the list shows it")
         .clone();
     assert_eq!(
-        flow.state.selected_id(),
+        flow.state.table.selected_id(),
         Some(created.id),
         "the selection moves to the new token"
     );
@@ -320,12 +322,12 @@ async fn an_edit_sends_the_expected_changes() {
     flow.select(name);
     flow.key(KeyCode::Char('e'));
     assert!(matches!(
-        flow.state.overlay,
+        flow.state.overlays.open,
         Some(Overlay::EditPermissions { .. })
     ));
     flow.key(KeyCode::Down);
     flow.key(KeyCode::Char('a'));
-    let expected = match &flow.state.overlay {
+    let expected = match &flow.state.overlays.open {
         Some(Overlay::EditPermissions { dialog, .. }) => dialog.matrix().selected_resources(),
         other => panic!("the edit dialog, not {other:?}"),
     };
@@ -346,7 +348,7 @@ async fn an_edit_sends_the_expected_changes() {
         .collect();
     assert_eq!(puts.len(), 1, "{:?}", flow.sim.requests());
     assert_eq!(puts[0].status, 200);
-    assert!(flow.state.overlay.is_none(), "the dialog closed");
+    assert!(flow.state.overlays.open.is_none(), "the dialog closed");
     let fetched = flow
         .client
         .get_token(flow.sim.account_id(), token.id)
@@ -378,22 +380,23 @@ async fn a_reset_whose_answer_was_lost_is_not_retried_and_says_the_secret_was_no
     flow.settle().await;
     let resets = flow.requests("POST", &format!("/api_tokens/{}/reset", old.id));
     assert_eq!(resets.len(), 1, "never retried: {:?}", flow.sim.requests());
-    let Some(Overlay::Notice { lines, .. }) = &flow.state.overlay else {
+    let Some(Overlay::Notice { lines, .. }) = &flow.state.overlays.open else {
         panic!(
             "no secret to show, a notice that stays: {:?}",
-            flow.state.overlay
+            flow.state.overlays.open
         );
     };
     let notice = lines.join(" ");
     assert!(notice.contains("secret was not received"), "{notice}");
     let successor = flow
         .state
-        .rows
+        .table
+            .rows
         .iter()
         .find(|r| r.token.name.starts_with(&format!("{name} ")))
         .expect("the successor is listed");
     assert!(
-        flow.state.secret_not_received.contains(&successor.token.id),
+        flow.state.table.secret_not_received.contains(&successor.token.id),
         "its row carries the mark"
     );
     let (text, level) = flow.status();
@@ -443,5 +446,5 @@ async fn a_read_that_fails_is_retried_and_the_status_line_says_it_is_waiting() {
         [200, 503, 200],
         "the first load, the failed refresh, its retry"
     );
-    assert!(flow.state.tokens.error().is_none(), "the retry succeeded");
+    assert!(flow.state.requests.tokens.error().is_none(), "the retry succeeded");
 }

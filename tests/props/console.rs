@@ -441,15 +441,15 @@ impl Machine {
             matches!(op, Op::Key(KeyCode::Char('c'), m, true) if m.contains(KeyModifiers::CONTROL));
         let is_key = matches!(op, Op::Key(..));
         let confirming = matches!(
-            self.state.overlay,
+            self.state.overlays.open,
             Some(Overlay::Confirm(_) | Overlay::Form(_) | Overlay::EditPermissions { .. })
         );
-        let quit_confirm = matches!(self.state.overlay, Some(Overlay::QuitConfirm { .. }));
+        let quit_confirm = matches!(self.state.overlays.open, Some(Overlay::QuitConfirm { .. }));
         let at_risk = self.state.secrets_at_risk();
-        let overlay_before = self.state.overlay.as_ref().map(std::mem::discriminant);
+        let overlay_before = self.state.overlays.open.as_ref().map(std::mem::discriminant);
         // The secret dialog guards a secret not yet copied or saved: Ctrl-C there asks "Close anyway?"
         // (and Ctrl-C on that question goes back), so the top dialog changes but the secret stays.
-        let secret_question = match &self.state.overlay {
+        let secret_question = match &self.state.overlays.open {
             Some(Overlay::Secret(d)) if d.has_unacknowledged_secret() => Some(d.is_asking_close()),
             _ => None,
         };
@@ -473,14 +473,14 @@ impl Machine {
                 !effects.contains(&Effect::Quit) || quit_confirm,
                 "Ctrl-C in a dialog must close it, not quit"
             );
-            match (secret_question, &self.state.overlay) {
+            match (secret_question, &self.state.overlays.open) {
                 (Some(asking), Some(Overlay::Secret(d))) => assert_ne!(
                     d.is_asking_close(),
                     asking,
                     "Ctrl-C on the secret dialog neither asked nor went back"
                 ),
                 _ => assert_ne!(
-                    self.state.overlay.as_ref().map(std::mem::discriminant),
+                    self.state.overlays.open.as_ref().map(std::mem::discriminant),
                     overlay_before,
                     "Ctrl-C left the dialog open"
                 ),
@@ -501,10 +501,10 @@ impl Machine {
     /// A key of a burst. While the open dialog has not been drawn as it now asks, the key can answer
     /// nothing: no request, no quit, no secret let go, the dialog unchanged.
     fn terminal_key(&mut self, key: KeyEvent) {
-        let unseen = self.state.overlay.is_some() && !self.state.overlay_drawn;
-        let face = self.state.overlay_face();
+        let unseen = self.state.overlays.open.is_some() && !self.state.overlays.drawn;
+        let face = self.state.overlays.face();
         let at_risk = self.state.secrets_at_risk();
-        let quit_question = matches!(self.state.overlay, Some(Overlay::QuitConfirm { .. }));
+        let quit_question = matches!(self.state.overlays.open, Some(Overlay::QuitConfirm { .. }));
         let effects = update(&mut self.state, Msg::TerminalKey(key), self.now);
         if unseen {
             assert!(
@@ -512,7 +512,7 @@ impl Machine {
                 "a key typed ahead acted: {key:?} → {effects:?}"
             );
             assert_eq!(
-                self.state.overlay_face(),
+                self.state.overlays.face(),
                 face,
                 "a key typed ahead answered the dialog"
             );
@@ -535,32 +535,32 @@ impl Machine {
         self.check();
     }
 
-    fn check(&self) {
+    fn check(&mut self) {
         let s = &self.state;
-        let order = s.order();
+        let order = s.table.order();
         assert!(
-            order.iter().all(|&i| i < s.rows.len()),
+            order.iter().all(|&i| i < s.table.rows.len()),
             "order points past the rows"
         );
         if order.is_empty() {
-            assert_eq!(s.selected_row().map(|r| r.token.id), None);
+            assert_eq!(s.table.selected_row().map(|r| r.token.id), None);
         } else {
             assert!(
-                s.cursor() < order.len(),
+                s.table.cursor() < order.len(),
                 "cursor {} of {}",
-                s.cursor(),
+                s.table.cursor(),
                 order.len()
             );
-            let row = s.selected_row().expect("a selected row");
+            let row = s.table.selected_row().expect("a selected row");
             assert_eq!(
-                s.selected_id(),
+                s.table.selected_id(),
                 Some(row.token.id),
                 "selection and cursor disagree"
             );
         }
         // At most one dialog: `State::overlay` is an `Option`, so the type guarantees it.
         let (w, h) = self.size;
-        let terminal = draw(s, self.now, w, h);
+        let terminal = draw(&mut self.state, self.now, w, h);
         assert_clean_buffer(terminal.backend().buffer(), &format!("{w}x{h}"));
     }
 }
@@ -646,13 +646,13 @@ fn ctrl_c_closes_the_help_overlay_before_it_quits() {
     machine.step(&Op::Account(Answer::Current, Ok(1)));
     machine.step(&Op::Tokens(Answer::Current, Ok(vec![(1, 0, None)])));
     machine.step(&Op::Key(KeyCode::Char('?'), KeyModifiers::NONE, true));
-    assert!(machine.state.overlay.is_some(), "? opens help");
+    assert!(machine.state.overlays.open.is_some(), "? opens help");
     let effects = update(
         &mut machine.state,
         Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
         machine.now,
     );
-    assert!(machine.state.overlay.is_none());
+    assert!(machine.state.overlays.open.is_none());
     assert!(effects.is_empty(), "{effects:?}");
     let effects = update(
         &mut machine.state,

@@ -71,9 +71,9 @@ async fn the_readme_screenshot_is_the_demo_as_drawn() {
         executor.run(effect);
     }
     let deadline = std::time::Duration::from_secs(20);
-    while !(state.has_tokens()
-        && state.tree.last_success.is_some()
-        && state.tokens.in_flight.is_none())
+    while !(state.requests.has_tokens()
+        && state.requests.tree.last_success.is_some()
+        && state.requests.tokens.in_flight.is_none())
     {
         let msg = tokio::time::timeout(deadline, rx.recv())
             .await
@@ -88,7 +88,7 @@ async fn the_readme_screenshot_is_the_demo_as_drawn() {
             executor.run(effect);
         }
     }
-    let screen = dump::render_text(&state, sim.now(), &Default::default(), 120, 24);
+    let screen = dump::render_text(&mut state, sim.now(), &Default::default(), 120, 24);
     let expected = format!("```text\n{screen}```\n");
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
     let readme = readme();

@@ -27,12 +27,12 @@ fn connection(state: &State, theme: &Theme) -> (String, Style) {
         };
         (word.to_string(), theme.danger)
     };
-    if let Some(e) = state.accounts.error() {
+    if let Some(e) = state.requests.accounts.error() {
         return failed(e);
     }
-    match &state.tokens.state {
+    match &state.requests.tokens.state {
         LoadState::Failed(e) => failed(e),
-        LoadState::Loading if state.has_tokens() => ("↻ refreshing".into(), theme.info),
+        LoadState::Loading if state.requests.has_tokens() => ("↻ refreshing".into(), theme.info),
         LoadState::Loaded(_) => ("● connected".into(), theme.ok),
         _ => ("◌ connecting".into(), theme.dim),
     }
@@ -41,7 +41,7 @@ fn connection(state: &State, theme: &Theme) -> (String, Style) {
 pub fn title_bar(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     let sep = Span::styled(" │ ", theme.dim);
     let mut spans = vec![Span::styled(" mailtrap-tokens", theme.title)];
-    match &state.phase {
+    match &state.session.phase {
         Phase::Ready(account) => {
             spans.push(sep.clone());
             spans.push(Span::styled(fit(&account.name, 40), theme.text));
@@ -56,7 +56,7 @@ pub fn title_bar(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     let (word, style) = connection(state, theme);
     spans.push(sep.clone());
     spans.push(Span::styled(word, style));
-    if let Some(left) = state.rate_remaining {
+    if let Some(left) = state.requests.rate_remaining {
         spans.push(sep);
         let style = if left < 15 { theme.warn } else { theme.dim };
         spans.push(Span::styled(format!("{left} requests left"), style));
@@ -155,12 +155,12 @@ fn overlay_hints(overlay: &Overlay, km: &crate::app::keymap::Keymap) -> Vec<(Str
 /// (keys, what they do) pairs for what applies right now, most useful first. Row actions come from the
 /// registry: one that cannot be done on the selected row is left out.
 fn hints(state: &State, now: DateTime<Utc>) -> Vec<(String, String)> {
-    let km = &state.keymap;
+    let km = &state.session.keymap;
     let pair = |a: Action| (km.label(a), a.info().hint.to_string());
-    if let Some(overlay) = &state.overlay {
+    if let Some(overlay) = &state.overlays.open {
         return overlay_hints(overlay, km);
     }
-    if state.filter_editing {
+    if state.table.filter_editing {
         return vec![
             ("type".into(), "filter".into()),
             ("Enter".into(), "keep".into()),
@@ -168,7 +168,7 @@ fn hints(state: &State, now: DateTime<Utc>) -> Vec<(String, String)> {
             ("↑/↓".into(), "move".into()),
         ];
     }
-    match &state.phase {
+    match &state.session.phase {
         Phase::PickAccount { .. } => {
             return vec![
                 (
@@ -184,7 +184,7 @@ fn hints(state: &State, now: DateTime<Utc>) -> Vec<(String, String)> {
                 pair(Action::Quit),
             ];
         }
-        Phase::Connecting | Phase::Ready(_) if !state.has_tokens() => {
+        Phase::Connecting | Phase::Ready(_) if !state.requests.has_tokens() => {
             return vec![
                 pair(Action::Refresh),
                 pair(Action::Help),
@@ -201,10 +201,10 @@ fn hints(state: &State, now: DateTime<Utc>) -> Vec<(String, String)> {
         ),
         "move".into(),
     )];
-    if !state.filter.is_empty() {
+    if !state.table.filter.is_empty() {
         out.push(("Esc".into(), "clear filter".into()));
     }
-    let available: Vec<Action> = match state.selected_index() {
+    let available: Vec<Action> = match state.table.selected_index() {
         Some(i) => state.with_row_context(i, now, |ctx| {
             registry::actions_for(ctx)
                 .into_iter()
@@ -212,14 +212,14 @@ fn hints(state: &State, now: DateTime<Utc>) -> Vec<(String, String)> {
                 .map(|a| a.action)
                 .collect()
         }),
-        None if !state.caller_is_viewer => vec![Action::NewToken],
+        None if !state.session.caller_is_viewer => vec![Action::NewToken],
         None => Vec::new(),
     };
     for info in ACTIONS {
         let applies = match info.scope {
             Scope::Navigation => false, // summarised above
             _ if registry::ROW_ACTIONS.contains(&info.action) => available.contains(&info.action),
-            Scope::Row => state.selected_row().is_some(),
+            Scope::Row => state.table.selected_row().is_some(),
             Scope::Table | Scope::Global => true,
         };
         if applies && !matches!(info.action, Action::Help | Action::Quit | Action::Refresh) {

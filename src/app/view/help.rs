@@ -29,12 +29,12 @@ fn lines(state: &State, now: DateTime<Utc>, theme: &Theme, width: usize) -> Vec<
         .map(|l| Line::styled(format!("  {l}"), style))
         .collect()
     };
-    if !state.config_warnings.is_empty() {
+    if !state.session.config_warnings.is_empty() {
         out.push(Line::styled(
-            format!("Config problems ({})", state.config_warnings.len()),
+            format!("Config problems ({})", state.session.config_warnings.len()),
             theme.warn,
         ));
-        for w in &state.config_warnings {
+        for w in &state.session.config_warnings {
             out.extend(wrapped(&sanitize(w), theme.text));
         }
         out.push(Line::raw(""));
@@ -61,10 +61,10 @@ fn lines(state: &State, now: DateTime<Utc>, theme: &Theme, width: usize) -> Vec<
     for (scope, heading) in groups {
         out.push(Line::styled(heading, theme.header));
         for info in ACTIONS.iter().filter(|i| i.scope == scope) {
-            out.push(entry(state.keymap.label(info.action), info.description));
+            out.push(entry(state.session.keymap.label(info.action), info.description));
         }
         if scope == Scope::Row
-            && let Some(i) = state.selected_index()
+            && let Some(i) = state.table.selected_index()
         {
             // The registry's reasons for the selected row, the same words the menu shows.
             let refused: Vec<(Action, String)> = state.with_row_context(i, now, |ctx| {
@@ -75,7 +75,7 @@ fn lines(state: &State, now: DateTime<Utc>, theme: &Theme, width: usize) -> Vec<
             });
             for (action, reason) in refused {
                 out.extend(wrapped(
-                    &format!("({} not now: {reason})", state.keymap.label(action)),
+                    &format!("({} not now: {reason})", state.session.keymap.label(action)),
                     theme.dim,
                 ));
             }

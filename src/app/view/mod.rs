@@ -1,5 +1,6 @@
-//! The view: pure functions of the state, the injected clock and the theme. The only thing written back is
-//! the table's scroll position (`State::viewport`), as ratatui's `TableState` would be.
+//! The view: pure functions of the state, the injected clock and the theme; nothing is written back while
+//! drawing. Before each frame, `layout` fits the table's viewport to the screen (as ratatui's `TableState`
+//! would during drawing), so `update` knows the page size and where a click lands.
 
 mod bars;
 mod help;
@@ -23,24 +24,47 @@ pub fn overlays_fit(width: u16, height: u16) -> bool {
     width >= MIN_WIDTH && height >= MIN_HEIGHT
 }
 
+/// The screen's bars and main area: title, main, status, hints.
+fn areas(area: Rect) -> [Rect; 4] {
+    Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area)
+}
+
+/// Fits the table's viewport to a screen of this size before the frame is drawn: the rows that fit, the
+/// first row's screen line, and the scroll that keeps the selected row in view.
+pub fn layout(state: &mut State, area: Rect) {
+    if !overlays_fit(area.width, area.height) || !state.table_shown() {
+        return;
+    }
+    let [_, main, _, _] = areas(area);
+    let rows = table::rows_area(main);
+    state.table.fit_viewport(rows.y, usize::from(rows.height));
+}
+
+/// One frame: the layout step, then the drawing.
+pub fn draw_frame(state: &mut State, now: DateTime<Utc>, theme: &Theme, frame: &mut Frame) {
+    layout(state, frame.area());
+    render(state, now, theme, frame);
+}
+
+/// Draws the state as `layout` left it.
 pub fn render(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Frame) {
     let area = frame.area();
     if !overlays_fit(area.width, area.height) {
         screens::too_small(frame, area, theme);
         return;
     }
-    let [title, main, status, hints] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(1),
-        Constraint::Length(1),
-        Constraint::Length(1),
-    ])
-    .areas(area);
+    let [title, main, status, hints] = areas(area);
     bars::title_bar(state, theme, frame, title);
     render_main(state, now, theme, frame, main);
     bars::status_line(state, now, theme, frame, status);
     bars::hint_bar(state, now, theme, frame, hints);
-    if let Some(overlay) = &state.overlay {
+    if let Some(overlay) = &state.overlays.open {
         let buf = frame.buffer_mut();
         match overlay {
             Overlay::Help { scroll } => help::render(state, now, *scroll, theme, frame, main),
@@ -140,8 +164,8 @@ fn quit_confirm(
 }
 
 fn render_main(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Frame, area: Rect) {
-    match &state.phase {
-        Phase::Connecting => match state.accounts.error() {
+    match &state.session.phase {
+        Phase::Connecting => match state.requests.accounts.error() {
             Some(e) => screens::error(state, e, theme, frame, area),
             None => screens::loading(theme, frame, area),
         },
@@ -149,9 +173,9 @@ fn render_main(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Fra
             screens::account_picker(accounts, *cursor, theme, frame, area)
         }
         Phase::Ready(_) => {
-            if state.has_tokens() {
+            if state.requests.has_tokens() {
                 table::render(state, now, theme, frame, area);
-            } else if let Some(e) = state.tokens.error() {
+            } else if let Some(e) = state.requests.tokens.error() {
                 screens::error(state, e, theme, frame, area);
             } else {
                 screens::loading(theme, frame, area);
@@ -162,10 +186,11 @@ fn render_main(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Fra
 
 /// The screen a load failure shows, or `None` while nothing failed (for `--dump-screen`'s exit code).
 pub fn showing_error(state: &State) -> bool {
-    match &state.phase {
-        Phase::Connecting => state.accounts.error().is_some(),
+    let requests = &state.requests;
+    match &state.session.phase {
+        Phase::Connecting => requests.accounts.error().is_some(),
         Phase::PickAccount { .. } => false,
-        Phase::Ready(_) => !state.has_tokens() && state.tokens.error().is_some(),
+        Phase::Ready(_) => !requests.has_tokens() && requests.tokens.error().is_some(),
     }
 }
 

@@ -73,19 +73,19 @@ pub fn error(state: &State, e: &ApiError, theme: &Theme, frame: &mut Frame, area
         ),
         ApiError::Connection { message } => (
             "Cannot reach the API".to_string(),
-            format!("{}: {}", sanitize(&state.api_url), sanitize(message)),
+            format!("{}: {}", sanitize(&state.session.api_url), sanitize(message)),
         ),
         ApiError::Timeout => (
             "The API did not answer in time".to_string(),
-            sanitize(&state.api_url),
+            sanitize(&state.session.api_url),
         ),
         other => (
             "Could not load the tokens".to_string(),
             sanitize(&other.to_string()),
         ),
     };
-    let retry = state.keymap.label(Action::Refresh);
-    let quit = state.keymap.label(Action::Quit);
+    let retry = state.session.keymap.label(Action::Refresh);
+    let quit = state.session.keymap.label(Action::Quit);
     let lines = vec![
         Line::styled(format!("✖ {headline}"), theme.danger),
         Line::raw(""),

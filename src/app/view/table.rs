@@ -1,5 +1,5 @@
-//! The token table. Only the rows on screen are built (the account may hold 100,000 tokens); the scroll
-//! offset is kept in `State::viewport` so the selected row stays in view.
+//! The token table. Only the rows on screen are built (the account may hold 100,000 tokens); which rows
+//! those are is the table's viewport, fitted before the frame by `view::layout`.
 
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
@@ -12,7 +12,7 @@ use crate::config::Theme;
 use crate::text::{display_width, fit, sanitize, truncate_to_width};
 
 use super::super::columns::{self, Urgency};
-use super::super::state::{SortColumn, State, TokenRow, Viewport};
+use super::super::state::{SortColumn, State, TokenRow};
 
 const HIGHLIGHT: &str = "▶ ";
 const TOKEN_WIDTH: u16 = 6;
@@ -30,31 +30,32 @@ fn widths(inner: u16) -> [u16; 5] {
 }
 
 fn title(state: &State) -> Line<'static> {
-    let total = state.rows.len();
-    let shown = state.order().len();
+    let table = &state.table;
+    let total = table.rows.len();
+    let shown = table.order().len();
     let mut spans = vec![Span::raw(" Tokens ")];
-    if state.filter.is_empty() && !state.filter_editing {
+    if table.filter.is_empty() && !table.filter_editing {
         spans.push(Span::raw(format!("({total}) ")));
     } else {
         spans.push(Span::raw(format!("({shown} of {total}) ")));
-        let cursor = if state.filter_editing { "▏" } else { "" };
+        let cursor = if table.filter_editing { "▏" } else { "" };
         spans.push(Span::raw(format!(
             "· filter: /{}{cursor} ",
-            fit(&state.filter, 40)
+            fit(&table.filter, 40)
         )));
     }
     Line::from(spans)
 }
 
 fn header(state: &State, theme: &Theme) -> Row<'static> {
-    let arrow = if state.sort.descending {
+    let arrow = if state.table.sort.descending {
         " ▼"
     } else {
         " ▲"
     };
     Row::new(SortColumn::ALL.iter().map(|c| {
         let mut text = c.title().to_string();
-        if *c == state.sort.column {
+        if *c == state.table.sort.column {
             text.push_str(arrow);
         }
         Cell::from(text)
@@ -70,7 +71,7 @@ const SECRET_LOST_MARK: &str = " ✗ secret not received";
 const SECRET_LOST_SHORT: &str = " ✗ no secret";
 
 fn name_cell(state: &State, row: &TokenRow, width: usize, theme: &Theme) -> Cell<'static> {
-    if state.row_busy(row.token.id) {
+    if state.requests.row_busy(row.token.id) {
         let mark = Span::styled(BUSY_MARK, theme.info);
         let room = width.saturating_sub(display_width(BUSY_MARK));
         return Cell::from(Line::from(vec![
@@ -78,7 +79,7 @@ fn name_cell(state: &State, row: &TokenRow, width: usize, theme: &Theme) -> Cell
             Span::raw(truncate_to_width(&row.name, room)),
         ]));
     }
-    if state.secret_not_received.contains(&row.token.id) {
+    if state.table.secret_not_received.contains(&row.token.id) {
         // The words tell the operator this token's secret reached no one; in a narrow column they shorten
         // rather than hide the name.
         let mark = [SECRET_LOST_MARK, SECRET_LOST_SHORT]
@@ -93,7 +94,7 @@ fn name_cell(state: &State, row: &TokenRow, width: usize, theme: &Theme) -> Cell
     }
     let successor = row
         .in_grace()
-        .then(|| row.successor.map(|i| &state.rows[i]))
+        .then(|| row.successor.map(|i| &state.table.rows[i]))
         .flatten();
     let Some(next) = successor else {
         return Cell::from(truncate_to_width(&row.name, width));
@@ -136,14 +137,29 @@ fn access_cell(row: &TokenRow, width: usize, theme: &Theme) -> Cell<'static> {
     }
 }
 
+/// The table's area below its title line.
+fn inner_area(area: Rect) -> Rect {
+    Block::new().borders(Borders::TOP).inner(area)
+}
+
+/// Where the rows go: the table's area less its title line and its header.
+pub fn rows_area(area: Rect) -> Rect {
+    let inner = inner_area(area);
+    Rect {
+        y: inner.y.saturating_add(1),
+        height: inner.height.saturating_sub(1),
+        ..inner
+    }
+}
+
 pub fn render(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Frame, area: Rect) {
     let block = Block::new()
         .borders(Borders::TOP)
         .border_style(theme.border)
         .title(title(state).style(theme.title));
-    let inner = block.inner(area);
-    // Perf (issue 6, goal 1): the block is only a top border and its title, so it is drawn on that one line;
-    // drawn on the whole area it would first restyle every cell of the table (about 4,400 a frame) for nothing.
+    let inner = inner_area(area);
+    // The block is only a top border and its title, so it is drawn on that one line; drawn on the whole
+    // area it would first restyle every cell of the table (about 4,400 a frame) for nothing.
     frame.render_widget(
         block,
         Rect {
@@ -151,30 +167,17 @@ pub fn render(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Fram
             ..area
         },
     );
-    let order = state.order();
-    let height = usize::from(inner.height.saturating_sub(1)); // less the header
-    let cursor = state.cursor();
-
-    // Scroll just enough to keep the cursor in view, as TableState does.
-    let mut vp = state.viewport.get();
-    vp.height = height;
-    vp.top = inner.y + 1;
-    if cursor < vp.offset {
-        vp.offset = cursor;
-    } else if height > 0 && cursor >= vp.offset + height {
-        vp.offset = cursor + 1 - height;
-    }
-    vp.offset = vp.offset.min(order.len().saturating_sub(height));
-    state.viewport.set(Viewport { ..vp });
+    let table = &state.table;
+    let order = table.order();
+    let cursor = table.cursor();
+    let offset = table.viewport.offset;
 
     let w = widths(inner.width);
-    let visible = order
-        .get(vp.offset..(vp.offset + height).min(order.len()))
-        .unwrap_or(&[]);
-    let rows: Vec<Row> = visible
+    let rows: Vec<Row> = table
+        .on_screen()
         .iter()
         .map(|&i| {
-            let row = &state.rows[i];
+            let row = &table.rows[i];
             Row::new(vec![
                 name_cell(state, row, usize::from(w[0]), theme),
                 Cell::from(truncate_to_width(&row.creator, usize::from(w[1]))),
@@ -190,23 +193,23 @@ pub fn render(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Fram
 
     let mut table_state = TableState::default();
     if !order.is_empty() {
-        table_state.select(Some(cursor - vp.offset));
+        table_state.select(Some(cursor.saturating_sub(offset)));
     }
-    let table = Table::new(rows, w.map(Constraint::Length))
+    let widget = Table::new(rows, w.map(Constraint::Length))
         .header(header(state, theme))
         .column_spacing(1)
         .row_highlight_style(theme.selected)
         .highlight_symbol(HIGHLIGHT)
         .highlight_spacing(HighlightSpacing::Always);
-    frame.render_stateful_widget(table, inner, &mut table_state);
+    frame.render_stateful_widget(widget, inner, &mut table_state);
 
     if order.is_empty() && inner.height > 2 {
-        let message = if state.rows.is_empty() {
+        let message = if table.rows.is_empty() {
             "No tokens in this account yet.".to_string()
         } else {
             format!(
                 "No token matches /{}. Esc clears the filter.",
-                sanitize(&state.filter)
+                sanitize(&table.filter)
             )
         };
         let area = Rect {

@@ -1,0 +1,149 @@
+//! The console's model, one part per concern: the session (account, settings, the console's own token),
+//! the token table (rows, orders, selection, filter, sort, viewport), the requests ledger (loads, writes in
+//! flight, lost answers, request ids) and the overlays (the dialog on top and what waits behind it), plus
+//! the status line. Each part owns its data and the methods that keep it consistent; what needs several
+//! parts at once is here.
+
+pub mod overlays;
+pub mod requests;
+pub mod session;
+pub mod status;
+pub mod table;
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::api::ApiError;
+
+use super::registry::RowContext;
+
+pub use overlays::{Overlay, OverlayFace, Overlays, WaitingForTree};
+pub use requests::{LoadState, LostWrite, PendingWrite, Requests, Tracked, WriteKind};
+pub use session::{DEFAULT_REFRESH, MIN_REFRESH, Phase, Session, StateConfig};
+pub use status::{IMPORTANT_SECONDS, Level, STATUS_SECONDS, StatusMessage};
+pub use table::{MAX_FILTER_CHARS, Sort, SortColumn, TokenRow, TokenTable, Viewport};
+
+#[derive(Debug)]
+pub struct State {
+    pub session: Session,
+    pub table: TokenTable,
+    pub requests: Requests,
+    pub overlays: Overlays,
+    pub status: Option<StatusMessage>,
+    /// Set by `update` when the screen must be drawn again; cleared by the loop after drawing.
+    pub needs_redraw: bool,
+}
+
+impl State {
+    pub fn new(config: StateConfig) -> Self {
+        Self {
+            session: Session::new(config),
+            table: TokenTable::default(),
+            requests: Requests::default(),
+            overlays: Overlays::default(),
+            status: None,
+            needs_redraw: true,
+        }
+    }
+
+    /// The loop drew a frame: the overlay on it has been seen.
+    pub fn frame_drawn(&mut self) {
+        self.overlays.drawn = true;
+    }
+
+    /// A key arrived in the same burst as the one before it: it was not typed in answer to what is on
+    /// screen, so it cannot answer the open dialog (until the next frame).
+    pub fn key_in_burst(&mut self) {
+        self.overlays.drawn = false;
+    }
+
+    /// New secrets that quitting now would lose: unacknowledged dialogs, and resets or creates whose
+    /// answer has not arrived yet.
+    pub fn secrets_at_risk(&self) -> usize {
+        self.overlays.unacknowledged_secrets() + self.requests.secrets_awaited()
+    }
+
+    /// Calls `f` with the registry's view of row `index` (the row itself, the tokens that share a domain
+    /// with it, the grace map and the tree).
+    pub fn with_row_context<R>(
+        &self,
+        index: usize,
+        now: DateTime<Utc>,
+        f: impl FnOnce(&RowContext<'_>) -> R,
+    ) -> R {
+        self.table.with_related(index, |row, related| {
+            f(&RowContext {
+                token: &row.token,
+                now,
+                holds_secret: self.overlays.holds_secret(row.token.id),
+                is_own_token: self.session.is_own_token(&row.token),
+                loaded_tokens: related,
+                reset_grace: &self.table.reset_grace,
+                resource_tree: &self.table.tree,
+                caller_is_viewer: self.session.caller_is_viewer,
+                request_in_flight: self.requests.row_busy(row.token.id),
+                unreadable: row.unreadable.as_deref(),
+            })
+        })
+    }
+
+    /// Whether the table (not a loading or error screen) is what shows.
+    pub fn table_shown(&self) -> bool {
+        self.session.account().is_some() && self.requests.has_tokens()
+    }
+
+    pub fn set_status(&mut self, text: impl Into<String>, level: Level, now: DateTime<Utc>) {
+        self.set_status_for(text, level, now, STATUS_SECONDS);
+    }
+
+    /// A status message that stays `seconds` (for what must not be missed).
+    pub fn set_status_for(
+        &mut self,
+        text: impl Into<String>,
+        level: Level,
+        now: DateTime<Utc>,
+        seconds: i64,
+    ) {
+        self.status = Some(StatusMessage::new(text, level, now, seconds));
+    }
+
+    /// Whether a row on screen shows a countdown that changes every second.
+    pub fn countdown_visible(&self, now: DateTime<Utc>) -> bool {
+        self.table_shown() && self.table.countdown_on_screen(now)
+    }
+
+    /// When the next automatic refresh is due, if one should happen at all.
+    pub fn auto_refresh_due(&self) -> Option<DateTime<Utc>> {
+        self.session.account()?;
+        let tokens = &self.requests.tokens;
+        if tokens.in_flight.is_some() || !self.requests.has_tokens() || self.overlays.is_open() {
+            return None;
+        }
+        // A rejected token will not start working by asking again.
+        if matches!(
+            tokens.error(),
+            Some(ApiError::Unauthorized { .. } | ApiError::Forbidden { .. })
+        ) {
+            return None;
+        }
+        Some(tokens.last_attempt? + self.session.refresh_every)
+    }
+
+    /// The next moment the loop must wake without input: a ticking countdown, a status message to clear,
+    /// or an auto-refresh.
+    pub fn next_wakeup(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let mut next: Option<DateTime<Utc>> = None;
+        let mut consider = |t: DateTime<Utc>| next = Some(next.map_or(t, |n| n.min(t)));
+        if self.countdown_visible(now) {
+            // The next whole second, so every tick lands just after the countdown changes.
+            let into_second = i64::from(now.timestamp_subsec_millis());
+            consider(now + Duration::milliseconds(1000 - into_second));
+        }
+        if let Some(status) = &self.status {
+            consider(status.expires_at);
+        }
+        if let Some(due) = self.auto_refresh_due() {
+            consider(due);
+        }
+        next
+    }
+}

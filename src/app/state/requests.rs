@@ -1,0 +1,165 @@
+//! The requests ledger: the three loads (accounts, tokens, the resource tree), the writes in flight, the
+//! writes whose answer was lost, the request ids, and what the server says of the rate limit.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+
+use crate::api::{ApiError, TokenId};
+
+use super::super::msg::RequestId;
+
+/// Where one resource (accounts, tokens, the resource tree) stands.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub enum LoadState {
+    #[default]
+    Idle,
+    Loading,
+    Loaded(DateTime<Utc>),
+    Failed(ApiError),
+}
+
+/// A resource's load state, the request now in flight (answers to any other id are stale) and when it was
+/// last asked for (auto-refresh counts from there).
+#[derive(Clone, Debug, Default)]
+pub struct Tracked {
+    pub state: LoadState,
+    pub in_flight: Option<RequestId>,
+    pub last_attempt: Option<DateTime<Utc>>,
+    pub last_success: Option<DateTime<Utc>>,
+}
+
+impl Tracked {
+    pub fn start(&mut self, req: RequestId, now: DateTime<Utc>) {
+        self.state = LoadState::Loading;
+        self.in_flight = Some(req);
+        self.last_attempt = Some(now);
+    }
+
+    /// Whether an answer with this id is the one we wait for; a stale id is dropped by the caller.
+    pub fn accepts(&self, req: RequestId) -> bool {
+        self.in_flight == Some(req)
+    }
+
+    pub fn finish(&mut self, result: Result<(), ApiError>, now: DateTime<Utc>) {
+        self.in_flight = None;
+        match result {
+            Ok(()) => {
+                self.state = LoadState::Loaded(now);
+                self.last_success = Some(now);
+            }
+            Err(e) => self.state = LoadState::Failed(e),
+        }
+    }
+
+    pub fn error(&self) -> Option<&ApiError> {
+        match &self.state {
+            LoadState::Failed(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// What a write request in flight is doing, kept until its answer arrives.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum WriteKind {
+    /// `old_name` is the token's name as the server has it (not sanitized), for the lost-answer check.
+    Reset {
+        old_name: String,
+    },
+    Delete {
+        name: String,
+    },
+    Create {
+        name: String,
+    },
+    EditPermissions {
+        name: String,
+    },
+    Verify,
+}
+
+#[derive(Clone, Debug)]
+pub struct PendingWrite {
+    pub kind: WriteKind,
+    /// The row the request acts on (its row shows a marker).
+    pub token: Option<TokenId>,
+    /// The token ids in the list when the request was sent: a token not among them after a lost answer
+    /// was made by this request.
+    pub known_ids: HashSet<TokenId>,
+}
+
+impl PendingWrite {
+    /// Whether losing this request's answer loses a secret.
+    pub fn carries_secret(&self) -> bool {
+        matches!(
+            self.kind,
+            WriteKind::Reset { .. } | WriteKind::Create { .. }
+        )
+    }
+}
+
+/// A reset or create whose answer never arrived; settled against the next list that loads.
+#[derive(Clone, Debug)]
+pub struct LostWrite {
+    pub kind: WriteKind,
+    pub known_ids: HashSet<TokenId>,
+}
+
+#[derive(Debug)]
+pub struct Requests {
+    pub accounts: Tracked,
+    pub tokens: Tracked,
+    pub tree: Tracked,
+    /// Write requests in flight.
+    pub writes: HashMap<RequestId, PendingWrite>,
+    /// Resets and creates whose answer never came, waiting for the next list to settle them.
+    pub lost_writes: Vec<LostWrite>,
+    /// `X-Ratelimit-Remaining` after the last request.
+    pub rate_remaining: Option<u32>,
+    next_request: RequestId,
+}
+
+impl Default for Requests {
+    fn default() -> Self {
+        Self {
+            accounts: Tracked::default(),
+            tokens: Tracked::default(),
+            tree: Tracked::default(),
+            writes: HashMap::new(),
+            lost_writes: Vec::new(),
+            rate_remaining: None,
+            next_request: 1,
+        }
+    }
+}
+
+impl Requests {
+    pub fn next_request_id(&mut self) -> RequestId {
+        let id = self.next_request;
+        self.next_request += 1;
+        id
+    }
+
+    /// Whether a write for this token is in flight (its row shows a marker).
+    pub fn row_busy(&self, token: TokenId) -> bool {
+        self.writes.values().any(|w| w.token == Some(token))
+    }
+
+    /// Resets and creates in flight: each would bring a secret that must not be lost.
+    pub fn secrets_awaited(&self) -> usize {
+        self.writes.values().filter(|w| w.carries_secret()).count()
+    }
+
+    /// Whether the token list has arrived at least once.
+    pub fn has_tokens(&self) -> bool {
+        self.tokens.last_success.is_some()
+    }
+
+    /// Tracks a write until its answer.
+    pub fn track_write(&mut self, kind: WriteKind, token: Option<TokenId>, known_ids: HashSet<TokenId>) -> RequestId {
+        let req = self.next_request_id();
+        self.writes.insert(req, PendingWrite { kind, token, known_ids });
+        req
+    }
+}

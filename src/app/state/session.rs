@@ -1,0 +1,92 @@
+//! The session: which account the console manages and how it got there, who the console's own token is
+//! and what it may do, and the settings fixed at start.
+
+use std::path::PathBuf;
+
+use chrono::Duration;
+
+use crate::api::{Account, AccountId, ApiToken};
+
+use super::super::keymap::Keymap;
+
+/// Which screen the console is on before the table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// Asking `GET /api/accounts` which account to manage.
+    Connecting,
+    /// Several accounts and none named: the operator picks one.
+    PickAccount {
+        accounts: Vec<Account>,
+        cursor: usize,
+    },
+    /// The account is known; the table (or its loading or error screen) shows.
+    Ready(Account),
+}
+
+/// Settings fixed at start.
+#[derive(Clone, Debug)]
+pub struct StateConfig {
+    pub keymap: Keymap,
+    pub wanted_account: Option<AccountId>,
+    /// Shown on the "cannot reach" screen.
+    pub api_url: String,
+    pub refresh_every: Duration,
+}
+
+pub const MIN_REFRESH: i64 = 5;
+pub const DEFAULT_REFRESH: i64 = 30;
+
+#[derive(Debug)]
+pub struct Session {
+    pub keymap: Keymap,
+    pub wanted_account: Option<AccountId>,
+    pub api_url: String,
+    pub refresh_every: Duration,
+    pub phase: Phase,
+    /// The last four characters of the token this console runs on: rows ending in them are its own.
+    pub own_last4: Option<String>,
+    /// The console's token cannot change anything (account access below admin, or a 403 on a write).
+    pub caller_is_viewer: bool,
+    /// Problems in the config file, listed in the help.
+    pub config_warnings: Vec<String>,
+    /// Where `s` in the secret dialog saves.
+    pub save_dir: PathBuf,
+}
+
+impl Session {
+    pub fn new(config: StateConfig) -> Self {
+        Self {
+            keymap: config.keymap,
+            wanted_account: config.wanted_account,
+            api_url: config.api_url,
+            refresh_every: config.refresh_every.max(Duration::seconds(MIN_REFRESH)),
+            phase: Phase::Connecting,
+            own_last4: None,
+            caller_is_viewer: false,
+            config_warnings: Vec::new(),
+            save_dir: PathBuf::from("."),
+        }
+    }
+
+    pub fn account(&self) -> Option<&Account> {
+        match &self.phase {
+            Phase::Ready(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    /// Works in `account` from now on; what the account says of the console's token decides whether it
+    /// may write (below admin everywhere, it is a viewer).
+    pub fn enter(&mut self, account: Account) {
+        self.caller_is_viewer = !account.access_levels.is_empty()
+            && account.access_levels.iter().all(|l| !l.is_admin());
+        self.phase = Phase::Ready(account);
+    }
+
+    /// Whether the row is (one of) the token(s) this console runs on.
+    pub fn is_own_token(&self, token: &ApiToken) -> bool {
+        self.own_last4
+            .as_deref()
+            .is_some_and(|l| !l.is_empty() && token.last_4_digits == l)
+    }
+}

@@ -1,0 +1,237 @@
+//! The reads: which account (and the picker when several answer), the token list, the resource tree, the
+//! refreshes (by key and automatic), and what the client says while it retries or of the rate limit.
+
+use chrono::{DateTime, Utc};
+use crossterm::event::{KeyCode, KeyEvent};
+
+use crate::api::{ApiError, ResourceNode, TokenList};
+use crate::cli::session::AccountChoice;
+
+use super::super::action::Action;
+use super::super::effect::Effect;
+use super::super::msg::RequestId;
+use super::super::state::{IMPORTANT_SECONDS, Level, Overlay, Phase, State};
+use super::{Step, actions, is_ctrl, writes};
+
+pub(super) fn resolve_account(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
+    let req = state.requests.next_request_id();
+    state.requests.accounts.start(req, now);
+    state.session.phase = Phase::Connecting;
+    vec![Effect::ResolveAccount {
+        req,
+        wanted: state.session.wanted_account,
+    }]
+}
+
+/// Asks for the tokens (a newer request makes any older answer stale) and, if it is missing, the tree.
+pub(super) fn load_all(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
+    let Some(account) = state.session.account().map(|a| a.id) else {
+        return resolve_account(state, now);
+    };
+    let requests = &mut state.requests;
+    let mut effects = Vec::new();
+    let req = requests.next_request_id();
+    requests.tokens.start(req, now);
+    effects.push(Effect::LoadTokens { req, account });
+    if requests.tree.last_success.is_none() && requests.tree.in_flight.is_none() {
+        let req = requests.next_request_id();
+        requests.tree.start(req, now);
+        effects.push(Effect::LoadResourceTree { req, account });
+    }
+    effects
+}
+
+/// The list again after a write, where there is an account to read it from.
+pub(super) fn reload(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
+    if state.session.account().is_some() {
+        load_all(state, now)
+    } else {
+        Vec::new()
+    }
+}
+
+/// The refresh key: the list again, or the account again when there is none yet.
+pub(super) fn refresh(state: &mut State, now: DateTime<Utc>) -> Step {
+    if state.session.account().is_none() {
+        return resolve_account(state, now).into();
+    }
+    state.set_status("Refreshing…", Level::Info, now);
+    load_all(state, now).into()
+}
+
+pub(super) fn account(
+    state: &mut State,
+    req: RequestId,
+    result: Result<AccountChoice, ApiError>,
+    now: DateTime<Utc>,
+) -> Step {
+    let accounts = &mut state.requests.accounts;
+    if !accounts.accepts(req) {
+        return Step::Ignored;
+    }
+    match result {
+        Ok(AccountChoice::Chosen(account)) => {
+            accounts.finish(Ok(()), now);
+            state.session.enter(account);
+            load_all(state, now).into()
+        }
+        Ok(AccountChoice::Ambiguous(list)) => {
+            accounts.finish(Ok(()), now);
+            state.session.phase = Phase::PickAccount {
+                accounts: list,
+                cursor: 0,
+            };
+            Step::done()
+        }
+        Err(e) => {
+            accounts.finish(Err(e), now);
+            Step::done()
+        }
+    }
+}
+
+pub(super) fn tokens(
+    state: &mut State,
+    req: RequestId,
+    result: Result<TokenList, ApiError>,
+    now: DateTime<Utc>,
+) -> Step {
+    if !state.requests.tokens.accepts(req) {
+        return Step::Ignored; // stale: a newer request is in flight
+    }
+    match result {
+        Ok(list) => {
+            let unreadable = list.unreadable.len();
+            let before = state.table.rows.iter().filter(|r| r.unreadable.is_some()).count();
+            state.table.set_token_list(list);
+            if unreadable > 0 && unreadable != before {
+                // Said when their number changes: the rows alone are easy to miss among 10,000.
+                let text = if unreadable == 1 {
+                    "1 token could not be read; its row says why".to_string()
+                } else {
+                    format!("{unreadable} tokens could not be read; their rows say why")
+                };
+                state.set_status(text, Level::Warn, now);
+            }
+            state.requests.tokens.finish(Ok(()), now);
+            writes::settle_lost_writes(state, now);
+        }
+        Err(e) => {
+            if !state.requests.lost_writes.is_empty() {
+                let words = format!(
+                    "No answer came to a change, and the list could not be read again ({e}): \
+                     check the list before trying again"
+                );
+                state.set_status_for(words.clone(), Level::Error, now, IMPORTANT_SECONDS);
+                if !state.overlays.notice_pending() {
+                    let words = crate::text::sanitize(&words);
+                    state.overlays.open_notice("No answer came", vec![words]);
+                }
+            } else if state.requests.has_tokens() {
+                state.set_status(format!("Refresh failed: {e}"), Level::Error, now);
+            }
+            tracing::warn!(error = %e, "loading tokens failed");
+            state.requests.tokens.finish(Err(e), now);
+        }
+    }
+    Step::done()
+}
+
+pub(super) fn tree(
+    state: &mut State,
+    req: RequestId,
+    result: Result<Vec<ResourceNode>, ApiError>,
+    now: DateTime<Utc>,
+) -> Step {
+    if !state.requests.tree.accepts(req) {
+        return Step::Ignored;
+    }
+    match result {
+        Ok(tree) => {
+            state.table.set_resource_tree(&tree);
+            state.requests.tree.finish(Ok(()), now);
+            actions::open_waiting_for_tree(state, now);
+        }
+        Err(e) => {
+            // Names are a nicety: the table still shows ids without them.
+            tracing::warn!(error = %e, "loading the resource tree failed");
+            if state.overlays.waiting_for_tree.take().is_some() {
+                state.set_status(
+                    format!("Could not load the permissions tree: {e}"),
+                    Level::Error,
+                    now,
+                );
+            }
+            state.requests.tree.finish(Err(e), now);
+        }
+    }
+    Step::done()
+}
+
+/// The clock moved: a status message may have run out, a countdown may show a new second, and an
+/// automatic refresh may be due.
+pub(super) fn tick(state: &mut State, now: DateTime<Utc>) -> Step {
+    if let Some(Overlay::Form(form)) = &mut state.overlays.open {
+        form.set_now(now);
+    }
+    let mut changed = false;
+    if state.status.as_ref().is_some_and(|s| s.expires_at <= now) {
+        state.status = None;
+        changed = true;
+    }
+    changed |= state.countdown_visible(now);
+    match state.auto_refresh_due() {
+        Some(due) if due <= now => load_all(state, now).into(),
+        _ if changed => Step::done(),
+        _ => Step::Ignored,
+    }
+}
+
+pub(super) fn retrying(state: &mut State, reason: &str, wait_ms: u64, now: DateTime<Utc>) -> Step {
+    let seconds = wait_ms.div_ceil(1000).max(1);
+    state.set_status(
+        format!(
+            "Waiting {seconds} s before asking again: {}",
+            crate::text::sanitize(reason)
+        ),
+        Level::Warn,
+        now,
+    );
+    Step::done()
+}
+
+pub(super) fn rate_remaining(state: &mut State, left: Option<u32>) -> Step {
+    if state.requests.rate_remaining == left {
+        return Step::Ignored;
+    }
+    state.requests.rate_remaining = left;
+    Step::done()
+}
+
+/// Keys on the account picker.
+pub(super) fn picker_key(state: &mut State, key: KeyEvent, now: DateTime<Utc>) -> Step {
+    if is_ctrl(&key, 'c') {
+        return vec![Effect::Quit].into();
+    }
+    let action = state.session.keymap.lookup(&key);
+    let Phase::PickAccount { accounts, cursor } = &mut state.session.phase else {
+        return Step::Ignored;
+    };
+    let last = accounts.len().saturating_sub(1);
+    match (key.code, action) {
+        (_, Some(Action::Quit)) => return vec![Effect::Quit].into(),
+        (KeyCode::Enter, _) | (_, Some(Action::OpenMenu)) => {
+            if let Some(account) = accounts.get(*cursor).cloned() {
+                state.session.enter(account);
+                return load_all(state, now).into();
+            }
+        }
+        (_, Some(Action::MoveDown)) => *cursor = (*cursor + 1).min(last),
+        (_, Some(Action::MoveUp)) => *cursor = cursor.saturating_sub(1),
+        (_, Some(Action::Top)) => *cursor = 0,
+        (_, Some(Action::Bottom)) => *cursor = last,
+        (_, Some(Action::Help)) => state.overlays.open = Some(Overlay::Help { scroll: 0 }),
+        _ => return Step::Ignored,
+    }
+    Step::done()
+}

@@ -1,0 +1,193 @@
+//! `update`: the only place the console's state changes. Pure: no I/O, no clock of its own (`now` is passed
+//! in); what must happen outside comes back as `Effect`s. This file is the front door: it routes each
+//! message to the concern that owns it and decides, in one place, whether the screen must be drawn again.
+//!
+//! - `table.rs`: moving, filtering, sorting, the wheel and clicks.
+//! - `loads.rs`: the account, the token list and the resource tree, refreshes, the account picker.
+//! - `writes.rs`: every write's whole life: sent once, answered, or its answer lost.
+//! - `actions.rs`: the row actions, as the registry allows them, and the dialogs they open.
+//! - `overlays.rs`: keys, pastes and clipboard or file answers for the dialog on top.
+
+use chrono::{DateTime, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use super::action::Action;
+use super::effect::Effect;
+use super::msg::Msg;
+use super::state::{Level, State};
+
+mod actions;
+mod loads;
+mod overlays;
+mod table;
+mod writes;
+
+pub use super::state::MAX_FILTER_CHARS;
+
+/// What a message did: nothing at all (nothing to draw), or changed what the screen shows and may have
+/// asked for effects.
+#[derive(Debug)]
+enum Step {
+    Ignored,
+    Changed(Vec<Effect>),
+}
+
+impl Step {
+    fn done() -> Self {
+        Step::Changed(Vec::new())
+    }
+}
+
+impl From<Vec<Effect>> for Step {
+    fn from(effects: Vec<Effect>) -> Self {
+        Step::Changed(effects)
+    }
+}
+
+/// The effects that open the console: find the account (then the tokens follow).
+pub fn start(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
+    state.needs_redraw = true;
+    loads::resolve_account(state, now)
+}
+
+pub fn update(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
+    let face = state.overlays.face();
+    let step = dispatch(state, msg, now);
+    // A dialog that opened or changed its question has not been seen yet: keys already on their way
+    // (typed or pasted ahead) must not answer it.
+    if state.overlays.face() != face {
+        state.overlays.drawn = false;
+    }
+    match step {
+        Step::Ignored => Vec::new(),
+        Step::Changed(effects) => {
+            state.needs_redraw = true;
+            effects
+        }
+    }
+}
+
+fn dispatch(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Step {
+    match msg {
+        Msg::Key(key) => {
+            // A key pressed looking at the current state: whatever dialog is open has been seen.
+            state.overlays.drawn = true;
+            on_key(state, key, now)
+        }
+        Msg::TerminalKey(key) => {
+            // Fast typing into a name field is text; only keys that could answer are held back.
+            let text = state.overlays.takes_text()
+                && matches!(key.code, KeyCode::Char(_))
+                && !key
+                    .modifiers
+                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+            if state.overlays.is_open()
+                && !state.overlays.drawn
+                && !text
+                && key.kind == KeyEventKind::Press
+            {
+                state.set_status(
+                    "Ignored a key that came with others in one burst (a paste, or typed before this dialog showed)",
+                    Level::Warn,
+                    now,
+                );
+                return Step::done();
+            }
+            on_key(state, key, now)
+        }
+        Msg::Tick(_) => loads::tick(state, now),
+        Msg::Resize(..) => Step::done(),
+        Msg::Paste(text) => {
+            let clean = crate::text::sanitize(&text);
+            if state.overlays.is_open() {
+                overlays::paste(state, &clean)
+            } else {
+                table::paste(state, &clean, now)
+            }
+        }
+        Msg::AccountResolved { req, result } => loads::account(state, req, result, now),
+        Msg::TokensLoaded { req, result } => loads::tokens(state, req, result, now),
+        Msg::ResourceTreeLoaded { req, result } => loads::tree(state, req, result, now),
+        Msg::Retrying { reason, wait_ms } => loads::retrying(state, &reason, wait_ms, now),
+        Msg::RateRemaining(left) => loads::rate_remaining(state, left),
+        Msg::Scroll(lines) => match state.overlays.is_open() {
+            true => overlays::scroll(state, lines),
+            false => table::scroll(state, lines),
+        },
+        Msg::Click { row, .. } => table::click(state, row),
+        Msg::TokenReset { req, token, result } => {
+            writes::secret_answer(state, req, Some(token), result, now)
+        }
+        Msg::TokenCreated { req, result } => writes::secret_answer(state, req, None, result, now),
+        Msg::TokenDeleted { req, token, result } => writes::deleted(state, req, token, result, now),
+        Msg::PermissionsUpdated { req, token, result } => {
+            writes::permissions(state, req, token, result, now)
+        }
+        Msg::SecretVerified { req, result } => writes::verified(state, req, result, now),
+        Msg::Copied(outcome) => overlays::copied(state, &outcome, now),
+        Msg::SecretSaved(result) => overlays::saved(state, result, now),
+    }
+}
+
+pub(super) fn is_ctrl(key: &KeyEvent, c: char) -> bool {
+    key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char(c)
+}
+
+/// A key goes to the first that wants it: the dialog on top, the filter being typed, the account picker,
+/// then the keymap.
+fn on_key(state: &mut State, key: KeyEvent, now: DateTime<Utc>) -> Step {
+    // Releases and repeats never count: one press, one action.
+    if key.kind != KeyEventKind::Press {
+        return Step::Ignored;
+    }
+    if is_ctrl(&key, 'z') {
+        return vec![Effect::Suspend].into();
+    }
+    if state.overlays.is_open() {
+        return overlays::key(state, key, now);
+    }
+    if state.table.filter_editing && table::filter_key(state, &key) {
+        return Step::done();
+    }
+    if let super::state::Phase::PickAccount { .. } = state.session.phase {
+        return loads::picker_key(state, key, now);
+    }
+    if is_ctrl(&key, 'c') {
+        return actions::quit_or_ask(state);
+    }
+    if !state.table.filter_editing && key.code == KeyCode::Esc && !state.table.filter.is_empty() {
+        state.table.set_filter(String::new());
+        return Step::done();
+    }
+    match state.session.keymap.lookup(&key) {
+        Some(action) => on_action(state, action, now),
+        None => Step::Ignored,
+    }
+}
+
+fn on_action(state: &mut State, action: Action, now: DateTime<Utc>) -> Step {
+    match action {
+        Action::Quit => actions::quit_or_ask(state),
+        Action::Help => {
+            state.overlays.open = Some(super::state::Overlay::Help { scroll: 0 });
+            Step::done()
+        }
+        Action::Refresh => loads::refresh(state, now),
+        Action::MoveUp
+        | Action::MoveDown
+        | Action::PageUp
+        | Action::PageDown
+        | Action::Top
+        | Action::Bottom
+        | Action::Filter
+        | Action::SortNext
+        | Action::SortReverse => table::action(state, action),
+        Action::OpenMenu
+        | Action::Copy
+        | Action::Reset
+        | Action::EditPermissions
+        | Action::Delete
+        | Action::Clone
+        | Action::NewToken => actions::row_action(state, action, now),
+    }
+}
