@@ -4,6 +4,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use crate::sim::{DefaultExpiry, ServeOptions, SimOptions};
+
 pub const EXIT_CODES_HELP: &str = "\
 Exit codes:
   0  done
@@ -134,20 +136,45 @@ pub struct ServeArgs {
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub tokens: usize,
     /// What an omitted expires_at means on create and reset.
-    #[arg(long, value_enum, default_value_t = DefaultExpiry::Year)]
-    pub default_expiry: DefaultExpiry,
+    #[arg(long, value_enum, default_value_t = DefaultExpiryArg::Year)]
+    pub default_expiry: DefaultExpiryArg,
     /// SDK mode: also act as an HTTPS proxy for mailtrap.io, writing the certificate to trust to FILE, so
     /// Mailtrap's official SDKs run unchanged (prints HTTPS_PROXY, NODE_EXTRA_CA_CERTS, REQUESTS_CA_BUNDLE).
     #[arg(long, value_name = "FILE")]
     pub sdk_ca: Option<PathBuf>,
 }
 
+impl From<ServeArgs> for ServeOptions {
+    fn from(args: ServeArgs) -> Self {
+        ServeOptions {
+            sim: SimOptions {
+                listen: args.listen,
+                seed: args.seed,
+                extra_tokens: args.tokens,
+                default_expiry: args.default_expiry.into(),
+                ..SimOptions::default()
+            },
+            sdk_ca: args.sdk_ca,
+        }
+    }
+}
+
+/// `--default-expiry`: the simulator's `DefaultExpiry` as the command line spells it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DefaultExpiry {
+pub enum DefaultExpiryArg {
     /// 365 days, Mailtrap's current default.
     Year,
     /// Never expires, the behaviour before the expiry feature.
     Never,
+}
+
+impl From<DefaultExpiryArg> for DefaultExpiry {
+    fn from(arg: DefaultExpiryArg) -> Self {
+        match arg {
+            DefaultExpiryArg::Year => DefaultExpiry::Year,
+            DefaultExpiryArg::Never => DefaultExpiry::Never,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]

@@ -12,7 +12,7 @@ use args::{Cli, Command};
 /// Runs what the command line asked for and returns the process exit code.
 pub fn dispatch(cli: Cli) -> i32 {
     match cli.command {
-        Some(Command::Serve(args)) => crate::sim::serve::run(args),
+        Some(Command::Serve(args)) => crate::sim::serve::run(args.into()),
         Some(Command::Demo(args)) => crate::app::run_demo(&cli.global, &cli.console, &args),
         None => crate::app::run_live(&cli.global, &cli.console),
         Some(Command::Completions { shell }) => docs::completions(shell),

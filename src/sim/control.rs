@@ -12,7 +12,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::faults::Fault;
-use super::http::Shared;
+use super::state::Shared;
 
 /// Whether a peer may use `/__sim/`: loopback, including IPv4-mapped IPv6 loopback.
 pub fn is_loopback_peer(peer: &SocketAddr) -> bool {

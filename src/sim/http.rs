@@ -1,11 +1,11 @@
 //! The listener's request path: faults, authentication, the rate limit, body checks, routing to the
 //! world's rules, production's headers, and the request log.
 
-use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 use std::time::Duration;
 
+use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -13,78 +13,14 @@ use axum::response::Response;
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
-use super::LoggedRequest;
-use super::faults::{DropPoint, Fault, FaultBody, FaultQueue, break_body, injected_body};
+use super::faults::{DropPoint, Fault, FaultBody, break_body, injected_body};
 use super::routes::Route;
-use super::world::{Answer, Caller, World};
+use super::state::{Inner, LoggedRequest, Shared};
+use super::world::{Answer, Caller};
 
 /// Bodies above this are refused with 413 before any parsing.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 const JSON_TYPE: &str = "application/json; charset=utf-8";
-
-/// The simulator's clock: real time plus an offset, or a frozen instant plus an offset.
-#[derive(Clone, Debug)]
-pub struct Clock {
-    frozen: Option<DateTime<Utc>>,
-    offset: chrono::Duration,
-}
-
-impl Clock {
-    pub fn new(frozen: Option<DateTime<Utc>>) -> Self {
-        Self {
-            frozen,
-            offset: chrono::Duration::zero(),
-        }
-    }
-
-    pub fn now(&self) -> DateTime<Utc> {
-        self.frozen.unwrap_or_else(Utc::now) + self.offset
-    }
-
-    pub fn advance(&mut self, by: chrono::Duration) {
-        self.offset += by;
-    }
-}
-
-pub struct Inner {
-    pub world: World,
-    pub clock: Clock,
-    pub faults: FaultQueue,
-    pub log: Vec<LoggedRequest>,
-    /// Per token id, the sim-clock times of the requests in the current window.
-    windows: HashMap<i64, VecDeque<DateTime<Utc>>>,
-}
-
-pub struct Shared {
-    inner: Mutex<Inner>,
-    /// Set in SDK mode: CONNECT requests are tunnelled into this TLS server (see `sdk_proxy`).
-    pub sdk_tls: std::sync::OnceLock<tokio_rustls::TlsAcceptor>,
-    pub rate_limit: usize,
-    pub rate_window: chrono::Duration,
-}
-
-impl Shared {
-    pub fn new(world: World, clock: Clock, rate_limit: usize, rate_window: Duration) -> Self {
-        Self {
-            inner: Mutex::new(Inner {
-                world,
-                clock,
-                faults: FaultQueue::default(),
-                log: Vec::new(),
-                windows: HashMap::new(),
-            }),
-            sdk_tls: std::sync::OnceLock::new(),
-            rate_limit: rate_limit.max(1),
-            rate_window: chrono::Duration::from_std(rate_window)
-                .unwrap_or_else(|_| chrono::Duration::seconds(10)),
-        }
-    }
-
-    /// Nothing holding this lock panics on input; a poisoned lock still holds consistent data.
-    pub fn lock(&self) -> MutexGuard<'_, Inner> {
-        self.inner.lock().unwrap_or_else(|p| p.into_inner())
-    }
-}
 
 /// An answer plus the headers around it.
 struct Reply {
@@ -150,22 +86,17 @@ impl Inner {
         let caller = secret_from(headers).and_then(|s| self.world.authenticate(&s, now));
         let mut remaining = limit;
         if let Some(c) = &caller {
-            let times = self.windows.entry(c.id).or_default();
-            while times.front().is_some_and(|t| *t + window <= now) {
-                times.pop_front();
+            match self.windows.count(c.id, now, limit, window) {
+                Ok(left) => remaining = left,
+                Err(retry_after) => {
+                    let mut reply = Reply::plain(
+                        Answer::error(429, json!({"errors": "Rate limit exceeded"})),
+                        0,
+                    );
+                    reply.retry_after = Some(retry_after);
+                    return reply;
+                }
             }
-            if times.len() >= limit {
-                let free_at = times.front().map_or(now, |t| *t + window);
-                let millis = (free_at - now).num_milliseconds().max(0) as u64;
-                let mut reply = Reply::plain(
-                    Answer::error(429, json!({"errors": "Rate limit exceeded"})),
-                    0,
-                );
-                reply.retry_after = Some(millis.div_ceil(1000).max(1));
-                return reply;
-            }
-            times.push_back(now);
-            remaining = limit - times.len();
         }
         // guess, spec §11: unknown paths are 404 even without a token, and still count against the caller.
         let Some(route) = Route::parse(path) else {
@@ -304,7 +235,12 @@ fn is_control_path(path: &str) -> bool {
     path == "/__sim" || path.starts_with("/__sim/")
 }
 
-pub async fn handle(
+/// The simulator's whole HTTP surface, for the listener and for each SDK tunnel.
+pub fn router(shared: Arc<Shared>) -> Router {
+    Router::new().fallback(handle).with_state(shared)
+}
+
+async fn handle(
     State(shared): State<Arc<Shared>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     request: Request,
@@ -312,7 +248,7 @@ pub async fn handle(
     if request.method() == axum::http::Method::CONNECT
         && let Some(tls) = shared.sdk_tls.get()
     {
-        return super::sdk_proxy::connect(shared.clone(), tls.clone(), peer, request);
+        return super::sdk_proxy::connect(router(shared.clone()), tls.clone(), peer, request);
     }
     let path = request.uri().path().to_string();
     if is_control_path(&path) {

@@ -4,17 +4,29 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::Router;
 use chrono::{DateTime, Utc};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use super::faults::Fault;
-use super::http::{Clock, Shared, handle};
-use super::seed::Seed;
+use super::http::router;
+use super::options::SimOptions;
+use super::sdk_proxy::make_tls;
+use super::seed::{EMBEDDED_SEED, Seed};
+use super::state::{Clock, LoggedRequest, Shared};
 use super::world::World;
-use super::{LoggedRequest, SimError, SimOptions};
 use crate::api::{Resource, Secret, TokenId};
+
+#[derive(Debug, thiserror::Error)]
+pub enum SimError {
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("seed {file}: {message}")]
+    Seed { file: String, message: String },
+}
 
 /// Dropping it stops the server.
 pub struct RunningSim {
@@ -29,7 +41,7 @@ pub struct RunningSim {
 /// Reads the seed the options name, or the embedded one.
 pub fn load_seed(options: &SimOptions) -> Result<Seed, SimError> {
     match &options.seed {
-        None => Seed::parse(super::seed::EMBEDDED_SEED).map_err(|message| SimError::Seed {
+        None => Seed::parse(EMBEDDED_SEED).map_err(|message| SimError::Seed {
             file: "(embedded assets/seed.json)".into(),
             message,
         }),
@@ -73,7 +85,7 @@ impl RunningSim {
             addr: options.listen,
             source,
         })?;
-        let app = Router::new().fallback(handle).with_state(shared.clone());
+        let app = router(shared.clone());
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             let service = app.into_make_service_with_connect_info::<SocketAddr>();
@@ -98,7 +110,7 @@ impl RunningSim {
 
     /// Turns on SDK mode (see `sdk_proxy`) and returns the PEM certificate the SDK must trust.
     pub fn enable_sdk_mode(&self) -> Result<String, String> {
-        let (pem, acceptor) = super::sdk_proxy::make_tls()?;
+        let (pem, acceptor) = make_tls()?;
         self.shared
             .sdk_tls
             .set(acceptor)

@@ -17,7 +17,7 @@ use hyper_util::service::TowerToHyperService;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use tokio_rustls::TlsAcceptor;
 
-use super::http::{Shared, handle};
+use super::control::is_loopback_peer;
 
 /// A certificate for `mailtrap.io` made now (never stored), and the TLS server that presents it.
 pub fn make_tls() -> Result<(String, TlsAcceptor), String> {
@@ -39,14 +39,9 @@ pub fn make_tls() -> Result<(String, TlsAcceptor), String> {
     Ok((certified.cert.pem(), TlsAcceptor::from(Arc::new(config))))
 }
 
-/// Answers a proxy CONNECT: 200, then the tunnel carries TLS to the simulator's own routes.
-pub fn connect(
-    shared: Arc<Shared>,
-    tls: TlsAcceptor,
-    peer: SocketAddr,
-    request: Request,
-) -> Response {
-    if !super::is_loopback_peer(&peer) {
+/// Answers a proxy CONNECT: 200, then the tunnel carries TLS to `app`, the simulator's own routes.
+pub fn connect(app: Router, tls: TlsAcceptor, peer: SocketAddr, request: Request) -> Response {
+    if !is_loopback_peer(&peer) {
         return status(StatusCode::FORBIDDEN);
     }
     let upgrade = hyper::upgrade::on(request);
@@ -55,10 +50,7 @@ pub fn connect(
         let Ok(stream) = tls.accept(TokioIo::new(upgraded)).await else {
             return;
         };
-        let app = Router::new()
-            .fallback(handle)
-            .with_state(shared)
-            .layer(MockConnectInfo(peer));
+        let app = app.layer(MockConnectInfo(peer));
         let served = hyper::server::conn::http1::Builder::new()
             .serve_connection(TokioIo::new(stream), TowerToHyperService::new(app))
             .await;

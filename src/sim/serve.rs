@@ -1,11 +1,19 @@
 //! `mailtrap-tokens serve`: the simulator as a process, for people and for end-to-end tests.
 
 use std::io::Write;
+use std::path::PathBuf;
 
-use super::{RunningSim, SimError, SimOptions};
-use crate::cli::args::ServeArgs;
+use super::options::SimOptions;
+use super::running::{RunningSim, SimError};
 
-pub fn run(args: ServeArgs) -> i32 {
+/// What `serve` runs with; the command line builds it.
+pub struct ServeOptions {
+    pub sim: SimOptions,
+    /// SDK mode: the file to write the certificate the SDKs must trust to.
+    pub sdk_ca: Option<PathBuf>,
+}
+
+pub fn run(options: ServeOptions) -> i32 {
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -17,18 +25,11 @@ pub fn run(args: ServeArgs) -> i32 {
             return 1;
         }
     };
-    runtime.block_on(serve(args))
+    runtime.block_on(serve(options))
 }
 
-async fn serve(args: ServeArgs) -> i32 {
-    let options = SimOptions {
-        listen: args.listen,
-        seed: args.seed,
-        extra_tokens: args.tokens,
-        default_expiry: args.default_expiry,
-        ..SimOptions::default()
-    };
-    let sim = match RunningSim::start(options).await {
+async fn serve(options: ServeOptions) -> i32 {
+    let sim = match RunningSim::start(options.sim).await {
         Ok(sim) => sim,
         Err(e @ SimError::Seed { .. }) => {
             eprintln!("mailtrap-tokens serve: {e}");
@@ -39,7 +40,7 @@ async fn serve(args: ServeArgs) -> i32 {
             return 1;
         }
     };
-    let sdk_lines = match &args.sdk_ca {
+    let sdk_lines = match &options.sdk_ca {
         Some(file) => match sdk_mode(&sim, file) {
             Ok(lines) => lines,
             Err(e) => {

@@ -3,7 +3,7 @@
 use crate::support::*;
 use chrono::Duration;
 use mailtrap_tokens::api::{ApiError, Expiry, NewToken};
-use mailtrap_tokens::cli::args::DefaultExpiry;
+use mailtrap_tokens::sim::DefaultExpiry;
 use mailtrap_tokens::sim::SimOptions;
 
 #[tokio::test]

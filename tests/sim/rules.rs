@@ -2,7 +2,7 @@
 
 use crate::support::*;
 use chrono::Duration;
-use mailtrap_tokens::cli::args::DefaultExpiry;
+use mailtrap_tokens::sim::DefaultExpiry;
 use mailtrap_tokens::sim::SimOptions;
 use serde_json::{Value, json};
 
