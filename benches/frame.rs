@@ -37,13 +37,13 @@ fn formatted_visible_rows(
     now: chrono::DateTime<chrono::Utc>,
 ) -> Vec<[(String, Style); 5]> {
     let theme = theme();
-    let vp = state.viewport.get();
-    let order = state.order();
+    let vp = state.table.viewport;
+    let order = state.table.order();
     let end = (vp.offset + vp.height).min(order.len());
     order[vp.offset..end]
         .iter()
         .map(|&i| {
-            let row = &state.rows[i];
+            let row = &state.table.rows[i];
             let expiry = columns::expiry_text(row.token.expires_at, row.in_grace(), now);
             let style = match expiry.urgency {
                 Urgency::Calm => theme.text,
@@ -79,7 +79,7 @@ struct Variant {
 }
 
 fn variants() -> Vec<Variant> {
-    let (state, now) = loaded_state(10_000);
+    let (mut state, now) = loaded_state(10_000);
     let mut term = terminal();
     // The first frame sets the viewport, so the baseline formats exactly the rows the console shows.
     draw_console(&mut term, &mut state, now);
@@ -124,7 +124,7 @@ fn variants() -> Vec<Variant> {
         &[100, 100_000]
     };
     for &extra in extras {
-        let (state, now) = loaded_state(extra);
+        let (mut state, now) = loaded_state(extra);
         let mut term = terminal();
         all.push(Variant {
             name: format!("console/{extra}"),

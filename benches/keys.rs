@@ -26,6 +26,7 @@ const TOKENS: usize = 10_000;
 /// The first key the default keymap binds to `action`.
 fn key_for(state: &State, action: Action) -> KeyEvent {
     let binding = state
+        .session
         .keymap
         .keys_for(action)
         .first()
@@ -65,7 +66,10 @@ fn keys(c: &mut Criterion) {
     // Typing the first character of a filter: every one of the 10,000 rows is matched against it.
     let filter = key_for(&state, Action::Filter);
     update(&mut state, Msg::Key(filter), now);
-    assert!(state.filter_editing, "the filter key opens the filter");
+    assert!(
+        state.table.filter_editing,
+        "the filter key opens the filter"
+    );
     for letter in ['e', 'x'] {
         group.bench_function(format!("filter_char_{letter}"), |b| {
             b.iter_custom(|iters| {
@@ -82,7 +86,7 @@ fn keys(c: &mut Criterion) {
         });
     }
     update(&mut state, Msg::Key(plain(KeyCode::Enter)), now);
-    assert!(state.filter.is_empty() && !state.filter_editing);
+    assert!(state.table.filter.is_empty() && !state.table.filter_editing);
 
     // Changing the sort to each column in turn (the default keymap's "next column" key).
     let sort_next = key_for(&state, Action::SortNext);
@@ -98,15 +102,15 @@ fn keys(c: &mut Criterion) {
                 b.iter_custom(|iters| {
                     let mut spent = Duration::ZERO;
                     for _ in 0..iters {
-                        state.sort.column = before;
-                        state.sort.descending = false;
-                        state.resort();
+                        state.table.sort.column = before;
+                        state.table.sort.descending = false;
+                        state.table.resort();
                         let start = Instant::now();
                         update(&mut state, Msg::Key(sort_next), now);
                         draw_console(&mut term, black_box(&mut state), now);
                         spent += start.elapsed();
                     }
-                    assert_eq!(state.sort.column, target);
+                    assert_eq!(state.table.sort.column, target);
                     spent
                 })
             },
@@ -124,7 +128,7 @@ fn keys(c: &mut Criterion) {
             for _ in 0..iters {
                 let fresh = tokens.clone();
                 let start = Instant::now();
-                state.set_tokens(fresh);
+                state.table.set_tokens(fresh);
                 draw_console(&mut term, black_box(&mut state), now);
                 spent += start.elapsed();
             }
@@ -136,7 +140,7 @@ fn keys(c: &mut Criterion) {
 
 /// The tokens the state holds, as the API returned them.
 fn loaded_tokens(state: &State) -> Vec<ApiToken> {
-    state.rows.iter().map(|r| r.token.clone()).collect()
+    state.table.rows.iter().map(|r| r.token.clone()).collect()
 }
 
 criterion_group!(benches, keys);

@@ -76,7 +76,7 @@ pub fn loaded_state(extra: usize) -> (State, DateTime<Utc>) {
             };
             update(&mut state, msg, now);
         }
-        assert!(state.has_tokens(), "the state holds the tokens");
+        assert!(state.requests.has_tokens(), "the state holds the tokens");
         (state, now)
     })
 }

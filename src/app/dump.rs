@@ -30,7 +30,9 @@ fn settled(state: &State) -> bool {
     match state.session.phase {
         Phase::PickAccount { .. } => true,
         Phase::Ready(_) => {
-            state.requests.has_tokens() && state.requests.tokens.in_flight.is_none() && state.requests.tree.in_flight.is_none()
+            state.requests.has_tokens()
+                && state.requests.tokens.in_flight.is_none()
+                && state.requests.tree.in_flight.is_none()
         }
         Phase::Connecting => false,
     }
@@ -63,7 +65,11 @@ pub async fn run(
     }
     print!("{}", render_text(&mut state, Utc::now(), theme, cols, rows));
     if view::showing_error(&state) {
-        let error = state.requests.accounts.error().or(state.requests.tokens.error());
+        let error = state
+            .requests
+            .accounts
+            .error()
+            .or(state.requests.tokens.error());
         return error.map_or(1, |e| e.exit_code());
     }
     if matches!(state.session.phase, Phase::PickAccount { .. }) {

@@ -160,7 +160,12 @@ async fn finish(
     if let Err(e) = &ended {
         said.push(format!("mailtrap-tokens: the terminal failed: {e}"));
     }
-    let waiting = state.requests.writes.values().filter(|w| w.carries_secret()).count();
+    let waiting = state
+        .requests
+        .writes
+        .values()
+        .filter(|w| w.carries_secret())
+        .count();
     if waiting > 0 {
         say(&format!(
             "mailtrap-tokens: waiting up to {} s for the answer to {waiting} change{} that carr{} a new \
@@ -179,8 +184,13 @@ async fn finish(
             // Only the answer matters now: whatever it would start next is not started.
             let _ = update(&mut state, msg, Utc::now());
         }
-        let lost =
-            state.requests.writes.values().filter(|w| w.carries_secret()).count() + state.requests.lost_writes.len();
+        let lost = state
+            .requests
+            .writes
+            .values()
+            .filter(|w| w.carries_secret())
+            .count()
+            + state.requests.lost_writes.len();
         if lost > 0 {
             said.push(format!(
                 "mailtrap-tokens: no answer came to {lost} change{}; if the server acted, reset the new \

@@ -266,7 +266,12 @@ pub fn draw(state: &mut State, width: u16, height: u16) -> Terminal<TestBackend>
     draw_with(state, width, height, &theme())
 }
 
-pub fn draw_with(state: &mut State, width: u16, height: u16, theme: &Theme) -> Terminal<TestBackend> {
+pub fn draw_with(
+    state: &mut State,
+    width: u16,
+    height: u16,
+    theme: &Theme,
+) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     terminal
         .draw(|f| view::draw_frame(state, now(), theme, f))

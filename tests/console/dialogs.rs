@@ -55,7 +55,10 @@ fn menu_with_enabled_and_disabled_actions() {
     select(&mut state, "ci-deploy");
     send(&mut state, press(KeyCode::Enter));
     assert!(matches!(state.overlays.open, Some(Overlay::Menu { .. })));
-    assert_snapshot!("menu_over_table_120x40", draw(&mut state, 120, 40).backend());
+    assert_snapshot!(
+        "menu_over_table_120x40",
+        draw(&mut state, 120, 40).backend()
+    );
     let f = frame(&mut state);
     assert!(
         f.contains("already reset: the old token stops at 23:59 UTC"),
@@ -75,11 +78,15 @@ fn a_disabled_hotkey_says_why_on_the_status_line() {
     let mut state = loaded(demo_tokens());
     select(&mut state, "ci-deploy");
     assert!(send(&mut state, char_key('R')).is_empty());
-    assert!(state.overlays.open.is_none(), "no dialog for a refused action");
+    assert!(
+        state.overlays.open.is_none(),
+        "no dialog for a refused action"
+    );
     assert_eq!(state.status.as_ref().unwrap().level, Level::Warn);
     assert_snapshot!("refused_hotkey_120x40", draw(&mut state, 120, 40).backend());
     assert!(
-        frame(&mut state).contains("Reset the token: already reset: the old token stops at 23:59 UTC")
+        frame(&mut state)
+            .contains("Reset the token: already reset: the old token stops at 23:59 UTC")
     );
 }
 
@@ -135,7 +142,10 @@ fn four_y_presses_send_one_reset_and_the_row_shows_it_is_busy() {
             .text
             .contains("still running")
     );
-    assert_snapshot!("in_flight_marker_120x40", draw(&mut state, 120, 40).backend());
+    assert_snapshot!(
+        "in_flight_marker_120x40",
+        draw(&mut state, 120, 40).backend()
+    );
     assert!(frame(&mut state).contains("⟳ monitoring"));
 }
 
@@ -158,7 +168,10 @@ fn the_secret_dialog_after_a_reset() {
         "the list refreshes: {effects:?}"
     );
     assert!(matches!(state.overlays.open, Some(Overlay::Secret(_))));
-    assert_snapshot!("secret_after_reset_120x40", draw(&mut state, 120, 40).backend());
+    assert_snapshot!(
+        "secret_after_reset_120x40",
+        draw(&mut state, 120, 40).backend()
+    );
     let f = frame(&mut state);
     assert!(f.contains(FAKE_SECRET), "the secret is shown once: {f}");
     assert!(
@@ -214,8 +227,14 @@ fn copy_without_the_secret_offers_the_name_the_id_or_the_last_digits() {
     let mut state = loaded(demo_tokens());
     select(&mut state, "monitoring");
     send(&mut state, char_key('c'));
-    assert!(matches!(state.overlays.open, Some(Overlay::CopyAlternatives(_))));
-    assert_snapshot!("copy_alternatives_120x40", draw(&mut state, 120, 40).backend());
+    assert!(matches!(
+        state.overlays.open,
+        Some(Overlay::CopyAlternatives(_))
+    ));
+    assert_snapshot!(
+        "copy_alternatives_120x40",
+        draw(&mut state, 120, 40).backend()
+    );
     let effects = send(&mut state, char_key('i'));
     match effects.as_slice() {
         [Effect::CopyToClipboard { text, content }] => {
@@ -232,7 +251,10 @@ fn quitting_while_a_reset_waits_for_its_secret_asks_first() {
     let mut state = loaded(demo_tokens());
     confirm_reset(&mut state, "monitoring");
     assert!(send(&mut state, char_key('q')).is_empty());
-    assert!(matches!(state.overlays.open, Some(Overlay::QuitConfirm { .. })));
+    assert!(matches!(
+        state.overlays.open,
+        Some(Overlay::QuitConfirm { .. })
+    ));
     assert_snapshot!("quit_confirm_120x40", draw(&mut state, 120, 40).backend());
     // Enter on the focused Stay keeps the console; y quits.
     assert!(send(&mut state, press(KeyCode::Enter)).is_empty());

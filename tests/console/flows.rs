@@ -3,6 +3,7 @@
 use chrono::Duration;
 use crossterm::event::KeyCode;
 use mailtrap_tokens::api::ApiError;
+use mailtrap_tokens::app::dialogs::HelpDialog;
 use mailtrap_tokens::app::effect::Effect;
 use mailtrap_tokens::app::msg::Msg;
 use mailtrap_tokens::app::state::{Overlay, Phase, SortColumn};
@@ -108,7 +109,10 @@ fn ctrl_c_closes_the_filter_first_then_quits() {
 fn help_opens_from_the_live_keymap_and_closes_without_quitting() {
     let mut state = loaded(demo_tokens());
     send(&mut state, char_key('?'));
-    assert!(matches!(state.overlays.open, Some(Overlay::Help { scroll: 0 })));
+    assert!(matches!(
+        state.overlays.open,
+        Some(Overlay::Help(HelpDialog { scroll: 0 }))
+    ));
     let frame = text(&draw(&mut state, 120, 40));
     assert!(frame.contains("Ctrl-R"), "{frame}");
     assert!(frame.contains("Reverse the sort order"), "{frame}");

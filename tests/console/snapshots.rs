@@ -99,7 +99,10 @@ fn each_sort() {
         send(&mut state, char_key('s'));
     }
     send(&mut state, char_key('S'));
-    assert_snapshot!("sort_name_reversed_80x24", draw(&mut state, 80, 24).backend());
+    assert_snapshot!(
+        "sort_name_reversed_80x24",
+        draw(&mut state, 80, 24).backend()
+    );
 }
 
 #[test]

@@ -53,14 +53,21 @@ fn odd_tokens_are_rows_and_the_others_still_work() {
     assert!(frame.contains("Project superuser · #proj-7"), "{frame}");
     assert!(frame.contains("⚠ expires_at"), "{frame}");
     assert!(frame.contains("token #11 in the list"), "{frame}");
-    assert_snapshot!("unreadable_rows_120x40", draw(&mut state, 120, 40).backend());
+    assert_snapshot!(
+        "unreadable_rows_120x40",
+        draw(&mut state, 120, 40).backend()
+    );
 
     // An unreadable row: every action says why it cannot be done; nothing is sent.
     select(&mut state, "broken date");
     for key in ['R', 'D', 'e', 'C', 'c'] {
         let effects = send(&mut state, char_key(key));
         assert!(effects.is_empty(), "{key}: {effects:?}");
-        assert!(state.overlays.open.is_none(), "{key} opened {:?}", state.overlays.open);
+        assert!(
+            state.overlays.open.is_none(),
+            "{key} opened {:?}",
+            state.overlays.open
+        );
         let status = state
             .status
             .as_ref()

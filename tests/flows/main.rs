@@ -8,6 +8,7 @@ use std::time::Duration as StdDuration;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use mailtrap_tokens::api::{Client, Resource};
+use mailtrap_tokens::app::dialogs::NoticeDialog;
 use mailtrap_tokens::app::effect::Effect;
 use mailtrap_tokens::app::executor::Executor;
 use mailtrap_tokens::app::keymap::Keymap;
@@ -62,7 +63,10 @@ impl Flow {
         flow.run(effects);
         flow.settle().await;
         assert!(flow.state.requests.has_tokens(), "the list loaded");
-        assert!(flow.state.requests.tree.last_success.is_some(), "the tree loaded");
+        assert!(
+            flow.state.requests.tree.last_success.is_some(),
+            "the tree loaded"
+        );
         flow
     }
 
@@ -123,7 +127,13 @@ impl Flow {
     fn select(&mut self, name: &str) {
         self.key(KeyCode::Char('g'));
         for _ in 0..self.state.table.order().len() {
-            if self.state.table.selected_row().map(|r| r.token.name.as_str()) == Some(name) {
+            if self
+                .state
+                .table
+                .selected_row()
+                .map(|r| r.token.name.as_str())
+                == Some(name)
+            {
                 return;
             }
             self.key(KeyCode::Char('j'));
@@ -173,7 +183,10 @@ async fn a_reset_confirmed_with_four_y_presses_sends_one_post_and_shows_the_secr
     let old = flow.row("Staging sandbox reader").unwrap().clone();
     flow.select("Staging sandbox reader");
     flow.key(KeyCode::Char('R'));
-    assert!(matches!(flow.state.overlays.open, Some(Overlay::Confirm(_))));
+    assert!(matches!(
+        flow.state.overlays.open,
+        Some(Overlay::Confirm(_))
+    ));
     for _ in 0..4 {
         flow.key(KeyCode::Char('y'));
     }
@@ -190,7 +203,7 @@ async fn a_reset_confirmed_with_four_y_presses_sends_one_post_and_shows_the_secr
     let old_row = flow
         .state
         .table
-            .rows
+        .rows
         .iter()
         .find(|r| r.token.id == old.id)
         .unwrap();
@@ -380,7 +393,7 @@ async fn a_reset_whose_answer_was_lost_is_not_retried_and_says_the_secret_was_no
     flow.settle().await;
     let resets = flow.requests("POST", &format!("/api_tokens/{}/reset", old.id));
     assert_eq!(resets.len(), 1, "never retried: {:?}", flow.sim.requests());
-    let Some(Overlay::Notice { lines, .. }) = &flow.state.overlays.open else {
+    let Some(Overlay::Notice(NoticeDialog { lines, .. })) = &flow.state.overlays.open else {
         panic!(
             "no secret to show, a notice that stays: {:?}",
             flow.state.overlays.open
@@ -391,12 +404,15 @@ async fn a_reset_whose_answer_was_lost_is_not_retried_and_says_the_secret_was_no
     let successor = flow
         .state
         .table
-            .rows
+        .rows
         .iter()
         .find(|r| r.token.name.starts_with(&format!("{name} ")))
         .expect("the successor is listed");
     assert!(
-        flow.state.table.secret_not_received.contains(&successor.token.id),
+        flow.state
+            .table
+            .secret_not_received
+            .contains(&successor.token.id),
         "its row carries the mark"
     );
     let (text, level) = flow.status();
@@ -446,5 +462,8 @@ async fn a_read_that_fails_is_retried_and_the_status_line_says_it_is_waiting() {
         [200, 503, 200],
         "the first load, the failed refresh, its retry"
     );
-    assert!(flow.state.requests.tokens.error().is_none(), "the retry succeeded");
+    assert!(
+        flow.state.requests.tokens.error().is_none(),
+        "the retry succeeded"
+    );
 }

@@ -83,7 +83,12 @@ pub fn loaded(account_name: &str, tokens: Vec<ApiToken>) -> State {
     state
 }
 
-pub fn draw(state: &mut State, now: DateTime<Utc>, width: u16, height: u16) -> Terminal<TestBackend> {
+pub fn draw(
+    state: &mut State,
+    now: DateTime<Utc>,
+    width: u16,
+    height: u16,
+) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     terminal
         .draw(|f| view::draw_frame(state, now, &Theme::default(), f))

@@ -446,7 +446,12 @@ impl Machine {
         );
         let quit_confirm = matches!(self.state.overlays.open, Some(Overlay::QuitConfirm { .. }));
         let at_risk = self.state.secrets_at_risk();
-        let overlay_before = self.state.overlays.open.as_ref().map(std::mem::discriminant);
+        let overlay_before = self
+            .state
+            .overlays
+            .open
+            .as_ref()
+            .map(std::mem::discriminant);
         // The secret dialog guards a secret not yet copied or saved: Ctrl-C there asks "Close anyway?"
         // (and Ctrl-C on that question goes back), so the top dialog changes but the secret stays.
         let secret_question = match &self.state.overlays.open {
@@ -480,7 +485,11 @@ impl Machine {
                     "Ctrl-C on the secret dialog neither asked nor went back"
                 ),
                 _ => assert_ne!(
-                    self.state.overlays.open.as_ref().map(std::mem::discriminant),
+                    self.state
+                        .overlays
+                        .open
+                        .as_ref()
+                        .map(std::mem::discriminant),
                     overlay_before,
                     "Ctrl-C left the dialog open"
                 ),

@@ -14,6 +14,7 @@ use ratatui::text::Line;
 
 use super::confirm_buttons::{ButtonsKey, ConfirmButtons};
 use super::destructive::Destructive;
+use super::{Hints, hints};
 use super::{Outcome, centered, draw_lines, frame, hint_line, is_ctrl_c, is_press, styled, wrap};
 use super::{confirm_delete, confirm_reset};
 use crate::config::Theme;
@@ -32,6 +33,15 @@ pub struct ConfirmDialog {
 }
 
 impl ConfirmDialog {
+    pub fn hints(&self) -> Hints {
+        hints(&[
+            ("y", "confirm"),
+            ("n/Esc", "cancel"),
+            ("Tab ←→", "move"),
+            ("Enter", "press"),
+        ])
+    }
+
     pub fn new(action: Destructive) -> Self {
         let typed_name = action
             .needs_typed_name()

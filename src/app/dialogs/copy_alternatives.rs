@@ -8,6 +8,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 
+use super::{Hints, hints};
 use super::{
     Outcome, centered, draw_lines, frame, hint_line, is_ctrl_c, is_press, plain_char, styled, wrap,
 };
@@ -36,6 +37,10 @@ pub const EXPLANATION: &str = "Mailtrap shows a secret only once, when the token
      one of these instead:";
 
 impl CopyAlternatives {
+    pub fn hints(&self) -> Hints {
+        hints(&[("↑↓", "move"), ("Enter", "copy"), ("Esc", "close")])
+    }
+
     pub fn new(token: &ApiToken) -> Self {
         let name = sanitize(&token.name);
         Self {

@@ -17,6 +17,7 @@ use super::confirm::Confirmed;
 use super::confirm_buttons::{ButtonsKey, ConfirmButtons};
 use super::destructive::{Destructive, Target};
 use super::permission_matrix::{MatrixRow, PermissionMatrix};
+use super::{Hints, hints};
 use super::{Outcome, centered, draw_lines, frame, hint_line, is_ctrl_c, is_press, styled};
 use crate::api::{AccessLevel, ApiToken, PermissionChange, ResourceNode};
 use crate::config::Theme;
@@ -38,6 +39,14 @@ pub struct EditPermissionsDialog {
 }
 
 impl EditPermissionsDialog {
+    pub fn hints(&self) -> Hints {
+        hints(&[
+            ("Space", "toggle"),
+            ("Enter", "summary"),
+            ("Esc", "back/close"),
+        ])
+    }
+
     pub fn new(token: &ApiToken, tree: &[ResourceNode], is_own_token: bool) -> Self {
         let target = Target::from_token(token, is_own_token);
         let buttons = ConfirmButtons::new(is_own_token.then_some(target.name.as_str()));

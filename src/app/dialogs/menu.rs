@@ -9,6 +9,7 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use unicode_width::UnicodeWidthStr;
 
+use super::{Hints, hints};
 use super::{
     Outcome, centered, draw_lines, frame, hint_line, is_ctrl_c, is_press, plain_char, styled, wrap,
 };
@@ -40,6 +41,15 @@ pub struct ActionMenu {
 }
 
 impl ActionMenu {
+    pub fn hints(&self) -> Hints {
+        hints(&[
+            ("↑↓", "move"),
+            ("Enter", "choose"),
+            ("hotkey", "run"),
+            ("Esc", "close"),
+        ])
+    }
+
     /// `title` names the row (sanitized by the caller, e.g. the token's name); `actions` comes from
     /// `registry::actions_for`; `keymap` gives the labels and hotkeys.
     pub fn new(title: impl Into<String>, actions: Vec<RowAction>, keymap: &Keymap) -> Self {

@@ -1,7 +1,8 @@
 //! The console's dialogs, one file each. Every dialog is a plain value that knows nothing of the
 //! console's state: it is built from data, takes key events (`handle_key(&KeyEvent) -> Outcome<T>`),
-//! draws itself centred over the area it is given (`render(area, buf, theme)`), and reports what the
-//! user chose as a value. None of them performs I/O or sends a request.
+//! draws itself centred over the area it is given (`render(area, buf, theme)`), names its own keys for
+//! the hint bar (`hints()`), and reports what the user chose as a value. None of them performs I/O or
+//! sends a request. The yes/no questions share one widget (`yes_no.rs`).
 //!
 //! Conventions shared by all dialogs:
 //! - Only key presses count; releases and repeats are ignored.
@@ -17,11 +18,15 @@ pub mod confirm_typed_name;
 pub mod copy_alternatives;
 pub mod destructive;
 pub mod edit_permissions;
+pub mod help;
 pub mod menu;
+pub mod notice;
 pub mod permission_matrix;
+pub mod quit;
 pub mod secret;
 pub mod text_input;
 pub mod token_form;
+pub mod yes_no;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::buffer::Buffer;
@@ -36,16 +41,21 @@ pub use confirm::{ConfirmDialog, ConfirmOutcome, Confirmed};
 pub use copy_alternatives::{CopyAlternatives, CopyChoice};
 pub use destructive::Destructive;
 pub use edit_permissions::EditPermissionsDialog;
+pub use help::HelpDialog;
 pub use menu::{ActionMenu, MenuChoice};
+pub use notice::NoticeDialog;
 pub use permission_matrix::PermissionMatrix;
+pub use quit::QuitDialog;
 pub use secret::{SecretCommand, SecretDialog, SecretOrigin};
 pub use token_form::{FormMode, TokenForm};
 
 /// What a key did to a dialog.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Outcome<T> {
-    /// The key was used or ignored; the dialog stays open.
+    /// The key was used; the dialog stays open.
     Continue,
+    /// The key meant nothing to the dialog: nothing changed, nothing to draw.
+    Ignored,
     /// The dialog produced a value. It stays open until its owner drops it (e.g. while a request runs).
     Emit(T),
     /// The user closed or cancelled the dialog; drop it.
@@ -56,6 +66,16 @@ impl<T> Outcome<T> {
     pub fn is_closed(&self) -> bool {
         matches!(self, Outcome::Closed)
     }
+}
+
+/// (keys, what they do) pairs for the hint bar.
+pub type Hints = Vec<(String, String)>;
+
+pub(crate) fn hints(pairs: &[(&str, &str)]) -> Hints {
+    pairs
+        .iter()
+        .map(|(k, w)| ((*k).to_string(), (*w).to_string()))
+        .collect()
 }
 
 /// A press (not a release or a repeat).

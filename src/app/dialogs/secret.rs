@@ -14,9 +14,9 @@ use ratatui::style::Modifier;
 use ratatui::text::Line;
 use std::path::{Path, PathBuf};
 
-use super::{
-    Outcome, boxed, buttons_line, hint_line, is_ctrl_c, is_press, plain_char, styled, wrap,
-};
+use super::Hints;
+use super::yes_no::{Answer, Question, YesNo};
+use super::{Outcome, boxed, hint_line, is_ctrl_c, is_press, plain_char, styled, wrap};
 use crate::api::{ApiToken, Secret, TokenId};
 use crate::clipboard::CopyOutcome;
 use crate::config::Theme;
@@ -63,14 +63,29 @@ pub struct SecretDialog {
     saved: bool,
     /// Sent by OSC 52, which cannot say whether anything received it: closing still asks, and says why.
     sent_unconfirmed: bool,
-    /// `Some(focused button)` while "close anyway?" is asked: 0 = No (focused first), 1 = Yes.
-    asking_close: Option<usize>,
+    /// Asked "close anyway?" while `Some`.
+    asking_close: Option<YesNo>,
     copy_line: Option<(Level, String)>,
     save_line: Option<(Level, String)>,
     verify_line: Option<(Level, String)>,
 }
 
 impl SecretDialog {
+    /// Says where `s` writes, so the file can be found afterwards.
+    pub fn hints(&self) -> Hints {
+        let dir = self
+            .save_path()
+            .parent()
+            .map(|p| sanitize(&p.to_string_lossy()))
+            .unwrap_or_default();
+        vec![
+            ("c".into(), "copy".into()),
+            ("s".into(), format!("save in {dir}")),
+            ("v".into(), "verify".into()),
+            ("Enter".into(), "done".into()),
+        ]
+    }
+
     /// `token` is the new token (from the create or reset answer); `save_dir` is where `s` saves.
     pub fn new(token: &ApiToken, secret: Secret, origin: SecretOrigin, save_dir: &Path) -> Self {
         Self {
@@ -124,7 +139,7 @@ impl SecretDialog {
         if self.acknowledged {
             return false;
         }
-        self.asking_close = Some(0);
+        self.asking_close = Some(YesNo::default());
         true
     }
 
@@ -132,21 +147,10 @@ impl SecretDialog {
         if !is_press(key) {
             return Outcome::Continue;
         }
-        if let Some(focus) = self.asking_close {
-            let answer = match (key.code, plain_char(key)) {
-                (KeyCode::Esc, _) | (_, Some('n' | 'N')) => Some(false),
-                _ if is_ctrl_c(key) => Some(false),
-                (_, Some('y' | 'Y')) => Some(true),
-                (KeyCode::Enter, _) => Some(focus == 1),
-                (KeyCode::Tab | KeyCode::BackTab | KeyCode::Left | KeyCode::Right, _) => {
-                    self.asking_close = Some(1 - focus.min(1));
-                    None
-                }
-                _ => None,
-            };
-            return match answer {
-                Some(true) => Outcome::Closed,
-                Some(false) => {
+        if let Some(question) = &mut self.asking_close {
+            return match question.handle_key(key) {
+                Some(Answer::Yes) => Outcome::Closed,
+                Some(Answer::No) => {
                     self.asking_close = None;
                     Outcome::Continue
                 }
@@ -282,27 +286,27 @@ impl SecretDialog {
             theme,
         ));
         boxed(area, buf, theme, &title, width, 1, &lines);
-        if let Some(focus) = self.asking_close {
-            let question = if self.sent_unconfirmed {
+        if let Some(question) = &self.asking_close {
+            let words = if self.sent_unconfirmed {
                 "The copy went by OSC 52, and the terminal cannot confirm that anything received it. \
                  The secret cannot be shown again. Close anyway?"
             } else {
                 "The secret cannot be shown again. Close anyway?"
             };
-            let q_width = 58.min(area.width);
-            let mut q_lines: Vec<Line<'static>> = wrap(question, q_width.saturating_sub(4))
+            let width = 58.min(area.width);
+            let body = wrap(words, width.saturating_sub(4))
                 .into_iter()
                 .map(|l| Line::from(styled(l, theme.warn)).centered())
                 .collect();
-            q_lines.push(Line::default());
-            q_lines.push(buttons_line(
-                &["No", "Close"],
-                focus,
-                &[false, false],
-                theme,
-            ));
-            q_lines.push(hint_line("y close · n/Esc back", theme));
-            boxed(area, buf, theme, "Close?", q_width, 0, &q_lines);
+            let q = Question {
+                title: "Close?",
+                width,
+                margin: 0,
+                body,
+                labels: ["No", "Close"],
+                hint: "y close · n/Esc back",
+            };
+            question.render(q, area, buf, theme);
         }
     }
 }

@@ -15,9 +15,10 @@ use ratatui::text::{Line, Span};
 
 use super::permission_matrix::PermissionMatrix;
 use super::text_input::TextInput;
+use super::yes_no::{Answer, Question, YesNo};
+use super::{Hints, hints};
 use super::{
-    Outcome, buttons_line, centered, draw_lines, frame, hint_line, is_ctrl_c, is_press, plain_char,
-    styled,
+    Outcome, centered, draw_lines, frame, hint_line, is_ctrl_c, is_press, plain_char, styled,
 };
 use crate::api::{ApiToken, Expiry, FieldError, NewToken, ResourceNode};
 use crate::config::Theme;
@@ -81,8 +82,8 @@ pub struct TokenForm {
     matrix: PermissionMatrix,
     expiry_choice: usize,
     date: TextInput,
-    /// `Some(focused button)` while "never expires?" is asked; 0 = No (focused first), 1 = Yes.
-    asking_never: Option<usize>,
+    /// Asked "never expires?" while `Some`.
+    asking_never: Option<YesNo>,
     never_confirmed: bool,
     errors: Errors,
     now: DateTime<Utc>,
@@ -91,6 +92,15 @@ pub struct TokenForm {
 }
 
 impl TokenForm {
+    pub fn hints(&self) -> Hints {
+        hints(&[
+            ("Enter/Tab", "next"),
+            ("Esc", "back"),
+            ("Space", "toggle"),
+            ("Ctrl-C", "close"),
+        ])
+    }
+
     /// A blank form over the caller's permissions tree.
     pub fn new(tree: &[ResourceNode], now: DateTime<Utc>) -> Self {
         Self {
@@ -201,8 +211,8 @@ impl TokenForm {
         if is_ctrl_c(key) {
             return Outcome::Closed;
         }
-        if let Some(focus) = self.asking_never {
-            return self.never_question_key(key, focus);
+        if self.asking_never.is_some() {
+            return self.never_question_key(key);
         }
         let forward = matches!(key.code, KeyCode::Enter | KeyCode::Tab);
         let back = matches!(key.code, KeyCode::Esc | KeyCode::BackTab);
@@ -257,7 +267,9 @@ impl TokenForm {
         if forward {
             match self.resolve_expiry() {
                 Err(message) => self.errors.expiry = Some(message),
-                Ok(Expiry::Never) if !self.never_confirmed => self.asking_never = Some(0),
+                Ok(Expiry::Never) if !self.never_confirmed => {
+                    self.asking_never = Some(YesNo::default())
+                }
                 Ok(_) => {
                     self.errors.expiry = None;
                     self.step = Step::Review;
@@ -287,20 +299,11 @@ impl TokenForm {
         }
     }
 
-    fn never_question_key(&mut self, key: &KeyEvent, focus: usize) -> Outcome<NewToken> {
-        let answer = match (key.code, plain_char(key)) {
-            (KeyCode::Esc, _) | (_, Some('n' | 'N')) => Some(false),
-            (_, Some('y' | 'Y')) => Some(true),
-            (KeyCode::Enter, _) => Some(focus == 1),
-            (KeyCode::Tab | KeyCode::BackTab | KeyCode::Left | KeyCode::Right, _) => {
-                self.asking_never = Some(1 - focus.min(1));
-                None
-            }
-            _ => None,
-        };
-        if let Some(yes) = answer {
+    fn never_question_key(&mut self, key: &KeyEvent) -> Outcome<NewToken> {
+        let answer = self.asking_never.as_mut().and_then(|q| q.handle_key(key));
+        if let Some(answer) = answer {
             self.asking_never = None;
-            if yes {
+            if answer == Answer::Yes {
                 self.never_confirmed = true;
                 self.errors.expiry = None;
                 self.step = Step::Review;
@@ -452,28 +455,23 @@ impl TokenForm {
             Step::Expiry => self.render_expiry(body, buf, theme),
             Step::Review => self.render_review(body, buf, theme),
         }
-        if let Some(focus) = self.asking_never {
-            let lines = vec![
+        if let Some(question) = &self.asking_never {
+            let body = vec![
                 Line::from(styled("This token will never expire.", theme.warn)),
                 Line::from(styled(
                     "Tokens that never expire stay valid if they leak.",
                     theme.text,
                 )),
-                Line::default(),
-                buttons_line(&["No", "Never expire"], focus, &[false, false], theme),
-                hint_line("y yes · n/Esc no", theme),
             ];
-            let q = centered(area, 56, 7);
-            let q_inner = frame(q, buf, theme, "No expiry?");
-            draw_lines(
-                Rect {
-                    x: q_inner.x + 1,
-                    width: q_inner.width.saturating_sub(2),
-                    ..q_inner
-                },
-                buf,
-                &lines,
-            );
+            let q = Question {
+                title: "No expiry?",
+                width: 56,
+                margin: 1,
+                body,
+                labels: ["No", "Never expire"],
+                hint: "y yes · n/Esc no",
+            };
+            question.render(q, area, buf, theme);
         }
     }
 

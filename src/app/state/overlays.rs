@@ -7,15 +7,15 @@ use std::collections::VecDeque;
 use crate::api::TokenId;
 
 use super::super::dialogs::{
-    ActionMenu, ConfirmDialog, CopyAlternatives, EditPermissionsDialog, SecretDialog, TokenForm,
+    ActionMenu, ConfirmDialog, CopyAlternatives, EditPermissionsDialog, HelpDialog, Hints,
+    NoticeDialog, QuitDialog, SecretDialog, TokenForm,
 };
+use super::super::keymap::Keymap;
 
 /// What sits on top of the table and takes keys first; at most one at a time.
 #[derive(Debug)]
 pub enum Overlay {
-    Help {
-        scroll: u16,
-    },
+    Help(HelpDialog),
     /// The row's action menu (Enter or `.`).
     Menu {
         token: TokenId,
@@ -34,16 +34,27 @@ pub enum Overlay {
     Secret(Box<SecretDialog>),
     /// Copy on a token whose secret this console does not hold.
     CopyAlternatives(CopyAlternatives),
-    /// `q` or Ctrl-C while a new secret would be lost; `focus` 0 = Stay (focused first), 1 = Quit.
-    QuitConfirm {
-        focus: usize,
-        reason: String,
-    },
+    /// `q` or Ctrl-C while a new secret would be lost.
+    QuitConfirm(QuitDialog),
     /// Something the operator must read (a change whose answer was lost): stays until acknowledged.
-    Notice {
-        title: String,
-        lines: Vec<String>,
-    },
+    Notice(NoticeDialog),
+}
+
+impl Overlay {
+    /// The keys of the dialog, for the hint bar.
+    pub fn hints(&self, keymap: &Keymap) -> Hints {
+        match self {
+            Overlay::Help(help) => help.hints(keymap),
+            Overlay::Menu { menu, .. } => menu.hints(),
+            Overlay::Confirm(dialog) => dialog.hints(),
+            Overlay::Form(form) => form.hints(),
+            Overlay::EditPermissions { dialog, .. } => dialog.hints(),
+            Overlay::Secret(dialog) => dialog.hints(),
+            Overlay::CopyAlternatives(dialog) => dialog.hints(),
+            Overlay::QuitConfirm(question) => question.hints(),
+            Overlay::Notice(notice) => notice.hints(),
+        }
+    }
 }
 
 /// A dialog waiting for the resource tree before it can open.
@@ -180,7 +191,7 @@ impl Overlays {
             .or_else(|| {
                 self.queued_notices
                     .pop_front()
-                    .map(|(title, lines)| Overlay::Notice { title, lines })
+                    .map(|(title, lines)| Overlay::Notice(NoticeDialog::new(title, lines)))
             });
     }
 
@@ -190,12 +201,9 @@ impl Overlays {
         match &mut self.open {
             None
             | Some(Overlay::Help { .. } | Overlay::Menu { .. } | Overlay::CopyAlternatives(_)) => {
-                self.open = Some(Overlay::Notice {
-                    title: title.to_string(),
-                    lines: paragraphs,
-                });
+                self.open = Some(Overlay::Notice(NoticeDialog::new(title, paragraphs)));
             }
-            Some(Overlay::Notice { lines, .. }) => lines.append(&mut paragraphs),
+            Some(Overlay::Notice(notice)) => notice.lines.append(&mut paragraphs),
             // Never over a dialog being worked in: it waits its turn.
             Some(_) => self
                 .queued_notices

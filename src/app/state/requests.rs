@@ -157,9 +157,21 @@ impl Requests {
     }
 
     /// Tracks a write until its answer.
-    pub fn track_write(&mut self, kind: WriteKind, token: Option<TokenId>, known_ids: HashSet<TokenId>) -> RequestId {
+    pub fn track_write(
+        &mut self,
+        kind: WriteKind,
+        token: Option<TokenId>,
+        known_ids: HashSet<TokenId>,
+    ) -> RequestId {
         let req = self.next_request_id();
-        self.writes.insert(req, PendingWrite { kind, token, known_ids });
+        self.writes.insert(
+            req,
+            PendingWrite {
+                kind,
+                token,
+                known_ids,
+            },
+        );
         req
     }
 }

@@ -358,7 +358,9 @@ impl TokenTable {
         } else if height > 0 && self.cursor >= vp.offset + height {
             vp.offset = self.cursor + 1 - height;
         }
-        vp.offset = vp.offset.min(self.orders.visible.len().saturating_sub(height));
+        vp.offset = vp
+            .offset
+            .min(self.orders.visible.len().saturating_sub(height));
     }
 
     /// The rows on screen, as indices into `rows`.

@@ -9,7 +9,8 @@ use crate::text::sanitize;
 use super::super::action::Action;
 use super::super::dialogs::destructive::Target;
 use super::super::dialogs::{
-    ActionMenu, ConfirmDialog, CopyAlternatives, Destructive, EditPermissionsDialog, TokenForm,
+    ActionMenu, ConfirmDialog, CopyAlternatives, Destructive, EditPermissionsDialog, QuitDialog,
+    TokenForm,
 };
 use super::super::effect::Effect;
 use super::super::registry::{self, VIEWER_REASON};
@@ -26,10 +27,7 @@ pub(super) fn quit_or_ask(state: &mut State) -> Step {
     } else {
         "A new secret has not been copied or saved; it cannot be shown again."
     };
-    state.overlays.open = Some(Overlay::QuitConfirm {
-        focus: 0,
-        reason: reason.into(),
-    });
+    state.overlays.open = Some(Overlay::QuitConfirm(QuitDialog::new(reason)));
     Step::done()
 }
 
@@ -82,9 +80,8 @@ pub(super) fn run_allowed(
         let row = &state.table.rows[index];
         if action == Action::Copy && row.unreadable.is_none() {
             // The reason offers the name, id or last digits: the dialog that does so opens too.
-            state.overlays.open = Some(Overlay::CopyAlternatives(CopyAlternatives::new(
-                &row.token,
-            )));
+            state.overlays.open =
+                Some(Overlay::CopyAlternatives(CopyAlternatives::new(&row.token)));
         }
         return Vec::new();
     }

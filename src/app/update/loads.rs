@@ -102,7 +102,12 @@ pub(super) fn tokens(
     match result {
         Ok(list) => {
             let unreadable = list.unreadable.len();
-            let before = state.table.rows.iter().filter(|r| r.unreadable.is_some()).count();
+            let before = state
+                .table
+                .rows
+                .iter()
+                .filter(|r| r.unreadable.is_some())
+                .count();
             state.table.set_token_list(list);
             if unreadable > 0 && unreadable != before {
                 // Said when their number changes: the rows alone are easy to miss among 10,000.
@@ -230,7 +235,7 @@ pub(super) fn picker_key(state: &mut State, key: KeyEvent, now: DateTime<Utc>) -
         (_, Some(Action::MoveUp)) => *cursor = cursor.saturating_sub(1),
         (_, Some(Action::Top)) => *cursor = 0,
         (_, Some(Action::Bottom)) => *cursor = last,
-        (_, Some(Action::Help)) => state.overlays.open = Some(Overlay::Help { scroll: 0 }),
+        (_, Some(Action::Help)) => state.overlays.open = Some(Overlay::Help(Default::default())),
         _ => return Step::Ignored,
     }
     Step::done()

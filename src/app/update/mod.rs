@@ -169,7 +169,7 @@ fn on_action(state: &mut State, action: Action, now: DateTime<Utc>) -> Step {
     match action {
         Action::Quit => actions::quit_or_ask(state),
         Action::Help => {
-            state.overlays.open = Some(super::state::Overlay::Help { scroll: 0 });
+            state.overlays.open = Some(super::state::Overlay::Help(Default::default()));
             Step::done()
         }
         Action::Refresh => loads::refresh(state, now),

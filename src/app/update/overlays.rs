@@ -4,9 +4,9 @@
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 
-use crate::api::Secret;
+use crate::api::{Secret, TokenId};
 use crate::clipboard::{Content, CopyOutcome};
 use crate::text::sanitize;
 
@@ -14,136 +14,124 @@ use super::super::action::Action;
 use super::super::dialogs::{Confirmed, MenuChoice, Outcome, SecretCommand};
 use super::super::effect::Effect;
 use super::super::state::{Level, Overlay, State};
-use super::{Step, actions, is_ctrl, writes};
+use super::{Step, actions, writes};
+
+/// What becomes of the dialog after a key.
+enum After {
+    Stay,
+    Close,
+    /// The key meant nothing: the dialog stays as it was.
+    Ignored,
+}
+
+/// `Continue` keeps the dialog, `Closed` closes it; what it emitted is handled by the caller.
+fn after<T>(outcome: &Outcome<T>) -> After {
+    match outcome {
+        Outcome::Continue | Outcome::Emit(_) => After::Stay,
+        Outcome::Closed => After::Close,
+        Outcome::Ignored => After::Ignored,
+    }
+}
 
 pub(super) fn key(state: &mut State, key: KeyEvent, now: DateTime<Utc>) -> Step {
     let Some(mut overlay) = state.overlays.open.take() else {
         return Step::Ignored;
     };
     let mut effects = Vec::new();
-    let mut keep = true;
-    match &mut overlay {
-        Overlay::Help { scroll } => {
-            let action = state.session.keymap.lookup(&key);
-            match (key.code, action) {
-                (KeyCode::Esc, _) | (_, Some(Action::Help | Action::Quit)) => keep = false,
-                _ if is_ctrl(&key, 'c') => keep = false,
-                (_, Some(Action::MoveDown)) => *scroll = scroll.saturating_add(1),
-                (_, Some(Action::MoveUp)) => *scroll = scroll.saturating_sub(1),
-                (_, Some(Action::PageDown)) => *scroll = scroll.saturating_add(10),
-                (_, Some(Action::PageUp)) => *scroll = scroll.saturating_sub(10),
-                (_, Some(Action::Top)) => *scroll = 0,
-                _ => {
-                    state.overlays.open = Some(overlay);
-                    return Step::Ignored;
-                }
-            }
-        }
+    let next = match &mut overlay {
+        Overlay::Help(help) => after(&help.handle_key(&key, state.session.keymap.lookup(&key))),
         Overlay::Menu { token, menu } => match menu.handle_key(&key) {
-            Outcome::Continue => {}
-            Outcome::Closed => keep = false,
             Outcome::Emit(choice) => {
                 let token = *token;
                 drop(overlay);
                 return menu_choice(state, token, choice, now);
             }
+            other => after(&other),
         },
         Overlay::Confirm(dialog) => match dialog.handle_key(&key) {
-            Outcome::Continue => {}
-            Outcome::Closed => keep = false,
             Outcome::Emit(Confirmed(action)) => {
                 // Closed at once: further `y` presses reach the table, where they do nothing.
-                keep = false;
                 effects = writes::send_confirmed(state, action, now);
+                After::Close
             }
+            other => after(&other),
         },
+        // A create already sent still finishes when the form closes; its secret then opens on its own.
         Overlay::Form(form) => match form.handle_key(&key) {
-            Outcome::Continue => {}
-            // A create already sent still finishes; its secret then opens on its own.
-            Outcome::Closed => keep = false,
-            Outcome::Emit(new) => effects = writes::send_create(state, new, now),
+            Outcome::Emit(new) => {
+                effects = writes::send_create(state, new, now);
+                After::Stay
+            }
+            other => after(&other),
         },
         Overlay::EditPermissions { dialog, .. } => match dialog.handle_key(&key) {
-            Outcome::Continue => {}
-            Outcome::Closed => keep = false,
             Outcome::Emit(Confirmed(action)) => {
-                effects = writes::send_confirmed(state, action, now)
+                effects = writes::send_confirmed(state, action, now);
+                After::Stay
             }
+            other => after(&other),
         },
+        // Dropping the dialog wipes the secret.
         Overlay::Secret(dialog) => match dialog.handle_key(&key) {
-            Outcome::Continue => {}
-            // Dropping the dialog wipes the secret.
-            Outcome::Closed => keep = false,
-            Outcome::Emit(SecretCommand::Copy(secret)) => {
-                // The answer is this dialog's alone: another one open by then must not take it.
-                state.overlays.copy_for = Some(dialog.token_id());
-                effects.push(Effect::CopyToClipboard {
-                    text: secret,
-                    content: Content::Secret,
-                });
+            Outcome::Emit(command) => {
+                effects = secret_command(state, dialog.token_id(), command);
+                After::Stay
             }
-            Outcome::Emit(SecretCommand::Save { path, secret }) => {
-                state.overlays.save_for = Some(dialog.token_id());
-                effects.push(Effect::SaveSecret { path, secret });
-            }
-            Outcome::Emit(SecretCommand::Verify(secret)) => {
-                effects = writes::send_verify(state, secret);
-            }
+            other => after(&other),
         },
         Overlay::CopyAlternatives(dialog) => match dialog.handle_key(&key) {
-            Outcome::Continue => {}
-            Outcome::Closed => keep = false,
             Outcome::Emit(choice) => {
-                keep = false;
                 state.overlays.copy_for = None;
                 effects.push(Effect::CopyToClipboard {
                     text: Secret::new(choice.text),
                     content: Content::Plain,
                 });
+                After::Close
             }
+            other => after(&other),
         },
-        Overlay::Notice { .. } => {
-            if matches!(key.code, KeyCode::Enter | KeyCode::Esc) || is_ctrl(&key, 'c') {
-                keep = false;
-            } else {
-                state.overlays.open = Some(overlay);
-                return Step::Ignored;
-            }
+        Overlay::Notice(notice) => after(&notice.handle_key(&key)),
+        Overlay::QuitConfirm(question) => match question.handle_key(&key) {
+            Outcome::Emit(()) => return vec![Effect::Quit].into(),
+            other => after(&other),
+        },
+    };
+    match next {
+        After::Stay => state.overlays.open = Some(overlay),
+        After::Ignored => {
+            state.overlays.open = Some(overlay);
+            return Step::Ignored;
         }
-        Overlay::QuitConfirm { focus, .. } => {
-            let plain = match key.code {
-                KeyCode::Char(c) if !is_ctrl(&key, c) => Some(c),
-                _ => None,
-            };
-            match (key.code, plain) {
-                (_, Some('y' | 'Y')) => return vec![Effect::Quit].into(),
-                (KeyCode::Enter, _) if *focus == 1 => return vec![Effect::Quit].into(),
-                (KeyCode::Enter | KeyCode::Esc, _) | (_, Some('n' | 'N')) => keep = false,
-                _ if is_ctrl(&key, 'c') => keep = false,
-                (KeyCode::Tab | KeyCode::BackTab | KeyCode::Left | KeyCode::Right, _) => {
-                    *focus = 1 - (*focus).min(1);
-                }
-                _ => {}
-            }
+        After::Close => {
+            drop(overlay);
+            state.overlays.close();
         }
-    }
-    if keep {
-        state.overlays.open = Some(overlay);
-    } else {
-        drop(overlay);
-        state.overlays.close();
     }
     effects.into()
 }
 
+/// What the secret dialog asked for; the answer is this dialog's alone (another one open by then must
+/// not take it).
+fn secret_command(state: &mut State, token: TokenId, command: SecretCommand) -> Vec<Effect> {
+    match command {
+        SecretCommand::Copy(secret) => {
+            state.overlays.copy_for = Some(token);
+            vec![Effect::CopyToClipboard {
+                text: secret,
+                content: Content::Secret,
+            }]
+        }
+        SecretCommand::Save { path, secret } => {
+            state.overlays.save_for = Some(token);
+            vec![Effect::SaveSecret { path, secret }]
+        }
+        SecretCommand::Verify(secret) => writes::send_verify(state, secret),
+    }
+}
+
 /// The menu's choice: the action runs on the menu's row as its hotkey would (the menu closes first; the
 /// action may open a dialog of its own).
-fn menu_choice(
-    state: &mut State,
-    token: crate::api::TokenId,
-    choice: MenuChoice,
-    now: DateTime<Utc>,
-) -> Step {
+fn menu_choice(state: &mut State, token: TokenId, choice: MenuChoice, now: DateTime<Utc>) -> Step {
     let effects = match (state.table.row_by_id(token), choice) {
         (None, _) => {
             state.set_status("That token is gone", Level::Info, now);
@@ -179,15 +167,10 @@ pub(super) fn paste(state: &mut State, clean: &str) -> Step {
 
 /// The wheel scrolls the help; other dialogs ignore it.
 pub(super) fn scroll(state: &mut State, lines: i32) -> Step {
-    let Some(Overlay::Help { scroll }) = &mut state.overlays.open else {
+    let Some(Overlay::Help(help)) = &mut state.overlays.open else {
         return Step::Ignored;
     };
-    let by = u16::try_from(lines.unsigned_abs()).unwrap_or(u16::MAX);
-    *scroll = if lines < 0 {
-        scroll.saturating_sub(by)
-    } else {
-        scroll.saturating_add(by)
-    };
+    help.scroll_by(lines);
     Step::done()
 }
 
@@ -215,7 +198,11 @@ pub(super) fn copied(state: &mut State, outcome: &CopyOutcome, now: DateTime<Utc
     Step::done()
 }
 
-pub(super) fn saved(state: &mut State, result: Result<PathBuf, String>, now: DateTime<Utc>) -> Step {
+pub(super) fn saved(
+    state: &mut State,
+    result: Result<PathBuf, String>,
+    now: DateTime<Utc>,
+) -> Step {
     let (text, level) = match &result {
         Ok(path) => (
             format!("Saved the secret to {}", sanitize(&path.to_string_lossy())),

@@ -45,7 +45,12 @@ pub(super) fn send_confirmed(
                 .map(|i| state.table.rows[i].token.name.clone())
                 .unwrap_or_else(|| shown.clone());
             let words = format!("Resetting {shown}…");
-            (WriteKind::Reset { old_name: server_name }, words)
+            (
+                WriteKind::Reset {
+                    old_name: server_name,
+                },
+                words,
+            )
         }
         Destructive::Delete(_) => {
             let words = format!("Deleting {shown}…");
@@ -63,8 +68,16 @@ pub(super) fn send_confirmed(
     };
     let req = state.requests.track_write(kind, Some(id), known_ids);
     let effect = match action {
-        Destructive::Reset(_) => Effect::ResetToken { req, account, token: id },
-        Destructive::Delete(_) => Effect::DeleteToken { req, account, token: id },
+        Destructive::Reset(_) => Effect::ResetToken {
+            req,
+            account,
+            token: id,
+        },
+        Destructive::Delete(_) => Effect::DeleteToken {
+            req,
+            account,
+            token: id,
+        },
         Destructive::EditPermissions { changes, .. } => Effect::UpdatePermissions {
             req,
             account,
@@ -187,7 +200,10 @@ pub(super) fn secret_answer(
                         old_name: shown.clone(),
                         old_stops_at: Some(now + Duration::hours(RESET_GRACE_HOURS)),
                     };
-                    (origin, format!("{shown} was reset; the new token is {new_name}"))
+                    (
+                        origin,
+                        format!("{shown} was reset; the new token is {new_name}"),
+                    )
                 }
                 None => {
                     if form_open {

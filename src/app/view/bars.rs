@@ -13,7 +13,7 @@ use crate::text::{display_width, fit, sanitize};
 
 use super::super::action::{ACTIONS, Action, Scope};
 use super::super::registry;
-use super::super::state::{Level, LoadState, Overlay, Phase, State};
+use super::super::state::{Level, LoadState, Phase, State};
 
 /// How the console stands with the API, in words and a symbol (so it survives NO_COLOR).
 fn connection(state: &State, theme: &Theme) -> (String, Style) {
@@ -90,75 +90,13 @@ pub fn status_line(
     );
 }
 
-/// The keys of the dialog on top.
-fn overlay_hints(overlay: &Overlay, km: &crate::app::keymap::Keymap) -> Vec<(String, String)> {
-    let list: &[(&str, &str)] = match overlay {
-        Overlay::Help { .. } => {
-            return vec![
-                ("Esc".into(), "close".into()),
-                (
-                    format!(
-                        "{}/{}",
-                        km.label(Action::MoveUp),
-                        km.label(Action::MoveDown)
-                    ),
-                    "scroll".into(),
-                ),
-            ];
-        }
-        Overlay::Menu { .. } => &[
-            ("↑↓", "move"),
-            ("Enter", "choose"),
-            ("hotkey", "run"),
-            ("Esc", "close"),
-        ],
-        Overlay::Confirm(_) => &[
-            ("y", "confirm"),
-            ("n/Esc", "cancel"),
-            ("Tab ←→", "move"),
-            ("Enter", "press"),
-        ],
-        Overlay::Form(_) => &[
-            ("Enter/Tab", "next"),
-            ("Esc", "back"),
-            ("Space", "toggle"),
-            ("Ctrl-C", "close"),
-        ],
-        Overlay::EditPermissions { .. } => &[
-            ("Space", "toggle"),
-            ("Enter", "summary"),
-            ("Esc", "back/close"),
-        ],
-        Overlay::Secret(dialog) => {
-            // Say where `s` writes, so the file can be found afterwards.
-            let dir = dialog
-                .save_path()
-                .parent()
-                .map(|p| sanitize(&p.to_string_lossy()))
-                .unwrap_or_default();
-            return vec![
-                ("c".into(), "copy".into()),
-                ("s".into(), format!("save in {dir}")),
-                ("v".into(), "verify".into()),
-                ("Enter".into(), "done".into()),
-            ];
-        }
-        Overlay::CopyAlternatives(_) => &[("↑↓", "move"), ("Enter", "copy"), ("Esc", "close")],
-        Overlay::QuitConfirm { .. } => &[("y", "quit"), ("n/Esc", "stay")],
-        Overlay::Notice { .. } => &[("Enter/Esc", "close")],
-    };
-    list.iter()
-        .map(|(k, w)| ((*k).to_string(), (*w).to_string()))
-        .collect()
-}
-
 /// (keys, what they do) pairs for what applies right now, most useful first. Row actions come from the
 /// registry: one that cannot be done on the selected row is left out.
 fn hints(state: &State, now: DateTime<Utc>) -> Vec<(String, String)> {
     let km = &state.session.keymap;
     let pair = |a: Action| (km.label(a), a.info().hint.to_string());
     if let Some(overlay) = &state.overlays.open {
-        return overlay_hints(overlay, km);
+        return overlay.hints(km);
     }
     if state.table.filter_editing {
         return vec![

@@ -61,7 +61,10 @@ fn lines(state: &State, now: DateTime<Utc>, theme: &Theme, width: usize) -> Vec<
     for (scope, heading) in groups {
         out.push(Line::styled(heading, theme.header));
         for info in ACTIONS.iter().filter(|i| i.scope == scope) {
-            out.push(entry(state.session.keymap.label(info.action), info.description));
+            out.push(entry(
+                state.session.keymap.label(info.action),
+                info.description,
+            ));
         }
         if scope == Scope::Row
             && let Some(i) = state.table.selected_index()

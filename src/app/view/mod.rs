@@ -67,17 +67,15 @@ pub fn render(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Fram
     if let Some(overlay) = &state.overlays.open {
         let buf = frame.buffer_mut();
         match overlay {
-            Overlay::Help { scroll } => help::render(state, now, *scroll, theme, frame, main),
+            Overlay::Help(help) => help::render(state, now, help.scroll, theme, frame, main),
             Overlay::Menu { menu, .. } => menu.render(main, buf, theme),
             Overlay::Confirm(dialog) => dialog.render(main, buf, theme),
             Overlay::Form(form) => form.render(main, buf, theme),
             Overlay::EditPermissions { dialog, .. } => dialog.render(main, buf, theme),
             Overlay::Secret(dialog) => dialog.render(main, buf, theme),
             Overlay::CopyAlternatives(dialog) => dialog.render(main, buf, theme),
-            Overlay::QuitConfirm { focus, reason } => {
-                quit_confirm(reason, *focus, theme, main, buf)
-            }
-            Overlay::Notice { title, lines } => notice(title, lines, theme, main, buf),
+            Overlay::QuitConfirm(question) => question.render(main, buf, theme),
+            Overlay::Notice(notice) => notice.render(main, buf, theme),
         }
         blank_covered_wide_cells(frame.buffer_mut());
     }
@@ -108,59 +106,6 @@ fn blank_covered_wide_cells(buf: &mut ratatui::buffer::Buffer) {
             x = x.saturating_add(width.max(1));
         }
     }
-}
-
-/// A notice that stays until Enter or Esc: at most 76 columns wide, so it fits an 80-column terminal.
-fn notice(
-    title: &str,
-    paragraphs: &[String],
-    theme: &Theme,
-    area: Rect,
-    buf: &mut ratatui::buffer::Buffer,
-) {
-    use super::dialogs::{boxed, hint_line, styled, wrap};
-    use ratatui::text::Line;
-    let width = 76.min(area.width);
-    let mut lines: Vec<Line<'static>> = Vec::new();
-    for (i, paragraph) in paragraphs.iter().enumerate() {
-        if i > 0 {
-            lines.push(Line::default());
-        }
-        lines.extend(
-            wrap(paragraph, width.saturating_sub(4))
-                .into_iter()
-                .map(|l| Line::from(styled(l, theme.warn))),
-        );
-    }
-    lines.push(Line::default());
-    lines.push(hint_line("Enter/Esc I have read this", theme));
-    boxed(area, buf, theme, title, width, 1, &lines);
-}
-
-/// "Quit anyway?" when quitting would lose a new secret; Stay is first and focused.
-fn quit_confirm(
-    reason: &str,
-    focus: usize,
-    theme: &Theme,
-    area: Rect,
-    buf: &mut ratatui::buffer::Buffer,
-) {
-    use super::dialogs::{boxed, buttons_line, hint_line, styled, wrap};
-    use ratatui::text::Line;
-    let width = 64.min(area.width);
-    let mut lines: Vec<Line<'static>> = wrap(reason, width.saturating_sub(4))
-        .into_iter()
-        .map(|l| Line::from(styled(l, theme.warn)))
-        .collect();
-    lines.push(Line::default());
-    lines.push(buttons_line(
-        &["Stay", "Quit"],
-        focus,
-        &[false, false],
-        theme,
-    ));
-    lines.push(hint_line("y quit · n/Esc stay · Tab/←/→ move", theme));
-    boxed(area, buf, theme, "Quit anyway?", width, 1, &lines);
 }
 
 fn render_main(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Frame, area: Rect) {

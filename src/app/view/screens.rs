@@ -73,7 +73,11 @@ pub fn error(state: &State, e: &ApiError, theme: &Theme, frame: &mut Frame, area
         ),
         ApiError::Connection { message } => (
             "Cannot reach the API".to_string(),
-            format!("{}: {}", sanitize(&state.session.api_url), sanitize(message)),
+            format!(
+                "{}: {}",
+                sanitize(&state.session.api_url),
+                sanitize(message)
+            ),
         ),
         ApiError::Timeout => (
             "The API did not answer in time".to_string(),

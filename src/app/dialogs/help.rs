@@ -1,0 +1,55 @@
+//! The help dialog's keys: scrolling, and closing with Esc, the help key or quit. What it lists (the live
+//! keymap, the selected row's refused actions, the config's problems) is drawn by `view/help.rs` from
+//! the state; this dialog keeps only where the reader is.
+
+use crossterm::event::{KeyCode, KeyEvent};
+
+use super::{Hints, Outcome, is_ctrl_c, is_press};
+use crate::app::action::Action;
+use crate::app::keymap::Keymap;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct HelpDialog {
+    /// Lines scrolled past; the view clamps it to what there is.
+    pub scroll: u16,
+}
+
+impl HelpDialog {
+    /// `action` is what the keymap makes of the key.
+    pub fn handle_key(&mut self, key: &KeyEvent, action: Option<Action>) -> Outcome<()> {
+        if !is_press(key) {
+            return Outcome::Ignored;
+        }
+        let scroll = &mut self.scroll;
+        match (key.code, action) {
+            (KeyCode::Esc, _) | (_, Some(Action::Help | Action::Quit)) => return Outcome::Closed,
+            _ if is_ctrl_c(key) => return Outcome::Closed,
+            (_, Some(Action::MoveDown)) => *scroll = scroll.saturating_add(1),
+            (_, Some(Action::MoveUp)) => *scroll = scroll.saturating_sub(1),
+            (_, Some(Action::PageDown)) => *scroll = scroll.saturating_add(10),
+            (_, Some(Action::PageUp)) => *scroll = scroll.saturating_sub(10),
+            (_, Some(Action::Top)) => *scroll = 0,
+            _ => return Outcome::Ignored,
+        }
+        Outcome::Continue
+    }
+
+    /// The mouse wheel: negative is up.
+    pub fn scroll_by(&mut self, lines: i32) {
+        let by = u16::try_from(lines.unsigned_abs()).unwrap_or(u16::MAX);
+        self.scroll = if lines < 0 {
+            self.scroll.saturating_sub(by)
+        } else {
+            self.scroll.saturating_add(by)
+        };
+    }
+
+    pub fn hints(&self, keymap: &Keymap) -> Hints {
+        let scroll = format!(
+            "{}/{}",
+            keymap.label(Action::MoveUp),
+            keymap.label(Action::MoveDown)
+        );
+        vec![("Esc".into(), "close".into()), (scroll, "scroll".into())]
+    }
+}
