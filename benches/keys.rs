@@ -13,7 +13,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use mailtrap_tokens::api::ApiToken;
-use mailtrap_tokens::app::action::Action;
+use mailtrap_tokens::keys::action::Action;
 use mailtrap_tokens::app::msg::Msg;
 use mailtrap_tokens::app::state::{SortColumn, State};
 use mailtrap_tokens::app::update::update;

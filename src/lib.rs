@@ -15,5 +15,6 @@ pub mod cli;
 pub mod clipboard;
 pub mod config;
 pub mod custody;
+pub mod keys;
 pub mod sim;
 pub mod text;

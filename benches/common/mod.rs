@@ -7,7 +7,7 @@ use ratatui::backend::TestBackend;
 
 use mailtrap_tokens::api::Client;
 use mailtrap_tokens::app::effect::Effect;
-use mailtrap_tokens::app::keymap::Keymap;
+use mailtrap_tokens::keys::keymap::Keymap;
 use mailtrap_tokens::app::msg::Msg;
 use mailtrap_tokens::app::state::{DEFAULT_REFRESH, State, StateConfig};
 use mailtrap_tokens::app::update::{start, update};

@@ -6,13 +6,11 @@
 //! - `view/`: pure rendering; `executor.rs`: runs requests; `run.rs`: the loop; `terminal.rs`: setup and
 //!   restoration; `dump.rs`: `--dump-screen`.
 
-pub mod action;
 pub mod columns;
 pub mod dialogs;
 pub mod dump;
 pub mod effect;
 pub mod executor;
-pub mod keymap;
 pub mod msg;
 pub mod registry;
 pub mod run;
@@ -29,7 +27,7 @@ use crate::cli::session;
 use crate::clipboard::{ClipboardConfig, Route};
 use crate::config::{ClipboardRoute, Startup, Theme};
 
-use keymap::Keymap;
+use crate::keys::keymap::Keymap;
 use run::Console;
 use state::{DEFAULT_REFRESH, StateConfig};
 

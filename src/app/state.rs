@@ -16,7 +16,7 @@ use super::columns::{self, ResourceNames};
 use super::dialogs::{
     ActionMenu, ConfirmDialog, CopyAlternatives, EditPermissionsDialog, SecretDialog, TokenForm,
 };
-use super::keymap::Keymap;
+use crate::keys::keymap::Keymap;
 use super::msg::RequestId;
 use super::registry::RowContext;
 

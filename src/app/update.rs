@@ -7,7 +7,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use crate::api::ApiError;
 use crate::cli::session::AccountChoice;
 
-use super::action::Action;
+use crate::keys::action::Action;
 use super::effect::Effect;
 use super::msg::Msg;
 use super::state::{Level, Overlay, Phase, State};

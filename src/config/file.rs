@@ -13,7 +13,7 @@ use toml::de::{DeTable, DeValue};
 use super::paths::Paths;
 use super::theme::{self, Theme, ThemeConfig};
 use super::warning::{ConfigWarning, LineIndex};
-use crate::app::keymap::Keymap;
+use crate::keys::keymap::Keymap;
 
 pub const DEFAULT_REFRESH_SECS: u64 = 30;
 /// Faster auto-refresh would spend the account's rate limit for no one's benefit.

@@ -5,7 +5,7 @@ use super::logging::{LogFile, init_logging, install_panic_logging};
 use super::paths::Paths;
 use super::theme::{Theme, no_color_requested};
 use super::warning::ConfigWarning;
-use crate::app::keymap::Keymap;
+use crate::keys::keymap::Keymap;
 use crate::cli::args::GlobalArgs;
 
 /// The settings the console runs with; `warnings` are for the console to show (never fatal).

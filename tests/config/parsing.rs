@@ -1,5 +1,5 @@
 use crate::parse;
-use mailtrap_tokens::app::action::Action;
+use mailtrap_tokens::keys::action::Action;
 use mailtrap_tokens::config::{ClipboardRoute, Config};
 use ratatui::style::{Color, Style};
 use std::time::Duration;

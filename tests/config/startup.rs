@@ -1,4 +1,4 @@
-use mailtrap_tokens::app::action::Action;
+use mailtrap_tokens::keys::action::Action;
 use mailtrap_tokens::cli::args::GlobalArgs;
 use mailtrap_tokens::config::{Paths, Startup};
 

@@ -2,7 +2,7 @@ use std::collections::HashMap;
 
 use chrono::Duration;
 use mailtrap_tokens::api::{AccessLevel, ApiToken};
-use mailtrap_tokens::app::action::Action;
+use mailtrap_tokens::keys::action::Action;
 use mailtrap_tokens::app::registry::{RowContext, actions_for, availability, infer_reset_grace};
 
 use super::*;

@@ -6,7 +6,7 @@
 use chrono::{DateTime, TimeZone, Utc};
 use mailtrap_tokens::api::{AccessLevel, Account, ApiToken, Resource, ResourceType};
 use mailtrap_tokens::app::effect::Effect;
-use mailtrap_tokens::app::keymap::Keymap;
+use mailtrap_tokens::keys::keymap::Keymap;
 use mailtrap_tokens::app::msg::Msg;
 use mailtrap_tokens::app::state::{State, StateConfig};
 use mailtrap_tokens::app::update::{start, update};

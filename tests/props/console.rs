@@ -15,7 +15,7 @@ use crate::console_driver::{ACCOUNT_ID, account, assert_clean_buffer, draw, epoc
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use mailtrap_tokens::api::{Account, ApiError, ApiToken, FieldError, ResourceNode};
 use mailtrap_tokens::app::effect::Effect;
-use mailtrap_tokens::app::keymap::Keymap;
+use mailtrap_tokens::keys::keymap::Keymap;
 use mailtrap_tokens::app::msg::Msg;
 use mailtrap_tokens::app::state::{Overlay, State, StateConfig};
 use mailtrap_tokens::app::update::{start, update};

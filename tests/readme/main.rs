@@ -1,7 +1,7 @@
 //! The README shows generated things (the key table, the default config file, a screenshot); these tests
 //! keep each one identical to what the code produces, so the README cannot drift.
 
-use mailtrap_tokens::app::keymap::{Keymap, keymap_table};
+use mailtrap_tokens::keys::keymap::{Keymap, keymap_table};
 
 fn readme() -> String {
     std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))

@@ -12,8 +12,8 @@ use unicode_width::UnicodeWidthStr;
 use super::{
     Outcome, centered, draw_lines, frame, hint_line, is_ctrl_c, is_press, plain_char, styled, wrap,
 };
-use crate::app::action::Action;
-use crate::app::keymap::{KeyBinding, Keymap};
+use crate::keys::action::Action;
+use crate::keys::keymap::{KeyBinding, Keymap};
 use crate::app::registry::RowAction;
 use crate::config::Theme;
 

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use crate::api::{NewToken, TokenId};
 use crate::text::sanitize;
 
-use super::super::action::Action;
+use crate::keys::action::Action;
 use super::super::dialogs::destructive::Target;
 use super::super::dialogs::{
     ActionMenu, ConfirmDialog, CopyAlternatives, Destructive, EditPermissionsDialog, SecretDialog,

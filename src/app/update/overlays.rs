@@ -6,7 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 use crate::api::Secret;
 use crate::clipboard::Content;
 
-use super::super::action::Action;
+use crate::keys::action::Action;
 use super::super::dialogs::{Confirmed, MenuChoice, Outcome, SecretCommand};
 use super::super::effect::Effect;
 use super::super::state::{Level, Overlay, PendingWrite, State, WriteKind};

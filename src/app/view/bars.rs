@@ -11,7 +11,7 @@ use crate::api::ApiError;
 use crate::config::Theme;
 use crate::text::{display_width, fit, sanitize};
 
-use super::super::action::{ACTIONS, Action, Scope};
+use crate::keys::action::{ACTIONS, Action, Scope};
 use super::super::registry;
 use super::super::state::{Level, LoadState, Overlay, Phase, State};
 
@@ -91,7 +91,7 @@ pub fn status_line(
 }
 
 /// The keys of the dialog on top.
-fn overlay_hints(overlay: &Overlay, km: &crate::app::keymap::Keymap) -> Vec<(String, String)> {
+fn overlay_hints(overlay: &Overlay, km: &crate::keys::keymap::Keymap) -> Vec<(String, String)> {
     let list: &[(&str, &str)] = match overlay {
         Overlay::Help { .. } => {
             return vec![

@@ -10,7 +10,7 @@ use crate::api::{Account, ApiError};
 use crate::config::Theme;
 use crate::text::{fit, sanitize};
 
-use super::super::action::Action;
+use crate::keys::action::Action;
 use super::super::state::State;
 use super::{MIN_HEIGHT, MIN_WIDTH};
 
