@@ -16,9 +16,9 @@ use super::columns::{self, ResourceNames};
 use super::dialogs::{
     ActionMenu, ConfirmDialog, CopyAlternatives, EditPermissionsDialog, SecretDialog, TokenForm,
 };
-use crate::keys::keymap::Keymap;
 use super::msg::RequestId;
 use super::registry::RowContext;
+use crate::keys::keymap::Keymap;
 
 /// Where one resource (accounts, tokens, the resource tree) stands.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]

@@ -4,13 +4,13 @@
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
+use crate::api::AccountChoice;
 use crate::api::ApiError;
-use crate::cli::session::AccountChoice;
 
-use crate::keys::action::Action;
 use super::effect::Effect;
 use super::msg::Msg;
 use super::state::{Level, Overlay, Phase, State};
+use crate::keys::action::Action;
 
 mod actions;
 mod answers;

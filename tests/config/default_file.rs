@@ -1,8 +1,8 @@
 //! `assets/config.default.toml` (what `config init` writes) lists every default, correctly.
 
-use mailtrap_tokens::keys::action::ACTIONS;
 use mailtrap_tokens::config::Config;
 use mailtrap_tokens::config::file::DEFAULT_CONFIG_TOML;
+use mailtrap_tokens::keys::action::ACTIONS;
 
 #[test]
 fn the_default_file_parses_to_the_defaults() {

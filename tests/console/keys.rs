@@ -3,9 +3,9 @@
 
 use crate::common::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use mailtrap_tokens::keys::keymap::{KeyBinding, Keymap};
 use mailtrap_tokens::app::msg::Msg;
 use mailtrap_tokens::app::state::{Overlay, State, StateConfig};
+use mailtrap_tokens::keys::keymap::{KeyBinding, Keymap};
 use std::collections::BTreeMap;
 
 /// Every spelling the `[keys]` parser accepts, with each modifier prefix.

@@ -12,10 +12,10 @@ use unicode_width::UnicodeWidthStr;
 use super::{
     Outcome, centered, draw_lines, frame, hint_line, is_ctrl_c, is_press, plain_char, styled, wrap,
 };
-use crate::keys::action::Action;
-use crate::keys::keymap::{KeyBinding, Keymap};
 use crate::app::registry::RowAction;
 use crate::config::Theme;
+use crate::keys::action::Action;
+use crate::keys::keymap::{KeyBinding, Keymap};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum MenuChoice {

@@ -6,7 +6,6 @@ use chrono::{DateTime, Utc};
 use crate::api::{NewToken, TokenId};
 use crate::text::sanitize;
 
-use crate::keys::action::Action;
 use super::super::dialogs::destructive::Target;
 use super::super::dialogs::{
     ActionMenu, ConfirmDialog, CopyAlternatives, Destructive, EditPermissionsDialog, SecretDialog,
@@ -15,6 +14,7 @@ use super::super::dialogs::{
 use super::super::effect::Effect;
 use super::super::registry::{self, VIEWER_REASON};
 use super::super::state::{Level, Overlay, PendingWrite, State, WaitingForTree, WriteKind};
+use crate::keys::action::Action;
 
 /// `q` or Ctrl-C at the table: quit, unless a new secret would be lost; then ask first.
 pub fn quit_or_ask(state: &mut State) -> Vec<Effect> {

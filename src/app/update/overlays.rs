@@ -6,12 +6,12 @@ use crossterm::event::{KeyCode, KeyEvent};
 use crate::api::Secret;
 use crate::clipboard::Content;
 
-use crate::keys::action::Action;
 use super::super::dialogs::{Confirmed, MenuChoice, Outcome, SecretCommand};
 use super::super::effect::Effect;
 use super::super::state::{Level, Overlay, PendingWrite, State, WriteKind};
 use super::actions::{close_overlay, run_allowed, send_confirmed, send_create};
 use super::is_ctrl;
+use crate::keys::action::Action;
 
 pub fn on_overlay_key(state: &mut State, key: KeyEvent, now: DateTime<Utc>) -> Vec<Effect> {
     let Some(mut overlay) = state.overlay.take() else {

@@ -10,9 +10,9 @@ use crate::api::{Account, ApiError};
 use crate::config::Theme;
 use crate::text::{fit, sanitize};
 
-use crate::keys::action::Action;
 use super::super::state::State;
 use super::{MIN_HEIGHT, MIN_WIDTH};
+use crate::keys::action::Action;
 
 /// A block of lines centred vertically in `area`.
 fn centered(lines: Vec<Line<'static>>, frame: &mut Frame, area: Rect) {

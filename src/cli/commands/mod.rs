@@ -8,9 +8,9 @@ mod write;
 use std::io::Write;
 
 use crate::api::error::exit_code;
-use crate::api::{AccountId, ApiError, Client, UnreadableToken};
+use crate::api::{AccountChoice, AccountId, ApiError, Client, UnreadableToken, resolve_account};
 use crate::cli::args::{Command, GlobalArgs};
-use crate::cli::session::{self, AccountChoice};
+use crate::cli::session;
 
 pub use confirm::{Consent, ask, consent};
 
@@ -156,7 +156,7 @@ fn client(global: &GlobalArgs) -> Result<Client, Failure> {
 /// The account to work on: `--account-id` / `MAILTRAP_ACCOUNT_ID` checked against what the token sees, or
 /// the only account; several without a choice is a usage error listing them.
 async fn account(client: &Client, global: &GlobalArgs) -> Result<AccountId, Failure> {
-    chosen_account(session::resolve_account(client, global.account_id).await)
+    chosen_account(resolve_account(client, global.account_id).await)
 }
 
 fn chosen_account(choice: Result<AccountChoice, ApiError>) -> Result<AccountId, Failure> {
