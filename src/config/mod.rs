@@ -8,14 +8,17 @@ pub mod command;
 pub mod file;
 pub mod logging;
 pub mod paths;
+mod reader;
+pub mod settings;
 pub mod startup;
 pub mod theme;
 pub mod warning;
 
 pub use command::ConfigCommand;
-pub use file::{ClipboardConfig, ClipboardRoute, Config, LoadedConfig};
+pub use file::LoadedConfig;
 pub use logging::{LogFile, init_logging, install_panic_logging};
 pub use paths::Paths;
+pub use settings::{ClipboardConfig, ClipboardRoute, Config};
 pub use startup::{ConfigFlags, Startup, startup};
 pub use theme::{Theme, ThemeConfig, no_color_requested, resolve_theme};
 pub use warning::ConfigWarning;

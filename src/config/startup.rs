@@ -1,8 +1,9 @@
 //! Everything the console needs from this module, done once at start-up in the right order.
 
-use super::file::{Config, LoadedConfig};
+use super::file::LoadedConfig;
 use super::logging::{LogFile, init_logging, install_panic_logging};
 use super::paths::Paths;
+use super::settings::Config;
 use super::theme::{Theme, no_color_requested};
 use super::warning::ConfigWarning;
 use std::path::PathBuf;

@@ -2,7 +2,7 @@
 
 use mailtrap_tokens::api::answer::{parse_error_messages, safe_excerpt};
 use mailtrap_tokens::api::{ApiToken, CreatedToken, ResourceNode};
-use mailtrap_tokens::config::file::Config;
+use mailtrap_tokens::config::Config;
 use proptest::prelude::*;
 use serde_json::Value;
 
