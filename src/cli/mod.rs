@@ -1,4 +1,5 @@
-//! The command line: argument definitions and the scriptable commands.
+//! The command line, the top layer: argument definitions, starting the console and the demo (`console`),
+//! and the scriptable commands.
 
 pub mod args;
 pub mod commands;

@@ -1,5 +1,8 @@
 //! The README shows generated things (the key table, the default config file, a screenshot); these tests
-//! keep each one identical to what the code produces, so the README cannot drift.
+//! keep each one identical to what the code produces, so the README cannot drift. `layers.rs` holds the
+//! module layer table the README quotes, and checks that the source keeps to it.
+
+mod layers;
 
 use mailtrap_tokens::keys::keymap::{Keymap, keymap_table};
 
