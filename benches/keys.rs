@@ -13,10 +13,10 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use mailtrap_tokens::api::ApiToken;
-use mailtrap_tokens::app::action::Action;
 use mailtrap_tokens::app::msg::Msg;
 use mailtrap_tokens::app::state::{SortColumn, State};
 use mailtrap_tokens::app::update::update;
+use mailtrap_tokens::keys::action::Action;
 
 mod common;
 use common::{draw_console, loaded_state, terminal};

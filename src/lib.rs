@@ -1,13 +1,17 @@
 //! mailtrap-tokens: a terminal console for a Mailtrap account's API tokens.
 //!
+//! The modules are layers, bottom first; each imports only layers below it (the table, and the test
+//! that keeps the source to it, are in `tests/readme/layers.rs`; README.md quotes the table).
+//!
+//! - `text`: making text from the server safe and fitting it into cells.
 //! - `api`: the typed client of Mailtrap's token API (no UI knowledge).
-//! - `sim`: a faithful simulator of that API, for `serve`, `demo` and the tests (no UI knowledge).
-//! - `cli`: the command line and the scriptable commands.
-//! - `app`: the full-screen console (state, update, effects, view, dialogs).
-//! - `config`: the config file, themes and paths.
+//! - `keys`: what a key means: the actions and the keymap.
 //! - `clipboard`: native and OSC 52 clipboard routes.
 //! - `custody`: where a new secret goes when it cannot stay on screen or reach standard output.
-//! - `text`: making text from the server safe and fitting it into cells.
+//! - `config`: the config file, themes and paths.
+//! - `sim`: a faithful simulator of that API, for `serve`, `demo` and the tests (no UI knowledge).
+//! - `app`: the full-screen console (state, update, effects, view, dialogs).
+//! - `cli`: the command line on top: it starts the console, the demo and `serve`, and runs the commands.
 
 pub mod api;
 pub mod app;
@@ -15,5 +19,6 @@ pub mod cli;
 pub mod clipboard;
 pub mod config;
 pub mod custody;
+pub mod keys;
 pub mod sim;
 pub mod text;

@@ -5,15 +5,15 @@ use chrono::{DateTime, Duration, Utc};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
+use mailtrap_tokens::api::AccountChoice;
 use mailtrap_tokens::api::Client;
 use mailtrap_tokens::app::effect::Effect;
-use mailtrap_tokens::app::keymap::Keymap;
 use mailtrap_tokens::app::msg::Msg;
 use mailtrap_tokens::app::state::{DEFAULT_REFRESH, State, StateConfig};
 use mailtrap_tokens::app::update::{start, update};
 use mailtrap_tokens::app::view;
-use mailtrap_tokens::cli::session::AccountChoice;
 use mailtrap_tokens::config::Theme;
+use mailtrap_tokens::keys::keymap::Keymap;
 use mailtrap_tokens::sim::{RunningSim, SimOptions};
 
 pub const COLS: u16 = 120;

@@ -2,7 +2,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use mailtrap_tokens::api::client::{parse_error_messages, safe_excerpt};
+use mailtrap_tokens::api::answer::{parse_error_messages, safe_excerpt};
 use mailtrap_tokens::api::{Account, ApiToken, CreatedToken, ResourceNode, TokenList};
 
 fuzz_target!(|data: &[u8]| {

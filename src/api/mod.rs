@@ -1,12 +1,17 @@
 //! Mailtrap's token API: the typed client, its models and its errors. Nothing here knows about the console.
 
+pub mod account_choice;
+pub mod answer;
 pub mod client;
 pub mod error;
 pub mod models;
 pub mod ratelimit;
 pub mod secret;
+pub mod transport;
 
-pub use client::{Client, ClientOptions, RetryNotice, validate_base_url};
+pub use account_choice::{AccountChoice, resolve_account};
+pub use client::{Client, validate_base_url};
 pub use error::{ApiError, FieldError};
 pub use models::*;
 pub use secret::Secret;
+pub use transport::{ClientOptions, RetryNotice};

@@ -4,9 +4,7 @@
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinHandle;
 
-use crate::api::{ApiError, Client};
-use crate::cli::session;
-
+use crate::api::{ApiError, Client, resolve_account};
 use crate::custody::save_secret_at;
 
 use super::effect::Effect;
@@ -44,7 +42,7 @@ impl Executor {
         match effect {
             Effect::ResolveAccount { req, wanted } => {
                 tokio::spawn(async move {
-                    let result = session::resolve_account(&client, wanted).await;
+                    let result = resolve_account(&client, wanted).await;
                     reply(Msg::AccountResolved { req, result }, &client);
                 });
             }

@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
 
+use crate::api::AccountChoice;
 use crate::api::{Account, ApiError, CreatedToken, ResourceNode, TokenId, TokenList};
-use crate::cli::session::AccountChoice;
 use crate::clipboard::CopyOutcome;
 
 /// Identifies one request; handed out by `State::next_request_id`.

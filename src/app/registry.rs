@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 
 use crate::api::{ApiToken, ResourceKind, ResourceNode, TokenId};
-use crate::app::action::Action;
+use crate::keys::action::Action;
 use crate::text::sanitize;
 
 /// Everything the registry needs to know about one row, gathered by the console. It holds no console

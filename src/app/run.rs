@@ -53,7 +53,10 @@ pub fn initial_state(
     state.session.save_dir = std::env::current_dir().unwrap_or_else(|_| ".".into());
     if !warnings.is_empty() {
         let n = warnings.len();
-        let help = state.session.keymap.label(super::action::Action::Help);
+        let help = state
+            .session
+            .keymap
+            .label(crate::keys::action::Action::Help);
         state.set_status(
             format!(
                 "{n} config problem{} — see {help} help",

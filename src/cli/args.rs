@@ -1,9 +1,12 @@
 //! The command line, defined once: the parser, `--help`, the completions and the man page all come from here.
+//! The value parsers live in `input.rs`, which knows nothing of these types.
 
+use chrono::{DateTime, Utc};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use crate::api::Expiry;
 use crate::sim::{DefaultExpiry, ServeOptions, SimOptions};
 
 pub const EXIT_CODES_HELP: &str = "\
@@ -69,11 +72,21 @@ pub struct GlobalArgs {
     pub no_color: bool,
 }
 
+impl GlobalArgs {
+    /// The part of the command line the config module reads.
+    pub fn config_flags(&self) -> crate::config::ConfigFlags {
+        crate::config::ConfigFlags {
+            config: self.config.clone(),
+            no_color: self.no_color,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Args, Default)]
 #[command(next_help_heading = "Console options")]
 pub struct ConsoleArgs {
     /// Render the first frame that shows the loaded table at COLSxROWS as plain text on stdout, then exit.
-    #[arg(long, value_name = "COLSxROWS", value_parser = parse_size, global = true)]
+    #[arg(long, value_name = "COLSxROWS", value_parser = crate::cli::input::parse_size, global = true)]
     pub dump_screen: Option<(u16, u16)>,
 }
 
@@ -208,6 +221,21 @@ pub struct ExpiryArgs {
     pub never_expires: bool,
 }
 
+impl ExpiryArgs {
+    /// What to send: no flag leaves it to the server's default; clap guarantees at most one flag.
+    pub fn to_expiry(&self, now: DateTime<Utc>) -> Expiry {
+        if self.never_expires {
+            Expiry::Never
+        } else if let Some(at) = self.expires_at {
+            Expiry::At(at)
+        } else if let Some(after) = self.expires_in {
+            Expiry::At(now + after)
+        } else {
+            Expiry::ServerDefault
+        }
+    }
+}
+
 #[derive(Debug, Clone, Args)]
 pub struct CreateArgs {
     /// The token's name.
@@ -258,24 +286,20 @@ pub enum ConfigCommand {
     Path,
 }
 
-fn parse_size(text: &str) -> Result<(u16, u16), String> {
-    let (c, r) = text
-        .split_once(['x', 'X'])
-        .ok_or_else(|| format!("{text:?} is not COLSxROWS, e.g. 120x40"))?;
-    let cols = c
-        .trim()
-        .parse::<u16>()
-        .map_err(|e| format!("columns {c:?}: {e}"))?;
-    let rows = r
-        .trim()
-        .parse::<u16>()
-        .map_err(|e| format!("rows {r:?}: {e}"))?;
-    Ok((cols, rows))
+impl From<ConfigCommand> for crate::config::ConfigCommand {
+    fn from(command: ConfigCommand) -> Self {
+        match command {
+            ConfigCommand::Init => Self::Init,
+            ConfigCommand::Path => Self::Path,
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cli::input::parse_expires_at;
+    use chrono::TimeDelta;
     use clap::CommandFactory;
 
     #[test]
@@ -284,9 +308,29 @@ mod tests {
     }
 
     #[test]
-    fn sizes_parse() {
-        assert_eq!(parse_size("120x40"), Ok((120, 40)));
-        assert!(parse_size("120").is_err());
-        assert!(parse_size("axb").is_err());
+    fn expiry_flags_map_to_the_three_states() {
+        let now = parse_expires_at("2026-01-01").unwrap();
+        assert_eq!(ExpiryArgs::default().to_expiry(now), Expiry::ServerDefault);
+        let never = ExpiryArgs {
+            never_expires: true,
+            ..Default::default()
+        };
+        assert_eq!(never.to_expiry(now), Expiry::Never);
+        let within = ExpiryArgs {
+            expires_in: Some(TimeDelta::days(30)),
+            ..Default::default()
+        };
+        assert_eq!(
+            within.to_expiry(now),
+            Expiry::At(parse_expires_at("2026-01-31").unwrap())
+        );
+        let at = ExpiryArgs {
+            expires_at: Some(parse_expires_at("2027-06-01").unwrap()),
+            ..Default::default()
+        };
+        assert_eq!(
+            at.to_expiry(now),
+            Expiry::At(parse_expires_at("2027-06-01").unwrap())
+        );
     }
 }

@@ -1,10 +1,25 @@
-//! Parsing what a person types on the command line: expiries and permissions. Errors are one clear line,
+//! Parsing what a person types on the command line: screen sizes, expiries and permissions. Errors are one clear line,
 //! which clap prints as a usage error (exit 2).
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 
-use crate::api::{AccessLevel, Expiry, Resource, ResourceType};
-use crate::cli::args::ExpiryArgs;
+use crate::api::{AccessLevel, Resource, ResourceType};
+
+/// `--dump-screen COLSxROWS`, e.g. `120x40`.
+pub fn parse_size(text: &str) -> Result<(u16, u16), String> {
+    let (c, r) = text
+        .split_once(['x', 'X'])
+        .ok_or_else(|| format!("{text:?} is not COLSxROWS, e.g. 120x40"))?;
+    let cols = c
+        .trim()
+        .parse::<u16>()
+        .map_err(|e| format!("columns {c:?}: {e}"))?;
+    let rows = r
+        .trim()
+        .parse::<u16>()
+        .map_err(|e| format!("rows {r:?}: {e}"))?;
+    Ok((cols, rows))
+}
 
 /// The longest `--expires-in` accepted here; the server itself refuses more than 5 years, this only keeps
 /// the arithmetic far from overflow.
@@ -92,24 +107,16 @@ pub fn parse_permission(text: &str) -> Result<Resource, String> {
     })
 }
 
-impl ExpiryArgs {
-    /// What to send: no flag leaves it to the server's default; clap guarantees at most one flag.
-    pub fn to_expiry(&self, now: DateTime<Utc>) -> Expiry {
-        if self.never_expires {
-            Expiry::Never
-        } else if let Some(at) = self.expires_at {
-            Expiry::At(at)
-        } else if let Some(after) = self.expires_in {
-            Expiry::At(now + after)
-        } else {
-            Expiry::ServerDefault
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sizes_parse() {
+        assert_eq!(parse_size("120x40"), Ok((120, 40)));
+        assert!(parse_size("120").is_err());
+        assert!(parse_size("axb").is_err());
+    }
 
     #[test]
     fn durations_in_each_unit() {
@@ -203,33 +210,6 @@ mod tests {
             parse_permission("account:1:owner")
                 .unwrap_err()
                 .contains("admin or viewer")
-        );
-    }
-
-    #[test]
-    fn expiry_flags_map_to_the_three_states() {
-        let now = parse_expires_at("2026-01-01").unwrap();
-        assert_eq!(ExpiryArgs::default().to_expiry(now), Expiry::ServerDefault);
-        let never = ExpiryArgs {
-            never_expires: true,
-            ..Default::default()
-        };
-        assert_eq!(never.to_expiry(now), Expiry::Never);
-        let within = ExpiryArgs {
-            expires_in: Some(TimeDelta::days(30)),
-            ..Default::default()
-        };
-        assert_eq!(
-            within.to_expiry(now),
-            Expiry::At(parse_expires_at("2026-01-31").unwrap())
-        );
-        let at = ExpiryArgs {
-            expires_at: Some(parse_expires_at("2027-06-01").unwrap()),
-            ..Default::default()
-        };
-        assert_eq!(
-            at.to_expiry(now),
-            Expiry::At(parse_expires_at("2027-06-01").unwrap())
         );
     }
 }

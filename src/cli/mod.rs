@@ -1,7 +1,9 @@
-//! The command line: argument definitions and the scriptable commands.
+//! The command line, the top layer: argument definitions, starting the console and the demo (`console`),
+//! and the scriptable commands.
 
 pub mod args;
 pub mod commands;
+pub mod console;
 pub mod docs;
 pub mod input;
 pub mod output;
@@ -13,11 +15,13 @@ use args::{Cli, Command};
 pub fn dispatch(cli: Cli) -> i32 {
     match cli.command {
         Some(Command::Serve(args)) => crate::sim::serve::run(args.into()),
-        Some(Command::Demo(args)) => crate::app::run_demo(&cli.global, &cli.console, &args),
-        None => crate::app::run_live(&cli.global, &cli.console),
+        Some(Command::Demo(args)) => console::run_demo(&cli.global, &cli.console, &args),
+        None => console::run_live(&cli.global, &cli.console),
         Some(Command::Completions { shell }) => docs::completions(shell),
         Some(Command::Man { dir }) => docs::man(dir.as_deref()),
-        Some(Command::Config(c)) => crate::config::run_command(c, &cli.global),
+        Some(Command::Config(c)) => {
+            crate::config::run_command(c.into(), &cli.global.config_flags())
+        }
         Some(command) => commands::run(&cli.global, command),
     }
 }

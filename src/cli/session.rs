@@ -28,40 +28,6 @@ pub fn client(global: &GlobalArgs) -> Result<Client, ApiError> {
     Client::new(&base_url(global), token_from_env()?)
 }
 
-/// What `GET /api/accounts` tells about which account to manage.
-#[derive(Debug)]
-pub enum AccountChoice {
-    Chosen(Account),
-    /// Several accounts and none named: the console asks, a command fails with this list.
-    Ambiguous(Vec<Account>),
-}
-
-/// Picks the account: the one named by id (checked against what the token sees), else the only one.
-pub async fn resolve_account(
-    client: &Client,
-    wanted: Option<i64>,
-) -> Result<AccountChoice, ApiError> {
-    let accounts = client.accounts().await?;
-    match wanted {
-        Some(id) => accounts
-            .into_iter()
-            .find(|a| a.id == id)
-            .map(AccountChoice::Chosen)
-            .ok_or_else(|| {
-                ApiError::Config(format!(
-                    "account {id} is not visible to this token (see `mailtrap-tokens accounts`)"
-                ))
-            }),
-        None => match accounts.len() {
-            0 => Err(ApiError::Config("this token can see no account".into())),
-            1 => Ok(AccountChoice::Chosen(
-                accounts.into_iter().next().expect("one account"),
-            )),
-            _ => Ok(AccountChoice::Ambiguous(accounts)),
-        },
-    }
-}
-
 /// The error a script gets when the account is ambiguous: every account, so the user can pick one.
 pub fn ambiguous_message(accounts: &[Account]) -> String {
     let mut text = String::from(

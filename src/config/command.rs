@@ -6,7 +6,16 @@ use std::path::Path;
 use super::file::DEFAULT_CONFIG_TOML;
 use super::paths::Paths;
 use crate::api::error::exit_code;
-use crate::cli::args::ConfigCommand;
+
+/// The `config` subcommands, as this module runs them; the command line maps its own parsed form
+/// onto this.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConfigCommand {
+    /// Write the commented default config file.
+    Init,
+    /// Print where the config, the log and the state live.
+    Path,
+}
 
 /// Runs a `config` subcommand against `paths` (already carrying any `--config` override), writing to
 /// `out` and `err`; returns the exit code.

@@ -2,27 +2,29 @@
 //!
 //! Start-up: [`startup`] does it all; by hand the order is [`Paths::discover`], [`init_logging`] +
 //! [`install_panic_logging`], [`Config::load`] (show its warnings), then `config.keymap()` and
-//! `config.theme(no_color_requested(global.no_color))`.
+//! `config.theme(no_color_requested(flags.no_color))`.
 
 pub mod command;
 pub mod file;
 pub mod logging;
 pub mod paths;
+mod reader;
+pub mod settings;
 pub mod startup;
 pub mod theme;
 pub mod warning;
 
-pub use file::{ClipboardConfig, ClipboardRoute, Config, LoadedConfig};
+pub use command::ConfigCommand;
+pub use file::LoadedConfig;
 pub use logging::{LogFile, init_logging, install_panic_logging};
 pub use paths::Paths;
-pub use startup::{Startup, startup};
+pub use settings::{ClipboardConfig, ClipboardRoute, Config};
+pub use startup::{ConfigFlags, Startup, startup};
 pub use theme::{Theme, ThemeConfig, no_color_requested, resolve_theme};
 pub use warning::ConfigWarning;
 
-use crate::cli::args::{ConfigCommand, GlobalArgs};
-
 /// `mailtrap-tokens config init|path`; returns the exit code.
-pub fn run_command(cmd: ConfigCommand, global: &GlobalArgs) -> i32 {
+pub fn run_command(cmd: ConfigCommand, flags: &ConfigFlags) -> i32 {
     let Some(paths) = Paths::discover() else {
         eprintln!(
             "no home directory was found; set {} to a directory to keep the config and log in",
@@ -30,7 +32,7 @@ pub fn run_command(cmd: ConfigCommand, global: &GlobalArgs) -> i32 {
         );
         return crate::api::error::exit_code::USAGE;
     };
-    let paths = paths.with_config_override(global.config.as_deref());
+    let paths = paths.with_config_override(flags.config.as_deref());
     command::run_config_command(
         &cmd,
         &paths,

@@ -1,12 +1,22 @@
 //! Everything the console needs from this module, done once at start-up in the right order.
 
-use super::file::{Config, LoadedConfig};
+use super::file::LoadedConfig;
 use super::logging::{LogFile, init_logging, install_panic_logging};
 use super::paths::Paths;
+use super::settings::Config;
 use super::theme::{Theme, no_color_requested};
 use super::warning::ConfigWarning;
-use crate::app::keymap::Keymap;
-use crate::cli::args::GlobalArgs;
+use std::path::PathBuf;
+
+use crate::keys::keymap::Keymap;
+
+/// What the command line says about the config, as plain values (the caller owns the parsing):
+/// the file `--config` names, and whether `--no-color` was given.
+#[derive(Clone, Debug, Default)]
+pub struct ConfigFlags {
+    pub config: Option<PathBuf>,
+    pub no_color: bool,
+}
 
 /// The settings the console runs with; `warnings` are for the console to show (never fatal).
 #[derive(Debug)]
@@ -24,7 +34,7 @@ pub struct Startup {
 /// Finds the paths, starts the log file and panic logging, loads the config (`--config` wins), then
 /// builds the keymap and the theme (`--no-color` / `NO_COLOR` honoured). Call it before the terminal
 /// is switched to the alternate screen; nothing here writes to stdout or stderr.
-pub fn startup(global: &GlobalArgs) -> Startup {
+pub fn startup(flags: &ConfigFlags) -> Startup {
     let paths = Paths::discover();
     // The state directory holds the log and rescued secrets: only this user may read it.
     if let Some(p) = &paths {
@@ -41,7 +51,7 @@ pub fn startup(global: &GlobalArgs) -> Startup {
         None => (None, None),
     };
     install_panic_logging();
-    let mut startup = Startup::from_paths(global, paths, log);
+    let mut startup = Startup::from_paths(flags, paths, log);
     startup.warnings.extend(log_problem);
     startup
 }
@@ -49,11 +59,11 @@ pub fn startup(global: &GlobalArgs) -> Startup {
 impl Startup {
     /// The config part of [`startup`] with the paths given (`--config` still wins over
     /// `paths.config_file`); logging is left to the caller.
-    pub fn from_paths(global: &GlobalArgs, paths: Option<Paths>, log: Option<LogFile>) -> Self {
-        let paths = paths.map(|p| p.with_config_override(global.config.as_deref()));
+    pub fn from_paths(flags: &ConfigFlags, paths: Option<Paths>, log: Option<LogFile>) -> Self {
+        let paths = paths.map(|p| p.with_config_override(flags.config.as_deref()));
         let LoadedConfig {
             config, warnings, ..
-        } = match (&global.config, &paths) {
+        } = match (&flags.config, &paths) {
             (Some(explicit), _) => Config::load_file(explicit, true),
             (None, Some(paths)) => Config::load_file(&paths.config_file, false),
             (None, None) => Config::load(None),
@@ -63,7 +73,7 @@ impl Startup {
         }
         Self {
             keymap: config.keymap(),
-            theme: config.theme(no_color_requested(global.no_color)),
+            theme: config.theme(no_color_requested(flags.no_color)),
             config,
             warnings,
             paths,

@@ -1,7 +1,7 @@
 //! A problem in the config file. Never fatal: the console shows it and uses the default for what it names.
 
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConfigWarning {
@@ -93,6 +93,32 @@ impl fmt::Display for ConfigWarning {
             .join(" ");
         f.write_str(&crate::text::sanitize(&one_line))
     }
+}
+
+/// The most warnings listed; the rest are counted in one last line.
+pub const MAX_WARNINGS: usize = 50;
+
+/// Keeps the first `MAX_WARNINGS` and says how many more there were (`unlisted` of them never listed).
+pub(super) fn cap_warnings(
+    mut warnings: Vec<ConfigWarning>,
+    unlisted: usize,
+    file: Option<&Path>,
+) -> Vec<ConfigWarning> {
+    if warnings.len() > MAX_WARNINGS || unlisted > 0 {
+        let more = warnings.len().saturating_sub(MAX_WARNINGS) + unlisted;
+        warnings.truncate(MAX_WARNINGS);
+        warnings.push(
+            ConfigWarning::new(
+                None,
+                format!(
+                    "and {more} more problem{}",
+                    if more == 1 { "" } else { "s" }
+                ),
+            )
+            .in_file(file),
+        );
+    }
+    warnings
 }
 
 #[cfg(test)]

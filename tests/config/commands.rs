@@ -1,4 +1,4 @@
-use mailtrap_tokens::cli::args::ConfigCommand;
+use mailtrap_tokens::config::ConfigCommand;
 use mailtrap_tokens::config::command::run_config_command;
 use mailtrap_tokens::config::{Config, Paths};
 

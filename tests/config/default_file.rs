@@ -1,8 +1,8 @@
 //! `assets/config.default.toml` (what `config init` writes) lists every default, correctly.
 
-use mailtrap_tokens::app::action::ACTIONS;
 use mailtrap_tokens::config::Config;
 use mailtrap_tokens::config::file::DEFAULT_CONFIG_TOML;
+use mailtrap_tokens::keys::action::ACTIONS;
 
 #[test]
 fn the_default_file_parses_to_the_defaults() {
@@ -41,7 +41,7 @@ fn the_default_file_uncommented_gives_the_default_keymap() {
     let (config, warnings) = crate::parse(&uncommented);
     assert!(warnings.is_empty(), "{warnings:?}");
     assert_eq!(config.keys.len(), ACTIONS.len());
-    let default = mailtrap_tokens::app::keymap::Keymap::default();
+    let default = mailtrap_tokens::keys::keymap::Keymap::default();
     let keymap = config.keymap();
     for info in ACTIONS {
         assert_eq!(keymap.label(info.action), default.label(info.action));

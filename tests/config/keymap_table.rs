@@ -1,5 +1,5 @@
-use mailtrap_tokens::app::action::Action;
-use mailtrap_tokens::app::keymap::{Keymap, keymap_table};
+use mailtrap_tokens::keys::action::Action;
+use mailtrap_tokens::keys::keymap::{Keymap, keymap_table};
 use std::collections::BTreeMap;
 
 #[test]

@@ -51,7 +51,7 @@ fn unknown_action() {
     assert_eq!(
         config
             .keymap()
-            .label(mailtrap_tokens::app::action::Action::Quit),
+            .label(mailtrap_tokens::keys::action::Action::Quit),
         "q"
     );
 }
@@ -60,7 +60,7 @@ fn unknown_action() {
 fn duplicate_key() {
     let config = check("duplicate_key", "[keys]\nrefresh = [\"f5\", \"j\"]\n");
     let keymap = config.keymap();
-    use mailtrap_tokens::app::action::Action;
+    use mailtrap_tokens::keys::action::Action;
     assert_eq!(keymap.label(Action::Refresh), "F5/j");
     assert_eq!(keymap.label(Action::MoveDown), "↓");
 }
@@ -82,7 +82,7 @@ fn bad_key_name() {
     assert_eq!(
         config
             .keymap()
-            .label(mailtrap_tokens::app::action::Action::Refresh),
+            .label(mailtrap_tokens::keys::action::Action::Refresh),
         "r/Ctrl-R"
     );
 }

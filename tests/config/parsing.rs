@@ -1,6 +1,6 @@
 use crate::parse;
-use mailtrap_tokens::app::action::Action;
 use mailtrap_tokens::config::{ClipboardRoute, Config};
+use mailtrap_tokens::keys::action::Action;
 use ratatui::style::{Color, Style};
 use std::time::Duration;
 

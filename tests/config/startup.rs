@@ -1,14 +1,8 @@
-use mailtrap_tokens::app::action::Action;
-use mailtrap_tokens::cli::args::GlobalArgs;
-use mailtrap_tokens::config::{Paths, Startup};
+use mailtrap_tokens::config::{ConfigFlags, Paths, Startup};
+use mailtrap_tokens::keys::action::Action;
 
-fn global(config: Option<std::path::PathBuf>, no_color: bool) -> GlobalArgs {
-    GlobalArgs {
-        api_url: None,
-        account_id: None,
-        config,
-        no_color,
-    }
+fn global(config: Option<std::path::PathBuf>, no_color: bool) -> ConfigFlags {
+    ConfigFlags { config, no_color }
 }
 
 #[test]

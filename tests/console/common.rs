@@ -2,18 +2,18 @@
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use mailtrap_tokens::api::AccountChoice;
 use mailtrap_tokens::api::{
     AccessLevel, Account, ApiError, ApiToken, Resource, ResourceNode, ResourceType, TokenId,
     TokenList,
 };
 use mailtrap_tokens::app::effect::Effect;
-use mailtrap_tokens::app::keymap::Keymap;
 use mailtrap_tokens::app::msg::Msg;
 use mailtrap_tokens::app::state::{State, StateConfig};
 use mailtrap_tokens::app::update::{start, update};
 use mailtrap_tokens::app::view;
-use mailtrap_tokens::cli::session::AccountChoice;
 use mailtrap_tokens::config::Theme;
+use mailtrap_tokens::keys::keymap::Keymap;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 

@@ -2,13 +2,13 @@
 
 use chrono::Duration;
 use crossterm::event::KeyCode;
+use mailtrap_tokens::api::AccountChoice;
 use mailtrap_tokens::api::ApiError;
 use mailtrap_tokens::app::dialogs::HelpDialog;
 use mailtrap_tokens::app::effect::Effect;
 use mailtrap_tokens::app::msg::Msg;
 use mailtrap_tokens::app::state::{Overlay, Phase, SortColumn};
 use mailtrap_tokens::app::update::update;
-use mailtrap_tokens::cli::session::AccountChoice;
 
 use crate::common::*;
 

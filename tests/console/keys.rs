@@ -3,9 +3,9 @@
 
 use crate::common::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use mailtrap_tokens::app::keymap::{KeyBinding, Keymap};
 use mailtrap_tokens::app::msg::Msg;
 use mailtrap_tokens::app::state::{Overlay, State, StateConfig};
+use mailtrap_tokens::keys::keymap::{KeyBinding, Keymap};
 use std::collections::BTreeMap;
 
 /// Every spelling the `[keys]` parser accepts, with each modifier prefix.
@@ -92,13 +92,13 @@ fn every_label_parses_back_to_its_key_and_fires_as_a_terminal_sends_it() {
             // Ctrl-C and Ctrl-Z are handled before the keymap is asked: refused, never shown.
             assert!(warnings[0].0.contains("is fixed"), "{warnings:?}");
             assert_ne!(
-                keymap.label(mailtrap_tokens::app::action::Action::Help),
+                keymap.label(mailtrap_tokens::keys::action::Action::Help),
                 label
             );
             continue;
         }
         assert_eq!(
-            keymap.label(mailtrap_tokens::app::action::Action::Help),
+            keymap.label(mailtrap_tokens::keys::action::Action::Help),
             label
         );
         let mut state = console_with(keymap);

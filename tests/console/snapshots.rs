@@ -2,9 +2,9 @@
 
 use crossterm::event::KeyCode;
 use insta::assert_snapshot;
+use mailtrap_tokens::api::AccountChoice;
 use mailtrap_tokens::api::{AccessLevel, ApiError};
 use mailtrap_tokens::app::msg::Msg;
-use mailtrap_tokens::cli::session::AccountChoice;
 
 use crate::common::*;
 

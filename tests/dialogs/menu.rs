@@ -1,10 +1,10 @@
 use std::collections::HashMap;
 
 use mailtrap_tokens::api::AccessLevel;
-use mailtrap_tokens::app::action::Action;
 use mailtrap_tokens::app::dialogs::{ActionMenu, MenuChoice, Outcome};
-use mailtrap_tokens::app::keymap::Keymap;
 use mailtrap_tokens::app::registry::{RowContext, actions_for};
+use mailtrap_tokens::keys::action::Action;
+use mailtrap_tokens::keys::keymap::Keymap;
 use ratatui::style::Modifier;
 
 use super::*;

@@ -2,8 +2,8 @@ use std::collections::HashMap;
 
 use chrono::Duration;
 use mailtrap_tokens::api::{AccessLevel, ApiToken};
-use mailtrap_tokens::app::action::Action;
 use mailtrap_tokens::app::registry::{RowContext, actions_for, availability, infer_reset_grace};
+use mailtrap_tokens::keys::action::Action;
 
 use super::*;
 

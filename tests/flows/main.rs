@@ -11,11 +11,11 @@ use mailtrap_tokens::api::{Client, Resource};
 use mailtrap_tokens::app::dialogs::NoticeDialog;
 use mailtrap_tokens::app::effect::Effect;
 use mailtrap_tokens::app::executor::Executor;
-use mailtrap_tokens::app::keymap::Keymap;
 use mailtrap_tokens::app::msg::Msg;
 use mailtrap_tokens::app::run::{client_reporting_retries, initial_state};
 use mailtrap_tokens::app::state::{Level, Overlay, PendingWrite, State, StateConfig, WriteKind};
 use mailtrap_tokens::app::update::{start, update};
+use mailtrap_tokens::keys::keymap::Keymap;
 use mailtrap_tokens::sim::{DropPoint, Fault, LoggedRequest, RunningSim, SimOptions};
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 

@@ -1,7 +1,7 @@
 //! Config text a user (or a broken editor) could produce: the parser never panics, keeps defaults for what
 //! it cannot read, and every warning names the line and contains no raw control character.
 
-use mailtrap_tokens::config::file::Config;
+use mailtrap_tokens::config::Config;
 use std::path::Path;
 
 fn parse(text: &str) -> (Config, Vec<String>) {

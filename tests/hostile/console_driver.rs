@@ -4,15 +4,15 @@
 #![allow(dead_code)]
 
 use chrono::{DateTime, TimeZone, Utc};
+use mailtrap_tokens::api::AccountChoice;
 use mailtrap_tokens::api::{AccessLevel, Account, ApiToken, Resource, ResourceType};
 use mailtrap_tokens::app::effect::Effect;
-use mailtrap_tokens::app::keymap::Keymap;
 use mailtrap_tokens::app::msg::Msg;
 use mailtrap_tokens::app::state::{State, StateConfig};
 use mailtrap_tokens::app::update::{start, update};
 use mailtrap_tokens::app::view;
-use mailtrap_tokens::cli::session::AccountChoice;
 use mailtrap_tokens::config::Theme;
+use mailtrap_tokens::keys::keymap::Keymap;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;

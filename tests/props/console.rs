@@ -13,14 +13,14 @@
 
 use crate::console_driver::{ACCOUNT_ID, account, assert_clean_buffer, draw, epoch, token};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use mailtrap_tokens::api::AccountChoice;
 use mailtrap_tokens::api::{Account, ApiError, ApiToken, FieldError, ResourceNode};
 use mailtrap_tokens::app::effect::Effect;
-use mailtrap_tokens::app::keymap::Keymap;
 use mailtrap_tokens::app::msg::Msg;
 use mailtrap_tokens::app::state::{Overlay, State, StateConfig};
 use mailtrap_tokens::app::update::{start, update};
-use mailtrap_tokens::cli::session::AccountChoice;
 use mailtrap_tokens::clipboard::CopyOutcome;
+use mailtrap_tokens::keys::keymap::Keymap;
 use proptest::prelude::*;
 use std::time::Duration;
 

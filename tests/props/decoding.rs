@@ -1,8 +1,8 @@
 //! Decoders, the error-body parser and the config parser on arbitrary input: they return, never panic.
 
-use mailtrap_tokens::api::client::{parse_error_messages, safe_excerpt};
+use mailtrap_tokens::api::answer::{parse_error_messages, safe_excerpt};
 use mailtrap_tokens::api::{ApiToken, CreatedToken, ResourceNode};
-use mailtrap_tokens::config::file::Config;
+use mailtrap_tokens::config::Config;
 use proptest::prelude::*;
 use serde_json::Value;
 

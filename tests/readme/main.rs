@@ -1,7 +1,10 @@
 //! The README shows generated things (the key table, the default config file, a screenshot); these tests
-//! keep each one identical to what the code produces, so the README cannot drift.
+//! keep each one identical to what the code produces, so the README cannot drift. `layers.rs` holds the
+//! module layer table the README quotes, and checks that the source keeps to it.
 
-use mailtrap_tokens::app::keymap::{Keymap, keymap_table};
+mod layers;
+
+use mailtrap_tokens::keys::keymap::{Keymap, keymap_table};
 
 fn readme() -> String {
     std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))

@@ -5,8 +5,8 @@
 use crossterm::event::{KeyCode, KeyEvent};
 
 use super::{Hints, Outcome, is_ctrl_c, is_press};
-use crate::app::action::Action;
-use crate::app::keymap::Keymap;
+use crate::keys::action::Action;
+use crate::keys::keymap::Keymap;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct HelpDialog {

@@ -13,10 +13,10 @@ use super::{Hints, hints};
 use super::{
     Outcome, centered, draw_lines, frame, hint_line, is_ctrl_c, is_press, plain_char, styled, wrap,
 };
-use crate::app::action::Action;
-use crate::app::keymap::{KeyBinding, Keymap};
 use crate::app::registry::RowAction;
 use crate::config::Theme;
+use crate::keys::action::Action;
+use crate::keys::keymap::{KeyBinding, Keymap};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum MenuChoice {

@@ -10,7 +10,7 @@ use super::super::dialogs::{
     ActionMenu, ConfirmDialog, CopyAlternatives, EditPermissionsDialog, HelpDialog, Hints,
     NoticeDialog, QuitDialog, SecretDialog, TokenForm,
 };
-use super::super::keymap::Keymap;
+use crate::keys::keymap::Keymap;
 
 /// What sits on top of the table and takes keys first; at most one at a time.
 #[derive(Debug)]

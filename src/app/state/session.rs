@@ -7,7 +7,7 @@ use chrono::Duration;
 
 use crate::api::{Account, AccountId, ApiToken};
 
-use super::super::keymap::Keymap;
+use crate::keys::keymap::Keymap;
 
 /// Which screen the console is on before the table.
 #[derive(Clone, Debug, PartialEq, Eq)]

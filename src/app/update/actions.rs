@@ -6,7 +6,6 @@ use chrono::{DateTime, Utc};
 use crate::api::TokenId;
 use crate::text::sanitize;
 
-use super::super::action::Action;
 use super::super::dialogs::destructive::Target;
 use super::super::dialogs::{
     ActionMenu, ConfirmDialog, CopyAlternatives, Destructive, EditPermissionsDialog, QuitDialog,
@@ -15,7 +14,8 @@ use super::super::dialogs::{
 use super::super::effect::Effect;
 use super::super::registry::{self, VIEWER_REASON};
 use super::super::state::{Level, Overlay, State, WaitingForTree};
-use super::Step;
+use super::step::Step;
+use crate::keys::action::Action;
 
 /// `q` or Ctrl-C at the table: quit, unless a new secret would be lost; then ask first.
 pub(super) fn quit_or_ask(state: &mut State) -> Step {

@@ -1,54 +1,20 @@
-//! The reads: which account (and the picker when several answer), the token list, the resource tree, the
-//! refreshes (by key and automatic), and what the client says while it retries or of the rate limit.
+//! The answers to the reads: which account (and the picker when several answer), the token list, the
+//! resource tree; the refreshes (by key and automatic); and what the client says while it retries or of
+//! the rate limit.
 
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent};
 
+use crate::api::AccountChoice;
 use crate::api::{ApiError, ResourceNode, TokenList};
-use crate::cli::session::AccountChoice;
 
-use super::super::action::Action;
 use super::super::effect::Effect;
 use super::super::msg::RequestId;
 use super::super::state::{IMPORTANT_SECONDS, Level, Overlay, Phase, State};
-use super::{Step, actions, is_ctrl, writes};
-
-pub(super) fn resolve_account(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
-    let req = state.requests.next_request_id();
-    state.requests.accounts.start(req, now);
-    state.session.phase = Phase::Connecting;
-    vec![Effect::ResolveAccount {
-        req,
-        wanted: state.session.wanted_account,
-    }]
-}
-
-/// Asks for the tokens (a newer request makes any older answer stale) and, if it is missing, the tree.
-pub(super) fn load_all(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
-    let Some(account) = state.session.account().map(|a| a.id) else {
-        return resolve_account(state, now);
-    };
-    let requests = &mut state.requests;
-    let mut effects = Vec::new();
-    let req = requests.next_request_id();
-    requests.tokens.start(req, now);
-    effects.push(Effect::LoadTokens { req, account });
-    if requests.tree.last_success.is_none() && requests.tree.in_flight.is_none() {
-        let req = requests.next_request_id();
-        requests.tree.start(req, now);
-        effects.push(Effect::LoadResourceTree { req, account });
-    }
-    effects
-}
-
-/// The list again after a write, where there is an account to read it from.
-pub(super) fn reload(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
-    if state.session.account().is_some() {
-        load_all(state, now)
-    } else {
-        Vec::new()
-    }
-}
+use super::fetch::{load_all, resolve_account};
+use super::step::{Step, is_ctrl};
+use super::{actions, writes};
+use crate::keys::action::Action;
 
 /// The refresh key: the list again, or the account again when there is none yet.
 pub(super) fn refresh(state: &mut State, now: DateTime<Utc>) -> Step {

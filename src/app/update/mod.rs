@@ -3,51 +3,37 @@
 //! message to the concern that owns it and decides, in one place, whether the screen must be drawn again.
 //!
 //! - `table.rs`: moving, filtering, sorting, the wheel and clicks.
-//! - `loads.rs`: the account, the token list and the resource tree, refreshes, the account picker.
+//! - `fetch.rs`: asking for the reads (the account, the token list, the resource tree).
+//! - `loads.rs`: their answers, the refreshes (by key and automatic), the account picker.
 //! - `writes.rs`: every write's whole life: sent once, answered, or its answer lost.
 //! - `actions.rs`: the row actions, as the registry allows them, and the dialogs they open.
 //! - `overlays.rs`: keys, pastes and clipboard or file answers for the dialog on top.
+//! - `step.rs`: what every handler answers (`Step`) and the key helpers they share.
 
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::action::Action;
 use super::effect::Effect;
 use super::msg::Msg;
 use super::state::{Level, State};
+use crate::keys::action::Action;
 
 mod actions;
+mod fetch;
 mod loads;
 mod overlays;
+mod step;
 mod table;
 mod writes;
 
+use step::{Step, is_ctrl};
+
 pub use super::state::MAX_FILTER_CHARS;
-
-/// What a message did: nothing at all (nothing to draw), or changed what the screen shows and may have
-/// asked for effects.
-#[derive(Debug)]
-enum Step {
-    Ignored,
-    Changed(Vec<Effect>),
-}
-
-impl Step {
-    fn done() -> Self {
-        Step::Changed(Vec::new())
-    }
-}
-
-impl From<Vec<Effect>> for Step {
-    fn from(effects: Vec<Effect>) -> Self {
-        Step::Changed(effects)
-    }
-}
 
 /// The effects that open the console: find the account (then the tokens follow).
 pub fn start(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
     state.needs_redraw = true;
-    loads::resolve_account(state, now)
+    fetch::resolve_account(state, now)
 }
 
 pub fn update(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
@@ -127,10 +113,6 @@ fn dispatch(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Step {
         Msg::Copied(outcome) => overlays::copied(state, &outcome, now),
         Msg::SecretSaved(result) => overlays::saved(state, result, now),
     }
-}
-
-pub(super) fn is_ctrl(key: &KeyEvent, c: char) -> bool {
-    key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char(c)
 }
 
 /// A key goes to the first that wants it: the dialog on top, the filter being typed, the account picker,

@@ -10,11 +10,12 @@ use crate::api::{Secret, TokenId};
 use crate::clipboard::{Content, CopyOutcome};
 use crate::text::sanitize;
 
-use super::super::action::Action;
 use super::super::dialogs::{Confirmed, MenuChoice, Outcome, SecretCommand};
 use super::super::effect::Effect;
 use super::super::state::{Level, Overlay, State};
-use super::{Step, actions, writes};
+use super::step::Step;
+use super::{actions, writes};
+use crate::keys::action::Action;
 
 /// What becomes of the dialog after a key.
 enum After {

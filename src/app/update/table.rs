@@ -3,9 +3,9 @@
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::super::action::Action;
 use super::super::state::{Level, MAX_FILTER_CHARS, State};
-use super::Step;
+use super::step::Step;
+use crate::keys::action::Action;
 
 pub(super) fn action(state: &mut State, action: Action) -> Step {
     let table = &mut state.table;

@@ -15,8 +15,8 @@ use super::super::registry;
 use super::super::state::{
     IMPORTANT_SECONDS, Level, LostWrite, Overlay, PendingWrite, State, WriteKind,
 };
-use super::Step;
-use super::loads::reload;
+use super::fetch::reload;
+use super::step::Step;
 
 /// How long the old token keeps working after a reset (spec: 12 hours).
 const RESET_GRACE_HOURS: i64 = 12;

@@ -11,9 +11,9 @@ use crate::api::ApiError;
 use crate::config::Theme;
 use crate::text::{display_width, fit, sanitize};
 
-use super::super::action::{ACTIONS, Action, Scope};
 use super::super::registry;
 use super::super::state::{Level, LoadState, Phase, State};
+use crate::keys::action::{ACTIONS, Action, Scope};
 
 /// How the console stands with the API, in words and a symbol (so it survives NO_COLOR).
 fn connection(state: &State, theme: &Theme) -> (String, Style) {

@@ -11,10 +11,10 @@ use chrono::{DateTime, Utc};
 use crate::config::Theme;
 use crate::text::{display_width, sanitize, truncate_to_width};
 
-use super::super::action::{ACTIONS, Action, Scope};
 use super::super::dialogs::wrap;
 use super::super::registry;
 use super::super::state::State;
+use crate::keys::action::{ACTIONS, Action, Scope};
 
 const KEY_COLUMN: usize = 16;
 

@@ -15,14 +15,7 @@ use crate::config::Theme;
 
 use super::state::{Overlay, Phase, State};
 
-/// The smallest terminal the table fits in; anything smaller gets the "too small" screen.
-pub const MIN_WIDTH: u16 = 60;
-pub const MIN_HEIGHT: u16 = 10;
-
-/// Whether a terminal of this size shows the table and its dialogs (else the "too small" screen).
-pub fn overlays_fit(width: u16, height: u16) -> bool {
-    width >= MIN_WIDTH && height >= MIN_HEIGHT
-}
+pub use screens::{MIN_HEIGHT, MIN_WIDTH, overlays_fit};
 
 /// The screen's bars and main area: title, main, status, hints.
 fn areas(area: Rect) -> [Rect; 4] {

@@ -10,9 +10,8 @@ use crate::api::{Account, ApiError};
 use crate::config::Theme;
 use crate::text::{fit, sanitize};
 
-use super::super::action::Action;
 use super::super::state::State;
-use super::{MIN_HEIGHT, MIN_WIDTH};
+use crate::keys::action::Action;
 
 /// A block of lines centred vertically in `area`.
 fn centered(lines: Vec<Line<'static>>, frame: &mut Frame, area: Rect) {
@@ -31,6 +30,15 @@ fn centered(lines: Vec<Line<'static>>, frame: &mut Frame, area: Rect) {
             .wrap(Wrap { trim: true }),
         middle,
     );
+}
+
+/// The smallest terminal the table fits in; anything smaller gets the "too small" screen.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 10;
+
+/// Whether a terminal of this size shows the table and its dialogs (else the "too small" screen).
+pub fn overlays_fit(width: u16, height: u16) -> bool {
+    width >= MIN_WIDTH && height >= MIN_HEIGHT
 }
 
 pub fn too_small(frame: &mut Frame, area: Rect, theme: &Theme) {

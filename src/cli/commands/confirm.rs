@@ -3,7 +3,7 @@
 
 use std::io::{BufRead, Write};
 
-use super::Failure;
+use super::failure::Failure;
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum Consent {

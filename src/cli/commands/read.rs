@@ -2,7 +2,8 @@
 
 use chrono::Utc;
 
-use super::{Failure, account, client, print};
+use super::failure::Failure;
+use super::setup::{account, client, print};
 use crate::api::TokenId;
 use crate::cli::args::{GlobalArgs, OutputFormat};
 use crate::cli::output;

@@ -8,7 +8,9 @@ use chrono::Utc;
 use serde::Serialize;
 use zeroize::Zeroizing;
 
-use super::{Consent, Failure, account, ask, client, consent, write_stdout};
+use super::confirm::{Consent, ask, consent};
+use super::failure::Failure;
+use super::setup::{account, client, write_stdout};
 use crate::api::{ApiToken, Client, CreatedToken, NewToken, TokenId};
 use crate::cli::args::{CreateArgs, DeleteArgs, GlobalArgs, OutputFormat, ResetArgs};
 use crate::cli::output;

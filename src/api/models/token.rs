@@ -1,0 +1,299 @@
+//! A token as list, get, create and reset return it (never the secret but once, on create and reset),
+//! and what create and reset are sent.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
+
+use super::permission::{OpaqueResource, Permission, Resource, WireResource};
+use crate::api::secret::Secret;
+
+pub type TokenId = i64;
+
+/// A token as the wire has it; `ApiToken` is built from it with its odd permissions set aside.
+#[derive(Deserialize)]
+#[serde(rename = "ApiToken")]
+struct WireToken {
+    id: TokenId,
+    name: String,
+    #[serde(default)]
+    last_4_digits: String,
+    #[serde(default)]
+    created_by: String,
+    #[serde(default, with = "expires_at_format")]
+    expires_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    resources: Vec<WireResource>,
+}
+
+impl From<WireToken> for ApiToken {
+    fn from(w: WireToken) -> Self {
+        let mut resources = Vec::with_capacity(w.resources.len());
+        let mut opaque_resources = Vec::new();
+        for r in w.resources {
+            match Permission::from(r) {
+                Permission::Typed(r) => resources.push(r),
+                Permission::Opaque(o) => opaque_resources.push(o),
+            }
+        }
+        ApiToken {
+            id: w.id,
+            name: w.name,
+            last_4_digits: w.last_4_digits,
+            created_by: w.created_by,
+            expires_at: w.expires_at,
+            resources,
+            opaque_resources,
+        }
+    }
+}
+
+/// A token as list and get return it: never the secret.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(from = "WireToken")]
+pub struct ApiToken {
+    pub id: TokenId,
+    pub name: String,
+    pub last_4_digits: String,
+    pub created_by: String,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub resources: Vec<Resource>,
+    /// Permissions in a shape this build cannot act on, kept and shown as they came.
+    pub opaque_resources: Vec<OpaqueResource>,
+}
+
+impl Serialize for ApiToken {
+    // By hand so that JSON output keeps the API's shape: the opaque permissions go back into `resources`.
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeSeq, SerializeStruct};
+        struct Expiry<'a>(&'a Option<DateTime<Utc>>);
+        impl Serialize for Expiry<'_> {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                expires_at_format::serialize(self.0, s)
+            }
+        }
+        struct All<'a>(&'a ApiToken);
+        impl Serialize for All<'_> {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let t = self.0;
+                let mut seq =
+                    s.serialize_seq(Some(t.resources.len() + t.opaque_resources.len()))?;
+                for r in &t.resources {
+                    seq.serialize_element(r)?;
+                }
+                for r in &t.opaque_resources {
+                    seq.serialize_element(r)?;
+                }
+                seq.end()
+            }
+        }
+        let mut st = s.serialize_struct("ApiToken", 6)?;
+        st.serialize_field("id", &self.id)?;
+        st.serialize_field("name", &self.name)?;
+        st.serialize_field("last_4_digits", &self.last_4_digits)?;
+        st.serialize_field("created_by", &self.created_by)?;
+        st.serialize_field("expires_at", &Expiry(&self.expires_at))?;
+        st.serialize_field("resources", &All(self))?;
+        st.end()
+    }
+}
+
+/// A token in a list that could not be read at all (a missing or non-numeric id, a missing name, a date
+/// that is not a date…): what could be made out of it, and why the rest could not.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnreadableToken {
+    /// Its place in the server's list, from 0.
+    pub position: usize,
+    pub id: Option<TokenId>,
+    pub name: Option<String>,
+    /// What is wrong with it, in the decoder's words.
+    pub reason: String,
+}
+
+impl UnreadableToken {
+    fn from_raw(position: usize, raw: &str, error: &serde_json::Error) -> Self {
+        let value: Option<serde_json::Value> = serde_json::from_str(raw).ok();
+        let id = value.as_ref().and_then(|v| v.get("id")).and_then(|id| {
+            id.as_i64()
+                .or_else(|| id.as_str().and_then(|s| s.trim().parse().ok()))
+        });
+        let name = value
+            .as_ref()
+            .and_then(|v| v.get("name"))
+            .and_then(|n| n.as_str())
+            .map(str::to_string);
+        // serde's position is within this one token's text, which says nothing to a reader.
+        let mut reason = error.to_string();
+        if let Some(at) = reason.rfind(" at line ") {
+            reason.truncate(at);
+        }
+        Self {
+            position,
+            id,
+            name,
+            reason: crate::text::sanitize(&reason),
+        }
+    }
+}
+
+impl fmt::Display for UnreadableToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "token #{} in the list", self.position + 1)?;
+        if let Some(id) = self.id {
+            write!(f, " (id {id})")?;
+        }
+        if let Some(name) = &self.name {
+            write!(f, " {:?}", crate::text::sanitize(name))?;
+        }
+        write!(f, " could not be read: {}", self.reason)
+    }
+}
+
+/// A token list: the tokens that could be read, and the ones that could not, each on its own.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TokenList {
+    pub tokens: Vec<ApiToken>,
+    pub unreadable: Vec<UnreadableToken>,
+}
+
+impl From<Vec<ApiToken>> for TokenList {
+    fn from(tokens: Vec<ApiToken>) -> Self {
+        Self {
+            tokens,
+            unreadable: Vec::new(),
+        }
+    }
+}
+
+impl std::ops::Deref for TokenList {
+    type Target = [ApiToken];
+
+    /// Reads as the readable tokens, which is what most callers want.
+    fn deref(&self) -> &[ApiToken] {
+        &self.tokens
+    }
+}
+
+impl<'a> IntoIterator for &'a TokenList {
+    type Item = &'a ApiToken;
+    type IntoIter = std::slice::Iter<'a, ApiToken>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.tokens.iter()
+    }
+}
+
+impl TokenList {
+    /// Decodes a list answer so that one odd token cannot blind the rest. The whole list is decoded in
+    /// one pass first (the common case, and the fast one); only if that fails is each token decoded on
+    /// its own. An answer that is not a JSON array at all is still an error.
+    pub fn decode(bytes: &[u8]) -> Result<Self, serde_json::Error> {
+        let whole_error = match serde_json::from_slice::<Vec<ApiToken>>(bytes) {
+            Ok(tokens) => return Ok(tokens.into()),
+            Err(e) => e,
+        };
+        let Ok(items) = serde_json::from_slice::<Vec<&serde_json::value::RawValue>>(bytes) else {
+            return Err(whole_error);
+        };
+        let mut list = TokenList::default();
+        for (position, raw) in items.into_iter().enumerate() {
+            match serde_json::from_str::<ApiToken>(raw.get()) {
+                Ok(token) => list.tokens.push(token),
+                Err(e) => list
+                    .unreadable
+                    .push(UnreadableToken::from_raw(position, raw.get(), &e)),
+            }
+        }
+        Ok(list)
+    }
+}
+
+/// `expires_at`: null, or an ISO-8601 date-time with any offset (kept as UTC); written back as `...Z`.
+mod expires_at_format {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(v: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(t) => s.serialize_str(&t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
+        let text: Option<String> = Option::deserialize(d)?;
+        match text {
+            None => Ok(None),
+            Some(t) => DateTime::parse_from_rfc3339(t.trim())
+                .map(|dt| Some(dt.with_timezone(&Utc)))
+                .map_err(|e| serde::de::Error::custom(format!("expires_at {t:?}: {e}"))),
+        }
+    }
+}
+
+/// The answer to create and reset: the token and, once only, its secret.
+#[derive(Debug, Deserialize)]
+pub struct CreatedToken {
+    #[serde(flatten)]
+    pub token: ApiToken,
+    #[serde(rename = "token")]
+    pub secret: Secret,
+}
+
+/// `expires_at` on create and reset has three states (spec §2.2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Expiry {
+    /// The key is omitted: the server applies its default (365 days once the feature is on).
+    #[default]
+    ServerDefault,
+    /// Explicit `null`: the token never expires.
+    Never,
+    At(DateTime<Utc>),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewToken {
+    pub name: String,
+    pub resources: Vec<Resource>,
+    pub expiry: Expiry,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::{AccessLevel, ResourceKind};
+
+    #[test]
+    fn decodes_the_recorded_production_token() {
+        let json = r#"{"resources":[{"resource_type":"account","resource_id":1719941,"access_level":100}],
+            "id":2498561,"name":"SDK Dev Account Token","last_4_digits":"f44e",
+            "created_by":"John Doe","expires_at":null}"#;
+        let t: ApiToken = serde_json::from_str(json).unwrap();
+        assert_eq!(t.id, 2498561);
+        assert_eq!(t.expires_at, None);
+        assert_eq!(t.resources[0].access_level, AccessLevel::ADMIN);
+    }
+
+    #[test]
+    fn accepts_offsets_string_ids_unknown_types_and_fields() {
+        let json = r#"{"id":1,"name":"x","last_4_digits":"abcd","created_by":"y",
+            "expires_at":"2027-06-01T02:00:00.250+02:00","extra":{"a":1},
+            "resources":[{"resource_type":"quantum_widget","resource_id":"42","access_level":77}]}"#;
+        let t: ApiToken = serde_json::from_str(json).unwrap();
+        assert_eq!(
+            t.expires_at.unwrap().to_rfc3339(),
+            "2027-06-01T00:00:00.250+00:00"
+        );
+        assert_eq!(t.resources[0].resource_id, 42);
+        assert_eq!(t.resources[0].resource_type.kind(), ResourceKind::Other);
+        assert_eq!(t.resources[0].access_level.to_string(), "level 77");
+    }
+
+    #[test]
+    fn created_token_keeps_the_secret_out_of_debug() {
+        let json = r#"{"id":2,"name":"n","last_4_digits":"dcf7","created_by":"c","expires_at":null,
+            "resources":[],"token":"0123456789abcdef0123456789abdcf7"}"#;
+        let c: CreatedToken = serde_json::from_str(json).unwrap();
+        assert_eq!(c.secret.expose_secret(), "0123456789abcdef0123456789abdcf7");
+        assert!(!format!("{c:?}").contains("0123456789abcdef"));
+    }
+}

@@ -1,0 +1,87 @@
+//! What every command starts from and ends with: the client, the account it works on, and stdout.
+
+use std::io::Write;
+
+use super::failure::Failure;
+use crate::api::{AccountChoice, AccountId, ApiError, Client, resolve_account};
+use crate::cli::args::GlobalArgs;
+use crate::cli::session;
+
+/// The client from `MAILTRAP_API_TOKEN` and `--api-url` / `MAILTRAP_API_URL`.
+pub(super) fn client(global: &GlobalArgs) -> Result<Client, Failure> {
+    session::client(global).map_err(|e| match e {
+        ApiError::Config(text) => Failure::Usage(text),
+        other => Failure::api(other),
+    })
+}
+
+/// The account to work on: `--account-id` / `MAILTRAP_ACCOUNT_ID` checked against what the token sees, or
+/// the only account; several without a choice is a usage error listing them.
+pub(super) async fn account(client: &Client, global: &GlobalArgs) -> Result<AccountId, Failure> {
+    chosen_account(resolve_account(client, global.account_id).await)
+}
+
+fn chosen_account(choice: Result<AccountChoice, ApiError>) -> Result<AccountId, Failure> {
+    match choice {
+        Ok(AccountChoice::Chosen(account)) => Ok(account.id),
+        Ok(AccountChoice::Ambiguous(accounts)) => Err(Failure::Usage(
+            session::ambiguous_message(&accounts).trim_end().to_string(),
+        )),
+        Err(ApiError::Config(text)) => Err(Failure::Usage(text)),
+        Err(e) => Err(Failure::api_about("finding the account")(e)),
+    }
+}
+
+/// Writes a command's result to stdout. A reader that went away (`| head`) is not an error.
+pub(crate) fn print(text: &str) -> Result<(), Failure> {
+    match write_stdout(text) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Failure::Output {
+            what: e.to_string(),
+        }),
+    }
+}
+
+/// Writes to stdout and flushes; every error counts (for a secret, a reader that went away lost it).
+pub(crate) fn write_stdout(text: &str) -> std::io::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn several_accounts_without_a_choice_list_them_and_exit_2() {
+        let account = |id, name: &str| crate::api::Account {
+            id,
+            name: name.into(),
+            access_levels: vec![],
+        };
+        let failure = chosen_account(Ok(AccountChoice::Ambiguous(vec![
+            account(1, "Acme"),
+            account(2, "Evil\x1b[2J Inc"),
+        ])))
+        .unwrap_err();
+        assert_eq!(failure.exit_code(), 2);
+        let text = failure.message();
+        assert!(text.starts_with("error: "), "{text}");
+        assert!(text.contains("--account-id"), "{text}");
+        assert!(text.contains("  1  Acme\n"), "{text}");
+        assert!(text.contains("  2  Evil"), "{text}");
+        assert!(!text.contains('\x1b'), "{text}");
+        assert_eq!(
+            chosen_account(Ok(AccountChoice::Chosen(account(7, "x")))).unwrap(),
+            7
+        );
+        let hidden = chosen_account(Err(ApiError::Config("account 9 is not visible".into())));
+        assert_eq!(hidden.unwrap_err().exit_code(), 2);
+        let offline = chosen_account(Err(ApiError::Timeout)).unwrap_err();
+        assert_eq!(offline.exit_code(), 7);
+        assert!(offline.message().contains("finding the account"));
+    }
+}

@@ -1,0 +1,426 @@
+//! The lenient reader of config text: every setting that is right is kept, each wrong one keeps its
+//! default and becomes a warning that names the line and the key.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use super::settings::{
+    ClipboardRoute, Config, DEFAULT_CLEAR_AFTER_SECS, DEFAULT_REFRESH_SECS, MIN_REFRESH_SECS,
+};
+use super::theme::{self, Theme};
+use super::warning::{ConfigWarning, LineIndex, MAX_WARNINGS};
+use crate::keys::keymap::Keymap;
+
+/// Parses config text leniently: every warning it built, sorted, and the number it did not build.
+pub(super) fn parse_uncapped(
+    text: &str,
+    file: Option<&Path>,
+) -> (Config, Vec<ConfigWarning>, usize) {
+    let (doc, errors) = DeTable::parse_recoverable(text);
+    let mut reader = Reader {
+        text,
+        lines: LineIndex::new(text),
+        config: Config::default(),
+        warnings: Vec::new(),
+        error_lines: BTreeSet::new(),
+    };
+    // A file of nothing but mistakes would otherwise cost a warning per line (and its memory).
+    let mut unlisted = 0;
+    for error in errors {
+        if reader.warnings.len() >= MAX_WARNINGS * 4 {
+            unlisted += 1;
+            continue;
+        }
+        let Some(span) = error.span() else {
+            reader.warnings.push(ConfigWarning::new(
+                None,
+                format!("not valid TOML: {}", error.message()),
+            ));
+            continue;
+        };
+        let (line, column) = reader.lines.locate(text, span.start);
+        // One syntax error per line: the parser's follow-on complaints add nothing.
+        if !reader.error_lines.insert(line) {
+            continue;
+        }
+        let snippet = text.get(span.clone()).unwrap_or("").trim();
+        let message = if snippet.is_empty() || snippet.contains('\n') || snippet.len() > 40 {
+            format!("not valid TOML: {}", error.message())
+        } else {
+            format!("not valid TOML at {snippet:?}: {}", error.message())
+        };
+        reader
+            .warnings
+            .push(ConfigWarning::new(None, message).at_position((line, column)));
+    }
+    reader.document(doc.get_ref());
+    let mut warnings = reader.warnings;
+    for w in &mut warnings {
+        w.file = file.map(Path::to_path_buf);
+    }
+    warnings.sort_by_key(|w| (w.line, w.column));
+    (reader.config, warnings, unlisted)
+}
+
+const TOP_LEVEL_KEYS: &[&str] = &[
+    "keys",
+    "theme",
+    "refresh_interval",
+    "clipboard",
+    "default_account",
+    "mouse",
+];
+
+type Key<'a> = Spanned<std::borrow::Cow<'a, str>>;
+type Value<'a> = Spanned<DeValue<'a>>;
+
+struct Reader<'t> {
+    text: &'t str,
+    config: Config,
+    warnings: Vec<ConfigWarning>,
+    /// Lines with a syntax error; values the parser recovered there are guesses, so they are not used.
+    lines: LineIndex,
+    error_lines: BTreeSet<usize>,
+}
+
+impl Reader<'_> {
+    /// A leaf value on a line with a syntax error: skipped, the syntax error already says why.
+    fn damaged(&self, key: &Key<'_>, value: &Value<'_>) -> bool {
+        if matches!(value.get_ref(), DeValue::Table(_)) || self.error_lines.is_empty() {
+            return false;
+        }
+        // A recovered value may carry an empty span far from its key, so take the widest reach.
+        let lines = [key.span().start, value.span().start, value.span().end]
+            .map(|offset| self.lines.locate(self.text, offset).0);
+        let (first, last) = (
+            lines.iter().min().copied().unwrap_or(1),
+            lines.iter().max().copied().unwrap_or(1),
+        );
+        let key_line = lines[0];
+        self.error_lines.range(first..=last).next().is_some()
+            || self.error_lines.contains(&key_line)
+    }
+
+    fn warn(&mut self, key: &str, offset: usize, message: impl Into<String>) {
+        self.warnings.push(
+            ConfigWarning::new(Some(key.to_string()), message)
+                .at_position(self.lines.locate(self.text, offset)),
+        );
+    }
+
+    fn wrong_type(&mut self, key: &str, value: &Value<'_>, expected: &str, default: &str) {
+        self.warn(
+            key,
+            value.span().start,
+            format!(
+                "expected {expected}, found {} {}; using {default}",
+                article(value.get_ref().type_str()),
+                value.get_ref().type_str()
+            ),
+        );
+    }
+
+    fn unknown_key(&mut self, key: &str, at: &Key<'_>, known: &[&str]) {
+        // After a syntax error keys may land in the wrong table (e.g. after an unclosed `[clipboard`);
+        // the error itself is what to fix first.
+        let line = self.lines.locate(self.text, at.span().start).0;
+        if self.error_lines.first().is_some_and(|first| *first <= line) {
+            return;
+        }
+        self.warn(
+            key,
+            at.span().start,
+            format!("unknown key, ignored (known keys: {})", known.join(", ")),
+        );
+    }
+
+    fn document(&mut self, doc: &DeTable<'_>) {
+        for (key, value) in doc {
+            if self.damaged(key, value) {
+                continue;
+            }
+            match key.get_ref().as_ref() {
+                "keys" => self.keys(value),
+                "theme" => self.theme(value),
+                "refresh_interval" => self.refresh_interval(value),
+                "clipboard" => self.clipboard(value),
+                "default_account" => self.default_account(value),
+                "mouse" => match value.get_ref() {
+                    DeValue::Boolean(b) => self.config.mouse = *b,
+                    _ => self.wrong_type("mouse", value, "true or false", "the default (false)"),
+                },
+                other => {
+                    let other = other.to_string();
+                    self.unknown_key(&other, key, TOP_LEVEL_KEYS);
+                }
+            }
+        }
+    }
+
+    fn table<'v, 'a>(&mut self, key: &str, value: &'v Value<'a>) -> Option<&'v DeTable<'a>> {
+        match value.get_ref() {
+            DeValue::Table(t) => Some(t),
+            _ => {
+                self.wrong_type(
+                    key,
+                    value,
+                    &format!("a table (a [{key}] section)"),
+                    "the defaults",
+                );
+                None
+            }
+        }
+    }
+
+    fn keys(&mut self, value: &Value<'_>) {
+        let Some(table) = self.table("keys", value) else {
+            return;
+        };
+        // Where each entry and each key in it is, to point warnings at the right line.
+        let mut entry_at: BTreeMap<String, (usize, Vec<usize>)> = BTreeMap::new();
+        let mut overrides: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (name, keys) in table {
+            if self.damaged(name, keys) {
+                continue;
+            }
+            let dotted = format!("keys.{}", name.get_ref());
+            let list: Vec<&Value<'_>> = match keys.get_ref() {
+                DeValue::String(_) => vec![keys],
+                DeValue::Array(items) => items.iter().collect(),
+                _ => {
+                    self.wrong_type(
+                        &dotted,
+                        keys,
+                        "a list of keys such as [\"r\", \"ctrl-r\"]",
+                        "the default keys",
+                    );
+                    continue;
+                }
+            };
+            let mut strings = Vec::new();
+            let mut offsets = Vec::new();
+            let mut all_strings = true;
+            for item in list {
+                match item.get_ref() {
+                    DeValue::String(s) => {
+                        strings.push(s.to_string());
+                        offsets.push(item.span().start);
+                    }
+                    _ => {
+                        all_strings = false;
+                        self.wrong_type(
+                            &dotted,
+                            item,
+                            "a key written as a string such as \"ctrl-r\"",
+                            "the default keys",
+                        );
+                    }
+                }
+            }
+            if !all_strings && strings.is_empty() {
+                continue;
+            }
+            entry_at.insert(name.get_ref().to_string(), (name.span().start, offsets));
+            overrides.insert(name.get_ref().to_string(), strings);
+        }
+        let (_, issues) = Keymap::with_overrides_detailed(&overrides);
+        for issue in issues {
+            let offset = entry_at
+                .get(&issue.entry)
+                .map_or(value.span().start, |(at, keys)| {
+                    issue
+                        .key_index
+                        .and_then(|i| keys.get(i).copied())
+                        .unwrap_or(*at)
+                });
+            self.warn(&format!("keys.{}", issue.entry), offset, issue.message);
+        }
+        self.config.keys = overrides;
+    }
+
+    fn theme(&mut self, value: &Value<'_>) {
+        let Some(table) = self.table("theme", value) else {
+            return;
+        };
+        for (role, spec) in table {
+            if self.damaged(role, spec) {
+                continue;
+            }
+            let role_name = role.get_ref().to_string();
+            let dotted = format!("theme.{role_name}");
+            let DeValue::String(text) = spec.get_ref() else {
+                let expected = if role_name == "name" {
+                    "a theme name"
+                } else {
+                    "a style such as \"bold red\""
+                };
+                self.wrong_type(&dotted, spec, expected, "the palette's style");
+                continue;
+            };
+            if role_name == "name" {
+                if theme::palette(text).is_some() {
+                    self.config.theme.name = text.to_string();
+                } else {
+                    self.warn(
+                        &dotted,
+                        spec.span().start,
+                        theme::unknown_palette_message(text),
+                    );
+                }
+                continue;
+            }
+            if Theme::default().role(&role_name).is_none() {
+                self.warn(
+                    &dotted,
+                    role.span().start,
+                    theme::unknown_role_message(&role_name),
+                );
+                continue;
+            }
+            match theme::parse_style(text) {
+                Ok(_) => {
+                    self.config
+                        .theme
+                        .overrides
+                        .insert(role_name, text.to_string());
+                }
+                Err(e) => self.warn(
+                    &dotted,
+                    spec.span().start,
+                    format!("{e}; the palette's style stays"),
+                ),
+            }
+        }
+    }
+
+    fn refresh_interval(&mut self, value: &Value<'_>) {
+        let default = format!("the default ({DEFAULT_REFRESH_SECS})");
+        let Some(seconds) =
+            self.integer("refresh_interval", value, "a number of seconds", &default)
+        else {
+            return;
+        };
+        if seconds < MIN_REFRESH_SECS as i64 {
+            self.warn(
+                "refresh_interval",
+                value.span().start,
+                format!(
+                    "{seconds} is below the floor of {MIN_REFRESH_SECS} seconds (faster refreshes would spend \
+                     the rate limit); using {MIN_REFRESH_SECS}"
+                ),
+            );
+            self.config.refresh_interval = MIN_REFRESH_SECS;
+        } else {
+            self.config.refresh_interval = seconds as u64;
+        }
+    }
+
+    fn clipboard(&mut self, value: &Value<'_>) {
+        let Some(table) = self.table("clipboard", value) else {
+            return;
+        };
+        for (key, item) in table {
+            if self.damaged(key, item) {
+                continue;
+            }
+            match key.get_ref().as_ref() {
+                "route" => match item.get_ref() {
+                    DeValue::String(s) => match s.parse::<ClipboardRoute>() {
+                        Ok(route) => self.config.clipboard.route = route,
+                        Err(e) => self.warn(
+                            "clipboard.route",
+                            item.span().start,
+                            format!("{e}; using auto"),
+                        ),
+                    },
+                    _ => self.wrong_type(
+                        "clipboard.route",
+                        item,
+                        "one of \"auto\", \"native\", \"osc52\", \"off\"",
+                        "auto",
+                    ),
+                },
+                "clear_after" => {
+                    let default = format!("the default ({DEFAULT_CLEAR_AFTER_SECS})");
+                    if let Some(seconds) = self.integer(
+                        "clipboard.clear_after",
+                        item,
+                        "a number of seconds (0 = never)",
+                        &default,
+                    ) {
+                        if seconds < 0 {
+                            self.warn(
+                                "clipboard.clear_after",
+                                item.span().start,
+                                format!(
+                                    "{seconds} is negative (write 0 to never clear); using {default}"
+                                ),
+                            );
+                        } else {
+                            self.config.clipboard.clear_after = seconds as u64;
+                        }
+                    }
+                }
+                other => {
+                    let dotted = format!("clipboard.{other}");
+                    self.unknown_key(&dotted, key, &["route", "clear_after"]);
+                }
+            }
+        }
+    }
+
+    fn default_account(&mut self, value: &Value<'_>) {
+        if let Some(id) = self.integer(
+            "default_account",
+            value,
+            "an account id (a number)",
+            "no default account",
+        ) {
+            if id > 0 {
+                self.config.default_account = Some(id);
+            } else {
+                self.warn(
+                    "default_account",
+                    value.span().start,
+                    format!("{id} is not an account id (ids are positive); ignored"),
+                );
+            }
+        }
+    }
+
+    fn integer(
+        &mut self,
+        key: &str,
+        value: &Value<'_>,
+        expected: &str,
+        default: &str,
+    ) -> Option<i64> {
+        match value.get_ref() {
+            DeValue::Integer(i) => match i64::from_str_radix(i.as_str(), i.radix()) {
+                Ok(n) => Some(n),
+                Err(_) => {
+                    self.warn(
+                        key,
+                        value.span().start,
+                        format!("the number is too large; using {default}"),
+                    );
+                    None
+                }
+            },
+            _ => {
+                self.wrong_type(key, value, expected, default);
+                None
+            }
+        }
+    }
+}
+
+fn article(type_name: &str) -> &'static str {
+    if type_name.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}

@@ -1,0 +1,130 @@
+//! What the config file holds and its defaults, and what the console makes of it (the refresh interval,
+//! the keymap, the theme). Reading the file is `file.rs`; reading its TOML leniently is `reader.rs`.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+use std::time::Duration;
+
+use super::theme::{self, Theme, ThemeConfig};
+use crate::keys::keymap::Keymap;
+
+pub const DEFAULT_REFRESH_SECS: u64 = 30;
+/// Faster auto-refresh would spend the account's rate limit for no one's benefit.
+pub const MIN_REFRESH_SECS: u64 = 5;
+pub const DEFAULT_CLEAR_AFTER_SECS: u64 = 30;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Action name → keys, replacing that action's default keys; actions not named keep theirs.
+    pub keys: BTreeMap<String, Vec<String>>,
+    pub theme: ThemeConfig,
+    /// Seconds between automatic refreshes of the token list; at least [`MIN_REFRESH_SECS`].
+    pub refresh_interval: u64,
+    pub clipboard: ClipboardConfig,
+    /// The account to manage when neither `--account-id` nor `MAILTRAP_ACCOUNT_ID` is given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_account: Option<i64>,
+    /// Capture the mouse; off by default so the terminal's own text selection keeps working.
+    pub mouse: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            keys: BTreeMap::new(),
+            theme: ThemeConfig::default(),
+            refresh_interval: DEFAULT_REFRESH_SECS,
+            clipboard: ClipboardConfig::default(),
+            default_account: None,
+            mouse: false,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum ClipboardRoute {
+    /// The native clipboard where a display exists, else OSC 52.
+    #[default]
+    Auto,
+    Native,
+    Osc52,
+    /// Never copy; the console says so instead.
+    Off,
+}
+
+impl ClipboardRoute {
+    pub const ALL: [ClipboardRoute; 4] = [Self::Auto, Self::Native, Self::Osc52, Self::Off];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Auto => "auto",
+            Self::Native => "native",
+            Self::Osc52 => "osc52",
+            Self::Off => "off",
+        }
+    }
+}
+
+impl fmt::Display for ClipboardRoute {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for ClipboardRoute {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|r| r.name().eq_ignore_ascii_case(s))
+            .ok_or_else(|| {
+                let names: Vec<_> = Self::ALL.iter().map(|r| r.name()).collect();
+                format!("{s:?} is not a clipboard route ({})", names.join(", "))
+            })
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ClipboardConfig {
+    pub route: ClipboardRoute,
+    /// Seconds after which a copied secret is cleared from the native clipboard if still there; 0 = never.
+    pub clear_after: u64,
+}
+
+impl Default for ClipboardConfig {
+    fn default() -> Self {
+        Self {
+            route: ClipboardRoute::Auto,
+            clear_after: DEFAULT_CLEAR_AFTER_SECS,
+        }
+    }
+}
+
+impl ClipboardConfig {
+    /// `None` means never clear.
+    pub fn clear_after(&self) -> Option<Duration> {
+        (self.clear_after > 0).then(|| Duration::from_secs(self.clear_after))
+    }
+}
+
+impl Config {
+    pub fn refresh(&self) -> Duration {
+        Duration::from_secs(self.refresh_interval.max(MIN_REFRESH_SECS))
+    }
+
+    /// The live keymap. Its problems were already reported by [`Config::load`].
+    pub fn keymap(&self) -> Keymap {
+        Keymap::with_overrides(&self.keys).0
+    }
+
+    /// The theme to draw with. Its problems were already reported by [`Config::load`].
+    pub fn theme(&self, no_color: bool) -> Theme {
+        theme::resolve_theme(&self.theme, no_color).0
+    }
+}
