@@ -64,7 +64,7 @@ fn formatted_visible_rows(
                 (fit(&row.access, WIDTHS[2].into()), Style::default()),
                 (expires, style),
                 (
-                    columns::masked_token(&row.token.last_4_digits),
+                    columns::masked_token(&row.token.last_4_digits).into_string(),
                     Style::default(),
                 ),
             ]

@@ -8,6 +8,7 @@ use chrono::{DateTime, Duration, Utc};
 use crate::api::{
     AccessLevel, ApiToken, OpaqueResource, Resource, ResourceKind, ResourceNode, Scalar, TokenId,
 };
+use crate::text::SafeText;
 
 /// Resource names from the permissions tree, by what the resource is (so `sending_domain` 3 and `domain` 3
 /// find the same name) and id.
@@ -50,14 +51,15 @@ fn capitalized(word: &str) -> String {
 }
 
 /// The access a person reads at a glance: `Account admin`, `Domain admin · example.com`,
-/// `Viewer · 3 resources`; an unknown resource type is shown as the server spelled it.
-pub fn access_summary(resources: &[Resource], names: &ResourceNames) -> String {
+/// `Viewer · 3 resources`; an unknown resource type is shown as the server spelled it. Raw text: made
+/// safe as a whole by `token_access`, the one way out of here.
+fn access_summary(resources: &[Resource], names: &ResourceNames) -> String {
     match resources {
         [] => "No access".to_string(),
         [one] => {
             let kind = one.resource_type.kind();
             let what = if kind == ResourceKind::Other {
-                crate::text::sanitize(one.resource_type.as_str())
+                one.resource_type.as_str().to_string()
             } else {
                 kind.label().to_string()
             };
@@ -107,10 +109,10 @@ pub fn access_summary(resources: &[Resource], names: &ResourceNames) -> String {
 }
 
 /// A permission kept as the server sent it: `Account superuser · #1`, `Project admin · #proj-7`.
-pub fn opaque_text(r: &OpaqueResource) -> String {
+fn opaque_text(r: &OpaqueResource) -> String {
     let kind = r.resource_type.kind();
     let what = if kind == ResourceKind::Other {
-        crate::text::sanitize(r.resource_type.as_str())
+        r.resource_type.as_str().to_string()
     } else {
         kind.label().to_string()
     };
@@ -118,16 +120,16 @@ pub fn opaque_text(r: &OpaqueResource) -> String {
         Scalar::Int(i) => AccessLevel(*i).to_string(),
         Scalar::Text(t) => match AccessLevel::parse(t) {
             Some(level) => level.to_string(),
-            None => crate::text::sanitize(t),
+            None => t.clone(),
         },
     };
-    let id = crate::text::sanitize(&r.resource_id.to_string());
+    let id = r.resource_id.to_string();
     format!("{what} {level} · #{id}")
 }
 
 /// The access column of a token, its opaque permissions included.
-pub fn token_access(token: &ApiToken, names: &ResourceNames) -> String {
-    match (
+pub fn token_access(token: &ApiToken, names: &ResourceNames) -> SafeText {
+    let text = match (
         token.resources.as_slice(),
         token.opaque_resources.as_slice(),
     ) {
@@ -135,7 +137,8 @@ pub fn token_access(token: &ApiToken, names: &ResourceNames) -> String {
         ([], [one]) => opaque_text(one),
         ([], many) => format!("{} permissions as sent", many.len()),
         (typed, odd) => format!("{} +{} as sent", access_summary(typed, names), odd.len()),
-    }
+    };
+    SafeText::from(text)
 }
 
 /// For each token in its reset grace, the index of the token that replaced it: the token named
@@ -266,16 +269,16 @@ fn coarse(d: Duration) -> String {
 }
 
 /// The Token column: the last four characters the API shows, never more.
-pub fn masked_token(last_4_digits: &str) -> String {
-    format!("…{}", crate::text::sanitize(last_4_digits))
+pub fn masked_token(last_4_digits: &str) -> SafeText {
+    SafeText::new(last_4_digits).after("…")
 }
 
 /// The Creator column: `System` for auto-created domain tokens, as the server says.
-pub fn creator(created_by: &str) -> String {
+pub fn creator(created_by: &str) -> SafeText {
     if created_by.trim().is_empty() {
-        "—".into()
+        SafeText::literal("—")
     } else {
-        crate::text::sanitize(created_by)
+        SafeText::new(created_by)
     }
 }
 

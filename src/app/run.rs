@@ -15,6 +15,7 @@ use std::io::Write;
 use crate::api::Client;
 use crate::clipboard::{Clipboard, ClipboardConfig, Content};
 use crate::config::Theme;
+use crate::text::SafeText;
 
 use super::dump;
 use super::effect::Effect;
@@ -66,7 +67,7 @@ pub fn initial_state(
             now,
         );
     }
-    state.session.config_warnings = warnings;
+    state.session.config_warnings = warnings.iter().map(SafeText::from).collect();
     state
 }
 

@@ -1,5 +1,6 @@
 //! The live keymap: the defaults of `action::ACTIONS` with the user's partial overrides on top.
 
+use crate::text::SafeText;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -334,15 +335,18 @@ impl Keymap {
     }
 
     /// The keys as people read them, e.g. `↑/k`.
-    pub fn label(&self, action: Action) -> String {
+    /// The keys bound to `action` as the screen shows them (made safe: a binding comes from the config file).
+    pub fn label(&self, action: Action) -> SafeText {
         let keys = self.keys_for(action);
         if keys.is_empty() {
-            return "unbound".into();
+            return SafeText::literal("unbound");
         }
-        keys.iter()
+        let joined = keys
+            .iter()
             .map(ToString::to_string)
             .collect::<Vec<_>>()
-            .join("/")
+            .join("/");
+        SafeText::new(&joined)
     }
 }
 

@@ -4,11 +4,22 @@
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
+mod safe;
+
+pub use safe::SafeText;
+
 /// Replaces every control character (C0, DEL, C1) and the invisible formatting characters that can
 /// reorder or hide text (bidi overrides, isolates and marks, zero-width characters, invisible tag
 /// characters) with a visible replacement character (or drops invisible ones) so nothing from the data can
 /// reach a terminal as an escape sequence or disguise what it says.
 pub fn sanitize(text: &str) -> String {
+    // Most text has nothing to replace: one read, then one copy.
+    let kept = |c: char| {
+        !c.is_control() && !is_invisible_format(c) && !matches!(c, '\u{2028}' | '\u{2029}')
+    };
+    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) || text.chars().all(kept) {
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

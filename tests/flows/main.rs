@@ -160,7 +160,7 @@ impl Flow {
 
     fn status(&self) -> (String, Level) {
         let s = self.state.status.as_ref().expect("a status message");
-        (s.text.clone(), s.level)
+        (s.text.to_string(), s.level)
     }
 }
 

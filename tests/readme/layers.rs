@@ -22,7 +22,7 @@ pub struct Layer {
 pub const LAYERS: &[Layer] = &[
     Layer {
         module: "text",
-        holds: "making text from the server safe and fitting it into cells",
+        holds: "safe text: the one type outside text becomes on entry; fitting it into cells",
         may_import: &[],
     },
     Layer {
@@ -33,7 +33,7 @@ pub const LAYERS: &[Layer] = &[
     Layer {
         module: "keys",
         holds: "what a key means: the actions and the keymap",
-        may_import: &[],
+        may_import: &["text"],
     },
     Layer {
         module: "clipboard",

@@ -14,20 +14,20 @@ use super::{
 };
 use crate::api::ApiToken;
 use crate::config::Theme;
-use crate::text::{fit, sanitize};
+use crate::text::SafeText;
 
 /// One thing that can be copied instead of the secret.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CopyChoice {
     /// What it is, e.g. "the name".
     pub what: &'static str,
-    /// The text to copy (sanitized).
-    pub text: String,
+    /// The text to copy, as shown.
+    pub text: SafeText,
 }
 
 #[derive(Debug)]
 pub struct CopyAlternatives {
-    title: String,
+    title: SafeText,
     choices: Vec<CopyChoice>,
     selected: usize,
 }
@@ -42,9 +42,9 @@ impl CopyAlternatives {
     }
 
     pub fn new(token: &ApiToken) -> Self {
-        let name = sanitize(&token.name);
+        let name = SafeText::new(&token.name);
         Self {
-            title: format!("Copy · {name}"),
+            title: name.after("Copy · "),
             choices: vec![
                 CopyChoice {
                     what: "the name",
@@ -52,11 +52,11 @@ impl CopyAlternatives {
                 },
                 CopyChoice {
                     what: "the id",
-                    text: token.id.to_string(),
+                    text: SafeText::from(token.id.to_string()),
                 },
                 CopyChoice {
                     what: "the last digits",
-                    text: format!("…{}", sanitize(&token.last_4_digits)),
+                    text: SafeText::new(&token.last_4_digits).after("…"),
                 },
             ],
             selected: 0,
@@ -111,7 +111,7 @@ impl CopyAlternatives {
                 styled(keys[i], theme.key),
                 styled("  ", style),
                 styled(label, style),
-                styled(fit(&choice.text, room), style),
+                styled(choice.text.fit(room), style),
             ]));
         }
         lines.push(Line::default());

@@ -2,16 +2,16 @@
 //! "confirmed"; the console's executor is the only thing that runs it.
 
 use crate::api::{ApiToken, PermissionChange, ResourceKind, TokenId};
-use crate::text::sanitize;
+use crate::text::SafeText;
 
-/// The token a destructive action targets, as the dialog names it (name already sanitized).
+/// The token a destructive action targets, as the dialog names it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Target {
     pub token_id: TokenId,
-    /// The token's name, sanitized for display and for the typed-name check.
-    pub name: String,
+    /// The token's name, as shown and as the typed-name check compares it.
+    pub name: SafeText,
     /// `…dcf7`
-    pub last4: String,
+    pub last4: SafeText,
     /// The console authenticates with this token.
     pub is_own_token: bool,
     /// The token has admin access to the whole account.
@@ -22,8 +22,8 @@ impl Target {
     pub fn from_token(token: &ApiToken, is_own_token: bool) -> Self {
         Self {
             token_id: token.id,
-            name: sanitize(&token.name),
-            last4: format!("…{}", sanitize(&token.last_4_digits)),
+            name: SafeText::new(&token.name),
+            last4: SafeText::new(&token.last_4_digits).after("…"),
             is_own_token,
             is_account_admin: token.resources.iter().any(|r| {
                 r.resource_type.kind() == ResourceKind::Account && r.access_level.is_admin()

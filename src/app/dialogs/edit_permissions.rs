@@ -21,6 +21,7 @@ use super::{Hints, hints};
 use super::{Outcome, centered, draw_lines, frame, hint_line, is_ctrl_c, is_press, styled};
 use crate::api::{AccessLevel, ApiToken, PermissionChange, ResourceNode};
 use crate::config::Theme;
+use crate::text::SafeText;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EditStep {
@@ -35,7 +36,7 @@ pub struct EditPermissionsDialog {
     step: EditStep,
     /// Typed name on the console's own token, Cancel/Save, and the latch that saves once.
     buttons: ConfirmButtons,
-    notice: Option<String>,
+    notice: Option<SafeText>,
 }
 
 impl EditPermissionsDialog {
@@ -83,7 +84,7 @@ impl EditPermissionsDialog {
     /// The save failed (422 or otherwise): show why, and allow saving again.
     pub fn save_failed(&mut self, message: &str) {
         self.buttons.rearm();
-        self.notice = Some(crate::text::sanitize(message));
+        self.notice = Some(SafeText::new(message));
     }
 
     pub fn handle_paste(&mut self, text: &str) {

@@ -7,6 +7,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 use super::{Hints, Outcome, is_ctrl_c, is_press};
 use crate::keys::action::Action;
 use crate::keys::keymap::Keymap;
+use crate::text::SafeText;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct HelpDialog {
@@ -45,11 +46,13 @@ impl HelpDialog {
     }
 
     pub fn hints(&self, keymap: &Keymap) -> Hints {
-        let scroll = format!(
-            "{}/{}",
-            keymap.label(Action::MoveUp),
-            keymap.label(Action::MoveDown)
+        let scroll = SafeText::joined(
+            &[keymap.label(Action::MoveUp), keymap.label(Action::MoveDown)],
+            "/",
         );
-        vec![("Esc".into(), "close".into()), (scroll, "scroll".into())]
+        vec![
+            (SafeText::literal("Esc"), SafeText::literal("close")),
+            (scroll, SafeText::literal("scroll")),
+        ]
     }
 }

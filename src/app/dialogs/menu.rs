@@ -3,11 +3,11 @@
 //! actions' own hotkeys choose directly, Esc/Ctrl-C close. Choosing a disabled action does not run it:
 //! it yields `MenuChoice::Refused` with the registry's reason, the same words a refused hotkey shows.
 
+use crate::text::SafeText;
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use unicode_width::UnicodeWidthStr;
 
 use super::{Hints, hints};
 use super::{
@@ -29,13 +29,13 @@ pub enum MenuChoice {
 #[derive(Debug)]
 struct Item {
     row: RowAction,
-    label: String,
+    label: SafeText,
     keys: Vec<KeyBinding>,
 }
 
 #[derive(Debug)]
 pub struct ActionMenu {
-    title: String,
+    title: SafeText,
     items: Vec<Item>,
     selected: usize,
 }
@@ -50,9 +50,9 @@ impl ActionMenu {
         ])
     }
 
-    /// `title` names the row (sanitized by the caller, e.g. the token's name); `actions` comes from
-    /// `registry::actions_for`; `keymap` gives the labels and hotkeys.
-    pub fn new(title: impl Into<String>, actions: Vec<RowAction>, keymap: &Keymap) -> Self {
+    /// `title` names the row (e.g. the token's name); `actions` comes from `registry::actions_for`;
+    /// `keymap` gives the labels and hotkeys.
+    pub fn new(title: impl Into<SafeText>, actions: Vec<RowAction>, keymap: &Keymap) -> Self {
         let items: Vec<Item> = actions
             .into_iter()
             .map(|row| Item {

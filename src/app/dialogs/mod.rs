@@ -36,6 +36,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Widget};
 
 use crate::config::Theme;
+use crate::text::SafeText;
 
 pub use confirm::{ConfirmDialog, ConfirmOutcome, Confirmed};
 pub use copy_alternatives::{CopyAlternatives, CopyChoice};
@@ -69,12 +70,12 @@ impl<T> Outcome<T> {
 }
 
 /// (keys, what they do) pairs for the hint bar.
-pub type Hints = Vec<(String, String)>;
+pub type Hints = Vec<(SafeText, SafeText)>;
 
-pub(crate) fn hints(pairs: &[(&str, &str)]) -> Hints {
+pub(crate) fn hints(pairs: &[(&'static str, &'static str)]) -> Hints {
     pairs
         .iter()
-        .map(|(k, w)| ((*k).to_string(), (*w).to_string()))
+        .map(|(k, w)| (SafeText::literal(k), SafeText::literal(w)))
         .collect()
 }
 

@@ -8,19 +8,20 @@ use ratatui::text::Line;
 
 use super::{Hints, Outcome, boxed, hint_line, hints, is_ctrl_c, is_press, styled, wrap};
 use crate::config::Theme;
+use crate::text::SafeText;
 
 #[derive(Debug)]
 pub struct NoticeDialog {
-    pub title: String,
-    /// Paragraphs, already safe to draw.
-    pub lines: Vec<String>,
+    pub title: SafeText,
+    pub lines: Vec<SafeText>,
 }
 
 impl NoticeDialog {
-    pub fn new(title: impl Into<String>, lines: Vec<String>) -> Self {
+    /// The title and paragraphs are made safe here: they often name tokens from the server.
+    pub fn new(title: &str, lines: Vec<String>) -> Self {
         Self {
-            title: title.into(),
-            lines,
+            title: SafeText::new(title),
+            lines: lines.into_iter().map(SafeText::from).collect(),
         }
     }
 

@@ -15,7 +15,7 @@ use unicode_width::UnicodeWidthStr;
 use super::{draw_lines, plain_char, styled};
 use crate::api::{AccessLevel, PermissionChange, Resource, ResourceNode, ResourceType};
 use crate::config::Theme;
-use crate::text::sanitize;
+use crate::text::SafeText;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Column {
@@ -27,8 +27,8 @@ pub enum Column {
 pub struct MatrixRow {
     pub resource_type: ResourceType,
     pub resource_id: i64,
-    /// Sanitized display name.
-    pub name: String,
+    /// The name as shown.
+    pub name: SafeText,
     pub depth: usize,
     /// The caller administers this resource and may grant it.
     pub editable: bool,
@@ -73,9 +73,9 @@ impl PermissionMatrix {
                 .map(|r| r.access_level);
             let kind = node.resource_type.kind().label();
             let name = if node.name.is_empty() {
-                format!("{kind} #{}", node.id)
+                SafeText::from(format!("{kind} #{}", node.id))
             } else {
-                format!("{} · {kind}", sanitize(&node.name))
+                SafeText::from(format!("{} · {kind}", node.name))
             };
             rows.push(MatrixRow {
                 resource_type: node.resource_type.clone(),
@@ -95,11 +95,11 @@ impl PermissionMatrix {
                 rows.push(MatrixRow {
                     resource_type: r.resource_type.clone(),
                     resource_id: r.resource_id,
-                    name: format!(
+                    name: SafeText::from(format!(
                         "{} #{} (not in your permissions tree)",
-                        sanitize(r.resource_type.as_str()),
+                        r.resource_type.as_str(),
                         r.resource_id
-                    ),
+                    )),
                     depth: 0,
                     editable: false,
                     level: Some(r.access_level),

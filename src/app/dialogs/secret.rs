@@ -14,21 +14,21 @@ use ratatui::style::Modifier;
 use ratatui::text::Line;
 use std::path::{Path, PathBuf};
 
-use super::Hints;
 use super::yes_no::{Answer, Question, YesNo};
+use super::{Hints, hints};
 use super::{Outcome, boxed, hint_line, is_ctrl_c, is_press, plain_char, styled, wrap};
 use crate::api::{ApiToken, Secret, TokenId};
 use crate::clipboard::CopyOutcome;
 use crate::config::Theme;
 use crate::custody::secret_file_name;
-use crate::text::sanitize;
+use crate::text::{SafeText, sanitize};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SecretOrigin {
     Created,
-    /// A reset: the old token (sanitized name) keeps working until `old_stops_at`.
+    /// A reset: the old token keeps working until `old_stops_at`.
     Reset {
-        old_name: String,
+        old_name: SafeText,
         old_stops_at: Option<DateTime<Utc>>,
     },
 }
@@ -54,7 +54,7 @@ enum Level {
 #[derive(Debug)]
 pub struct SecretDialog {
     token_id: TokenId,
-    name: String,
+    name: SafeText,
     secret: Secret,
     origin: SecretOrigin,
     save_dir: PathBuf,
@@ -65,9 +65,9 @@ pub struct SecretDialog {
     sent_unconfirmed: bool,
     /// Asked "close anyway?" while `Some`.
     asking_close: Option<YesNo>,
-    copy_line: Option<(Level, String)>,
-    save_line: Option<(Level, String)>,
-    verify_line: Option<(Level, String)>,
+    copy_line: Option<(Level, SafeText)>,
+    save_line: Option<(Level, SafeText)>,
+    verify_line: Option<(Level, SafeText)>,
 }
 
 impl SecretDialog {
@@ -76,21 +76,19 @@ impl SecretDialog {
         let dir = self
             .save_path()
             .parent()
-            .map(|p| sanitize(&p.to_string_lossy()))
+            .map(|p| SafeText::new(&p.to_string_lossy()))
             .unwrap_or_default();
-        vec![
-            ("c".into(), "copy".into()),
-            ("s".into(), format!("save in {dir}")),
-            ("v".into(), "verify".into()),
-            ("Enter".into(), "done".into()),
-        ]
+        let mut out = hints(&[("c", "copy")]);
+        out.push((SafeText::literal("s"), dir.after("save in ")));
+        out.extend(hints(&[("v", "verify"), ("Enter", "done")]));
+        out
     }
 
     /// `token` is the new token (from the create or reset answer); `save_dir` is where `s` saves.
     pub fn new(token: &ApiToken, secret: Secret, origin: SecretOrigin, save_dir: &Path) -> Self {
         Self {
             token_id: token.id,
-            name: sanitize(&token.name),
+            name: SafeText::new(&token.name),
             secret,
             origin,
             save_dir: save_dir.to_path_buf(),
@@ -117,7 +115,7 @@ impl SecretDialog {
     /// was saved to a file (that file keeps it).
     pub fn custody(&self) -> Option<crate::custody::Rescue<'_>> {
         (!self.saved).then_some(crate::custody::Rescue {
-            name: &self.name,
+            name: self.name.as_str(),
             id: self.token_id,
             secret: &self.secret,
         })
@@ -174,7 +172,8 @@ impl SecretDialog {
                 secret: self.secret.clone(),
             }),
             Some('v') => {
-                self.verify_line = Some((Level::Info, "checking the new token…".into()));
+                self.verify_line =
+                    Some((Level::Info, SafeText::literal("checking the new token…")));
                 Outcome::Emit(SecretCommand::Verify(self.secret.clone()))
             }
             _ => Outcome::Continue,
@@ -193,7 +192,7 @@ impl SecretDialog {
         } else {
             Level::Error
         };
-        self.copy_line = Some((level, outcome.message()));
+        self.copy_line = Some((level, SafeText::from(outcome.message())));
     }
 
     /// The answer to `Save`: the path written, or why not (the words are shown as they are).
@@ -202,23 +201,18 @@ impl SecretDialog {
             Ok(path) => {
                 self.acknowledged = true;
                 self.saved = true;
-                (
-                    Level::Ok,
-                    format!(
-                        "saved to {} (readable only by you)",
-                        sanitize(&path.to_string_lossy())
-                    ),
-                )
+                let words = format!("saved to {} (readable only by you)", path.to_string_lossy());
+                (Level::Ok, SafeText::from(words))
             }
-            Err(e) => (Level::Error, format!("could not save: {}", sanitize(&e))),
+            Err(e) => (Level::Error, SafeText::from(format!("could not save: {e}"))),
         });
     }
 
     /// The answer to `Verify`: `Ok(words)` when the new token authenticated, `Err(words)` otherwise.
     pub fn verify_result(&mut self, result: Result<String, String>) {
         self.verify_line = Some(match result {
-            Ok(words) => (Level::Ok, sanitize(&words)),
-            Err(words) => (Level::Error, sanitize(&words)),
+            Ok(words) => (Level::Ok, SafeText::from(words)),
+            Err(words) => (Level::Error, SafeText::from(words)),
         });
     }
 
@@ -229,7 +223,8 @@ impl SecretDialog {
             SecretOrigin::Created => format!("Token created · {}", self.name),
             SecretOrigin::Reset { .. } => format!("Token reset · new token {}", self.name),
         };
-        // The drawn copy of the secret is wiped when this frame is done with it.
+        // The secret is the one text made safe while drawing: a safe copy kept beside it would be a second
+        // copy of the secret in memory. This one is wiped when the frame is done with it.
         let shown = zeroize::Zeroizing::new(sanitize(self.secret.expose_secret()));
         let mut lines: Vec<Line<'_>> = Vec::new();
         for l in wrap(

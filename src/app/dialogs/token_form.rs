@@ -22,7 +22,7 @@ use super::{
 };
 use crate::api::{ApiToken, Expiry, FieldError, NewToken, ResourceNode};
 use crate::config::Theme;
-use crate::text::sanitize;
+use crate::text::SafeText;
 
 /// Mailtrap's limit on a token name.
 pub const MAX_NAME_CHARS: usize = 255;
@@ -30,9 +30,9 @@ pub const MAX_NAME_CHARS: usize = 255;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FormMode {
     New,
-    /// Clone as new: prefilled from the token of this (sanitized) name.
+    /// Clone as new: prefilled from the token of this name.
     Clone {
-        from_name: String,
+        from_name: SafeText,
     },
 }
 
@@ -67,11 +67,11 @@ const DEFAULT_CHOICE: usize = 3;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct Errors {
-    name: Option<String>,
-    expiry: Option<String>,
-    permissions: Option<String>,
+    name: Option<SafeText>,
+    expiry: Option<SafeText>,
+    permissions: Option<SafeText>,
     /// Messages that name no field (the server's `base`), shown at the top of every step.
-    base: Vec<String>,
+    base: Vec<SafeText>,
 }
 
 #[derive(Debug)]
@@ -120,7 +120,7 @@ impl TokenForm {
 
     /// Clone as new: the token's name with " copy", its resources ticked at their levels.
     pub fn clone_from(token: &ApiToken, tree: &[ResourceNode], now: DateTime<Utc>) -> Self {
-        let from_name = sanitize(&token.name);
+        let from_name = SafeText::new(&token.name);
         let mut form = Self::new(tree, now);
         form.mode = FormMode::Clone {
             from_name: from_name.clone(),
@@ -161,7 +161,7 @@ impl TokenForm {
         self.submitted = false;
         self.errors = Errors::default();
         for e in errors {
-            let message = sanitize(&e.message);
+            let message = SafeText::new(&e.message);
             match e.field.as_deref() {
                 Some("name") => join(&mut self.errors.name, message),
                 Some("expires_at") => join(&mut self.errors.expiry, message),
@@ -170,7 +170,7 @@ impl TokenForm {
                 Some(other) => self
                     .errors
                     .base
-                    .push(format!("{}: {message}", sanitize(other))),
+                    .push(SafeText::from(format!("{other}: {message}"))),
             }
         }
         self.step = if self.errors.name.is_some() {
@@ -187,15 +187,15 @@ impl TokenForm {
     /// The request failed without field messages (e.g. a time-out): allow submitting again.
     pub fn submit_failed(&mut self, message: &str) {
         self.submitted = false;
-        self.errors.base = vec![sanitize(message)];
+        self.errors.base = vec![SafeText::new(message)];
     }
 
     pub fn handle_paste(&mut self, text: &str) {
         match self.step {
             Step::Name if self.name.insert_text(text) => {
-                self.errors.name = Some(format!(
+                self.errors.name = Some(SafeText::from(format!(
                     "a name has at most {MAX_NAME_CHARS} characters; the rest was cut"
-                ));
+                )));
             }
             Step::Expiry if EXPIRY_CHOICES[self.expiry_choice] == ExpiryChoice::Date => {
                 self.date.insert_text(text);
@@ -266,7 +266,7 @@ impl TokenForm {
         let on_date = EXPIRY_CHOICES[self.expiry_choice] == ExpiryChoice::Date;
         if forward {
             match self.resolve_expiry() {
-                Err(message) => self.errors.expiry = Some(message),
+                Err(message) => self.errors.expiry = Some(message.into()),
                 Ok(Expiry::Never) if !self.never_confirmed => {
                     self.asking_never = Some(YesNo::default())
                 }
@@ -316,7 +316,7 @@ impl TokenForm {
         let expiry = match self.resolve_expiry() {
             Ok(e) => e,
             Err(message) => {
-                self.errors.expiry = Some(message);
+                self.errors.expiry = Some(message.into());
                 self.step = Step::Expiry;
                 return Outcome::Continue;
             }
@@ -563,9 +563,9 @@ fn plural(n: u64) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-fn join(slot: &mut Option<String>, message: String) {
+fn join(slot: &mut Option<SafeText>, message: SafeText) {
     *slot = Some(match slot.take() {
-        Some(prev) => format!("{prev}; {message}"),
+        Some(prev) => SafeText::joined(&[prev, message], "; "),
         None => message,
     });
 }

@@ -17,7 +17,7 @@ use crate::api::ApiError;
 use super::registry::RowContext;
 
 pub use overlays::{Overlay, OverlayFace, Overlays, WaitingForTree};
-pub use requests::{LoadState, LostWrite, PendingWrite, Requests, Tracked, WriteKind};
+pub use requests::{Failure, LoadState, LostWrite, PendingWrite, Requests, Tracked, WriteKind};
 pub use session::{DEFAULT_REFRESH, MIN_REFRESH, Phase, Session, StateConfig};
 pub use status::{IMPORTANT_SECONDS, Level, STATUS_SECONDS, StatusMessage};
 pub use table::{MAX_FILTER_CHARS, Sort, SortColumn, TokenRow, TokenTable, Viewport};

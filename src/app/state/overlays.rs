@@ -81,7 +81,7 @@ pub struct Overlays {
     /// New secrets that arrived while another dialog was open; shown when it closes.
     pub queued_secrets: VecDeque<Box<SecretDialog>>,
     /// Notices that wait for the dialog in front to close.
-    pub queued_notices: VecDeque<(String, Vec<String>)>,
+    pub queued_notices: VecDeque<NoticeDialog>,
     pub waiting_for_tree: Option<WaitingForTree>,
     /// The open overlay, as it now asks, has been on screen: only then may a terminal key answer it.
     pub drawn: bool,
@@ -188,26 +188,21 @@ impl Overlays {
             .queued_secrets
             .pop_front()
             .map(Overlay::Secret)
-            .or_else(|| {
-                self.queued_notices
-                    .pop_front()
-                    .map(|(title, lines)| Overlay::Notice(NoticeDialog::new(title, lines)))
-            });
+            .or_else(|| self.queued_notices.pop_front().map(Overlay::Notice));
     }
 
     /// Opens a notice that stays until read; behind a dialog being worked in (a form, a question, a
     /// secret) it waits until that one closes, so nothing being typed is thrown away.
-    pub fn open_notice(&mut self, title: &str, mut paragraphs: Vec<String>) {
+    pub fn open_notice(&mut self, title: &str, paragraphs: Vec<String>) {
+        let mut notice = NoticeDialog::new(title, paragraphs);
         match &mut self.open {
             None
             | Some(Overlay::Help { .. } | Overlay::Menu { .. } | Overlay::CopyAlternatives(_)) => {
-                self.open = Some(Overlay::Notice(NoticeDialog::new(title, paragraphs)));
+                self.open = Some(Overlay::Notice(notice));
             }
-            Some(Overlay::Notice(notice)) => notice.lines.append(&mut paragraphs),
+            Some(Overlay::Notice(open)) => open.lines.append(&mut notice.lines),
             // Never over a dialog being worked in: it waits its turn.
-            Some(_) => self
-                .queued_notices
-                .push_back((title.to_string(), paragraphs)),
+            Some(_) => self.queued_notices.push_back(notice),
         }
     }
 

@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 
 use crate::api::{ApiError, TokenId};
+use crate::text::SafeText;
 
 use super::super::msg::RequestId;
 
@@ -16,7 +17,58 @@ pub enum LoadState {
     Idle,
     Loading,
     Loaded(DateTime<Utc>),
-    Failed(ApiError),
+    Failed(Failure),
+}
+
+/// A failed load, with the words its screen says, made safe when the failure arrived.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Failure {
+    pub error: ApiError,
+    pub headline: SafeText,
+    /// What the server or the connection said; after the API's URL when `names_url`.
+    pub detail: SafeText,
+    pub names_url: bool,
+}
+
+impl Failure {
+    pub fn of(error: ApiError) -> Self {
+        let (headline, detail, names_url) = match &error {
+            ApiError::Unauthorized { .. } => (
+                "The API token is invalid or has expired (401)",
+                SafeText::literal("The server refused the token."),
+                false,
+            ),
+            ApiError::Forbidden { message } => (
+                "The token lacks a permission (403)",
+                SafeText::new(message).after("The server said: "),
+                false,
+            ),
+            ApiError::Connection { message } => {
+                ("Cannot reach the API", SafeText::new(message), true)
+            }
+            ApiError::Timeout => ("The API did not answer in time", SafeText::default(), true),
+            other => (
+                "Could not load the tokens",
+                SafeText::from(other.to_string()),
+                false,
+            ),
+        };
+        Self {
+            headline: SafeText::literal(headline),
+            detail,
+            names_url,
+            error,
+        }
+    }
+
+    /// The detail line, after `api_url` where the failure is about reaching it.
+    pub fn detail_line(&self, api_url: &SafeText) -> String {
+        match (self.names_url, self.detail.is_empty()) {
+            (true, true) => api_url.to_string(),
+            (true, false) => format!("{api_url}: {}", self.detail),
+            (false, _) => self.detail.to_string(),
+        }
+    }
 }
 
 /// A resource's load state, the request now in flight (answers to any other id are stale) and when it was
@@ -48,13 +100,17 @@ impl Tracked {
                 self.state = LoadState::Loaded(now);
                 self.last_success = Some(now);
             }
-            Err(e) => self.state = LoadState::Failed(e),
+            Err(e) => self.state = LoadState::Failed(Failure::of(e)),
         }
     }
 
     pub fn error(&self) -> Option<&ApiError> {
+        self.failure().map(|f| &f.error)
+    }
+
+    pub fn failure(&self) -> Option<&Failure> {
         match &self.state {
-            LoadState::Failed(e) => Some(e),
+            LoadState::Failed(f) => Some(f),
             _ => None,
         }
     }

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use chrono::Duration;
 
 use crate::api::{Account, AccountId, ApiToken};
+use crate::text::SafeText;
 
 use crate::keys::keymap::Keymap;
 
@@ -14,9 +15,11 @@ use crate::keys::keymap::Keymap;
 pub enum Phase {
     /// Asking `GET /api/accounts` which account to manage.
     Connecting,
-    /// Several accounts and none named: the operator picks one.
+    /// Several accounts and none named: the operator picks one (`labels` are the accounts as the
+    /// picker lists them, made safe).
     PickAccount {
         accounts: Vec<Account>,
+        labels: Vec<SafeText>,
         cursor: usize,
     },
     /// The account is known; the table (or its loading or error screen) shows.
@@ -40,15 +43,18 @@ pub const DEFAULT_REFRESH: i64 = 30;
 pub struct Session {
     pub keymap: Keymap,
     pub wanted_account: Option<AccountId>,
-    pub api_url: String,
+    /// Shown on the "cannot reach" screen.
+    pub api_url: SafeText,
     pub refresh_every: Duration,
     pub phase: Phase,
+    /// The account's name as the title bar shows it.
+    pub account_name: SafeText,
     /// The last four characters of the token this console runs on: rows ending in them are its own.
     pub own_last4: Option<String>,
     /// The console's token cannot change anything (account access below admin, or a 403 on a write).
     pub caller_is_viewer: bool,
     /// Problems in the config file, listed in the help.
-    pub config_warnings: Vec<String>,
+    pub config_warnings: Vec<SafeText>,
     /// Where `s` in the secret dialog saves.
     pub save_dir: PathBuf,
 }
@@ -58,9 +64,10 @@ impl Session {
         Self {
             keymap: config.keymap,
             wanted_account: config.wanted_account,
-            api_url: config.api_url,
+            api_url: SafeText::new(&config.api_url),
             refresh_every: config.refresh_every.max(Duration::seconds(MIN_REFRESH)),
             phase: Phase::Connecting,
+            account_name: SafeText::default(),
             own_last4: None,
             caller_is_viewer: false,
             config_warnings: Vec::new(),
@@ -80,7 +87,21 @@ impl Session {
     pub fn enter(&mut self, account: Account) {
         self.caller_is_viewer = !account.access_levels.is_empty()
             && account.access_levels.iter().all(|l| !l.is_admin());
+        self.account_name = SafeText::new(&account.name);
         self.phase = Phase::Ready(account);
+    }
+
+    /// Several accounts answered and none was named: the picker lists them.
+    pub fn pick_from(&mut self, accounts: Vec<Account>) {
+        let labels = accounts
+            .iter()
+            .map(|a| SafeText::from(format!("{}  #{}", a.name, a.id)))
+            .collect();
+        self.phase = Phase::PickAccount {
+            accounts,
+            labels,
+            cursor: 0,
+        };
     }
 
     /// Whether the row is (one of) the token(s) this console runs on.

@@ -2,6 +2,8 @@
 
 use chrono::{DateTime, Duration, Utc};
 
+use crate::text::SafeText;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Level {
     Info,
@@ -13,7 +15,8 @@ pub enum Level {
 /// A message on the status line, gone at `expires_at`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StatusMessage {
-    pub text: String,
+    /// Made safe when set: status words often carry a name or an error from the server.
+    pub text: SafeText,
     pub level: Level,
     pub expires_at: DateTime<Utc>,
 }
@@ -27,7 +30,7 @@ pub const IMPORTANT_SECONDS: i64 = 60;
 impl StatusMessage {
     pub fn new(text: impl Into<String>, level: Level, now: DateTime<Utc>, seconds: i64) -> Self {
         Self {
-            text: text.into(),
+            text: SafeText::from(text.into()),
             level,
             expires_at: now + Duration::seconds(seconds),
         }

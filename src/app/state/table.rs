@@ -8,6 +8,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 
 use crate::api::{ApiToken, ResourceKind, ResourceNode, TokenId, TokenList};
+use crate::text::SafeText;
 
 use super::super::columns::{self, ResourceNames};
 
@@ -55,10 +56,12 @@ pub struct Sort {
 #[derive(Clone, Debug)]
 pub struct TokenRow {
     pub token: ApiToken,
-    /// The name and creator made safe once per data change, so a frame only fits them to their cells.
-    pub name: String,
-    pub creator: String,
-    pub access: String,
+    /// The name, creator, access and masked token made safe once per data change, so a frame only fits
+    /// them to their cells.
+    pub name: SafeText,
+    pub creator: SafeText,
+    pub access: SafeText,
+    pub masked: SafeText,
     /// Lowercased name, creator, access, id and last digits: what the filter matches.
     pub search: String,
     /// Index (in `TokenTable::rows`) of the token that replaced this one in a reset.
@@ -120,7 +123,7 @@ pub struct TokenTable {
     cursor: usize,
     /// A token to select as soon as a list holds it: the one just created, or a reset's successor.
     follow: Option<TokenId>,
-    pub filter: String,
+    pub filter: SafeText,
     /// Keys go to the filter's text while true.
     pub filter_editing: bool,
     pub sort: Sort,
@@ -145,7 +148,7 @@ impl Default for TokenTable {
             selected: None,
             cursor: 0,
             follow: None,
-            filter: String::new(),
+            filter: SafeText::default(),
             filter_editing: false,
             sort: Sort {
                 column: SortColumn::Name,
@@ -172,9 +175,10 @@ impl TokenTable {
             .tokens
             .into_iter()
             .map(|token| TokenRow {
-                name: crate::text::sanitize(&token.name),
+                name: SafeText::new(&token.name),
                 creator: columns::creator(&token.created_by),
-                access: String::new(),
+                access: SafeText::default(),
+                masked: columns::masked_token(&token.last_4_digits),
                 search: String::new(),
                 successor: successors.get(&token.id).copied(),
                 unreadable: None,
@@ -191,8 +195,8 @@ impl TokenTable {
             }
             ids.insert(id);
             let name = match &bad.name {
-                Some(name) => crate::text::sanitize(name),
-                None => format!("token #{} in the list", bad.position + 1),
+                Some(name) => SafeText::new(name),
+                None => SafeText::from(format!("token #{} in the list", bad.position + 1)),
             };
             self.rows.push(TokenRow {
                 token: ApiToken {
@@ -205,8 +209,9 @@ impl TokenTable {
                     opaque_resources: Vec::new(),
                 },
                 name,
-                creator: String::new(),
-                access: format!("⚠ {}", bad.reason),
+                creator: SafeText::default(),
+                access: SafeText::new(&bad.reason).after("⚠ "),
+                masked: SafeText::default(),
                 search: String::new(),
                 successor: None,
                 unreadable: Some(bad.reason),
@@ -331,9 +336,9 @@ impl TokenTable {
         self.select_position(self.cursor.saturating_add_signed(by));
     }
 
-    /// Sets the filter's text and shows the rows it matches.
-    pub fn set_filter(&mut self, text: String) {
-        self.filter = text;
+    /// Empties the filter and shows every row.
+    pub fn clear_filter(&mut self) {
+        self.filter.clear();
         self.refilter();
     }
 
@@ -341,7 +346,8 @@ impl TokenTable {
     pub fn extend_filter(&mut self, text: &str) -> bool {
         let room = MAX_FILTER_CHARS.saturating_sub(self.filter.chars().count());
         let mut taken = text.chars();
-        self.filter.extend(taken.by_ref().take(room));
+        let kept: String = taken.by_ref().take(room).collect();
+        self.filter.push_raw(&kept);
         let all = taken.next().is_none();
         self.refilter();
         all
@@ -399,7 +405,7 @@ impl TokenTable {
     /// The token's name as the list has it, made safe, or its id when the list no longer holds it.
     pub fn shown_name(&self, id: TokenId) -> String {
         self.row_by_id(id)
-            .map(|i| crate::text::sanitize(&self.rows[i].token.name))
+            .map(|i| self.rows[i].name.to_string())
             .unwrap_or_else(|| format!("#{id}"))
     }
 
@@ -506,7 +512,7 @@ fn ascending_order(rows: &[TokenRow], column: SortColumn) -> Vec<usize> {
     match column {
         SortColumn::Name => by_text(|r| &r.token.name),
         SortColumn::Creator => by_text(|r| &r.token.created_by),
-        SortColumn::Access => by_text(|r| &r.access),
+        SortColumn::Access => by_text(|r| r.access.as_str()),
         SortColumn::Expires => {
             let mut order: Vec<usize> = (0..rows.len()).collect();
             // Soonest first; `never` after every date.
@@ -563,7 +569,8 @@ mod tests {
             },
             name: name.into(),
             creator: creator.into(),
-            access: name.to_uppercase(),
+            access: name.to_uppercase().into(),
+            masked: SafeText::default(),
             search: String::new(),
             successor: None,
             unreadable: None,
@@ -591,7 +598,7 @@ mod tests {
         );
         assert_eq!(
             ascending_order(&rows, SortColumn::Access),
-            reference_order(&rows, |r| &r.access)
+            reference_order(&rows, |r| r.access.as_str())
         );
         let by_token: Vec<TokenId> = ascending_order(&rows, SortColumn::Token)
             .into_iter()

@@ -4,7 +4,6 @@
 use chrono::{DateTime, Utc};
 
 use crate::api::TokenId;
-use crate::text::sanitize;
 
 use super::super::dialogs::destructive::Target;
 use super::super::dialogs::{
@@ -48,10 +47,10 @@ pub(super) fn row_action(state: &mut State, action: Action, now: DateTime<Utc>) 
     };
     if action == Action::OpenMenu {
         let actions = state.with_row_context(index, now, registry::actions_for);
-        let token = &state.table.rows[index].token;
-        let menu = ActionMenu::new(sanitize(&token.name), actions, &state.session.keymap);
+        let row = &state.table.rows[index];
+        let menu = ActionMenu::new(row.name.clone(), actions, &state.session.keymap);
         state.overlays.open = Some(Overlay::Menu {
-            token: token.id,
+            token: row.token.id,
             menu,
         });
         return Step::done();

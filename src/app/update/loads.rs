@@ -43,10 +43,7 @@ pub(super) fn account(
         }
         Ok(AccountChoice::Ambiguous(list)) => {
             accounts.finish(Ok(()), now);
-            state.session.phase = Phase::PickAccount {
-                accounts: list,
-                cursor: 0,
-            };
+            state.session.pick_from(list);
             Step::done()
         }
         Err(e) => {
@@ -95,7 +92,6 @@ pub(super) fn tokens(
                 );
                 state.set_status_for(words.clone(), Level::Error, now, IMPORTANT_SECONDS);
                 if !state.overlays.notice_pending() {
-                    let words = crate::text::sanitize(&words);
                     state.overlays.open_notice("No answer came", vec![words]);
                 }
             } else if state.requests.has_tokens() {
@@ -161,10 +157,7 @@ pub(super) fn tick(state: &mut State, now: DateTime<Utc>) -> Step {
 pub(super) fn retrying(state: &mut State, reason: &str, wait_ms: u64, now: DateTime<Utc>) -> Step {
     let seconds = wait_ms.div_ceil(1000).max(1);
     state.set_status(
-        format!(
-            "Waiting {seconds} s before asking again: {}",
-            crate::text::sanitize(reason)
-        ),
+        format!("Waiting {seconds} s before asking again: {reason}"),
         Level::Warn,
         now,
     );
@@ -185,7 +178,10 @@ pub(super) fn picker_key(state: &mut State, key: KeyEvent, now: DateTime<Utc>) -
         return vec![Effect::Quit].into();
     }
     let action = state.session.keymap.lookup(&key);
-    let Phase::PickAccount { accounts, cursor } = &mut state.session.phase else {
+    let Phase::PickAccount {
+        accounts, cursor, ..
+    } = &mut state.session.phase
+    else {
         return Step::Ignored;
     };
     let last = accounts.len().saturating_sub(1);

@@ -138,7 +138,7 @@ fn on_key(state: &mut State, key: KeyEvent, now: DateTime<Utc>) -> Step {
         return actions::quit_or_ask(state);
     }
     if !state.table.filter_editing && key.code == KeyCode::Esc && !state.table.filter.is_empty() {
-        state.table.set_filter(String::new());
+        state.table.clear_filter();
         return Step::done();
     }
     match state.session.keymap.lookup(&key) {

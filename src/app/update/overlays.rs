@@ -8,7 +8,6 @@ use crossterm::event::KeyEvent;
 
 use crate::api::{Secret, TokenId};
 use crate::clipboard::{Content, CopyOutcome};
-use crate::text::sanitize;
 
 use super::super::dialogs::{Confirmed, MenuChoice, Outcome, SecretCommand};
 use super::super::effect::Effect;
@@ -84,7 +83,7 @@ pub(super) fn key(state: &mut State, key: KeyEvent, now: DateTime<Utc>) -> Step 
             Outcome::Emit(choice) => {
                 state.overlays.copy_for = None;
                 effects.push(Effect::CopyToClipboard {
-                    text: Secret::new(choice.text),
+                    text: Secret::new(choice.text.into_string()),
                     content: Content::Plain,
                 });
                 After::Close
@@ -206,13 +205,10 @@ pub(super) fn saved(
 ) -> Step {
     let (text, level) = match &result {
         Ok(path) => (
-            format!("Saved the secret to {}", sanitize(&path.to_string_lossy())),
+            format!("Saved the secret to {}", path.to_string_lossy()),
             Level::Success,
         ),
-        Err(e) => (
-            format!("Could not save the secret: {}", sanitize(e)),
-            Level::Error,
-        ),
+        Err(e) => (format!("Could not save the secret: {e}"), Level::Error),
     };
     let asked_by = state.overlays.save_for.take();
     if let Some(Overlay::Secret(dialog)) = &mut state.overlays.open

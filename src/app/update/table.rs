@@ -45,13 +45,13 @@ pub(super) fn filter_key(state: &mut State, key: &KeyEvent) -> bool {
         // Ctrl-C closes the filter first; a second one quits.
         KeyCode::Esc => {
             table.filter_editing = false;
-            table.set_filter(String::new());
+            table.clear_filter();
         }
         KeyCode::Char('c') if ctrl => {
             table.filter_editing = false;
-            table.set_filter(String::new());
+            table.clear_filter();
         }
-        KeyCode::Char('u') if ctrl => table.set_filter(String::new()),
+        KeyCode::Char('u') if ctrl => table.clear_filter(),
         KeyCode::Backspace => {
             table.filter.pop();
             table.refilter();
@@ -62,7 +62,7 @@ pub(super) fn filter_key(state: &mut State, key: &KeyEvent) -> bool {
                 && !key.modifiers.contains(KeyModifiers::ALT)
                 && table.filter.chars().count() < MAX_FILTER_CHARS =>
         {
-            table.filter.push(c);
+            table.filter.push_raw(c.encode_utf8(&mut [0; 4]));
             table.refilter();
         }
         KeyCode::Up | KeyCode::Down | KeyCode::PageUp | KeyCode::PageDown => return false,

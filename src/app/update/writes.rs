@@ -6,7 +6,7 @@
 use chrono::{DateTime, Duration, Utc};
 
 use crate::api::{Account, ApiError, ApiToken, CreatedToken, NewToken, Secret, TokenId};
-use crate::text::sanitize;
+use crate::text::SafeText;
 
 use super::super::dialogs::{Destructive, SecretDialog, SecretOrigin};
 use super::super::effect::Effect;
@@ -43,7 +43,7 @@ pub(super) fn send_confirmed(
                 .table
                 .row_by_id(id)
                 .map(|i| state.table.rows[i].token.name.clone())
-                .unwrap_or_else(|| shown.clone());
+                .unwrap_or_else(|| shown.to_string());
             let words = format!("Resetting {shown}…");
             (
                 WriteKind::Reset {
@@ -54,11 +54,21 @@ pub(super) fn send_confirmed(
         }
         Destructive::Delete(_) => {
             let words = format!("Deleting {shown}…");
-            (WriteKind::Delete { name: shown }, words)
+            (
+                WriteKind::Delete {
+                    name: shown.into_string(),
+                },
+                words,
+            )
         }
         Destructive::EditPermissions { .. } => {
             let words = format!("Saving the permissions of {shown}…");
-            (WriteKind::EditPermissions { name: shown }, words)
+            (
+                WriteKind::EditPermissions {
+                    name: shown.into_string(),
+                },
+                words,
+            )
         }
     };
     // A reset's new token is found by the ids that were not there before, should its answer be lost.
@@ -99,7 +109,7 @@ pub(super) fn send_create(state: &mut State, new: NewToken, now: DateTime<Utc>) 
     let req = state
         .requests
         .track_write(WriteKind::Create { name: name.clone() }, None, known_ids);
-    state.set_status(format!("Creating {}…", sanitize(&name)), Level::Info, now);
+    state.set_status(format!("Creating {name}…"), Level::Info, now);
     vec![Effect::CreateToken { req, account, new }]
 }
 
@@ -111,24 +121,24 @@ pub(super) fn send_verify(state: &mut State, secret: Secret) -> Vec<Effect> {
     vec![Effect::VerifySecret { req, secret }]
 }
 
-/// A write's failure in words a person can act on.
+/// A write's failure in words a person can act on (made safe where they are shown: the status line, the
+/// dialog that asked).
 fn failure_words(what: &str, e: &ApiError) -> String {
     match e {
         ApiError::Unauthorized { .. } => format!(
             "Could not {what}: the console's token was refused (401): it is invalid or has expired"
         ),
-        ApiError::Forbidden { message } => format!(
-            "Could not {what}: the console's token lacks the permission (403): {}",
-            sanitize(message)
-        ),
+        ApiError::Forbidden { message } => {
+            format!("Could not {what}: the console's token lacks the permission (403): {message}")
+        }
         ApiError::Validation { .. } => {
-            format!("The server refused to {what}: {}", sanitize(&e.to_string()))
+            format!("The server refused to {what}: {e}")
         }
         ApiError::NotFound => format!("Could not {what}: the token is gone (404); refreshing"),
         ApiError::RateLimited { .. } => {
             format!("Could not {what}: too many requests (429); wait a moment and try again")
         }
-        other => format!("Could not {what}: {}", sanitize(&other.to_string())),
+        other => format!("Could not {what}: {other}"),
     }
 }
 
@@ -188,14 +198,14 @@ pub(super) fn secret_answer(
         WriteKind::Create { name } => ("create", name.clone()),
         _ => return Step::done(),
     };
-    let shown = sanitize(&raw_name);
+    let shown = SafeText::new(&raw_name);
     let form_open = matches!(state.overlays.open, Some(Overlay::Form(_)));
     match result {
         Ok(created) => {
             let (origin, words) = match token {
                 Some(old) => {
                     state.table.secret_not_received.remove(&old);
-                    let new_name = sanitize(&created.token.name);
+                    let new_name = &created.token.name;
                     let origin = SecretOrigin::Reset {
                         old_name: shown.clone(),
                         old_stops_at: Some(now + Duration::hours(RESET_GRACE_HOURS)),
@@ -368,8 +378,8 @@ pub(super) fn settle_lost_writes(state: &mut State, now: DateTime<Utc>) {
     let mut appeared_any = false;
     for write in lost {
         let (verb, name) = match &write.kind {
-            WriteKind::Reset { old_name } => ("reset", sanitize(old_name)),
-            WriteKind::Create { name } => ("create", sanitize(name)),
+            WriteKind::Reset { old_name } => ("reset", old_name.clone()),
+            WriteKind::Create { name } => ("create", name.clone()),
             _ => continue,
         };
         let appeared: Vec<&ApiToken> = state
@@ -394,7 +404,7 @@ pub(super) fn settle_lost_writes(state: &mut State, now: DateTime<Utc>) {
         appeared_any = true;
         let names: Vec<String> = appeared
             .iter()
-            .map(|t| format!("{} (…{})", sanitize(&t.name), sanitize(&t.last_4_digits)))
+            .map(|t| format!("{} (…{})", t.name, t.last_4_digits))
             .collect();
         paragraphs.push(format!(
             "The {verb} of {name} happened but its answer was lost: {} appeared and its \

@@ -9,7 +9,9 @@ use ratatui::widgets::Paragraph;
 
 use crate::api::ApiError;
 use crate::config::Theme;
-use crate::text::{display_width, fit, sanitize};
+use crate::text::SafeText;
+
+use super::super::dialogs::{Hints, hints as dialog_hints};
 
 use super::super::registry;
 use super::super::state::{Level, LoadState, Phase, State};
@@ -31,7 +33,7 @@ fn connection(state: &State, theme: &Theme) -> (String, Style) {
         return failed(e);
     }
     match &state.requests.tokens.state {
-        LoadState::Failed(e) => failed(e),
+        LoadState::Failed(f) => failed(&f.error),
         LoadState::Loading if state.requests.has_tokens() => ("↻ refreshing".into(), theme.info),
         LoadState::Loaded(_) => ("● connected".into(), theme.ok),
         _ => ("◌ connecting".into(), theme.dim),
@@ -44,7 +46,7 @@ pub fn title_bar(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     match &state.session.phase {
         Phase::Ready(account) => {
             spans.push(sep.clone());
-            spans.push(Span::styled(fit(&account.name, 40), theme.text));
+            spans.push(Span::styled(state.session.account_name.fit(40), theme.text));
             spans.push(Span::styled(format!(" #{}", account.id), theme.dim));
         }
         Phase::PickAccount { .. } => {
@@ -80,7 +82,7 @@ pub fn status_line(
         Level::Warn => ("⚠", theme.warn),
         Level::Error => ("✖", theme.danger),
     };
-    let text = fit(&status.text, usize::from(area.width).saturating_sub(3));
+    let text = status.text.fit(usize::from(area.width).saturating_sub(3));
     frame.render_widget(
         Paragraph::new(Line::from(vec![
             Span::styled(format!(" {symbol} "), style),
@@ -92,35 +94,28 @@ pub fn status_line(
 
 /// (keys, what they do) pairs for what applies right now, most useful first. Row actions come from the
 /// registry: one that cannot be done on the selected row is left out.
-fn hints(state: &State, now: DateTime<Utc>) -> Vec<(String, String)> {
+fn hints(state: &State, now: DateTime<Utc>) -> Hints {
     let km = &state.session.keymap;
-    let pair = |a: Action| (km.label(a), a.info().hint.to_string());
+    let pair = |a: Action| (km.label(a), SafeText::literal(a.info().hint));
+    let up_down =
+        |sep| SafeText::joined(&[km.label(Action::MoveUp), km.label(Action::MoveDown)], sep);
     if let Some(overlay) = &state.overlays.open {
         return overlay.hints(km);
     }
     if state.table.filter_editing {
-        return vec![
-            ("type".into(), "filter".into()),
-            ("Enter".into(), "keep".into()),
-            ("Esc".into(), "clear".into()),
-            ("↑/↓".into(), "move".into()),
-        ];
+        return dialog_hints(&[
+            ("type", "filter"),
+            ("Enter", "keep"),
+            ("Esc", "clear"),
+            ("↑/↓", "move"),
+        ]);
     }
     match &state.session.phase {
         Phase::PickAccount { .. } => {
-            return vec![
-                (
-                    format!(
-                        "{}/{}",
-                        km.label(Action::MoveUp),
-                        km.label(Action::MoveDown)
-                    ),
-                    "move".into(),
-                ),
-                ("Enter".into(), "choose".into()),
-                pair(Action::Help),
-                pair(Action::Quit),
-            ];
+            let mut out = vec![(up_down("/"), SafeText::literal("move"))];
+            out.extend(dialog_hints(&[("Enter", "choose")]));
+            out.extend([pair(Action::Help), pair(Action::Quit)]);
+            return out;
         }
         Phase::Connecting | Phase::Ready(_) if !state.requests.has_tokens() => {
             return vec![
@@ -131,16 +126,9 @@ fn hints(state: &State, now: DateTime<Utc>) -> Vec<(String, String)> {
         }
         _ => {}
     }
-    let mut out = vec![(
-        format!(
-            "{} {}",
-            km.label(Action::MoveUp),
-            km.label(Action::MoveDown)
-        ),
-        "move".into(),
-    )];
+    let mut out = vec![(up_down(" "), SafeText::literal("move"))];
     if !state.table.filter.is_empty() {
-        out.push(("Esc".into(), "clear filter".into()));
+        out.extend(dialog_hints(&[("Esc", "clear filter")]));
     }
     let available: Vec<Action> = match state.table.selected_index() {
         Some(i) => state.with_row_context(i, now, |ctx| {
@@ -176,13 +164,12 @@ pub fn hint_bar(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Fr
     let mut used = 1;
     let mut spans = vec![Span::raw(" ")];
     for (keys, what) in hints(state, now) {
-        let keys = sanitize(&keys);
-        let need = display_width(&keys) + 1 + display_width(&what) + 2;
+        let need = keys.width() + 1 + what.width() + 2;
         if used + need > width {
             break;
         }
         used += need;
-        spans.push(Span::styled(keys, theme.key));
+        spans.push(Span::styled(keys.into_string(), theme.key));
         spans.push(Span::styled(format!(" {what}  "), theme.dim));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);

@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 use chrono::{DateTime, Utc};
 
 use crate::config::Theme;
-use crate::text::{display_width, sanitize, truncate_to_width};
+use crate::text::{SafeText, display_width};
 
 use super::super::dialogs::wrap;
 use super::super::registry;
@@ -35,7 +35,7 @@ fn lines(state: &State, now: DateTime<Utc>, theme: &Theme, width: usize) -> Vec<
             theme.warn,
         ));
         for w in &state.session.config_warnings {
-            out.extend(wrapped(&sanitize(w), theme.text));
+            out.extend(wrapped(w, theme.text));
         }
         out.push(Line::raw(""));
     }
@@ -45,15 +45,15 @@ fn lines(state: &State, now: DateTime<Utc>, theme: &Theme, width: usize) -> Vec<
         (Scope::Row, "The selected token"),
         (Scope::Global, "Anywhere"),
     ];
-    let entry = |keys: String, what: &str| -> Line<'static> {
-        let keys = truncate_to_width(&keys, KEY_COLUMN - 1);
+    let entry = |keys: SafeText, what: &'static str| -> Line<'static> {
+        let keys = keys.fit(KEY_COLUMN - 1);
         let pad = " ".repeat(KEY_COLUMN.saturating_sub(display_width(&keys)));
         Line::from(vec![
             Span::raw("  "),
             Span::styled(keys, theme.key),
             Span::raw(pad),
             Span::styled(
-                truncate_to_width(what, width.saturating_sub(KEY_COLUMN + 2)),
+                SafeText::literal(what).fit(width.saturating_sub(KEY_COLUMN + 2)),
                 theme.text,
             ),
         ])
@@ -85,16 +85,16 @@ fn lines(state: &State, now: DateTime<Utc>, theme: &Theme, width: usize) -> Vec<
         }
         if scope == Scope::Table {
             out.push(entry(
-                "Enter / Esc".into(),
+                SafeText::literal("Enter / Esc"),
                 "Keep / clear the filter while typing",
             ));
         }
         if scope == Scope::Global {
             out.push(entry(
-                "Ctrl-C".into(),
+                SafeText::literal("Ctrl-C"),
                 "Close this or the filter; quit at the table",
             ));
-            out.push(entry("Ctrl-Z".into(), "Suspend to the shell"));
+            out.push(entry(SafeText::literal("Ctrl-Z"), "Suspend to the shell"));
         }
         out.push(Line::raw(""));
     }

@@ -103,18 +103,18 @@ fn blank_covered_wide_cells(buf: &mut ratatui::buffer::Buffer) {
 
 fn render_main(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Frame, area: Rect) {
     match &state.session.phase {
-        Phase::Connecting => match state.requests.accounts.error() {
-            Some(e) => screens::error(state, e, theme, frame, area),
+        Phase::Connecting => match state.requests.accounts.failure() {
+            Some(f) => screens::error(state, f, theme, frame, area),
             None => screens::loading(theme, frame, area),
         },
-        Phase::PickAccount { accounts, cursor } => {
-            screens::account_picker(accounts, *cursor, theme, frame, area)
+        Phase::PickAccount { labels, cursor, .. } => {
+            screens::account_picker(labels, *cursor, theme, frame, area)
         }
         Phase::Ready(_) => {
             if state.requests.has_tokens() {
                 table::render(state, now, theme, frame, area);
-            } else if let Some(e) = state.requests.tokens.error() {
-                screens::error(state, e, theme, frame, area);
+            } else if let Some(f) = state.requests.tokens.failure() {
+                screens::error(state, f, theme, frame, area);
             } else {
                 screens::loading(theme, frame, area);
             }

@@ -6,11 +6,10 @@ use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use crate::api::{Account, ApiError};
 use crate::config::Theme;
-use crate::text::{fit, sanitize};
+use crate::text::SafeText;
 
-use super::super::state::State;
+use super::super::state::{Failure, State};
 use crate::keys::action::Action;
 
 /// A block of lines centred vertically in `area`.
@@ -69,45 +68,19 @@ pub fn loading(theme: &Theme, frame: &mut Frame, area: Rect) {
 }
 
 /// A failure, said plainly, with what the operator can do about it.
-pub fn error(state: &State, e: &ApiError, theme: &Theme, frame: &mut Frame, area: Rect) {
-    let (headline, detail) = match e {
-        ApiError::Unauthorized { .. } => (
-            "The API token is invalid or has expired (401)".to_string(),
-            "The server refused the token.".to_string(),
-        ),
-        ApiError::Forbidden { message } => (
-            "The token lacks a permission (403)".to_string(),
-            format!("The server said: {}", sanitize(message)),
-        ),
-        ApiError::Connection { message } => (
-            "Cannot reach the API".to_string(),
-            format!(
-                "{}: {}",
-                sanitize(&state.session.api_url),
-                sanitize(message)
-            ),
-        ),
-        ApiError::Timeout => (
-            "The API did not answer in time".to_string(),
-            sanitize(&state.session.api_url),
-        ),
-        other => (
-            "Could not load the tokens".to_string(),
-            sanitize(&other.to_string()),
-        ),
-    };
+pub fn error(state: &State, failure: &Failure, theme: &Theme, frame: &mut Frame, area: Rect) {
     let retry = state.session.keymap.label(Action::Refresh);
     let quit = state.session.keymap.label(Action::Quit);
     let lines = vec![
-        Line::styled(format!("✖ {headline}"), theme.danger),
+        Line::styled(format!("✖ {}", failure.headline), theme.danger),
         Line::raw(""),
-        Line::styled(detail, theme.text),
-        Line::styled(e.advice().to_string(), theme.dim),
+        Line::styled(failure.detail_line(&state.session.api_url), theme.text),
+        Line::styled(failure.error.advice().to_string(), theme.dim),
         Line::raw(""),
         Line::from(vec![
-            Span::styled(retry, theme.key),
+            Span::styled(retry.into_string(), theme.key),
             Span::styled(" retry   ", theme.dim),
-            Span::styled(quit, theme.key),
+            Span::styled(quit.into_string(), theme.key),
             Span::styled(" quit", theme.dim),
         ]),
     ];
@@ -115,7 +88,7 @@ pub fn error(state: &State, e: &ApiError, theme: &Theme, frame: &mut Frame, area
 }
 
 pub fn account_picker(
-    accounts: &[Account],
+    labels: &[SafeText],
     cursor: usize,
     theme: &Theme,
     frame: &mut Frame,
@@ -133,13 +106,13 @@ pub fn account_picker(
     let height = usize::from(inner.height);
     let offset = (cursor + 1).saturating_sub(height);
     let width = usize::from(inner.width).saturating_sub(2);
-    let lines: Vec<Line> = accounts
+    let lines: Vec<Line> = labels
         .iter()
         .enumerate()
         .skip(offset)
         .take(height)
-        .map(|(i, a)| {
-            let text = fit(&format!("{}  #{}", a.name, a.id), width);
+        .map(|(i, label)| {
+            let text = label.fit(width);
             if i == cursor {
                 Line::styled(format!("▶ {text}"), theme.selected)
             } else {

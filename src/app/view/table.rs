@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, HighlightSpacing, Paragraph, Row, Table, TableState};
 
 use crate::config::Theme;
-use crate::text::{display_width, fit, sanitize, truncate_to_width};
+use crate::text::display_width;
 
 use super::super::columns::{self, Urgency};
 use super::super::state::{SortColumn, State, TokenRow};
@@ -41,7 +41,7 @@ fn title(state: &State) -> Line<'static> {
         let cursor = if table.filter_editing { "▏" } else { "" };
         spans.push(Span::raw(format!(
             "· filter: /{}{cursor} ",
-            fit(&table.filter, 40)
+            table.filter.fit(40)
         )));
     }
     Line::from(spans)
@@ -74,21 +74,18 @@ fn name_cell(state: &State, row: &TokenRow, width: usize, theme: &Theme) -> Cell
     if state.requests.row_busy(row.token.id) {
         let mark = Span::styled(BUSY_MARK, theme.info);
         let room = width.saturating_sub(display_width(BUSY_MARK));
-        return Cell::from(Line::from(vec![
-            mark,
-            Span::raw(truncate_to_width(&row.name, room)),
-        ]));
+        return Cell::from(Line::from(vec![mark, Span::raw(row.name.fit(room))]));
     }
     if state.table.secret_not_received.contains(&row.token.id) {
         // The words tell the operator this token's secret reached no one; in a narrow column they shorten
         // rather than hide the name.
         let mark = [SECRET_LOST_MARK, SECRET_LOST_SHORT]
             .into_iter()
-            .find(|m| display_width(m) + display_width(&row.name).min(10) <= width)
+            .find(|m| display_width(m) + row.name.width().min(10) <= width)
             .unwrap_or(" ✗");
         let room = width.saturating_sub(display_width(mark));
         return Cell::from(Line::from(vec![
-            Span::raw(truncate_to_width(&row.name, room)),
+            Span::raw(row.name.fit(room)),
             Span::styled(mark.to_string(), theme.danger),
         ]));
     }
@@ -97,13 +94,13 @@ fn name_cell(state: &State, row: &TokenRow, width: usize, theme: &Theme) -> Cell
         .then(|| row.successor.map(|i| &state.table.rows[i]))
         .flatten();
     let Some(next) = successor else {
-        return Cell::from(truncate_to_width(&row.name, width));
+        return Cell::from(row.name.fit(width));
     };
     // Keep room for the successor: it is what tells the operator where the row went.
-    let arrow = format!(" → {}", next.name);
-    let name_room = width.saturating_sub(display_width(&arrow).min(width / 2));
-    let name = truncate_to_width(&row.name, name_room);
-    let arrow = truncate_to_width(&arrow, width.saturating_sub(display_width(&name)));
+    let arrow = next.name.after(" → ");
+    let name_room = width.saturating_sub(arrow.width().min(width / 2));
+    let name = row.name.fit(name_room);
+    let arrow = arrow.fit(width.saturating_sub(display_width(&name)));
     Cell::from(Line::from(vec![
         Span::raw(name),
         Span::styled(arrow, theme.dim),
@@ -129,7 +126,7 @@ fn expires_cell(row: &TokenRow, now: DateTime<Utc>, theme: &Theme) -> Cell<'stat
 }
 
 fn access_cell(row: &TokenRow, width: usize, theme: &Theme) -> Cell<'static> {
-    let text = truncate_to_width(&row.access, width);
+    let text = row.access.fit(width);
     if row.unreadable.is_some() {
         Cell::from(Span::styled(text, theme.warn))
     } else {
@@ -180,12 +177,12 @@ pub fn render(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Fram
             let row = &table.rows[i];
             Row::new(vec![
                 name_cell(state, row, usize::from(w[0]), theme),
-                Cell::from(truncate_to_width(&row.creator, usize::from(w[1]))),
+                Cell::from(row.creator.fit(usize::from(w[1]))),
                 access_cell(row, usize::from(w[2]), theme),
                 expires_cell(row, now, theme),
                 match row.unreadable {
                     Some(_) => Cell::from(""),
-                    None => Cell::from(columns::masked_token(&row.token.last_4_digits)),
+                    None => Cell::from(row.masked.to_string()),
                 },
             ])
         })
@@ -207,10 +204,7 @@ pub fn render(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Fram
         let message = if table.rows.is_empty() {
             "No tokens in this account yet.".to_string()
         } else {
-            format!(
-                "No token matches /{}. Esc clears the filter.",
-                sanitize(&table.filter)
-            )
+            format!("No token matches /{}. Esc clears the filter.", table.filter)
         };
         let area = Rect {
             y: inner.y + 2,
