@@ -1,27 +1,18 @@
-//! Fixed data, a fixed clock, and helpers that drive the real `update` and `view`.
+//! The console tests' fixed data (an account, its tokens and resource tree) and the states built from it
+//! with the shared driver.
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use chrono::Duration;
 use mailtrap_tokens::api::{
     AccessLevel, Account, ApiError, ApiToken, Resource, ResourceNode, ResourceType, TokenId,
     TokenList,
 };
-use mailtrap_tokens::app::effect::Effect;
-use mailtrap_tokens::app::keymap::Keymap;
 use mailtrap_tokens::app::msg::Msg;
 use mailtrap_tokens::app::state::{State, StateConfig};
-use mailtrap_tokens::app::update::{start, update};
-use mailtrap_tokens::app::view;
 use mailtrap_tokens::cli::session::AccountChoice;
-use mailtrap_tokens::config::Theme;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+
+use crate::console_driver::{choose_account, connect, load_requests, now, send, state_config};
 
 pub const ACCOUNT_ID: i64 = 1719941;
-
-pub fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 5, 1, 12, 0, 0).unwrap()
-}
 
 pub fn account() -> Account {
     Account {
@@ -145,53 +136,28 @@ pub fn tree() -> Vec<ResourceNode> {
 }
 
 pub fn config() -> StateConfig {
-    StateConfig {
-        keymap: Keymap::default(),
-        wanted_account: Some(ACCOUNT_ID),
-        api_url: "http://127.0.0.1:9".into(),
-        refresh_every: Duration::seconds(30),
-    }
-}
-
-/// Feeds a message through the real update at the fixed clock.
-pub fn send(state: &mut State, msg: Msg) -> Vec<Effect> {
-    update(state, msg, now())
+    state_config(ACCOUNT_ID)
 }
 
 /// A fresh console that has asked for its account; returns the request id of that ask.
 pub fn connecting() -> (State, u64) {
-    connecting_with(config())
+    connect(config())
 }
 
-/// Like [`connecting`], with other settings (a keymap with overrides, say).
-pub fn connecting_with(config: StateConfig) -> (State, u64) {
-    let mut state = State::new(config);
-    let effects = start(&mut state, now());
-    let req = match effects.as_slice() {
-        [Effect::ResolveAccount { req, wanted }] => {
-            assert_eq!(*wanted, Some(ACCOUNT_ID));
-            *req
-        }
-        other => panic!("expected one ResolveAccount, got {other:?}"),
-    };
-    (state, req)
-}
-
-/// The ids of the token and tree requests among `effects`.
-pub fn load_requests(effects: &[Effect]) -> (Option<u64>, Option<u64>) {
-    let mut tokens = None;
-    let mut tree = None;
-    for e in effects {
-        match e {
-            Effect::LoadTokens { req, account } => {
-                assert_eq!(*account, ACCOUNT_ID);
-                tokens = Some(*req);
-            }
-            Effect::LoadResourceTree { req, .. } => tree = Some(*req),
-            _ => {}
-        }
-    }
-    (tokens, tree)
+/// The account picker: the token reaches this account and "Side project" (#42).
+pub fn picking_an_account() -> State {
+    let (mut state, req) = connecting();
+    let mut other = account();
+    other.id = 42;
+    other.name = "Side project".into();
+    send(
+        &mut state,
+        Msg::AccountResolved {
+            req,
+            result: Ok(AccountChoice::Ambiguous(vec![account(), other])),
+        },
+    );
+    state
 }
 
 /// The account resolved and the token and tree loads started; returns their request ids.
@@ -200,15 +166,9 @@ pub fn account_chosen() -> (State, u64, u64) {
 }
 
 pub fn account_chosen_with(config: StateConfig) -> (State, u64, u64) {
-    let (mut state, req) = connecting_with(config);
-    let effects = send(
-        &mut state,
-        Msg::AccountResolved {
-            req,
-            result: Ok(AccountChoice::Chosen(account())),
-        },
-    );
-    let (tokens, tree) = load_requests(&effects);
+    let (mut state, req) = connect(config);
+    let effects = choose_account(&mut state, req, account());
+    let (tokens, tree) = load_requests(&effects, ACCOUNT_ID);
     (
         state,
         tokens.expect("tokens requested"),
@@ -256,66 +216,4 @@ pub fn failed_tokens(error: ApiError) -> State {
         },
     );
     state
-}
-
-pub fn theme() -> Theme {
-    Theme::default()
-}
-
-pub fn draw(state: &State, width: u16, height: u16) -> Terminal<TestBackend> {
-    draw_with(state, width, height, &theme())
-}
-
-pub fn draw_with(state: &State, width: u16, height: u16, theme: &Theme) -> Terminal<TestBackend> {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal
-        .draw(|f| view::render(state, now(), theme, f))
-        .unwrap();
-    terminal
-}
-
-/// The frame as plain text (wide characters once), for `contains` checks.
-pub fn text(terminal: &Terminal<TestBackend>) -> String {
-    mailtrap_tokens::app::dump::buffer_to_text(terminal.backend().buffer())
-}
-
-pub fn press(code: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
-}
-
-pub fn char_key(c: char) -> Msg {
-    let modifiers = if c.is_ascii_uppercase() {
-        KeyModifiers::SHIFT
-    } else {
-        KeyModifiers::NONE
-    };
-    Msg::Key(KeyEvent::new(KeyCode::Char(c), modifiers))
-}
-
-pub fn ctrl(c: char) -> Msg {
-    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
-}
-
-pub fn release(c: char) -> Msg {
-    let mut key = KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
-    key.kind = KeyEventKind::Release;
-    Msg::Key(key)
-}
-
-pub fn type_text(state: &mut State, text: &str) {
-    for c in text.chars() {
-        send(state, char_key(c));
-    }
-}
-
-pub fn selected_name(state: &State) -> Option<String> {
-    state.selected_row().map(|r| r.token.name.clone())
-}
-
-pub fn visible_names(state: &State) -> Vec<String> {
-    state
-        .order()
-        .iter()
-        .map(|&i| state.rows[i].token.name.clone())
-        .collect()
 }

@@ -9,22 +9,12 @@ use mailtrap_tokens::app::msg::Msg;
 use mailtrap_tokens::app::state::{Level, Overlay, State};
 
 use crate::common::*;
+use crate::console_driver::*;
 
 /// A fake secret: not 32 hex characters, so no hook mistakes it for a real one.
 const FAKE_SECRET: &str = "fake-secret-for-console-tests-zz42";
 
-fn select(state: &mut State, name: &str) {
-    send(state, char_key('g'));
-    for _ in 0..state.order().len() {
-        if selected_name(state).as_deref() == Some(name) {
-            return;
-        }
-        send(state, char_key('j'));
-    }
-    panic!("no row named {name}");
-}
-
-fn frame(state: &State) -> String {
+fn frame(state: &mut State) -> String {
     text(&draw(state, 120, 40))
 }
 
@@ -55,8 +45,11 @@ fn menu_with_enabled_and_disabled_actions() {
     select(&mut state, "ci-deploy");
     send(&mut state, press(KeyCode::Enter));
     assert!(matches!(state.overlay, Some(Overlay::Menu { .. })));
-    assert_snapshot!("menu_over_table_120x40", draw(&state, 120, 40).backend());
-    let f = frame(&state);
+    assert_snapshot!(
+        "menu_over_table_120x40",
+        draw(&mut state, 120, 40).backend()
+    );
+    let f = frame(&mut state);
     assert!(
         f.contains("already reset: the old token stops at 23:59 UTC"),
         "{f}"
@@ -77,9 +70,10 @@ fn a_disabled_hotkey_says_why_on_the_status_line() {
     assert!(send(&mut state, char_key('R')).is_empty());
     assert!(state.overlay.is_none(), "no dialog for a refused action");
     assert_eq!(state.status.as_ref().unwrap().level, Level::Warn);
-    assert_snapshot!("refused_hotkey_120x40", draw(&state, 120, 40).backend());
+    assert_snapshot!("refused_hotkey_120x40", draw(&mut state, 120, 40).backend());
     assert!(
-        frame(&state).contains("Reset the token: already reset: the old token stops at 23:59 UTC")
+        frame(&mut state)
+            .contains("Reset the token: already reset: the old token stops at 23:59 UTC")
     );
 }
 
@@ -88,8 +82,8 @@ fn reset_confirm_over_the_table() {
     let mut state = loaded(demo_tokens());
     select(&mut state, "monitoring");
     send(&mut state, char_key('R'));
-    assert_snapshot!("confirm_reset_120x40", draw(&state, 120, 40).backend());
-    let f = frame(&state);
+    assert_snapshot!("confirm_reset_120x40", draw(&mut state, 120, 40).backend());
+    let f = frame(&mut state);
     assert!(f.contains("Reset token monitoring (…77e0)?"), "{f}");
     assert!(f.contains("keeps working for 12 hours"), "{f}");
     // n cancels and sends nothing.
@@ -102,8 +96,8 @@ fn delete_confirm_over_the_table_and_the_typed_name_for_an_admin_token() {
     let mut state = loaded(demo_tokens());
     select(&mut state, "staging-bot");
     send(&mut state, char_key('D'));
-    assert_snapshot!("confirm_delete_120x40", draw(&state, 120, 40).backend());
-    assert!(frame(&state).contains("stops working immediately"));
+    assert_snapshot!("confirm_delete_120x40", draw(&mut state, 120, 40).backend());
+    assert!(frame(&mut state).contains("stops working immediately"));
     send(&mut state, press(KeyCode::Esc));
     assert!(state.overlay.is_none());
 
@@ -113,7 +107,7 @@ fn delete_confirm_over_the_table_and_the_typed_name_for_an_admin_token() {
     assert!(send(&mut state, char_key('y')).is_empty());
     assert_snapshot!(
         "confirm_delete_typed_name_120x40",
-        draw(&state, 120, 40).backend()
+        draw(&mut state, 120, 40).backend()
     );
 }
 
@@ -135,8 +129,11 @@ fn four_y_presses_send_one_reset_and_the_row_shows_it_is_busy() {
             .text
             .contains("still running")
     );
-    assert_snapshot!("in_flight_marker_120x40", draw(&state, 120, 40).backend());
-    assert!(frame(&state).contains("⟳ monitoring"));
+    assert_snapshot!(
+        "in_flight_marker_120x40",
+        draw(&mut state, 120, 40).backend()
+    );
+    assert!(frame(&mut state).contains("⟳ monitoring"));
 }
 
 #[test]
@@ -158,8 +155,11 @@ fn the_secret_dialog_after_a_reset() {
         "the list refreshes: {effects:?}"
     );
     assert!(matches!(state.overlay, Some(Overlay::Secret(_))));
-    assert_snapshot!("secret_after_reset_120x40", draw(&state, 120, 40).backend());
-    let f = frame(&state);
+    assert_snapshot!(
+        "secret_after_reset_120x40",
+        draw(&mut state, 120, 40).backend()
+    );
+    let f = frame(&mut state);
     assert!(f.contains(FAKE_SECRET), "the secret is shown once: {f}");
     assert!(
         f.contains("The old token monitoring keeps working until 2026-05-02 00:00 UTC"),
@@ -188,10 +188,10 @@ fn the_secret_dialog_after_a_reset() {
         &mut state,
         Msg::Copied(mailtrap_tokens::clipboard::CopyOutcome::Osc52),
     );
-    assert!(frame(&state).contains("sent to the terminal by OSC 52"));
+    assert!(frame(&mut state).contains("sent to the terminal by OSC 52"));
     // OSC 52 cannot confirm anything received it: Enter still asks, and says why.
     send(&mut state, press(KeyCode::Enter));
-    let asked = frame(&state);
+    let asked = frame(&mut state);
     assert!(asked.contains("Close anyway?"), "{asked}");
     assert!(asked.contains("cannot confirm"), "{asked}");
     assert_eq!(state.secrets_at_risk(), 1);
@@ -206,7 +206,7 @@ fn the_secret_dialog_after_a_reset() {
     );
     send(&mut state, press(KeyCode::Enter));
     assert!(state.overlay.is_none());
-    assert!(!frame(&state).contains(FAKE_SECRET));
+    assert!(!frame(&mut state).contains(FAKE_SECRET));
 }
 
 #[test]
@@ -215,7 +215,10 @@ fn copy_without_the_secret_offers_the_name_the_id_or_the_last_digits() {
     select(&mut state, "monitoring");
     send(&mut state, char_key('c'));
     assert!(matches!(state.overlay, Some(Overlay::CopyAlternatives(_))));
-    assert_snapshot!("copy_alternatives_120x40", draw(&state, 120, 40).backend());
+    assert_snapshot!(
+        "copy_alternatives_120x40",
+        draw(&mut state, 120, 40).backend()
+    );
     let effects = send(&mut state, char_key('i'));
     match effects.as_slice() {
         [Effect::CopyToClipboard { text, content }] => {
@@ -233,7 +236,7 @@ fn quitting_while_a_reset_waits_for_its_secret_asks_first() {
     confirm_reset(&mut state, "monitoring");
     assert!(send(&mut state, char_key('q')).is_empty());
     assert!(matches!(state.overlay, Some(Overlay::QuitConfirm { .. })));
-    assert_snapshot!("quit_confirm_120x40", draw(&state, 120, 40).backend());
+    assert_snapshot!("quit_confirm_120x40", draw(&mut state, 120, 40).backend());
     // Enter on the focused Stay keeps the console; y quits.
     assert!(send(&mut state, press(KeyCode::Enter)).is_empty());
     assert!(state.overlay.is_none());
@@ -265,7 +268,7 @@ fn config_problems_show_on_the_status_line_and_in_the_help() {
     assert_eq!(status.level, Level::Warn);
     let mut state = state;
     send(&mut state, char_key('?'));
-    let f = frame(&state);
+    let f = frame(&mut state);
     assert!(f.contains("Config problems (2)"), "{f}");
     assert!(f.contains("below the floor of 5 s"), "{f}");
 }
@@ -273,7 +276,7 @@ fn config_problems_show_on_the_status_line_and_in_the_help() {
 #[test]
 fn the_wheel_moves_and_a_click_selects() {
     let mut state = loaded(demo_tokens());
-    draw(&state, 120, 40); // the view records where the rows are
+    draw(&mut state, 120, 40); // the view records where the rows are
     send(&mut state, Msg::Scroll(3));
     assert_eq!(state.cursor(), 3);
     send(&mut state, Msg::Scroll(-3));
@@ -313,7 +316,7 @@ fn the_own_token_needs_its_name_typed_to_reset() {
     // y is a letter of the name field here, not a confirmation.
     assert!(send(&mut state, char_key('y')).is_empty());
     assert!(matches!(state.overlay, Some(Overlay::Confirm(_))));
-    assert!(frame(&state).contains("Type the token's name to confirm"));
+    assert!(frame(&mut state).contains("Type the token's name to confirm"));
 }
 
 #[test]
@@ -355,7 +358,7 @@ fn a_refused_create_goes_back_into_the_form_on_its_field() {
         }
         other => panic!("the form stays open, not {other:?}"),
     }
-    assert!(frame(&state).contains("has already been taken"));
+    assert!(frame(&mut state).contains("has already been taken"));
     assert_eq!(state.status.as_ref().unwrap().level, Level::Error);
 }
 
@@ -391,7 +394,7 @@ fn a_reset_whose_answer_was_lost_is_a_notice_that_fits_80_columns_and_a_mark_on_
         },
     );
     assert!(matches!(state.overlay, Some(Overlay::Notice { .. })));
-    let screen = text(&draw(&state, 80, 24));
+    let screen = text(&draw(&mut state, 80, 24));
     assert_snapshot!("lost_reset_notice_80x24", screen);
     assert!(
         screen.contains("monitoring 777001"),
@@ -414,7 +417,7 @@ fn a_reset_whose_answer_was_lost_is_a_notice_that_fits_80_columns_and_a_mark_on_
     send(&mut state, press(KeyCode::Enter));
     assert!(state.overlay.is_none(), "read, and closed");
     select(&mut state, "monitoring 777001");
-    let table = frame(&state);
+    let table = frame(&mut state);
     assert!(
         table.contains("▶ monitoring 77") && table.contains("✗ secret not received"),
         "{table}"

@@ -6,10 +6,9 @@ use mailtrap_tokens::api::ApiError;
 use mailtrap_tokens::app::effect::Effect;
 use mailtrap_tokens::app::msg::Msg;
 use mailtrap_tokens::app::state::{Overlay, Phase, SortColumn};
-use mailtrap_tokens::app::update::update;
-use mailtrap_tokens::cli::session::AccountChoice;
 
 use crate::common::*;
+use crate::console_driver::*;
 
 #[test]
 fn a_release_event_is_ignored_and_a_press_moves() {
@@ -45,12 +44,12 @@ fn page_keys_move_by_the_visible_height() {
         ));
     }
     let mut state = loaded(tokens);
-    draw(&state, 80, 24); // the view records how many rows fit
+    draw(&mut state, 80, 24); // the view records how many rows fit
     let page = state.viewport.get().height;
     assert!(page > 5);
     send(&mut state, press(KeyCode::PageDown));
     assert_eq!(state.cursor(), page);
-    let frame = text(&draw(&state, 80, 24));
+    let frame = text(&draw(&mut state, 80, 24));
     assert!(frame.contains(&format!("bulk-{page:03}")), "{frame}");
     assert!(!frame.contains("bulk-000"), "scrolled: {frame}");
     send(&mut state, press(KeyCode::PageUp));
@@ -67,12 +66,12 @@ fn the_filter_narrows_live_enter_keeps_it_esc_clears_it() {
     // Letters that are bound keys (q, s, j) are text while typing.
     type_text(&mut state, "q");
     assert!(visible_names(&state).is_empty());
-    assert!(text(&draw(&state, 80, 24)).contains("No token matches /ciq"));
+    assert!(text(&draw(&mut state, 80, 24)).contains("No token matches /ciq"));
     send(&mut state, press(KeyCode::Backspace));
     send(&mut state, press(KeyCode::Enter));
     assert!(!state.filter_editing);
     assert_eq!(state.filter, "ci");
-    let frame = text(&draw(&state, 120, 40));
+    let frame = text(&draw(&mut state, 120, 40));
     assert!(frame.contains("(2 of 8) · filter: /ci"), "{frame}");
     // Back at the table, keys are actions again.
     send(&mut state, char_key('j'));
@@ -109,7 +108,7 @@ fn help_opens_from_the_live_keymap_and_closes_without_quitting() {
     let mut state = loaded(demo_tokens());
     send(&mut state, char_key('?'));
     assert!(matches!(state.overlay, Some(Overlay::Help { scroll: 0 })));
-    let frame = text(&draw(&state, 120, 40));
+    let frame = text(&draw(&mut state, 120, 40));
     assert!(frame.contains("Ctrl-R"), "{frame}");
     assert!(frame.contains("Reverse the sort order"), "{frame}");
     // q closes the overlay; it does not quit.
@@ -154,7 +153,7 @@ fn sort_cycles_columns_and_reverses_keeping_the_selection() {
     send(&mut state, char_key('S'));
     assert!(state.sort.descending);
     assert_eq!(visible_names(&state)[0], "example.com token 2498700");
-    assert!(text(&draw(&state, 120, 40)).contains("Expires ▼"));
+    assert!(text(&draw(&mut state, 120, 40)).contains("Expires ▼"));
     assert_eq!(selected_name(&state), chosen);
 }
 
@@ -165,14 +164,14 @@ fn refresh_keeps_the_selection_and_drops_stale_answers() {
     send(&mut state, char_key('j'));
     let chosen = state.selected_id();
     let first = send(&mut state, char_key('r'));
-    let (old_req, _) = load_requests(&first);
+    let (old_req, _) = load_requests(&first, ACCOUNT_ID);
     let old_req = old_req.expect("r loads the tokens");
     let second = send(&mut state, ctrl('r'));
-    let (new_req, tree) = load_requests(&second);
+    let (new_req, tree) = load_requests(&second, ACCOUNT_ID);
     let new_req = new_req.expect("Ctrl-R loads the tokens");
     assert_ne!(old_req, new_req);
     assert_eq!(tree, None, "the tree is loaded already");
-    assert!(text(&draw(&state, 120, 40)).contains("↻ refreshing"));
+    assert!(text(&draw(&mut state, 120, 40)).contains("↻ refreshing"));
 
     // The stale answer (an empty list) is dropped.
     send(
@@ -214,7 +213,7 @@ fn refresh_keeps_the_selection_and_drops_stale_answers() {
 fn a_refresh_that_fails_keeps_the_table_and_says_so() {
     let mut state = loaded(demo_tokens());
     let effects = send(&mut state, char_key('r'));
-    let (req, _) = load_requests(&effects);
+    let (req, _) = load_requests(&effects, ACCOUNT_ID);
     send(
         &mut state,
         Msg::TokensLoaded {
@@ -222,7 +221,7 @@ fn a_refresh_that_fails_keeps_the_table_and_says_so() {
             result: Err(ApiError::Timeout),
         },
     );
-    let frame = text(&draw(&state, 120, 40));
+    let frame = text(&draw(&mut state, 120, 40));
     assert!(frame.contains("ci-deploy"), "{frame}");
     assert!(
         frame.contains("Refresh failed: the request timed out"),
@@ -235,21 +234,21 @@ fn a_refresh_that_fails_keeps_the_table_and_says_so() {
 fn auto_refresh_every_30_seconds_and_the_status_expires() {
     let mut state = loaded(demo_tokens());
     let t0 = now();
-    assert!(update(&mut state, Msg::Tick(t0), t0 + Duration::seconds(29)).is_empty());
-    let effects = update(&mut state, Msg::Tick(t0), t0 + Duration::seconds(30));
+    assert!(send_at(&mut state, Msg::Tick(t0), t0 + Duration::seconds(29)).is_empty());
+    let effects = send_at(&mut state, Msg::Tick(t0), t0 + Duration::seconds(30));
     assert!(
         matches!(effects.as_slice(), [Effect::LoadTokens { .. }]),
         "{effects:?}"
     );
     // While the load is in flight, no second one starts.
-    assert!(update(&mut state, Msg::Tick(t0), t0 + Duration::seconds(61)).is_empty());
+    assert!(send_at(&mut state, Msg::Tick(t0), t0 + Duration::seconds(61)).is_empty());
 
     // The status line clears itself.
     let mut state = loaded(demo_tokens());
     // R on ci-deploy, already reset: refused on the status line.
-    update(&mut state, char_key('R'), t0);
+    send_at(&mut state, char_key('R'), t0);
     assert!(state.status.is_some());
-    update(&mut state, Msg::Tick(t0), t0 + Duration::seconds(7));
+    send_at(&mut state, Msg::Tick(t0), t0 + Duration::seconds(7));
     assert!(state.status.is_none());
 }
 
@@ -263,8 +262,8 @@ fn the_refresh_interval_has_a_floor() {
 
 #[test]
 fn the_clock_ticks_only_while_a_countdown_is_visible() {
-    let state = loaded(demo_tokens());
-    draw(&state, 120, 40);
+    let mut state = loaded(demo_tokens());
+    draw(&mut state, 120, 40);
     assert!(state.countdown_visible(now()));
     let wake = state.next_wakeup(now()).unwrap();
     assert!(wake - now() <= Duration::seconds(1));
@@ -278,8 +277,8 @@ fn the_clock_ticks_only_while_a_countdown_is_visible() {
         Some(Duration::days(90)),
         vec![],
     )];
-    let state = loaded(calm);
-    draw(&state, 120, 40);
+    let mut state = loaded(calm);
+    draw(&mut state, 120, 40);
     assert!(!state.countdown_visible(now()));
     assert_eq!(
         state.next_wakeup(now()),
@@ -287,12 +286,10 @@ fn the_clock_ticks_only_while_a_countdown_is_visible() {
     );
 
     // The countdown moves with the injected clock.
-    let state = loaded(demo_tokens());
+    let mut state = loaded(demo_tokens());
     let later = now() + Duration::seconds(12);
-    let mut terminal = draw(&state, 120, 40);
-    terminal
-        .draw(|f| mailtrap_tokens::app::view::render(&state, later, &theme(), f))
-        .unwrap();
+    draw(&mut state, 120, 40);
+    let terminal = draw_at(&mut state, later, 120, 40);
     assert!(text(&terminal).contains("resets in 11:59:00"));
 }
 
@@ -304,19 +301,9 @@ fn ctrl_z_suspends() {
 
 #[test]
 fn the_account_picker_comes_first_when_several_accounts() {
-    let (mut state, req) = connecting();
-    let mut other = account();
-    other.id = 42;
-    other.name = "Side project".into();
-    send(
-        &mut state,
-        Msg::AccountResolved {
-            req,
-            result: Ok(AccountChoice::Ambiguous(vec![account(), other])),
-        },
-    );
+    let mut state = picking_an_account();
     assert!(matches!(state.phase, Phase::PickAccount { .. }));
-    assert!(text(&draw(&state, 80, 24)).contains("Side project  #42"));
+    assert!(text(&draw(&mut state, 80, 24)).contains("Side project  #42"));
     send(&mut state, char_key('j'));
     let effects = send(&mut state, press(KeyCode::Enter));
     assert!(matches!(state.phase, Phase::Ready(ref a) if a.id == 42));
@@ -344,13 +331,13 @@ fn retry_after_unreachable_asks_again() {
         matches!(effects.as_slice(), [Effect::ResolveAccount { .. }]),
         "{effects:?}"
     );
-    assert!(text(&draw(&state, 80, 24)).contains("Loading tokens…"));
+    assert!(text(&draw(&mut state, 80, 24)).contains("Loading tokens…"));
 }
 
 #[test]
 fn nothing_panics_at_any_size() {
-    let states = [connecting().0, loaded(demo_tokens()), loaded(Vec::new())];
-    for state in &states {
+    let mut states = [connecting().0, loaded(demo_tokens()), loaded(Vec::new())];
+    for state in &mut states {
         for (w, h) in [
             (0, 0),
             (1, 1),
@@ -370,6 +357,6 @@ fn nothing_panics_at_any_size() {
         send(&mut help, char_key('j'));
     }
     for (w, h) in [(0, 0), (1, 1), (20, 5), (60, 10), (80, 24)] {
-        draw(&help, w, h);
+        draw(&mut help, w, h);
     }
 }

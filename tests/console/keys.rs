@@ -2,6 +2,7 @@
 //! the way a terminal reports it (crossterm's decoding of legacy terminal input) through the real `update`.
 
 use crate::common::*;
+use crate::console_driver::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use mailtrap_tokens::app::keymap::{KeyBinding, Keymap};
 use mailtrap_tokens::app::msg::Msg;

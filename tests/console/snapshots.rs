@@ -4,13 +4,13 @@ use crossterm::event::KeyCode;
 use insta::assert_snapshot;
 use mailtrap_tokens::api::{AccessLevel, ApiError};
 use mailtrap_tokens::app::msg::Msg;
-use mailtrap_tokens::cli::session::AccountChoice;
 
 use crate::common::*;
+use crate::console_driver::*;
 
 const SIZES: [(u16, u16); 2] = [(120, 40), (80, 24)];
 
-fn both_sizes(name: &str, state: &mailtrap_tokens::app::state::State) {
+fn both_sizes(name: &str, state: &mut mailtrap_tokens::app::state::State) {
     for (w, h) in SIZES {
         assert_snapshot!(format!("{name}_{w}x{h}"), draw(state, w, h).backend());
     }
@@ -18,16 +18,16 @@ fn both_sizes(name: &str, state: &mailtrap_tokens::app::state::State) {
 
 #[test]
 fn loading_before_any_answer() {
-    let (state, _) = connecting();
-    both_sizes("loading", &state);
-    assert!(text(&draw(&state, 80, 24)).contains("Loading tokens…"));
+    let (mut state, _) = connecting();
+    both_sizes("loading", &mut state);
+    assert!(text(&draw(&mut state, 80, 24)).contains("Loading tokens…"));
 }
 
 #[test]
 fn demo_account_loaded() {
-    let state = loaded(demo_tokens());
-    both_sizes("loaded", &state);
-    let frame = text(&draw(&state, 120, 40));
+    let mut state = loaded(demo_tokens());
+    both_sizes("loaded", &mut state);
+    let frame = text(&draw(&mut state, 120, 40));
     assert!(frame.contains("resets in 11:59:12"), "{frame}");
     assert!(frame.contains("→ ci-deploy 2498715"), "{frame}");
     assert!(frame.contains("Domain admin · example.com"), "{frame}");
@@ -38,26 +38,26 @@ fn demo_account_loaded() {
 
 #[test]
 fn empty_account() {
-    let state = loaded(Vec::new());
-    both_sizes("empty", &state);
-    assert!(text(&draw(&state, 80, 24)).contains("No tokens in this account yet."));
+    let mut state = loaded(Vec::new());
+    both_sizes("empty", &mut state);
+    assert!(text(&draw(&mut state, 80, 24)).contains("No tokens in this account yet."));
 }
 
 #[test]
 fn invalid_token_401() {
-    let state = failed_tokens(ApiError::Unauthorized {
+    let mut state = failed_tokens(ApiError::Unauthorized {
         message: "Incorrect API token".into(),
     });
-    both_sizes("unauthorized", &state);
-    assert!(text(&draw(&state, 80, 24)).contains("invalid or has expired (401)"));
+    both_sizes("unauthorized", &mut state);
+    assert!(text(&draw(&mut state, 80, 24)).contains("invalid or has expired (401)"));
 }
 
 #[test]
 fn missing_permission_403() {
-    let state = failed_tokens(ApiError::Forbidden {
+    let mut state = failed_tokens(ApiError::Forbidden {
         message: "Access forbidden".into(),
     });
-    assert_snapshot!("forbidden_80x24", draw(&state, 80, 24).backend());
+    assert_snapshot!("forbidden_80x24", draw(&mut state, 80, 24).backend());
 }
 
 #[test]
@@ -72,8 +72,8 @@ fn api_unreachable_offers_retry() {
             }),
         },
     );
-    both_sizes("unreachable", &state);
-    let frame = text(&draw(&state, 80, 24));
+    both_sizes("unreachable", &mut state);
+    let frame = text(&draw(&mut state, 80, 24));
     assert!(frame.contains("Cannot reach the API"), "{frame}");
     assert!(frame.contains("r/Ctrl-R retry"), "{frame}");
 }
@@ -83,9 +83,9 @@ fn filter_active() {
     let mut state = loaded(demo_tokens());
     send(&mut state, char_key('/'));
     type_text(&mut state, "ci");
-    both_sizes("filter_typing", &state);
+    both_sizes("filter_typing", &mut state);
     send(&mut state, press(KeyCode::Enter));
-    assert_snapshot!("filter_kept_120x40", draw(&state, 120, 40).backend());
+    assert_snapshot!("filter_kept_120x40", draw(&mut state, 120, 40).backend());
 }
 
 #[test]
@@ -94,25 +94,28 @@ fn each_sort() {
     for column in ["name", "creator", "access", "expires", "token"] {
         assert_snapshot!(
             format!("sort_{column}_120x40"),
-            draw(&state, 120, 40).backend()
+            draw(&mut state, 120, 40).backend()
         );
         send(&mut state, char_key('s'));
     }
     send(&mut state, char_key('S'));
-    assert_snapshot!("sort_name_reversed_80x24", draw(&state, 80, 24).backend());
+    assert_snapshot!(
+        "sort_name_reversed_80x24",
+        draw(&mut state, 80, 24).backend()
+    );
 }
 
 #[test]
 fn help_open() {
     let mut state = loaded(demo_tokens());
     send(&mut state, char_key('?'));
-    both_sizes("help", &state);
+    both_sizes("help", &mut state);
 }
 
 #[test]
 fn too_small() {
-    let state = loaded(demo_tokens());
-    assert_snapshot!("too_small_20x5", draw(&state, 20, 5).backend());
+    let mut state = loaded(demo_tokens());
+    assert_snapshot!("too_small_20x5", draw(&mut state, 20, 5).backend());
 }
 
 #[test]
@@ -126,8 +129,8 @@ fn cjk_and_emoji_name() {
         Some(chrono::Duration::days(90)),
         vec![res("domain", 3, AccessLevel::ADMIN)],
     ));
-    let state = loaded(tokens);
-    both_sizes("cjk_emoji", &state);
+    let mut state = loaded(tokens);
+    both_sizes("cjk_emoji", &mut state);
 }
 
 #[test]
@@ -143,9 +146,9 @@ fn a_300_character_name() {
         None,
         vec![res("account", ACCOUNT_ID, AccessLevel::VIEWER)],
     ));
-    let state = loaded(tokens);
-    both_sizes("long_name", &state);
-    let frame = text(&draw(&state, 80, 24));
+    let mut state = loaded(tokens);
+    both_sizes("long_name", &mut state);
+    let frame = text(&draw(&mut state, 80, 24));
     assert!(frame.contains("very-long-token-name-…"), "{frame}");
     assert!(
         frame
@@ -156,26 +159,16 @@ fn a_300_character_name() {
 
 #[test]
 fn account_picker() {
-    let (mut state, req) = connecting();
-    let mut other = account();
-    other.id = 42;
-    other.name = "Side project".into();
-    send(
-        &mut state,
-        Msg::AccountResolved {
-            req,
-            result: Ok(AccountChoice::Ambiguous(vec![account(), other])),
-        },
-    );
-    assert_snapshot!("account_picker_80x24", draw(&state, 80, 24).backend());
+    let mut state = picking_an_account();
+    assert_snapshot!("account_picker_80x24", draw(&mut state, 80, 24).backend());
 }
 
 #[test]
 fn control_characters_never_reach_the_frame() {
     let mut tokens = demo_tokens();
     tokens[0].name = "evil\x1b]52;c;ZXZpbA==\x07\x1b[2Jname".into();
-    let state = loaded(tokens);
-    let frame = text(&draw(&state, 120, 40));
+    let mut state = loaded(tokens);
+    let frame = text(&draw(&mut state, 120, 40));
     assert!(!frame.contains('\x1b'));
     assert!(frame.contains("evil"), "{frame}");
 }

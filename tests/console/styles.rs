@@ -1,50 +1,25 @@
 //! What text snapshots cannot see: styles of the selected row and of the warnings, with and without colour.
 
 use mailtrap_tokens::config::Theme;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::style::{Color, Modifier};
 
 use crate::common::*;
-
-/// The first cell (x, y) whose symbol starts `needle`'s line position in the frame.
-fn find(terminal: &Terminal<TestBackend>, needle: &str) -> (u16, u16) {
-    let buffer = terminal.backend().buffer();
-    let first = needle.chars().next().unwrap().to_string();
-    for y in 0..buffer.area.height {
-        for x in 0..buffer.area.width {
-            if buffer[(x, y)].symbol() == first {
-                let mut s = String::new();
-                let mut cx = x;
-                while s.len() < needle.len() && cx < buffer.area.width {
-                    let symbol = buffer[(cx, y)].symbol();
-                    s.push_str(symbol);
-                    // A wide character covers the next cell too.
-                    cx += unicode_width::UnicodeWidthStr::width(symbol).max(1) as u16;
-                }
-                if s.starts_with(needle) {
-                    return (x, y);
-                }
-            }
-        }
-    }
-    panic!("{needle:?} not on screen:\n{}", text(terminal));
-}
+use crate::console_driver::*;
 
 #[test]
 fn the_selected_row_is_reversed_with_and_without_colour() {
-    let state = loaded(demo_tokens());
+    let mut state = loaded(demo_tokens());
     for theme in [Theme::default(), Theme::default().without_color()] {
-        let terminal = draw_with(&state, 120, 40, &theme);
+        let terminal = draw_with(&mut state, 120, 40, &theme);
         let name = selected_name(&state).unwrap();
-        let (x, y) = find(&terminal, &name);
+        let (x, y) = locate(&terminal, &name);
         let cell = &terminal.backend().buffer()[(x, y)];
         assert!(cell.modifier.contains(Modifier::REVERSED), "{cell:?}");
-        let (mx, my) = find(&terminal, "▶");
+        let (mx, my) = locate(&terminal, "▶");
         assert_eq!(my, y);
         assert!(mx < x);
         // A row that is not selected is not reversed.
-        let (ox, oy) = find(&terminal, "monitoring");
+        let (ox, oy) = locate(&terminal, "monitoring");
         assert_ne!(oy, y);
         assert!(
             !terminal.backend().buffer()[(ox, oy)]
@@ -64,30 +39,30 @@ fn warnings_have_colour_and_a_symbol() {
         selected_name(&state).as_deref(),
         Some("example.com token 2498700")
     );
-    let terminal = draw(&state, 120, 40);
+    let terminal = draw(&mut state, 120, 40);
     let buffer = terminal.backend().buffer();
     // Under 1 h: danger colour and ⚠.
-    let (x, y) = find(&terminal, "⚠ in 40m");
+    let (x, y) = locate(&terminal, "⚠ in 40m");
     assert_eq!(buffer[(x, y)].fg, Color::Red);
     // Under 7 d for an ordinary expiry: warning colour and ⏳.
-    let (x, y) = find(&terminal, "⏳ in 3d");
+    let (x, y) = locate(&terminal, "⏳ in 3d");
     assert_eq!(buffer[(x, y)].fg, Color::Yellow);
     // A reset grace under 24 h warns too.
-    let (x, y) = find(&terminal, "⏳ resets in 11:59:12");
+    let (x, y) = locate(&terminal, "⏳ resets in 11:59:12");
     assert_eq!(buffer[(x, y)].fg, Color::Yellow);
     // A long expiry is calm.
-    let (x, y) = find(&terminal, "in 23d");
+    let (x, y) = locate(&terminal, "in 23d");
     assert_eq!(buffer[(x, y)].fg, Color::Reset);
 }
 
 #[test]
 fn warnings_survive_no_color() {
-    let state = loaded(demo_tokens());
-    let terminal = draw_with(&state, 120, 40, &Theme::default().without_color());
+    let mut state = loaded(demo_tokens());
+    let terminal = draw_with(&mut state, 120, 40, &Theme::default().without_color());
     let buffer = terminal.backend().buffer();
-    let (x, y) = find(&terminal, "⚠ in 40m");
+    let (x, y) = locate(&terminal, "⚠ in 40m");
     assert_eq!(buffer[(x, y)].fg, Color::Reset);
     assert!(buffer[(x, y)].modifier.contains(Modifier::BOLD));
-    find(&terminal, "⏳ in 3d");
-    find(&terminal, "✖ expired 2h ago");
+    locate(&terminal, "⏳ in 3d");
+    locate(&terminal, "✖ expired 2h ago");
 }

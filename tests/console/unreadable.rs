@@ -5,10 +5,11 @@ use crossterm::event::KeyCode;
 use insta::assert_snapshot;
 use mailtrap_tokens::api::TokenList;
 use mailtrap_tokens::app::effect::Effect;
-use mailtrap_tokens::app::state::{Overlay, State};
+use mailtrap_tokens::app::state::Overlay;
 use serde_json::{Value, json};
 
 use crate::common::*;
+use crate::console_driver::*;
 
 /// The demo tokens as the server would send them, with odd ones mixed in.
 fn odd_list() -> TokenList {
@@ -31,29 +32,21 @@ fn odd_list() -> TokenList {
     TokenList::decode(&body).unwrap()
 }
 
-fn select(state: &mut State, name: &str) {
-    send(state, char_key('g'));
-    for _ in 0..state.order().len() {
-        if selected_name(state).as_deref() == Some(name) {
-            return;
-        }
-        send(state, press(KeyCode::Down));
-    }
-    panic!("no row named {name:?}: {:?}", visible_names(state));
-}
-
 #[test]
 fn odd_tokens_are_rows_and_the_others_still_work() {
     let list = odd_list();
     assert_eq!((list.tokens.len(), list.unreadable.len()), (9, 2));
     let mut state = loaded_list(config(), list);
     assert_eq!(state.rows.len(), 11, "every token is a row");
-    let frame = text(&draw(&state, 120, 40));
+    let frame = text(&draw(&mut state, 120, 40));
     assert!(frame.contains("2 tokens could not be read"), "{frame}");
     assert!(frame.contains("Project superuser · #proj-7"), "{frame}");
     assert!(frame.contains("⚠ expires_at"), "{frame}");
     assert!(frame.contains("token #11 in the list"), "{frame}");
-    assert_snapshot!("unreadable_rows_120x40", draw(&state, 120, 40).backend());
+    assert_snapshot!(
+        "unreadable_rows_120x40",
+        draw(&mut state, 120, 40).backend()
+    );
 
     // An unreadable row: every action says why it cannot be done; nothing is sent.
     select(&mut state, "broken date");
@@ -70,12 +63,11 @@ fn odd_tokens_are_rows_and_the_others_still_work() {
         assert!(status.contains("expires_at"), "{key}: {status}");
     }
     send(&mut state, press(KeyCode::Enter));
-    let Some(Overlay::Menu { menu, .. }) = &state.overlay else {
+    let Some(Overlay::Menu { .. }) = &state.overlay else {
         panic!("{:?}", state.overlay)
     };
-    let frame = text(&draw(&state, 120, 40));
+    let frame = text(&draw(&mut state, 120, 40));
     assert!(frame.contains("cannot be read"), "{frame}");
-    let _ = menu;
     send(&mut state, press(KeyCode::Esc));
 
     // A readable row beside it still resets, and so does the one with an unknown permission.

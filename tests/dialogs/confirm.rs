@@ -69,7 +69,7 @@ fn enter_presses_the_focused_button_and_tab_moves() {
 
 #[test]
 fn n_esc_and_ctrl_c_cancel() {
-    for k in [ch('n'), key(KeyCode::Esc), ctrl_c()] {
+    for k in [ch('n'), key(KeyCode::Esc), ctrl_key('c')] {
         let mut d = ConfirmDialog::new(Destructive::Delete(target(false, false)));
         assert_eq!(d.handle_key(&k), Outcome::Closed);
     }

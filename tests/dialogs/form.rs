@@ -227,5 +227,5 @@ fn clone_prefills_and_escape_walks_back_then_closes() {
     assert_eq!(form.handle_key(&key(KeyCode::Esc)), Outcome::Closed);
     let mut form = TokenForm::new(&tree, now());
     feed(&mut form, vec![ch('a'), key(KeyCode::Enter)]);
-    assert_eq!(form.handle_key(&ctrl_c()), Outcome::Closed);
+    assert_eq!(form.handle_key(&ctrl_key('c')), Outcome::Closed);
 }

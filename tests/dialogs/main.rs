@@ -8,38 +8,19 @@ mod menu;
 mod registry;
 mod secret;
 
+#[path = "../support/console_driver.rs"]
+mod console_driver;
+
 use chrono::{DateTime, Utc};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use console_driver::{Screen, ch, ctrl_key, find, key, typed};
+use crossterm::event::{KeyCode, KeyEvent};
 use mailtrap_tokens::api::{AccessLevel, ApiToken, Resource, ResourceNode, ResourceType};
 use mailtrap_tokens::config::Theme;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
 pub fn now() -> DateTime<Utc> {
     "2026-08-08T10:00:00Z".parse().unwrap()
-}
-
-pub fn key(code: KeyCode) -> KeyEvent {
-    KeyEvent::new(code, KeyModifiers::NONE)
-}
-
-pub fn ch(c: char) -> KeyEvent {
-    let m = if c.is_ascii_uppercase() {
-        KeyModifiers::SHIFT
-    } else {
-        KeyModifiers::NONE
-    };
-    KeyEvent::new(KeyCode::Char(c), m)
-}
-
-pub fn ctrl_c() -> KeyEvent {
-    KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)
-}
-
-pub fn typed(text: &str) -> Vec<KeyEvent> {
-    text.chars().map(ch).collect()
 }
 
 pub fn node(
@@ -102,34 +83,6 @@ pub fn token(id: i64, name: &str, resources: Vec<Resource>) -> ApiToken {
 }
 
 /// Draws one frame at 100×30 and returns the terminal for snapshotting and style checks.
-pub fn draw(render: impl FnOnce(Rect, &mut Buffer, &Theme)) -> Terminal<TestBackend> {
-    let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
-    let theme = Theme::default();
-    terminal
-        .draw(|frame| {
-            let area = frame.area();
-            render(area, frame.buffer_mut(), &theme);
-        })
-        .unwrap();
-    terminal
-}
-
-/// The position of the first cell where `text` starts on screen.
-pub fn find(terminal: &Terminal<TestBackend>, text: &str) -> Option<(u16, u16)> {
-    let buf = terminal.backend().buffer();
-    let first = text.chars().next()?;
-    let width = text.chars().count() as u16;
-    for y in 0..buf.area.height {
-        for x in 0..buf.area.width.saturating_sub(width - 1) {
-            if buf[(x, y)].symbol().starts_with(first) {
-                let s: String = (0..width)
-                    .map(|i| buf[(x + i, y)].symbol().to_string())
-                    .collect();
-                if s == text {
-                    return Some((x, y));
-                }
-            }
-        }
-    }
-    None
+pub fn draw(render: impl FnOnce(Rect, &mut Buffer, &Theme)) -> Screen {
+    console_driver::draw_widget(100, 30, render)
 }

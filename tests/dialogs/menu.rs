@@ -68,5 +68,5 @@ fn keys_move_choose_refuse_and_close() {
         Outcome::Emit(MenuChoice::Run(Action::Clone))
     );
     assert_eq!(m.handle_key(&key(KeyCode::Esc)), Outcome::Closed);
-    assert_eq!(m.handle_key(&ctrl_c()), Outcome::Closed);
+    assert_eq!(m.handle_key(&ctrl_key('c')), Outcome::Closed);
 }

@@ -52,7 +52,12 @@ fn snapshots_of_the_dialog_and_its_question() {
 
 #[test]
 fn closing_before_copy_or_save_asks_with_no_focused() {
-    for k in [key(KeyCode::Enter), key(KeyCode::Esc), ch('q'), ctrl_c()] {
+    for k in [
+        key(KeyCode::Enter),
+        key(KeyCode::Esc),
+        ch('q'),
+        ctrl_key('c'),
+    ] {
         let mut d = dialog(SecretOrigin::Created);
         assert_eq!(d.handle_key(&k), Outcome::Continue);
         assert!(d.is_asking_close(), "{k:?}");

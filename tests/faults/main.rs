@@ -4,6 +4,8 @@
 //! mistaken for a failure that did not happen.
 
 mod console;
+#[path = "../support/console_driver.rs"]
+mod console_driver;
 mod network;
 mod server;
 mod session;

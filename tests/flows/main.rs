@@ -2,30 +2,26 @@
 //! the real executor and `api::Client`, against the simulator on loopback (frozen clock) and its request
 //! log. The executor's answers are fed back into `update` with a bounded wait, never a sleep.
 
+#[path = "../support/console_driver.rs"]
+mod console_driver;
+
 use std::collections::BTreeSet;
-use std::time::Duration as StdDuration;
+use std::ops::{Deref, DerefMut};
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use console_driver::{ANSWER_DEADLINE, Live, sim_config};
+use crossterm::event::KeyCode;
 use mailtrap_tokens::api::{Client, Resource};
 use mailtrap_tokens::app::effect::Effect;
-use mailtrap_tokens::app::executor::Executor;
-use mailtrap_tokens::app::keymap::Keymap;
 use mailtrap_tokens::app::msg::Msg;
-use mailtrap_tokens::app::run::{client_reporting_retries, initial_state};
-use mailtrap_tokens::app::state::{Level, Overlay, PendingWrite, State, StateConfig, WriteKind};
-use mailtrap_tokens::app::update::{start, update};
+use mailtrap_tokens::app::state::{Level, Overlay, PendingWrite, WriteKind};
 use mailtrap_tokens::sim::{DropPoint, Fault, LoggedRequest, RunningSim, SimOptions};
-use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 
-const ANSWER_DEADLINE: StdDuration = StdDuration::from_secs(20);
-
+/// The simulator, a client of its own, and the console (through `Deref`: `flow.state`, `flow.key(…)`).
 struct Flow {
     sim: RunningSim,
     client: Client,
-    state: State,
-    executor: Executor,
-    rx: UnboundedReceiver<Msg>,
+    console: Live,
 }
 
 fn frozen_at() -> DateTime<Utc> {
@@ -40,95 +36,18 @@ impl Flow {
         })
         .await
         .expect("the simulator starts");
-        let (tx, rx) = unbounded_channel();
         let client = Client::new(&sim.url(), sim.operator_token()).unwrap();
-        let client = client_reporting_retries(client, &tx);
-        let config = StateConfig {
-            keymap: Keymap::default(),
-            wanted_account: Some(sim.account_id()),
-            api_url: sim.url(),
-            refresh_every: Duration::seconds(30),
-        };
-        let state = initial_state(config, &client, Vec::new(), sim.now());
-        let executor = Executor::new(client.clone(), tx);
+        // The simulator's clock is frozen at `frozen_at` and never moved here: the console runs on it.
+        let console = Live::start_as_run(sim_config(&sim), client.clone(), frozen_at);
         let mut flow = Flow {
             sim,
             client,
-            state,
-            executor,
-            rx,
+            console,
         };
-        let effects = start(&mut flow.state, flow.sim.now());
-        flow.run(effects);
         flow.settle().await;
         assert!(flow.state.has_tokens(), "the list loaded");
         assert!(flow.state.tree.last_success.is_some(), "the tree loaded");
         flow
-    }
-
-    fn run(&mut self, effects: Vec<Effect>) {
-        for effect in effects {
-            assert!(
-                !matches!(effect, Effect::Quit | Effect::CopyToClipboard { .. }),
-                "unexpected {effect:?}"
-            );
-            self.executor.run(effect);
-        }
-    }
-
-    fn busy(&self) -> bool {
-        let s = &self.state;
-        s.accounts.in_flight.is_some()
-            || s.tokens.in_flight.is_some()
-            || s.tree.in_flight.is_some()
-            || !s.writes.is_empty()
-    }
-
-    /// Feeds answers into `update` until nothing is in flight; fails after a bounded wait.
-    async fn settle(&mut self) {
-        while self.busy() {
-            let msg = tokio::time::timeout(ANSWER_DEADLINE, self.rx.recv())
-                .await
-                .expect("an answer within the deadline")
-                .expect("the channel is open");
-            let effects = update(&mut self.state, msg, self.sim.now());
-            self.run(effects);
-        }
-        // Whatever else already arrived (rate readings) is taken in too.
-        while let Ok(msg) = self.rx.try_recv() {
-            let effects = update(&mut self.state, msg, self.sim.now());
-            self.run(effects);
-        }
-    }
-
-    fn key(&mut self, code: KeyCode) {
-        let modifiers = match code {
-            KeyCode::Char(c) if c.is_ascii_uppercase() => KeyModifiers::SHIFT,
-            _ => KeyModifiers::NONE,
-        };
-        let effects = update(
-            &mut self.state,
-            Msg::Key(KeyEvent::new(code, modifiers)),
-            self.sim.now(),
-        );
-        self.run(effects);
-    }
-
-    fn chars(&mut self, text: &str) {
-        for c in text.chars() {
-            self.key(KeyCode::Char(c));
-        }
-    }
-
-    fn select(&mut self, name: &str) {
-        self.key(KeyCode::Char('g'));
-        for _ in 0..self.state.order().len() {
-            if self.state.selected_row().map(|r| r.token.name.as_str()) == Some(name) {
-                return;
-            }
-            self.key(KeyCode::Char('j'));
-        }
-        panic!("no row named {name}");
     }
 
     fn row(&self, name: &str) -> Option<&mailtrap_tokens::api::ApiToken> {
@@ -150,6 +69,20 @@ impl Flow {
     fn status(&self) -> (String, Level) {
         let s = self.state.status.as_ref().expect("a status message");
         (s.text.clone(), s.level)
+    }
+}
+
+impl Deref for Flow {
+    type Target = Live;
+
+    fn deref(&self) -> &Live {
+        &self.console
+    }
+}
+
+impl DerefMut for Flow {
+    fn deref_mut(&mut self) -> &mut Live {
+        &mut self.console
     }
 }
 
@@ -421,8 +354,7 @@ async fn a_read_that_fails_is_retried_and_the_status_line_says_it_is_waiting() {
         loop {
             let msg = flow.rx.recv().await.expect("the channel is open");
             let waiting = matches!(msg, Msg::Retrying { .. });
-            let effects = update(&mut flow.state, msg, flow.sim.now());
-            flow.run(effects);
+            flow.send(msg);
             if waiting {
                 break;
             }

@@ -3,7 +3,9 @@
 //! Nothing panics, nothing undecodable crashes, and `text::sanitize` makes every string safe to draw.
 
 mod config_text;
+#[path = "../support/console_driver.rs"]
 pub mod console_driver;
+pub mod fixtures;
 pub mod names;
 #[cfg(unix)]
 mod pty;

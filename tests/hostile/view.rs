@@ -1,6 +1,7 @@
 //! Hostile names drawn by the real console view: a snapshot of the table, and every cell checked.
 
 use crate::console_driver::*;
+use crate::fixtures::*;
 use crate::hostile_strings;
 
 fn hostile_tokens() -> Vec<mailtrap_tokens::api::ApiToken> {
@@ -22,10 +23,10 @@ fn hostile_tokens() -> Vec<mailtrap_tokens::api::ApiToken> {
 #[test]
 fn a_table_of_hostile_names_draws_no_raw_escape() {
     let esc = '\x1b';
-    let state = loaded(&format!("Acme{esc}]0;owned\x07"), hostile_tokens());
-    let terminal = draw(&state, epoch(), 120, 40);
+    let mut state = loaded(&format!("Acme{esc}]0;owned\x07"), hostile_tokens());
+    let terminal = draw(&mut state, 120, 40);
     assert_clean_buffer(terminal.backend().buffer(), "120x40");
-    let text = mailtrap_tokens::app::dump::buffer_to_text(terminal.backend().buffer());
+    let text = text(&terminal);
     assert!(
         text.contains("pwned"),
         "the names are shown, made safe:\n{text}"
@@ -35,7 +36,7 @@ fn a_table_of_hostile_names_draws_no_raw_escape() {
 
 #[test]
 fn hostile_names_at_every_size_from_zero() {
-    let state = loaded("Acme\u{202E}", hostile_tokens());
+    let mut state = loaded("Acme\u{202E}", hostile_tokens());
     for (w, h) in [
         (0, 0),
         (1, 1),
@@ -47,7 +48,7 @@ fn hostile_names_at_every_size_from_zero() {
         (61, 11),
         (300, 80),
     ] {
-        let terminal = draw(&state, epoch(), w, h);
+        let terminal = draw(&mut state, w, h);
         assert_clean_buffer(terminal.backend().buffer(), &format!("{w}x{h}"));
     }
 }
@@ -59,7 +60,7 @@ fn ten_kilobyte_names_and_fifty_thousand_rows_draw() {
         .map(|i| token(i + 1, &format!("token {i}"), "bulk", None))
         .collect();
     tokens.push(token(60_000, &huge, &huge, Some(1)));
-    let state = loaded("Acme", tokens);
-    let terminal = draw(&state, epoch(), 120, 40);
+    let mut state = loaded("Acme", tokens);
+    let terminal = draw(&mut state, 120, 40);
     assert_clean_buffer(terminal.backend().buffer(), "50k rows");
 }

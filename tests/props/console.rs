@@ -11,14 +11,15 @@
 //! number of new secrets in custody (in flight, shown, or queued) only ever falls on a key press (the
 //! user's acknowledgement) or on a write that failed (no secret arrived).
 
-use crate::console_driver::{ACCOUNT_ID, account, assert_clean_buffer, draw, epoch, token};
+use crate::console_driver::{
+    assert_clean_buffer, ctrl, draw_at, new_console, send_at, state_config,
+};
+use crate::fixtures::{ACCOUNT_ID, account, token};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use mailtrap_tokens::api::{Account, ApiError, ApiToken, FieldError, ResourceNode};
 use mailtrap_tokens::app::effect::Effect;
-use mailtrap_tokens::app::keymap::Keymap;
 use mailtrap_tokens::app::msg::Msg;
-use mailtrap_tokens::app::state::{Overlay, State, StateConfig};
-use mailtrap_tokens::app::update::{start, update};
+use mailtrap_tokens::app::state::{Overlay, State};
 use mailtrap_tokens::cli::session::AccountChoice;
 use mailtrap_tokens::clipboard::CopyOutcome;
 use proptest::prelude::*;
@@ -239,14 +240,8 @@ struct Machine {
 
 impl Machine {
     fn new() -> Self {
-        let mut state = State::new(StateConfig {
-            keymap: Keymap::default(),
-            wanted_account: Some(ACCOUNT_ID),
-            api_url: "http://127.0.0.1:9".into(),
-            refresh_every: chrono::Duration::seconds(30),
-        });
-        let now = epoch();
-        let effects = start(&mut state, now);
+        let (state, effects) = new_console(state_config(ACCOUNT_ID));
+        let now = crate::console_driver::now();
         let mut m = Machine {
             state,
             now,
@@ -453,7 +448,7 @@ impl Machine {
             Some(Overlay::Secret(d)) if d.has_unacknowledged_secret() => Some(d.is_asking_close()),
             _ => None,
         };
-        let effects = update(&mut self.state, msg, self.now);
+        let effects = send_at(&mut self.state, msg, self.now);
         let writes = effects.iter().filter(|e| is_write(e)).count();
         if writes > 0 {
             assert!(
@@ -505,7 +500,7 @@ impl Machine {
         let face = self.state.overlay_face();
         let at_risk = self.state.secrets_at_risk();
         let quit_question = matches!(self.state.overlay, Some(Overlay::QuitConfirm { .. }));
-        let effects = update(&mut self.state, Msg::TerminalKey(key), self.now);
+        let effects = send_at(&mut self.state, Msg::TerminalKey(key), self.now);
         if unseen {
             assert!(
                 effects.is_empty(),
@@ -535,7 +530,7 @@ impl Machine {
         self.check();
     }
 
-    fn check(&self) {
+    fn check(&mut self) {
         let s = &self.state;
         let order = s.order();
         assert!(
@@ -560,7 +555,7 @@ impl Machine {
         }
         // At most one dialog: `State::overlay` is an `Option`, so the type guarantees it.
         let (w, h) = self.size;
-        let terminal = draw(s, self.now, w, h);
+        let terminal = draw_at(&mut self.state, self.now, w, h);
         assert_clean_buffer(terminal.backend().buffer(), &format!("{w}x{h}"));
     }
 }
@@ -647,17 +642,9 @@ fn ctrl_c_closes_the_help_overlay_before_it_quits() {
     machine.step(&Op::Tokens(Answer::Current, Ok(vec![(1, 0, None)])));
     machine.step(&Op::Key(KeyCode::Char('?'), KeyModifiers::NONE, true));
     assert!(machine.state.overlay.is_some(), "? opens help");
-    let effects = update(
-        &mut machine.state,
-        Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
-        machine.now,
-    );
+    let effects = send_at(&mut machine.state, ctrl('c'), machine.now);
     assert!(machine.state.overlay.is_none());
     assert!(effects.is_empty(), "{effects:?}");
-    let effects = update(
-        &mut machine.state,
-        Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
-        machine.now,
-    );
+    let effects = send_at(&mut machine.state, ctrl('c'), machine.now);
     assert_eq!(effects, vec![Effect::Quit]);
 }

@@ -2,7 +2,9 @@
 //! `update` + view as a state machine fed random keys, answers, ticks and resizes.
 
 mod console;
-#[path = "../hostile/console_driver.rs"]
+#[path = "../support/console_driver.rs"]
 pub mod console_driver;
 mod decoding;
+#[path = "../hostile/fixtures.rs"]
+pub mod fixtures;
 mod text;

@@ -1,6 +1,9 @@
 //! The README shows generated things (the key table, the default config file, a screenshot); these tests
 //! keep each one identical to what the code produces, so the README cannot drift.
 
+#[path = "../support/console_driver.rs"]
+mod console_driver;
+
 use mailtrap_tokens::app::keymap::{Keymap, keymap_table};
 
 fn readme() -> String {
@@ -46,49 +49,28 @@ fn the_readme_shows_the_default_config_file() {
 /// that countdowns are fixed. `UPDATE_README=1 cargo test --test readme` rewrites it after a change.
 #[tokio::test]
 async fn the_readme_screenshot_is_the_demo_as_drawn() {
-    use chrono::{Duration, TimeZone, Utc};
+    use chrono::{DateTime, TimeZone, Utc};
+    use console_driver::{Live, sim_config};
     use mailtrap_tokens::api::Client;
-    use mailtrap_tokens::app::{dump, executor::Executor, run, state::StateConfig, update};
     use mailtrap_tokens::sim::{RunningSim, SimOptions};
 
+    fn frozen_at() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 26, 9, 0, 0).unwrap()
+    }
     let sim = RunningSim::start(SimOptions {
-        frozen_at: Some(Utc.with_ymd_and_hms(2026, 11, 26, 9, 0, 0).unwrap()),
+        frozen_at: Some(frozen_at()),
         ..SimOptions::default()
     })
     .await
     .expect("the simulator starts");
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let client = Client::new(&sim.url(), sim.operator_token()).expect("a loopback client");
-    let config = StateConfig {
-        keymap: Keymap::default(),
-        wanted_account: Some(sim.account_id()),
-        api_url: sim.url(),
-        refresh_every: Duration::seconds(30),
-    };
-    let mut state = run::initial_state(config, &client, Vec::new(), sim.now());
-    let mut executor = Executor::new(client, tx);
-    for effect in update::start(&mut state, sim.now()) {
-        executor.run(effect);
-    }
-    let deadline = std::time::Duration::from_secs(20);
-    while !(state.has_tokens()
-        && state.tree.last_success.is_some()
-        && state.tokens.in_flight.is_none())
-    {
-        let msg = tokio::time::timeout(deadline, rx.recv())
-            .await
-            .expect("the demo loads within the deadline")
-            .expect("the executor is alive");
-        for effect in update::update(&mut state, msg, sim.now()) {
-            executor.run(effect);
-        }
-    }
-    while let Ok(msg) = rx.try_recv() {
-        for effect in update::update(&mut state, msg, sim.now()) {
-            executor.run(effect);
-        }
-    }
-    let screen = dump::render_text(&state, sim.now(), &Default::default(), 120, 24);
+    let mut console = Live::start_as_run(sim_config(&sim), client, frozen_at);
+    console.settle().await;
+    assert!(
+        console.state.has_tokens() && console.state.tree.last_success.is_some(),
+        "the demo loaded"
+    );
+    let screen = console.screen(120, 24);
     let expected = format!("```text\n{screen}```\n");
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
     let readme = readme();
