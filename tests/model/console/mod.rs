@@ -1,0 +1,9 @@
+//! The console's screens and flows, on real frames (ratatui's TestBackend) with a fixed clock.
+
+mod common;
+mod dialogs;
+mod flows;
+mod keys;
+mod snapshots;
+mod styles;
+mod unreadable;
