@@ -1,5 +1,6 @@
 //! The console model in one process, offline or against the in-process simulator: one test binary (one link
-//! of the library) for what used to be five. Run one area with `cargo test --test model console::`.
+//! of the library) for what used to be five. Run one area with `cargo test --test model hostile::` (the
+//! filter is a substring of `area::file::test`: `console::` also matches `props::console::`).
 //!
 //! - `console`: the console's screens and flows, on real frames with a fixed clock (snapshots).
 //! - `dialogs`: the dialogs and the row action registry, drawn on their own (snapshots).

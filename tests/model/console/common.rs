@@ -160,6 +160,21 @@ pub fn picking_an_account() -> State {
     state
 }
 
+/// The account could not be asked for: the connection was refused.
+pub fn unreachable() -> State {
+    let (mut state, req) = connecting();
+    send(
+        &mut state,
+        Msg::AccountResolved {
+            req,
+            result: Err(ApiError::Connection {
+                message: "connection refused".into(),
+            }),
+        },
+    );
+    state
+}
+
 /// The account resolved and the token and tree loads started; returns their request ids.
 pub fn account_chosen() -> (State, u64, u64) {
     account_chosen_with(config())

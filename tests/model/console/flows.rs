@@ -316,16 +316,7 @@ fn the_account_picker_comes_first_when_several_accounts() {
 
 #[test]
 fn retry_after_unreachable_asks_again() {
-    let (mut state, req) = connecting();
-    send(
-        &mut state,
-        Msg::AccountResolved {
-            req,
-            result: Err(ApiError::Connection {
-                message: "refused".into(),
-            }),
-        },
-    );
+    let mut state = unreachable();
     let effects = send(&mut state, char_key('r'));
     assert!(
         matches!(effects.as_slice(), [Effect::ResolveAccount { .. }]),

@@ -3,7 +3,6 @@
 use crossterm::event::KeyCode;
 use insta::assert_snapshot;
 use mailtrap_tokens::api::{AccessLevel, ApiError};
-use mailtrap_tokens::app::msg::Msg;
 
 use super::common::*;
 use crate::console_driver::*;
@@ -62,16 +61,7 @@ fn missing_permission_403() {
 
 #[test]
 fn api_unreachable_offers_retry() {
-    let (mut state, req) = connecting();
-    send(
-        &mut state,
-        Msg::AccountResolved {
-            req,
-            result: Err(ApiError::Connection {
-                message: "connection refused".into(),
-            }),
-        },
-    );
+    let mut state = unreachable();
     both_sizes("unreachable", &mut state);
     let frame = text(&draw(&mut state, 80, 24));
     assert!(frame.contains("Cannot reach the API"), "{frame}");
