@@ -6,7 +6,7 @@ mod binary;
 mod files;
 mod flows;
 mod plain_http;
-#[path = "../sim/support.rs"]
+#[path = "../support/sim.rs"]
 pub mod support;
 
 use mailtrap_tokens::api::Secret;

@@ -1,0 +1,392 @@
+//! The console's flows end to end in one process: real key events through the real keymap and `update`,
+//! the real executor and `api::Client`, against the simulator on loopback (frozen clock) and its request
+//! log. The executor's answers are fed back into `update` with a bounded wait, never a sleep.
+
+use std::collections::BTreeSet;
+use std::ops::{Deref, DerefMut};
+
+use crate::console_driver::{ANSWER_DEADLINE, Live, sim_config};
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use crossterm::event::KeyCode;
+use mailtrap_tokens::api::{Client, Resource};
+use mailtrap_tokens::app::dialogs::NoticeDialog;
+use mailtrap_tokens::app::effect::Effect;
+use mailtrap_tokens::app::msg::Msg;
+use mailtrap_tokens::app::state::{Level, Overlay, PendingWrite, WriteKind};
+use mailtrap_tokens::sim::{DropPoint, Fault, LoggedRequest, RunningSim, SimOptions};
+
+/// The simulator, a client of its own, and the console (through `Deref`: `flow.state`, `flow.key(…)`).
+struct Flow {
+    sim: RunningSim,
+    client: Client,
+    console: Live,
+}
+
+fn frozen_at() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 5, 1, 12, 0, 0).unwrap()
+}
+
+impl Flow {
+    async fn start() -> Flow {
+        let sim = RunningSim::start(SimOptions {
+            frozen_at: Some(frozen_at()),
+            ..SimOptions::default()
+        })
+        .await
+        .expect("the simulator starts");
+        let client = Client::new(&sim.url(), sim.operator_token()).unwrap();
+        // The simulator's clock is frozen at `frozen_at` and never moved here: the console runs on it.
+        let console = Live::start_as_run(sim_config(&sim), client.clone(), frozen_at);
+        let mut flow = Flow {
+            sim,
+            client,
+            console,
+        };
+        flow.settle().await;
+        assert!(flow.state.requests.has_tokens(), "the list loaded");
+        assert!(
+            flow.state.requests.tree.last_success.is_some(),
+            "the tree loaded"
+        );
+        flow
+    }
+
+    fn row(&self, name: &str) -> Option<&mailtrap_tokens::api::ApiToken> {
+        self.state
+            .table
+            .rows
+            .iter()
+            .map(|r| &r.token)
+            .find(|t| t.name == name)
+    }
+
+    fn requests(&self, method: &str, path_end: &str) -> Vec<LoggedRequest> {
+        self.sim
+            .requests()
+            .into_iter()
+            .filter(|r| r.method == method && r.path.ends_with(path_end))
+            .collect()
+    }
+
+    fn status(&self) -> (String, Level) {
+        let s = self.state.status.as_ref().expect("a status message");
+        (s.text.to_string(), s.level)
+    }
+}
+
+impl Deref for Flow {
+    type Target = Live;
+
+    fn deref(&self) -> &Live {
+        &self.console
+    }
+}
+
+impl DerefMut for Flow {
+    fn deref_mut(&mut self) -> &mut Live {
+        &mut self.console
+    }
+}
+
+fn as_set(resources: &[Resource]) -> BTreeSet<(String, i64, i64)> {
+    resources
+        .iter()
+        .map(|r| {
+            (
+                r.resource_type.as_str().to_string(),
+                r.resource_id,
+                r.access_level.0,
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_reset_confirmed_with_four_y_presses_sends_one_post_and_shows_the_secret() {
+    let mut flow = Flow::start().await;
+    let old = flow.row("Staging sandbox reader").unwrap().clone();
+    flow.select("Staging sandbox reader");
+    flow.key(KeyCode::Char('R'));
+    assert!(matches!(
+        flow.state.overlays.open,
+        Some(Overlay::Confirm(_))
+    ));
+    for _ in 0..4 {
+        flow.key(KeyCode::Char('y'));
+    }
+    flow.settle().await;
+    let resets = flow.requests("POST", &format!("/api_tokens/{}/reset", old.id));
+    assert_eq!(resets.len(), 1, "{:?}", flow.sim.requests());
+    assert_eq!(resets[0].status, 200);
+    assert!(
+        matches!(flow.state.overlays.open, Some(Overlay::Secret(_))),
+        "{:?}",
+        flow.state.overlays.open
+    );
+    // The list was read again: the old row is in its grace and names its successor.
+    let old_row = flow
+        .state
+        .table
+        .rows
+        .iter()
+        .find(|r| r.token.id == old.id)
+        .unwrap();
+    assert!(old_row.in_grace());
+    let successor = &flow.state.table.rows[old_row.successor.unwrap()].token;
+    assert_eq!(
+        successor.name,
+        format!("Staging sandbox reader {}", successor.id)
+    );
+    assert_eq!(
+        old_row.token.expires_at,
+        Some(flow.sim.now() + Duration::hours(12))
+    );
+    let successor_id = successor.id;
+    assert_eq!(
+        flow.state.table.selected_id(),
+        Some(successor_id),
+        "the selection follows to the new token"
+    );
+}
+
+#[tokio::test]
+async fn the_last_token_of_a_domain_is_refused_and_the_server_refuses_it_too() {
+    let mut flow = Flow::start().await;
+    // The domain's auto-created token is the only one with access to mail.acme.example.
+    let name = "mail.acme.example token 2490312";
+    let token = flow.row(name).unwrap().clone();
+    flow.select(name);
+    flow.key(KeyCode::Char('D'));
+    assert!(
+        flow.state.overlays.open.is_none(),
+        "no confirmation for a refused action"
+    );
+    let (text, level) = flow.status();
+    assert_eq!(level, Level::Warn);
+    assert!(
+        text.contains("the last token with access to domain"),
+        "{text}"
+    );
+    assert!(
+        flow.requests("DELETE", &format!("/{}", token.id))
+            .is_empty()
+    );
+
+    // Forced past the registry, straight to the executor: the server says no, and nothing changes.
+    let req = flow.state.requests.next_request_id();
+    flow.state.requests.writes.insert(
+        req,
+        PendingWrite {
+            kind: WriteKind::Delete { name: name.into() },
+            token: Some(token.id),
+            known_ids: Default::default(),
+        },
+    );
+    let account = flow.sim.account_id();
+    flow.run(vec![Effect::DeleteToken {
+        req,
+        account,
+        token: token.id,
+    }]);
+    flow.settle().await;
+    let deletes = flow.requests("DELETE", &format!("/api_tokens/{}", token.id));
+    assert_eq!(deletes.len(), 1);
+    assert_eq!(deletes[0].status, 422);
+    let (text, level) = flow.status();
+    assert_eq!(level, Level::Error);
+    assert!(
+        text.starts_with(&format!("The server refused to delete {name}:")),
+        "{text}"
+    );
+    assert!(flow.row(name).is_some(), "the row stays");
+}
+
+#[tokio::test]
+async fn a_created_token_arrives_with_the_chosen_resources_levels_and_expiry() {
+    let mut flow = Flow::start().await;
+    flow.key(KeyCode::Char('n'));
+    assert!(matches!(flow.state.overlays.open, Some(Overlay::Form(_))));
+    flow.chars("flows-created");
+    flow.key(KeyCode::Enter);
+    // Two boxes: viewer on the second row, admin on the fourth.
+    flow.key(KeyCode::Down);
+    flow.key(KeyCode::Char('v'));
+    flow.key(KeyCode::Down);
+    flow.key(KeyCode::Down);
+    flow.key(KeyCode::Char('a'));
+    let chosen = match &flow.state.overlays.open {
+        Some(Overlay::Form(form)) => form.matrix().selected_resources(),
+        other => panic!("the form, not {other:?}"),
+    };
+    assert_eq!(chosen.len(), 2, "{chosen:?}");
+    flow.key(KeyCode::Enter);
+    // Expiry: from the default 90 days up twice to 7 days.
+    flow.key(KeyCode::Up);
+    flow.key(KeyCode::Up);
+    flow.key(KeyCode::Enter);
+    flow.key(KeyCode::Enter); // review → create
+    flow.key(KeyCode::Enter); // a second Enter sends nothing more
+    flow.settle().await;
+    assert_eq!(flow.requests("POST", "/api_tokens").len(), 1);
+    assert!(matches!(flow.state.overlays.open, Some(Overlay::Secret(_))));
+
+    let created = flow
+        .row("flows-created")
+        .expect("the list shows it")
+        .clone();
+    assert_eq!(
+        flow.state.table.selected_id(),
+        Some(created.id),
+        "the selection moves to the new token"
+    );
+    let fetched = flow
+        .client
+        .get_token(flow.sim.account_id(), created.id)
+        .await
+        .unwrap();
+    assert_eq!(as_set(&fetched.resources), as_set(&chosen));
+    assert_eq!(
+        fetched.expires_at.map(|t| t.date_naive()),
+        Some((flow.sim.now() + Duration::days(7)).date_naive())
+    );
+}
+
+#[tokio::test]
+async fn an_edit_sends_the_expected_changes() {
+    let mut flow = Flow::start().await;
+    let name = "Mobile app analytics";
+    let token = flow.row(name).unwrap().clone();
+    flow.select(name);
+    flow.key(KeyCode::Char('e'));
+    assert!(matches!(
+        flow.state.overlays.open,
+        Some(Overlay::EditPermissions { .. })
+    ));
+    flow.key(KeyCode::Down);
+    flow.key(KeyCode::Char('a'));
+    let expected = match &flow.state.overlays.open {
+        Some(Overlay::EditPermissions { dialog, .. }) => dialog.matrix().selected_resources(),
+        other => panic!("the edit dialog, not {other:?}"),
+    };
+    assert_ne!(
+        as_set(&expected),
+        as_set(&token.resources),
+        "something changed"
+    );
+    flow.key(KeyCode::Enter); // the before/after summary
+    flow.key(KeyCode::Char('y'));
+    flow.key(KeyCode::Char('y'));
+    flow.settle().await;
+    let puts: Vec<_> = flow
+        .sim
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "PUT" && r.path.ends_with("/permissions/bulk"))
+        .collect();
+    assert_eq!(puts.len(), 1, "{:?}", flow.sim.requests());
+    assert_eq!(puts[0].status, 200);
+    assert!(flow.state.overlays.open.is_none(), "the dialog closed");
+    let fetched = flow
+        .client
+        .get_token(flow.sim.account_id(), token.id)
+        .await
+        .unwrap();
+    assert_eq!(as_set(&fetched.resources), as_set(&expected));
+    let refreshed = flow.row(name).unwrap();
+    assert_eq!(
+        as_set(&refreshed.resources),
+        as_set(&expected),
+        "the row refreshed"
+    );
+}
+
+#[tokio::test]
+async fn a_reset_whose_answer_was_lost_is_not_retried_and_says_the_secret_was_not_received() {
+    let mut flow = Flow::start().await;
+    let name = "Load test runner";
+    let old = flow.row(name).unwrap().clone();
+    flow.sim.inject_fault(Fault {
+        path: Some("/reset".into()),
+        method: Some("POST".into()),
+        drop: Some(DropPoint::After),
+        ..Fault::default()
+    });
+    flow.select(name);
+    flow.key(KeyCode::Char('R'));
+    flow.key(KeyCode::Char('y'));
+    flow.settle().await;
+    let resets = flow.requests("POST", &format!("/api_tokens/{}/reset", old.id));
+    assert_eq!(resets.len(), 1, "never retried: {:?}", flow.sim.requests());
+    let Some(Overlay::Notice(NoticeDialog { lines, .. })) = &flow.state.overlays.open else {
+        panic!(
+            "no secret to show, a notice that stays: {:?}",
+            flow.state.overlays.open
+        );
+    };
+    let notice = lines.join(" ");
+    assert!(notice.contains("secret was not received"), "{notice}");
+    let successor = flow
+        .state
+        .table
+        .rows
+        .iter()
+        .find(|r| r.token.name.starts_with(&format!("{name} ")))
+        .expect("the successor is listed");
+    assert!(
+        flow.state
+            .table
+            .secret_not_received
+            .contains(&successor.token.id),
+        "its row carries the mark"
+    );
+    let (text, level) = flow.status();
+    assert_eq!(level, Level::Error);
+    assert!(text.contains("secret was not received"), "{text}");
+    assert!(
+        text.contains(&format!("{name} ")),
+        "names the new token: {text}"
+    );
+    assert!(text.contains("Reset it again"), "{text}");
+}
+
+#[tokio::test]
+async fn a_read_that_fails_is_retried_and_the_status_line_says_it_is_waiting() {
+    let mut flow = Flow::start().await;
+    flow.sim.inject_fault(Fault {
+        path: Some("/api_tokens".into()),
+        method: Some("GET".into()),
+        status: Some(503),
+        ..Fault::default()
+    });
+    flow.key(KeyCode::Char('r'));
+    // The retry notice arrives while the read is still in flight, before the list does.
+    let notice = tokio::time::timeout(ANSWER_DEADLINE, async {
+        loop {
+            let msg = flow.rx.recv().await.expect("the channel is open");
+            let waiting = matches!(msg, Msg::Retrying { .. });
+            flow.send(msg);
+            if waiting {
+                break;
+            }
+        }
+    })
+    .await;
+    assert!(notice.is_ok(), "a retry notice within the deadline");
+    let (text, level) = flow.status();
+    assert_eq!(level, Level::Warn);
+    assert!(
+        text.starts_with("Waiting 1 s before asking again"),
+        "{text}"
+    );
+    flow.settle().await;
+    let lists = flow.requests("GET", "/api_tokens");
+    assert_eq!(
+        lists.iter().map(|r| r.status).collect::<Vec<_>>(),
+        [200, 503, 200],
+        "the first load, the failed refresh, its retry"
+    );
+    assert!(
+        flow.state.requests.tokens.error().is_none(),
+        "the retry succeeded"
+    );
+}

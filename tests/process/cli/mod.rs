@@ -1,0 +1,8 @@
+//! The scriptable commands end to end: the built binary run as a process against `mailtrap-tokens serve`
+//! over real loopback HTTP.
+
+mod docs;
+mod harness;
+mod prompt;
+mod reads;
+mod writes;

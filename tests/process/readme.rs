@@ -1,0 +1,88 @@
+//! The README shows generated things (the key table, the default config file, a screenshot); these tests
+//! keep each one identical to what the code produces, so the README cannot drift.
+
+mod layers;
+
+use mailtrap_tokens::keys::keymap::{Keymap, keymap_table};
+
+fn readme() -> String {
+    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md is readable")
+}
+
+/// The text between `<!-- NAME:start -->\n` and `<!-- NAME:end -->`.
+fn section(readme: &str, name: &str) -> String {
+    let start = format!("<!-- {name}:start -->\n");
+    let end = format!("<!-- {name}:end -->");
+    let from = readme
+        .find(&start)
+        .unwrap_or_else(|| panic!("README.md has {start:?}"))
+        + start.len();
+    let to = readme[from..]
+        .find(&end)
+        .unwrap_or_else(|| panic!("README.md has {end:?}"))
+        + from;
+    readme[from..to].to_string()
+}
+
+#[test]
+fn the_readme_shows_the_default_keymap() {
+    assert_eq!(
+        section(&readme(), "keys"),
+        keymap_table(&Keymap::default()),
+        "README.md's key table is out of date: paste keymap_table's output between the markers"
+    );
+}
+
+#[test]
+fn the_readme_shows_the_default_config_file() {
+    let shipped = include_str!("../../assets/config.default.toml");
+    assert_eq!(
+        section(&readme(), "config"),
+        format!("```toml\n{shipped}```\n"),
+        "README.md's config file is out of date: paste assets/config.default.toml between the markers"
+    );
+}
+
+/// The README's screenshot is the demo account as the console draws it at 120×24, on a frozen clock so
+/// that countdowns are fixed. `UPDATE_README=1 cargo test --test process readme::` rewrites it after a
+/// change.
+#[tokio::test]
+async fn the_readme_screenshot_is_the_demo_as_drawn() {
+    use crate::console_driver::{Live, sim_config};
+    use chrono::{DateTime, TimeZone, Utc};
+    use mailtrap_tokens::api::Client;
+    use mailtrap_tokens::sim::{RunningSim, SimOptions};
+
+    fn frozen_at() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 26, 9, 0, 0).unwrap()
+    }
+    let sim = RunningSim::start(SimOptions {
+        frozen_at: Some(frozen_at()),
+        ..SimOptions::default()
+    })
+    .await
+    .expect("the simulator starts");
+    let client = Client::new(&sim.url(), sim.operator_token()).expect("a loopback client");
+    let mut console = Live::start_as_run(sim_config(&sim), client, frozen_at);
+    console.settle().await;
+    assert!(
+        console.state.requests.has_tokens() && console.state.requests.tree.last_success.is_some(),
+        "the demo loaded"
+    );
+    let screen = console.screen(120, 24);
+    let expected = format!("```text\n{screen}```\n");
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
+    let readme = readme();
+    if std::env::var_os("UPDATE_README").is_some() {
+        let current = section(&readme, "screen");
+        std::fs::write(path, readme.replacen(&current, &expected, 1))
+            .expect("README.md is writable");
+        return;
+    }
+    assert_eq!(
+        section(&readme, "screen"),
+        expected,
+        "README.md's screenshot is out of date: run `UPDATE_README=1 cargo test --test process readme::`"
+    );
+}

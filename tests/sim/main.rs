@@ -1,9 +1,0 @@
-//! The simulator's rules (spec §11), over real loopback HTTP with raw requests.
-
-mod control;
-mod official_sdks;
-mod permissions;
-mod protocol;
-mod rules;
-mod serve_process;
-pub mod support;
