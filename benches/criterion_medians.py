@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Medians of the criterion benches `frame` and `keys` (from target/criterion), and the issue 6 ratios.
+"""Medians of the criterion benches `frame` and `keys` (from target/criterion), and the ratios the README's performance goals name.
 
 Run after `cargo bench --bench frame --bench keys`:  python3 benches/criterion_medians.py
 """

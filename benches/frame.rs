@@ -1,4 +1,4 @@
-//! Goal 1 (issue 6): the cost of one 120×40 console frame, against a bare ratatui `Table` baseline.
+//! The frame goal: the cost of one 120×40 console frame, against a bare ratatui `Table` baseline.
 //!
 //! Run: `cargo bench --bench frame`, then `python3 benches/criterion_medians.py` for medians and ratios.
 //!

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Goals 4 and 5 (issue 6): the console's idle cost and peak memory, measured from outside in a real
+# The idle and memory goals: the console's idle cost and peak memory, measured from outside in a real
 # pseudo-terminal (a private tmux server, 120×40).
 #
 #   benches/idle.sh               # from the repository root; needs tmux

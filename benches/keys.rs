@@ -1,4 +1,4 @@
-//! Goal 2 (issue 6): from a key's `Msg` to the finished 120×40 frame, at 10,000 tokens.
+//! The key goal: from a key's `Msg` to the finished 120×40 frame, at 10,000 tokens.
 //!
 //! Run: `cargo bench --bench keys`, then `python3 benches/criterion_medians.py` for medians.
 //!

@@ -1,4 +1,4 @@
-//! Goal 6 (issue 6): the client's limiter against the simulator on the real clock.
+//! The rate-limit goal: the client's limiter against the simulator on the real clock.
 //!
 //! Run: `cargo bench --bench ratelimit` (about a minute: two runs of 400 reads at 150 per 10 s).
 //!

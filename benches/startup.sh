@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Goal 3 (issue 6): whole-process start-up against `serve --tokens 10000`.
+# The start-up goal: whole-process start-up against `serve --tokens 10000`.
 #
 #   benches/startup.sh            # from the repository root; needs hyperfine, curl and python3
 #

@@ -1,0 +1,165 @@
+//! The orders the table can be sorted in: each column's, ties broken by token id, so every order is total
+//! and descending is exactly ascending reversed.
+
+use crate::api::TokenId;
+
+use super::row::TokenRow;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SortColumn {
+    Name,
+    Creator,
+    Access,
+    Expires,
+    Token,
+}
+
+impl SortColumn {
+    pub const ALL: [SortColumn; 5] = [
+        SortColumn::Name,
+        SortColumn::Creator,
+        SortColumn::Access,
+        SortColumn::Expires,
+        SortColumn::Token,
+    ];
+
+    pub fn next(self) -> Self {
+        let i = Self::ALL.iter().position(|c| *c == self).unwrap_or(0);
+        Self::ALL[(i + 1) % Self::ALL.len()]
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            SortColumn::Name => "Name",
+            SortColumn::Creator => "Creator",
+            SortColumn::Access => "Access level",
+            SortColumn::Expires => "Expires",
+            SortColumn::Token => "Token",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sort {
+    pub column: SortColumn,
+    pub descending: bool,
+}
+
+/// Every row index in ascending order of `column`, ties broken by token id. Text columns compare
+/// case-insensitively; each row's lowercased key is built once here rather than once per comparison (a
+/// 10,000-row sort makes about 140,000 comparisons).
+pub(super) fn ascending_order(rows: &[TokenRow], column: SortColumn) -> Vec<usize> {
+    let by_text = |text: fn(&TokenRow) -> &str| {
+        // Byte order of UTF-8 is code point order, so comparing the lowercased strings is comparing the
+        // lowercased characters one by one.
+        let mut keyed: Vec<(String, TokenId, usize)> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, row)| {
+                let key = text(row).chars().flat_map(char::to_lowercase).collect();
+                (key, row.token.id, i)
+            })
+            .collect();
+        keyed.sort_unstable();
+        keyed.into_iter().map(|(_, _, i)| i).collect()
+    };
+    match column {
+        SortColumn::Name => by_text(|r| &r.token.name),
+        SortColumn::Creator => by_text(|r| &r.token.created_by),
+        SortColumn::Access => by_text(|r| r.access.as_str()),
+        SortColumn::Expires => {
+            let mut order: Vec<usize> = (0..rows.len()).collect();
+            // Soonest first; `never` after every date.
+            order.sort_unstable_by_key(|&i| {
+                let t = &rows[i].token;
+                (t.expires_at.is_none(), t.expires_at, t.id, i)
+            });
+            order
+        }
+        SortColumn::Token => {
+            let mut order: Vec<usize> = (0..rows.len()).collect();
+            order.sort_unstable_by(|&a, &b| {
+                let (ta, tb) = (&rows[a].token, &rows[b].token);
+                ta.last_4_digits
+                    .cmp(&tb.last_4_digits)
+                    .then(ta.id.cmp(&tb.id))
+                    .then(a.cmp(&b))
+            });
+            order
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::ApiToken;
+    use crate::text::SafeText;
+
+    /// The comparison the cached orders replace: case-insensitive text, character by character, then id.
+    fn reference_order(rows: &[TokenRow], text: fn(&TokenRow) -> &str) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..rows.len()).collect();
+        order.sort_by(|&a, &b| {
+            let lower = |s: &str| {
+                s.chars()
+                    .flat_map(char::to_lowercase)
+                    .collect::<Vec<char>>()
+            };
+            lower(text(&rows[a]))
+                .cmp(&lower(text(&rows[b])))
+                .then(rows[a].token.id.cmp(&rows[b].token.id))
+        });
+        order
+    }
+
+    fn row(id: TokenId, name: &str, creator: &str, last4: &str) -> TokenRow {
+        TokenRow {
+            token: ApiToken {
+                id,
+                name: name.into(),
+                last_4_digits: last4.into(),
+                created_by: creator.into(),
+                expires_at: None,
+                resources: Vec::new(),
+                opaque_resources: Vec::new(),
+            },
+            name: name.into(),
+            creator: creator.into(),
+            access: name.to_uppercase().into(),
+            masked: SafeText::default(),
+            search: String::new(),
+            successor: None,
+            unreadable: None,
+        }
+    }
+
+    #[test]
+    fn cached_text_orders_match_the_case_insensitive_comparison() {
+        let rows = vec![
+            row(7, "beta", "Zoë", "00ff"),
+            row(3, "Beta", "zoe", "00aa"),
+            row(9, "ÄRGER", "Émile", "1111"),
+            row(1, "alpha 10", "emile", "00aa"),
+            row(4, "Alpha 9", "", "ffff"),
+            row(2, "東京", "ZOË", "0000"),
+            row(8, "beta", "Zoë", "00ff"),
+        ];
+        assert_eq!(
+            ascending_order(&rows, SortColumn::Name),
+            reference_order(&rows, |r| &r.token.name)
+        );
+        assert_eq!(
+            ascending_order(&rows, SortColumn::Creator),
+            reference_order(&rows, |r| &r.token.created_by)
+        );
+        assert_eq!(
+            ascending_order(&rows, SortColumn::Access),
+            reference_order(&rows, |r| r.access.as_str())
+        );
+        let by_token: Vec<TokenId> = ascending_order(&rows, SortColumn::Token)
+            .into_iter()
+            .map(|i| rows[i].token.id)
+            .collect();
+        assert_eq!(by_token, vec![2, 1, 3, 7, 8, 9, 4]);
+    }
+}

@@ -1,0 +1,30 @@
+//! One row of the table: a token and what the table derives from it.
+
+use crate::api::ApiToken;
+use crate::text::SafeText;
+
+/// One token with what the table derives from it, computed once per data change.
+#[derive(Clone, Debug)]
+pub struct TokenRow {
+    pub token: ApiToken,
+    /// The name, creator, access and masked token made safe once per data change, so a frame only fits
+    /// them to their cells.
+    pub name: SafeText,
+    pub creator: SafeText,
+    pub access: SafeText,
+    pub masked: SafeText,
+    /// Lowercased name, creator, access, id and last digits: what the filter matches.
+    pub search: String,
+    /// Index (in `TokenTable::rows`) of the token that replaced this one in a reset.
+    pub successor: Option<usize>,
+    /// The server sent this token in a shape that could not be read: what is wrong with it. The row only
+    /// shows it; `token` holds what could be made out (the name, maybe the id) and nothing is done with it.
+    pub unreadable: Option<String>,
+}
+
+impl TokenRow {
+    /// A reset grace: a successor exists and the token has an expiry (reset sets one).
+    pub fn in_grace(&self) -> bool {
+        self.successor.is_some() && self.token.expires_at.is_some()
+    }
+}
