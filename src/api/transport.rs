@@ -66,10 +66,18 @@ pub(super) struct Transport {
 impl Transport {
     /// `base` and `token` are already checked by the caller.
     pub(super) fn new(base: Url, token: Secret, options: ClientOptions) -> Result<Self, ApiError> {
-        let http = reqwest::Client::builder()
+        let builder = reqwest::Client::builder()
             .connect_timeout(options.connect_timeout)
             .timeout(options.request_timeout)
-            .redirect(reqwest::redirect::Policy::none())
+            .redirect(reqwest::redirect::Policy::none());
+        // Redirects are not followed, so a plain-HTTP base (the simulator, a local proxy) never speaks TLS:
+        // an empty root store spares reading and parsing the system's certificates at every start.
+        let builder = if base.scheme() == "http" {
+            builder.tls_certs_only(std::iter::empty())
+        } else {
+            builder
+        };
+        let http = builder
             .build()
             .map_err(|e| ApiError::Config(format!("cannot build the HTTP client: {e}")))?;
         Ok(Self {

@@ -24,6 +24,8 @@ pub enum Msg {
     TerminalKey(KeyEvent),
     /// The clock moved: countdowns, status expiry and auto-refresh are checked against it.
     Tick(DateTime<Utc>),
+    /// The frame is on screen and nothing is waiting: time for what the first frame did not need.
+    Idle,
     Resize(u16, u16),
     /// Bracketed paste: text for the field with focus, never keys.
     Paste(String),

@@ -451,6 +451,9 @@ async fn interactive(
             if state.needs_redraw {
                 draw(&mut guard, state, theme, &mut keys)?;
             }
+            if state.table.has_deferred_work() {
+                update(state, Msg::Idle, Utc::now());
+            }
             let now = Utc::now();
             let wake = state.next_wakeup(now).map(|at| instant_at(at, now));
             tokio::select! {

@@ -284,12 +284,23 @@ pub fn json<T: Serialize + ?Sized>(value: &T) -> Result<String, serde_json::Erro
     // Room for one token up front, and the bytes become the String without a copy: the JSON of a new
     // token holds its secret, and every copy left behind would be one more to wipe.
     let mut bytes = Vec::with_capacity(4096);
-    let mut serializer =
-        serde_json::Serializer::with_formatter(&mut bytes, TerminalSafe(Default::default()));
-    value.serialize(&mut serializer)?;
-    bytes.push(b'\n');
+    write_json(value, &mut bytes)?;
     Ok(String::from_utf8(bytes)
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+}
+
+/// [`json`] written straight to `out`: a list of 100,000 tokens never sits in memory a second time as text.
+pub fn write_json<T: Serialize + ?Sized, W: std::io::Write>(
+    value: &T,
+    out: W,
+) -> Result<(), serde_json::Error> {
+    let mut serializer =
+        serde_json::Serializer::with_formatter(out, TerminalSafe(Default::default()));
+    value.serialize(&mut serializer)?;
+    serializer
+        .into_inner()
+        .write_all(b"\n")
+        .map_err(serde_json::Error::io)
 }
 
 struct TerminalSafe(serde_json::ser::PrettyFormatter<'static>);
@@ -305,6 +316,11 @@ impl serde_json::ser::Formatter for TerminalSafe {
         writer: &mut W,
         fragment: &str,
     ) -> std::io::Result<()> {
+        // serde_json has already escaped the ASCII controls, quotes and backslashes: text below DEL is
+        // safe, and most text is nothing else.
+        if fragment.bytes().all(|b| b < 0x7f) {
+            return writer.write_all(fragment.as_bytes());
+        }
         // Runs of safe text go out whole; only the characters that need it are escaped.
         let mut safe_from = 0;
         for (at, c) in fragment.char_indices() {

@@ -82,6 +82,11 @@ fn dispatch(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Step {
             on_key(state, key, now)
         }
         Msg::Tick(_) => loads::tick(state, now),
+        Msg::Idle => {
+            // Nothing on screen changes: the orders and filter text it makes are the ones shown already.
+            state.table.derive_rest();
+            Step::Ignored
+        }
         Msg::Resize(..) => Step::done(),
         Msg::Paste(text) => {
             let clean = crate::text::sanitize(&text);

@@ -43,6 +43,22 @@ pub(crate) fn print(text: &str) -> Result<(), Failure> {
     }
 }
 
+/// Streams a value as terminal-safe JSON to stdout (for reads: nothing secret, and a large list is never
+/// built as one string first).
+pub(crate) fn print_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<(), Failure> {
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let written = crate::cli::output::write_json(value, &mut out)
+        .map_err(std::io::Error::from)
+        .and_then(|()| out.flush());
+    match written {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Failure::Output {
+            what: e.to_string(),
+        }),
+    }
+}
+
 /// Writes to stdout and flushes; every error counts (for a secret, a reader that went away lost it).
 pub(crate) fn write_stdout(text: &str) -> std::io::Result<()> {
     let mut stdout = std::io::stdout().lock();

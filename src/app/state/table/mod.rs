@@ -30,12 +30,16 @@ pub struct Viewport {
     pub top: u16,
 }
 
-/// The orders the table shows rows in, as indices into `TokenTable::rows`.
+/// The orders the table shows rows in, as indices into `TokenTable::rows`, and what filtering needs.
+/// What the first frame does not need is made later: when it is first asked for, or by `derive_rest`
+/// once the frame is on screen.
 #[derive(Clone, Debug, Default)]
 struct Orders {
-    /// Every row in ascending order for each column of `SortColumn::ALL`, computed once per data change,
-    /// so a sort key copies an order instead of sorting 10,000 rows again.
-    ascending_by: Vec<Vec<usize>>,
+    /// Every row in ascending order for each column of `SortColumn::ALL`, kept per data change, so a sort
+    /// key copies an order instead of sorting 10,000 rows again; `None` until it is needed.
+    ascending_by: Vec<Option<Vec<usize>>>,
+    /// Every row's `search` text is current.
+    search_ready: bool,
     /// All rows in sort order; recomputed on data or sort change.
     sorted: Vec<usize>,
     /// `sorted` narrowed by the filter; recomputed on data, sort or filter change.
@@ -121,12 +125,22 @@ impl TokenTable {
                 access: SafeText::default(),
                 masked: columns::masked_token(&token.last_4_digits),
                 search: String::new(),
-                successor: successors.get(&token.id).copied(),
+                successor: if successors.is_empty() {
+                    None
+                } else {
+                    successors.get(&token.id).copied()
+                },
                 unreadable: None,
                 token,
             })
             .collect();
-        let mut ids: HashSet<TokenId> = self.rows.iter().map(|r| r.token.id).collect();
+        // The ids are needed only to number unreadable rows and to drop marks of tokens that are gone.
+        let mut ids: HashSet<TokenId> =
+            if list.unreadable.is_empty() && self.secret_not_received.is_empty() {
+                HashSet::new()
+            } else {
+                self.rows.iter().map(|r| r.token.id).collect()
+            };
         for bad in list.unreadable {
             // The row needs an id of its own (the selection follows ids): the server's if it is one no
             // other row has, else one no server hands out.
@@ -186,6 +200,18 @@ impl TokenTable {
             if row.unreadable.is_none() {
                 row.access = columns::token_access(&row.token, &self.names);
             }
+        }
+        self.orders.ascending_by = vec![None; SortColumn::ALL.len()];
+        self.orders.search_ready = false;
+        self.resort();
+    }
+
+    /// Lowercased name, creator, access, id and last digits of every row: what the filter matches.
+    fn ensure_search(&mut self) {
+        if self.orders.search_ready {
+            return;
+        }
+        for row in &mut self.rows {
             row.search = format!(
                 "{}\n{}\n{}\n{}\n{}",
                 row.token.name,
@@ -196,35 +222,57 @@ impl TokenTable {
             )
             .to_lowercase();
         }
-        self.orders.ascending_by = SortColumn::ALL
+        self.orders.search_ready = true;
+    }
+
+    /// The ascending order of `column`, sorted now if it has not been since the data changed.
+    fn ascending(&mut self, column: SortColumn) -> &[usize] {
+        let at = SortColumn::ALL
             .iter()
-            .map(|&column| ascending_order(&self.rows, column))
-            .collect();
-        self.resort();
+            .position(|c| *c == column)
+            .unwrap_or(0);
+        if self.orders.ascending_by.len() != SortColumn::ALL.len() {
+            self.orders.ascending_by = vec![None; SortColumn::ALL.len()];
+        }
+        let rows = &self.rows;
+        self.orders.ascending_by[at].get_or_insert_with(|| ascending_order(rows, column))
+    }
+
+    /// Whether some of what the table derives is still to be made (see `derive_rest`).
+    pub fn has_deferred_work(&self) -> bool {
+        !self.orders.search_ready || self.orders.ascending_by.iter().any(Option::is_none)
+    }
+
+    /// Makes what the first frame did not need (the other columns' orders, the filter's text), so that the
+    /// first sort or filter key is as quick as the next. Nothing shown changes.
+    pub fn derive_rest(&mut self) {
+        for column in SortColumn::ALL {
+            self.ascending(column);
+        }
+        self.ensure_search();
     }
 
     /// Recomputes the sorted order (data or sort changed), then the filtered order.
     pub fn resort(&mut self) {
-        let column = SortColumn::ALL
-            .iter()
-            .position(|c| *c == self.sort.column)
-            .unwrap_or(0);
-        let ascending = match self.orders.ascending_by.get(column) {
-            Some(order) if order.len() == self.rows.len() => order,
-            _ => &ascending_order(&self.rows, self.sort.column),
-        };
+        let descending = self.sort.descending;
+        let column = self.sort.column;
+        let ascending = self.ascending(column);
         // Ties are broken by id, so the order is total and descending is exactly ascending reversed.
-        self.orders.sorted = if self.sort.descending {
+        let sorted = if descending {
             ascending.iter().rev().copied().collect()
         } else {
-            ascending.clone()
+            ascending.to_vec()
         };
+        self.orders.sorted = sorted;
         self.refilter();
     }
 
     /// Recomputes the visible order from the sorted order and the filter, keeping the selected token.
     pub fn refilter(&mut self) {
         let needle = self.filter.to_lowercase();
+        if !needle.is_empty() {
+            self.ensure_search();
+        }
         let rows = &self.rows;
         self.orders.visible = if needle.is_empty() {
             self.orders.sorted.clone()

@@ -13,7 +13,8 @@ pub struct TokenRow {
     pub creator: SafeText,
     pub access: SafeText,
     pub masked: SafeText,
-    /// Lowercased name, creator, access, id and last digits: what the filter matches.
+    /// Lowercased name, creator, access, id and last digits: what the filter matches (made when the
+    /// filter first needs it, or once the first frame is on screen).
     pub search: String,
     /// Index (in `TokenTable::rows`) of the token that replaced this one in a reset.
     pub successor: Option<usize>,
