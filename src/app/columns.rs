@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, Utc};
 
 use crate::api::{
-    AccessLevel, ApiToken, OpaqueResource, Resource, ResourceKind, ResourceNode, Scalar, TokenId,
+    AccessLevel, ApiToken, OpaqueResource, Resource, ResourceKind, ResourceNode, Scalar,
 };
 use crate::text::SafeText;
 
@@ -141,35 +141,7 @@ pub fn token_access(token: &ApiToken, names: &ResourceNames) -> SafeText {
     SafeText::from(text)
 }
 
-/// For each token in its reset grace, the index of the token that replaced it: the token named
-/// `"<old name> <new id>"` whose id is that suffix and is greater than the old id (spec §4).
-pub fn successors(tokens: &[ApiToken]) -> HashMap<TokenId, usize> {
-    let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (i, t) in tokens.iter().enumerate() {
-        by_name.entry(t.name.as_str()).or_default().push(i);
-    }
-    let mut found: HashMap<TokenId, usize> = HashMap::new();
-    for (new_index, new) in tokens.iter().enumerate() {
-        let suffix = format!(" {}", new.id);
-        let Some(old_name) = new.name.strip_suffix(&suffix) else {
-            continue;
-        };
-        for &old_index in by_name.get(old_name).map_or(&[][..], Vec::as_slice) {
-            let old = &tokens[old_index];
-            if old.id < new.id {
-                // Several resets of same-named tokens: the nearest newer id is the real successor.
-                let keep = match found.get(&old.id) {
-                    Some(&current) => tokens[current].id > new.id,
-                    None => true,
-                };
-                if keep {
-                    found.insert(old.id, new_index);
-                }
-            }
-        }
-    }
-    found
-}
+pub use crate::hygiene::lineage::successors;
 
 /// How urgent an expiry is; every level but `Calm` has a symbol as well as a colour.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -285,7 +257,7 @@ pub fn creator(created_by: &str) -> SafeText {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::ResourceType;
+    use crate::api::{ResourceType, TokenId};
     use chrono::TimeZone;
 
     fn res(t: &str, id: i64, level: i64) -> Resource {

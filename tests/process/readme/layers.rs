@@ -46,9 +46,14 @@ pub const LAYERS: &[Layer] = &[
         may_import: &["text", "api"],
     },
     Layer {
+        module: "hygiene",
+        holds: "the hygiene rules about an account's tokens and the findings they give",
+        may_import: &["text", "api"],
+    },
+    Layer {
         module: "config",
         holds: "the config file, themes, paths and the log file, from plain inputs",
-        may_import: &["text", "api", "keys", "custody"],
+        may_import: &["text", "api", "keys", "custody", "hygiene"],
     },
     Layer {
         module: "sim",
@@ -58,7 +63,15 @@ pub const LAYERS: &[Layer] = &[
     Layer {
         module: "app",
         holds: "the full-screen console: state, update, effects, view, dialogs, the loop",
-        may_import: &["text", "api", "keys", "clipboard", "custody", "config"],
+        may_import: &[
+            "text",
+            "api",
+            "keys",
+            "clipboard",
+            "custody",
+            "hygiene",
+            "config",
+        ],
     },
     Layer {
         module: "cli",
@@ -69,6 +82,7 @@ pub const LAYERS: &[Layer] = &[
             "keys",
             "clipboard",
             "custody",
+            "hygiene",
             "config",
             "sim",
             "app",
