@@ -299,17 +299,23 @@ fn duplicate_text(named: &ApiToken, others: usize) -> SafeText {
     text
 }
 
-/// `5 minutes`, `30 hours`, `12 days`: the one unit a person plans by, rounded down.
+/// A span in its two largest units, in words: `4 hours 59 minutes`, `1 day 5 hours`, `5 hours`,
+/// `12 minutes`; rounded down to the minute.
 pub fn about(span: TimeDelta) -> String {
     let minutes = span.num_minutes().max(0);
-    let (n, unit) = if minutes < 60 {
-        (minutes, "minute")
-    } else if minutes < 48 * 60 {
-        (minutes / 60, "hour")
-    } else {
-        (minutes / (24 * 60), "day")
+    let units = [
+        (minutes / 1440, "day"),
+        ((minutes / 60) % 24, "hour"),
+        (minutes % 60, "minute"),
+    ];
+    let Some(first) = units.iter().position(|(n, _)| *n > 0) else {
+        return "less than a minute".into();
     };
-    format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
+    let word = |(n, unit): (i64, &str)| format!("{n} {unit}{}", if n == 1 { "" } else { "s" });
+    match units.get(first + 1).filter(|(n, _)| *n > 0) {
+        Some(&next) => format!("{} {}", word(units[first]), word(next)),
+        None => word(units[first]),
+    }
 }
 
 fn utc(at: DateTime<Utc>) -> String {
@@ -360,11 +366,13 @@ mod tests {
 
     #[test]
     fn spans_read_in_one_unit() {
-        assert_eq!(about(TimeDelta::seconds(59)), "0 minutes");
+        assert_eq!(about(TimeDelta::seconds(59)), "less than a minute");
         assert_eq!(about(TimeDelta::minutes(1)), "1 minute");
-        assert_eq!(about(TimeDelta::hours(30)), "30 hours");
+        assert_eq!(about(TimeDelta::minutes(299)), "4 hours 59 minutes");
+        assert_eq!(about(TimeDelta::hours(30)), "1 day 6 hours");
         assert_eq!(about(TimeDelta::hours(48)), "2 days");
-        assert_eq!(about(TimeDelta::hours(-3)), "0 minutes");
+        assert_eq!(about(TimeDelta::minutes(48 * 60 + 1)), "2 days");
+        assert_eq!(about(TimeDelta::hours(-3)), "less than a minute");
     }
 
     #[test]

@@ -99,10 +99,10 @@ async fn the_texts_carry_the_particulars() {
         )
     );
     assert!(text(RuleId::ExpiresVerySoon).starts_with("expires in 5 hours ("));
-    assert!(text(RuleId::ExpiresSoon).starts_with("expires in 30 hours ("));
+    assert!(text(RuleId::ExpiresSoon).starts_with("expires in 1 day 6 hours ("));
     let grace = text(RuleId::InResetGrace);
     assert!(
-        grace.starts_with("was reset and stops working in 7 hours (")
+        grace.starts_with("was reset and stops working in 7 hours 30 minutes (")
             && grace.ends_with("; replaced by “Zapier sync 2491310”"),
         "{grace}"
     );
@@ -162,7 +162,7 @@ async fn time_moves_tokens_from_rule_to_rule() {
         .unwrap_or_default();
     assert_eq!(
         late,
-        "expired 27 hours ago; Mailtrap's cleanup, due 24 h after expiry, has not removed it yet"
+        "expired 1 day 3 hours ago; Mailtrap's cleanup, due 24 h after expiry, has not removed it yet"
     );
 }
 

@@ -394,7 +394,10 @@ async fn broken_bodies_are_decode_errors_that_quote_no_secret() {
         assert!(!has_secret_shape(&shown), "{kind:?}: {shown}");
     }
     // The tokens were made although their answers were broken.
-    assert_eq!(api.list_tokens(account).await.unwrap().len(), seeded_tokens() + 3);
+    assert_eq!(
+        api.list_tokens(account).await.unwrap().len(),
+        seeded_tokens() + 3
+    );
     for kind in [FaultBody::Truncated, FaultBody::Malformed] {
         sim.inject_fault(Fault {
             method: Some("GET".into()),
