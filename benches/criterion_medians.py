@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Medians of the criterion benches `frame` and `keys` (from target/criterion), and the ratios the README's performance goals name.
+"""Medians of the criterion benches `frame`, `keys` and `findings` (from target/criterion), and the ratios the README's performance goals name.
 
-Run after `cargo bench --bench frame --bench keys`:  python3 benches/criterion_medians.py
+Run after `cargo bench --bench frame --bench keys --bench findings`:  python3 benches/criterion_medians.py
 """
 
 import json
@@ -24,7 +24,7 @@ def show(ns: float) -> str:
 
 def main() -> int:
     found = False
-    for group in ("frame", "keys", "data"):
+    for group in ("frame", "keys", "data", "findings"):
         base = ROOT / group
         if not base.exists():
             continue
@@ -53,6 +53,10 @@ def main() -> int:
                     for p in keys.glob("*/new") if (p / "estimates.json").exists())
         print(f"goal 2: slowest key {worst[1]} median {show(worst[0])} (goal <= 2 ms) "
               f"{'PASS' if worst[0] <= 2e6 else 'FAIL'}")
+    findings = median_ns("findings", "100000")
+    if findings:
+        print(f"findings: 100,000 tokens median {show(findings)} (goal <= 50 ms) "
+              f"{'PASS' if findings <= 50e6 else 'FAIL'}")
     return 0
 
 

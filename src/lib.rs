@@ -8,6 +8,7 @@
 //! - `keys`: what a key means: the actions and the keymap.
 //! - `clipboard`: native and OSC 52 clipboard routes.
 //! - `custody`: where a new secret goes when it cannot stay on screen or reach standard output.
+//! - `hygiene`: the rules about an account's tokens and the findings they give (no UI knowledge).
 //! - `config`: the config file, themes and paths.
 //! - `sim`: a faithful simulator of that API, for `serve`, `demo` and the tests (no UI knowledge).
 //! - `app`: the full-screen console (state, update, effects, view, dialogs).
@@ -19,6 +20,7 @@ pub mod cli;
 pub mod clipboard;
 pub mod config;
 pub mod custody;
+pub mod hygiene;
 pub mod keys;
 pub mod sim;
 pub mod text;

@@ -77,6 +77,8 @@ pub mod exit_code {
     pub const SECRET_SAVED: i32 = 9;
     /// A list was printed without some of its tokens, which could not be read (each named on stderr).
     pub const PARTIAL: i32 = 8;
+    /// `lint --fail-on LEVEL` found at least one finding at that level or above (they were printed).
+    pub const FINDINGS: i32 = 10;
 }
 
 impl ApiError {

@@ -21,6 +21,7 @@ Exit codes:
   7  network or server error
   8  list: some tokens could not be read (the others were printed; stderr names them)
   9  create/reset: stdout did not take the new secret; it was saved to a 0600 file (stderr says where)
+  10 lint: a finding at or above --fail-on (the findings were printed)
 
 Environment:
   MAILTRAP_API_TOKEN    the API token (never taken as an argument, so it stays out of `ps`)
@@ -113,6 +114,8 @@ pub enum Command {
     Reset(ResetArgs),
     /// Delete a token; it stops working immediately.
     Delete(DeleteArgs),
+    /// Report the account's hygiene findings (tokens that never expire, expire soon, look redundant…).
+    Lint(LintArgs),
     /// Write or locate the config file.
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -276,6 +279,44 @@ pub struct DeleteArgs {
     /// Do it without asking (required when stdin is not a terminal).
     #[arg(long, short)]
     pub yes: bool,
+}
+
+/// `lint --output`: a table for people, JSON for scripts, SARIF for code-scanning tools.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum LintFormat {
+    #[default]
+    Table,
+    Json,
+    /// A SARIF 2.1.0 log: one run, the rules as the tool's rules, each finding a result.
+    Sarif,
+}
+
+/// `lint --fail-on`: the least severity that makes `lint` exit 10.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Warn,
+    Danger,
+}
+
+impl From<FailOn> for crate::hygiene::Severity {
+    fn from(level: FailOn) -> Self {
+        match level {
+            FailOn::Warn => Self::Warn,
+            FailOn::Danger => Self::Danger,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Args, Default)]
+pub struct LintArgs {
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = LintFormat::Table)]
+    pub output: LintFormat,
+    /// Exit with 10 when any finding is at this severity or above (the findings are printed all the
+    /// same); without it, findings never fail the command. The rules and thresholds are set in the config
+    /// file's [hygiene] table.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<FailOn>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,11 +1,12 @@
 //! The command line, the top layer: argument definitions, starting the console and the demo (`console`),
-//! and the scriptable commands.
+//! and the scriptable commands (with `lint`'s table and SARIF in `lint_output`).
 
 pub mod args;
 pub mod commands;
 pub mod console;
 pub mod docs;
 pub mod input;
+pub mod lint_output;
 pub mod output;
 pub mod session;
 

@@ -11,6 +11,9 @@ use super::settings::{
 };
 use super::theme::{self, Theme};
 use super::warning::{ConfigWarning, LineIndex, MAX_WARNINGS};
+use crate::hygiene::{
+    DEFAULT_EXPIRES_SOON_DAYS, DEFAULT_EXPIRES_VERY_SOON_DAYS, MAX_THRESHOLD_DAYS, RuleId,
+};
 use crate::keys::keymap::Keymap;
 
 /// Parses config text leniently: every warning it built, sorted, and the number it did not build.
@@ -71,7 +74,10 @@ const TOP_LEVEL_KEYS: &[&str] = &[
     "clipboard",
     "default_account",
     "mouse",
+    "hygiene",
 ];
+
+const HYGIENE_KEYS: &[&str] = &["disabled", "expires_soon_days", "expires_very_soon_days"];
 
 type Key<'a> = Spanned<std::borrow::Cow<'a, str>>;
 type Value<'a> = Spanned<DeValue<'a>>;
@@ -147,6 +153,7 @@ impl Reader<'_> {
                 "refresh_interval" => self.refresh_interval(value),
                 "clipboard" => self.clipboard(value),
                 "default_account" => self.default_account(value),
+                "hygiene" => self.hygiene(value),
                 "mouse" => match value.get_ref() {
                     DeValue::Boolean(b) => self.config.mouse = *b,
                     _ => self.wrong_type("mouse", value, "true or false", "the default (false)"),
@@ -367,6 +374,102 @@ impl Reader<'_> {
                     let dotted = format!("clipboard.{other}");
                     self.unknown_key(&dotted, key, &["route", "clear_after"]);
                 }
+            }
+        }
+    }
+
+    fn hygiene(&mut self, value: &Value<'_>) {
+        let Some(table) = self.table("hygiene", value) else {
+            return;
+        };
+        for (key, item) in table {
+            if self.damaged(key, item) {
+                continue;
+            }
+            match key.get_ref().as_ref() {
+                "disabled" => self.disabled_rules(item),
+                "expires_soon_days" => {
+                    if let Some(days) =
+                        self.days("hygiene.expires_soon_days", item, DEFAULT_EXPIRES_SOON_DAYS)
+                    {
+                        self.config.hygiene.expires_soon_days = days;
+                    }
+                }
+                "expires_very_soon_days" => {
+                    if let Some(days) = self.days(
+                        "hygiene.expires_very_soon_days",
+                        item,
+                        DEFAULT_EXPIRES_VERY_SOON_DAYS,
+                    ) {
+                        self.config.hygiene.expires_very_soon_days = days;
+                    }
+                }
+                other => {
+                    let dotted = format!("hygiene.{other}");
+                    self.unknown_key(&dotted, key, HYGIENE_KEYS);
+                }
+            }
+        }
+        let rules = &self.config.hygiene;
+        if rules.expires_very_soon_days > rules.expires_soon_days {
+            let message = format!(
+                "expires_very_soon_days ({}) is more than expires_soon_days ({}), so no token is ever \
+                 reported as expiring soon, only very soon",
+                rules.expires_very_soon_days, rules.expires_soon_days
+            );
+            self.warn("hygiene", value.span().start, message);
+        }
+    }
+
+    fn disabled_rules(&mut self, value: &Value<'_>) {
+        let key = "hygiene.disabled";
+        let items: Vec<&Value<'_>> = match value.get_ref() {
+            DeValue::String(_) => vec![value],
+            DeValue::Array(items) => items.iter().collect(),
+            _ => {
+                self.wrong_type(
+                    key,
+                    value,
+                    "a list of rule ids such as [\"duplicate-permissions\"]",
+                    "every rule running",
+                );
+                return;
+            }
+        };
+        for item in items {
+            match item.get_ref() {
+                DeValue::String(id) => match id.parse::<RuleId>() {
+                    Ok(rule) => {
+                        self.config.hygiene.disabled.insert(rule);
+                    }
+                    Err(e) => self.warn(key, item.span().start, format!("{e}; ignored")),
+                },
+                _ => self.wrong_type(
+                    key,
+                    item,
+                    "a rule id written as a string",
+                    "the other entries",
+                ),
+            }
+        }
+    }
+
+    /// A whole number of days from 1 to [`MAX_THRESHOLD_DAYS`].
+    fn days(&mut self, key: &str, value: &Value<'_>, default: u32) -> Option<u32> {
+        let default_text = format!("the default ({default})");
+        let days = self.integer(key, value, "a number of days", &default_text)?;
+        match u32::try_from(days) {
+            Ok(d) if (1..=MAX_THRESHOLD_DAYS).contains(&d) => Some(d),
+            _ => {
+                self.warn(
+                    key,
+                    value.span().start,
+                    format!(
+                        "{days} is not between 1 and {MAX_THRESHOLD_DAYS} days (to stop the rule, list its id \
+                         in `disabled`); using {default_text}"
+                    ),
+                );
+                None
             }
         }
     }

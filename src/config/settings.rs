@@ -8,6 +8,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use super::theme::{self, Theme, ThemeConfig};
+use crate::hygiene::RuleConfig;
 use crate::keys::keymap::Keymap;
 
 pub const DEFAULT_REFRESH_SECS: u64 = 30;
@@ -29,6 +30,8 @@ pub struct Config {
     pub default_account: Option<i64>,
     /// Capture the mouse; off by default so the terminal's own text selection keeps working.
     pub mouse: bool,
+    /// Which hygiene rules run, and their thresholds.
+    pub hygiene: RuleConfig,
 }
 
 impl Default for Config {
@@ -40,6 +43,7 @@ impl Default for Config {
             clipboard: ClipboardConfig::default(),
             default_account: None,
             mouse: false,
+            hygiene: RuleConfig::default(),
         }
     }
 }

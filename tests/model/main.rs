@@ -6,6 +6,7 @@
 //! - `dialogs`: the dialogs and the row action registry, drawn on their own (snapshots).
 //! - `flows`: keys → update → executor → simulator, end to end.
 //! - `hostile`: hostile server data and config text; the built binary in a pty with hostile names.
+//! - `hygiene`: the hygiene rules, one by one, against the demo seed.
 //! - `props`: property tests, the console as a state machine among them.
 
 mod console;
@@ -14,6 +15,7 @@ mod console_driver;
 mod dialogs;
 mod flows;
 mod hostile;
+mod hygiene;
 mod props;
 #[path = "../support/sim.rs"]
 mod support;

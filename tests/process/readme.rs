@@ -10,6 +10,25 @@ fn readme() -> String {
         .expect("README.md is readable")
 }
 
+/// Puts `expected` between the markers of section `name` in README.md (`UPDATE_README=1`). The tests run
+/// in parallel, so each rewrite reads and writes the file under one lock, and none undoes another's.
+fn rewrite_section(name: &str, expected: &str) {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _held = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let readme = readme();
+    let marked = |text: &str| format!("<!-- {name}:start -->\n{text}<!-- {name}:end -->");
+    let current = section(&readme, name);
+    // Written beside it and renamed over it, so a test reading it meanwhile never sees half a file.
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
+    let partial = format!("{path}.{name}.partial");
+    std::fs::write(
+        &partial,
+        readme.replacen(&marked(&current), &marked(expected), 1),
+    )
+    .expect("README.md's folder is writable");
+    std::fs::rename(&partial, path).expect("README.md can be replaced");
+}
+
 /// The text between `<!-- NAME:start -->\n` and `<!-- NAME:end -->`.
 fn section(readme: &str, name: &str) -> String {
     let start = format!("<!-- {name}:start -->\n");
@@ -34,13 +53,19 @@ fn the_readme_shows_the_default_keymap() {
     );
 }
 
+/// `UPDATE_README=1 cargo test --test process readme::` rewrites it after a change to the file.
 #[test]
 fn the_readme_shows_the_default_config_file() {
     let shipped = include_str!("../../assets/config.default.toml");
+    let expected = format!("```toml\n{shipped}```\n");
+    if std::env::var_os("UPDATE_README").is_some() {
+        rewrite_section("config", &expected);
+        return;
+    }
     assert_eq!(
         section(&readme(), "config"),
-        format!("```toml\n{shipped}```\n"),
-        "README.md's config file is out of date: paste assets/config.default.toml between the markers"
+        expected,
+        "README.md's config file is out of date: run `UPDATE_README=1 cargo test --test process readme::`"
     );
 }
 
@@ -72,16 +97,12 @@ async fn the_readme_screenshot_is_the_demo_as_drawn() {
     );
     let screen = console.screen(120, 24);
     let expected = format!("```text\n{screen}```\n");
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
-    let readme = readme();
     if std::env::var_os("UPDATE_README").is_some() {
-        let current = section(&readme, "screen");
-        std::fs::write(path, readme.replacen(&current, &expected, 1))
-            .expect("README.md is writable");
+        rewrite_section("screen", &expected);
         return;
     }
     assert_eq!(
-        section(&readme, "screen"),
+        section(&readme(), "screen"),
         expected,
         "README.md's screenshot is out of date: run `UPDATE_README=1 cargo test --test process readme::`"
     );

@@ -19,6 +19,13 @@ pub async fn start_with(options: SimOptions) -> RunningSim {
         .expect("the simulator starts")
 }
 
+/// How many tokens the embedded demo seed lists: its own, and one per sending domain.
+pub fn seeded_tokens() -> usize {
+    let seed = mailtrap_tokens::sim::seed::Seed::parse(mailtrap_tokens::sim::seed::EMBEDDED_SEED)
+        .expect("the embedded seed parses");
+    seed.tokens.len() + seed.domains.len()
+}
+
 /// A simulator with a frozen clock and the embedded seed.
 pub async fn start() -> RunningSim {
     start_with(SimOptions {

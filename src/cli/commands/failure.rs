@@ -2,6 +2,7 @@
 
 use crate::api::error::exit_code;
 use crate::api::{ApiError, UnreadableToken};
+use crate::hygiene::Severity;
 
 /// Why a command stopped; each kind has its exit code and one clear message.
 #[derive(Debug)]
@@ -27,6 +28,8 @@ pub enum Failure {
         printed: usize,
         tokens: Vec<UnreadableToken>,
     },
+    /// `lint --fail-on`: this many findings at `threshold` or above (exit 10); they were printed.
+    Findings { count: usize, threshold: Severity },
 }
 
 /// Exit code for a declined prompt or an unwritable stdout.
@@ -58,6 +61,7 @@ impl Failure {
             Failure::Cancelled | Failure::Output { .. } => EXIT_NOT_DONE,
             Failure::SecretSaved { .. } => EXIT_SECRET_SAVED,
             Failure::Unreadable { .. } => exit_code::PARTIAL,
+            Failure::Findings { .. } => exit_code::FINDINGS,
         }
     }
 
@@ -89,6 +93,10 @@ impl Failure {
                     text.push_str(&format!("\n  {token}"));
                 }
                 text
+            }
+            Failure::Findings { count, threshold } => {
+                let noun = if *count == 1 { "finding" } else { "findings" };
+                format!("lint: {count} {noun} at {threshold} or above (--fail-on {threshold})")
             }
         }
     }
@@ -138,6 +146,13 @@ mod tests {
                     message: "x".into(),
                 }),
                 7,
+            ),
+            (
+                Failure::Findings {
+                    count: 2,
+                    threshold: Severity::Warn,
+                },
+                10,
             ),
             (Failure::Cancelled, 1),
             (Failure::Output { what: "x".into() }, 1),

@@ -1,11 +1,12 @@
-//! The scriptable commands: `accounts`, `list`, `get`, `create`, `reset` and `delete`. Results go to
+//! The scriptable commands: `accounts`, `list`, `get`, `create`, `reset`, `delete` and `lint`. Results go to
 //! stdout in the chosen format; everything meant for a person (summaries, prompts, errors) goes to stderr.
 //!
 //! - `failure.rs`: why a command stopped and its exit code; `setup.rs`: the client, the account, stdout.
-//! - `read.rs`, `write.rs`: the commands; `confirm.rs`: the prompt before a destructive one.
+//! - `read.rs`, `write.rs`, `lint.rs`: the commands; `confirm.rs`: the prompt before a destructive one.
 
 mod confirm;
 mod failure;
+mod lint;
 mod read;
 mod setup;
 mod write;
@@ -47,6 +48,7 @@ async fn run_async(global: &GlobalArgs, command: Command) -> Result<(), Failure>
         Command::Create(args) => write::create(global, args).await,
         Command::Reset(args) => write::reset(global, args).await,
         Command::Delete(args) => write::delete(global, args).await,
+        Command::Lint(args) => lint::lint(global, args).await,
         _ => Err(Failure::Usage(
             "this command is not one of the scriptable commands".into(),
         )),

@@ -16,7 +16,15 @@ fn bash_completions_name_the_commands() {
     let (code, text) = run(&["completions", "bash"]);
     assert_eq!(code, 0);
     assert!(text.contains("_mailtrap-tokens()") || text.contains("_mailtrap__tokens()"));
-    for command in ["accounts", "list", "reset", "delete", "--expires-in"] {
+    for command in [
+        "accounts",
+        "list",
+        "reset",
+        "delete",
+        "lint",
+        "--expires-in",
+        "--fail-on",
+    ] {
         assert!(text.contains(command), "missing {command}");
     }
 }
@@ -160,6 +168,10 @@ fn man_dir_writes_a_page_per_subcommand_with_its_options() {
             &["\\-\\-listen", "\\-\\-sdk\\-ca"][..],
         ),
         ("mailtrap-tokens-get.1", &["\\-\\-output"][..]),
+        (
+            "mailtrap-tokens-lint.1",
+            &["\\-\\-fail\\-on", "\\-\\-output", "sarif"][..],
+        ),
         ("mailtrap-tokens-config-init.1", &[][..]),
         ("mailtrap-tokens-man.1", &["\\-\\-dir"][..]),
     ] {

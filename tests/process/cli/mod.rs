@@ -3,6 +3,7 @@
 
 mod docs;
 mod harness;
+mod lint;
 mod prompt;
 mod reads;
 mod writes;

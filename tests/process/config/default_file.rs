@@ -60,3 +60,10 @@ fn the_default_file_names_every_theme_role_and_palette() {
         );
     }
 }
+
+#[test]
+fn the_default_file_names_every_hygiene_rule() {
+    for id in mailtrap_tokens::hygiene::RuleId::all() {
+        assert!(DEFAULT_CONFIG_TOML.contains(id.as_str()), "{id}");
+    }
+}

@@ -2,6 +2,7 @@
 
 mod commands;
 mod default_file;
+mod hygiene;
 mod keymap_table;
 mod log_file;
 mod logging;

@@ -46,9 +46,14 @@ pub const LAYERS: &[Layer] = &[
         may_import: &["text", "api"],
     },
     Layer {
+        module: "hygiene",
+        holds: "the hygiene rules about an account's tokens and the findings they give",
+        may_import: &["text", "api"],
+    },
+    Layer {
         module: "config",
         holds: "the config file, themes, paths and the log file, from plain inputs",
-        may_import: &["text", "api", "keys", "custody"],
+        may_import: &["text", "api", "keys", "custody", "hygiene"],
     },
     Layer {
         module: "sim",
@@ -58,7 +63,15 @@ pub const LAYERS: &[Layer] = &[
     Layer {
         module: "app",
         holds: "the full-screen console: state, update, effects, view, dialogs, the loop",
-        may_import: &["text", "api", "keys", "clipboard", "custody", "config"],
+        may_import: &[
+            "text",
+            "api",
+            "keys",
+            "clipboard",
+            "custody",
+            "hygiene",
+            "config",
+        ],
     },
     Layer {
         module: "cli",
@@ -69,6 +82,7 @@ pub const LAYERS: &[Layer] = &[
             "keys",
             "clipboard",
             "custody",
+            "hygiene",
             "config",
             "sim",
             "app",
@@ -118,20 +132,12 @@ fn the_table_names_only_lower_layers() {
 /// `UPDATE_README=1 cargo test --test process readme::` rewrites the README's copy after a change to the table.
 #[test]
 fn the_readme_quotes_the_layer_table() {
-    let readme = super::readme();
-    let current = super::section(&readme, "layers");
     if std::env::var_os("UPDATE_README").is_some() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
-        let marked = |table: &str| format!("<!-- layers:start -->\n{table}<!-- layers:end -->");
-        std::fs::write(
-            path,
-            readme.replacen(&marked(&current), &marked(&layer_table()), 1),
-        )
-        .expect("README.md is writable");
+        super::rewrite_section("layers", &layer_table());
         return;
     }
     assert_eq!(
-        current,
+        super::section(&super::readme(), "layers"),
         layer_table(),
         "README.md's layer table is out of date: run `UPDATE_README=1 cargo test --test process readme::`"
     );

@@ -16,7 +16,7 @@ async fn accounts_list_and_get() {
     assert_eq!(accounts[0].access_levels, vec![AccessLevel::ADMIN]);
     let account = accounts[0].id;
     let tokens = api.list_tokens(account).await.unwrap();
-    assert_eq!(tokens.len(), 17);
+    assert_eq!(tokens.len(), seeded_tokens());
     let operator = tokens
         .iter()
         .find(|t| t.name == "Operator console")
@@ -62,7 +62,7 @@ async fn create_with_each_expiry_then_reset_and_delete() {
         let own = client_as(&sim, created.secret.clone());
         assert_eq!(
             own.list_tokens(account).await.unwrap().len(),
-            17 + made.len() + 1
+            seeded_tokens() + made.len() + 1
         );
         made.push(created);
     }

@@ -246,7 +246,10 @@ async fn server_error_with_an_html_page_and_posts_are_never_retried() {
     assert_eq!(posts.len(), 1, "{posts:?}");
     // No token was made by the refused request.
     sim.clear_faults();
-    assert_eq!(api.list_tokens(account).await.unwrap().len(), 17);
+    assert_eq!(
+        api.list_tokens(account).await.unwrap().len(),
+        seeded_tokens()
+    );
 }
 
 #[tokio::test]
@@ -262,7 +265,7 @@ async fn a_get_is_retried_through_two_5xx_then_succeeds() {
         ..Fault::default()
     });
     let tokens = api.list_tokens(sim.account_id()).await.unwrap();
-    assert_eq!(tokens.len(), 17);
+    assert_eq!(tokens.len(), seeded_tokens());
     let statuses: Vec<u16> = sim.requests().iter().map(|r| r.status).collect();
     assert_eq!(statuses, vec![503, 503, 200]);
     assert_eq!(*notices.lock().unwrap(), vec![1, 2]);
@@ -335,7 +338,10 @@ async fn connection_failures() {
         .await
         .unwrap_err();
     assert!(matches!(err, ApiError::Connection { .. }), "{err:?}");
-    assert_eq!(api.list_tokens(account).await.unwrap().len(), 17);
+    assert_eq!(
+        api.list_tokens(account).await.unwrap().len(),
+        seeded_tokens()
+    );
     sim.inject_fault(Fault {
         method: Some("POST".into()),
         drop: Some(DropPoint::After),
@@ -346,14 +352,20 @@ async fn connection_failures() {
         .await
         .unwrap_err();
     assert!(matches!(err, ApiError::Connection { .. }), "{err:?}");
-    assert_eq!(api.list_tokens(account).await.unwrap().len(), 18);
+    assert_eq!(
+        api.list_tokens(account).await.unwrap().len(),
+        seeded_tokens() + 1
+    );
     // A GET whose connection drops once is retried.
     sim.inject_fault(Fault {
         method: Some("GET".into()),
         drop: Some(DropPoint::Before),
         ..Fault::default()
     });
-    assert_eq!(api.list_tokens(account).await.unwrap().len(), 18);
+    assert_eq!(
+        api.list_tokens(account).await.unwrap().len(),
+        seeded_tokens() + 1
+    );
 }
 
 #[tokio::test]
@@ -382,7 +394,10 @@ async fn broken_bodies_are_decode_errors_that_quote_no_secret() {
         assert!(!has_secret_shape(&shown), "{kind:?}: {shown}");
     }
     // The tokens were made although their answers were broken.
-    assert_eq!(api.list_tokens(account).await.unwrap().len(), 20);
+    assert_eq!(
+        api.list_tokens(account).await.unwrap().len(),
+        seeded_tokens() + 3
+    );
     for kind in [FaultBody::Truncated, FaultBody::Malformed] {
         sim.inject_fault(Fault {
             method: Some("GET".into()),

@@ -9,7 +9,6 @@ use mailtrap_tokens::sim::{DropPoint, Fault};
 use std::time::Duration;
 
 const CI_DEPLOY_BOT: i64 = 2491002;
-const SEEDED_TOKENS: usize = 17;
 
 fn impatient(sim: &mailtrap_tokens::sim::RunningSim, read_retries: u32) -> Client {
     let options = ClientOptions {
@@ -52,7 +51,7 @@ async fn a_slow_read_is_retried_and_then_succeeds() {
         ..Fault::default()
     });
     let tokens = api.list_tokens(sim.account_id()).await.unwrap();
-    assert_eq!(tokens.len(), SEEDED_TOKENS);
+    assert_eq!(tokens.len(), seeded_tokens());
     // The waiting is reported in words a status line can show.
     assert_eq!(*notices.lock().unwrap(), vec!["the request timed out"]);
 }
@@ -144,7 +143,7 @@ async fn a_connection_dropped_before_the_server_acted_changes_nothing() {
     assert!(matches!(err, ApiError::Connection { .. }), "{err:?}");
     // Each write reached the server once, and none of them acted.
     let tokens = api.list_tokens(account).await.unwrap();
-    assert_eq!(tokens.len(), SEEDED_TOKENS);
+    assert_eq!(tokens.len(), seeded_tokens());
     let bot = tokens.iter().find(|t| t.id == CI_DEPLOY_BOT).unwrap();
     assert_eq!(bot.resources.len(), 1);
     assert_eq!(bot.resources[0].resource_type.as_str(), "project");
@@ -172,7 +171,7 @@ async fn a_reset_whose_answer_was_lost_left_a_new_token_in_the_list() {
     // The server did act although the client saw only an error: the list shows "<name> <id>", whose secret
     // nobody received; the old token is in its grace period and cannot be reset again.
     let tokens = api.list_tokens(account).await.unwrap();
-    assert_eq!(tokens.len(), SEEDED_TOKENS + 1);
+    assert_eq!(tokens.len(), seeded_tokens() + 1);
     let successor = tokens
         .iter()
         .find(|t| t.name == format!("CI deploy bot {}", t.id) && t.id != CI_DEPLOY_BOT)
@@ -244,7 +243,7 @@ async fn a_read_dropped_twice_is_retried_and_succeeds() {
     });
     assert_eq!(
         api.list_tokens(sim.account_id()).await.unwrap().len(),
-        SEEDED_TOKENS
+        seeded_tokens()
     );
     assert_eq!(sent(&sim, "GET"), 3);
 }

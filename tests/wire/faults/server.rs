@@ -7,8 +7,6 @@ use mailtrap_tokens::sim::{Fault, FaultBody, SimOptions};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-const SEEDED_TOKENS: usize = 17;
-
 fn probe(account: i64) -> NewToken {
     NewToken {
         name: "Fault probe".into(),
@@ -49,7 +47,7 @@ async fn gateway_errors_with_html_pages_on_reads_are_retried_then_explained() {
         sim.clear_faults();
         assert_eq!(
             api.list_tokens(sim.account_id()).await.unwrap().len(),
-            SEEDED_TOKENS
+            seeded_tokens()
         );
     }
 }
@@ -87,7 +85,10 @@ async fn gateway_errors_on_writes_are_reported_once_and_never_repeated() {
         assert_eq!(sent(&sim, "DELETE"), 1);
         // A gateway error means the server did not act.
         sim.clear_faults();
-        assert_eq!(api.list_tokens(account).await.unwrap().len(), SEEDED_TOKENS);
+        assert_eq!(
+            api.list_tokens(account).await.unwrap().len(),
+            seeded_tokens()
+        );
     }
 }
 
@@ -185,7 +186,7 @@ async fn a_429_on_a_read_waits_the_retry_after_each_time_then_succeeds() {
     let started = tokio::time::Instant::now();
     assert_eq!(
         api.list_tokens(sim.account_id()).await.unwrap().len(),
-        SEEDED_TOKENS
+        seeded_tokens()
     );
     let waits = waits.lock().unwrap().clone();
     assert_eq!(
@@ -236,7 +237,10 @@ async fn a_429_on_writes_is_reported_and_never_repeated() {
         .unwrap_err();
     assert!(matches!(reset, ApiError::RateLimited { .. }), "{reset:?}");
     assert_eq!(sent(&sim, "POST"), 2);
-    assert_eq!(api.list_tokens(account).await.unwrap().len(), SEEDED_TOKENS);
+    assert_eq!(
+        api.list_tokens(account).await.unwrap().len(),
+        seeded_tokens()
+    );
 }
 
 /// The real limiter of the simulator (real clock, 5 requests per second) against a burst of concurrent
@@ -265,7 +269,7 @@ async fn a_429_storm_from_the_real_limiter() {
     });
     let reads = futures::future::join_all(reads).await;
     for read in reads {
-        assert_eq!(read.unwrap().unwrap().len(), SEEDED_TOKENS);
+        assert_eq!(read.unwrap().unwrap().len(), seeded_tokens());
     }
     assert!(
         sim.requests().iter().any(|r| r.status == 429),

@@ -52,7 +52,10 @@ async fn serve_prints_url_token_and_account_then_serves() {
         .json()
         .await
         .unwrap();
-    assert_eq!(list.as_array().unwrap().len(), 17 + 3);
+    assert_eq!(
+        list.as_array().unwrap().len(),
+        crate::support::seeded_tokens() + 3
+    );
     child.start_kill().unwrap();
     let _ = tokio::time::timeout(Duration::from_secs(10), child.wait()).await;
 }

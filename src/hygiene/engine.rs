@@ -1,0 +1,387 @@
+//! Running the rules over an inventory: one pass over the tokens for the rules about one token, one
+//! grouping for identical permission sets, then one sort, worst first.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, TimeDelta, Utc};
+
+use super::finding::{Finding, Inventory};
+use super::lineage::successors;
+use super::rules::RuleId;
+use super::scope::ResourceIndex;
+use super::settings::RuleConfig;
+use crate::api::{ApiToken, ResourceKind};
+use crate::text::SafeText;
+
+/// Mailtrap deletes an expired token this long after it expired (spec §4.5, the simulator's cleanup).
+pub const PURGE_AFTER: TimeDelta = TimeDelta::hours(24);
+
+/// The creator Mailtrap names for the tokens it makes itself (a sending domain's token, spec §5).
+const SYSTEM_CREATOR: &str = "System";
+
+/// Every finding of every rule `config` runs, worst first (then in registry order, then by token id).
+/// Computed from the data alone: call it when the data changes, not when a frame is drawn.
+pub fn findings(
+    inventory: &Inventory<'_>,
+    now: DateTime<Utc>,
+    config: &RuleConfig,
+) -> Vec<Finding> {
+    let tokens = inventory.tokens;
+    let replaced_by = successors(tokens);
+    let mut out = Vec::new();
+    let own = OwnToken::new(inventory, config);
+    let scope = config
+        .runs(RuleId::AdminScopeNarrower)
+        .then(|| ResourceIndex::from_tree(inventory.tree));
+    let creators = CreatorCheck::new(tokens, now, config);
+    let mut push = |rule: RuleId, token: &ApiToken, text: SafeText| {
+        if config.runs(rule) {
+            out.push(Finding {
+                rule,
+                token_id: token.id,
+                token_name: SafeText::new(&token.name),
+                text,
+            });
+        }
+    };
+    for token in tokens {
+        let expired = token.expires_at.is_some_and(|at| at <= now);
+        if expired {
+            push(
+                RuleId::ExpiredAwaitingPurge,
+                token,
+                purge_text(token.expires_at, now),
+            );
+            continue;
+        }
+        if let (Some(&next), Some(stops)) = (replaced_by.get(&token.id), token.expires_at) {
+            let successor = tokens.get(next).map(|t| SafeText::new(&t.name));
+            push(
+                RuleId::InResetGrace,
+                token,
+                grace_text(stops, now, successor.as_ref()),
+            );
+            continue;
+        }
+        // A live token: neither expired nor on its way out after a reset.
+        let admin = is_account_admin(token);
+        if admin && token.expires_at.is_none() {
+            if own.is(token) {
+                push(RuleId::OwnAdminNeverExpires, token, own.text());
+            } else {
+                push(
+                    RuleId::AdminNeverExpires,
+                    token,
+                    SafeText::literal("an account admin that never expires"),
+                );
+            }
+        }
+        if let Some(at) = token.expires_at {
+            let left = at - now;
+            if left <= config.expires_very_soon() && config.runs(RuleId::ExpiresVerySoon) {
+                push(RuleId::ExpiresVerySoon, token, expiry_text(at, now));
+            } else if left <= config.expires_soon() {
+                push(RuleId::ExpiresSoon, token, expiry_text(at, now));
+            }
+        }
+        if token.resources.is_empty() && token.opaque_resources.is_empty() {
+            push(
+                RuleId::NoPermissions,
+                token,
+                SafeText::literal("has no permissions"),
+            );
+        }
+        if admin
+            && let Some(resource) = scope
+                .as_ref()
+                .and_then(|index| index.only_resource_named_in(&token.name))
+        {
+            let mut text = SafeText::from(format!(
+                "an account admin, but its name names only the {} “",
+                resource.kind.label().to_lowercase()
+            ));
+            text.push(&resource.name);
+            text.push(&SafeText::literal("”"));
+            push(RuleId::AdminScopeNarrower, token, text);
+        }
+        if creators.is_gone(&token.created_by) {
+            let mut text = SafeText::literal("created by “");
+            text.push_raw(&token.created_by);
+            text.push(&SafeText::literal(
+                "”, a token that is no longer in the list",
+            ));
+            push(RuleId::CreatorTokenGone, token, text);
+        }
+    }
+    if config.runs(RuleId::DuplicatePermissions) {
+        duplicates(tokens, now, &replaced_by, &mut out);
+    }
+    out.sort_unstable_by_key(|f| (f.rule.index(), f.token_id));
+    out
+}
+
+/// Account admin (or owner) on the account itself.
+fn is_account_admin(token: &ApiToken) -> bool {
+    token
+        .resources
+        .iter()
+        .any(|r| r.resource_type.kind() == ResourceKind::Account && r.access_level.is_admin())
+}
+
+/// The tokens that may be the one this program runs on: those ending in the same four characters.
+struct OwnToken<'a> {
+    last4: Option<&'a str>,
+    /// How many tokens end that way (more than one: the match is ambiguous, and the text says so).
+    matches: usize,
+}
+
+impl<'a> OwnToken<'a> {
+    fn new(inventory: &Inventory<'a>, config: &RuleConfig) -> Self {
+        let last4 = inventory
+            .own_last4
+            .filter(|l| !l.is_empty() && config.runs(RuleId::OwnAdminNeverExpires));
+        let matches = last4.map_or(0, |l| {
+            inventory
+                .tokens
+                .iter()
+                .filter(|t| t.last_4_digits == l)
+                .count()
+        });
+        Self { last4, matches }
+    }
+
+    fn is(&self, token: &ApiToken) -> bool {
+        self.last4.is_some_and(|l| token.last_4_digits == l)
+    }
+
+    fn text(&self) -> SafeText {
+        let mut text = SafeText::literal("the token this program runs on (…");
+        text.push_raw(self.last4.unwrap_or_default());
+        text.push(&SafeText::literal(
+            ") is an account admin that never expires",
+        ));
+        if self.matches > 1 {
+            text.push(&SafeText::from(format!(
+                "; {} tokens end in these four characters, so it may be another of them",
+                self.matches
+            )));
+        }
+        text
+    }
+}
+
+/// Whether a creator names a token that is gone. `created_by` is a plain name, a person's or a token's,
+/// with nothing to tell them apart; only a name that ends in a number is taken for a token's (Mailtrap's
+/// own names do: `<domain> token <id>`, and a reset's `<name> <id>`; people's names do not). A deleted
+/// token with a plain name (`CI deploy bot`) looks like a person and is not reported.
+struct CreatorCheck<'a> {
+    /// Every token name in the list; built only when some live token's creator has a token's shape.
+    names: Option<HashSet<&'a str>>,
+}
+
+impl<'a> CreatorCheck<'a> {
+    fn new(tokens: &'a [ApiToken], now: DateTime<Utc>, config: &RuleConfig) -> Self {
+        let needed = config.runs(RuleId::CreatorTokenGone)
+            && tokens
+                .iter()
+                .any(|t| t.expires_at.is_none_or(|at| at > now) && has_token_shape(&t.created_by));
+        Self {
+            names: needed.then(|| tokens.iter().map(|t| t.name.as_str()).collect()),
+        }
+    }
+
+    fn is_gone(&self, creator: &str) -> bool {
+        self.names.as_ref().is_some_and(|names| {
+            has_token_shape(creator) && creator != SYSTEM_CREATOR && !names.contains(creator)
+        })
+    }
+}
+
+fn has_token_shape(name: &str) -> bool {
+    name.rsplit_once(' ').is_some_and(|(head, number)| {
+        !head.trim().is_empty() && !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit())
+    })
+}
+
+/// One permission in a form that compares across spellings (`domain` 3 and `sending_domain` 3 are one).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Grant<'a> {
+    Typed {
+        kind: ResourceKind,
+        /// The spelling, only for a type this build does not know (two unknown types are not one).
+        other: &'a str,
+        id: i64,
+        level: i64,
+    },
+    Opaque {
+        kind: &'a str,
+        id: String,
+        level: String,
+    },
+}
+
+fn grants(token: &ApiToken) -> Vec<Grant<'_>> {
+    let mut out: Vec<Grant<'_>> = token
+        .resources
+        .iter()
+        .map(|r| {
+            let kind = r.resource_type.kind();
+            Grant::Typed {
+                kind,
+                other: if kind == ResourceKind::Other {
+                    r.resource_type.as_str()
+                } else {
+                    ""
+                },
+                id: r.resource_id,
+                level: r.access_level.0,
+            }
+        })
+        .chain(token.opaque_resources.iter().map(|o| Grant::Opaque {
+            kind: o.resource_type.as_str(),
+            id: o.resource_id.to_string(),
+            level: o.access_level.to_string(),
+        }))
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Live tokens (not expired, not in a reset grace: those go away on their own) with one permission set.
+fn duplicates(
+    tokens: &[ApiToken],
+    now: DateTime<Utc>,
+    replaced_by: &HashMap<i64, usize>,
+    out: &mut Vec<Finding>,
+) {
+    let mut groups: HashMap<Vec<Grant<'_>>, Vec<usize>> = HashMap::new();
+    for (i, token) in tokens.iter().enumerate() {
+        let live = token.expires_at.is_none_or(|at| at > now)
+            && !(token.expires_at.is_some() && replaced_by.contains_key(&token.id));
+        let set = grants(token);
+        if live && !set.is_empty() {
+            groups.entry(set).or_default().push(i);
+        }
+    }
+    for members in groups.values().filter(|m| m.len() > 1) {
+        let others = members.len() - 1;
+        let first = &tokens[members[0]];
+        let second = &tokens[members[1]];
+        // Each names another member: the first names the second, the rest name the first.
+        let for_first = duplicate_text(second, others);
+        let for_rest = duplicate_text(first, others);
+        for (n, &i) in members.iter().enumerate() {
+            let token = &tokens[i];
+            out.push(Finding {
+                rule: RuleId::DuplicatePermissions,
+                token_id: token.id,
+                token_name: SafeText::new(&token.name),
+                text: if n == 0 {
+                    for_first.clone()
+                } else {
+                    for_rest.clone()
+                },
+            });
+        }
+    }
+}
+
+fn duplicate_text(named: &ApiToken, others: usize) -> SafeText {
+    let mut text = SafeText::literal("has exactly the permissions of “");
+    text.push_raw(&named.name);
+    text.push(&SafeText::literal("”"));
+    match others {
+        1 => {}
+        2 => text.push(&SafeText::literal(" and 1 other token")),
+        n => text.push(&SafeText::from(format!(" and {} other tokens", n - 1))),
+    }
+    text
+}
+
+/// A span in its two largest units, in words: `4 hours 59 minutes`, `1 day 5 hours`, `5 hours`,
+/// `12 minutes`; rounded down to the minute.
+pub fn about(span: TimeDelta) -> String {
+    let minutes = span.num_minutes().max(0);
+    let units = [
+        (minutes / 1440, "day"),
+        ((minutes / 60) % 24, "hour"),
+        (minutes % 60, "minute"),
+    ];
+    let Some(first) = units.iter().position(|(n, _)| *n > 0) else {
+        return "less than a minute".into();
+    };
+    let word = |(n, unit): (i64, &str)| format!("{n} {unit}{}", if n == 1 { "" } else { "s" });
+    match units.get(first + 1).filter(|(n, _)| *n > 0) {
+        Some(&next) => format!("{} {}", word(units[first]), word(next)),
+        None => word(units[first]),
+    }
+}
+
+fn utc(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+fn expiry_text(at: DateTime<Utc>, now: DateTime<Utc>) -> SafeText {
+    SafeText::from(format!("expires in {} ({})", about(at - now), utc(at)))
+}
+
+fn grace_text(stops: DateTime<Utc>, now: DateTime<Utc>, successor: Option<&SafeText>) -> SafeText {
+    let mut text = SafeText::from(format!(
+        "was reset and stops working in {} ({})",
+        about(stops - now),
+        utc(stops)
+    ));
+    if let Some(name) = successor {
+        text.push(&SafeText::literal("; replaced by “"));
+        text.push(name);
+        text.push(&SafeText::literal("”"));
+    }
+    text
+}
+
+fn purge_text(expired_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> SafeText {
+    let Some(at) = expired_at else {
+        return SafeText::literal("has expired");
+    };
+    let purge = at + PURGE_AFTER;
+    let text = if purge > now {
+        format!(
+            "expired {} ago; Mailtrap purges it 24 h after expiry, in about {}",
+            about(now - at),
+            about(purge - now)
+        )
+    } else {
+        format!(
+            "expired {} ago; Mailtrap's cleanup, due 24 h after expiry, has not removed it yet",
+            about(now - at)
+        )
+    };
+    SafeText::from(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spans_read_in_one_unit() {
+        assert_eq!(about(TimeDelta::seconds(59)), "less than a minute");
+        assert_eq!(about(TimeDelta::minutes(1)), "1 minute");
+        assert_eq!(about(TimeDelta::minutes(299)), "4 hours 59 minutes");
+        assert_eq!(about(TimeDelta::hours(30)), "1 day 6 hours");
+        assert_eq!(about(TimeDelta::hours(48)), "2 days");
+        assert_eq!(about(TimeDelta::minutes(48 * 60 + 1)), "2 days");
+        assert_eq!(about(TimeDelta::hours(-3)), "less than a minute");
+    }
+
+    #[test]
+    fn only_names_ending_in_a_number_look_like_tokens() {
+        assert!(has_token_shape("Nightly backup 2490950"));
+        assert!(has_token_shape("acme.example token 2490311"));
+        assert!(!has_token_shape("Dana Whitfield"));
+        assert!(!has_token_shape("CI deploy bot"));
+        assert!(!has_token_shape("2490950"));
+        assert!(!has_token_shape("Release v2"));
+    }
+}

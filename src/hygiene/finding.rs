@@ -1,0 +1,50 @@
+//! What the rules read (the inventory) and what they give (findings).
+
+use serde::ser::{Serialize, SerializeStruct, Serializer};
+
+use super::rules::{RuleId, Severity};
+use crate::api::{ApiToken, ResourceNode, TokenId};
+use crate::text::SafeText;
+
+/// Everything the rules look at, borrowed from wherever the data lives (the console's state, a command).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Inventory<'a> {
+    pub tokens: &'a [ApiToken],
+    /// The account's resource tree: the names of its projects, sandboxes and domains.
+    pub tree: &'a [ResourceNode],
+    /// The last four characters of the secret this program runs on, when it runs on one.
+    pub own_last4: Option<&'a str>,
+}
+
+/// One rule's verdict on one token. Its texts are safe to print: server text in them was made safe.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    pub rule: RuleId,
+    pub token_id: TokenId,
+    pub token_name: SafeText,
+    /// The rule's one line with this token's particulars (when, which other token, which resource).
+    pub text: SafeText,
+}
+
+impl Finding {
+    pub fn severity(&self) -> Severity {
+        self.rule.severity()
+    }
+
+    pub fn hint(&self) -> &'static str {
+        self.rule.rule().hint
+    }
+}
+
+impl Serialize for Finding {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("Finding", 6)?;
+        st.serialize_field("rule", &self.rule)?;
+        st.serialize_field("severity", &self.severity())?;
+        st.serialize_field("token_id", &self.token_id)?;
+        st.serialize_field("token_name", self.token_name.as_str())?;
+        st.serialize_field("text", self.text.as_str())?;
+        st.serialize_field("hint", self.hint())?;
+        st.end()
+    }
+}
