@@ -75,7 +75,9 @@ peak_rss() {
 
 for n in $TOKENS; do
     start_serve --tokens "$n"
-    FREE_WINDOW="curl -sf -o /dev/null -X POST -H content-type:application/json -d {\"advance_seconds\":11} $MAILTRAP_API_URL/__sim/clock"
+    # A command line without quotes, so that hyperfine -N and eval read it alike.
+    echo '{"advance_seconds":11}' >"$OUT/clock.json"
+    FREE_WINDOW="curl -sf -o /dev/null -X POST -H content-type:application/json -d @$OUT/clock.json $MAILTRAP_API_URL/__sim/clock"
     LIST_URL="$MAILTRAP_API_URL/api/accounts/$MAILTRAP_ACCOUNT_ID/api_tokens"
     curl -sf -o /dev/null -X DELETE "$MAILTRAP_API_URL/__sim/requests"
 
@@ -149,7 +151,8 @@ for label, pairs in rounds.items():
 for n, (json_bytes, list_kib, dump_kib, curl_kib) in sorted(rss.items()):
     limit = 2 * json_bytes / 1024
     for what, kib in (("list", list_kib), ("dump-screen", dump_kib)):
-        verdict = "PASS" if kib <= limit else "FAIL"
+        # The goal is set where the tokens outweigh the program itself (curl alone is ~10 MiB).
+        verdict = ("PASS" if kib <= limit else "FAIL") if n >= 100000 else "(no goal below 100,000)"
         print(f"peak RSS {what} at {n:,}: {kib / 1024:.1f} MiB, JSON {json_bytes / 1048576:.1f} MiB, "
               f"{kib * 1024 / json_bytes:.2f}x the JSON (goal <= 2x) {verdict}; curl {curl_kib / 1024:.1f} MiB")
 EOF

@@ -64,18 +64,37 @@ pub fn new_console(config: StateConfig) -> (State, Vec<Effect>) {
     (state, effects)
 }
 
-/// A fresh console that has asked for its account (and for nothing else); returns the request id of that ask.
+/// A fresh console that has asked for its account; returns the request id of that ask. (The token list and
+/// tree it asked for alongside, for the account named, are in [`connect_with_loads`].)
 pub fn connect(config: StateConfig) -> (State, u64) {
+    let (state, req, _) = connect_with_loads(config);
+    (state, req)
+}
+
+/// A fresh console that has asked for its account and, when one is named, for that account's token list
+/// and tree at the same time; returns the account request's id and those loads.
+pub fn connect_with_loads(config: StateConfig) -> (State, u64, Vec<Effect>) {
     let wanted_account = config.wanted_account;
-    let (state, effects) = new_console(config);
-    let req = match effects.as_slice() {
-        [Effect::ResolveAccount { req, wanted }] => {
+    let (state, mut effects) = new_console(config);
+    let req = match effects.first() {
+        Some(Effect::ResolveAccount { req, wanted }) => {
             assert_eq!(*wanted, wanted_account);
             *req
         }
-        other => panic!("expected one ResolveAccount, got {other:?}"),
+        other => panic!("expected a ResolveAccount first, got {other:?}"),
     };
-    (state, req)
+    let loads = effects.split_off(1);
+    match wanted_account {
+        Some(account) => {
+            let (tokens, tree) = load_requests(&loads, account);
+            assert!(
+                tokens.is_some() && tree.is_some() && loads.len() == 2,
+                "the named account's list and tree are asked for at once: {loads:?}"
+            );
+        }
+        None => assert!(loads.is_empty(), "nothing but the account: {loads:?}"),
+    }
+    (state, req, loads)
 }
 
 /// Answers the account request `req` with `account`; returns the effects (the loads).

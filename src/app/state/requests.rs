@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 
-use crate::api::{ApiError, TokenId};
+use crate::api::{AccountId, ApiError, ResourceNode, TokenId, TokenList};
 use crate::text::SafeText;
 
 use super::super::msg::RequestId;
@@ -104,6 +104,16 @@ impl Tracked {
         }
     }
 
+    /// Forgets the request in flight (its answer will be stale), as if it had never been asked.
+    pub fn abandon(&mut self, req: RequestId) {
+        if self.in_flight == Some(req) {
+            self.in_flight = None;
+            if self.state == LoadState::Loading {
+                self.state = LoadState::Idle;
+            }
+        }
+    }
+
     pub fn error(&self) -> Option<&ApiError> {
         self.failure().map(|f| &f.error)
     }
@@ -173,7 +183,22 @@ pub struct Requests {
     pub lost_writes: Vec<LostWrite>,
     /// `X-Ratelimit-Remaining` after the last request.
     pub rate_remaining: Option<u32>,
+    /// The loads sent for the account named at start while that account is still being checked.
+    pub ahead: Option<LoadsAhead>,
     next_request: RequestId,
+}
+
+/// The token list and tree asked for the account named at start, alongside the question whether the token
+/// sees that account: against a server a round trip away, the first frame costs one round trip, not two.
+/// Their answers wait here until the account is confirmed; the table never shows a list for an account
+/// that was not.
+#[derive(Debug)]
+pub struct LoadsAhead {
+    pub account: AccountId,
+    pub tokens_req: RequestId,
+    pub tree_req: Option<RequestId>,
+    pub tokens: Option<Result<TokenList, ApiError>>,
+    pub tree: Option<Result<Vec<ResourceNode>, ApiError>>,
 }
 
 impl Default for Requests {
@@ -185,6 +210,7 @@ impl Default for Requests {
             writes: HashMap::new(),
             lost_writes: Vec::new(),
             rate_remaining: None,
+            ahead: None,
             next_request: 1,
         }
     }
@@ -208,6 +234,16 @@ impl Requests {
     }
 
     /// Whether the token list has arrived at least once.
+    /// Drops the loads sent ahead of the account check, and whatever they brought.
+    pub fn abandon_ahead(&mut self) {
+        if let Some(ahead) = self.ahead.take() {
+            self.tokens.abandon(ahead.tokens_req);
+            if let Some(req) = ahead.tree_req {
+                self.tree.abandon(req);
+            }
+        }
+    }
+
     pub fn has_tokens(&self) -> bool {
         self.tokens.last_success.is_some()
     }

@@ -10,6 +10,7 @@ use crate::api::{ApiError, ResourceNode, TokenList};
 
 use super::super::effect::Effect;
 use super::super::msg::RequestId;
+use super::super::state::requests::LoadsAhead;
 use super::super::state::{IMPORTANT_SECONDS, Level, Overlay, Phase, State};
 use super::fetch::{load_all, resolve_account};
 use super::step::{Step, is_ctrl};
@@ -38,19 +39,47 @@ pub(super) fn account(
     match result {
         Ok(AccountChoice::Chosen(account)) => {
             accounts.finish(Ok(()), now);
+            let ahead = state.requests.ahead.take();
+            let id = account.id;
             state.session.enter(account);
-            load_all(state, now).into()
+            match ahead {
+                Some(ahead) if ahead.account == id => answers_ahead(state, ahead, now),
+                other => {
+                    state.requests.ahead = other;
+                    state.requests.abandon_ahead();
+                    load_all(state, now).into()
+                }
+            }
         }
         Ok(AccountChoice::Ambiguous(list)) => {
             accounts.finish(Ok(()), now);
+            state.requests.abandon_ahead();
             state.session.pick_from(list);
             Step::done()
         }
         Err(e) => {
             accounts.finish(Err(e), now);
+            state.requests.abandon_ahead();
             Step::done()
         }
     }
+}
+
+/// The account is the one the loads were sent ahead for: what they already brought is taken as if it had
+/// just arrived (the tree first, so the list finds its names); what has not come yet arrives as usual.
+fn answers_ahead(state: &mut State, ahead: LoadsAhead, now: DateTime<Utc>) -> Step {
+    let mut effects = Vec::new();
+    if let (Some(req), Some(result)) = (ahead.tree_req, ahead.tree) {
+        if let Step::Changed(more) = tree(state, req, result, now) {
+            effects.extend(more);
+        }
+    }
+    if let Some(result) = ahead.tokens {
+        if let Step::Changed(more) = tokens(state, ahead.tokens_req, result, now) {
+            effects.extend(more);
+        }
+    }
+    Step::Changed(effects)
 }
 
 pub(super) fn tokens(
@@ -61,6 +90,15 @@ pub(super) fn tokens(
 ) -> Step {
     if !state.requests.tokens.accepts(req) {
         return Step::Ignored; // stale: a newer request is in flight
+    }
+    if let Some(ahead) = state
+        .requests
+        .ahead
+        .as_mut()
+        .filter(|a| a.tokens_req == req)
+    {
+        ahead.tokens = Some(result);
+        return Step::Ignored; // held until the account is confirmed
     }
     match result {
         Ok(list) => {
@@ -111,6 +149,15 @@ pub(super) fn tree(
     now: DateTime<Utc>,
 ) -> Step {
     if !state.requests.tree.accepts(req) {
+        return Step::Ignored;
+    }
+    if let Some(ahead) = state
+        .requests
+        .ahead
+        .as_mut()
+        .filter(|a| a.tree_req == Some(req))
+    {
+        ahead.tree = Some(result);
         return Step::Ignored;
     }
     match result {

@@ -10,7 +10,9 @@ use mailtrap_tokens::api::{
 use mailtrap_tokens::app::msg::Msg;
 use mailtrap_tokens::app::state::{State, StateConfig};
 
-use crate::console_driver::{choose_account, connect, load_requests, now, send, state_config};
+use crate::console_driver::{
+    choose_account, connect, connect_with_loads, load_requests, now, send, state_config,
+};
 
 pub const ACCOUNT_ID: i64 = 1719941;
 
@@ -181,8 +183,8 @@ pub fn account_chosen() -> (State, u64, u64) {
 }
 
 pub fn account_chosen_with(config: StateConfig) -> (State, u64, u64) {
-    let (mut state, req) = connect(config);
-    let effects = choose_account(&mut state, req, account());
+    let (mut state, req, mut effects) = connect_with_loads(config);
+    effects.extend(choose_account(&mut state, req, account()));
     let (tokens, tree) = load_requests(&effects, ACCOUNT_ID);
     (
         state,

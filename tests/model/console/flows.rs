@@ -322,8 +322,19 @@ fn the_account_picker_comes_first_when_several_accounts() {
 fn retry_after_unreachable_asks_again() {
     let mut state = unreachable();
     let effects = send(&mut state, char_key('r'));
+    // The account again, and (it is named) its list and tree alongside.
     assert!(
-        matches!(effects.as_slice(), [Effect::ResolveAccount { .. }]),
+        matches!(
+            effects.as_slice(),
+            [
+                Effect::ResolveAccount { .. },
+                Effect::LoadTokens {
+                    account: ACCOUNT_ID,
+                    ..
+                },
+                Effect::LoadResourceTree { .. }
+            ]
+        ),
         "{effects:?}"
     );
     assert!(text(&draw(&mut state, 80, 24)).contains("Loading tokens…"));

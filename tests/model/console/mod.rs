@@ -5,5 +5,6 @@ mod dialogs;
 mod flows;
 mod keys;
 mod snapshots;
+mod start;
 mod styles;
 mod unreadable;

@@ -5,7 +5,7 @@ use mailtrap_tokens::app::effect::Effect;
 use mailtrap_tokens::app::msg::Msg;
 use mailtrap_tokens::app::state::State;
 
-use crate::console_driver::{choose_account, connect, now, send, state_config};
+use crate::console_driver::{choose_account, connect_with_loads, now, send, state_config};
 
 pub const ACCOUNT_ID: i64 = 1824170;
 
@@ -35,8 +35,9 @@ pub fn token(id: i64, name: &str, creator: &str, hours: Option<i64>) -> ApiToken
 
 /// A console that resolved `account_name` and received `tokens`, all through `update`.
 pub fn loaded(account_name: &str, tokens: Vec<ApiToken>) -> State {
-    let (mut state, req) = connect(state_config(ACCOUNT_ID));
-    for effect in choose_account(&mut state, req, account(account_name)) {
+    let (mut state, req, mut effects) = connect_with_loads(state_config(ACCOUNT_ID));
+    effects.extend(choose_account(&mut state, req, account(account_name)));
+    for effect in effects {
         if let Effect::LoadTokens { req, .. } = effect {
             send(
                 &mut state,

@@ -1,0 +1,135 @@
+//! The start: the account named by the settings is checked while its list and tree are already on their
+//! way, and what they bring waits for the check.
+
+use mailtrap_tokens::api::{AccountChoice, ApiError};
+use mailtrap_tokens::app::effect::Effect;
+use mailtrap_tokens::app::msg::Msg;
+use mailtrap_tokens::app::state::{Phase, StateConfig};
+
+use super::common::*;
+use crate::console_driver::*;
+
+fn answer_tokens(state: &mut mailtrap_tokens::app::state::State, req: u64) -> Vec<Effect> {
+    send(
+        state,
+        Msg::TokensLoaded {
+            req,
+            result: Ok(demo_tokens().into()),
+        },
+    )
+}
+
+fn answer_tree(state: &mut mailtrap_tokens::app::state::State, req: u64) -> Vec<Effect> {
+    send(
+        state,
+        Msg::ResourceTreeLoaded {
+            req,
+            result: Ok(tree()),
+        },
+    )
+}
+
+#[test]
+fn answers_that_beat_the_account_check_wait_for_it() {
+    let (mut state, account_req, loads) = connect_with_loads(config());
+    let (Some(tokens), Some(tree_req)) = load_requests(&loads, ACCOUNT_ID) else {
+        panic!("the list and the tree are asked for at start: {loads:?}");
+    };
+    assert!(answer_tokens(&mut state, tokens).is_empty());
+    assert!(answer_tree(&mut state, tree_req).is_empty());
+    assert!(matches!(state.session.phase, Phase::Connecting));
+    assert!(
+        state.table.rows.is_empty(),
+        "no list before the account is confirmed"
+    );
+    assert!(text(&draw(&mut state, 80, 24)).contains("Loading tokens…"));
+
+    let effects = choose_account(&mut state, account_req, account());
+    assert!(
+        load_requests(&effects, ACCOUNT_ID) == (None, None),
+        "nothing is asked twice: {effects:?}"
+    );
+    assert_eq!(state.table.rows.len(), demo_tokens().len());
+    let frame = text(&draw(&mut state, 120, 40));
+    assert!(
+        frame.contains("Domain admin · example.com"),
+        "the tree's names: {frame}"
+    );
+    assert!(frame.contains("Acme Mail #1719941"), "{frame}");
+}
+
+#[test]
+fn answers_that_come_after_the_check_are_taken_as_they_come() {
+    let (mut state, account_req, loads) = connect_with_loads(config());
+    let (Some(tokens), Some(tree_req)) = load_requests(&loads, ACCOUNT_ID) else {
+        panic!("the list and the tree are asked for at start: {loads:?}");
+    };
+    let effects = choose_account(&mut state, account_req, account());
+    assert_eq!(load_requests(&effects, ACCOUNT_ID), (None, None));
+    answer_tokens(&mut state, tokens);
+    assert_eq!(state.table.rows.len(), demo_tokens().len());
+    answer_tree(&mut state, tree_req);
+    assert!(text(&draw(&mut state, 120, 40)).contains("Domain admin · example.com"));
+}
+
+#[test]
+fn a_list_for_an_account_that_is_not_confirmed_is_never_shown() {
+    let (mut state, account_req, loads) = connect_with_loads(config());
+    let (Some(tokens), _) = load_requests(&loads, ACCOUNT_ID) else {
+        panic!("the list is asked for at start: {loads:?}");
+    };
+    answer_tokens(&mut state, tokens);
+    send(
+        &mut state,
+        Msg::AccountResolved {
+            req: account_req,
+            result: Err(ApiError::Forbidden {
+                message: "account not visible".into(),
+            }),
+        },
+    );
+    assert!(state.table.rows.is_empty());
+    assert!(state.requests.tokens.in_flight.is_none());
+    // A straggler from before is stale too.
+    assert!(answer_tokens(&mut state, tokens).is_empty());
+    assert!(state.table.rows.is_empty());
+
+    // Trying again asks for all three again, with new ids.
+    let again = send(&mut state, char_key('r'));
+    assert!(
+        matches!(again.first(), Some(Effect::ResolveAccount { .. })),
+        "{again:?}"
+    );
+    let (Some(new_tokens), Some(_)) = load_requests(&again, ACCOUNT_ID) else {
+        panic!("the list and the tree again: {again:?}");
+    };
+    assert_ne!(new_tokens, tokens);
+}
+
+#[test]
+fn several_accounts_to_pick_from_drop_the_loads_sent_ahead() {
+    let (mut state, account_req, loads) = connect_with_loads(config());
+    let (Some(tokens), _) = load_requests(&loads, ACCOUNT_ID) else {
+        panic!("the list is asked for at start: {loads:?}");
+    };
+    let mut other = account();
+    other.id = 42;
+    send(
+        &mut state,
+        Msg::AccountResolved {
+            req: account_req,
+            result: Ok(AccountChoice::Ambiguous(vec![account(), other])),
+        },
+    );
+    assert!(answer_tokens(&mut state, tokens).is_empty());
+    assert!(state.table.rows.is_empty());
+}
+
+#[test]
+fn without_an_account_named_only_the_accounts_are_asked_for() {
+    let (_, _, loads) = connect_with_loads(StateConfig {
+        wanted_account: None,
+        ..config()
+    });
+    assert!(loads.is_empty(), "{loads:?}");
+}
