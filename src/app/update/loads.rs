@@ -69,15 +69,15 @@ pub(super) fn account(
 /// just arrived (the tree first, so the list finds its names); what has not come yet arrives as usual.
 fn answers_ahead(state: &mut State, ahead: LoadsAhead, now: DateTime<Utc>) -> Step {
     let mut effects = Vec::new();
-    if let (Some(req), Some(result)) = (ahead.tree_req, ahead.tree) {
-        if let Step::Changed(more) = tree(state, req, result, now) {
-            effects.extend(more);
-        }
+    if let (Some(req), Some(result)) = (ahead.tree_req, ahead.tree)
+        && let Step::Changed(more) = tree(state, req, result, now)
+    {
+        effects.extend(more);
     }
-    if let Some(result) = ahead.tokens {
-        if let Step::Changed(more) = tokens(state, ahead.tokens_req, result, now) {
-            effects.extend(more);
-        }
+    if let Some(result) = ahead.tokens
+        && let Step::Changed(more) = tokens(state, ahead.tokens_req, result, now)
+    {
+        effects.extend(more);
     }
     Step::Changed(effects)
 }
