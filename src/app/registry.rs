@@ -19,8 +19,9 @@ pub struct RowContext<'a> {
     pub holds_secret: bool,
     /// The token is the one this console authenticates with.
     pub is_own_token: bool,
-    /// Every token loaded in the table, this one included.
-    pub loaded_tokens: &'a [ApiToken],
+    /// The loaded tokens that share a domain with this one, this one included (no other token can make
+    /// a difference to it).
+    pub loaded_tokens: Related<'a>,
     /// Tokens known to be in their reset grace, with the time the old token stops working
     /// (see [`infer_reset_grace`] for what the list alone reveals).
     pub reset_grace: &'a HashMap<TokenId, DateTime<Utc>>,
@@ -32,6 +33,24 @@ pub struct RowContext<'a> {
     pub request_in_flight: bool,
     /// The server sent this token in a shape that could not be read: what is wrong with it.
     pub unreadable: Option<&'a str>,
+}
+
+/// Tokens the registry reads beside the row's own: a list of them, or references into the table's rows
+/// (so that a domain with thousands of tokens costs no copies).
+#[derive(Clone, Copy, Debug)]
+pub enum Related<'a> {
+    Tokens(&'a [ApiToken]),
+    Refs(&'a [&'a ApiToken]),
+}
+
+impl<'a> Related<'a> {
+    pub fn iter(self) -> impl Iterator<Item = &'a ApiToken> {
+        let (tokens, refs) = match self {
+            Related::Tokens(tokens) => (tokens, &[][..]),
+            Related::Refs(refs) => (&[][..], refs),
+        };
+        tokens.iter().chain(refs.iter().copied())
+    }
 }
 
 /// One action of a row and whether it can be done now.

@@ -2,6 +2,7 @@
 //! them, kept as the server sent them where it cannot.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::borrow::Cow;
 use std::fmt;
 
 /// An access level. Known values have names; any other integer is kept and shown as a number.
@@ -104,17 +105,43 @@ impl ResourceKind {
 }
 
 /// A resource type as the server spelled it; echoed back unchanged.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct ResourceType(pub String);
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ResourceType(Cow<'static, str>);
+
+/// The spellings the API is known to use: a list of 100,000 tokens repeats them hundreds of thousands of
+/// times, and each is then the same static text instead of a string of its own.
+const KNOWN_TYPES: [&str; 11] = [
+    "account",
+    "domain",
+    "project",
+    "sandbox",
+    "inbox",
+    "organization",
+    "billing",
+    "sending_domain",
+    "mailsend_domain",
+    "email_template_permission_scope",
+    "email_campaign_permission_scope",
+];
 
 impl ResourceType {
     pub fn new(s: impl Into<String>) -> Self {
-        ResourceType(s.into())
+        let s = s.into();
+        match KNOWN_TYPES.iter().find(|known| **known == s) {
+            Some(known) => ResourceType(Cow::Borrowed(known)),
+            None => ResourceType(Cow::Owned(s)),
+        }
+    }
+
+    fn of_text(s: &str) -> Self {
+        match KNOWN_TYPES.iter().find(|known| **known == s) {
+            Some(known) => ResourceType(Cow::Borrowed(known)),
+            None => ResourceType(Cow::Owned(s.to_string())),
+        }
     }
 
     pub fn kind(&self) -> ResourceKind {
-        match self.0.as_str() {
+        match &*self.0 {
             "organization" => ResourceKind::Organization,
             "account" => ResourceKind::Account,
             "billing" => ResourceKind::Billing,
@@ -129,6 +156,28 @@ impl ResourceType {
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+}
+
+impl Serialize for ResourceType {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for ResourceType {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl serde::de::Visitor<'_> for Visit {
+            type Value = ResourceType;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a resource type")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<ResourceType, E> {
+                Ok(ResourceType::of_text(v))
+            }
+        }
+        d.deserialize_str(Visit)
     }
 }
 

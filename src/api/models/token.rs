@@ -220,13 +220,30 @@ mod expires_at_format {
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
-        let text: Option<String> = Option::deserialize(d)?;
-        match text {
-            None => Ok(None),
-            Some(t) => DateTime::parse_from_rfc3339(t.trim())
-                .map(|dt| Some(dt.with_timezone(&Utc)))
-                .map_err(|e| serde::de::Error::custom(format!("expires_at {t:?}: {e}"))),
+        // A visitor rather than `Option<String>`: the text is read where it lies, with no copy per token.
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Option<DateTime<Utc>>;
+
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("null or an ISO-8601 date-time")
+            }
+            fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+                d.deserialize_str(self)
+            }
+            fn visit_str<E: serde::de::Error>(self, t: &str) -> Result<Self::Value, E> {
+                DateTime::parse_from_rfc3339(t.trim())
+                    .map(|dt| Some(dt.with_timezone(&Utc)))
+                    .map_err(|e| E::custom(format!("expires_at {t:?}: {e}")))
+            }
         }
+        d.deserialize_option(Visitor)
     }
 }
 

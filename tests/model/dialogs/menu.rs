@@ -2,7 +2,7 @@ use std::collections::HashMap;
 
 use mailtrap_tokens::api::AccessLevel;
 use mailtrap_tokens::app::dialogs::{ActionMenu, MenuChoice, Outcome};
-use mailtrap_tokens::app::registry::{RowContext, actions_for};
+use mailtrap_tokens::app::registry::{Related, RowContext, actions_for};
 use mailtrap_tokens::keys::action::Action;
 use mailtrap_tokens::keys::keymap::Keymap;
 use ratatui::style::Modifier;
@@ -18,7 +18,7 @@ fn menu() -> ActionMenu {
         now: now(),
         holds_secret: false,
         is_own_token: false,
-        loaded_tokens: &all,
+        loaded_tokens: Related::Tokens(&all),
         reset_grace: &grace,
         resource_tree: &tree,
         caller_is_viewer: false,

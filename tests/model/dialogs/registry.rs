@@ -2,7 +2,9 @@ use std::collections::HashMap;
 
 use chrono::Duration;
 use mailtrap_tokens::api::{AccessLevel, ApiToken};
-use mailtrap_tokens::app::registry::{RowContext, actions_for, availability, infer_reset_grace};
+use mailtrap_tokens::app::registry::{
+    Related, RowContext, actions_for, availability, infer_reset_grace,
+};
 use mailtrap_tokens::keys::action::Action;
 
 use super::*;
@@ -18,7 +20,7 @@ fn ctx<'a>(
         now: now(),
         holds_secret: false,
         is_own_token: false,
-        loaded_tokens: all,
+        loaded_tokens: Related::Tokens(all),
         reset_grace: grace,
         resource_tree: tree,
         caller_is_viewer: false,

@@ -11,6 +11,7 @@ use crate::api::{ApiToken, ResourceKind, ResourceNode, TokenId, TokenList};
 use crate::text::SafeText;
 
 use super::super::columns::{self, ResourceNames};
+use super::super::registry::Related;
 
 mod order;
 mod row;
@@ -50,10 +51,6 @@ struct Orders {
 #[derive(Clone, Debug, Default)]
 struct DomainIndex {
     holders: HashMap<i64, Vec<usize>>,
-    /// The holders' tokens, cloned once per data change so that a row's context borrows them: cloning
-    /// them per frame cost 0.3 ms at 10,000 tokens and 6 ms at 100,000 (a synthetic account has thousands
-    /// of tokens on one domain).
-    tokens: HashMap<i64, Vec<ApiToken>>,
 }
 
 #[derive(Debug)]
@@ -421,7 +418,7 @@ impl TokenTable {
     }
 
     /// Calls `f` with row `index` and the tokens that share a domain with it (the row among them).
-    pub fn with_related<R>(&self, index: usize, f: impl FnOnce(&TokenRow, &[ApiToken]) -> R) -> R {
+    pub fn with_related<R>(&self, index: usize, f: impl FnOnce(&TokenRow, Related<'_>) -> R) -> R {
         let row = &self.rows[index];
         let mut domains = row
             .token
@@ -429,34 +426,37 @@ impl TokenTable {
             .iter()
             .filter(|r| r.resource_type.kind() == ResourceKind::Domain)
             .map(|r| r.resource_id);
-        // The common cases borrow: no domain (the row alone), or one domain (its holders, this row among
-        // them). A token on several domains gets the merged list built below.
-        let single: Option<&[ApiToken]> = match (domains.next(), domains.next()) {
-            (None, _) => Some(std::slice::from_ref(&row.token)),
-            (Some(domain), None) => self.domains.tokens.get(&domain).map(Vec::as_slice),
-            _ => None,
-        };
-        if let Some(related) = single {
-            return f(row, related);
-        }
-        let mut related: Vec<ApiToken> = vec![row.token.clone()];
-        let mut seen: HashSet<usize> = HashSet::from([index]);
-        for r in &row.token.resources {
-            if r.resource_type.kind() != ResourceKind::Domain {
-                continue;
-            }
-            for &other in self
-                .domains
+        let holders = |domain: i64| {
+            self.domains
                 .holders
-                .get(&r.resource_id)
+                .get(&domain)
                 .map_or(&[][..], Vec::as_slice)
-            {
-                if seen.insert(other) {
-                    related.push(self.rows[other].token.clone());
+        };
+        // No domain: the row alone. One domain: its holders, this row among them. Several: the holders
+        // of each, once.
+        let related: Vec<&ApiToken> = match (domains.next(), domains.next()) {
+            (None, _) => return f(row, Related::Tokens(std::slice::from_ref(&row.token))),
+            (Some(domain), None) => holders(domain)
+                .iter()
+                .map(|&i| &self.rows[i].token)
+                .collect(),
+            _ => {
+                let mut seen: HashSet<usize> = HashSet::from([index]);
+                let mut related = vec![&row.token];
+                for r in &row.token.resources {
+                    if r.resource_type.kind() != ResourceKind::Domain {
+                        continue;
+                    }
+                    for &other in holders(r.resource_id) {
+                        if seen.insert(other) {
+                            related.push(&self.rows[other].token);
+                        }
+                    }
                 }
+                related
             }
-        }
-        f(row, &related)
+        };
+        f(row, Related::Refs(&related))
     }
 }
 
@@ -470,13 +470,6 @@ impl DomainIndex {
                 }
             }
         }
-        let tokens = holders
-            .iter()
-            .map(|(&domain, held)| {
-                let tokens = held.iter().map(|&i| rows[i].token.clone());
-                (domain, tokens.collect())
-            })
-            .collect();
-        Self { holders, tokens }
+        Self { holders }
     }
 }
