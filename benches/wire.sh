@@ -4,6 +4,7 @@
 #
 #   benches/wire.sh               # from the repository root; needs hyperfine, curl, python3, /usr/bin/time
 #   TOKENS="10000" ROUNDS=5 benches/wire.sh
+#   BIN=/tmp/old-build OUT=target/bench-wire-before benches/wire.sh
 #
 # For each N in $TOKENS (default "10000 100000") against `serve --tokens N`:
 # 1. `list --output json` vs `curl` of GET /api/accounts/{id}/api_tokens with the same token;
@@ -30,8 +31,11 @@ SDK_VENV=${SDK_VENV:-/tmp/sdkvenv}
 OUT=${OUT:-target/bench-wire}
 mkdir -p "$OUT"
 
-cargo build --release --quiet --bin mailtrap-tokens
-BIN=$PWD/target/release/mailtrap-tokens
+# BIN=path/to/another/build measures that binary instead (an older commit's, for a before-and-after).
+if [[ -z ${BIN:-} ]]; then
+    cargo build --release --quiet --bin mailtrap-tokens
+    BIN=$PWD/target/release/mailtrap-tokens
+fi
 
 if [[ $SDK == 1 ]] && { [[ ! -x "$SDK_VENV/bin/python" ]] || ! "$SDK_VENV/bin/python" -c 'import mailtrap' 2>/dev/null; }; then
     python3 -m venv "$SDK_VENV"

@@ -135,6 +135,16 @@ impl Client {
             .await
     }
 
+    /// The token list as the server sent it, for [`TokenListAnswer::for_each`] to read a token at a time
+    /// (a list of 100,000 is then never held as tokens).
+    pub async fn token_list_answer(&self, account: AccountId) -> Result<TokenListAnswer, ApiError> {
+        let (status, bytes) = self
+            .transport
+            .get_body(&format!("/api/accounts/{account}/api_tokens"))
+            .await?;
+        Ok(TokenListAnswer { status, bytes })
+    }
+
     pub async fn get_token(&self, account: AccountId, id: TokenId) -> Result<ApiToken, ApiError> {
         self.transport
             .get_json(&format!("/api/accounts/{account}/api_tokens/{id}"))
@@ -269,5 +279,32 @@ mod tests {
         assert!(err.contains("refusing plain http://"), "{err}");
         assert!(validate_base_url("ftp://127.0.0.1").is_err());
         assert!(validate_base_url("not a url").is_err());
+    }
+}
+
+/// A token list answer not yet decoded.
+pub struct TokenListAnswer {
+    status: reqwest::StatusCode,
+    bytes: Vec<u8>,
+}
+
+/// Why reading a list answer stopped: the answer could not be read, or the reader said stop.
+#[derive(Debug)]
+pub enum ListStop<E> {
+    Api(ApiError),
+    Each(E),
+}
+
+impl TokenListAnswer {
+    /// Hands each readable token to `each` as it is read, keeping none (see [`TokenList::stream`]);
+    /// returns the tokens that could not be read.
+    pub fn for_each<E>(
+        &self,
+        each: impl FnMut(ApiToken) -> Result<(), E>,
+    ) -> Result<Vec<UnreadableToken>, ListStop<E>> {
+        TokenList::stream(&self.bytes, each).map_err(|stop| match stop {
+            StreamStop::Decode(e) => ListStop::Api(decode_error(self.status, &self.bytes, &e)),
+            StreamStop::Each(e) => ListStop::Each(e),
+        })
     }
 }

@@ -118,10 +118,16 @@ impl Transport {
         path: &str,
         decode: impl Fn(StatusCode, &[u8]) -> Result<T, ApiError>,
     ) -> Result<T, ApiError> {
+        let (status, bytes) = self.get_body(path).await?;
+        decode(status, &bytes)
+    }
+
+    /// A GET, retried on transient failures: a successful answer's status and body, not yet decoded.
+    pub(super) async fn get_body(&self, path: &str) -> Result<(StatusCode, Vec<u8>), ApiError> {
         let mut attempt = 0;
         loop {
             match self.send_once(Method::GET, path, None).await {
-                Ok((status, bytes)) => return decode(status, &bytes),
+                Ok(answer) => return Ok(answer),
                 Err(failure)
                     if failure.error.is_transient() && attempt < self.options.read_retries =>
                 {

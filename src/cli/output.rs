@@ -303,6 +303,46 @@ pub fn write_json<T: Serialize + ?Sized, W: std::io::Write>(
         .map_err(serde_json::Error::io)
 }
 
+/// A JSON array written an element at a time, in the same text as [`write_json`] of the whole list.
+/// `fill` writes the elements; the array is closed only if it succeeds (a list that broke off does not
+/// end as if it were whole).
+pub fn write_json_seq<W: std::io::Write, R, X>(
+    out: W,
+    fill: impl FnOnce(&mut JsonElements<'_, W>) -> Result<R, X>,
+) -> Result<Result<R, X>, serde_json::Error> {
+    use serde::ser::{SerializeSeq, Serializer as _};
+    let mut serializer =
+        serde_json::Serializer::with_formatter(out, TerminalSafe(Default::default()));
+    let filled = {
+        let mut elements = JsonElements {
+            seq: (&mut serializer).serialize_seq(None)?,
+        };
+        let filled = fill(&mut elements);
+        if filled.is_ok() {
+            elements.seq.end()?;
+        }
+        filled
+    };
+    if filled.is_ok() {
+        serializer
+            .into_inner()
+            .write_all(b"\n")
+            .map_err(serde_json::Error::io)?;
+    }
+    Ok(filled)
+}
+
+/// The open array [`write_json_seq`] hands its `fill`.
+pub struct JsonElements<'a, W: std::io::Write> {
+    seq: serde_json::ser::Compound<'a, W, TerminalSafe>,
+}
+
+impl<W: std::io::Write> JsonElements<'_, W> {
+    pub fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), serde_json::Error> {
+        serde::ser::SerializeSeq::serialize_element(&mut self.seq, value)
+    }
+}
+
 struct TerminalSafe(serde_json::ser::PrettyFormatter<'static>);
 
 /// What `sanitize` would change: control characters, line separators and invisible formatting characters.
@@ -580,5 +620,41 @@ mod tests {
         id,name,access_levels
         1719941,Acme Corp,100;1000
         ");
+    }
+
+    #[test]
+    fn a_list_written_a_token_at_a_time_is_the_same_text_as_the_whole_list() {
+        let mut hostile = sample();
+        hostile[0].name = "evil\u{1b}]52;c;x\u{7}\u{202e} name".into();
+        for tokens in [Vec::new(), sample()[..1].to_vec(), sample(), hostile] {
+            let mut whole = Vec::new();
+            write_json(&tokens, &mut whole).unwrap();
+            let mut streamed = Vec::new();
+            let filled = write_json_seq(&mut streamed, |elements| {
+                tokens.iter().try_for_each(|t| elements.element(t))
+            })
+            .unwrap();
+            assert!(filled.is_ok());
+            assert_eq!(
+                String::from_utf8(streamed).unwrap(),
+                String::from_utf8(whole).unwrap()
+            );
+        }
+    }
+
+    #[test]
+    fn a_list_that_broke_off_is_not_closed_as_if_whole() {
+        let tokens = sample();
+        let mut out = Vec::new();
+        let filled = write_json_seq(&mut out, |elements| {
+            elements.element(&tokens[0])?;
+            Err::<(), serde_json::Error>(serde::de::Error::custom("the answer broke off"))
+        })
+        .unwrap();
+        assert!(filled.is_err());
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.starts_with("[\n  {"), "{text}");
+        assert!(!text.trim_end().ends_with(']'), "{text}");
+        assert!(serde_json::from_str::<serde_json::Value>(&text).is_err());
     }
 }

@@ -208,6 +208,88 @@ impl TokenList {
     }
 }
 
+/// Why reading a list one token at a time stopped: the answer could not be read, or `each` said stop.
+#[derive(Debug)]
+pub enum StreamStop<E> {
+    Decode(serde_json::Error),
+    Each(E),
+}
+
+impl TokenList {
+    /// Reads a list answer one token at a time, handing each readable token to `each` as soon as it is
+    /// read and keeping none, in the server's order; returns the tokens that could not be read, as
+    /// [`TokenList::decode`] would. Memory stays at one token however long the list.
+    ///
+    /// One typed pass first (the common case); if a token in it cannot be read, the rest of the list is
+    /// read token by token from that one on, so nothing is handed twice. An answer that breaks off
+    /// mid-way is an error after the tokens before the break were handed.
+    pub fn stream<E>(
+        bytes: &[u8],
+        mut each: impl FnMut(ApiToken) -> Result<(), E>,
+    ) -> Result<Vec<UnreadableToken>, StreamStop<E>> {
+        let mut handed = 0;
+        let whole_error = match typed_pass(bytes, &mut each, &mut handed) {
+            Ok(()) => return Ok(Vec::new()),
+            Err(StreamStop::Each(e)) => return Err(StreamStop::Each(e)),
+            Err(StreamStop::Decode(e)) => e,
+        };
+        let Ok(items) = serde_json::from_slice::<Vec<&serde_json::value::RawValue>>(bytes) else {
+            return Err(StreamStop::Decode(whole_error));
+        };
+        let mut unreadable = Vec::new();
+        for (position, raw) in items.into_iter().enumerate().skip(handed) {
+            match serde_json::from_str::<ApiToken>(raw.get()) {
+                Ok(token) => each(token).map_err(StreamStop::Each)?,
+                Err(e) => unreadable.push(UnreadableToken::from_raw(position, raw.get(), &e)),
+            }
+        }
+        Ok(unreadable)
+    }
+}
+
+/// The whole list in one typed pass, each token handed on as it is read; `handed` counts them.
+fn typed_pass<E>(
+    bytes: &[u8],
+    each: &mut impl FnMut(ApiToken) -> Result<(), E>,
+    handed: &mut usize,
+) -> Result<(), StreamStop<E>> {
+    struct Each<'a, F, E> {
+        each: &'a mut F,
+        handed: &'a mut usize,
+        stopped: Option<E>,
+    }
+    impl<'de, F: FnMut(ApiToken) -> Result<(), E>, E> serde::de::Visitor<'de> for &mut Each<'_, F, E> {
+        type Value = ();
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            // serde's own words for a list, so an answer that is not one reads as it always did.
+            f.write_str("a sequence")
+        }
+
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+            while let Some(token) = seq.next_element::<ApiToken>()? {
+                if let Err(e) = (self.each)(token) {
+                    self.stopped = Some(e);
+                    return Err(serde::de::Error::custom("stopped by the reader"));
+                }
+                *self.handed += 1;
+            }
+            Ok(())
+        }
+    }
+    let mut visitor = Each {
+        each,
+        handed,
+        stopped: None,
+    };
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let read = Deserializer::deserialize_seq(&mut de, &mut visitor).and_then(|()| de.end());
+    if let Some(e) = visitor.stopped {
+        return Err(StreamStop::Each(e));
+    }
+    read.map_err(StreamStop::Decode)
+}
+
 /// `expires_at`: null, or an ISO-8601 date-time with any offset (kept as UTC); written back as `...Z`.
 mod expires_at_format {
     use super::*;
@@ -312,5 +394,81 @@ mod tests {
         let c: CreatedToken = serde_json::from_str(json).unwrap();
         assert_eq!(c.secret.expose_secret(), "0123456789abcdef0123456789abdcf7");
         assert!(!format!("{c:?}").contains("0123456789abcdef"));
+    }
+
+    fn listed(items: &[&str]) -> String {
+        format!("[{}]", items.join(","))
+    }
+
+    fn good(id: i64) -> String {
+        format!(
+            r#"{{"id":{id},"name":"t{id}","last_4_digits":"abcd","created_by":"c","expires_at":null,
+                "resources":[{{"resource_type":"domain","resource_id":7,"access_level":100}}]}}"#
+        )
+    }
+
+    fn streamed(bytes: &str) -> (Vec<TokenId>, Result<Vec<UnreadableToken>, String>) {
+        let mut ids = Vec::new();
+        let read = TokenList::stream(bytes.as_bytes(), |t| {
+            ids.push(t.id);
+            Ok::<(), ()>(())
+        });
+        let read = read.map_err(|stop| match stop {
+            StreamStop::Decode(e) => e.to_string(),
+            StreamStop::Each(()) => "stopped".into(),
+        });
+        (ids, read)
+    }
+
+    #[test]
+    fn a_streamed_list_hands_what_decode_keeps_in_the_same_order() {
+        let bad_id = r#"{"id":"x","name":"odd"}"#.to_string();
+        let no_name = r#"{"id":5}"#.to_string();
+        for items in [
+            vec![],
+            vec![good(1)],
+            vec![good(1), good(2), good(3)],
+            vec![bad_id.clone(), good(2), good(3)],
+            vec![good(1), good(2), bad_id.clone()],
+            vec![good(1), bad_id.clone(), good(3), no_name.clone(), good(4)],
+        ] {
+            let refs: Vec<&str> = items.iter().map(String::as_str).collect();
+            let text = listed(&refs);
+            let whole = TokenList::decode(text.as_bytes()).unwrap();
+            let (ids, unreadable) = streamed(&text);
+            let expected: Vec<TokenId> = whole.tokens.iter().map(|t| t.id).collect();
+            assert_eq!(ids, expected, "{text}");
+            assert_eq!(unreadable.unwrap(), whole.unreadable, "{text}");
+        }
+    }
+
+    #[test]
+    fn an_answer_that_is_not_a_list_fails_as_decode_does_and_hands_nothing() {
+        for text in [r#"{"error":"nope"}"#, "", "null", "[1,", "<html>"] {
+            let whole = TokenList::decode(text.as_bytes()).unwrap_err().to_string();
+            let (ids, read) = streamed(text);
+            assert!(ids.is_empty(), "{text}");
+            assert_eq!(read.unwrap_err(), whole, "{text}");
+        }
+    }
+
+    #[test]
+    fn an_answer_that_breaks_off_fails_after_the_tokens_before_the_break() {
+        let text = format!("[{},{},{{\"id\":", good(1), good(2));
+        let (ids, read) = streamed(&text);
+        assert_eq!(ids, vec![1, 2]);
+        assert!(read.is_err());
+    }
+
+    #[test]
+    fn the_reader_can_stop_the_stream() {
+        let text = listed(&[&good(1), &good(2), &good(3)]);
+        let mut seen = 0;
+        let read = TokenList::stream(text.as_bytes(), |_| {
+            seen += 1;
+            if seen == 2 { Err("enough") } else { Ok(()) }
+        });
+        assert!(matches!(read, Err(StreamStop::Each("enough"))));
+        assert_eq!(seen, 2, "nothing is handed after the stop");
     }
 }

@@ -3,8 +3,8 @@
 use chrono::Utc;
 
 use super::failure::Failure;
-use super::setup::{account, client, print, print_json};
-use crate::api::TokenId;
+use super::setup::{account, client, print, print_json, print_token_list};
+use crate::api::{Client, TokenId};
 use crate::cli::args::{GlobalArgs, OutputFormat};
 use crate::cli::output;
 
@@ -30,6 +30,9 @@ pub async fn accounts(global: &GlobalArgs, format: OutputFormat) -> Result<(), F
 
 pub async fn list(global: &GlobalArgs, format: OutputFormat) -> Result<(), Failure> {
     let client = client(global)?;
+    if format == OutputFormat::Json {
+        return list_json(global, &client).await;
+    }
     let listed = match global.account_id {
         // The account named is checked while its list is on its way: one round trip, not two. Its answer
         // still decides: a list for an account the token does not see is never printed.
@@ -53,6 +56,36 @@ pub async fn list(global: &GlobalArgs, format: OutputFormat) -> Result<(), Failu
         Err(Failure::Unreadable {
             printed: tokens.len(),
             tokens: list.unreadable,
+        })
+    }
+}
+
+/// `list --output json`: each token is written as it is read from the answer, so the list is never held
+/// as tokens, and the output is the same as from the whole list at once.
+async fn list_json(global: &GlobalArgs, client: &Client) -> Result<(), Failure> {
+    let answer = match global.account_id {
+        // As in `list`: the account is checked while its list is on its way, and its answer decides.
+        Some(id) => {
+            let (checked, answer) =
+                tokio::join!(account(client, global), client.token_list_answer(id));
+            checked?;
+            answer
+        }
+        None => {
+            client
+                .token_list_answer(account(client, global).await?)
+                .await
+        }
+    };
+    let answer = answer.map_err(Failure::api_about("listing tokens"))?;
+    let mut printed = 0;
+    let unreadable = print_token_list(&answer, &mut printed)?;
+    if unreadable.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::Unreadable {
+            printed,
+            tokens: unreadable,
         })
     }
 }

@@ -3,7 +3,10 @@
 use std::io::Write;
 
 use super::failure::Failure;
-use crate::api::{AccountChoice, AccountId, ApiError, Client, resolve_account};
+use crate::api::{
+    AccountChoice, AccountId, ApiError, Client, ListStop, TokenListAnswer, UnreadableToken,
+    resolve_account,
+};
 use crate::cli::args::GlobalArgs;
 use crate::cli::session;
 
@@ -56,6 +59,39 @@ pub(crate) fn print_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<(), 
         Err(e) => Err(Failure::Output {
             what: e.to_string(),
         }),
+    }
+}
+
+/// `list --output json`: the readable tokens of `answer` written to stdout as they are read (counted in
+/// `printed`); returns the ones that could not be read. A reader that went away is not an error.
+pub(crate) fn print_token_list(
+    answer: &TokenListAnswer,
+    printed: &mut usize,
+) -> Result<Vec<UnreadableToken>, Failure> {
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let written = crate::cli::output::write_json_seq(&mut out, |elements| {
+        answer.for_each(|token| {
+            *printed += 1;
+            elements.element(&token)
+        })
+    });
+    let output_failure = |e: std::io::Error| match e.kind() {
+        std::io::ErrorKind::BrokenPipe => Ok(Vec::new()),
+        _ => Err(Failure::Output {
+            what: e.to_string(),
+        }),
+    };
+    match written {
+        Ok(Ok(unreadable)) => match out.flush() {
+            Ok(()) => Ok(unreadable),
+            Err(e) => output_failure(e),
+        },
+        Ok(Err(ListStop::Api(e))) => {
+            // What was read before the answer broke off stays printed; the error says the rest is missing.
+            let _ = out.flush();
+            Err(Failure::api_about("listing tokens")(e))
+        }
+        Ok(Err(ListStop::Each(e))) | Err(e) => output_failure(e.into()),
     }
 }
 

@@ -156,5 +156,10 @@ fn unreadable_tokens_go_to_stderr_and_the_rest_to_stdout_with_exit_8() {
             "{format}: {run:?}"
         );
         assert!(run.stderr.contains("\"bad id\""), "{format}: {run:?}");
+        if format == "json" {
+            // Written a token at a time, the list is still one whole JSON array of the readable tokens.
+            let listed: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+            assert_eq!(listed.as_array().map(Vec::len), Some(1), "{run:?}");
+        }
     }
 }

@@ -56,7 +56,13 @@ pub(super) fn ascending_order(rows: &[TokenRow], column: SortColumn) -> Vec<usiz
             .iter()
             .enumerate()
             .map(|(i, row)| {
-                let key = text(row).chars().flat_map(char::to_lowercase).collect();
+                let text = text(row);
+                // Most names are ASCII, where lowercasing is a byte copy.
+                let key = if text.is_ascii() {
+                    text.to_ascii_lowercase()
+                } else {
+                    text.chars().flat_map(char::to_lowercase).collect()
+                };
                 (key, row.token.id, i)
             })
             .collect();
