@@ -62,7 +62,10 @@ pub fn loaded_state(extra: usize) -> (State, DateTime<Utc>) {
         };
         let mut tokens = Some(tokens);
         let mut tree = Some(tree);
-        for effect in update(&mut state, msg, now) {
+        // The named account's list and tree are asked for at start, beside the account.
+        let mut loads = effects[1..].to_vec();
+        loads.extend(update(&mut state, msg, now));
+        for effect in loads {
             let msg = match effect {
                 Effect::LoadTokens { req, .. } => Msg::TokensLoaded {
                     req,
@@ -77,6 +80,8 @@ pub fn loaded_state(extra: usize) -> (State, DateTime<Utc>) {
             update(&mut state, msg, now);
         }
         assert!(state.requests.has_tokens(), "the state holds the tokens");
+        // As the console does once its first frame is on screen.
+        update(&mut state, Msg::Idle, now);
         (state, now)
     })
 }

@@ -47,6 +47,7 @@ pub(super) fn row_action(state: &mut State, action: Action, now: DateTime<Utc>) 
     };
     if action == Action::OpenMenu {
         let actions = state.with_row_context(index, now, registry::actions_for);
+        state.table.ensure_row_texts(index);
         let row = &state.table.rows[index];
         let menu = ActionMenu::new(row.name.clone(), actions, &state.session.keymap);
         state.overlays.open = Some(Overlay::Menu {

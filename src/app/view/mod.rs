@@ -37,6 +37,7 @@ pub fn layout(state: &mut State, area: Rect) {
     let [_, main, _, _] = areas(area);
     let rows = table::rows_area(main);
     state.table.fit_viewport(rows.y, usize::from(rows.height));
+    state.table.ensure_texts_on_screen();
 }
 
 /// One frame: the layout step, then the drawing.

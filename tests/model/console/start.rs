@@ -4,7 +4,7 @@
 use mailtrap_tokens::api::{AccountChoice, ApiError};
 use mailtrap_tokens::app::effect::Effect;
 use mailtrap_tokens::app::msg::Msg;
-use mailtrap_tokens::app::state::{Phase, StateConfig};
+use mailtrap_tokens::app::state::{Overlay, Phase, StateConfig};
 
 use super::common::*;
 use crate::console_driver::*;
@@ -132,4 +132,80 @@ fn without_an_account_named_only_the_accounts_are_asked_for() {
         ..config()
     });
     assert!(loads.is_empty(), "{loads:?}");
+}
+
+fn many(n: i64) -> Vec<mailtrap_tokens::api::ApiToken> {
+    use mailtrap_tokens::api::AccessLevel;
+    (0..n)
+        .map(|i| {
+            token(
+                1000 + i,
+                &format!("bulk-{i:03}"),
+                "Dana",
+                "ab12",
+                None,
+                vec![res("domain", 3938, AccessLevel::ADMIN)],
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_new_list_makes_the_texts_of_what_is_on_screen_first_and_the_rest_when_idle() {
+    let mut state = loaded(many(300));
+    let frame = text(&draw(&mut state, 120, 40));
+    assert!(frame.contains("bulk-000"), "{frame}");
+    let ready = state.table.rows.iter().filter(|r| r.texts_ready).count();
+    assert!(
+        ready > 0 && ready < 100,
+        "only the rows on screen are made before the first frame: {ready}"
+    );
+    assert!(state.table.has_deferred_work());
+    send(&mut state, Msg::Idle);
+    assert!(state.table.rows.iter().all(|r| r.texts_ready));
+    assert!(!state.table.has_deferred_work());
+    assert_eq!(state.table.rows[299].name, "bulk-299");
+}
+
+#[test]
+fn texts_not_made_yet_are_made_when_a_key_needs_them() {
+    // The filter matches the access text, the Access sort orders by it, and the menu is titled with the
+    // row's name: each works before the idle moment makes every row's texts.
+    let mut state = loaded(many(300));
+    draw(&mut state, 120, 40);
+    send(&mut state, char_key('G'));
+    assert!(!state.table.rows[299].texts_ready, "not on screen yet");
+    send(&mut state, char_key('.'));
+    assert_eq!(
+        state.table.rows[299].name, "bulk-299",
+        "the menu's title is made"
+    );
+    assert!(matches!(
+        state.overlays.open,
+        Some(Overlay::Menu { token: 1299, .. })
+    ));
+
+    let mut state = loaded(many(300));
+    draw(&mut state, 120, 40);
+    send(&mut state, char_key('/'));
+    for c in "domain admin".chars() {
+        send(&mut state, char_key(c));
+    }
+    assert_eq!(
+        state.table.order().len(),
+        300,
+        "the filter reads every row's access text"
+    );
+
+    let mut state = loaded(many(300));
+    draw(&mut state, 120, 40);
+    for _ in 0..2 {
+        send(&mut state, char_key('s'));
+    }
+    assert_eq!(
+        state.table.sort.column,
+        mailtrap_tokens::app::state::SortColumn::Access
+    );
+    assert_eq!(state.table.order().len(), 300);
+    assert!(state.table.rows.iter().all(|r| r.texts_ready));
 }

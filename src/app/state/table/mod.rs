@@ -41,6 +41,8 @@ struct Orders {
     ascending_by: Vec<Option<Vec<usize>>>,
     /// Every row's `search` text is current.
     search_ready: bool,
+    /// Every row's texts are made (`TokenRow::texts_ready`).
+    texts_ready: bool,
     /// All rows in sort order; recomputed on data or sort change.
     sorted: Vec<usize>,
     /// `sorted` narrowed by the filter; recomputed on data, sort or filter change.
@@ -117,10 +119,12 @@ impl TokenTable {
             .tokens
             .into_iter()
             .map(|token| TokenRow {
-                name: SafeText::new(&token.name),
-                creator: columns::creator(&token.created_by),
+                // Made for the rows on screen when the frame is laid out, for the rest after it.
+                name: SafeText::default(),
+                creator: SafeText::default(),
                 access: SafeText::default(),
-                masked: columns::masked_token(&token.last_4_digits),
+                masked: SafeText::default(),
+                texts_ready: false,
                 search: String::new(),
                 successor: if successors.is_empty() {
                     None
@@ -164,6 +168,7 @@ impl TokenTable {
                 creator: SafeText::default(),
                 access: SafeText::new(&bad.reason).after("⚠ "),
                 masked: SafeText::default(),
+                texts_ready: true,
                 search: String::new(),
                 successor: None,
                 unreadable: Some(bad.reason),
@@ -193,9 +198,11 @@ impl TokenTable {
     }
 
     fn derive_columns(&mut self) {
+        // The access texts name resources from the tree: every row's texts are made again, when needed.
+        self.orders.texts_ready = false;
         for row in &mut self.rows {
             if row.unreadable.is_none() {
-                row.access = columns::token_access(&row.token, &self.names);
+                row.texts_ready = false;
             }
         }
         self.orders.ascending_by = vec![None; SortColumn::ALL.len()];
@@ -208,6 +215,7 @@ impl TokenTable {
         if self.orders.search_ready {
             return;
         }
+        self.ensure_texts();
         for row in &mut self.rows {
             row.search = format!(
                 "{}\n{}\n{}\n{}\n{}",
@@ -231,18 +239,60 @@ impl TokenTable {
         if self.orders.ascending_by.len() != SortColumn::ALL.len() {
             self.orders.ascending_by = vec![None; SortColumn::ALL.len()];
         }
+        if column == SortColumn::Access && self.orders.ascending_by[at].is_none() {
+            self.ensure_texts();
+        }
         let rows = &self.rows;
         self.orders.ascending_by[at].get_or_insert_with(|| ascending_order(rows, column))
     }
 
+    /// Makes every row's texts (those not made yet).
+    pub fn ensure_texts(&mut self) {
+        if self.orders.texts_ready {
+            return;
+        }
+        for row in &mut self.rows {
+            make_texts(row, &self.names);
+        }
+        self.orders.texts_ready = true;
+    }
+
+    /// Makes the texts of the rows on screen (and of the tokens that replaced them, which they name) and
+    /// of the selected row: all a frame reads before the rest are made.
+    pub fn ensure_texts_on_screen(&mut self) {
+        if self.orders.texts_ready {
+            return;
+        }
+        let vp = self.viewport;
+        let order = &self.orders.visible;
+        let end = (vp.offset + vp.height).min(order.len());
+        let on_screen = order.get(vp.offset.min(end)..end).unwrap_or(&[]);
+        let mut wanted: Vec<usize> = on_screen.to_vec();
+        wanted.extend(on_screen.iter().filter_map(|&i| self.rows[i].successor));
+        wanted.extend(self.selected_index());
+        for i in wanted {
+            self.ensure_row_texts(i);
+        }
+    }
+
+    /// Makes row `index`'s texts, if they are not made yet.
+    pub fn ensure_row_texts(&mut self, index: usize) {
+        if let Some(row) = self.rows.get_mut(index) {
+            make_texts(row, &self.names);
+        }
+    }
+
     /// Whether some of what the table derives is still to be made (see `derive_rest`).
     pub fn has_deferred_work(&self) -> bool {
-        !self.orders.search_ready || self.orders.ascending_by.iter().any(Option::is_none)
+        !self.orders.texts_ready
+            || !self.orders.search_ready
+            || self.orders.ascending_by.iter().any(Option::is_none)
     }
 
     /// Makes what the first frame did not need (the other columns' orders, the filter's text), so that the
     /// first sort or filter key is as quick as the next. Nothing shown changes.
     pub fn derive_rest(&mut self) {
+        self.ensure_texts();
         for column in SortColumn::ALL {
             self.ascending(column);
         }
@@ -458,6 +508,18 @@ impl TokenTable {
         };
         f(row, Related::Refs(&related))
     }
+}
+
+/// A row's texts, made safe once: what a frame fits into cells.
+fn make_texts(row: &mut TokenRow, names: &ResourceNames) {
+    if row.texts_ready {
+        return;
+    }
+    row.name = SafeText::new(&row.token.name);
+    row.creator = columns::creator(&row.token.created_by);
+    row.masked = columns::masked_token(&row.token.last_4_digits);
+    row.access = columns::token_access(&row.token, names);
+    row.texts_ready = true;
 }
 
 impl DomainIndex {

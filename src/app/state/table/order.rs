@@ -133,6 +133,7 @@ mod tests {
             creator: creator.into(),
             access: name.to_uppercase().into(),
             masked: SafeText::default(),
+            texts_ready: true,
             search: String::new(),
             successor: None,
             unreadable: None,

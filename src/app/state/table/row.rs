@@ -8,7 +8,8 @@ use crate::text::SafeText;
 pub struct TokenRow {
     pub token: ApiToken,
     /// The name, creator, access and masked token made safe once per data change, so a frame only fits
-    /// them to their cells.
+    /// them to their cells: for the rows on screen before the first frame of a new list, for the rest
+    /// right after it (`texts_ready` says which).
     pub name: SafeText,
     pub creator: SafeText,
     pub access: SafeText,
@@ -21,6 +22,8 @@ pub struct TokenRow {
     /// The server sent this token in a shape that could not be read: what is wrong with it. The row only
     /// shows it; `token` holds what could be made out (the name, maybe the id) and nothing is done with it.
     pub unreadable: Option<String>,
+    /// `name`, `creator`, `access` and `masked` are made (see `TokenTable::ensure_texts`).
+    pub texts_ready: bool,
 }
 
 impl TokenRow {
