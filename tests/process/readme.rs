@@ -53,6 +53,32 @@ fn the_readme_shows_the_default_keymap() {
     );
 }
 
+/// The README's table of hygiene rules is the registry's. `UPDATE_README=1 cargo test --test process
+/// readme::` rewrites it after a change to a rule.
+#[test]
+fn the_readme_lists_every_hygiene_rule() {
+    let mut expected = String::from("| id | severity | finding | what to do |\n|---|---|---|---|\n");
+    for rule in mailtrap_tokens::hygiene::RULES {
+        expected.push_str(&format!(
+            "| `{}` | {} {} | {} | {} |\n",
+            rule.id,
+            rule.severity.symbol(),
+            rule.severity,
+            rule.text,
+            rule.hint.replace('|', "\\|")
+        ));
+    }
+    if std::env::var_os("UPDATE_README").is_some() {
+        rewrite_section("hygiene", &expected);
+        return;
+    }
+    assert_eq!(
+        section(&readme(), "hygiene"),
+        expected,
+        "README.md's hygiene rules are out of date: run `UPDATE_README=1 cargo test --test process readme::`"
+    );
+}
+
 /// `UPDATE_README=1 cargo test --test process readme::` rewrites it after a change to the file.
 #[test]
 fn the_readme_shows_the_default_config_file() {
