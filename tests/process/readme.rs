@@ -57,7 +57,8 @@ fn the_readme_shows_the_default_keymap() {
 /// readme::` rewrites it after a change to a rule.
 #[test]
 fn the_readme_lists_every_hygiene_rule() {
-    let mut expected = String::from("| id | severity | finding | what to do |\n|---|---|---|---|\n");
+    let mut expected =
+        String::from("| id | severity | finding | what to do |\n|---|---|---|---|\n");
     for rule in mailtrap_tokens::hygiene::RULES {
         expected.push_str(&format!(
             "| `{}` | {} {} | {} | {} |\n",
