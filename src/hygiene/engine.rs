@@ -255,35 +255,69 @@ fn duplicates(
     replaced_by: &HashMap<i64, usize>,
     out: &mut Vec<Finding>,
 ) {
-    let mut groups: HashMap<Vec<Grant<'_>>, Vec<usize>> = HashMap::new();
+    // Most tokens hold only permissions of known types: their sets are kept as plain numbers, which hash
+    // and compare several times faster than `Grant`s (a set of those can never equal one with an unknown
+    // type or an opaque permission, so the two maps never hold the same set).
+    let mut plain: HashMap<Vec<(ResourceKind, i64, i64)>, Vec<usize>> = HashMap::new();
+    let mut other: HashMap<Vec<Grant<'_>>, Vec<usize>> = HashMap::new();
     for (i, token) in tokens.iter().enumerate() {
         let live = token.expires_at.is_none_or(|at| at > now)
             && !(token.expires_at.is_some() && replaced_by.contains_key(&token.id));
-        let set = grants(token);
-        if live && !set.is_empty() {
-            groups.entry(set).or_default().push(i);
+        if !live {
+            continue;
+        }
+        let known = token.opaque_resources.is_empty()
+            && token
+                .resources
+                .iter()
+                .all(|r| r.resource_type.kind() != ResourceKind::Other);
+        if known {
+            let mut set: Vec<(ResourceKind, i64, i64)> = token
+                .resources
+                .iter()
+                .map(|r| (r.resource_type.kind(), r.resource_id, r.access_level.0))
+                .collect();
+            set.sort_unstable();
+            set.dedup();
+            if !set.is_empty() {
+                plain.entry(set).or_default().push(i);
+            }
+        } else {
+            let set = grants(token);
+            if !set.is_empty() {
+                other.entry(set).or_default().push(i);
+            }
         }
     }
-    for members in groups.values().filter(|m| m.len() > 1) {
+    let groups = plain.into_values().chain(other.into_values());
+    // The texts are made once per group; the findings are then made in the tokens' own order, so the
+    // 100,000 tokens are read front to back rather than group by group (which missed the cache on
+    // every member).
+    let mut texts: Vec<(SafeText, SafeText)> = Vec::new();
+    let mut membership: Vec<Option<(usize, bool)>> = vec![None; tokens.len()];
+    for members in groups.filter(|m| m.len() > 1) {
         let others = members.len() - 1;
-        let first = &tokens[members[0]];
-        let second = &tokens[members[1]];
         // Each names another member: the first names the second, the rest name the first.
-        let for_first = duplicate_text(second, others);
-        let for_rest = duplicate_text(first, others);
+        let group = texts.len();
+        texts.push((
+            duplicate_text(&tokens[members[1]], others),
+            duplicate_text(&tokens[members[0]], others),
+        ));
         for (n, &i) in members.iter().enumerate() {
-            let token = &tokens[i];
-            out.push(Finding {
-                rule: RuleId::DuplicatePermissions,
-                token_id: token.id,
-                token_name: SafeText::new(&token.name),
-                text: if n == 0 {
-                    for_first.clone()
-                } else {
-                    for_rest.clone()
-                },
-            });
+            membership[i] = Some((group, n == 0));
         }
+    }
+    for (token, member) in tokens.iter().zip(membership) {
+        let Some((group, first)) = member else {
+            continue;
+        };
+        let (for_first, for_rest) = &texts[group];
+        out.push(Finding {
+            rule: RuleId::DuplicatePermissions,
+            token_id: token.id,
+            token_name: SafeText::new(&token.name),
+            text: if first { for_first } else { for_rest }.clone(),
+        });
     }
 }
 
@@ -363,6 +397,7 @@ fn purge_text(expired_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> SafeText
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::{AccessLevel, OpaqueResource, Resource, ResourceType, Scalar};
 
     #[test]
     fn spans_read_in_one_unit() {
@@ -383,5 +418,67 @@ mod tests {
         assert!(!has_token_shape("CI deploy bot"));
         assert!(!has_token_shape("2490950"));
         assert!(!has_token_shape("Release v2"));
+    }
+
+    fn token(id: i64, perms: Vec<(&str, i64, i64)>, opaque: Vec<OpaqueResource>) -> ApiToken {
+        ApiToken {
+            id,
+            name: format!("t{id}"),
+            last_4_digits: "abcd".into(),
+            created_by: "Dana".into(),
+            expires_at: None,
+            resources: perms
+                .into_iter()
+                .map(|(kind, id, level)| Resource {
+                    resource_type: ResourceType::new(kind),
+                    resource_id: id,
+                    access_level: AccessLevel(level),
+                })
+                .collect(),
+            opaque_resources: opaque,
+        }
+    }
+
+    #[test]
+    fn identical_sets_group_across_spellings_and_never_across_unknown_types() {
+        let opaque = || OpaqueResource {
+            resource_type: ResourceType::new("domain"),
+            resource_id: Scalar::Text("x-1".into()),
+            access_level: Scalar::Int(100),
+        };
+        let tokens = vec![
+            // One set, spelled two ways and in two orders, once with a repeat.
+            token(1, vec![("domain", 3, 100), ("project", 5, 10)], vec![]),
+            token(
+                2,
+                vec![("project", 5, 10), ("sending_domain", 3, 100)],
+                vec![],
+            ),
+            token(
+                3,
+                vec![("domain", 3, 100), ("project", 5, 10), ("project", 5, 10)],
+                vec![],
+            ),
+            // Unknown types: the same spelling groups, another spelling does not.
+            token(4, vec![("quantum", 3, 100)], vec![]),
+            token(5, vec![("quantum", 3, 100)], vec![]),
+            token(6, vec![("widget", 3, 100)], vec![]),
+            // An opaque permission beside a known one: never one set with the known one alone.
+            token(7, vec![("domain", 9, 100)], vec![opaque()]),
+            token(8, vec![("domain", 9, 100)], vec![opaque()]),
+            token(9, vec![("domain", 9, 100)], vec![]),
+        ];
+        let inventory = Inventory {
+            tokens: &tokens,
+            tree: &[],
+            own_last4: None,
+        };
+        let now = Utc::now();
+        let found: Vec<i64> = findings(&inventory, now, &RuleConfig::default())
+            .into_iter()
+            .filter(|f| f.rule == RuleId::DuplicatePermissions)
+            .map(|f| f.token_id)
+            .collect();
+        assert_eq!(found, vec![1, 2, 3, 4, 5, 7, 8]);
     }
 }
