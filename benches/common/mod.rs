@@ -6,7 +6,6 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 use mailtrap_tokens::api::AccountChoice;
-use mailtrap_tokens::api::Client;
 use mailtrap_tokens::app::effect::Effect;
 use mailtrap_tokens::app::msg::Msg;
 use mailtrap_tokens::app::state::{DEFAULT_REFRESH, State, StateConfig};
@@ -14,7 +13,8 @@ use mailtrap_tokens::app::update::{start, update};
 use mailtrap_tokens::app::view;
 use mailtrap_tokens::config::Theme;
 use mailtrap_tokens::keys::keymap::Keymap;
-use mailtrap_tokens::sim::{RunningSim, SimOptions};
+
+pub mod account;
 
 pub const COLS: u16 = 120;
 pub const ROWS: u16 = 40;
@@ -22,68 +22,50 @@ pub const ROWS: u16 = 40;
 /// A console state after the first load of an account with `extra` synthetic tokens beyond the demo seed,
 /// and the clock reading every frame is drawn at (fixed, so countdowns do not change between iterations).
 pub fn loaded_state(extra: usize) -> (State, DateTime<Utc>) {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a tokio runtime for the bench's setup");
-    runtime.block_on(async {
-        let sim = RunningSim::start(SimOptions {
-            extra_tokens: extra,
-            ..SimOptions::default()
-        })
-        .await
-        .expect("the simulator starts");
-        let api = Client::new(&sim.url(), sim.operator_token()).expect("a client");
-        let account = api
-            .accounts()
-            .await
-            .expect("accounts")
-            .into_iter()
-            .next()
-            .expect("one account");
-        let tokens = api.list_tokens(account.id).await.expect("the token list");
-        let tree = api.resource_tree(account.id).await.expect("the tree");
-        sim.shutdown().await;
-
-        let now = Utc::now();
-        let mut state = State::new(StateConfig {
-            keymap: Keymap::default(),
-            wanted_account: Some(account.id),
-            api_url: "http://127.0.0.1".into(),
-            refresh_every: Duration::seconds(DEFAULT_REFRESH),
-        });
-        let effects = start(&mut state, now);
-        let Some(Effect::ResolveAccount { req, .. }) = effects.first() else {
-            panic!("the console starts by resolving the account: {effects:?}");
+    let account::Fetched {
+        account,
+        tokens,
+        tree,
+        ..
+    } = account::fetched(extra);
+    let now = Utc::now();
+    let mut state = State::new(StateConfig {
+        keymap: Keymap::default(),
+        wanted_account: Some(account.id),
+        api_url: "http://127.0.0.1".into(),
+        refresh_every: Duration::seconds(DEFAULT_REFRESH),
+    });
+    let effects = start(&mut state, now);
+    let Some(Effect::ResolveAccount { req, .. }) = effects.first() else {
+        panic!("the console starts by resolving the account: {effects:?}");
+    };
+    let msg = Msg::AccountResolved {
+        req: *req,
+        result: Ok(AccountChoice::Chosen(account)),
+    };
+    let mut tokens = Some(tokens);
+    let mut tree = Some(tree);
+    // The named account's list and tree are asked for at start, beside the account.
+    let mut loads = effects[1..].to_vec();
+    loads.extend(update(&mut state, msg, now));
+    for effect in loads {
+        let msg = match effect {
+            Effect::LoadTokens { req, .. } => Msg::TokensLoaded {
+                req,
+                result: Ok(tokens.take().expect("one token load")),
+            },
+            Effect::LoadResourceTree { req, .. } => Msg::ResourceTreeLoaded {
+                req,
+                result: Ok(tree.take().expect("one tree load")),
+            },
+            other => panic!("unexpected effect {other:?}"),
         };
-        let msg = Msg::AccountResolved {
-            req: *req,
-            result: Ok(AccountChoice::Chosen(account)),
-        };
-        let mut tokens = Some(tokens);
-        let mut tree = Some(tree);
-        // The named account's list and tree are asked for at start, beside the account.
-        let mut loads = effects[1..].to_vec();
-        loads.extend(update(&mut state, msg, now));
-        for effect in loads {
-            let msg = match effect {
-                Effect::LoadTokens { req, .. } => Msg::TokensLoaded {
-                    req,
-                    result: Ok(tokens.take().expect("one token load")),
-                },
-                Effect::LoadResourceTree { req, .. } => Msg::ResourceTreeLoaded {
-                    req,
-                    result: Ok(tree.take().expect("one tree load")),
-                },
-                other => panic!("unexpected effect {other:?}"),
-            };
-            update(&mut state, msg, now);
-        }
-        assert!(state.requests.has_tokens(), "the state holds the tokens");
-        // As the console does once its first frame is on screen.
-        update(&mut state, Msg::Idle, now);
-        (state, now)
-    })
+        update(&mut state, msg, now);
+    }
+    assert!(state.requests.has_tokens(), "the state holds the tokens");
+    // As the console does once its first frame is on screen.
+    update(&mut state, Msg::Idle, now);
+    (state, now)
 }
 
 pub fn terminal() -> Terminal<TestBackend> {

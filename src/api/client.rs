@@ -125,14 +125,7 @@ impl Client {
     /// The account's tokens; each is decoded on its own, so one the client cannot read is reported in
     /// `unreadable` while the rest arrive.
     pub async fn list_tokens(&self, account: AccountId) -> Result<TokenList, ApiError> {
-        self.transport
-            .get_decoded(
-                &format!("/api/accounts/{account}/api_tokens"),
-                |status, bytes| {
-                    TokenList::decode(bytes).map_err(|e| decode_error(status, bytes, &e))
-                },
-            )
-            .await
+        self.token_list_answer(account).await?.decode()
     }
 
     /// The token list as the server sent it, for [`TokenListAnswer::for_each`] to read a token at a time
@@ -296,6 +289,11 @@ pub enum ListStop<E> {
 }
 
 impl TokenListAnswer {
+    /// Every token, kept (the ones that cannot be read set aside, see [`TokenList::decode`]).
+    pub fn decode(&self) -> Result<TokenList, ApiError> {
+        TokenList::decode(&self.bytes).map_err(|e| decode_error(self.status, &self.bytes, &e))
+    }
+
     /// Hands each readable token to `each` as it is read, keeping none (see [`TokenList::stream`]);
     /// returns the tokens that could not be read.
     pub fn for_each<E>(

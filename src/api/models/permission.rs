@@ -124,20 +124,18 @@ const KNOWN_TYPES: [&str; 11] = [
     "email_campaign_permission_scope",
 ];
 
+fn known_type(s: &str) -> Option<&'static str> {
+    KNOWN_TYPES.iter().copied().find(|known| *known == s)
+}
+
 impl ResourceType {
     pub fn new(s: impl Into<String>) -> Self {
         let s = s.into();
-        match KNOWN_TYPES.iter().find(|known| **known == s) {
-            Some(known) => ResourceType(Cow::Borrowed(known)),
-            None => ResourceType(Cow::Owned(s)),
-        }
+        ResourceType(known_type(&s).map_or(Cow::Owned(s), Cow::Borrowed))
     }
 
     fn of_text(s: &str) -> Self {
-        match KNOWN_TYPES.iter().find(|known| **known == s) {
-            Some(known) => ResourceType(Cow::Borrowed(known)),
-            None => ResourceType(Cow::Owned(s.to_string())),
-        }
+        ResourceType(known_type(s).map_or_else(|| Cow::Owned(s.to_string()), Cow::Borrowed))
     }
 
     pub fn kind(&self) -> ResourceKind {

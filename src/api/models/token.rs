@@ -184,27 +184,20 @@ impl<'a> IntoIterator for &'a TokenList {
 }
 
 impl TokenList {
-    /// Decodes a list answer so that one odd token cannot blind the rest. The whole list is decoded in
-    /// one pass first (the common case, and the fast one); only if that fails is each token decoded on
-    /// its own. An answer that is not a JSON array at all is still an error.
+    /// Decodes a list answer so that one odd token cannot blind the rest (see [`TokenList::stream`]: the
+    /// whole list in one pass in the common case, token by token only from the first odd one). An answer
+    /// that is not a JSON array at all is still an error.
     pub fn decode(bytes: &[u8]) -> Result<Self, serde_json::Error> {
-        let whole_error = match serde_json::from_slice::<Vec<ApiToken>>(bytes) {
-            Ok(tokens) => return Ok(tokens.into()),
-            Err(e) => e,
-        };
-        let Ok(items) = serde_json::from_slice::<Vec<&serde_json::value::RawValue>>(bytes) else {
-            return Err(whole_error);
-        };
-        let mut list = TokenList::default();
-        for (position, raw) in items.into_iter().enumerate() {
-            match serde_json::from_str::<ApiToken>(raw.get()) {
-                Ok(token) => list.tokens.push(token),
-                Err(e) => list
-                    .unreadable
-                    .push(UnreadableToken::from_raw(position, raw.get(), &e)),
-            }
+        let mut tokens = Vec::new();
+        let read = Self::stream(bytes, |token| {
+            tokens.push(token);
+            Ok::<(), std::convert::Infallible>(())
+        });
+        match read {
+            Ok(unreadable) => Ok(TokenList { tokens, unreadable }),
+            Err(StreamStop::Decode(e)) => Err(e),
+            Err(StreamStop::Each(never)) => match never {},
         }
-        Ok(list)
     }
 }
 

@@ -39,13 +39,11 @@ pub(super) fn account(
     match result {
         Ok(AccountChoice::Chosen(account)) => {
             accounts.finish(Ok(()), now);
-            let ahead = state.requests.ahead.take();
             let id = account.id;
             state.session.enter(account);
-            match ahead {
-                Some(ahead) if ahead.account == id => answers_ahead(state, ahead, now),
-                other => {
-                    state.requests.ahead = other;
+            match state.requests.ahead.take_if(|ahead| ahead.account == id) {
+                Some(ahead) => answers_ahead(state, ahead, now),
+                None => {
                     state.requests.abandon_ahead();
                     load_all(state, now).into()
                 }

@@ -3,8 +3,8 @@
 use chrono::Utc;
 
 use super::failure::Failure;
-use super::setup::{account, client, print, print_json, print_token_list};
-use crate::api::{Client, TokenId};
+use super::setup::{account, client, print, print_token_list};
+use crate::api::{Client, TokenId, TokenListAnswer};
 use crate::cli::args::{GlobalArgs, OutputFormat};
 use crate::cli::output;
 
@@ -30,41 +30,38 @@ pub async fn accounts(global: &GlobalArgs, format: OutputFormat) -> Result<(), F
 
 pub async fn list(global: &GlobalArgs, format: OutputFormat) -> Result<(), Failure> {
     let client = client(global)?;
-    if format == OutputFormat::Json {
-        return list_json(global, &client).await;
-    }
-    let listed = match global.account_id {
-        // The account named is checked while its list is on its way: one round trip, not two. Its answer
-        // still decides: a list for an account the token does not see is never printed.
-        Some(id) => {
-            let (checked, list) = tokio::join!(account(&client, global), client.list_tokens(id));
-            checked?;
-            list
+    let answer = token_list(&client, global).await?;
+    let (printed, unreadable) = match format {
+        // Each token written as it is read: the list is never held as tokens.
+        OutputFormat::Json => print_token_list(&answer)?,
+        OutputFormat::Table | OutputFormat::Csv => {
+            let list = answer
+                .decode()
+                .map_err(Failure::api_about("listing tokens"))?;
+            let text = if format == OutputFormat::Table {
+                output::tokens_table(&list.tokens, Utc::now())
+            } else {
+                output::tokens_csv(&list.tokens).map_err(encoding_failure)?
+            };
+            print(&text)?;
+            (list.tokens.len(), list.unreadable)
         }
-        None => client.list_tokens(account(&client, global).await?).await,
     };
-    let list = listed.map_err(Failure::api_about("listing tokens"))?;
-    let tokens = &list.tokens;
-    match format {
-        OutputFormat::Table => print(&output::tokens_table(tokens, Utc::now()))?,
-        OutputFormat::Json => print_json(tokens)?,
-        OutputFormat::Csv => print(&output::tokens_csv(tokens).map_err(encoding_failure)?)?,
-    }
-    if list.unreadable.is_empty() {
+    if unreadable.is_empty() {
         Ok(())
     } else {
         Err(Failure::Unreadable {
-            printed: tokens.len(),
-            tokens: list.unreadable,
+            printed,
+            tokens: unreadable,
         })
     }
 }
 
-/// `list --output json`: each token is written as it is read from the answer, so the list is never held
-/// as tokens, and the output is the same as from the whole list at once.
-async fn list_json(global: &GlobalArgs, client: &Client) -> Result<(), Failure> {
+/// The account's token list as the server sent it. An account named by the settings is checked while
+/// its list is on its way (one round trip, not two); the check still decides: a list for an account the
+/// token does not see is never printed.
+async fn token_list(client: &Client, global: &GlobalArgs) -> Result<TokenListAnswer, Failure> {
     let answer = match global.account_id {
-        // As in `list`: the account is checked while its list is on its way, and its answer decides.
         Some(id) => {
             let (checked, answer) =
                 tokio::join!(account(client, global), client.token_list_answer(id));
@@ -77,17 +74,7 @@ async fn list_json(global: &GlobalArgs, client: &Client) -> Result<(), Failure> 
                 .await
         }
     };
-    let answer = answer.map_err(Failure::api_about("listing tokens"))?;
-    let mut printed = 0;
-    let unreadable = print_token_list(&answer, &mut printed)?;
-    if unreadable.is_empty() {
-        Ok(())
-    } else {
-        Err(Failure::Unreadable {
-            printed,
-            tokens: unreadable,
-        })
-    }
+    answer.map_err(Failure::api_about("listing tokens"))
 }
 
 pub async fn get(global: &GlobalArgs, id: TokenId, format: OutputFormat) -> Result<(), Failure> {

@@ -46,44 +46,28 @@ pub(crate) fn print(text: &str) -> Result<(), Failure> {
     }
 }
 
-/// Streams a value as terminal-safe JSON to stdout (for reads: nothing secret, and a large list is never
-/// built as one string first).
-pub(crate) fn print_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<(), Failure> {
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-    let written = crate::cli::output::write_json(value, &mut out)
-        .map_err(std::io::Error::from)
-        .and_then(|()| out.flush());
-    match written {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(Failure::Output {
-            what: e.to_string(),
-        }),
-    }
-}
-
-/// `list --output json`: the readable tokens of `answer` written to stdout as they are read (counted in
-/// `printed`); returns the ones that could not be read. A reader that went away is not an error.
+/// `list --output json`: the readable tokens of `answer` written to stdout as they are read; returns how
+/// many were printed and the ones that could not be read. A reader that went away is not an error.
 pub(crate) fn print_token_list(
     answer: &TokenListAnswer,
-    printed: &mut usize,
-) -> Result<Vec<UnreadableToken>, Failure> {
+) -> Result<(usize, Vec<UnreadableToken>), Failure> {
+    let mut printed = 0;
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     let written = crate::cli::output::write_json_seq(&mut out, |elements| {
         answer.for_each(|token| {
-            *printed += 1;
+            printed += 1;
             elements.element(&token)
         })
     });
     let output_failure = |e: std::io::Error| match e.kind() {
-        std::io::ErrorKind::BrokenPipe => Ok(Vec::new()),
+        std::io::ErrorKind::BrokenPipe => Ok((printed, Vec::new())),
         _ => Err(Failure::Output {
             what: e.to_string(),
         }),
     };
     match written {
         Ok(Ok(unreadable)) => match out.flush() {
-            Ok(()) => Ok(unreadable),
+            Ok(()) => Ok((printed, unreadable)),
             Err(e) => output_failure(e),
         },
         Ok(Err(ListStop::Api(e))) => {

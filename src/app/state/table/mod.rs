@@ -126,11 +126,7 @@ impl TokenTable {
                 masked: SafeText::default(),
                 texts_ready: false,
                 search: String::new(),
-                successor: if successors.is_empty() {
-                    None
-                } else {
-                    successors.get(&token.id).copied()
-                },
+                successor: successors.get(&token.id).copied(),
                 unreadable: None,
                 token,
             })
@@ -188,16 +184,16 @@ impl TokenTable {
             self.follow = None;
             self.selected = Some(id);
         }
-        self.derive_columns();
+        self.forget_derived();
     }
 
     pub fn set_resource_tree(&mut self, tree: &[ResourceNode]) {
         self.tree = tree.to_vec();
         self.names = ResourceNames::from_tree(tree);
-        self.derive_columns();
+        self.forget_derived();
     }
 
-    fn derive_columns(&mut self) {
+    fn forget_derived(&mut self) {
         // The access texts name resources from the tree: every row's texts are made again, when needed.
         self.orders.texts_ready = false;
         for row in &mut self.rows {
