@@ -89,6 +89,10 @@ pub struct ConsoleArgs {
     /// Render the first frame that shows the loaded table at COLSxROWS as plain text on stdout, then exit.
     #[arg(long, value_name = "COLSxROWS", value_parser = crate::cli::input::parse_size, global = true)]
     pub dump_screen: Option<(u16, u16)>,
+    /// The view the console opens on (and `--dump-screen` draws): tokens, domains, timeline, findings,
+    /// or details (the tokens with the first token's details).
+    #[arg(long, value_name = "VIEW", global = true, default_value = "tokens")]
+    pub view: crate::app::state::StartView,
 }
 
 #[derive(Debug, Subcommand)]

@@ -6,7 +6,7 @@ use chrono::Duration;
 
 use crate::api::{AccountId, Client};
 use crate::app::run::{self, Console};
-use crate::app::state::{DEFAULT_REFRESH, StateConfig};
+use crate::app::state::{DEFAULT_REFRESH, SortColumn, StartView, StateConfig};
 use crate::app::terminal;
 use crate::cli::args::{ConsoleArgs, DemoArgs, GlobalArgs};
 use crate::cli::session;
@@ -47,6 +47,8 @@ struct Settings {
     warnings: Vec<String>,
     /// Where secrets go when a signal stops the console: the state directory, else the current one.
     rescue_dir: std::path::PathBuf,
+    rules: crate::hygiene::RuleConfig,
+    columns: Vec<SortColumn>,
 }
 
 impl Settings {
@@ -76,6 +78,14 @@ impl Settings {
                 .map(|p| p.state_dir.clone())
                 .or_else(|| std::env::current_dir().ok())
                 .unwrap_or_else(|| ".".into()),
+            rules: config.hygiene.clone(),
+            // The reader kept only known names.
+            columns: config
+                .tokens
+                .columns
+                .iter()
+                .filter_map(|name| SortColumn::parse(name))
+                .collect(),
         }
     }
 
@@ -84,6 +94,7 @@ impl Settings {
         client: Client,
         wanted_account: Option<AccountId>,
         api_url: String,
+        start_view: StartView,
     ) -> Console {
         Console {
             client,
@@ -92,6 +103,9 @@ impl Settings {
                 wanted_account,
                 api_url,
                 refresh_every: self.refresh_every,
+                rules: self.rules,
+                columns: self.columns,
+                start_view,
             },
             theme: self.theme,
             clipboard: self.clipboard,
@@ -151,7 +165,7 @@ pub fn run_live(global: &GlobalArgs, console: &ConsoleArgs) -> i32 {
         Err(code) => return code,
     };
     let wanted = global.account_id.or(settings.default_account);
-    let console_setup = settings.console(client, wanted, session::base_url(global));
+    let console_setup = settings.console(client, wanted, session::base_url(global), console.view);
     let code = runtime.block_on(run::run(console_setup, console.dump_screen));
     drop(startup);
     code
@@ -183,7 +197,7 @@ mod demo {
                 return e.exit_code();
             }
         };
-        let setup = settings.console(client, Some(sim.account_id()), sim.url());
+        let setup = settings.console(client, Some(sim.account_id()), sim.url(), console.view);
         let code = run::run(setup, console.dump_screen).await;
         sim.shutdown().await;
         code

@@ -18,7 +18,9 @@ pub use command::ConfigCommand;
 pub use file::LoadedConfig;
 pub use logging::{LogFile, init_logging, install_panic_logging};
 pub use paths::Paths;
-pub use settings::{ClipboardConfig, ClipboardRoute, Config};
+pub use settings::{
+    ClipboardConfig, ClipboardRoute, Config, DEFAULT_TOKEN_COLUMNS, TOKEN_COLUMNS, TokensConfig,
+};
 pub use startup::{ConfigFlags, Startup, startup};
 pub use theme::{Theme, ThemeConfig, no_color_requested, resolve_theme};
 pub use warning::ConfigWarning;

@@ -7,6 +7,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::settings::{
+    TOKEN_COLUMNS,
     ClipboardRoute, Config, DEFAULT_CLEAR_AFTER_SECS, DEFAULT_REFRESH_SECS, MIN_REFRESH_SECS,
 };
 use super::theme::{self, Theme};
@@ -75,6 +76,7 @@ const TOP_LEVEL_KEYS: &[&str] = &[
     "default_account",
     "mouse",
     "hygiene",
+    "tokens",
 ];
 
 const HYGIENE_KEYS: &[&str] = &["disabled", "expires_soon_days", "expires_very_soon_days"];
@@ -154,6 +156,7 @@ impl Reader<'_> {
                 "clipboard" => self.clipboard(value),
                 "default_account" => self.default_account(value),
                 "hygiene" => self.hygiene(value),
+                "tokens" => self.tokens(value),
                 "mouse" => match value.get_ref() {
                     DeValue::Boolean(b) => self.config.mouse = *b,
                     _ => self.wrong_type("mouse", value, "true or false", "the default (false)"),
@@ -419,6 +422,67 @@ impl Reader<'_> {
             );
             self.warn("hygiene", value.span().start, message);
         }
+    }
+
+    fn tokens(&mut self, value: &Value<'_>) {
+        let Some(table) = self.table("tokens", value) else {
+            return;
+        };
+        for (key, item) in table {
+            if self.damaged(key, item) {
+                continue;
+            }
+            match key.get_ref().as_ref() {
+                "columns" => self.token_columns(item),
+                other => {
+                    let dotted = format!("tokens.{other}");
+                    self.unknown_key(&dotted, key, &["columns"]);
+                }
+            }
+        }
+    }
+
+    fn token_columns(&mut self, value: &Value<'_>) {
+        let key = "tokens.columns";
+        let known = TOKEN_COLUMNS.join(", ");
+        let DeValue::Array(items) = value.get_ref() else {
+            self.wrong_type(
+                key,
+                value,
+                "a list of column names such as [\"name\", \"access\", \"expires\"]",
+                "the default columns",
+            );
+            return;
+        };
+        let mut columns: Vec<String> = Vec::new();
+        for item in items {
+            match item.get_ref() {
+                DeValue::String(name) => {
+                    let name = name.trim().to_ascii_lowercase();
+                    if !TOKEN_COLUMNS.contains(&name.as_str()) {
+                        self.warn(
+                            key,
+                            item.span().start,
+                            format!("unknown column {name:?}, left out (the columns: {known})"),
+                        );
+                    } else if columns.contains(&name) {
+                        self.warn(key, item.span().start, format!("{name:?} is listed twice"));
+                    } else {
+                        columns.push(name);
+                    }
+                }
+                _ => self.wrong_type(key, item, "a column name written as a string", "the others"),
+            }
+        }
+        if !columns.iter().any(|c| c == "name") {
+            self.warn(
+                key,
+                value.span().start,
+                "the name column is always shown (a row is recognised by it); it comes first",
+            );
+            columns.insert(0, "name".to_string());
+        }
+        self.config.tokens.columns = columns;
     }
 
     fn disabled_rules(&mut self, value: &Value<'_>) {

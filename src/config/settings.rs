@@ -32,6 +32,31 @@ pub struct Config {
     pub mouse: bool,
     /// Which hygiene rules run, and their thresholds.
     pub hygiene: RuleConfig,
+    /// The token table's columns.
+    pub tokens: TokensConfig,
+}
+
+/// The names of the token table's columns, as `[tokens] columns` writes them.
+pub const TOKEN_COLUMNS: [&str; 7] = [
+    "name", "creator", "access", "expires", "token", "id", "findings",
+];
+
+/// The columns the token table shows unless `[tokens] columns` says otherwise.
+pub const DEFAULT_TOKEN_COLUMNS: [&str; 5] = ["name", "creator", "access", "expires", "token"];
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TokensConfig {
+    /// Column names from [`TOKEN_COLUMNS`], in the order shown.
+    pub columns: Vec<String>,
+}
+
+impl Default for TokensConfig {
+    fn default() -> Self {
+        Self {
+            columns: DEFAULT_TOKEN_COLUMNS.map(String::from).to_vec(),
+        }
+    }
 }
 
 impl Default for Config {
@@ -44,6 +69,7 @@ impl Default for Config {
             default_account: None,
             mouse: false,
             hygiene: RuleConfig::default(),
+            tokens: TokensConfig::default(),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Running the rules over an inventory: one pass over the tokens for the rules about one token, one
 //! grouping for identical permission sets, then one sort, worst first.
 
+use std::borrow::Borrow;
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, TimeDelta, Utc};
@@ -21,8 +22,8 @@ const SYSTEM_CREATOR: &str = "System";
 
 /// Every finding of every rule `config` runs, worst first (then in registry order, then by token id).
 /// Computed from the data alone: call it when the data changes, not when a frame is drawn.
-pub fn findings(
-    inventory: &Inventory<'_>,
+pub fn findings<T: Borrow<ApiToken>>(
+    inventory: &Inventory<'_, T>,
     now: DateTime<Utc>,
     config: &RuleConfig,
 ) -> Vec<Finding> {
@@ -45,6 +46,7 @@ pub fn findings(
         }
     };
     for token in tokens {
+        let token = token.borrow();
         let expired = token.expires_at.is_some_and(|at| at <= now);
         if expired {
             push(
@@ -55,7 +57,7 @@ pub fn findings(
             continue;
         }
         if let (Some(&next), Some(stops)) = (replaced_by.get(&token.id), token.expires_at) {
-            let successor = tokens.get(next).map(|t| SafeText::new(&t.name));
+            let successor = tokens.get(next).map(|t| SafeText::new(&t.borrow().name));
             push(
                 RuleId::InResetGrace,
                 token,
@@ -136,7 +138,7 @@ struct OwnToken<'a> {
 }
 
 impl<'a> OwnToken<'a> {
-    fn new(inventory: &Inventory<'a>, config: &RuleConfig) -> Self {
+    fn new<T: Borrow<ApiToken>>(inventory: &Inventory<'a, T>, config: &RuleConfig) -> Self {
         let last4 = inventory
             .own_last4
             .filter(|l| !l.is_empty() && config.runs(RuleId::OwnAdminNeverExpires));
@@ -144,7 +146,7 @@ impl<'a> OwnToken<'a> {
             inventory
                 .tokens
                 .iter()
-                .filter(|t| t.last_4_digits == l)
+                .filter(|t| Borrow::<ApiToken>::borrow(*t).last_4_digits == l)
                 .count()
         });
         Self { last4, matches }
@@ -180,13 +182,18 @@ struct CreatorCheck<'a> {
 }
 
 impl<'a> CreatorCheck<'a> {
-    fn new(tokens: &'a [ApiToken], now: DateTime<Utc>, config: &RuleConfig) -> Self {
+    fn new<T: Borrow<ApiToken>>(tokens: &'a [T], now: DateTime<Utc>, config: &RuleConfig) -> Self {
         let needed = config.runs(RuleId::CreatorTokenGone)
-            && tokens
-                .iter()
-                .any(|t| t.expires_at.is_none_or(|at| at > now) && has_token_shape(&t.created_by));
+            && tokens.iter().map(Borrow::borrow).any(|t: &ApiToken| {
+                t.expires_at.is_none_or(|at| at > now) && has_token_shape(&t.created_by)
+            });
         Self {
-            names: needed.then(|| tokens.iter().map(|t| t.name.as_str()).collect()),
+            names: needed.then(|| {
+                tokens
+                    .iter()
+                    .map(|t| t.borrow().name.as_str())
+                    .collect()
+            }),
         }
     }
 
@@ -249,8 +256,8 @@ fn grants(token: &ApiToken) -> Vec<Grant<'_>> {
 }
 
 /// Live tokens (not expired, not in a reset grace: those go away on their own) with one permission set.
-fn duplicates(
-    tokens: &[ApiToken],
+fn duplicates<T: Borrow<ApiToken>>(
+    tokens: &[T],
     now: DateTime<Utc>,
     replaced_by: &HashMap<i64, usize>,
     out: &mut Vec<Finding>,
@@ -261,6 +268,7 @@ fn duplicates(
     let mut plain: HashMap<Vec<(ResourceKind, i64, i64)>, Vec<usize>> = HashMap::new();
     let mut other: HashMap<Vec<Grant<'_>>, Vec<usize>> = HashMap::new();
     for (i, token) in tokens.iter().enumerate() {
+        let token = token.borrow();
         let live = token.expires_at.is_none_or(|at| at > now)
             && !(token.expires_at.is_some() && replaced_by.contains_key(&token.id));
         if !live {
@@ -300,14 +308,15 @@ fn duplicates(
         // Each names another member: the first names the second, the rest name the first.
         let group = texts.len();
         texts.push((
-            duplicate_text(&tokens[members[1]], others),
-            duplicate_text(&tokens[members[0]], others),
+            duplicate_text(tokens[members[1]].borrow(), others),
+            duplicate_text(tokens[members[0]].borrow(), others),
         ));
         for (n, &i) in members.iter().enumerate() {
             membership[i] = Some((group, n == 0));
         }
     }
     for (token, member) in tokens.iter().zip(membership) {
+        let token = token.borrow();
         let Some((group, first)) = member else {
             continue;
         };

@@ -6,14 +6,33 @@ use super::rules::{RuleId, Severity};
 use crate::api::{ApiToken, ResourceNode, TokenId};
 use crate::text::SafeText;
 
-/// Everything the rules look at, borrowed from wherever the data lives (the console's state, a command).
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Inventory<'a> {
-    pub tokens: &'a [ApiToken],
+/// Everything the rules look at, borrowed from wherever the data lives: a command's token list, or the
+/// console's rows (which hold their tokens beside what the table derives), so nothing is copied.
+#[derive(Debug)]
+pub struct Inventory<'a, T = ApiToken> {
+    pub tokens: &'a [T],
     /// The account's resource tree: the names of its projects, sandboxes and domains.
     pub tree: &'a [ResourceNode],
     /// The last four characters of the secret this program runs on, when it runs on one.
     pub own_last4: Option<&'a str>,
+}
+
+impl<T> Clone for Inventory<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Inventory<'_, T> {}
+
+impl<T> Default for Inventory<'_, T> {
+    fn default() -> Self {
+        Self {
+            tokens: &[],
+            tree: &[],
+            own_last4: None,
+        }
+    }
 }
 
 /// One rule's verdict on one token. Its texts are safe to print: server text in them was made safe.

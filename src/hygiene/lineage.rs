@@ -1,17 +1,19 @@
 //! What the token list alone says about resets: which token replaced which. Shared by the rules and the
 //! console's table, so both read a reset the same way.
 
+use std::borrow::Borrow;
 use std::collections::HashMap;
 
 use crate::api::{ApiToken, TokenId};
 
 /// For each token in its reset grace, the index of the token that replaced it: the token named
 /// `"<old name> <new id>"` whose id is that suffix and is greater than the old id (spec §4).
-pub fn successors(tokens: &[ApiToken]) -> HashMap<TokenId, usize> {
+pub fn successors<T: Borrow<ApiToken>>(tokens: &[T]) -> HashMap<TokenId, usize> {
     // Only a token named after another one plus its own id can be a successor; there are few, so the
     // names are looked up for those alone, and no other token costs an allocation.
     let mut wanted: HashMap<&str, Vec<usize>> = HashMap::new();
     for (new_index, new) in tokens.iter().enumerate() {
+        let new = new.borrow();
         if let Some(old_name) = name_before_id(&new.name, new.id) {
             wanted.entry(old_name).or_default().push(new_index);
         }
@@ -21,15 +23,16 @@ pub fn successors(tokens: &[ApiToken]) -> HashMap<TokenId, usize> {
         return found;
     }
     for old in tokens {
+        let old = old.borrow();
         let Some(candidates) = wanted.get(old.name.as_str()) else {
             continue;
         };
         for &new_index in candidates {
-            let new = &tokens[new_index];
+            let new = tokens[new_index].borrow();
             if old.id < new.id {
                 // Several resets of same-named tokens: the nearest newer id is the real successor.
                 let keep = match found.get(&old.id) {
-                    Some(&current) => tokens[current].id > new.id,
+                    Some(&current) => tokens[current].borrow().id > new.id,
                     None => true,
                 };
                 if keep {

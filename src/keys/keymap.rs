@@ -356,6 +356,7 @@ pub fn scope_label(scope: Scope) -> &'static str {
         Scope::Navigation => "lists",
         Scope::Table => "token table",
         Scope::Row => "selected row or its menu",
+        Scope::Views => "views",
         Scope::Global => "anywhere",
     }
 }

@@ -43,6 +43,9 @@ pub fn state_config(account: i64) -> StateConfig {
         wanted_account: Some(account),
         api_url: "http://127.0.0.1:9".into(),
         refresh_every: chrono::Duration::seconds(30),
+        rules: Default::default(),
+        columns: mailtrap_tokens::app::state::SortColumn::ALL.to_vec(),
+        start_view: Default::default(),
     }
 }
 

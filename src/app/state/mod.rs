@@ -4,11 +4,14 @@
 //! the status line. Each part owns its data and the methods that keep it consistent; what needs several
 //! parts at once is here.
 
+pub mod browse;
+pub mod hygiene;
 pub mod overlays;
 pub mod requests;
 pub mod session;
 pub mod status;
 pub mod table;
+pub mod views;
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -20,12 +23,20 @@ pub use overlays::{Overlay, OverlayFace, Overlays, WaitingForTree};
 pub use requests::{Failure, LoadState, LostWrite, PendingWrite, Requests, Tracked, WriteKind};
 pub use session::{DEFAULT_REFRESH, MIN_REFRESH, Phase, Session, StateConfig};
 pub use status::{IMPORTANT_SECONDS, Level, STATUS_SECONDS, StatusMessage};
-pub use table::{MAX_FILTER_CHARS, Sort, SortColumn, TokenRow, TokenTable, Viewport};
+pub use browse::Browse;
+pub use hygiene::Hygiene;
+pub use table::{
+    FindingSummary, MAX_FILTER_CHARS, Sort, SortColumn, TokenRow, TokenTable, Viewport,
+};
+pub use views::{StartView, ViewKind, Views};
 
 #[derive(Debug)]
 pub struct State {
     pub session: Session,
     pub table: TokenTable,
+    /// Which view shows, and the views made from the table.
+    pub views: Views,
+    pub hygiene: Hygiene,
     pub requests: Requests,
     pub overlays: Overlays,
     pub status: Option<StatusMessage>,
@@ -35,9 +46,15 @@ pub struct State {
 
 impl State {
     pub fn new(config: StateConfig) -> Self {
+        let mut table = TokenTable::default();
+        table.set_columns(&config.columns);
+        let mut views = Views::default();
+        views.start_on(config.start_view);
         Self {
+            hygiene: Hygiene::new(config.rules.clone()),
+            views,
             session: Session::new(config),
-            table: TokenTable::default(),
+            table,
             requests: Requests::default(),
             overlays: Overlays::default(),
             status: None,
@@ -84,6 +101,98 @@ impl State {
                 unreadable: row.unreadable.as_deref(),
             })
         })
+    }
+
+    /// The view that shows, as something to move through, filter and sort.
+    pub fn browsed(&self) -> &dyn Browse {
+        match self.views.active {
+            ViewKind::Tokens => &self.table,
+            ViewKind::Domains => &self.views.domains,
+            ViewKind::Timeline => &self.views.timeline,
+            ViewKind::Findings => &self.views.findings,
+        }
+    }
+
+    pub fn browsed_mut(&mut self) -> &mut dyn Browse {
+        match self.views.active {
+            ViewKind::Tokens => &mut self.table,
+            ViewKind::Domains => &mut self.views.domains,
+            ViewKind::Timeline => &mut self.views.timeline,
+            ViewKind::Findings => &mut self.views.findings,
+        }
+    }
+
+    /// The row (index into the table's rows) of the token the shown view has selected: what row
+    /// actions, the hints and the details act on.
+    pub fn selected_token_index(&self) -> Option<usize> {
+        match self.views.active {
+            ViewKind::Tokens => self.table.selected_index(),
+            _ => self
+                .browsed()
+                .selected_token()
+                .and_then(|id| self.table.row_by_id(id)),
+        }
+    }
+
+    /// The details of the token the shown view has selected.
+    pub fn selected_details(&self) -> Option<views::Details> {
+        let index = self.selected_token_index()?;
+        let own = self.session.is_own_token(&self.table.rows[index].token);
+        Some(views::details::build(&self.table, &self.hygiene, own, index))
+    }
+
+    /// Whether what shows needs the hygiene findings.
+    fn findings_shown(&self) -> bool {
+        self.views.active == ViewKind::Findings
+            || self.views.details
+            || self.table.columns.contains(&SortColumn::Findings)
+    }
+
+    /// Makes the findings, if the data changed since they were made.
+    pub fn ensure_findings(&mut self, now: DateTime<Utc>) {
+        if self.requests.has_tokens() {
+            let own = self.session.own_last4.as_deref();
+            self.hygiene.ensure(&mut self.table, own, now);
+        }
+    }
+
+    /// Makes what the shown view needs from the data, if the data changed since it was made: the
+    /// findings, and the rows of a derived view. Never per frame: once per data change.
+    pub fn fit_views(&mut self, now: DateTime<Utc>) {
+        if self.findings_shown() {
+            self.ensure_findings(now);
+        }
+        let generation = self.table.generation();
+        let views = &mut self.views;
+        match views.active {
+            ViewKind::Tokens => {}
+            ViewKind::Domains => {
+                if views.domains.built_for != Some(generation) {
+                    let (rows, wide) = views::domains::build(&self.table, now);
+                    views.domains.set_rows(rows);
+                    views.account_wide = wide;
+                    views.domains.built_for = Some(generation);
+                }
+            }
+            ViewKind::Timeline => {
+                if views.timeline.built_for != Some(generation) {
+                    let (rows, weeks) = views::timeline::build(&self.table, now);
+                    views.timeline.set_rows(rows);
+                    views.weeks = weeks;
+                    views.weeks_start = Some(now);
+                    views.timeline.built_for = Some(generation);
+                }
+            }
+            ViewKind::Findings => {
+                let revision = self.hygiene.revision();
+                if views.findings.built_for != Some(revision) {
+                    views
+                        .findings
+                        .set_rows(views::findings::build(&self.hygiene.findings));
+                    views.findings.built_for = Some(revision);
+                }
+            }
+        }
     }
 
     /// Whether the table (not a loading or error screen) is what shows.

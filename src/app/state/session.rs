@@ -6,7 +6,11 @@ use std::path::PathBuf;
 use chrono::Duration;
 
 use crate::api::{Account, AccountId, ApiToken};
+use crate::hygiene::RuleConfig;
 use crate::text::SafeText;
+
+use super::table::SortColumn;
+use super::views::StartView;
 
 use crate::keys::keymap::Keymap;
 
@@ -34,6 +38,12 @@ pub struct StateConfig {
     /// Shown on the "cannot reach" screen.
     pub api_url: String,
     pub refresh_every: Duration,
+    /// Which hygiene rules run, with which thresholds (the config file's `[hygiene]`).
+    pub rules: RuleConfig,
+    /// The token table's columns, in order (the config file's `[tokens] columns`).
+    pub columns: Vec<SortColumn>,
+    /// The view the console opens on.
+    pub start_view: StartView,
 }
 
 pub const MIN_REFRESH: i64 = 5;

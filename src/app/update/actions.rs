@@ -12,7 +12,7 @@ use super::super::dialogs::{
 };
 use super::super::effect::Effect;
 use super::super::registry::{self, VIEWER_REASON};
-use super::super::state::{Level, Overlay, State, WaitingForTree};
+use super::super::state::{Level, Overlay, State, ViewKind, WaitingForTree};
 use super::step::Step;
 use crate::keys::action::Action;
 
@@ -35,7 +35,10 @@ pub(super) fn row_action(state: &mut State, action: Action, now: DateTime<Utc>) 
     if !state.table_shown() {
         return Step::Ignored;
     }
-    let Some(index) = state.table.selected_index() else {
+    if action == Action::OpenMenu && state.views.active == ViewKind::Findings {
+        return super::views::go_to_token(state, now);
+    }
+    let Some(index) = state.selected_token_index() else {
         if action != Action::NewToken {
             state.set_status("No token is selected", Level::Info, now);
         } else if state.session.caller_is_viewer {

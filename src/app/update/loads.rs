@@ -159,7 +159,8 @@ pub(super) fn tree(
         return Step::Ignored;
     }
     match result {
-        Ok(tree) => {
+        Ok(mut tree) => {
+            name_account_nodes(&mut tree, state.session.account());
             state.table.set_resource_tree(&tree);
             state.requests.tree.finish(Ok(()), now);
             actions::open_waiting_for_tree(state, now);
@@ -246,4 +247,22 @@ pub(super) fn picker_key(state: &mut State, key: KeyEvent, now: DateTime<Utc>) -
         _ => return Step::Ignored,
     }
     Step::done()
+}
+
+/// Mailtrap names the account's node of the tree just "Account" (spec §8.3); the account's own name is
+/// what a person recognises in the permission matrix and the details.
+fn name_account_nodes(tree: &mut [crate::api::ResourceNode], account: Option<&crate::api::Account>) {
+    let Some(account) = account else {
+        return;
+    };
+    for node in tree.iter_mut() {
+        let generic = node.name.is_empty() || node.name == "Account";
+        if node.resource_type.kind() == crate::api::ResourceKind::Account
+            && node.id == account.id
+            && generic
+            && !account.name.is_empty()
+        {
+            node.name = account.name.clone();
+        }
+    }
 }

@@ -2,7 +2,8 @@
 //! in); what must happen outside comes back as `Effect`s. This file is the front door: it routes each
 //! message to the concern that owns it and decides, in one place, whether the screen must be drawn again.
 //!
-//! - `table.rs`: moving, filtering, sorting, the wheel and clicks.
+//! - `table.rs`: moving, filtering, sorting, the wheel and clicks, in whichever view shows.
+//! - `views.rs`: switching views, the details, Enter in a derived view.
 //! - `fetch.rs`: asking for the reads (the account, the token list, the resource tree).
 //! - `loads.rs`: their answers, the refreshes (by key and automatic), the account picker.
 //! - `writes.rs`: every write's whole life: sent once, answered, or its answer lost.
@@ -24,6 +25,7 @@ mod loads;
 mod overlays;
 mod step;
 mod table;
+mod views;
 mod writes;
 
 use step::{Step, is_ctrl};
@@ -83,8 +85,10 @@ fn dispatch(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Step {
         }
         Msg::Tick(_) => loads::tick(state, now),
         Msg::Idle => {
-            // Nothing on screen changes: the orders and filter text it makes are the ones shown already.
+            // Nothing on screen changes: the orders and filter text it makes are the ones shown already,
+            // and the findings are made before the first key that shows them.
             state.table.derive_rest();
+            state.ensure_findings(now);
             Step::Ignored
         }
         Msg::Resize(..) => Step::done(),
@@ -133,7 +137,8 @@ fn on_key(state: &mut State, key: KeyEvent, now: DateTime<Utc>) -> Step {
     if state.overlays.is_open() {
         return overlays::key(state, key, now);
     }
-    if state.table.filter_editing && table::filter_key(state, &key) {
+    state.fit_views(now);
+    if state.browsed().filter_editing() && table::filter_key(state, &key) {
         return Step::done();
     }
     if let super::state::Phase::PickAccount { .. } = state.session.phase {
@@ -142,8 +147,13 @@ fn on_key(state: &mut State, key: KeyEvent, now: DateTime<Utc>) -> Step {
     if is_ctrl(&key, 'c') {
         return actions::quit_or_ask(state);
     }
-    if !state.table.filter_editing && key.code == KeyCode::Esc && !state.table.filter.is_empty() {
-        state.table.clear_filter();
+    let view = state.browsed_mut();
+    if !view.filter_editing() && key.code == KeyCode::Esc && !view.filter().is_empty() {
+        view.edit_filter(&mut |f| f.clear());
+        return Step::done();
+    }
+    if key.code == KeyCode::Esc && state.views.details {
+        state.views.details = false;
         return Step::done();
     }
     match state.session.keymap.lookup(&key) {
@@ -168,7 +178,14 @@ fn on_action(state: &mut State, action: Action, now: DateTime<Utc>) -> Step {
         | Action::Bottom
         | Action::Filter
         | Action::SortNext
-        | Action::SortReverse => table::action(state, action),
+        | Action::SortReverse => table::action(state, action, now),
+        Action::ShowTokens
+        | Action::ShowDomains
+        | Action::ShowTimeline
+        | Action::ShowFindings
+        | Action::NextView
+        | Action::PreviousView => views::show(state, action, now),
+        Action::Details => views::details(state, now),
         Action::OpenMenu
         | Action::Copy
         | Action::Reset

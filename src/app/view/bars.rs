@@ -48,6 +48,11 @@ pub fn title_bar(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
             spans.push(sep.clone());
             spans.push(Span::styled(state.session.account_name.fit(40), theme.text));
             spans.push(Span::styled(format!(" #{}", account.id), theme.dim));
+            spans.push(sep.clone());
+            spans.push(Span::styled(state.views.active.title(), theme.title));
+            if state.views.details {
+                spans.push(Span::styled(" + details", theme.dim));
+            }
         }
         Phase::PickAccount { .. } => {
             spans.push(sep.clone());
@@ -102,7 +107,7 @@ fn hints(state: &State, now: DateTime<Utc>) -> Hints {
     if let Some(overlay) = &state.overlays.open {
         return overlay.hints(km);
     }
-    if state.table.filter_editing {
+    if state.browsed().filter_editing() {
         return dialog_hints(&[
             ("type", "filter"),
             ("Enter", "keep"),
@@ -127,10 +132,12 @@ fn hints(state: &State, now: DateTime<Utc>) -> Hints {
         _ => {}
     }
     let mut out = vec![(up_down(" "), SafeText::literal("move"))];
-    if !state.table.filter.is_empty() {
+    if !state.browsed().filter().is_empty() {
         out.extend(dialog_hints(&[("Esc", "clear filter")]));
+    } else if state.views.details {
+        out.extend(dialog_hints(&[("Esc", "close details")]));
     }
-    let available: Vec<Action> = match state.table.selected_index() {
+    let available: Vec<Action> = match state.selected_token_index() {
         Some(i) => state.with_row_context(i, now, |ctx| {
             registry::actions_for(ctx)
                 .into_iter()
@@ -143,15 +150,23 @@ fn hints(state: &State, now: DateTime<Utc>) -> Hints {
     };
     for info in ACTIONS {
         let applies = match info.scope {
-            Scope::Navigation => false, // summarised above
+            Scope::Navigation | Scope::Views => false, // summarised
             _ if registry::ROW_ACTIONS.contains(&info.action) => available.contains(&info.action),
-            Scope::Row => state.table.selected_row().is_some(),
+            Scope::Row => state.selected_token_index().is_some(),
             Scope::Table | Scope::Global => true,
         };
         if applies && !matches!(info.action, Action::Help | Action::Quit | Action::Refresh) {
             out.push(pair(info.action));
         }
     }
+    let views = [
+        Action::ShowTokens,
+        Action::ShowDomains,
+        Action::ShowTimeline,
+        Action::ShowFindings,
+    ]
+    .map(|a| km.label(a));
+    out.push((SafeText::joined(&views, "/"), SafeText::literal("views")));
     // Help, quit and refresh go early so a narrow terminal still shows them.
     out.insert(1, pair(Action::Refresh));
     out.insert(1, pair(Action::Quit));

@@ -43,6 +43,7 @@ fn lines(state: &State, now: DateTime<Utc>, theme: &Theme, width: usize) -> Vec<
         (Scope::Navigation, "Moving"),
         (Scope::Table, "The table"),
         (Scope::Row, "The selected token"),
+        (Scope::Views, "Views"),
         (Scope::Global, "Anywhere"),
     ];
     let entry = |keys: SafeText, what: &'static str| -> Line<'static> {
@@ -67,7 +68,7 @@ fn lines(state: &State, now: DateTime<Utc>, theme: &Theme, width: usize) -> Vec<
             ));
         }
         if scope == Scope::Row
-            && let Some(i) = state.table.selected_index()
+            && let Some(i) = state.selected_token_index()
         {
             // The registry's reasons for the selected row, the same words the menu shows.
             let refused: Vec<(Action, String)> = state.with_row_context(i, now, |ctx| {
@@ -87,6 +88,13 @@ fn lines(state: &State, now: DateTime<Utc>, theme: &Theme, width: usize) -> Vec<
             out.push(entry(
                 SafeText::literal("Enter / Esc"),
                 "Keep / clear the filter while typing",
+            ));
+        }
+        if scope == Scope::Views {
+            out.extend(wrapped(
+                "Every view filters with the filter key and opens the selected token's menu with Enter; \
+                 in Findings, Enter goes to the token.",
+                theme.dim,
             ));
         }
         if scope == Scope::Global {

@@ -3,9 +3,14 @@
 //! would during drawing), so `update` knows the page size and where a click lands.
 
 mod bars;
+mod details;
+mod domains;
+mod findings;
 mod help;
+mod list;
 mod screens;
 mod table;
+mod timeline;
 
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
@@ -13,7 +18,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 
 use crate::config::Theme;
 
-use super::state::{Overlay, Phase, State};
+use super::state::{Overlay, Phase, State, ViewKind};
 
 pub use screens::{MIN_HEIGHT, MIN_WIDTH, overlays_fit};
 
@@ -28,21 +33,51 @@ fn areas(area: Rect) -> [Rect; 4] {
     .areas(area)
 }
 
-/// Fits the table's viewport to a screen of this size before the frame is drawn: the rows that fit, the
-/// first row's screen line, and the scroll that keeps the selected row in view.
-pub fn layout(state: &mut State, area: Rect) {
+/// Where the shown view goes in the main area (`None`: the details cover it), and the details panel.
+fn view_areas(state: &State, main: Rect) -> (Option<Rect>, Option<Rect>) {
+    if state.views.details {
+        let (view, panel) = details::split(main);
+        (view, Some(panel))
+    } else {
+        (Some(main), None)
+    }
+}
+
+/// Where the shown view's rows go within its area.
+fn rows_area(view: ViewKind, area: Rect) -> Rect {
+    match view {
+        ViewKind::Tokens => table::rows_area(area),
+        ViewKind::Domains => list::rows_area(domains::list_area(area)),
+        ViewKind::Timeline => list::rows_area(timeline::list_area(area)),
+        ViewKind::Findings => list::rows_area(area),
+    }
+}
+
+/// Before the frame is drawn: makes what the shown view needs if the data changed (never per frame),
+/// and fits its viewport to a screen of this size: the rows that fit, the first row's screen line, and
+/// the scroll that keeps the selected row in view.
+pub fn layout(state: &mut State, area: Rect, now: DateTime<Utc>) {
     if !overlays_fit(area.width, area.height) || !state.table_shown() {
         return;
     }
+    state.fit_views(now);
     let [_, main, _, _] = areas(area);
-    let rows = table::rows_area(main);
-    state.table.fit_viewport(rows.y, usize::from(rows.height));
-    state.table.ensure_texts_on_screen();
+    let (view, _) = view_areas(state, main);
+    state.views.details_cover = state.views.details && view.is_none();
+    // Covered by the details, the view still moves with the keys: it keeps the size it would have.
+    let rows = rows_area(state.views.active, view.unwrap_or(main));
+    let active = state.views.active;
+    state
+        .browsed_mut()
+        .fit_viewport(rows.y, usize::from(rows.height));
+    if active == ViewKind::Tokens {
+        state.table.ensure_texts_on_screen();
+    }
 }
 
 /// One frame: the layout step, then the drawing.
 pub fn draw_frame(state: &mut State, now: DateTime<Utc>, theme: &Theme, frame: &mut Frame) {
-    layout(state, frame.area());
+    layout(state, frame.area(), now);
     render(state, now, theme, frame);
 }
 
@@ -113,7 +148,18 @@ fn render_main(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Fra
         }
         Phase::Ready(_) => {
             if state.requests.has_tokens() {
-                table::render(state, now, theme, frame, area);
+                let (view, panel) = view_areas(state, area);
+                if let Some(view) = view {
+                    match state.views.active {
+                        ViewKind::Tokens => table::render(state, now, theme, frame, view),
+                        ViewKind::Domains => domains::render(state, theme, frame, view),
+                        ViewKind::Timeline => timeline::render(state, now, theme, frame, view),
+                        ViewKind::Findings => findings::render(state, theme, frame, view),
+                    }
+                }
+                if let Some(panel) = panel {
+                    details::render(state, now, theme, frame, panel);
+                }
             } else if let Some(f) = state.requests.tokens.failure() {
                 screens::error(state, f, theme, frame, area);
             } else {

@@ -9,24 +9,114 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, HighlightSpacing, Paragraph, Row, Table, TableState};
 
 use crate::config::Theme;
+use crate::hygiene::Severity;
 use crate::text::display_width;
 
 use super::super::columns::{self, Urgency};
-use super::super::state::{SortColumn, State, TokenRow};
+use super::super::state::{SortColumn, State, TokenRow, TokenTable};
 
 const HIGHLIGHT: &str = "▶ ";
 const TOKEN_WIDTH: u16 = 6;
 const EXPIRES_WIDTH: u16 = 21;
+const FINDINGS_WIDTH: u16 = 8;
+/// The most a column other than the name takes while the name could use the room.
+const CREATOR_CAP: usize = 24;
+const ACCESS_CAP: usize = 48;
 
-/// Column widths for the table's inner width: fixed Token and Expires, the rest shared so that Name gets most.
-fn widths(inner: u16) -> [u16; 5] {
-    let highlight = display_width(HIGHLIGHT) as u16;
-    let spacing = 4;
-    let rest = inner.saturating_sub(highlight + spacing + TOKEN_WIDTH + EXPIRES_WIDTH);
-    let access = (rest * 36 / 100).min(30);
-    let creator = (rest * 20 / 100).min(20);
-    let name = rest.saturating_sub(access + creator);
-    [name, creator, access, EXPIRES_WIDTH, TOKEN_WIDTH]
+/// How wide each shown column is drawn in `inner` cells. The fixed ones (Expires, Token, Id, Findings)
+/// take what their texts need; Name, Creator and Access share the rest by what the rows on screen hold:
+/// each gets its text's width if all fit, and otherwise the narrow ones are served first and the wide
+/// ones share what is left evenly (so an access level is not cut while the name has room to spare,
+/// nor the other way round). Room left over goes to the name.
+fn widths(state: &State, inner: u16, now: DateTime<Utc>) -> Vec<u16> {
+    let table = &state.table;
+    let columns = &table.columns;
+    let highlight = display_width(HIGHLIGHT);
+    let spacing = columns.len().saturating_sub(1);
+    let on_screen = table.on_screen();
+    let widest = |text: &dyn Fn(&TokenRow) -> usize, title: &str, cap: usize| -> usize {
+        on_screen
+            .iter()
+            .map(|&i| text(&table.rows[i]))
+            .max()
+            .unwrap_or(0)
+            .max(display_width(title))
+            .min(cap)
+    };
+    let mut out: Vec<usize> = vec![0; columns.len()];
+    let mut flexible: Vec<(usize, usize)> = Vec::new(); // (position, wanted)
+    for (at, column) in columns.iter().enumerate() {
+        let title = column.title();
+        let wanted = match column {
+            SortColumn::Expires => widest(
+                &|r| display_width(&expiry_cell_text(r, now)),
+                title,
+                usize::from(EXPIRES_WIDTH),
+            ),
+            SortColumn::Token => usize::from(TOKEN_WIDTH),
+            SortColumn::Findings => usize::from(FINDINGS_WIDTH),
+            SortColumn::Id => widest(&|r| r.token.id.to_string().len(), title, 20),
+            SortColumn::Name => {
+                flexible.push((at, widest(&|r| name_width(table, r), title, usize::MAX)));
+                continue;
+            }
+            SortColumn::Creator => {
+                flexible.push((at, widest(&|r| r.creator.width(), title, CREATOR_CAP)));
+                continue;
+            }
+            SortColumn::Access => {
+                flexible.push((at, widest(&|r| r.access.width(), title, ACCESS_CAP)));
+                continue;
+            }
+        };
+        out[at] = wanted;
+    }
+    let fixed: usize = out.iter().sum();
+    let mut room = usize::from(inner).saturating_sub(highlight + spacing + fixed);
+    // The name is what a row is recognised by: it keeps close to half the room (or all it needs).
+    // The others then share the rest, access counting double (it says what the token can do), each
+    // taking no more than its text needs; what they leave goes to the name.
+    let name_at = columns.iter().position(|c| *c == SortColumn::Name);
+    let name_wants = flexible
+        .iter()
+        .find(|(at, _)| Some(*at) == name_at)
+        .map_or(0, |&(_, wanted)| wanted);
+    let name_keeps = name_wants.min((room * 9 / 20).max(16));
+    room = room.saturating_sub(name_keeps);
+    let weight = |at: usize| if columns[at] == SortColumn::Access { 2 } else { 1 };
+    flexible.retain(|(at, _)| Some(*at) != name_at);
+    flexible.sort_by_key(|&(at, wanted)| (wanted / weight(at), at));
+    let mut shares: usize = flexible.iter().map(|&(at, _)| weight(at)).sum();
+    for &(at, wanted) in &flexible {
+        let share = room * weight(at) / shares.max(1);
+        out[at] = wanted.min(share);
+        room -= out[at];
+        shares -= weight(at);
+    }
+    if let Some(name) = name_at {
+        out[name] = name_keeps + room;
+    }
+    out.into_iter()
+        .map(|w| u16::try_from(w).unwrap_or(u16::MAX))
+        .collect()
+}
+
+/// What a row's name cell holds: the name and what is drawn beside it (the successor of a reset token).
+fn name_width(table: &TokenTable, row: &TokenRow) -> usize {
+    let successor = row
+        .successor
+        .filter(|_| row.in_grace())
+        .and_then(|i| table.rows.get(i));
+    let marks = if table.secret_not_received.contains(&row.token.id) {
+        display_width(SECRET_LOST_MARK)
+    } else {
+        0
+    };
+    marks
+        + match successor {
+            Some(next) => row.name.width() + display_width(" → ") + next.name.width(),
+            None => row.name.width(),
+        }
 }
 
 fn title(state: &State) -> Line<'static> {
@@ -53,7 +143,7 @@ fn header(state: &State, theme: &Theme) -> Row<'static> {
     } else {
         " ▲"
     };
-    Row::new(SortColumn::ALL.iter().map(|c| {
+    Row::new(state.table.columns.iter().map(|c| {
         let mut text = c.title().to_string();
         if *c == state.table.sort.column {
             text.push_str(arrow);
@@ -107,22 +197,50 @@ fn name_cell(state: &State, row: &TokenRow, width: usize, theme: &Theme) -> Cell
     ]))
 }
 
-fn expires_cell(row: &TokenRow, now: DateTime<Utc>, theme: &Theme) -> Cell<'static> {
+/// The Expires cell's text and how urgent it is.
+fn expiry_of(row: &TokenRow, now: DateTime<Utc>) -> (String, Urgency) {
     if row.unreadable.is_some() {
-        return Cell::from(Span::styled("unreadable", theme.warn));
+        return ("unreadable".into(), Urgency::Soon);
     }
     let expiry = columns::expiry_text(row.token.expires_at, row.in_grace(), now);
-    let style: Style = match expiry.urgency {
+    let text = match expiry.urgency.symbol() {
+        "" => expiry.text,
+        symbol => format!("{symbol} {}", expiry.text),
+    };
+    (text, expiry.urgency)
+}
+
+fn expiry_cell_text(row: &TokenRow, now: DateTime<Utc>) -> String {
+    expiry_of(row, now).0
+}
+
+fn expires_cell(row: &TokenRow, now: DateTime<Utc>, theme: &Theme) -> Cell<'static> {
+    let (text, urgency) = expiry_of(row, now);
+    let style: Style = match urgency {
+        _ if row.unreadable.is_some() => theme.warn,
         Urgency::Calm => theme.text,
         Urgency::Soon => theme.warn,
         Urgency::Critical => theme.danger,
         Urgency::Expired => theme.dim,
     };
-    let text = match expiry.urgency.symbol() {
-        "" => expiry.text,
-        symbol => format!("{symbol} {}", expiry.text),
-    };
     Cell::from(Span::styled(text, style))
+}
+
+/// The worst finding's symbol and how many there are (`✖ 2`), so it reads without colour; blank before
+/// the findings are made and for a clean token.
+fn findings_cell(row: &TokenRow, theme: &Theme) -> Cell<'static> {
+    let Some(summary) = row.findings else {
+        return Cell::from("");
+    };
+    let style = match summary.worst {
+        Severity::Danger => theme.danger,
+        Severity::Warn => theme.warn,
+        Severity::Info => theme.info,
+    };
+    Cell::from(Span::styled(
+        format!("{} {}", summary.worst.symbol(), summary.count),
+        style,
+    ))
 }
 
 fn access_cell(row: &TokenRow, width: usize, theme: &Theme) -> Cell<'static> {
@@ -169,22 +287,30 @@ pub fn render(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Fram
     let cursor = table.cursor();
     let offset = table.viewport.offset;
 
-    let w = widths(inner.width);
+    let w = widths(state, inner.width, now);
     let rows: Vec<Row> = table
         .on_screen()
         .iter()
         .map(|&i| {
             let row = &table.rows[i];
-            Row::new(vec![
-                name_cell(state, row, usize::from(w[0]), theme),
-                Cell::from(row.creator.fit(usize::from(w[1]))),
-                access_cell(row, usize::from(w[2]), theme),
-                expires_cell(row, now, theme),
-                match row.unreadable {
-                    Some(_) => Cell::from(""),
-                    None => Cell::from(row.masked.to_string()),
-                },
-            ])
+            Row::new(table.columns.iter().zip(&w).map(|(column, width)| {
+                let width = usize::from(*width);
+                match column {
+                    SortColumn::Name => name_cell(state, row, width, theme),
+                    SortColumn::Creator => Cell::from(row.creator.fit(width)),
+                    SortColumn::Access => access_cell(row, width, theme),
+                    SortColumn::Expires => expires_cell(row, now, theme),
+                    SortColumn::Token => match row.unreadable {
+                        Some(_) => Cell::from(""),
+                        None => Cell::from(row.masked.to_string()),
+                    },
+                    SortColumn::Id => match row.unreadable {
+                        Some(_) => Cell::from(""),
+                        None => Cell::from(row.token.id.to_string()),
+                    },
+                    SortColumn::Findings => findings_cell(row, theme),
+                }
+            }))
         })
         .collect();
 
@@ -192,7 +318,7 @@ pub fn render(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Fram
     if !order.is_empty() {
         table_state.select(Some(cursor.saturating_sub(offset)));
     }
-    let widget = Table::new(rows, w.map(Constraint::Length))
+    let widget = Table::new(rows, w.into_iter().map(Constraint::Length))
         .header(header(state, theme))
         .column_spacing(1)
         .row_highlight_style(theme.selected)

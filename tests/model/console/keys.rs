@@ -127,7 +127,11 @@ fn ctrl_with_a_capital_and_shift_tab_fire() {
             KeyEvent::new(KeyCode::BackTab, KeyModifiers::NONE),
         ),
     ] {
-        let overrides = BTreeMap::from([("help".to_string(), vec![written.to_string()])]);
+        // Shift-Tab is the previous view's key by default: it moves to F9 to free it.
+        let overrides = BTreeMap::from([
+            ("help".to_string(), vec![written.to_string()]),
+            ("previous_view".to_string(), vec!["f9".to_string()]),
+        ]);
         let (keymap, warnings) = Keymap::with_overrides(&overrides);
         assert!(warnings.is_empty(), "{warnings:?}");
         let mut state = console_with(keymap);

@@ -8,3 +8,4 @@ mod snapshots;
 mod start;
 mod styles;
 mod unreadable;
+mod views;

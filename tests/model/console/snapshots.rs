@@ -139,7 +139,11 @@ fn a_300_character_name() {
     let mut state = loaded(tokens);
     both_sizes("long_name", &mut state);
     let frame = text(&draw(&mut state, 80, 24));
-    assert!(frame.contains("very-long-token-name-…"), "{frame}");
+    let line = frame
+        .lines()
+        .find(|l| l.contains("very-long-token-name"))
+        .unwrap_or_default();
+    assert!(line.contains("name…") || line.contains("name-…"), "{frame}");
     assert!(
         frame
             .lines()

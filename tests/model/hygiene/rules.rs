@@ -182,7 +182,7 @@ async fn without_its_own_last_four_the_console_token_is_an_admin_like_any_other(
 #[test]
 fn an_empty_inventory_has_no_findings() {
     let found = mailtrap_tokens::hygiene::findings(
-        &Default::default(),
+        &mailtrap_tokens::hygiene::Inventory::<mailtrap_tokens::api::ApiToken>::default(),
         chrono::Utc::now(),
         &RuleConfig::default(),
     );

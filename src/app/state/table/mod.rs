@@ -12,31 +12,22 @@ use crate::text::SafeText;
 
 use super::super::columns::{self, ResourceNames};
 use super::super::registry::Related;
+use super::browse::Browse;
+pub use super::browse::Viewport;
 
 mod order;
 mod row;
 
 use order::ascending_order;
 pub use order::{Sort, SortColumn};
-pub use row::TokenRow;
-
-/// The part of the table on screen, like ratatui's `TableState`: set by the layout step before each frame
-/// (never by drawing), read by `update` for page sizes and clicks and by the loop for "is a countdown
-/// visible".
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Viewport {
-    pub offset: usize,
-    pub height: usize,
-    /// The screen row of the first table row (for mouse clicks).
-    pub top: u16,
-}
+pub use row::{FindingSummary, TokenRow};
 
 /// The orders the table shows rows in, as indices into `TokenTable::rows`, and what filtering needs.
 /// What the first frame does not need is made later: when it is first asked for, or by `derive_rest`
 /// once the frame is on screen.
 #[derive(Clone, Debug, Default)]
 struct Orders {
-    /// Every row in ascending order for each column of `SortColumn::ALL`, kept per data change, so a sort
+    /// Every row in ascending order for each column of `SortColumn::EVERY`, kept per data change, so a sort
     /// key copies an order instead of sorting 10,000 rows again; `None` until it is needed.
     ascending_by: Vec<Option<Vec<usize>>>,
     /// Every row's `search` text is current.
@@ -77,6 +68,12 @@ pub struct TokenTable {
     /// Tokens made by a reset or create whose answer was lost: their secret never reached anyone.
     pub secret_not_received: HashSet<TokenId>,
     pub viewport: Viewport,
+    /// The columns shown, in order (the config file's `[tokens] columns`); the sort key cycles through them.
+    pub columns: Vec<SortColumn>,
+    /// How many rows, from the first, hold a readable token (the unreadable ones follow).
+    readable: usize,
+    /// Counts data changes (a new list or tree), so what is derived elsewhere knows when it is stale.
+    generation: u64,
 }
 
 /// The most characters the filter holds: more cannot narrow a list of token names any further.
@@ -102,6 +99,9 @@ impl Default for TokenTable {
             domains: DomainIndex::default(),
             secret_not_received: HashSet::new(),
             viewport: Viewport::default(),
+            columns: SortColumn::ALL.to_vec(),
+            readable: 0,
+            generation: 0,
         }
     }
 }
@@ -128,9 +128,11 @@ impl TokenTable {
                 search: String::new(),
                 successor: successors.get(&token.id).copied(),
                 unreadable: None,
+                findings: None,
                 token,
             })
             .collect();
+        self.readable = self.rows.len();
         // The ids are needed only to number unreadable rows and to drop marks of tokens that are gone.
         let mut ids: HashSet<TokenId> =
             if list.unreadable.is_empty() && self.secret_not_received.is_empty() {
@@ -168,6 +170,7 @@ impl TokenTable {
                 search: String::new(),
                 successor: None,
                 unreadable: Some(bad.reason),
+                findings: None,
             });
         }
         self.secret_not_received.retain(|id| ids.contains(id));
@@ -193,7 +196,66 @@ impl TokenTable {
         self.forget_derived();
     }
 
+    /// Counts data changes: a new list or tree.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// The rows whose token could be read (what the hygiene rules look at).
+    pub fn readable_rows(&self) -> &[TokenRow] {
+        &self.rows[..self.readable.min(self.rows.len())]
+    }
+
+    /// Sets each row's findings; the Findings order is made again when next needed.
+    pub fn set_finding_summaries(&mut self, by_token: &HashMap<TokenId, FindingSummary>) {
+        for row in &mut self.rows {
+            row.findings = by_token.get(&row.token.id).copied();
+        }
+        if let Some(order) = self
+            .orders
+            .ascending_by
+            .get_mut(SortColumn::Findings.slot())
+        {
+            *order = None;
+        }
+        if self.sort.column == SortColumn::Findings {
+            self.resort();
+        }
+    }
+
+    /// Shows these columns (an empty list, or one without Name, keeps what makes a row recognisable).
+    pub fn set_columns(&mut self, columns: &[SortColumn]) {
+        let mut shown: Vec<SortColumn> = Vec::new();
+        for c in columns {
+            if !shown.contains(c) {
+                shown.push(*c);
+            }
+        }
+        if !shown.contains(&SortColumn::Name) {
+            shown.insert(0, SortColumn::Name);
+        }
+        self.columns = shown;
+        if !self.columns.contains(&self.sort.column) {
+            self.sort.column = SortColumn::Name;
+            self.resort();
+        }
+    }
+
+    /// The column after the sort's, among those shown.
+    pub fn next_sort_column(&self) -> SortColumn {
+        let at = self
+            .columns
+            .iter()
+            .position(|c| *c == self.sort.column)
+            .map_or(0, |i| i + 1);
+        self.columns
+            .get(at % self.columns.len().max(1))
+            .copied()
+            .unwrap_or(SortColumn::Name)
+    }
+
     fn forget_derived(&mut self) {
+        self.generation = self.generation.wrapping_add(1);
         // The access texts name resources from the tree: every row's texts are made again, when needed.
         self.orders.texts_ready = false;
         for row in &mut self.rows {
@@ -201,7 +263,7 @@ impl TokenTable {
                 row.texts_ready = false;
             }
         }
-        self.orders.ascending_by = vec![None; SortColumn::ALL.len()];
+        self.orders.ascending_by = vec![None; SortColumn::EVERY.len()];
         self.orders.search_ready = false;
         self.resort();
     }
@@ -228,12 +290,9 @@ impl TokenTable {
 
     /// The ascending order of `column`, sorted now if it has not been since the data changed.
     fn ascending(&mut self, column: SortColumn) -> &[usize] {
-        let at = SortColumn::ALL
-            .iter()
-            .position(|c| *c == column)
-            .unwrap_or(0);
-        if self.orders.ascending_by.len() != SortColumn::ALL.len() {
-            self.orders.ascending_by = vec![None; SortColumn::ALL.len()];
+        let at = column.slot();
+        if self.orders.ascending_by.len() != SortColumn::EVERY.len() {
+            self.orders.ascending_by = vec![None; SortColumn::EVERY.len()];
         }
         if column == SortColumn::Access && self.orders.ascending_by[at].is_none() {
             self.ensure_texts();
@@ -282,14 +341,19 @@ impl TokenTable {
     pub fn has_deferred_work(&self) -> bool {
         !self.orders.texts_ready
             || !self.orders.search_ready
-            || self.orders.ascending_by.iter().any(Option::is_none)
+            || self.columns.iter().any(|c| {
+                self.orders
+                    .ascending_by
+                    .get(c.slot())
+                    .is_none_or(Option::is_none)
+            })
     }
 
     /// Makes what the first frame did not need (the other columns' orders, the filter's text), so that the
     /// first sort or filter key is as quick as the next. Nothing shown changes.
     pub fn derive_rest(&mut self) {
         self.ensure_texts();
-        for column in SortColumn::ALL {
+        for column in self.columns.clone() {
             self.ascending(column);
         }
         self.ensure_search();
@@ -352,6 +416,25 @@ impl TokenTable {
         self.follow = Some(id);
     }
 
+    /// Selects the token `id`, clearing a filter that hides it; false when no row holds it.
+    pub fn select_id(&mut self, id: TokenId) -> bool {
+        let Some(index) = self.row_by_id(id) else {
+            return false;
+        };
+        if !self.orders.visible.contains(&index) {
+            self.filter.clear();
+            self.filter_editing = false;
+            self.refilter();
+        }
+        match self.orders.visible.iter().position(|&i| i == index) {
+            Some(pos) => {
+                self.select_position(pos);
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Moves the cursor to a position in the visible order (clamped).
     pub fn select_position(&mut self, pos: usize) {
         if self.orders.visible.is_empty() {
@@ -388,17 +471,8 @@ impl TokenTable {
     /// Fits the viewport to `height` rows starting at screen row `top`, scrolling just enough to keep the
     /// cursor in view, as `TableState` does.
     pub fn fit_viewport(&mut self, top: u16, height: usize) {
-        let vp = &mut self.viewport;
-        vp.height = height;
-        vp.top = top;
-        if self.cursor < vp.offset {
-            vp.offset = self.cursor;
-        } else if height > 0 && self.cursor >= vp.offset + height {
-            vp.offset = self.cursor + 1 - height;
-        }
-        vp.offset = vp
-            .offset
-            .min(self.orders.visible.len().saturating_sub(height));
+        let len = self.orders.visible.len();
+        self.viewport.fit(self.cursor, len, top, height);
     }
 
     /// The rows on screen, as indices into `rows`.
@@ -529,5 +603,65 @@ impl DomainIndex {
             }
         }
         Self { holders }
+    }
+}
+
+impl Browse for TokenTable {
+    fn select_position(&mut self, pos: usize) {
+        TokenTable::select_position(self, pos);
+    }
+
+    fn cursor(&self) -> usize {
+        self.cursor
+    }
+
+    fn visible_len(&self) -> usize {
+        self.orders.visible.len()
+    }
+
+    fn filter(&self) -> &SafeText {
+        &self.filter
+    }
+
+    fn filter_editing(&self) -> bool {
+        self.filter_editing
+    }
+
+    fn set_filter_editing(&mut self, on: bool) {
+        self.filter_editing = on;
+    }
+
+    fn edit_filter(&mut self, edit: &mut dyn FnMut(&mut SafeText)) {
+        edit(&mut self.filter);
+        let over = self.filter.chars().count().saturating_sub(MAX_FILTER_CHARS);
+        for _ in 0..over {
+            self.filter.pop();
+        }
+        self.refilter();
+    }
+
+    fn sort_next(&mut self) -> bool {
+        self.sort.column = self.next_sort_column();
+        self.sort.descending = false;
+        self.resort();
+        true
+    }
+
+    fn sort_reverse(&mut self) -> bool {
+        self.sort.descending = !self.sort.descending;
+        self.resort();
+        true
+    }
+
+    fn viewport(&self) -> Viewport {
+        self.viewport
+    }
+
+    fn fit_viewport(&mut self, top: u16, height: usize) {
+        TokenTable::fit_viewport(self, top, height);
+    }
+
+    fn selected_token(&self) -> Option<TokenId> {
+        self.selected
     }
 }

@@ -12,9 +12,12 @@ pub enum SortColumn {
     Access,
     Expires,
     Token,
+    Id,
+    Findings,
 }
 
 impl SortColumn {
+    /// The columns the table shows unless the config file says otherwise, in their order.
     pub const ALL: [SortColumn; 5] = [
         SortColumn::Name,
         SortColumn::Creator,
@@ -23,9 +26,37 @@ impl SortColumn {
         SortColumn::Token,
     ];
 
-    pub fn next(self) -> Self {
-        let i = Self::ALL.iter().position(|c| *c == self).unwrap_or(0);
-        Self::ALL[(i + 1) % Self::ALL.len()]
+    /// Every column there is.
+    pub const EVERY: [SortColumn; 7] = [
+        SortColumn::Name,
+        SortColumn::Creator,
+        SortColumn::Access,
+        SortColumn::Expires,
+        SortColumn::Token,
+        SortColumn::Id,
+        SortColumn::Findings,
+    ];
+
+    /// The name the config file's `[tokens] columns` uses.
+    pub fn name(self) -> &'static str {
+        match self {
+            SortColumn::Name => "name",
+            SortColumn::Creator => "creator",
+            SortColumn::Access => "access",
+            SortColumn::Expires => "expires",
+            SortColumn::Token => "token",
+            SortColumn::Id => "id",
+            SortColumn::Findings => "findings",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<SortColumn> {
+        let name = name.trim().to_ascii_lowercase();
+        Self::EVERY.into_iter().find(|c| c.name() == name)
+    }
+
+    pub(super) fn slot(self) -> usize {
+        Self::EVERY.iter().position(|c| *c == self).unwrap_or(0)
     }
 
     pub fn title(self) -> &'static str {
@@ -35,6 +66,8 @@ impl SortColumn {
             SortColumn::Access => "Access level",
             SortColumn::Expires => "Expires",
             SortColumn::Token => "Token",
+            SortColumn::Id => "Id",
+            SortColumn::Findings => "Findings",
         }
     }
 }
@@ -79,6 +112,24 @@ pub(super) fn ascending_order(rows: &[TokenRow], column: SortColumn) -> Vec<usiz
             order.sort_unstable_by_key(|&i| {
                 let t = &rows[i].token;
                 (t.expires_at.is_none(), t.expires_at, t.id, i)
+            });
+            order
+        }
+        SortColumn::Id => {
+            let mut order: Vec<usize> = (0..rows.len()).collect();
+            order.sort_unstable_by_key(|&i| (rows[i].token.id, i));
+            order
+        }
+        SortColumn::Findings => {
+            let mut order: Vec<usize> = (0..rows.len()).collect();
+            // Worst first, then most; rows without findings last.
+            order.sort_unstable_by_key(|&i| {
+                let f = rows[i].findings;
+                (
+                    std::cmp::Reverse(f.map(|f| (f.worst, f.count))),
+                    rows[i].token.id,
+                    i,
+                )
             });
             order
         }
@@ -137,6 +188,7 @@ mod tests {
             search: String::new(),
             successor: None,
             unreadable: None,
+            findings: None,
         }
     }
 

@@ -1,7 +1,17 @@
 //! One row of the table: a token and what the table derives from it.
 
+use std::borrow::Borrow;
+
 use crate::api::ApiToken;
+use crate::hygiene::Severity;
 use crate::text::SafeText;
+
+/// A token's findings at a glance: the worst severity and how many.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FindingSummary {
+    pub worst: Severity,
+    pub count: usize,
+}
 
 /// One token with what the table derives from it, computed once per data change.
 #[derive(Clone, Debug)]
@@ -24,6 +34,15 @@ pub struct TokenRow {
     pub unreadable: Option<String>,
     /// `name`, `creator`, `access` and `masked` are made (see `TokenTable::ensure_texts`).
     pub texts_ready: bool,
+    /// The token's hygiene findings, once they are made (`state::Hygiene`).
+    pub findings: Option<FindingSummary>,
+}
+
+/// The rules read a row's token where it is, so the console's findings copy no token.
+impl Borrow<ApiToken> for TokenRow {
+    fn borrow(&self) -> &ApiToken {
+        &self.token
+    }
 }
 
 impl TokenRow {

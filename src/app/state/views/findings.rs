@@ -1,0 +1,79 @@
+//! The findings view: every hygiene finding of the inventory, worst first; Enter goes to its token.
+
+use std::cmp::Ordering;
+
+use crate::api::TokenId;
+use crate::hygiene::{Finding, RuleId, Severity};
+use crate::text::SafeText;
+
+use super::list::ListRow;
+
+#[derive(Clone, Debug)]
+pub struct FindingRow {
+    pub severity: Severity,
+    pub rule: RuleId,
+    pub token_id: TokenId,
+    pub token_name: SafeText,
+    pub text: SafeText,
+    search: String,
+}
+
+impl ListRow for FindingRow {
+    type Key = (RuleId, TokenId);
+    const SORTS: &'static [&'static str] = &["Severity", "Rule", "Token"];
+
+    fn key(&self) -> Self::Key {
+        (self.rule, self.token_id)
+    }
+
+    fn token(&self) -> Option<TokenId> {
+        Some(self.token_id)
+    }
+
+    fn search(&self) -> &str {
+        &self.search
+    }
+
+    fn compare(&self, other: &Self, column: usize) -> Ordering {
+        match column {
+            1 => self.rule.as_str().cmp(other.rule.as_str()),
+            2 => self
+                .token_name
+                .to_lowercase()
+                .cmp(&other.token_name.to_lowercase()),
+            _ => Ordering::Equal,
+        }
+    }
+}
+
+/// The rows, worst first, then in the registry's order of rules, then by token name.
+pub fn build(findings: &[Finding]) -> Vec<FindingRow> {
+    let mut rows: Vec<FindingRow> = findings
+        .iter()
+        .map(|f| FindingRow {
+            severity: f.severity(),
+            rule: f.rule,
+            token_id: f.token_id,
+            search: format!(
+                "{}\n{}\n{}\n{}\n{}",
+                f.severity().word(),
+                f.rule.as_str(),
+                f.token_name,
+                f.text,
+                f.token_id
+            )
+            .to_lowercase(),
+            token_name: f.token_name.clone(),
+            text: f.text.clone(),
+        })
+        .collect();
+    rows.sort_by_cached_key(|r| {
+        (
+            std::cmp::Reverse(r.severity),
+            r.rule.index(),
+            r.token_name.to_lowercase(),
+            r.token_id,
+        )
+    });
+    rows
+}

@@ -1,0 +1,214 @@
+//! The selected token's details, drawn beside the view on a wide screen and over it on a narrow one
+//! (`state::views::details` says what they hold).
+
+use chrono::{DateTime, Local, Utc};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph};
+
+use crate::api::AccessLevel;
+use crate::config::Theme;
+use crate::hygiene::{PURGE_AFTER, Severity, about};
+use crate::keys::action::Action;
+
+use super::super::dialogs::wrap;
+use super::super::state::State;
+use super::super::state::views::Details;
+
+/// The least width of a side panel, and the screen width from which it goes beside the view.
+pub const SIDE_MIN_WIDTH: u16 = 44;
+pub const SIDE_FROM_WIDTH: u16 = 110;
+
+/// Where the details go in the main area, and what is left for the view: beside it on a wide screen, over
+/// all of it otherwise (then the view gets `None`).
+pub fn split(main: Rect) -> (Option<Rect>, Rect) {
+    if main.width >= SIDE_FROM_WIDTH {
+        let width = (main.width * 2 / 5).clamp(SIDE_MIN_WIDTH, 64);
+        let view = Rect {
+            width: main.width - width,
+            ..main
+        };
+        let panel = Rect {
+            x: main.x + view.width,
+            width,
+            ..main
+        };
+        (Some(view), panel)
+    } else {
+        (None, main)
+    }
+}
+
+const LABEL: usize = 13;
+
+fn field(label: &str, value: impl Into<String>, theme: &Theme) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(format!(" {label:<width$}", width = LABEL), theme.dim),
+        Span::styled(value.into(), theme.text),
+    ])
+}
+
+fn exact(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+}
+
+fn local(at: DateTime<Utc>) -> String {
+    at.with_timezone(&Local)
+        .format("%Y-%m-%d %H:%M:%S %:z local")
+        .to_string()
+}
+
+fn relative(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    if at > now {
+        format!("in {}", about(at - now))
+    } else {
+        format!("{} ago", about(now - at))
+    }
+}
+
+fn level_word(level: AccessLevel) -> String {
+    match level {
+        l if l.is_admin() => "Admin".into(),
+        l if l.0 >= AccessLevel::VIEWER.0 => "Viewer".into(),
+        l => l.to_string(),
+    }
+}
+
+/// Every line of `details` for a panel `width` cells wide.
+pub fn lines(
+    details: &Details,
+    now: DateTime<Utc>,
+    theme: &Theme,
+    width: usize,
+) -> Vec<Line<'static>> {
+    let mut out = vec![Line::styled(
+        format!(" {}", details.name.fit(width.saturating_sub(1))),
+        theme.title,
+    )];
+    if let Some(reason) = &details.unreadable {
+        out.push(field("Unreadable", reason.to_string(), theme));
+        return out;
+    }
+    out.push(field("Id", details.id.to_string(), theme));
+    out.push(field("Created by", details.creator.to_string(), theme));
+    out.push(field("Token", details.masked.to_string(), theme));
+    if details.own_token {
+        out.push(field("", "the token this console runs on", theme));
+    }
+    match details.expires_at {
+        None => out.push(field("Expires", "never", theme)),
+        Some(at) => {
+            let word = if details.in_grace {
+                "Grace ends"
+            } else if at <= now {
+                "Expired"
+            } else {
+                "Expires"
+            };
+            out.push(field(word, exact(at), theme));
+            out.push(field("", local(at), theme));
+            out.push(field("", relative(at, now), theme));
+            let purge = at + PURGE_AFTER;
+            out.push(field("Purged", exact(purge), theme));
+            out.push(field(
+                "",
+                format!("{}, a day after it stops", relative(purge, now)),
+                theme,
+            ));
+        }
+    }
+    if let Some((name, id)) = &details.replaced {
+        out.push(field("Replaced", format!("{name} #{id}"), theme));
+    }
+    if let Some((name, id)) = &details.replaced_by {
+        out.push(field("Replaced by", format!("{name} #{id}"), theme));
+    }
+    out.push(Line::raw(""));
+    out.push(Line::styled(" Permissions", theme.header));
+    if details.permissions.is_empty() {
+        out.push(Line::styled("   none", theme.dim));
+    }
+    for p in &details.permissions {
+        let indent = 1 + 2 * p.depth.min(6);
+        let level = p.level.map(level_word).unwrap_or_default();
+        let room = width.saturating_sub(indent + 10);
+        let style = if p.aside { theme.dim } else { theme.text };
+        out.push(Line::from(vec![
+            Span::raw(" ".repeat(indent)),
+            Span::styled(format!("{:<room$}", p.name.fit(room)), style),
+            Span::styled(format!(" {level}"), theme.key),
+        ]));
+    }
+    out.push(Line::raw(""));
+    out.push(Line::styled(
+        format!(" Sends from ({})", details.domains.len()),
+        theme.header,
+    ));
+    if details.domains.is_empty() {
+        out.push(Line::styled("   no sending domain", theme.dim));
+    }
+    for (name, level) in &details.domains {
+        let level = format!("  {}", level_word(*level));
+        let room = width.saturating_sub(3 + level.len());
+        out.push(Line::from(vec![
+            Span::raw("   "),
+            Span::styled(name.fit(room), theme.text),
+            Span::styled(level, theme.dim),
+        ]));
+    }
+    out.push(Line::raw(""));
+    out.push(Line::styled(
+        format!(" Findings ({})", details.findings.len()),
+        theme.header,
+    ));
+    if details.findings.is_empty() {
+        out.push(Line::styled("   none", theme.dim));
+    }
+    let text_width = u16::try_from(width.saturating_sub(5)).unwrap_or(u16::MAX);
+    for f in &details.findings {
+        let style = match f.severity() {
+            Severity::Danger => theme.danger,
+            Severity::Warn => theme.warn,
+            Severity::Info => theme.info,
+        };
+        out.push(Line::styled(
+            format!("   {} {}", f.severity().symbol(), f.rule.as_str()),
+            style,
+        ));
+        for line in wrap(&f.text, text_width) {
+            out.push(Line::styled(format!("     {line}"), theme.text));
+        }
+        for line in wrap(f.hint(), text_width) {
+            out.push(Line::styled(format!("     {line}"), theme.dim));
+        }
+    }
+    out
+}
+
+pub fn render(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let key = state.session.keymap.label(Action::Details);
+    let block = Block::bordered()
+        .border_style(theme.border)
+        .title(Span::styled(" Details ", theme.title))
+        .title_bottom(Span::styled(format!(" {key} or Esc closes "), theme.dim));
+    let inner = block.inner(area);
+    frame.render_widget(Clear, area);
+    let Some(details) = state.selected_details() else {
+        frame.render_widget(
+            Paragraph::new(Line::styled(" No token is selected.", theme.dim)).block(block),
+            area,
+        );
+        return;
+    };
+    let all = lines(&details, now, theme, usize::from(inner.width));
+    let max_scroll = all.len().saturating_sub(usize::from(inner.height));
+    let scroll = usize::from(state.views.details_scroll).min(max_scroll);
+    let more = all.len() > scroll + usize::from(inner.height);
+    let mut shown: Vec<Line<'static>> = all.into_iter().skip(scroll).collect();
+    if more {
+        shown.truncate(usize::from(inner.height.saturating_sub(1)));
+        shown.push(Line::styled(" … more below (PgDn)", theme.dim));
+    }
+    frame.render_widget(Paragraph::new(shown).block(block), area);
+}
