@@ -6,6 +6,8 @@
 //!   (strings and styles computed once, outside the loop), rendered through the same `TestBackend` terminal.
 //! - `frame/console/N`: the console's own frame (title, table built from the state, status and hint bars) with
 //!   N synthetic tokens beyond the demo seed's 17.
+//! - `frame/VIEW/N`: the same for the other views (domains, timeline, findings, and the tokens with the
+//!   selected token's details), whose goal is the same 1.3× the bare table.
 //!
 //! The machine is shared and its load drifts over a run, so criterion's separate benches (each measured in its
 //! own stretch of time) are followed by a paired run: rounds of a few frames of every variant in turn, whose
@@ -25,7 +27,10 @@ use mailtrap_tokens::app::state::{SortColumn, State};
 use mailtrap_tokens::text::fit;
 
 mod common;
-use common::{draw_console, loaded_state, terminal, theme};
+use common::{draw_console, loaded_state, loaded_view, terminal, theme};
+
+/// The views besides the token table, by the names `--view` takes.
+const VIEWS: [&str; 4] = ["domains", "timeline", "findings", "details"];
 
 /// The console's column widths at 120 columns (name, creator, access, expires, token), as its table computes
 /// them; the baseline lays out the same columns.
@@ -131,6 +136,23 @@ fn variants() -> Vec<Variant> {
             draw: Box::new(move || draw_console(&mut term, black_box(&mut state), now)),
         });
     }
+    let view_sizes: &[usize] = if std::env::var_os("FRAME_PROFILE").is_some() {
+        &[]
+    } else {
+        &[10_000, 100_000]
+    };
+    for &extra in view_sizes {
+        for view in VIEWS {
+            let (mut state, now) = loaded_view(extra, view);
+            let mut term = terminal();
+            // The first frame makes the view's rows (once per data change, as in the console).
+            draw_console(&mut term, &mut state, now);
+            all.push(Variant {
+                name: format!("{view}/{extra}"),
+                draw: Box::new(move || draw_console(&mut term, black_box(&mut state), now)),
+            });
+        }
+    }
     all
 }
 
@@ -183,6 +205,22 @@ fn paired_runs(variants: &mut [Variant]) {
         println!(
             "  goal 1a: console/10000 / baseline_table = {r:.2} (median of per-round ratios; goal <= 1.3) {verdict}"
         );
+    }
+    if let Some(base) = index("baseline_table") {
+        for v in variants.iter().map(|v| v.name.clone()) {
+            let Some((view, _)) = v.split_once('/') else {
+                continue;
+            };
+            if !VIEWS.contains(&view) {
+                continue;
+            }
+            let Some(at) = index(&v) else { continue };
+            let r = ratio(at, base);
+            let verdict = if r <= 1.3 { "PASS" } else { "FAIL" };
+            println!(
+                "  goal views: {v} / baseline_table = {r:.2} (median of per-round ratios; goal <= 1.3) {verdict}"
+            );
+        }
     }
     if let (Some(small), Some(large)) = (index("console/100"), index("console/100000")) {
         let r = ratio(large, small);

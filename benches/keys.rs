@@ -19,7 +19,7 @@ use mailtrap_tokens::app::update::update;
 use mailtrap_tokens::keys::action::Action;
 
 mod common;
-use common::{draw_console, loaded_state, terminal};
+use common::{draw_console, loaded_state, loaded_view, terminal};
 
 const TOKENS: usize = 10_000;
 
@@ -91,11 +91,11 @@ fn keys(c: &mut Criterion) {
     // Changing the sort to each column in turn (the default keymap's "next column" key).
     let sort_next = key_for(&state, Action::SortNext);
     for target in SortColumn::ALL {
-        let before = SortColumn::ALL
+        let at = SortColumn::ALL
             .iter()
-            .copied()
-            .find(|c| c.next() == target)
-            .unwrap_or(target);
+            .position(|c| *c == target)
+            .unwrap_or(0);
+        let before = SortColumn::ALL[(at + SortColumn::ALL.len() - 1) % SortColumn::ALL.len()];
         group.bench_function(
             format!("sort_to_{}", target.title().replace(' ', "_")),
             |b| {
@@ -115,6 +115,59 @@ fn keys(c: &mut Criterion) {
                 })
             },
         );
+    }
+    group.finish();
+
+    // The first key into each view after a new list: the view's rows (and for the findings, the findings)
+    // are made then, once per data change; the list is replaced and the view left outside the timing.
+    let tokens = loaded_tokens(&state);
+    let back = key_for(&state, Action::ShowTokens);
+    let mut group = c.benchmark_group("views");
+    group.sample_size(20);
+    for action in [
+        Action::ShowDomains,
+        Action::ShowTimeline,
+        Action::ShowFindings,
+        Action::Details,
+    ] {
+        let key = key_for(&state, action);
+        group.bench_function(format!("first_{}", action.name()), |b| {
+            b.iter_custom(|iters| {
+                let mut spent = Duration::ZERO;
+                for _ in 0..iters {
+                    state.table.set_tokens(tokens.clone());
+                    draw_console(&mut term, &mut state, now);
+                    let start = Instant::now();
+                    update(&mut state, Msg::Key(key), now);
+                    draw_console(&mut term, black_box(&mut state), now);
+                    spent += start.elapsed();
+                    let leave = if action == Action::Details { key } else { back };
+                    update(&mut state, Msg::Key(leave), now);
+                }
+                spent
+            })
+        });
+    }
+    group.finish();
+
+    // Moving in a derived view, as in the table.
+    let mut group = c.benchmark_group("keys");
+    for view in ["domains", "timeline", "findings"] {
+        let (mut in_view, now) = loaded_view(TOKENS, view);
+        let mut term = terminal();
+        draw_console(&mut term, &mut in_view, now);
+        for _ in 0..10 {
+            update(&mut in_view, Msg::Key(down), now);
+        }
+        let mut going_down = true;
+        group.bench_function(format!("move_in_{view}"), |b| {
+            b.iter(|| {
+                let key = if going_down { down } else { up };
+                going_down = !going_down;
+                update(&mut in_view, Msg::Key(key), now);
+                draw_console(&mut term, black_box(&mut in_view), now);
+            })
+        });
     }
     group.finish();
 

@@ -8,7 +8,7 @@ use ratatui::backend::TestBackend;
 use mailtrap_tokens::api::AccountChoice;
 use mailtrap_tokens::app::effect::Effect;
 use mailtrap_tokens::app::msg::Msg;
-use mailtrap_tokens::app::state::{DEFAULT_REFRESH, State, StateConfig};
+use mailtrap_tokens::app::state::{DEFAULT_REFRESH, SortColumn, StartView, State, StateConfig};
 use mailtrap_tokens::app::update::{start, update};
 use mailtrap_tokens::app::view;
 use mailtrap_tokens::config::Theme;
@@ -22,6 +22,16 @@ pub const ROWS: u16 = 40;
 /// A console state after the first load of an account with `extra` synthetic tokens beyond the demo seed,
 /// and the clock reading every frame is drawn at (fixed, so countdowns do not change between iterations).
 pub fn loaded_state(extra: usize) -> (State, DateTime<Utc>) {
+    loaded_state_in(extra, StartView::default())
+}
+
+/// `loaded_state`, showing `view` (a view's name as `--view` takes it).
+pub fn loaded_view(extra: usize, view: &str) -> (State, DateTime<Utc>) {
+    let start = view.parse().unwrap_or_else(|e| panic!("{e}"));
+    loaded_state_in(extra, start)
+}
+
+fn loaded_state_in(extra: usize, start_view: StartView) -> (State, DateTime<Utc>) {
     let account::Fetched {
         account,
         tokens,
@@ -34,6 +44,9 @@ pub fn loaded_state(extra: usize) -> (State, DateTime<Utc>) {
         wanted_account: Some(account.id),
         api_url: "http://127.0.0.1".into(),
         refresh_every: Duration::seconds(DEFAULT_REFRESH),
+        rules: Default::default(),
+        columns: SortColumn::ALL.to_vec(),
+        start_view,
     });
     let effects = start(&mut state, now);
     let Some(Effect::ResolveAccount { req, .. }) = effects.first() else {

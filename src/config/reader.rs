@@ -7,8 +7,8 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::settings::{
-    TOKEN_COLUMNS,
     ClipboardRoute, Config, DEFAULT_CLEAR_AFTER_SECS, DEFAULT_REFRESH_SECS, MIN_REFRESH_SECS,
+    TOKEN_COLUMNS,
 };
 use super::theme::{self, Theme};
 use super::warning::{ConfigWarning, LineIndex, MAX_WARNINGS};

@@ -188,12 +188,7 @@ impl<'a> CreatorCheck<'a> {
                 t.expires_at.is_none_or(|at| at > now) && has_token_shape(&t.created_by)
             });
         Self {
-            names: needed.then(|| {
-                tokens
-                    .iter()
-                    .map(|t| t.borrow().name.as_str())
-                    .collect()
-            }),
+            names: needed.then(|| tokens.iter().map(|t| t.borrow().name.as_str()).collect()),
         }
     }
 

@@ -30,7 +30,6 @@ impl Viewport {
     }
 }
 
-
 pub trait Browse {
     /// Moves the cursor to a position in the visible order (clamped).
     fn select_position(&mut self, pos: usize);

@@ -19,12 +19,12 @@ use crate::api::ApiError;
 
 use super::registry::RowContext;
 
+pub use browse::Browse;
+pub use hygiene::Hygiene;
 pub use overlays::{Overlay, OverlayFace, Overlays, WaitingForTree};
 pub use requests::{Failure, LoadState, LostWrite, PendingWrite, Requests, Tracked, WriteKind};
 pub use session::{DEFAULT_REFRESH, MIN_REFRESH, Phase, Session, StateConfig};
 pub use status::{IMPORTANT_SECONDS, Level, STATUS_SECONDS, StatusMessage};
-pub use browse::Browse;
-pub use hygiene::Hygiene;
 pub use table::{
     FindingSummary, MAX_FILTER_CHARS, Sort, SortColumn, TokenRow, TokenTable, Viewport,
 };
@@ -138,7 +138,12 @@ impl State {
     pub fn selected_details(&self) -> Option<views::Details> {
         let index = self.selected_token_index()?;
         let own = self.session.is_own_token(&self.table.rows[index].token);
-        Some(views::details::build(&self.table, &self.hygiene, own, index))
+        Some(views::details::build(
+            &self.table,
+            &self.hygiene,
+            own,
+            index,
+        ))
     }
 
     /// Whether what shows needs the hygiene findings.

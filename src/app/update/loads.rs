@@ -251,7 +251,10 @@ pub(super) fn picker_key(state: &mut State, key: KeyEvent, now: DateTime<Utc>) -
 
 /// Mailtrap names the account's node of the tree just "Account" (spec §8.3); the account's own name is
 /// what a person recognises in the permission matrix and the details.
-fn name_account_nodes(tree: &mut [crate::api::ResourceNode], account: Option<&crate::api::Account>) {
+fn name_account_nodes(
+    tree: &mut [crate::api::ResourceNode],
+    account: Option<&crate::api::Account>,
+) {
     let Some(account) = account else {
         return;
     };

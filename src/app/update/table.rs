@@ -35,7 +35,11 @@ pub(super) fn action(state: &mut State, action: Action, now: DateTime<Utc>) -> S
             };
             if !sorted {
                 let what = state.views.active.title();
-                state.set_status(format!("The {what} view keeps its order: soonest first"), Level::Info, now);
+                state.set_status(
+                    format!("The {what} view keeps its order: soonest first"),
+                    Level::Info,
+                    now,
+                );
             }
         }
         _ => return Step::Ignored,

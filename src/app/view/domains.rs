@@ -27,7 +27,10 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     let inner_width = rows_area(area_list).width;
     let wide = inner_width >= 100;
     let note_width = if wide { 28 } else { 14 };
-    let widths = share(inner_width, &[None, None, Some(7), Some(16), Some(note_width)]);
+    let widths = share(
+        inner_width,
+        &[None, None, Some(7), Some(16), Some(note_width)],
+    );
     let w = |i: usize| usize::from(widths[i]);
     let mut last_domain: Option<i64> = None;
     let first_on_screen = list.on_screen().first().copied();
@@ -56,10 +59,18 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
                 DomainMark::NoToken => theme.danger,
                 _ => theme.dim,
             };
-            let mark = if wide { row.mark.text() } else { row.mark.short_text() };
+            let mark = if wide {
+                row.mark.text()
+            } else {
+                row.mark.short_text()
+            };
             let mut note = mark.to_string();
             if row.ending {
-                let ending = if wide { "ending (expired or reset)" } else { "ending" };
+                let ending = if wide {
+                    "ending (expired or reset)"
+                } else {
+                    "ending"
+                };
                 note = if note.is_empty() {
                     ending.into()
                 } else {

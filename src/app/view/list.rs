@@ -54,13 +54,7 @@ pub struct ListFrame<'a, R: ListRow> {
 }
 
 impl<R: ListRow> ListFrame<'_, R> {
-    pub fn render(
-        &self,
-        rows: Vec<Row<'static>>,
-        theme: &Theme,
-        frame: &mut Frame,
-        area: Rect,
-    ) {
+    pub fn render(&self, rows: Vec<Row<'static>>, theme: &Theme, frame: &mut Frame, area: Rect) {
         let list = self.list;
         let total = list.rows().len();
         let shown = list.order().len();
@@ -70,7 +64,10 @@ impl<R: ListRow> ListFrame<'_, R> {
         } else {
             title.push(Span::raw(format!("({shown} of {total}) ")));
             let cursor = if list.filter_editing { "▏" } else { "" };
-            title.push(Span::raw(format!("· filter: /{}{cursor} ", list.filter.fit(40))));
+            title.push(Span::raw(format!(
+                "· filter: /{}{cursor} ",
+                list.filter.fit(40)
+            )));
         }
         frame.render_widget(
             Block::new()
@@ -83,7 +80,9 @@ impl<R: ListRow> ListFrame<'_, R> {
             },
         );
         let inner = Block::new().borders(Borders::TOP).inner(area);
-        let sorted = list.sorted_by().filter(|_| list.sort > 0 || list.descending);
+        let sorted = list
+            .sorted_by()
+            .filter(|_| list.sort > 0 || list.descending);
         let header = Row::new(self.headers.iter().map(|h| {
             let mut text = h.to_string();
             if let Some((column, descending)) = sorted

@@ -83,7 +83,13 @@ fn widths(state: &State, inner: u16, now: DateTime<Utc>) -> Vec<u16> {
         .map_or(0, |&(_, wanted)| wanted);
     let name_keeps = name_wants.min((room * 9 / 20).max(16));
     room = room.saturating_sub(name_keeps);
-    let weight = |at: usize| if columns[at] == SortColumn::Access { 2 } else { 1 };
+    let weight = |at: usize| {
+        if columns[at] == SortColumn::Access {
+            2
+        } else {
+            1
+        }
+    };
     flexible.retain(|(at, _)| Some(*at) != name_at);
     flexible.sort_by_key(|&(at, wanted)| (wanted / weight(at), at));
     let mut shares: usize = flexible.iter().map(|&(at, _)| weight(at)).sum();

@@ -34,7 +34,15 @@ pub fn list_area(area: Rect) -> Rect {
 pub fn render(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Frame, area: Rect) {
     let chart = chart_height(area);
     if chart > 0 {
-        render_chart(state, theme, frame, Rect { height: chart, ..area });
+        render_chart(
+            state,
+            theme,
+            frame,
+            Rect {
+                height: chart,
+                ..area
+            },
+        );
     }
     let area = list_area(area);
     let list = &state.views.timeline;

@@ -61,7 +61,12 @@ fn every_view_at_both_sizes() {
         ]),
         inventory(),
     );
-    for (key, name) in [('1', "tokens"), ('2', "domains"), ('3', "timeline"), ('4', "findings")] {
+    for (key, name) in [
+        ('1', "tokens"),
+        ('2', "domains"),
+        ('3', "timeline"),
+        ('4', "findings"),
+    ] {
         show(&mut state, key);
         for (w, h) in SIZES {
             let screen = draw(&mut state, w, h);
@@ -73,7 +78,10 @@ fn every_view_at_both_sizes() {
     select(&mut state, "monitoring");
     send(&mut state, char_key('i'));
     for (w, h) in SIZES {
-        assert_snapshot!(format!("view_details_{w}x{h}"), draw(&mut state, w, h).backend());
+        assert_snapshot!(
+            format!("view_details_{w}x{h}"),
+            draw(&mut state, w, h).backend()
+        );
     }
 }
 
@@ -89,7 +97,10 @@ fn the_title_bar_names_the_view_and_tab_goes_round() {
     }
     assert_eq!(state.views.active, ViewKind::Tokens, "four tabs go round");
     for (view, title) in seen {
-        assert!(title.contains(&format!("│ {} │", view.title())), "{view:?}: {title}");
+        assert!(
+            title.contains(&format!("│ {} │", view.title())),
+            "{view:?}: {title}"
+        );
     }
     send(&mut state, press(KeyCode::BackTab));
     assert_eq!(state.views.active, ViewKind::Findings);
@@ -115,7 +126,10 @@ fn the_domains_view_says_who_can_act_on_each_domain() {
         assert!(frame.contains(needle), "{needle}:\n{frame}");
     }
     // The domain with one token marks it as its last; example.com, with several, marks none.
-    let last = frame.lines().find(|l| l.contains("⚑ last token")).unwrap_or_default();
+    let last = frame
+        .lines()
+        .find(|l| l.contains("⚑ last token"))
+        .unwrap_or_default();
     assert!(last.contains("orphan domain bot"), "{last}");
     // Enter opens the selected row's token's menu.
     select_in_view(&mut state, "newsletter sender");
@@ -130,7 +144,10 @@ fn the_domains_view_says_who_can_act_on_each_domain() {
 fn select_in_view(state: &mut State, name: &str) {
     for _ in 0..100 {
         let frame = text(&draw(state, 120, 40));
-        let on = frame.lines().find(|l| l.starts_with('▶')).unwrap_or_default();
+        let on = frame
+            .lines()
+            .find(|l| l.starts_with('▶'))
+            .unwrap_or_default();
         if on.contains(name) {
             return;
         }
@@ -146,7 +163,10 @@ fn a_row_key_in_a_derived_view_acts_on_that_rows_token() {
     select_in_view(&mut state, "monitoring");
     send(&mut state, char_key('D'));
     let frame = text(&draw(&mut state, 120, 40));
-    assert!(matches!(state.overlays.open, Some(Overlay::Confirm(_))), "{frame}");
+    assert!(
+        matches!(state.overlays.open, Some(Overlay::Confirm(_))),
+        "{frame}"
+    );
     assert!(frame.contains("monitoring"), "{frame}");
 }
 
@@ -163,7 +183,10 @@ fn enter_in_the_findings_view_goes_to_the_token() {
     assert_eq!(state.views.active, ViewKind::Tokens);
     assert!(state.overlays.open.is_none());
     assert_eq!(selected_name(&state).as_deref(), Some("old-import"));
-    assert!(state.table.filter.is_empty(), "the filter that hid it is cleared");
+    assert!(
+        state.table.filter.is_empty(),
+        "the filter that hid it is cleared"
+    );
 }
 
 #[test]
@@ -204,11 +227,18 @@ fn each_view_filters_and_sorts_on_its_own_and_keeps_its_selection_through_a_refr
             .iter()
             .all(|&i| findings.rows()[i].rule.as_str() == "duplicate-permissions")
     );
-    assert!(state.table.filter.is_empty(), "the tokens view's filter is its own");
+    assert!(
+        state.table.filter.is_empty(),
+        "the tokens view's filter is its own"
+    );
     send(&mut state, char_key('s'));
     assert_eq!(state.views.findings.sorted_by(), Some(("Rule", false)));
     send(&mut state, char_key('j'));
-    let chosen = state.views.findings.selected_row().map(|r| (r.rule, r.token_id));
+    let chosen = state
+        .views
+        .findings
+        .selected_row()
+        .map(|r| (r.rule, r.token_id));
     assert!(chosen.is_some());
 
     // A refresh brings a new token that sorts first: the same finding stays selected.
@@ -231,10 +261,19 @@ fn each_view_filters_and_sorts_on_its_own_and_keeps_its_selection_through_a_refr
         },
     );
     draw(&mut state, 120, 40);
-    let after = state.views.findings.selected_row().map(|r| (r.rule, r.token_id));
+    let after = state
+        .views
+        .findings
+        .selected_row()
+        .map(|r| (r.rule, r.token_id));
     assert_eq!(after, chosen);
     assert!(
-        state.views.findings.rows().iter().any(|r| r.token_id == 2498900),
+        state
+            .views
+            .findings
+            .rows()
+            .iter()
+            .any(|r| r.token_id == 2498900),
         "the findings were made again from the new list"
     );
 }
@@ -280,7 +319,10 @@ fn narrow_details_cover_the_view_and_page_keys_scroll_them() {
     send(&mut state, char_key('i'));
     let before = text(&draw(&mut state, 80, 24));
     assert!(before.contains("more below"), "{before}");
-    assert!(!before.contains("SDK Dev Account Token"), "the table is covered:\n{before}");
+    assert!(
+        !before.contains("SDK Dev Account Token"),
+        "the table is covered:\n{before}"
+    );
     send(&mut state, press(KeyCode::PageDown));
     let after = text(&draw(&mut state, 80, 24));
     assert_ne!(before, after);
@@ -303,7 +345,10 @@ fn views_at_zero_tokens() {
     let mut state = loaded(Vec::new());
     for (key, name) in [('2', "domains"), ('3', "timeline"), ('4', "findings")] {
         show(&mut state, key);
-        assert_snapshot!(format!("view_{name}_empty_80x24"), draw(&mut state, 80, 24).backend());
+        assert_snapshot!(
+            format!("view_{name}_empty_80x24"),
+            draw(&mut state, 80, 24).backend()
+        );
     }
     show(&mut state, '1');
     send(&mut state, char_key('i'));
@@ -378,7 +423,10 @@ fn hostile_names_in_every_view() {
         assert_clean_buffer(screen.backend().buffer(), &format!("details {w}x{h}"));
     }
     show(&mut state, '2');
-    assert_snapshot!("view_domains_hostile_120x40", draw(&mut state, 120, 40).backend());
+    assert_snapshot!(
+        "view_domains_hostile_120x40",
+        draw(&mut state, 120, 40).backend()
+    );
 }
 
 #[test]
@@ -396,5 +444,9 @@ fn the_findings_column_sorts_worst_first() {
         "{first:?}"
     );
     send(&mut state, char_key('s'));
-    assert_eq!(state.table.sort.column, SortColumn::Name, "the sort cycles the shown columns");
+    assert_eq!(
+        state.table.sort.column,
+        SortColumn::Name,
+        "the sort cycles the shown columns"
+    );
 }

@@ -2,6 +2,7 @@
 //! over real loopback HTTP.
 
 mod docs;
+mod dump;
 mod harness;
 mod lint;
 mod prompt;

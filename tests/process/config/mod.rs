@@ -11,6 +11,7 @@ mod parsing;
 mod relative_home;
 mod startup;
 mod themes;
+mod tokens;
 
 use mailtrap_tokens::config::{Config, ConfigWarning};
 use std::path::Path;

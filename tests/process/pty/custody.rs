@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use super::harness::Session;
 use super::server::Served;
 
-const DEADLINE: Duration = Duration::from_secs(30);
+pub(super) const DEADLINE: Duration = Duration::from_secs(30);
 
 /// Waits, with a deadline, until `cond` holds.
 fn wait_until(what: &str, mut cond: impl FnMut() -> bool) {
@@ -19,7 +19,7 @@ fn wait_until(what: &str, mut cond: impl FnMut() -> bool) {
     }
 }
 
-fn table(session: &mut Session) {
+pub(super) fn table(session: &mut Session) {
     session.wait_for_screen("the token table", |s| {
         s.contains("Tokens (") && s.contains("● connected")
     });
@@ -51,7 +51,7 @@ fn rescued_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 
 /// Every key sent so far has been handled once a refresh sent after them reached the server: the
 /// console reads its input in order.
-fn barrier(session: &mut Session, served: &Served) {
+pub(super) fn barrier(session: &mut Session, served: &Served) {
     let before = served.count("GET /api/accounts/");
     session.send("r");
     wait_until("the refresh behind the keys", || {

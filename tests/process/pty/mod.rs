@@ -3,6 +3,7 @@
 mod custody;
 mod harness;
 mod server;
+mod views;
 
 use std::io::BufRead;
 use std::time::Duration;

@@ -119,7 +119,10 @@ pub fn build(table: &TokenTable, now: DateTime<Utc>) -> (Vec<DomainRow>, Account
         let live = live(table, row.token.id, row.token.expires_at, now);
         for r in &row.token.resources {
             match r.resource_type.kind() {
-                ResourceKind::Domain => holders.entry(r.resource_id).or_default().push((i, r.access_level)),
+                ResourceKind::Domain => holders
+                    .entry(r.resource_id)
+                    .or_default()
+                    .push((i, r.access_level)),
                 ResourceKind::Account if live => {
                     if r.access_level.is_admin() {
                         wide.admins += 1;

@@ -115,7 +115,11 @@ impl<R: ListRow> ListView<R> {
 
     /// Selects the row with `key` if a visible row has it.
     pub fn select_key(&mut self, key: &R::Key) -> bool {
-        match self.visible.iter().position(|&i| self.rows[i].key() == *key) {
+        match self
+            .visible
+            .iter()
+            .position(|&i| self.rows[i].key() == *key)
+        {
             Some(pos) => {
                 self.select_position(pos);
                 true
@@ -250,7 +254,11 @@ mod tests {
         list.set_rows(vec![Word("bb", 3), Word("dddd", 4)]);
         assert_eq!(list.selected_token(), Some(3), "the rebuild kept the row");
         list.set_rows(vec![Word("dddd", 4)]);
-        assert_eq!(list.selected_token(), Some(4), "a row that went leaves the cursor in place");
+        assert_eq!(
+            list.selected_token(),
+            Some(4),
+            "a row that went leaves the cursor in place"
+        );
         assert!(list.sort_reverse());
         assert!(list.descending);
     }

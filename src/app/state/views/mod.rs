@@ -17,7 +17,6 @@ pub mod timeline;
 use std::fmt;
 use std::str::FromStr;
 
-
 pub use details::{Details, PermissionLine};
 pub use domains::{AccountWide, DomainMark, DomainRow};
 pub use findings::FindingRow;

@@ -118,7 +118,11 @@ pub fn build(table: &TokenTable, now: DateTime<Utc>) -> (Vec<EventRow>, [u64; WE
     out.sort_by(|a, b| {
         (a.at, a.kind)
             .cmp(&(b.at, b.kind))
-            .then_with(|| a.token_name.to_lowercase().cmp(&b.token_name.to_lowercase()))
+            .then_with(|| {
+                a.token_name
+                    .to_lowercase()
+                    .cmp(&b.token_name.to_lowercase())
+            })
             .then(a.token_id.cmp(&b.token_id))
     });
     (out, weeks)
