@@ -11,7 +11,9 @@
 # 2. `--dump-screen 120x40` (the console's first loaded frame) vs the same `curl`;
 # 3. peak resident set (`/usr/bin/time -v`) of both, against the size of the JSON the server sent.
 # At 10,000 also `list --output json` vs Mailtrap's official Python SDK (benches/python_sdk_list.py in
-# $SDK_VENV, default /tmp/sdkvenv, installed from PyPI when missing; SDK=0 skips it).
+# $SDK_VENV, default /tmp/sdkvenv, installed from PyPI when missing; SDK=0 skips it), and `lint --output
+# json` (the findings of every hygiene rule) vs `list --output json`, the goal being lint within 1.5x of
+# list (LINT=0 skips it).
 #
 # The machine is shared, so a pair is never timed as "all of A, then all of B": each of $ROUNDS rounds times
 # both commands $RUNS times, the order swapping every round, and the ratio quoted is the median of the
@@ -27,6 +29,7 @@ TOKENS=${TOKENS:-10000 100000}
 ROUNDS=${ROUNDS:-5}
 RUNS=${RUNS:-5}
 SDK=${SDK:-1}
+LINT=${LINT:-1}
 SDK_VENV=${SDK_VENV:-/tmp/sdkvenv}
 OUT=${OUT:-target/bench-wire}
 mkdir -p "$OUT"
@@ -108,6 +111,9 @@ for n in $TOKENS; do
     if [[ $SDK == 1 && $n == 10000 ]]; then
         pair sdk "$SDK_VENV/bin/python benches/python_sdk_list.py" list "$BIN list --output json" "sdk-$n"
     fi
+    if [[ $LINT == 1 && $n == 10000 ]]; then
+        pair lint "$BIN lint --output json" list "$BIN list --output json" "lint-$n"
+    fi
 
     LIST_RSS=$(peak_rss "$BIN" list --output json)
     DUMP_RSS=$(peak_rss "$BIN" --dump-screen 120x40)
@@ -147,6 +153,9 @@ for label, pairs in rounds.items():
     if kind == "sdk":
         verdict = "PASS" if ratio >= 10 else "FAIL"
         print(f"| Python SDK / list | {n:,} | SDK {a:.1f} ms | list {b:.1f} ms | SDK {ratio:.1f}x slower | >= 10x {verdict} |")
+    elif kind == "lint":
+        verdict = "PASS" if ratio <= 1.5 else "FAIL"
+        print(f"| lint --output json / list --output json | {n:,} | lint {a:.1f} ms | list {b:.1f} ms | {ratio:.2f}x | <= 1.5x {verdict} |")
     else:
         goal = goals[kind].get(n)
         verdict = "" if goal is None else f"<= {goal}x {'PASS' if ratio <= goal else 'FAIL'}"

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use reqwest::{Method, Url};
 use serde_json::{Value, json};
 
-use super::answer::{decode_error, decode_secret_answer};
+use super::answer::{decode, decode_error, decode_secret_answer};
 use super::error::ApiError;
 use super::models::*;
 use super::ratelimit::RateLimiter;
@@ -142,6 +142,21 @@ impl Client {
         self.transport
             .get_json(&format!("/api/accounts/{account}/api_tokens/{id}"))
             .await
+    }
+
+    /// One token read as [`Client::get_token`] reads it, with the answer's text kept beside it, so that
+    /// `get --output json` can pass on the fields this build does not know.
+    pub async fn token_answer(
+        &self,
+        account: AccountId,
+        id: TokenId,
+    ) -> Result<TokenAnswer, ApiError> {
+        let (status, bytes) = self
+            .transport
+            .get_body(&format!("/api/accounts/{account}/api_tokens/{id}"))
+            .await?;
+        let token = decode(status, &bytes)?;
+        Ok(TokenAnswer { token, bytes })
     }
 
     pub async fn create_token(
@@ -294,15 +309,34 @@ impl TokenListAnswer {
         TokenList::decode(&self.bytes).map_err(|e| decode_error(self.status, &self.bytes, &e))
     }
 
-    /// Hands each readable token to `each` as it is read, keeping none (see [`TokenList::stream`]);
-    /// returns the tokens that could not be read.
-    pub fn for_each<E>(
+    /// Hands each readable token to `each` as it is read, keeping none, with its text as the server sent
+    /// it (see [`TokenList::stream_sent`]); returns the tokens that could not be read. An answer that is
+    /// not UTF-8 (JSON must be) has no text to pass on: it is read as the model reads it (see
+    /// [`TokenList::stream`]) and its tokens come with `None`.
+    pub fn for_each_sent<E>(
         &self,
-        each: impl FnMut(ApiToken) -> Result<(), E>,
+        mut each: impl FnMut(ApiToken, Option<&str>) -> Result<(), E>,
     ) -> Result<Vec<UnreadableToken>, ListStop<E>> {
-        TokenList::stream(&self.bytes, each).map_err(|stop| match stop {
+        let read = match std::str::from_utf8(&self.bytes) {
+            Ok(text) => TokenList::stream_sent(text, |token, sent| each(token, Some(sent))),
+            Err(_) => TokenList::stream(&self.bytes, |token| each(token, None)),
+        };
+        read.map_err(|stop| match stop {
             StreamStop::Decode(e) => ListStop::Api(decode_error(self.status, &self.bytes, &e)),
             StreamStop::Each(e) => ListStop::Each(e),
         })
+    }
+}
+
+/// One token's answer: the token as the model reads it, and the answer as it came.
+pub struct TokenAnswer {
+    pub token: ApiToken,
+    bytes: Vec<u8>,
+}
+
+impl TokenAnswer {
+    /// The answer's text as the server sent it; `None` when it is not UTF-8 (JSON must be).
+    pub fn sent(&self) -> Option<&str> {
+        std::str::from_utf8(&self.bytes).ok()
     }
 }

@@ -307,40 +307,337 @@ pub fn write_json<T: Serialize + ?Sized, W: std::io::Write>(
 /// `fill` writes the elements; the array is closed only if it succeeds (a list that broke off does not
 /// end as if it were whole).
 pub fn write_json_seq<W: std::io::Write, R, X>(
-    out: W,
+    mut out: W,
     fill: impl FnOnce(&mut JsonElements<'_, W>) -> Result<R, X>,
 ) -> Result<Result<R, X>, serde_json::Error> {
-    use serde::ser::{SerializeSeq, Serializer as _};
-    let mut serializer =
-        serde_json::Serializer::with_formatter(out, TerminalSafe(Default::default()));
-    let filled = {
-        let mut elements = JsonElements {
-            seq: (&mut serializer).serialize_seq(None)?,
-        };
-        let filled = fill(&mut elements);
-        if filled.is_ok() {
-            elements.seq.end()?;
-        }
-        filled
+    out.write_all(b"[").map_err(serde_json::Error::io)?;
+    let mut elements = JsonElements {
+        out: &mut out,
+        written: 0,
     };
+    let filled = fill(&mut elements);
     if filled.is_ok() {
-        serializer
-            .into_inner()
-            .write_all(b"\n")
-            .map_err(serde_json::Error::io)?;
+        // The pretty formatter's ending: an empty array stays `[]`.
+        let end: &[u8] = if elements.written == 0 {
+            b"]\n"
+        } else {
+            b"\n]\n"
+        };
+        out.write_all(end).map_err(serde_json::Error::io)?;
     }
     Ok(filled)
 }
 
 /// The open array [`write_json_seq`] hands its `fill`.
 pub struct JsonElements<'a, W: std::io::Write> {
-    seq: serde_json::ser::Compound<'a, W, TerminalSafe>,
+    out: &'a mut W,
+    written: usize,
 }
 
 impl<W: std::io::Write> JsonElements<'_, W> {
+    /// One element from a typed value, as [`write_json`] would write it inside the list.
     pub fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), serde_json::Error> {
-        serde::ser::SerializeSeq::serialize_element(&mut self.seq, value)
+        let compact = serde_json::to_string(value)?;
+        self.write(|out| write_sent_json(out, &compact, 1))
     }
+
+    /// One token from its JSON text as the server sent it: every field and value kept, in its order,
+    /// laid out and escaped as [`write_json`] would, without a secret (see [`write_sent_token`]).
+    pub fn sent_token(&mut self, text: &str) -> Result<(), serde_json::Error> {
+        self.write(|out| write_sent_token(out, text, 1))
+    }
+
+    fn write(
+        &mut self,
+        element: impl FnOnce(&mut W) -> std::io::Result<()>,
+    ) -> Result<(), serde_json::Error> {
+        let start: &[u8] = if self.written == 0 { b"\n" } else { b",\n" };
+        self.out
+            .write_all(start)
+            .and_then(|()| write_indent(self.out, 1))
+            .and_then(|()| element(self.out))
+            .map_err(serde_json::Error::io)?;
+        self.written += 1;
+        Ok(())
+    }
+}
+
+/// `get --output json`: one token's JSON text as the server sent it, written as [`json`] writes a
+/// value, without a secret (see [`write_sent_token`]).
+pub fn sent_token_json(text: &str) -> std::io::Result<String> {
+    let mut bytes = Vec::with_capacity(text.len() * 2);
+    write_sent_token(&mut bytes, text, 0)?;
+    bytes.push(b'\n');
+    Ok(String::from_utf8(bytes)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+}
+
+/// A token's JSON text as [`write_sent_json`] writes it, less a top-level `token` field: that is the
+/// secret, which only create and reset answers carry and which list and get never print.
+pub fn write_sent_token<W: std::io::Write + ?Sized>(
+    out: &mut W,
+    text: &str,
+    indent: usize,
+) -> std::io::Result<()> {
+    // That key is spelled out or written with `\u` escapes; most tokens have neither, and go out at once.
+    if !text.contains("\"token\"") && !text.contains("\\u") {
+        return write_sent_json(out, text, indent);
+    }
+    let Ok(Fields(fields)) = serde_json::from_str::<Fields>(text) else {
+        // Not an object: there is no field to leave out.
+        return write_sent_json(out, text, indent);
+    };
+    let kept: Vec<_> = fields.iter().filter(|(key, _)| key != "token").collect();
+    if kept.is_empty() {
+        return out.write_all(b"{}");
+    }
+    out.write_all(b"{")?;
+    for (i, (key, value)) in kept.into_iter().enumerate() {
+        out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
+        write_indent(out, indent + 1)?;
+        let key = serde_json::to_string(key).map_err(std::io::Error::other)?;
+        write_sent_string(out, &key, 0)?;
+        out.write_all(b": ")?;
+        write_sent_json(out, value.get(), indent + 1)?;
+    }
+    out.write_all(b"\n")?;
+    write_indent(out, indent)?;
+    out.write_all(b"}")
+}
+
+/// An object's fields in their order, each value as its text.
+struct Fields<'a>(Vec<(String, &'a serde_json::value::RawValue)>);
+
+impl<'de: 'a, 'a> serde::Deserialize<'de> for Fields<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for Visitor<'a> {
+            type Value = Fields<'a>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Fields<'a>, A::Error> {
+                let mut fields = Vec::new();
+                while let Some(field) = map.next_entry()? {
+                    fields.push(field);
+                }
+                Ok(Fields(fields))
+            }
+        }
+        d.deserialize_map(Visitor(std::marker::PhantomData))
+    }
+}
+
+/// Writes JSON text `indent` levels deep, in the layout of [`write_json`] (two spaces a level, `": "`
+/// after a key, `{}` and `[]` when empty) and with its strings escaped as [`write_json`] escapes them,
+/// keys included: decoded, then every control, line separator and invisible formatting character
+/// written as `\uXXXX`. Fields keep the order they came in and numbers their exact digits (a value
+/// decoded first would lose both). The text is expected to be what a JSON parser has already accepted;
+/// anything else is an error, and never reaches the output raw.
+pub fn write_sent_json<W: std::io::Write + ?Sized>(
+    out: &mut W,
+    text: &str,
+    indent: usize,
+) -> std::io::Result<()> {
+    let bytes = text.as_bytes();
+    let mut depth = indent;
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b' ' | b'\t' | b'\n' | b'\r' => i += 1,
+            b'{' | b'[' => {
+                let close = if b == b'{' { b'}' } else { b']' };
+                let next = skip_whitespace(bytes, i + 1);
+                if bytes.get(next) == Some(&close) {
+                    out.write_all(&[b, close])?;
+                    i = next + 1;
+                } else {
+                    depth += 1;
+                    out.write_all(&[b, b'\n'])?;
+                    write_indent(out, depth)?;
+                    i += 1;
+                }
+            }
+            b'}' | b']' => {
+                depth = depth.saturating_sub(1);
+                out.write_all(b"\n")?;
+                write_indent(out, depth)?;
+                out.write_all(&[b])?;
+                i += 1;
+            }
+            b',' => {
+                out.write_all(b",\n")?;
+                write_indent(out, depth)?;
+                i += 1;
+            }
+            b':' => {
+                out.write_all(b": ")?;
+                i += 1;
+            }
+            b'"' => i = write_sent_string(out, text, i)?,
+            _ => {
+                // A number, `true`, `false` or `null`, as sent: only these characters can make one.
+                let run = bytes[i..]
+                    .iter()
+                    .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'+' | b'.'))
+                    .count();
+                if run == 0 {
+                    return Err(not_json("an unexpected character"));
+                }
+                out.write_all(&bytes[i..i + run])?;
+                i += run;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn not_json(what: &str) -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::InvalidData,
+        format!("the server's JSON has {what}"),
+    )
+}
+
+fn skip_whitespace(bytes: &[u8], from: usize) -> usize {
+    from + bytes
+        .get(from..)
+        .unwrap_or_default()
+        .iter()
+        .take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+        .count()
+}
+
+fn write_indent<W: std::io::Write + ?Sized>(out: &mut W, depth: usize) -> std::io::Result<()> {
+    const SPACES: &[u8; 64] = b"                                                                ";
+    let mut left = depth * 2;
+    while left > 0 {
+        let now = left.min(SPACES.len());
+        out.write_all(&SPACES[..now])?;
+        left -= now;
+    }
+    Ok(())
+}
+
+/// The string that opens at `text[start]` (a `"`), written decoded and escaped again as [`write_json`]
+/// would; returns where the text goes on after it.
+fn write_sent_string<W: std::io::Write + ?Sized>(
+    out: &mut W,
+    text: &str,
+    start: usize,
+) -> std::io::Result<usize> {
+    let bytes = text.as_bytes();
+    out.write_all(b"\"")?;
+    let mut i = start + 1;
+    // Runs of text that need nothing go out whole.
+    let mut run = i;
+    loop {
+        let Some(&b) = bytes.get(i) else {
+            return Err(not_json("a string that does not end"));
+        };
+        match b {
+            b'"' => {
+                out.write_all(&bytes[run..i])?;
+                out.write_all(b"\"")?;
+                return Ok(i + 1);
+            }
+            b'\\' => {
+                out.write_all(&bytes[run..i])?;
+                i += write_sent_escape(out, bytes, i)?;
+                run = i;
+            }
+            0x20..0x7f => i += 1,
+            _ => {
+                // `i` follows whole characters, so it is on a character boundary.
+                let Some(c) = text.get(i..).and_then(|t| t.chars().next()) else {
+                    return Err(not_json("a string that does not end"));
+                };
+                if c.is_ascii() || needs_escape(c) {
+                    out.write_all(&bytes[run..i])?;
+                    write_escaped_char(out, c)?;
+                    run = i + c.len_utf8();
+                }
+                i += c.len_utf8();
+            }
+        }
+    }
+}
+
+/// The escape at `bytes[at]` (a `\`), written as the character it stands for would be; returns its length.
+fn write_sent_escape<W: std::io::Write + ?Sized>(
+    out: &mut W,
+    bytes: &[u8],
+    at: usize,
+) -> std::io::Result<usize> {
+    let hex = |from: usize| {
+        bytes
+            .get(from..from + 4)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u32::from_str_radix(h, 16).ok())
+    };
+    let simple = match bytes.get(at + 1) {
+        Some(b'"') => '"',
+        Some(b'\\') => '\\',
+        Some(b'/') => '/',
+        Some(b'b') => '\u{8}',
+        Some(b'f') => '\u{c}',
+        Some(b'n') => '\n',
+        Some(b'r') => '\r',
+        Some(b't') => '\t',
+        Some(b'u') => {
+            let Some(unit) = hex(at + 2) else {
+                return Err(not_json("a bad \\u escape"));
+            };
+            if (0xd800..0xdc00).contains(&unit)
+                && bytes.get(at + 6..at + 8) == Some(b"\\u")
+                && let Some(low) = hex(at + 8).filter(|low| (0xdc00..0xe000).contains(low))
+                && let Some(c) = char::from_u32(0x10000 + ((unit - 0xd800) << 10) + (low - 0xdc00))
+            {
+                write_escaped_char(out, c)?;
+                return Ok(12);
+            }
+            match char::from_u32(unit) {
+                Some(c) => write_escaped_char(out, c)?,
+                // A surrogate without its pair is no character; it stays the escape it came as.
+                None => write!(out, "\\u{unit:04x}")?,
+            }
+            return Ok(6);
+        }
+        _ => return Err(not_json("a bad escape")),
+    };
+    write_escaped_char(out, simple)?;
+    Ok(2)
+}
+
+/// One character as serde_json's escaping and then [`TerminalSafe`] write it.
+fn write_escaped_char<W: std::io::Write + ?Sized>(out: &mut W, c: char) -> std::io::Result<()> {
+    let short = match c {
+        '"' => Some(b'"'),
+        '\\' => Some(b'\\'),
+        '\u{8}' => Some(b'b'),
+        '\t' => Some(b't'),
+        '\n' => Some(b'n'),
+        '\u{c}' => Some(b'f'),
+        '\r' => Some(b'r'),
+        _ => None,
+    };
+    if let Some(letter) = short {
+        return out.write_all(&[b'\\', letter]);
+    }
+    if needs_escape(c) {
+        let mut units = [0u16; 2];
+        for unit in c.encode_utf16(&mut units) {
+            write!(out, "\\u{unit:04x}")?;
+        }
+        return Ok(());
+    }
+    let mut utf8 = [0u8; 4];
+    out.write_all(c.encode_utf8(&mut utf8).as_bytes())
 }
 
 struct TerminalSafe(serde_json::ser::PrettyFormatter<'static>);
@@ -640,6 +937,174 @@ mod tests {
                 String::from_utf8(whole).unwrap()
             );
         }
+    }
+
+    fn sent_json(text: &str) -> std::io::Result<String> {
+        let mut out = Vec::new();
+        write_sent_json(&mut out, text, 0)?;
+        out.push(b'\n');
+        Ok(String::from_utf8(out).unwrap())
+    }
+
+    /// Whether text could drive a terminal: a control character, a line separator or an invisible one,
+    /// other than the line breaks of the layout (a string's own are escaped).
+    fn has_raw_controls(text: &str) -> bool {
+        text.chars().any(|c| c != '\n' && needs_escape(c))
+    }
+
+    #[test]
+    fn sent_json_is_laid_out_and_escaped_as_json_writes_the_same_value() {
+        // Keys in sorted order, so that the decoded value (whose keys are sorted) writes them alike.
+        for text in [
+            r#"{}"#,
+            r#"[]"#,
+            r#"{"a":[],"b":{},"c":[{}],"d":[[]]}"#,
+            r#"  { "a" : [ 1 , -2 , 3.5 , true , false , null ] ,"b":{"c":{"d":[{"e":"f"}]}} }  "#,
+            r#"{"bell":"\u0007","esc":"x\u001b[31mred\u001b[0m","osc":"\u001b]52;c;eA==\u0007"}"#,
+            "{\"bidi\":\"a\u{202e}b\",\"c1\":\"\u{9b}31m\",\"del\":\"\u{7f}\",\"ls\":\"\u{2028}\",\"zw\":\"a\u{200b}b\"}",
+            r#"{"bidi":"a\u202eb","c1":"\u009b31m","del":"\u007f","ls":"\u2028","zw":"a\u200bb"}"#,
+            r#"{"q":"\"quoted\" \\ back \/ slash","short":"\b\f\n\r\t","u":"\u00e9\u0041"}"#,
+            r#"{"\u001bkey":1,"emoji":"\ud83d\ude80 🚀","wide":"部署トークン"}"#,
+            r#"[{"id":1,"name":"n"},{"id":2,"name":"\u001b"}]"#,
+            r#""just a string \u001b""#,
+            "-12",
+            "null",
+        ] {
+            let value: serde_json::Value = serde_json::from_str(text).unwrap();
+            let sent = sent_json(text).unwrap();
+            assert_eq!(sent, json(&value).unwrap(), "{text}");
+            assert!(!has_raw_controls(&sent), "{sent:?}");
+            let back: serde_json::Value = serde_json::from_str(&sent).unwrap();
+            assert_eq!(back, value, "{text}");
+        }
+    }
+
+    #[test]
+    fn sent_json_keeps_the_order_of_fields_and_the_digits_of_numbers() {
+        let text = r#"{"z":1,"a":123456789012345678901234567890,"m":1.50,"e":-1E3,"n":{"y":0,"b":[0.1e-7]}}"#;
+        insta::assert_snapshot!(sent_json(text).unwrap(), @r#"
+        {
+          "z": 1,
+          "a": 123456789012345678901234567890,
+          "m": 1.50,
+          "e": -1E3,
+          "n": {
+            "y": 0,
+            "b": [
+              0.1e-7
+            ]
+          }
+        }
+        "#);
+    }
+
+    #[test]
+    fn sent_json_escapes_every_character_as_json_does() {
+        let every: String = (0u32..0x3100)
+            .chain([0xfeff, 0xfff9, 0xfffb, 0xe0001, 0xe007f, 0x1f680])
+            .filter_map(char::from_u32)
+            .collect();
+        for text in [
+            serde_json::to_string(&every).unwrap(),
+            // The same characters, each as an escape.
+            format!(
+                "\"{}\"",
+                every
+                    .encode_utf16()
+                    .map(|u| format!("\\u{u:04X}"))
+                    .collect::<String>()
+            ),
+        ] {
+            let sent = sent_json(&text).unwrap();
+            assert_eq!(sent, json(&every).unwrap());
+            assert!(!has_raw_controls(&sent));
+        }
+    }
+
+    #[test]
+    fn a_surrogate_without_its_pair_stays_the_escape_it_came_as() {
+        assert_eq!(
+            sent_json(r#"{"a":"x\uD800y","b":"\udc00"}"#).unwrap(),
+            "{\n  \"a\": \"x\\ud800y\",\n  \"b\": \"\\udc00\"\n}\n"
+        );
+    }
+
+    #[test]
+    fn text_that_is_not_json_is_an_error_and_never_reaches_the_output_raw() {
+        for text in [
+            "\u{1b}[2J",
+            "\"open",
+            "\"bad \\x escape\"",
+            "\"\\u12\"",
+            "{\"a\":\u{9b}1}",
+            "@",
+        ] {
+            let mut out = Vec::new();
+            assert!(write_sent_json(&mut out, text, 0).is_err(), "{text:?}");
+            assert!(
+                !has_raw_controls(&String::from_utf8_lossy(&out)),
+                "{text:?}"
+            );
+        }
+        // A raw control character inside a string (which a parser refuses) is still escaped.
+        assert_eq!(sent_json("\"a\u{1b}b\"").unwrap(), "\"a\\u001bb\"\n");
+    }
+
+    #[test]
+    fn a_list_of_tokens_as_sent_is_the_same_text_as_the_typed_list() {
+        let mut hostile = sample();
+        hostile[0].name = "evil\u{1b}]52;c;x\u{7}\u{202e} name".into();
+        let mut typed = Vec::new();
+        write_json(&hostile, &mut typed).unwrap();
+        let mut sent = Vec::new();
+        let filled = write_json_seq(&mut sent, |elements| {
+            hostile.iter().try_for_each(|t| {
+                let text = serde_json::to_string(t)?;
+                elements.sent_token(&text)
+            })
+        })
+        .unwrap();
+        assert!(filled.is_ok());
+        assert_eq!(
+            String::from_utf8(sent).unwrap(),
+            String::from_utf8(typed).unwrap()
+        );
+    }
+
+    #[test]
+    fn a_token_as_sent_never_carries_a_secret() {
+        let secret = "0123456789abcdef0123456789abdcf7";
+        for (text, kept) in [
+            (
+                format!(r#"{{"id":1,"token":"{secret}","name":"n"}}"#),
+                "{\n  \"id\": 1,\n  \"name\": \"n\"\n}\n",
+            ),
+            (
+                format!(r#"{{"\u0074oken":"{secret}","id":1}}"#),
+                "{\n  \"id\": 1\n}\n",
+            ),
+            (format!(r#"{{"token":"{secret}"}}"#), "{}\n"),
+            (
+                r#"{"name":"\u0026 \u001b","id":2}"#.to_string(),
+                "{\n  \"name\": \"& \\u001b\",\n  \"id\": 2\n}\n",
+            ),
+            (
+                r#"{"a":{"token":"nested, not this token's"},"b":"token"}"#.to_string(),
+                "{\n  \"a\": {\n    \"token\": \"nested, not this token's\"\n  },\n  \"b\": \"token\"\n}\n",
+            ),
+        ] {
+            assert_eq!(sent_token_json(&text).unwrap(), kept, "{text}");
+        }
+        let mut out = Vec::new();
+        let filled = write_json_seq(&mut out, |elements| {
+            elements.sent_token(&format!(r#"{{"id":1,"token":"{secret}","x":[{{}}]}}"#))
+        })
+        .unwrap();
+        assert!(filled.is_ok());
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "[\n  {\n    \"id\": 1,\n    \"x\": [\n      {}\n    ]\n  }\n]\n"
+        );
     }
 
     #[test]

@@ -11,6 +11,9 @@ use serde::{Deserialize, Serialize};
 ///   then the connection breaks in the middle of the body.
 /// - `replace_body` without `status`: the action is performed and its answer's body is exactly this text
 ///   (hostile data: control characters, odd dates, huge lists, deep trees), with the real status.
+/// - `extra_fields` without `status`: the action is performed and, on a 200, every object of its answer
+///   (each element of a list, or the one token of a get) gets these fields after its own, as production
+///   may add fields this build does not know yet. `body` then breaks the answer with them in it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Fault {
@@ -28,6 +31,8 @@ pub struct Fault {
     pub retry_after: Option<u64>,
     /// The whole body of the real answer, replaced (served as JSON).
     pub replace_body: Option<String>,
+    /// Fields added at the end of every object of a successful answer (a list's tokens, a token).
+    pub extra_fields: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 impl Default for Fault {
@@ -42,6 +47,7 @@ impl Default for Fault {
             drop: None,
             retry_after: None,
             replace_body: None,
+            extra_fields: None,
         }
     }
 }
@@ -145,6 +151,47 @@ pub fn break_body(body: &[u8], kind: FaultBody) -> Vec<u8> {
     }
 }
 
+/// `body` with `extra` added at the end of each of its objects: the elements of a list, or the body itself
+/// when it is one object. Anything else is left as it is.
+pub fn add_fields(body: &[u8], extra: &serde_json::Map<String, serde_json::Value>) -> Vec<u8> {
+    use serde_json::value::RawValue;
+    let Ok(extra) = serde_json::to_string(extra) else {
+        return body.to_vec();
+    };
+    // The extra fields' text without its braces, to go in before each object's closing brace.
+    let fields = extra
+        .strip_prefix('{')
+        .and_then(|e| e.strip_suffix('}'))
+        .unwrap_or_default();
+    let add = |object: &str, out: &mut String| match object.trim().strip_suffix('}') {
+        Some(open) if object.trim_start().starts_with('{') && !fields.is_empty() => {
+            out.push_str(open);
+            if open.trim_end() != "{" {
+                out.push(',');
+            }
+            out.push_str(fields);
+            out.push('}');
+        }
+        _ => out.push_str(object),
+    };
+    let mut out = String::with_capacity(body.len() + fields.len() * 64);
+    if let Ok(items) = serde_json::from_slice::<Vec<&RawValue>>(body) {
+        out.push('[');
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            add(item.get(), &mut out);
+        }
+        out.push(']');
+    } else if let Ok(one) = serde_json::from_slice::<&RawValue>(body) {
+        add(one.get(), &mut out);
+    } else {
+        return body.to_vec();
+    }
+    out.into_bytes()
+}
+
 pub fn cloudflare_page(status: u16) -> String {
     format!(
         "<!DOCTYPE html>\n<html lang=\"en-US\">\n<head>\n<title>mailtrap.io | {status}: Bad gateway</title>\n\
@@ -174,6 +221,25 @@ mod tests {
         assert!(q.take("POST", "/api/api_tokens/1/reset").is_some());
         assert!(q.take("POST", "/api/api_tokens/1/reset").is_some());
         assert!(q.take("POST", "/api/api_tokens/1/reset").is_none());
+    }
+
+    #[test]
+    fn extra_fields_go_after_each_object_s_own() {
+        let extra: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(r#"{"last_used_at":null,"future":{"nested":[1,"x"]}}"#).unwrap();
+        let list = add_fields(br#"[{"id":1},{},{"id":2,"name":"b"}]"#, &extra);
+        assert_eq!(
+            String::from_utf8(list).unwrap(),
+            r#"[{"id":1,"future":{"nested":[1,"x"]},"last_used_at":null},{"future":{"nested":[1,"x"]},"last_used_at":null},{"id":2,"name":"b","future":{"nested":[1,"x"]},"last_used_at":null}]"#
+        );
+        let one = add_fields(br#"{"id":1}"#, &extra);
+        assert_eq!(
+            String::from_utf8(one).unwrap(),
+            r#"{"id":1,"future":{"nested":[1,"x"]},"last_used_at":null}"#
+        );
+        for other in [&br#"[1,"a"]"#[..], b"", b"not json", b"[]", br#""text""#] {
+            assert_eq!(add_fields(other, &extra), other);
+        }
     }
 
     #[test]

@@ -307,6 +307,11 @@ async fn handle(
     if fault.drop == Some(DropPoint::After) {
         return dropped_connection();
     }
+    if let Some(extra) = &fault.extra_fields
+        && status == StatusCode::OK
+    {
+        bytes = super::faults::add_fields(&bytes, extra);
+    }
     if let Some(text) = fault.replace_body {
         bytes = text.into_bytes();
         set(&mut headers, "content-type", JSON_TYPE.into());

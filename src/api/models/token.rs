@@ -240,6 +240,73 @@ impl TokenList {
     }
 }
 
+impl TokenList {
+    /// Reads a list answer one token at a time, as [`TokenList::stream`] does, handing each readable token
+    /// together with its text exactly as the server sent it (every field, the ones this build does not
+    /// know among them); returns the tokens that could not be read, with the same reasons. Each element is
+    /// read once as text and the token is decoded from that text, so a script's view of the list is the
+    /// server's while the model still decides what is readable.
+    pub fn stream_sent<E>(
+        text: &str,
+        mut each: impl FnMut(ApiToken, &str) -> Result<(), E>,
+    ) -> Result<Vec<UnreadableToken>, StreamStop<E>> {
+        struct Each<'a, F, E> {
+            each: &'a mut F,
+            unreadable: Vec<UnreadableToken>,
+            stopped: Option<E>,
+        }
+        impl<'de, F: FnMut(ApiToken, &str) -> Result<(), E>, E> serde::de::Visitor<'de>
+            for &mut Each<'_, F, E>
+        {
+            type Value = ();
+
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                // The typed pass's words, so an answer that is not a list reads the same on both paths.
+                f.write_str("a sequence")
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+                let mut position = 0;
+                while let Some(raw) = seq.next_element::<&'de serde_json::value::RawValue>()? {
+                    match serde_json::from_str::<ApiToken>(raw.get()) {
+                        Ok(token) => {
+                            if let Err(e) = (self.each)(token, raw.get()) {
+                                self.stopped = Some(e);
+                                return Err(serde::de::Error::custom("stopped by the reader"));
+                            }
+                        }
+                        Err(e) => {
+                            self.unreadable
+                                .push(UnreadableToken::from_raw(position, raw.get(), &e))
+                        }
+                    }
+                    position += 1;
+                }
+                Ok(())
+            }
+        }
+        let mut visitor = Each {
+            each: &mut each,
+            unreadable: Vec::new(),
+            stopped: None,
+        };
+        let mut de = serde_json::Deserializer::from_str(text);
+        let read = Deserializer::deserialize_seq(&mut de, &mut visitor).and_then(|()| de.end());
+        if let Some(e) = visitor.stopped {
+            return Err(StreamStop::Each(e));
+        }
+        match read {
+            Ok(()) => Ok(visitor.unreadable),
+            // An answer that cannot be read is described in the typed pass's words (which differ where
+            // it breaks off), so its message is the one [`TokenList::stream`] gives; only then is it run.
+            Err(e) => match typed_pass(text.as_bytes(), &mut |_| Ok::<(), E>(()), &mut 0) {
+                Err(StreamStop::Decode(typed)) => Err(StreamStop::Decode(typed)),
+                _ => Err(StreamStop::Decode(e)),
+            },
+        }
+    }
+}
+
 /// The whole list in one typed pass, each token handed on as it is read; `handed` counts them.
 fn typed_pass<E>(
     bytes: &[u8],
@@ -451,6 +518,98 @@ mod tests {
         let (ids, read) = streamed(&text);
         assert_eq!(ids, vec![1, 2]);
         assert!(read.is_err());
+    }
+
+    /// Each handed token's id and text as sent, and how the read ended.
+    type Sent = (Vec<(TokenId, String)>, Result<Vec<UnreadableToken>, String>);
+
+    fn streamed_sent(text: &str) -> Sent {
+        let mut handed = Vec::new();
+        let read = TokenList::stream_sent(text, |t, raw| {
+            handed.push((t.id, raw.to_string()));
+            Ok::<(), ()>(())
+        });
+        let read = read.map_err(|stop| match stop {
+            StreamStop::Decode(e) => e.to_string(),
+            StreamStop::Each(()) => "stopped".into(),
+        });
+        (handed, read)
+    }
+
+    #[test]
+    fn a_list_streamed_as_sent_hands_what_decode_keeps_with_each_token_s_own_text() {
+        let bad_id = r#"{"id":"x","name":"odd"}"#.to_string();
+        let no_name = r#"{"id":5}"#.to_string();
+        let extra = r#"{"zz":{"nested":[1,"x\u001b[31m",{}]},"id":9,"name":"n","big":123456789012345678901234567890}"#
+            .to_string();
+        for items in [
+            vec![],
+            vec![good(1)],
+            vec![good(1), extra.clone(), good(3)],
+            vec![bad_id.clone(), good(2), good(3)],
+            vec![good(1), good(2), bad_id.clone()],
+            vec![
+                good(1),
+                bad_id.clone(),
+                good(3),
+                no_name.clone(),
+                extra.clone(),
+            ],
+        ] {
+            let refs: Vec<&str> = items.iter().map(String::as_str).collect();
+            let text = listed(&refs);
+            let whole = TokenList::decode(text.as_bytes()).unwrap();
+            let (handed, unreadable) = streamed_sent(&text);
+            let ids: Vec<TokenId> = handed.iter().map(|(id, _)| *id).collect();
+            let expected: Vec<TokenId> = whole.tokens.iter().map(|t| t.id).collect();
+            assert_eq!(ids, expected, "{text}");
+            assert_eq!(unreadable.unwrap(), whole.unreadable, "{text}");
+            for (_, raw) in &handed {
+                assert!(items.contains(raw), "{raw} is one of the items as sent");
+            }
+        }
+    }
+
+    #[test]
+    fn a_list_streamed_as_sent_fails_as_decode_does() {
+        for text in [r#"{"error":"nope"}"#, "", "null", "[1,", "<html>"] {
+            let whole = TokenList::decode(text.as_bytes()).unwrap_err().to_string();
+            let (handed, read) = streamed_sent(text);
+            assert!(handed.is_empty(), "{text}");
+            assert_eq!(read.unwrap_err(), whole, "{text}");
+        }
+        let text = format!("[{},{},{{\"id\":", good(1), good(2));
+        let (handed, read) = streamed_sent(&text);
+        assert_eq!(handed.len(), 2);
+        assert!(read.is_err());
+        let text = listed(&[&good(1), &good(2), &good(3)]);
+        let mut seen = 0;
+        let read = TokenList::stream_sent(&text, |_, _| {
+            seen += 1;
+            if seen == 2 { Err("enough") } else { Ok(()) }
+        });
+        assert!(matches!(read, Err(StreamStop::Each("enough"))));
+        assert_eq!(seen, 2, "nothing is handed after the stop");
+    }
+
+    #[test]
+    fn a_list_cut_anywhere_fails_as_sent_with_the_typed_pass_s_words() {
+        let text = listed(&[
+            &good(1),
+            r#"{"id":"x","name":"odd"}"#,
+            r#"{"id": 3, "name": "e\u00e9", "extra": {"a": [1, 2.5e3, null, true]}}"#,
+        ]);
+        for cut in 0..text.len() {
+            let Some(part) = text.get(..cut) else {
+                continue;
+            };
+            let typed = TokenList::decode(part.as_bytes()).map_err(|e| e.to_string());
+            let (_, sent) = streamed_sent(part);
+            match typed {
+                Err(typed) => assert_eq!(sent.unwrap_err(), typed, "{part}"),
+                Ok(list) => assert_eq!(sent.unwrap(), list.unreadable, "{part}"),
+            }
+        }
     }
 
     #[test]

@@ -32,7 +32,8 @@ pub async fn list(global: &GlobalArgs, format: OutputFormat) -> Result<(), Failu
     let client = client(global)?;
     let answer = token_list(&client, global).await?;
     let (printed, unreadable) = match format {
-        // Each token written as it is read: the list is never held as tokens.
+        // Each token written as it is read, with every field the server sent: the list is never held as
+        // tokens.
         OutputFormat::Json => print_token_list(&answer)?,
         OutputFormat::Table | OutputFormat::Csv => {
             let list = answer
@@ -80,15 +81,20 @@ async fn token_list(client: &Client, global: &GlobalArgs) -> Result<TokenListAns
 pub async fn get(global: &GlobalArgs, id: TokenId, format: OutputFormat) -> Result<(), Failure> {
     let client = client(global)?;
     let account = account(&client, global).await?;
-    let token = client
-        .get_token(account, id)
+    let answer = client
+        .token_answer(account, id)
         .await
         .map_err(Failure::api_about(format!("token {id}")))?;
+    let token = &answer.token;
     let text = match format {
-        OutputFormat::Table => output::token_detail(&token, Utc::now()),
-        OutputFormat::Json => output::json(&token).map_err(encoding_failure)?,
+        OutputFormat::Table => output::token_detail(token, Utc::now()),
+        // Every field the server sent, the ones the model does not know among them.
+        OutputFormat::Json => match answer.sent() {
+            Some(sent) => output::sent_token_json(sent).map_err(encoding_failure)?,
+            None => output::json(token).map_err(encoding_failure)?,
+        },
         OutputFormat::Csv => {
-            output::tokens_csv(std::slice::from_ref(&token)).map_err(encoding_failure)?
+            output::tokens_csv(std::slice::from_ref(token)).map_err(encoding_failure)?
         }
     };
     print(&text)

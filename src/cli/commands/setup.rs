@@ -46,17 +46,21 @@ pub(crate) fn print(text: &str) -> Result<(), Failure> {
     }
 }
 
-/// `list --output json`: the readable tokens of `answer` written to stdout as they are read; returns how
-/// many were printed and the ones that could not be read. A reader that went away is not an error.
+/// `list --output json`: the readable tokens of `answer` written to stdout as they are read, each with
+/// every field the server sent; returns how many were printed and the ones that could not be read. A
+/// reader that went away is not an error.
 pub(crate) fn print_token_list(
     answer: &TokenListAnswer,
 ) -> Result<(usize, Vec<UnreadableToken>), Failure> {
     let mut printed = 0;
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     let written = crate::cli::output::write_json_seq(&mut out, |elements| {
-        answer.for_each(|token| {
+        answer.for_each_sent(|token, sent| {
             printed += 1;
-            elements.element(&token)
+            match sent {
+                Some(text) => elements.sent_token(text),
+                None => elements.element(&token),
+            }
         })
     });
     let output_failure = |e: std::io::Error| match e.kind() {

@@ -201,6 +201,20 @@ impl Served {
         })
     }
 
+    /// `GET path` with this simulator's token, over plain HTTP: the status and the body as sent.
+    pub fn get_text(&self, path: &str) -> (u16, String) {
+        runtime().block_on(async {
+            let answer = reqwest::Client::new()
+                .get(format!("{}{path}", self.url))
+                .bearer_auth(&self.token)
+                .send()
+                .await
+                .unwrap();
+            let status = answer.status().as_u16();
+            (status, answer.text().await.unwrap())
+        })
+    }
+
     /// The API requests the simulator has received (method and path), from `/__sim/requests`; the log's own
     /// reads are left out.
     pub fn api_requests(&self) -> Vec<String> {

@@ -33,6 +33,53 @@ async fn accounts_list_and_get() {
 }
 
 #[tokio::test]
+async fn list_and_get_answers_keep_the_text_the_server_sent() {
+    let sim = start().await;
+    let api = client(&sim);
+    let account = sim.account_id();
+    let extra: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(r#"{"future":{"nested":[1,"x"]},"last_used_at":null}"#).unwrap();
+    sim.inject_fault(mailtrap_tokens::sim::Fault {
+        method: Some("GET".into()),
+        path: Some("/api_tokens".into()),
+        count: 2,
+        extra_fields: Some(extra.clone()),
+        ..Default::default()
+    });
+    let answer = api.token_list_answer(account).await.unwrap();
+    let mut handed = 0;
+    let unreadable = answer
+        .for_each_sent(|token, sent| {
+            let sent: serde_json::Value = serde_json::from_str(sent.expect("UTF-8")).unwrap();
+            assert_eq!(sent["id"], token.id);
+            assert_eq!(sent["name"], token.name.as_str());
+            assert_eq!(sent["future"], extra["future"]);
+            assert!(sent["last_used_at"].is_null() && sent.get("last_used_at").is_some());
+            handed += 1;
+            Ok::<(), ()>(())
+        })
+        .unwrap();
+    assert!(unreadable.is_empty());
+    assert_eq!(handed, seeded_tokens());
+    let one = api.token_answer(account, 2491402).await.unwrap();
+    assert_eq!(one.token.name, "Ops mixed access");
+    let sent: serde_json::Value = serde_json::from_str(one.sent().expect("UTF-8")).unwrap();
+    assert_eq!(sent["future"], extra["future"]);
+    assert_eq!(sent["resources"].as_array().map(Vec::len), Some(3));
+    // An unknown id is the same error as `get_token`'s.
+    assert_eq!(
+        api.token_answer(account, i64::MAX)
+            .await
+            .err()
+            .map(|e| e.to_string()),
+        api.get_token(account, i64::MAX)
+            .await
+            .err()
+            .map(|e| e.to_string())
+    );
+}
+
+#[tokio::test]
 async fn create_with_each_expiry_then_reset_and_delete() {
     let sim = start().await;
     let api = client(&sim);

@@ -173,6 +173,71 @@ async fn injected_faults_shape_the_answer() {
     assert_eq!(get(&sim, "/api/accounts", &op).await.0, 200);
 }
 
+/// A GET's status and body exactly as the simulator sent them.
+async fn get_text(sim: &mailtrap_tokens::sim::RunningSim, path: &str) -> (u16, String) {
+    let r = http()
+        .get(format!("{}{path}", sim.url()))
+        .bearer_auth(sim.operator_token().expose_secret())
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn extra_fields_go_after_each_token_s_own_in_list_and_get_answers() {
+    let sim = start().await;
+    let list = format!("/api/accounts/{}/api_tokens", sim.account_id());
+    let fault = json!({"method": "GET", "path": "/api_tokens", "count": 4,
+                       "extra_fields": {"last_used_at": "2026-11-30T08:15:00Z",
+                                        "future": {"nested": [1, "x\u{1b}[31m"]}}});
+    let r = http()
+        .post(format!("{}/__sim/faults", sim.url()))
+        .json(&fault)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    // Each object's own fields, then the extra ones (in the order a JSON object's keys are written).
+    let added = r#","future":{"nested":[1,"x\u001b[31m"]},"last_used_at":"2026-11-30T08:15:00Z"}"#;
+    let (status, text) = get_text(&sim, &list).await;
+    assert_eq!(status, 200);
+    let items: Vec<Box<serde_json::value::RawValue>> = serde_json::from_str(&text).unwrap();
+    assert_eq!(items.len(), seeded_tokens());
+    for item in &items {
+        assert!(item.get().ends_with(added), "{}", item.get());
+        let token: Value = serde_json::from_str(item.get()).unwrap();
+        assert!(
+            token["id"].is_i64() && token["resources"].is_array(),
+            "{token}"
+        );
+    }
+    let (status, text) = get_text(&sim, &format!("{list}/2491402")).await;
+    assert_eq!(status, 200);
+    assert!(text.starts_with("{\"created_by\":"), "{text}");
+    assert!(text.ends_with(added), "{text}");
+    // Only a successful answer gets them: an error keeps its documented body.
+    assert_eq!(
+        get_text(&sim, &format!("{list}/1")).await,
+        (404, r#"{"error":"Not Found"}"#.to_string())
+    );
+    let (_, text) = get_text(&sim, &format!("{list}/2491402")).await;
+    assert!(
+        text.ends_with(added),
+        "the fourth answer still has them: {text}"
+    );
+    let (_, text) = get_text(&sim, &list).await;
+    assert!(!text.contains("future"), "the fault is used up");
+    let bad = json!({"extra_fields": ["not", "an", "object"]});
+    let r = http()
+        .post(format!("{}/__sim/faults", sim.url()))
+        .json(&bad)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+}
+
 #[tokio::test]
 async fn dropping_the_simulator_stops_it_even_for_pooled_connections() {
     let sim = start().await;
