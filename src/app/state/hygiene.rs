@@ -15,6 +15,8 @@ pub struct Hygiene {
     pub rules: RuleConfig,
     pub findings: Vec<Finding>,
     pub by_token: HashMap<TokenId, FindingSummary>,
+    /// Where each token's findings are in `findings`, so the details find them without a scan.
+    positions: HashMap<TokenId, Vec<usize>>,
     /// The data the findings were made from: the table's generation and the own token's last four.
     made_for: Option<(u64, Option<String>)>,
     /// Counts the times the findings were made, so the findings view knows when to make its rows again.
@@ -53,7 +55,9 @@ impl Hygiene {
         };
         self.findings = findings(&inventory, now, &self.rules);
         self.by_token.clear();
-        for f in &self.findings {
+        self.positions.clear();
+        for (at, f) in self.findings.iter().enumerate() {
+            self.positions.entry(f.token_id).or_default().push(at);
             let summary = self.by_token.entry(f.token_id).or_insert(FindingSummary {
                 worst: f.severity(),
                 count: 0,
@@ -73,6 +77,10 @@ impl Hygiene {
 
     /// The findings about one token, worst first.
     pub fn of(&self, token: TokenId) -> impl Iterator<Item = &Finding> {
-        self.findings.iter().filter(move |f| f.token_id == token)
+        self.positions
+            .get(&token)
+            .into_iter()
+            .flatten()
+            .filter_map(|&at| self.findings.get(at))
     }
 }

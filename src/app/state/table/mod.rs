@@ -64,6 +64,8 @@ pub struct TokenTable {
     pub sort: Sort,
     /// Old token id → when it stops, for tokens in their reset grace (derived with the rows).
     pub reset_grace: HashMap<TokenId, DateTime<Utc>>,
+    /// New row → the row it replaced in a reset (the inverse of `TokenRow::successor`).
+    predecessors: HashMap<usize, usize>,
     domains: DomainIndex,
     /// Tokens made by a reset or create whose answer was lost: their secret never reached anyone.
     pub secret_not_received: HashSet<TokenId>,
@@ -96,6 +98,7 @@ impl Default for TokenTable {
                 descending: false,
             },
             reset_grace: HashMap::new(),
+            predecessors: HashMap::new(),
             domains: DomainIndex::default(),
             secret_not_received: HashSet::new(),
             viewport: Viewport::default(),
@@ -180,6 +183,12 @@ impl TokenTable {
             .filter(|r| r.in_grace())
             .filter_map(|r| r.token.expires_at.map(|at| (r.token.id, at)))
             .collect();
+        self.predecessors = self
+            .rows
+            .iter()
+            .enumerate()
+            .filter_map(|(old, r)| r.successor.map(|new| (new, old)))
+            .collect();
         self.domains = DomainIndex::of(&self.rows);
         if let Some(id) = self.follow
             && self.rows.iter().any(|r| r.token.id == id)
@@ -194,6 +203,11 @@ impl TokenTable {
         self.tree = tree.to_vec();
         self.names = ResourceNames::from_tree(tree);
         self.forget_derived();
+    }
+
+    /// The row that row `index` replaced in a reset, if it is still listed.
+    pub fn predecessor(&self, index: usize) -> Option<usize> {
+        self.predecessors.get(&index).copied()
     }
 
     /// Counts data changes: a new list or tree.

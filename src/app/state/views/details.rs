@@ -48,9 +48,9 @@ pub fn build(table: &TokenTable, hygiene: &Hygiene, own_token: bool, index: usiz
     let row = &table.rows[index];
     let token = &row.token;
     let replaced = table
-        .rows
-        .iter()
-        .find(|r| r.successor == Some(index) && r.in_grace())
+        .predecessor(index)
+        .map(|old| &table.rows[old])
+        .filter(|old| old.in_grace())
         .map(|old| (SafeText::new(&old.token.name), old.token.id));
     let replaced_by = row
         .successor
