@@ -10,6 +10,7 @@
 //! - `custody`: where a new secret goes when it cannot stay on screen or reach standard output.
 //! - `hygiene`: the rules about an account's tokens and the findings they give (no UI knowledge).
 //! - `config`: the config file, themes and paths.
+//! - `rotation`: where each token is used, its cut-over checklist, and handing a new secret to a command.
 //! - `sim`: a faithful simulator of that API, for `serve`, `demo` and the tests (no UI knowledge).
 //! - `app`: the full-screen console (state, update, effects, view, dialogs).
 //! - `cli`: the command line on top: it starts the console, the demo and `serve`, and runs the commands.
@@ -22,5 +23,6 @@ pub mod config;
 pub mod custody;
 pub mod hygiene;
 pub mod keys;
+pub mod rotation;
 pub mod sim;
 pub mod text;

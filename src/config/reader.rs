@@ -7,8 +7,8 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::settings::{
-    ClipboardRoute, Config, DEFAULT_CLEAR_AFTER_SECS, DEFAULT_REFRESH_SECS, MIN_REFRESH_SECS,
-    TOKEN_COLUMNS,
+    ClipboardRoute, Config, DEFAULT_CLEAR_AFTER_SECS, DEFAULT_HANDOFF_SECS, DEFAULT_REFRESH_SECS,
+    HANDOFF_PLACEHOLDERS, HandoffTarget, MAX_HANDOFF_SECS, MIN_REFRESH_SECS, TOKEN_COLUMNS,
 };
 use super::theme::{self, Theme};
 use super::warning::{ConfigWarning, LineIndex, MAX_WARNINGS};
@@ -77,7 +77,10 @@ const TOP_LEVEL_KEYS: &[&str] = &[
     "mouse",
     "hygiene",
     "tokens",
+    "handoff",
 ];
+
+const HANDOFF_KEYS: &[&str] = &["name", "command", "timeout", "tokens", "places"];
 
 const HYGIENE_KEYS: &[&str] = &["disabled", "expires_soon_days", "expires_very_soon_days"];
 
@@ -157,6 +160,7 @@ impl Reader<'_> {
                 "default_account" => self.default_account(value),
                 "hygiene" => self.hygiene(value),
                 "tokens" => self.tokens(value),
+                "handoff" => self.handoffs(value),
                 "mouse" => match value.get_ref() {
                     DeValue::Boolean(b) => self.config.mouse = *b,
                     _ => self.wrong_type("mouse", value, "true or false", "the default (false)"),
@@ -422,6 +426,133 @@ impl Reader<'_> {
             );
             self.warn("hygiene", value.span().start, message);
         }
+    }
+
+    fn handoffs(&mut self, value: &Value<'_>) {
+        let DeValue::Array(items) = value.get_ref() else {
+            self.wrong_type(
+                "handoff",
+                value,
+                "[[handoff]] tables (each with a name and a command)",
+                "no hand-off targets",
+            );
+            return;
+        };
+        for item in items {
+            let Some(table) = self.table("handoff", item) else {
+                continue;
+            };
+            if let Some(target) = self.handoff(table, item.span().start) {
+                self.config.handoff.push(target);
+            }
+        }
+    }
+
+    /// One `[[handoff]]` table, or `None` (with a warning) when it cannot be used.
+    fn handoff(&mut self, table: &DeTable<'_>, at: usize) -> Option<HandoffTarget> {
+        let mut name: Option<String> = None;
+        let mut command: Option<Vec<String>> = None;
+        let mut timeout = DEFAULT_HANDOFF_SECS;
+        let mut tokens: Option<String> = None;
+        let mut places: Vec<String> = Vec::new();
+        for (key, item) in table {
+            if self.damaged(key, item) {
+                continue;
+            }
+            let dotted = format!("handoff.{}", key.get_ref());
+            match key.get_ref().as_ref() {
+                "name" => match item.get_ref() {
+                    DeValue::String(s) if !s.trim().is_empty() => name = Some(s.trim().to_string()),
+                    _ => self.wrong_type(&dotted, item, "a name such as \"vault\"", "nothing"),
+                },
+                "command" => command = self.strings(&dotted, item, "an argument list such as [\"vault\", \"kv\", \"put\", \"secret/{name}\", \"token=-\"]"),
+                "timeout" => {
+                    let default = format!("the default ({DEFAULT_HANDOFF_SECS})");
+                    if let Some(secs) = self.integer(&dotted, item, "a number of seconds", &default) {
+                        match u64::try_from(secs) {
+                            Ok(secs) if (1..=MAX_HANDOFF_SECS).contains(&secs) => timeout = secs,
+                            _ => self.warn(
+                                &dotted,
+                                item.span().start,
+                                format!("{secs} is not from 1 to {MAX_HANDOFF_SECS}; using {default}"),
+                            ),
+                        }
+                    }
+                }
+                "tokens" => match item.get_ref() {
+                    DeValue::String(s) => tokens = Some(s.to_string()),
+                    _ => self.wrong_type(&dotted, item, "a token name pattern such as \"ci-*\"", "every token"),
+                },
+                "places" => places = self.strings(&dotted, item, "a list of places").unwrap_or_default(),
+                _ => self.unknown_key(&dotted, key, HANDOFF_KEYS),
+            }
+        }
+        let Some(name) = name else {
+            self.warn("handoff", at, "a [[handoff]] table without a name is left out");
+            return None;
+        };
+        let Some(command) = command.filter(|c| !c.is_empty()) else {
+            self.warn(
+                "handoff",
+                at,
+                format!("the hand-off {name:?} has no command, so it is left out"),
+            );
+            return None;
+        };
+        if self.config.handoff.iter().any(|t| t.name == name) {
+            self.warn("handoff", at, format!("a second hand-off named {name:?} is left out"));
+            return None;
+        }
+        for arg in &command {
+            let mut rest = arg.as_str();
+            while let Some(open) = rest.find('{') {
+                let Some(close) = rest[open..].find('}') else {
+                    break;
+                };
+                let placeholder = &rest[open..open + close + 1];
+                if !HANDOFF_PLACEHOLDERS.contains(&placeholder) {
+                    self.warn(
+                        "handoff.command",
+                        at,
+                        format!(
+                            "{placeholder} in the hand-off {name:?} is not a placeholder ({}); it is passed as written",
+                            HANDOFF_PLACEHOLDERS.join(", ")
+                        ),
+                    );
+                }
+                rest = &rest[open + close + 1..];
+            }
+        }
+        Some(HandoffTarget {
+            name,
+            command,
+            timeout,
+            tokens,
+            places,
+        })
+    }
+
+    /// A list of strings (a single string is a list of one).
+    fn strings(&mut self, key: &str, value: &Value<'_>, expected: &str) -> Option<Vec<String>> {
+        let items: Vec<&Value<'_>> = match value.get_ref() {
+            DeValue::String(_) => vec![value],
+            DeValue::Array(items) => items.iter().collect(),
+            _ => {
+                self.wrong_type(key, value, expected, "nothing");
+                return None;
+            }
+        };
+        let mut out = Vec::new();
+        for item in items {
+            match item.get_ref() {
+                DeValue::String(s) => out.push(s.to_string()),
+                _ => {
+                    self.wrong_type(key, item, expected, "nothing");
+                    return None;
+                }
+            }
+        }
+        Some(out)
     }
 
     fn tokens(&mut self, value: &Value<'_>) {

@@ -34,6 +34,40 @@ pub struct Config {
     pub hygiene: RuleConfig,
     /// The token table's columns.
     pub tokens: TokensConfig,
+    /// Where a new secret can be handed: the `[[handoff]]` tables.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub handoff: Vec<HandoffTarget>,
+}
+
+/// The longest a hand-off command may run, and how long it may run unless its table says otherwise.
+pub const MAX_HANDOFF_SECS: u64 = 3600;
+pub const DEFAULT_HANDOFF_SECS: u64 = 30;
+
+/// The placeholders a hand-off command's arguments may hold.
+pub const HANDOFF_PLACEHOLDERS: [&str; 4] = ["{name}", "{id}", "{account}", "{place}"];
+
+/// One `[[handoff]]` table: a command that takes a new secret on its standard input and puts it where it is
+/// used (a password manager, a vault, a CI variable, a Kubernetes secret, a file).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HandoffTarget {
+    pub name: String,
+    /// The program and its arguments, with the placeholders of [`HANDOFF_PLACEHOLDERS`].
+    pub command: Vec<String>,
+    /// Seconds before the command is stopped.
+    #[serde(default = "default_handoff_secs")]
+    pub timeout: u64,
+    /// A token name pattern (`*` for any run of characters) the target is for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tokens: Option<String>,
+    /// The places the target updates; a token that lists one of them is handed here, and those places
+    /// are ticked when the command succeeds.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub places: Vec<String>,
+}
+
+fn default_handoff_secs() -> u64 {
+    DEFAULT_HANDOFF_SECS
 }
 
 /// The names of the token table's columns, as `[tokens] columns` writes them.
@@ -70,6 +104,7 @@ impl Default for Config {
             mouse: false,
             hygiene: RuleConfig::default(),
             tokens: TokensConfig::default(),
+            handoff: Vec::new(),
         }
     }
 }

@@ -56,6 +56,11 @@ pub const LAYERS: &[Layer] = &[
         may_import: &["text", "api", "keys", "custody", "hygiene"],
     },
     Layer {
+        module: "rotation",
+        holds: "where each token is used, its cut-over checklist, and handing a new secret to a command",
+        may_import: &["text", "api", "custody", "config"],
+    },
+    Layer {
         module: "sim",
         holds: "the simulator of the API, for `serve`, `demo` and the tests",
         may_import: &["api"],
@@ -71,6 +76,7 @@ pub const LAYERS: &[Layer] = &[
             "custody",
             "hygiene",
             "config",
+            "rotation",
         ],
     },
     Layer {
@@ -84,6 +90,7 @@ pub const LAYERS: &[Layer] = &[
             "custody",
             "hygiene",
             "config",
+            "rotation",
             "sim",
             "app",
         ],
