@@ -47,6 +47,7 @@ fn loaded_state_in(extra: usize, start_view: StartView) -> (State, DateTime<Utc>
         rules: Default::default(),
         columns: SortColumn::ALL.to_vec(),
         start_view,
+        handoff: Vec::new(),
     });
     let effects = start(&mut state, now);
     let Some(Effect::ResolveAccount { req, .. }) = effects.first() else {

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use crate::api::{AccountId, NewToken, PermissionChange, Secret, TokenId};
 use crate::clipboard::Content;
+use crate::rotation::{HandoffRun, PlaceBook};
 
 use super::msg::RequestId;
 
@@ -65,6 +66,21 @@ pub enum Effect {
     /// Writes the secret to a new 0600 file; answered by `Msg::SecretSaved`.
     SaveSecret {
         path: PathBuf,
+        secret: Secret,
+    },
+    /// Reads the account's places list from the state directory; answered by `Msg::PlacesLoaded`.
+    LoadPlaces { account: AccountId },
+    /// Writes the account's places list whole; answered by `Msg::PlacesSaved`.
+    SavePlaces {
+        account: AccountId,
+        book: PlaceBook,
+    },
+    /// Runs each hand-off command in turn with the secret on its standard input; answered by one
+    /// `Msg::HandedOff` per run.
+    HandOff {
+        /// The new token the secret belongs to.
+        token: TokenId,
+        runs: Vec<HandoffRun>,
         secret: Secret,
     },
     /// Ctrl-Z: give the terminal back to the shell until resumed.

@@ -5,7 +5,10 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinHandle;
 
 use crate::api::{ApiError, Client, resolve_account};
+use std::path::PathBuf;
+
 use crate::custody::save_secret_at;
+use crate::rotation::{PlaceBook, handoff, places};
 
 use super::effect::Effect;
 use super::msg::Msg;
@@ -14,6 +17,8 @@ pub struct Executor {
     client: Client,
     tx: UnboundedSender<Msg>,
     tokens_task: Option<JoinHandle<()>>,
+    /// Where the places lists are kept; `None` keeps them in memory only.
+    state_dir: Option<PathBuf>,
 }
 
 impl Executor {
@@ -22,7 +27,14 @@ impl Executor {
             client,
             tx,
             tokens_task: None,
+            state_dir: None,
         }
+    }
+
+    /// Keeps the places lists in `dir` (the state directory).
+    pub fn with_state_dir(mut self, dir: PathBuf) -> Self {
+        self.state_dir = Some(dir);
+        self
     }
 
     pub fn client(&self) -> &Client {
@@ -114,6 +126,47 @@ impl Executor {
                         .map(|()| path)
                         .map_err(|e| e.to_string());
                     let _ = tx.send(Msg::SecretSaved(result));
+                });
+            }
+            Effect::LoadPlaces { account } => {
+                let tx = self.tx.clone();
+                let dir = self.state_dir.clone();
+                tokio::task::spawn_blocking(move || {
+                    let result = match dir {
+                        Some(dir) => places::load(&places::book_path(&dir, account)),
+                        None => Ok(PlaceBook::default()),
+                    };
+                    let _ = tx.send(Msg::PlacesLoaded { account, result });
+                });
+            }
+            Effect::SavePlaces { account, book } => {
+                let tx = self.tx.clone();
+                let dir = self.state_dir.clone();
+                tokio::task::spawn_blocking(move || {
+                    let result = match dir {
+                        Some(dir) => places::save(&places::book_path(&dir, account), &book)
+                            .map_err(|e| e.to_string()),
+                        None => Ok(()),
+                    };
+                    let _ = tx.send(Msg::PlacesSaved(result));
+                });
+            }
+            Effect::HandOff {
+                token,
+                runs,
+                secret,
+            } => {
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    // One at a time: two commands writing the same place must not race.
+                    for run in runs {
+                        let outcome = handoff::run(&run, &secret).await;
+                        let _ = tx.send(Msg::HandedOff {
+                            token,
+                            run,
+                            outcome,
+                        });
+                    }
                 });
             }
             // The clipboard and the terminal belong to the loop.

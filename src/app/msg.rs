@@ -8,8 +8,9 @@ use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
 
 use crate::api::AccountChoice;
-use crate::api::{Account, ApiError, CreatedToken, ResourceNode, TokenId, TokenList};
+use crate::api::{Account, AccountId, ApiError, CreatedToken, ResourceNode, TokenId, TokenList};
 use crate::clipboard::CopyOutcome;
+use crate::rotation::{HandoffOutcome, HandoffRun, PlaceBook};
 
 /// Identifies one request; handed out by `State::next_request_id`.
 pub type RequestId = u64;
@@ -78,6 +79,17 @@ pub enum Msg {
     Retrying {
         reason: String,
         wait_ms: u64,
+    },
+    PlacesLoaded {
+        account: AccountId,
+        result: Result<PlaceBook, String>,
+    },
+    PlacesSaved(Result<(), String>),
+    /// One hand-off command finished (or was stopped).
+    HandedOff {
+        token: TokenId,
+        run: HandoffRun,
+        outcome: HandoffOutcome,
     },
     /// `X-Ratelimit-Remaining` after a request finished.
     RateRemaining(Option<u32>),

@@ -73,13 +73,14 @@ impl RowAction {
 }
 
 /// The row actions in menu order: Copy, Reset, Edit permissions, Delete, Clone as new, New token.
-pub const ROW_ACTIONS: [Action; 6] = [
+pub const ROW_ACTIONS: [Action; 7] = [
     Action::Copy,
     Action::Reset,
     Action::EditPermissions,
     Action::Delete,
     Action::Clone,
     Action::NewToken,
+    Action::Places,
 ];
 
 pub const VIEWER_REASON: &str = "this console's token is a viewer and cannot do this";

@@ -39,6 +39,8 @@ pub struct Console {
     pub config_warnings: Vec<String>,
     /// The state directory: a signal writes the secrets still on screen under its `secrets/`.
     pub rescue_dir: std::path::PathBuf,
+    /// Where the places lists are kept; `None` (no state directory) keeps them for this run only.
+    pub state_dir: Option<std::path::PathBuf>,
 }
 
 /// The console's state as `run` builds it: the own token's last digits, the config's warnings (and a
@@ -98,6 +100,9 @@ pub async fn run(console: Console, dump: Option<(u16, u16)>) -> i32 {
     let client = client_reporting_retries(console.client, &tx);
     let mut state = initial_state(console.config, &client, console.config_warnings, Utc::now());
     let mut executor = Executor::new(client, tx.clone());
+    if let Some(dir) = &console.state_dir {
+        executor = executor.with_state_dir(dir.clone());
+    }
     let Some((cols, rows)) = dump else {
         let mut signals = match StopSignals::new() {
             Ok(s) => s,

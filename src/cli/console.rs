@@ -49,6 +49,8 @@ struct Settings {
     rescue_dir: std::path::PathBuf,
     rules: crate::hygiene::RuleConfig,
     columns: Vec<SortColumn>,
+    handoff: Vec<crate::config::HandoffTarget>,
+    state_dir: Option<std::path::PathBuf>,
 }
 
 impl Settings {
@@ -79,6 +81,8 @@ impl Settings {
                 .or_else(|| std::env::current_dir().ok())
                 .unwrap_or_else(|| ".".into()),
             rules: config.hygiene.clone(),
+            handoff: config.handoff.clone(),
+            state_dir: startup.paths.as_ref().map(|p| p.state_dir.clone()),
             // The reader kept only known names.
             columns: config
                 .tokens
@@ -106,12 +110,14 @@ impl Settings {
                 rules: self.rules,
                 columns: self.columns,
                 start_view,
+                handoff: self.handoff,
             },
             theme: self.theme,
             clipboard: self.clipboard,
             mouse: self.mouse,
             config_warnings: self.warnings,
             rescue_dir: self.rescue_dir,
+            state_dir: self.state_dir,
         }
     }
 }

@@ -22,6 +22,7 @@ pub enum Action {
     Delete,
     Clone,
     NewToken,
+    Places,
     Details,
     ShowTokens,
     ShowDomains,
@@ -201,6 +202,15 @@ pub const ACTIONS: &[ActionInfo] = &[
         Scope::Table,
         true,
         &["n"],
+    ),
+    info(
+        Action::Places,
+        "places",
+        "Where the token is used (its cut-over checklist after a reset)",
+        "places",
+        Scope::Row,
+        false,
+        &["p"],
     ),
     // Not `d`: one Shift away from Delete.
     info(

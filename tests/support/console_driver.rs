@@ -46,6 +46,7 @@ pub fn state_config(account: i64) -> StateConfig {
         rules: Default::default(),
         columns: mailtrap_tokens::app::state::SortColumn::ALL.to_vec(),
         start_view: Default::default(),
+        handoff: Vec::new(),
     }
 }
 

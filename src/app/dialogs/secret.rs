@@ -28,6 +28,7 @@ pub enum SecretOrigin {
     Created,
     /// A reset: the old token keeps working until `old_stops_at`.
     Reset {
+        old_id: TokenId,
         old_name: SafeText,
         old_stops_at: Option<DateTime<Utc>>,
     },
@@ -42,6 +43,8 @@ pub enum SecretCommand {
     Save { path: PathBuf, secret: Secret },
     /// `GET /api/accounts` with the new token.
     Verify(Secret),
+    /// Hand the secret to the `[[handoff]]` targets that match the token.
+    HandOff(Secret),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,6 +71,10 @@ pub struct SecretDialog {
     copy_line: Option<(Level, SafeText)>,
     save_line: Option<(Level, SafeText)>,
     verify_line: Option<(Level, SafeText)>,
+    /// One line per hand-off command, in the order they ran.
+    handoff_lines: Vec<(Level, SafeText)>,
+    /// A hand-off command took the secret (exit status 0): it is kept where that command put it.
+    handed_off: bool,
 }
 
 impl SecretDialog {
@@ -80,7 +87,7 @@ impl SecretDialog {
             .unwrap_or_default();
         let mut out = hints(&[("c", "copy")]);
         out.push((SafeText::literal("s"), dir.after("save in ")));
-        out.extend(hints(&[("v", "verify"), ("Enter", "done")]));
+        out.extend(hints(&[("h", "hand off"), ("v", "verify"), ("Enter", "done")]));
         out
     }
 
@@ -99,7 +106,18 @@ impl SecretDialog {
             copy_line: None,
             save_line: None,
             verify_line: None,
+            handoff_lines: Vec::new(),
+            handed_off: false,
         }
+    }
+
+    /// The new token's name as shown (the hand-off's `{name}`).
+    pub fn name(&self) -> &SafeText {
+        &self.name
+    }
+
+    pub fn origin(&self) -> &SecretOrigin {
+        &self.origin
     }
 
     pub fn token_id(&self) -> TokenId {
@@ -114,7 +132,7 @@ impl SecretDialog {
     /// The secret as it must be rescued when the process stops with this dialog open: `None` once it
     /// was saved to a file (that file keeps it).
     pub fn custody(&self) -> Option<crate::custody::Rescue<'_>> {
-        (!self.saved).then_some(crate::custody::Rescue {
+        (!self.saved && !self.handed_off).then_some(crate::custody::Rescue {
             name: self.name.as_str(),
             id: self.token_id,
             secret: &self.secret,
@@ -171,6 +189,7 @@ impl SecretDialog {
                 path: self.save_path(),
                 secret: self.secret.clone(),
             }),
+            Some('h') => Outcome::Emit(SecretCommand::HandOff(self.secret.clone())),
             Some('v') => {
                 self.verify_line =
                     Some((Level::Info, SafeText::literal("checking the new token…")));
@@ -206,6 +225,38 @@ impl SecretDialog {
             }
             Err(e) => (Level::Error, SafeText::from(format!("could not save: {e}"))),
         });
+    }
+
+    /// Hand-off commands started (`runs`), or why none could (`None`: nothing matched).
+    pub fn handoff_started(&mut self, runs: usize) {
+        let line = match runs {
+            0 => (
+                Level::Error,
+                SafeText::literal(
+                    "no hand-off matches this token: add a [[handoff]] table to the config file",
+                ),
+            ),
+            1 => (Level::Info, SafeText::literal("handing off…")),
+            n => (Level::Info, SafeText::from(format!("handing off to {n} commands…"))),
+        };
+        self.handoff_lines = vec![line];
+    }
+
+    /// One hand-off command's result; only an exit status of 0 keeps the secret.
+    pub fn handoff_result(&mut self, line: SafeText, kept: bool) {
+        if self
+            .handoff_lines
+            .first()
+            .is_some_and(|(level, _)| *level == Level::Info)
+        {
+            self.handoff_lines.clear();
+        }
+        if kept {
+            self.acknowledged = true;
+            self.handed_off = true;
+        }
+        let level = if kept { Level::Ok } else { Level::Error };
+        self.handoff_lines.push((level, line));
     }
 
     /// The answer to `Verify`: `Ok(words)` when the new token authenticated, `Err(words)` otherwise.
@@ -246,6 +297,7 @@ impl SecretDialog {
         if let SecretOrigin::Reset {
             old_name,
             old_stops_at,
+            ..
         } = &self.origin
         {
             let until = old_stops_at
@@ -261,6 +313,7 @@ impl SecretDialog {
         for (level, text) in [&self.copy_line, &self.save_line, &self.verify_line]
             .into_iter()
             .flatten()
+            .chain(&self.handoff_lines)
         {
             let (mark, style) = match level {
                 Level::Ok => ("✓ ", theme.ok),
@@ -277,7 +330,7 @@ impl SecretDialog {
         }
         lines.push(Line::default());
         lines.push(hint_line(
-            "c copy · s save to a file · v verify it works · Enter done",
+            "c copy · s save to a file · h hand off · v verify it works · Enter done",
             theme,
         ));
         boxed(area, buf, theme, &title, width, 1, &lines);

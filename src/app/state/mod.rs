@@ -7,6 +7,7 @@
 pub mod browse;
 pub mod hygiene;
 pub mod overlays;
+pub mod places;
 pub mod requests;
 pub mod session;
 pub mod status;
@@ -37,6 +38,8 @@ pub struct State {
     /// Which view shows, and the views made from the table.
     pub views: Views,
     pub hygiene: Hygiene,
+    /// Where each token is used, and the cut-over checklists.
+    pub places: places::PlacesState,
     pub requests: Requests,
     pub overlays: Overlays,
     pub status: Option<StatusMessage>,
@@ -52,6 +55,7 @@ impl State {
         views.start_on(config.start_view);
         Self {
             hygiene: Hygiene::new(config.rules.clone()),
+            places: places::PlacesState::default(),
             views,
             session: Session::new(config),
             table,

@@ -8,7 +8,7 @@ use crate::api::TokenId;
 
 use super::super::dialogs::{
     ActionMenu, ConfirmDialog, CopyAlternatives, EditPermissionsDialog, HelpDialog, Hints,
-    NoticeDialog, QuitDialog, SecretDialog, TokenForm,
+    NoticeDialog, PlacesDialog, QuitDialog, SecretDialog, TokenForm,
 };
 use crate::keys::keymap::Keymap;
 
@@ -38,6 +38,8 @@ pub enum Overlay {
     QuitConfirm(QuitDialog),
     /// Something the operator must read (a change whose answer was lost): stays until acknowledged.
     Notice(NoticeDialog),
+    /// Where a token is used (its places and their ticks).
+    Places(PlacesDialog),
 }
 
 impl Overlay {
@@ -53,6 +55,7 @@ impl Overlay {
             Overlay::CopyAlternatives(dialog) => dialog.hints(),
             Overlay::QuitConfirm(question) => question.hints(),
             Overlay::Notice(notice) => notice.hints(),
+            Overlay::Places(dialog) => dialog.hints(),
         }
     }
 }
@@ -124,6 +127,7 @@ impl Overlays {
             Overlay::CopyAlternatives(_) => face(6, 0, None),
             Overlay::QuitConfirm { .. } => face(7, 0, None),
             Overlay::Notice { .. } => face(8, 0, None),
+            Overlay::Places(d) => face(9, u8::from(d.takes_text()), Some(d.token())),
         })
     }
 
@@ -133,6 +137,7 @@ impl Overlays {
             Some(Overlay::Form(f)) => f.step() == super::super::dialogs::token_form::Step::Name,
             Some(Overlay::Confirm(d)) => d.typing_name(),
             Some(Overlay::EditPermissions { dialog, .. }) => dialog.typing_name(),
+            Some(Overlay::Places(dialog)) => dialog.takes_text(),
             _ => false,
         }
     }
@@ -153,6 +158,20 @@ impl Overlays {
         self.secret_dialogs()
             .filter_map(SecretDialog::custody)
             .collect()
+    }
+
+    /// The secret dialog of this new token, open or queued.
+    pub fn secret_dialog_mut(&mut self, token: TokenId) -> Option<&mut SecretDialog> {
+        let open = match &mut self.open {
+            Some(Overlay::Secret(d)) if d.token_id() == token => return Some(d.as_mut()),
+            _ => None,
+        };
+        open.or_else(|| {
+            self.queued_secrets
+                .iter_mut()
+                .find(|d| d.token_id() == token)
+                .map(|d| d.as_mut())
+        })
     }
 
     /// Whether this console holds the secret of the token (a secret dialog for it is open or queued).

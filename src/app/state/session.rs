@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use chrono::Duration;
 
 use crate::api::{Account, AccountId, ApiToken};
+use crate::config::HandoffTarget;
 use crate::hygiene::RuleConfig;
 use crate::text::SafeText;
 
@@ -44,6 +45,8 @@ pub struct StateConfig {
     pub columns: Vec<SortColumn>,
     /// The view the console opens on.
     pub start_view: StartView,
+    /// Where `h` in the secret dialog hands a new secret (the config file's `[[handoff]]` tables).
+    pub handoff: Vec<HandoffTarget>,
 }
 
 pub const MIN_REFRESH: i64 = 5;
@@ -67,6 +70,7 @@ pub struct Session {
     pub config_warnings: Vec<SafeText>,
     /// Where `s` in the secret dialog saves.
     pub save_dir: PathBuf,
+    pub handoff: Vec<HandoffTarget>,
 }
 
 impl Session {
@@ -82,6 +86,7 @@ impl Session {
             caller_is_viewer: false,
             config_warnings: Vec::new(),
             save_dir: PathBuf::from("."),
+            handoff: config.handoff,
         }
     }
 

@@ -7,8 +7,8 @@ use crate::api::TokenId;
 
 use super::super::dialogs::destructive::Target;
 use super::super::dialogs::{
-    ActionMenu, ConfirmDialog, CopyAlternatives, Destructive, EditPermissionsDialog, QuitDialog,
-    TokenForm,
+    ActionMenu, ConfirmDialog, CopyAlternatives, Destructive, EditPermissionsDialog, PlacesDialog,
+    QuitDialog, TokenForm,
 };
 use super::super::effect::Effect;
 use super::super::registry::{self, VIEWER_REASON};
@@ -99,6 +99,14 @@ pub(super) fn run_allowed(
         }
         Action::Clone => return open_form(state, WaitingForTree::Clone(token.id), now),
         Action::NewToken => return open_form(state, WaitingForTree::NewToken, now),
+        Action::Places => {
+            let id = token.id;
+            state.table.ensure_row_texts(index);
+            let row = &state.table.rows[index];
+            let dialog =
+                PlacesDialog::new(id, &row.name, state.places.book.of(id), row.in_grace());
+            state.overlays.open = Some(Overlay::Places(dialog));
+        }
         // Available only while a secret dialog holds the secret, which then has the keys.
         Action::Copy => state.set_status(
             "The secret is in its dialog: press c there",

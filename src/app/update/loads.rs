@@ -41,12 +41,19 @@ pub(super) fn account(
             accounts.finish(Ok(()), now);
             let id = account.id;
             state.session.enter(account);
-            match state.requests.ahead.take_if(|ahead| ahead.account == id) {
+            let step = match state.requests.ahead.take_if(|ahead| ahead.account == id) {
                 Some(ahead) => answers_ahead(state, ahead, now),
                 None => {
                     state.requests.abandon_ahead();
                     load_all(state, now).into()
                 }
+            };
+            match step {
+                Step::Changed(mut effects) => {
+                    effects.push(super::rotation::load(id));
+                    effects.into()
+                }
+                Step::Ignored => vec![super::rotation::load(id)].into(),
             }
         }
         Ok(AccountChoice::Ambiguous(list)) => {
@@ -188,6 +195,9 @@ pub(super) fn tick(state: &mut State, now: DateTime<Utc>) -> Step {
         form.set_now(now);
     }
     let mut changed = false;
+    let said = state.places.warned.len();
+    super::rotation::warn_late_cut_overs(state, now);
+    changed |= state.places.warned.len() != said;
     if state.status.as_ref().is_some_and(|s| s.expires_at <= now) {
         state.status = None;
         changed = true;
@@ -235,8 +245,11 @@ pub(super) fn picker_key(state: &mut State, key: KeyEvent, now: DateTime<Utc>) -
         (_, Some(Action::Quit)) => return vec![Effect::Quit].into(),
         (KeyCode::Enter, _) | (_, Some(Action::OpenMenu)) => {
             if let Some(account) = accounts.get(*cursor).cloned() {
+                let id = account.id;
                 state.session.enter(account);
-                return load_all(state, now).into();
+                let mut effects = load_all(state, now);
+                effects.push(super::rotation::load(id));
+                return effects.into();
             }
         }
         (_, Some(Action::MoveDown)) => *cursor = (*cursor + 1).min(last),

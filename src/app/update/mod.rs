@@ -8,6 +8,7 @@
 //! - `loads.rs`: their answers, the refreshes (by key and automatic), the account picker.
 //! - `writes.rs`: every write's whole life: sent once, answered, or its answer lost.
 //! - `actions.rs`: the row actions, as the registry allows them, and the dialogs they open.
+//! - `rotation.rs`: the places list, a reset's cut-over checklist, and handing a secret off.
 //! - `overlays.rs`: keys, pastes and clipboard or file answers for the dialog on top.
 //! - `step.rs`: what every handler answers (`Step`) and the key helpers they share.
 
@@ -23,6 +24,7 @@ mod actions;
 mod fetch;
 mod loads;
 mod overlays;
+mod rotation;
 mod step;
 mod table;
 mod views;
@@ -121,6 +123,13 @@ fn dispatch(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Step {
         Msg::SecretVerified { req, result } => writes::verified(state, req, result, now),
         Msg::Copied(outcome) => overlays::copied(state, &outcome, now),
         Msg::SecretSaved(result) => overlays::saved(state, result, now),
+        Msg::PlacesLoaded { account, result } => rotation::loaded(state, account, result, now),
+        Msg::PlacesSaved(result) => rotation::saved(state, result, now),
+        Msg::HandedOff {
+            token,
+            run,
+            outcome,
+        } => rotation::handed_off(state, token, &run, &outcome, now),
     }
 }
 
@@ -192,6 +201,7 @@ fn on_action(state: &mut State, action: Action, now: DateTime<Utc>) -> Step {
         | Action::EditPermissions
         | Action::Delete
         | Action::Clone
-        | Action::NewToken => actions::row_action(state, action, now),
+        | Action::NewToken
+        | Action::Places => actions::row_action(state, action, now),
     }
 }

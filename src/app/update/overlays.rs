@@ -91,6 +91,13 @@ pub(super) fn key(state: &mut State, key: KeyEvent, now: DateTime<Utc>) -> Step 
             other => after(&other),
         },
         Overlay::Notice(notice) => after(&notice.handle_key(&key)),
+        Overlay::Places(dialog) => match dialog.handle_key(&key) {
+            Outcome::Emit(places) => {
+                effects = super::rotation::set_places(state, dialog.token(), places);
+                After::Stay
+            }
+            other => after(&other),
+        },
         Overlay::QuitConfirm(question) => match question.handle_key(&key) {
             Outcome::Emit(()) => return vec![Effect::Quit].into(),
             other => after(&other),
@@ -126,6 +133,7 @@ fn secret_command(state: &mut State, token: TokenId, command: SecretCommand) -> 
             vec![Effect::SaveSecret { path, secret }]
         }
         SecretCommand::Verify(secret) => writes::send_verify(state, secret),
+        SecretCommand::HandOff(secret) => super::rotation::hand_off(state, token, secret),
     }
 }
 
@@ -160,6 +168,7 @@ pub(super) fn paste(state: &mut State, clean: &str) -> Step {
         Some(Overlay::Confirm(dialog)) => dialog.handle_paste(clean),
         Some(Overlay::Form(form)) => form.handle_paste(clean),
         Some(Overlay::EditPermissions { dialog, .. }) => dialog.handle_paste(clean),
+        Some(Overlay::Places(dialog)) if dialog.takes_text() => dialog.paste(clean),
         _ => return Step::Ignored,
     }
     Step::done()

@@ -207,6 +207,7 @@ pub(super) fn secret_answer(
                     state.table.secret_not_received.remove(&old);
                     let new_name = &created.token.name;
                     let origin = SecretOrigin::Reset {
+                        old_id: old,
                         old_name: shown.clone(),
                         old_stops_at: Some(now + Duration::hours(RESET_GRACE_HOURS)),
                     };
@@ -224,6 +225,10 @@ pub(super) fn secret_answer(
                 }
             };
             state.table.follow_token(created.token.id);
+            let mut effects = Vec::new();
+            if let Some(old) = token {
+                effects.extend(super::rotation::follow_reset(state, old, created.token.id));
+            }
             let dialog = SecretDialog::new(
                 &created.token,
                 created.secret,
@@ -232,7 +237,8 @@ pub(super) fn secret_answer(
             );
             state.overlays.show_secret(dialog);
             state.set_status(words, Level::Success, now);
-            reload(state, now).into()
+            effects.extend(reload(state, now));
+            effects.into()
         }
         Err(e) if answer_lost(&e) => {
             tracing::warn!(?token, error = %e, "the answer to a {verb} was lost");

@@ -105,6 +105,7 @@ pub fn render(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Fram
             Overlay::CopyAlternatives(dialog) => dialog.render(main, buf, theme),
             Overlay::QuitConfirm(question) => question.render(main, buf, theme),
             Overlay::Notice(notice) => notice.render(main, buf, theme),
+            Overlay::Places(dialog) => dialog.render(main, buf, theme),
         }
         blank_covered_wide_cells(frame.buffer_mut());
     }

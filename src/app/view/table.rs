@@ -49,9 +49,9 @@ fn widths(state: &State, inner: u16, now: DateTime<Utc>) -> Vec<u16> {
         let title = column.title();
         let wanted = match column {
             SortColumn::Expires => widest(
-                &|r| display_width(&expiry_cell_text(r, now)),
+                &|r| display_width(&expiry_of(state, r, now).0),
                 title,
-                usize::from(EXPIRES_WIDTH),
+                usize::from(EXPIRES_WIDTH) + CHECKLIST_WIDTH,
             ),
             SortColumn::Token => usize::from(TOKEN_WIDTH),
             SortColumn::Findings => usize::from(FINDINGS_WIDTH),
@@ -204,24 +204,40 @@ fn name_cell(state: &State, row: &TokenRow, width: usize, theme: &Theme) -> Cell
 }
 
 /// The Expires cell's text and how urgent it is.
-fn expiry_of(row: &TokenRow, now: DateTime<Utc>) -> (String, Urgency) {
+/// The most the cut-over checklist adds to the Expires cell (` · 10/12 places`).
+const CHECKLIST_WIDTH: usize = 16;
+
+/// The Expires cell's text and how urgent it is. A reset token with places carries its cut-over
+/// checklist beside the countdown; with places left in its last hour it is critical.
+fn expiry_of(state: &State, row: &TokenRow, now: DateTime<Utc>) -> (String, Urgency) {
     if row.unreadable.is_some() {
         return ("unreadable".into(), Urgency::Soon);
     }
-    let expiry = columns::expiry_text(row.token.expires_at, row.in_grace(), now);
-    let text = match expiry.urgency.symbol() {
+    let in_grace = row.in_grace();
+    let expiry = columns::expiry_text(row.token.expires_at, in_grace, now);
+    let (done, all) = state.places.book.progress(row.token.id);
+    let late = in_grace
+        && row
+            .token
+            .expires_at
+            .is_some_and(|stops| state.places.cut_over_late(row.token.id, stops, now));
+    let urgency = if late && expiry.urgency != Urgency::Expired {
+        Urgency::Critical
+    } else {
+        expiry.urgency
+    };
+    let mut text = match urgency.symbol() {
         "" => expiry.text,
         symbol => format!("{symbol} {}", expiry.text),
     };
-    (text, expiry.urgency)
+    if in_grace && all > 0 {
+        text.push_str(&format!(" · {done}/{all} places"));
+    }
+    (text, urgency)
 }
 
-fn expiry_cell_text(row: &TokenRow, now: DateTime<Utc>) -> String {
-    expiry_of(row, now).0
-}
-
-fn expires_cell(row: &TokenRow, now: DateTime<Utc>, theme: &Theme) -> Cell<'static> {
-    let (text, urgency) = expiry_of(row, now);
+fn expires_cell(state: &State, row: &TokenRow, now: DateTime<Utc>, theme: &Theme) -> Cell<'static> {
+    let (text, urgency) = expiry_of(state, row, now);
     let style: Style = match urgency {
         _ if row.unreadable.is_some() => theme.warn,
         Urgency::Calm => theme.text,
@@ -305,7 +321,7 @@ pub fn render(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Fram
                     SortColumn::Name => name_cell(state, row, width, theme),
                     SortColumn::Creator => Cell::from(row.creator.fit(width)),
                     SortColumn::Access => access_cell(row, width, theme),
-                    SortColumn::Expires => expires_cell(row, now, theme),
+                    SortColumn::Expires => expires_cell(state, row, now, theme),
                     SortColumn::Token => match row.unreadable {
                         Some(_) => Cell::from(""),
                         None => Cell::from(row.masked.to_string()),

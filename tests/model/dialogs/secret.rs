@@ -19,6 +19,7 @@ fn dialog(origin: SecretOrigin) -> SecretDialog {
 
 fn reset_origin() -> SecretOrigin {
     SecretOrigin::Reset {
+        old_id: 2498600,
         old_name: "ci deploy".into(),
         old_stops_at: Some("2026-08-08T22:00:00Z".parse().unwrap()),
     }

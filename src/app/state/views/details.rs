@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 
 use crate::api::{AccessLevel, ApiToken, ResourceKind, ResourceNode, TokenId};
 use crate::hygiene::Finding;
+use crate::rotation::Place;
 use crate::text::SafeText;
 
 use super::super::super::columns;
@@ -39,12 +40,20 @@ pub struct Details {
     /// The sending domains it can act on, with its level there.
     pub domains: Vec<(SafeText, AccessLevel)>,
     pub findings: Vec<Finding>,
+    /// Where it is used, each ticked once it holds a reset's new secret.
+    pub places: Vec<(SafeText, bool)>,
     /// The server sent it in a shape that could not be read: why.
     pub unreadable: Option<SafeText>,
 }
 
 /// The details of row `index`.
-pub fn build(table: &TokenTable, hygiene: &Hygiene, own_token: bool, index: usize) -> Details {
+pub fn build(
+    table: &TokenTable,
+    hygiene: &Hygiene,
+    places: &[Place],
+    own_token: bool,
+    index: usize,
+) -> Details {
     let row = &table.rows[index];
     let token = &row.token;
     let replaced = table
@@ -70,6 +79,10 @@ pub fn build(table: &TokenTable, hygiene: &Hygiene, own_token: bool, index: usiz
         permissions: permissions(token, &table.tree),
         domains: domains(token, &table.tree),
         findings: hygiene.of(token.id).cloned().collect(),
+        places: places
+            .iter()
+            .map(|p| (SafeText::new(&p.place), p.done))
+            .collect(),
         unreadable: row.unreadable.as_deref().map(SafeText::new),
     }
 }
