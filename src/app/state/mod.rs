@@ -141,10 +141,13 @@ impl State {
     /// The details of the token the shown view has selected.
     pub fn selected_details(&self) -> Option<views::Details> {
         let index = self.selected_token_index()?;
-        let own = self.session.is_own_token(&self.table.rows[index].token);
+        let token = &self.table.rows[index].token;
+        let own = self.session.is_own_token(token);
+        let places = self.places.book.of(token.id);
         Some(views::details::build(
             &self.table,
             &self.hygiene,
+            places,
             own,
             index,
         ))

@@ -125,6 +125,29 @@ pub fn lines(
         out.push(field("Replaced by", format!("{name} #{id}"), theme));
     }
     out.push(Line::raw(""));
+    let done = details.places.iter().filter(|(_, d)| *d).count();
+    let heading = if details.in_grace && !details.places.is_empty() {
+        format!(" Places ({done} of {} updated)", details.places.len())
+    } else {
+        format!(" Places ({})", details.places.len())
+    };
+    out.push(Line::styled(heading, theme.header));
+    if details.places.is_empty() {
+        out.push(Line::styled("   none listed: p adds where it is used", theme.dim));
+    }
+    for (place, ticked) in &details.places {
+        let (mark, style) = match (*ticked, details.in_grace) {
+            (true, _) => ("[x] ", theme.ok),
+            (false, true) => ("[ ] ", theme.warn),
+            (false, false) => ("· ", theme.text),
+        };
+        out.push(Line::from(vec![
+            Span::raw("   "),
+            Span::styled(mark, style),
+            Span::styled(place.fit(width.saturating_sub(8)), theme.text),
+        ]));
+    }
+    out.push(Line::raw(""));
     out.push(Line::styled(" Permissions", theme.header));
     if details.permissions.is_empty() {
         out.push(Line::styled("   none", theme.dim));
