@@ -79,6 +79,8 @@ pub mod exit_code {
     pub const PARTIAL: i32 = 8;
     /// `lint --fail-on LEVEL` found at least one finding at that level or above (they were printed).
     pub const FINDINGS: i32 = 10;
+    /// `create` or `reset` with `--handoff`: a hand-off command failed; the secret is in a 0600 file.
+    pub const HANDOFF_FAILED: i32 = 11;
 }
 
 impl ApiError {

@@ -69,7 +69,9 @@ pub enum Effect {
         secret: Secret,
     },
     /// Reads the account's places list from the state directory; answered by `Msg::PlacesLoaded`.
-    LoadPlaces { account: AccountId },
+    LoadPlaces {
+        account: AccountId,
+    },
     /// Writes the account's places list whole; answered by `Msg::PlacesSaved`.
     SavePlaces {
         account: AccountId,

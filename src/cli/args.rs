@@ -22,6 +22,7 @@ Exit codes:
   8  list: some tokens could not be read (the others were printed; stderr names them)
   9  create/reset: stdout did not take the new secret; it was saved to a 0600 file (stderr says where)
   10 lint: a finding at or above --fail-on (the findings were printed)
+  11 create/reset --handoff: a hand-off command failed; the secret was saved to a 0600 file (stderr says where)
 
 Environment:
   MAILTRAP_API_TOKEN    the API token (never taken as an argument, so it stays out of `ps`)
@@ -261,6 +262,17 @@ pub struct CreateArgs {
     pub expiry: ExpiryArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub handoff: HandoffArgs,
+}
+
+#[derive(Debug, Clone, Args, Default)]
+pub struct HandoffArgs {
+    /// Hand the new secret to this `[[handoff]]` target of the config file (its command gets it on its
+    /// standard input) instead of printing it; repeatable. A failed hand-off saves the secret to a 0600
+    /// file and exits with 11.
+    #[arg(long = "handoff", value_name = "NAME")]
+    pub targets: Vec<String>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -274,6 +286,8 @@ pub struct ResetArgs {
     pub yes: bool,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub handoff: HandoffArgs,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -488,7 +488,11 @@ impl Reader<'_> {
             }
         }
         let Some(name) = name else {
-            self.warn("handoff", at, "a [[handoff]] table without a name is left out");
+            self.warn(
+                "handoff",
+                at,
+                "a [[handoff]] table without a name is left out",
+            );
             return None;
         };
         let Some(command) = command.filter(|c| !c.is_empty()) else {
@@ -500,7 +504,11 @@ impl Reader<'_> {
             return None;
         };
         if self.config.handoff.iter().any(|t| t.name == name) {
-            self.warn("handoff", at, format!("a second hand-off named {name:?} is left out"));
+            self.warn(
+                "handoff",
+                at,
+                format!("a second hand-off named {name:?} is left out"),
+            );
             return None;
         }
         for arg in &command {

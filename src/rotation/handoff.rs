@@ -54,8 +54,8 @@ pub fn matching_targets<'t>(
         .iter()
         .filter(|t| {
             let by_name = t.tokens.as_deref().map(|p| glob_matches(p, name));
-            let by_place = (!t.places.is_empty())
-                .then(|| places.iter().any(|p| t.places.contains(&p.place)));
+            let by_place =
+                (!t.places.is_empty()).then(|| places.iter().any(|p| t.places.contains(&p.place)));
             match (by_name, by_place) {
                 (None, None) => true,
                 (a, b) => a.unwrap_or(false) || b.unwrap_or(false),
@@ -96,7 +96,11 @@ pub fn runs_for(target: &HandoffTarget, vars: &Vars<'_>, places: &[Place]) -> Ve
             .into_iter()
             .map(|place| HandoffRun {
                 target: target.name.clone(),
-                argv: target.command.iter().map(|a| fill(a, vars, &place)).collect(),
+                argv: target
+                    .command
+                    .iter()
+                    .map(|a| fill(a, vars, &place))
+                    .collect(),
                 places: vec![place],
                 timeout,
             })
@@ -121,12 +125,16 @@ pub const STDERR_LINES: usize = 3;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum HandoffOutcome {
     /// Exit status 0: the secret is where the command put it.
-    Done { stderr: Vec<SafeText> },
+    Done {
+        stderr: Vec<SafeText>,
+    },
     Failed {
         status: String,
         stderr: Vec<SafeText>,
     },
-    TimedOut { after: Duration },
+    TimedOut {
+        after: Duration,
+    },
     CouldNotStart(SafeText),
 }
 
@@ -222,7 +230,12 @@ pub async fn run(run: &HandoffRun, secret: &Secret) -> HandoffOutcome {
 mod tests {
     use super::*;
 
-    fn target(name: &str, command: &[&str], tokens: Option<&str>, places: &[&str]) -> HandoffTarget {
+    fn target(
+        name: &str,
+        command: &[&str],
+        tokens: Option<&str>,
+        places: &[&str],
+    ) -> HandoffTarget {
         HandoffTarget {
             name: name.into(),
             command: command.iter().map(|s| s.to_string()).collect(),
@@ -239,6 +252,90 @@ mod tests {
         }
     }
 
+    /// The fake command of `tests/handoff`, recording into `dir`.
+    fn fake(mode: &str, dir: &std::path::Path, timeout: u64) -> HandoffRun {
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/handoff/fake-handoff.sh");
+        HandoffRun {
+            target: "fake".into(),
+            argv: vec![
+                "sh".into(),
+                "-c".into(),
+                format!(
+                    "FAKE_HANDOFF_DIR='{}' exec sh '{script}' \"$@\"",
+                    dir.display()
+                ),
+                "fake-handoff".into(),
+                mode.into(),
+                "ci deploy".into(),
+            ],
+            places: vec![],
+            timeout: Duration::from_secs(timeout),
+        }
+    }
+
+    fn recorded(dir: &std::path::Path, what: &str) -> String {
+        std::fs::read_to_string(dir.join(format!("call-1.{what}"))).unwrap_or_default()
+    }
+
+    #[tokio::test]
+    async fn the_secret_reaches_the_command_on_its_standard_input_and_nowhere_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let secret = Secret::new("a1b2c3d4e5f6-the-new-secret".into());
+        let outcome = run(&fake("ok", dir.path(), 10), &secret).await;
+        assert!(outcome.succeeded(), "{outcome:?}");
+        assert_eq!(
+            recorded(dir.path(), "stdin"),
+            "a1b2c3d4e5f6-the-new-secret\n"
+        );
+        assert!(!recorded(dir.path(), "argv").contains("the-new-secret"));
+        assert!(recorded(dir.path(), "argv").contains("ci deploy"));
+        let env = recorded(dir.path(), "env");
+        assert!(!env.is_empty());
+        assert!(!env.contains("the-new-secret"));
+        assert!(
+            !env.contains("MAILTRAP_API_TOKEN="),
+            "the console's own token stays out too"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_failing_command_says_why_and_a_hanging_one_is_stopped() {
+        let dir = tempfile::tempdir().unwrap();
+        let secret = Secret::new("s3cr3t".into());
+        let outcome = run(&fake("fail", dir.path(), 10), &secret).await;
+        assert!(!outcome.succeeded());
+        let line = outcome.describe("vault").into_string();
+        assert!(
+            line.contains("exit status: 3") && line.contains("permission denied"),
+            "{line}"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let start = std::time::Instant::now();
+        let outcome = run(&fake("hang", dir.path(), 1), &secret).await;
+        assert_eq!(
+            outcome,
+            HandoffOutcome::TimedOut {
+                after: Duration::from_secs(1)
+            }
+        );
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "stopped at its time-out"
+        );
+        let outcome = run(
+            &HandoffRun {
+                argv: vec!["/nonexistent/handoff".into()],
+                ..fake("ok", dir.path(), 1)
+            },
+            &secret,
+        )
+        .await;
+        assert!(
+            matches!(outcome, HandoffOutcome::CouldNotStart(_)),
+            "{outcome:?}"
+        );
+    }
+
     #[test]
     fn patterns_match_as_globs() {
         assert!(glob_matches("ci-*", "ci-deploy"));
@@ -248,7 +345,10 @@ mod tests {
         assert!(!glob_matches("a*b*c", "a-c-b"));
         assert!(!glob_matches("ci-*", "my ci-deploy"));
         assert!(glob_matches("exact", "exact"));
-        assert!(!glob_matches("ab*ba", "aba"), "the two ends may not overlap");
+        assert!(
+            !glob_matches("ab*ba", "aba"),
+            "the two ends may not overlap"
+        );
     }
 
     #[test]
@@ -276,12 +376,25 @@ mod tests {
             id: 42,
             account: 7,
         };
-        let t = target("gh", &["gh", "secret", "set", "{name}", "--repo", "{place}"], None, &[]);
+        let t = target(
+            "gh",
+            &["gh", "secret", "set", "{name}", "--repo", "{place}"],
+            None,
+            &[],
+        );
         let runs = runs_for(&t, &vars, &[place("acme/web"), place("acme/api")]);
         assert_eq!(runs.len(), 2);
-        assert_eq!(runs[0].argv, ["gh", "secret", "set", "ci deploy", "--repo", "acme/web"]);
+        assert_eq!(
+            runs[0].argv,
+            ["gh", "secret", "set", "ci deploy", "--repo", "acme/web"]
+        );
         assert_eq!(runs[1].places, ["acme/api"]);
-        let t = target("file", &["sh", "-c", "cat > /tmp/{account}-{id}"], None, &["disk"]);
+        let t = target(
+            "file",
+            &["sh", "-c", "cat > /tmp/{account}-{id}"],
+            None,
+            &["disk"],
+        );
         let runs = runs_for(&t, &vars, &[place("disk"), place("other")]);
         assert_eq!(runs.len(), 1);
         assert_eq!(runs[0].argv[2], "cat > /tmp/7-42");

@@ -110,11 +110,17 @@ pub fn load(path: &Path) -> Result<PlaceBook, String> {
         let aside = path.with_extension("json.unreadable");
         let moved = std::fs::rename(path, &aside).is_ok();
         let kept = if moved {
-            format!("; it was moved to {} and a new list started", aside.display())
+            format!(
+                "; it was moved to {} and a new list started",
+                aside.display()
+            )
         } else {
             String::new()
         };
-        format!("the places file {} is not readable ({e}){kept}", path.display())
+        format!(
+            "the places file {} is not readable ({e}){kept}",
+            path.display()
+        )
     })
 }
 
@@ -183,7 +189,10 @@ mod tests {
         assert_eq!(dir_mode & 0o777, 0o700);
         std::fs::write(&path, "{ not json").unwrap();
         let err = load(&path).unwrap_err();
-        assert!(err.contains("not readable") && err.contains("unreadable"), "{err}");
+        assert!(
+            err.contains("not readable") && err.contains("unreadable"),
+            "{err}"
+        );
         assert!(path.with_extension("json.unreadable").exists());
         assert_eq!(load(&path).unwrap(), PlaceBook::default());
     }

@@ -14,8 +14,8 @@ use super::{
 };
 use crate::api::TokenId;
 use crate::config::Theme;
-use crate::rotation::places::{MAX_PLACE_CHARS, MAX_PLACES};
 use crate::rotation::Place;
+use crate::rotation::places::{MAX_PLACE_CHARS, MAX_PLACES};
 use crate::text::SafeText;
 
 #[derive(Debug)]

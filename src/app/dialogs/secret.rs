@@ -87,7 +87,11 @@ impl SecretDialog {
             .unwrap_or_default();
         let mut out = hints(&[("c", "copy")]);
         out.push((SafeText::literal("s"), dir.after("save in ")));
-        out.extend(hints(&[("h", "hand off"), ("v", "verify"), ("Enter", "done")]));
+        out.extend(hints(&[
+            ("h", "hand off"),
+            ("v", "verify"),
+            ("Enter", "done"),
+        ]));
         out
     }
 
@@ -237,7 +241,10 @@ impl SecretDialog {
                 ),
             ),
             1 => (Level::Info, SafeText::literal("handing off…")),
-            n => (Level::Info, SafeText::from(format!("handing off to {n} commands…"))),
+            n => (
+                Level::Info,
+                SafeText::from(format!("handing off to {n} commands…")),
+            ),
         };
         self.handoff_lines = vec![line];
     }

@@ -103,8 +103,7 @@ pub(super) fn run_allowed(
             let id = token.id;
             state.table.ensure_row_texts(index);
             let row = &state.table.rows[index];
-            let dialog =
-                PlacesDialog::new(id, &row.name, state.places.book.of(id), row.in_grace());
+            let dialog = PlacesDialog::new(id, &row.name, state.places.book.of(id), row.in_grace());
             state.overlays.open = Some(Overlay::Places(dialog));
         }
         // Available only while a secret dialog holds the secret, which then has the keys.

@@ -5,7 +5,9 @@
 use chrono::{DateTime, Utc};
 
 use crate::api::{AccountId, Secret, TokenId};
-use crate::rotation::{HandoffOutcome, HandoffRun, Place, PlaceBook, Vars, matching_targets, runs_for};
+use crate::rotation::{
+    HandoffOutcome, HandoffRun, Place, PlaceBook, Vars, matching_targets, runs_for,
+};
 
 use super::super::dialogs::SecretOrigin;
 use super::super::effect::Effect;

@@ -133,7 +133,10 @@ pub fn lines(
     };
     out.push(Line::styled(heading, theme.header));
     if details.places.is_empty() {
-        out.push(Line::styled("   none listed: p adds where it is used", theme.dim));
+        out.push(Line::styled(
+            "   none listed: p adds where it is used",
+            theme.dim,
+        ));
     }
     for (place, ticked) in &details.places {
         let (mark, style) = match (*ticked, details.in_grace) {

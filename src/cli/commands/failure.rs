@@ -28,6 +28,11 @@ pub enum Failure {
         printed: usize,
         tokens: Vec<UnreadableToken>,
     },
+    /// A hand-off command failed, so the new secret was saved to a 0600 file (exit 11).
+    HandoffFailed {
+        failed: Vec<String>,
+        path: std::path::PathBuf,
+    },
     /// `lint --fail-on`: this many findings at `threshold` or above (exit 10); they were printed.
     Findings { count: usize, threshold: Severity },
 }
@@ -62,6 +67,7 @@ impl Failure {
             Failure::SecretSaved { .. } => EXIT_SECRET_SAVED,
             Failure::Unreadable { .. } => exit_code::PARTIAL,
             Failure::Findings { .. } => exit_code::FINDINGS,
+            Failure::HandoffFailed { .. } => exit_code::HANDOFF_FAILED,
         }
     }
 
@@ -78,6 +84,11 @@ impl Failure {
             }
             Failure::Cancelled => "cancelled; nothing was changed".into(),
             Failure::Output { what } => format!("error: could not write to stdout: {what}"),
+            Failure::HandoffFailed { failed, path } => format!(
+                "error: the hand-off failed ({}); the new secret was saved to {} (readable only by you)",
+                failed.join("; "),
+                path.display()
+            ),
             Failure::SecretSaved { what, path } => format!(
                 "error: could not write the new secret to stdout ({what}); it was saved to {} \
                  (readable only by you)",

@@ -14,10 +14,15 @@ use super::setup::{account, client, write_stdout};
 use crate::api::{ApiToken, Client, CreatedToken, NewToken, TokenId};
 use crate::cli::args::{CreateArgs, DeleteArgs, GlobalArgs, OutputFormat, ResetArgs};
 use crate::cli::output;
+use crate::config::HandoffTarget;
+use crate::rotation::{Vars, handoff, runs_for};
 use crate::text::sanitize;
 
 pub async fn create(global: &GlobalArgs, args: CreateArgs) -> Result<(), Failure> {
-    refuse_blind_stdout("create")?;
+    let targets = handoff_targets(global, &args.handoff.targets)?;
+    if targets.is_empty() {
+        refuse_blind_stdout("create")?;
+    }
     let client = client(global)?;
     let account = account(&client, global).await?;
     let new = NewToken {
@@ -29,14 +34,121 @@ pub async fn create(global: &GlobalArgs, args: CreateArgs) -> Result<(), Failure
         .create_token(account, &new)
         .await
         .map_err(Failure::api_about("creating the token"))?;
+    if !targets.is_empty() {
+        say(&format!("created {}", summary(&created.token)));
+        return hand_off(&created, account, None, &targets).await;
+    }
     // The secret first: a failing stderr must not stand between it and stdout.
     emit_secret(&created, args.output.output)?;
     say(&format!("created {}", summary(&created.token)));
     Ok(())
 }
 
+/// The `[[handoff]]` targets named on the command line, found before anything is sent.
+fn handoff_targets(global: &GlobalArgs, names: &[String]) -> Result<Vec<HandoffTarget>, Failure> {
+    if names.is_empty() {
+        return Ok(Vec::new());
+    }
+    let loaded = crate::config::Config::load(global.config.as_deref());
+    for warning in &loaded.warnings {
+        eprintln!("warning: {warning}");
+    }
+    let known = &loaded.config.handoff;
+    names
+        .iter()
+        .map(|name| {
+            known
+                .iter()
+                .find(|t| t.name == *name)
+                .cloned()
+                .ok_or_else(|| {
+                    let names: Vec<&str> = known.iter().map(|t| t.name.as_str()).collect();
+                    let listed = if names.is_empty() {
+                        "the config file has no [[handoff]] tables".to_string()
+                    } else {
+                        format!("the config file's are: {}", names.join(", "))
+                    };
+                    Failure::Usage(format!(
+                        "no hand-off is named {:?} ({listed}); nothing was sent",
+                        sanitize(name)
+                    ))
+                })
+        })
+        .collect()
+}
+
+/// Hands the new secret to `targets` (each command gets it on its standard input), keeps the account's
+/// places list in step (a reset's places follow the new token; the places a command updated are ticked),
+/// and, if any command fails, saves the secret to a new 0600 file so that it is not lost.
+async fn hand_off(
+    created: &CreatedToken,
+    account: crate::api::AccountId,
+    old: Option<TokenId>,
+    targets: &[HandoffTarget],
+) -> Result<(), Failure> {
+    let new = created.token.id;
+    let state_dir = crate::config::Paths::discover().map(|p| p.state_dir);
+    let book_path = state_dir
+        .as_ref()
+        .map(|dir| crate::rotation::places::book_path(dir, account));
+    let mut book = match &book_path {
+        Some(path) => crate::rotation::places::load(path).unwrap_or_else(|why| {
+            say(&format!("warning: {why}"));
+            Default::default()
+        }),
+        None => Default::default(),
+    };
+    if let Some(old) = old {
+        book.follow(old, new);
+    }
+    let checklist = old.unwrap_or(new);
+    let places = book.of(checklist).to_vec();
+    let name = sanitize(&created.token.name);
+    let vars = Vars {
+        name: &name,
+        id: new,
+        account,
+    };
+    let mut failed = Vec::new();
+    for target in targets {
+        for run in runs_for(target, &vars, &places) {
+            let outcome = handoff::run(&run, &created.secret).await;
+            say(&format!("hand-off {}", outcome.describe(&run.target)));
+            if outcome.succeeded() {
+                book.tick(checklist, &run.places);
+            } else {
+                failed.push(outcome.describe(&run.target).into_string());
+            }
+        }
+    }
+    if let Some(path) = &book_path
+        && let Err(e) = crate::rotation::places::save(path, &book)
+    {
+        say(&format!("warning: the places list could not be saved: {e}"));
+    }
+    if failed.is_empty() {
+        return Ok(());
+    }
+    let dir = state_dir
+        .or_else(|| std::env::current_dir().ok())
+        .unwrap_or_else(|| ".".into());
+    match crate::custody::rescue(&dir, &created.token.name, new, &created.secret) {
+        Ok(path) => Err(Failure::HandoffFailed { failed, path }),
+        Err(e) => Err(lost_secret(
+            &created.token,
+            &format!(
+                "the hand-off failed ({}) and saving it to a file failed too ({e})",
+                failed.join("; ")
+            ),
+        )),
+    }
+}
+
 pub async fn reset(global: &GlobalArgs, args: ResetArgs) -> Result<(), Failure> {
-    refuse_blind_stdout("reset")?;
+    let targets = handoff_targets(global, &args.handoff.targets)?;
+    if targets.is_empty() {
+        refuse_blind_stdout("reset")?;
+    }
     let consent = consent(args.yes, std::io::stdin().is_terminal(), "reset")?;
     let client = client(global)?;
     let account = account(&client, global).await?;
@@ -57,6 +169,14 @@ pub async fn reset(global: &GlobalArgs, args: ResetArgs) -> Result<(), Failure> 
         .reset_token(account, args.id, expiry)
         .await
         .map_err(Failure::api_about(about))?;
+    if !targets.is_empty() {
+        say(&format!(
+            "reset token {}: the old secret keeps working for up to 12 hours; new {}",
+            args.id,
+            summary(&created.token)
+        ));
+        return hand_off(&created, account, Some(args.id), &targets).await;
+    }
     emit_secret(&created, args.output.output)?;
     say(&format!(
         "reset token {}: the old secret keeps working for up to 12 hours; new {}",

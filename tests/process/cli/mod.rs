@@ -3,6 +3,7 @@
 
 mod docs;
 mod dump;
+mod handoff;
 mod harness;
 mod lint;
 mod prompt;
