@@ -206,7 +206,7 @@ pub const ACTIONS: &[ActionInfo] = &[
     info(
         Action::Places,
         "places",
-        "Where the token is used (its cut-over checklist after a reset)",
+        "Where the token is used (its places)",
         "places",
         Scope::Row,
         false,

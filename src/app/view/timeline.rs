@@ -1,7 +1,7 @@
 //! The timeline: a chart of how many tokens stop in each of the next weeks, then every event ahead,
 //! soonest first, the day named on its first event.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Datelike, Duration, Timelike, Utc, Weekday};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -59,7 +59,7 @@ pub fn render(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Fram
             let row = &list.rows()[i];
             let day = row.at.date_naive();
             let day_cell = if last_day != Some(day) {
-                Cell::from(row.at.format("%a %Y-%m-%d").to_string())
+                Cell::from(day_text(row.at))
             } else {
                 Cell::from("")
             };
@@ -78,7 +78,7 @@ pub fn render(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Fram
             }
             Row::new(vec![
                 day_cell,
-                Cell::from(row.at.format("%H:%M").to_string()),
+                Cell::from(format!("{:02}:{:02}", row.at.hour(), row.at.minute())),
                 Cell::from(Span::styled(span_text(left), style)),
                 Cell::from(Span::styled(row.kind.text(), style)),
                 Cell::from(Line::from(token)),
@@ -93,6 +93,20 @@ pub fn render(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Fram
         empty: "Nothing ends: no token has an expiry.",
     }
     .render(rows, theme, frame, area);
+}
+
+/// `Tue 2026-12-01`, without strftime's parsing of a pattern on every row of every frame.
+fn day_text(at: DateTime<Utc>) -> String {
+    let weekday = match at.weekday() {
+        Weekday::Mon => "Mon",
+        Weekday::Tue => "Tue",
+        Weekday::Wed => "Wed",
+        Weekday::Thu => "Thu",
+        Weekday::Fri => "Fri",
+        Weekday::Sat => "Sat",
+        Weekday::Sun => "Sun",
+    };
+    format!("{weekday} {:04}-{:02}-{:02}", at.year(), at.month(), at.day())
 }
 
 /// `in 3d 4h`, `in 5h 12m`, `in 42m`; `now` once it is past.

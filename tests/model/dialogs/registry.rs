@@ -45,7 +45,8 @@ fn lists_every_row_action_in_order_with_availability() {
             Action::EditPermissions,
             Action::Delete,
             Action::Clone,
-            Action::NewToken
+            Action::NewToken,
+            Action::Places
         ]
     );
     assert!(actions[1..].iter().all(|a| a.is_available()), "{actions:?}");

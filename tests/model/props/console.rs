@@ -198,6 +198,9 @@ fn allowed_effect(effect: &Effect) -> bool {
             | Effect::CopyToClipboard { .. }
             | Effect::VerifySecret { .. }
             | Effect::SaveSecret { .. }
+            | Effect::LoadPlaces { .. }
+            | Effect::SavePlaces { .. }
+            | Effect::HandOff { .. }
             | Effect::Suspend
             | Effect::Quit
     )
