@@ -9,7 +9,7 @@ use crossterm::event::KeyEvent;
 use crate::api::{Secret, TokenId};
 use crate::clipboard::{Content, CopyOutcome};
 
-use super::super::dialogs::{Confirmed, MenuChoice, Outcome, SecretCommand};
+use super::super::dialogs::{Confirmed, MenuChoice, Outcome, SecretCommand, SecretDialog};
 use super::super::effect::Effect;
 use super::super::state::{Level, Overlay, State};
 use super::step::Step;
@@ -74,7 +74,7 @@ pub(super) fn key(state: &mut State, key: KeyEvent, now: DateTime<Utc>) -> Step 
         // Dropping the dialog wipes the secret.
         Overlay::Secret(dialog) => match dialog.handle_key(&key) {
             Outcome::Emit(command) => {
-                effects = secret_command(state, dialog.token_id(), command);
+                effects = secret_command(state, dialog, command);
                 After::Stay
             }
             other => after(&other),
@@ -119,7 +119,12 @@ pub(super) fn key(state: &mut State, key: KeyEvent, now: DateTime<Utc>) -> Step 
 
 /// What the secret dialog asked for; the answer is this dialog's alone (another one open by then must
 /// not take it).
-fn secret_command(state: &mut State, token: TokenId, command: SecretCommand) -> Vec<Effect> {
+fn secret_command(
+    state: &mut State,
+    dialog: &mut SecretDialog,
+    command: SecretCommand,
+) -> Vec<Effect> {
+    let token = dialog.token_id();
     match command {
         SecretCommand::Copy(secret) => {
             state.overlays.copy_for = Some(token);
@@ -133,7 +138,7 @@ fn secret_command(state: &mut State, token: TokenId, command: SecretCommand) -> 
             vec![Effect::SaveSecret { path, secret }]
         }
         SecretCommand::Verify(secret) => writes::send_verify(state, secret),
-        SecretCommand::HandOff(secret) => super::rotation::hand_off(state, token, secret),
+        SecretCommand::HandOff(secret) => super::rotation::hand_off(state, dialog, secret),
     }
 }
 

@@ -9,9 +9,9 @@ use crate::rotation::{
     HandoffOutcome, HandoffRun, Place, PlaceBook, Vars, matching_targets, runs_for,
 };
 
-use super::super::dialogs::SecretOrigin;
+use super::super::dialogs::{SecretDialog, SecretOrigin};
 use super::super::effect::Effect;
-use super::super::state::{Level, Overlay, State};
+use super::super::state::{Level, State};
 use super::step::Step;
 
 /// The account is known: its places list is read.
@@ -90,10 +90,8 @@ fn checklist_token(origin: &SecretOrigin, new: TokenId) -> TokenId {
 }
 
 /// `h` in the secret dialog: the matching targets' commands, one after another.
-pub(super) fn hand_off(state: &mut State, token: TokenId, secret: Secret) -> Vec<Effect> {
-    let Some(Overlay::Secret(dialog)) = &state.overlays.open else {
-        return Vec::new();
-    };
+pub(super) fn hand_off(state: &State, dialog: &mut SecretDialog, secret: Secret) -> Vec<Effect> {
+    let token = dialog.token_id();
     let places = state
         .places
         .book
@@ -110,9 +108,7 @@ pub(super) fn hand_off(state: &mut State, token: TokenId, secret: Secret) -> Vec
         .into_iter()
         .flat_map(|t| runs_for(t, &vars, &places))
         .collect();
-    if let Some(Overlay::Secret(dialog)) = &mut state.overlays.open {
-        dialog.handoff_started(runs.len());
-    }
+    dialog.handoff_started(runs.len());
     if runs.is_empty() {
         return Vec::new();
     }

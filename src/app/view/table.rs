@@ -204,6 +204,14 @@ fn name_cell(state: &State, row: &TokenRow, width: usize, theme: &Theme) -> Cell
 }
 
 /// The Expires cell's text and how urgent it is.
+/// A reset token in its last hour with places that still use its secret.
+fn cut_over_late(state: &State, row: &TokenRow, now: DateTime<Utc>) -> bool {
+    row.in_grace()
+        && row.token.expires_at.is_some_and(|stops| {
+            stops > now && state.places.cut_over_late(row.token.id, stops, now)
+        })
+}
+
 /// The most the cut-over checklist adds to the Expires cell (` · 10/12 places`).
 const CHECKLIST_WIDTH: usize = 16;
 
@@ -216,11 +224,7 @@ fn expiry_of(state: &State, row: &TokenRow, now: DateTime<Utc>) -> (String, Urge
     let in_grace = row.in_grace();
     let expiry = columns::expiry_text(row.token.expires_at, in_grace, now);
     let (done, all) = state.places.book.progress(row.token.id);
-    let late = in_grace
-        && row
-            .token
-            .expires_at
-            .is_some_and(|stops| state.places.cut_over_late(row.token.id, stops, now));
+    let late = cut_over_late(state, row, now);
     let urgency = if late && expiry.urgency != Urgency::Expired {
         Urgency::Critical
     } else {
@@ -315,7 +319,7 @@ pub fn render(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Fram
         .iter()
         .map(|&i| {
             let row = &table.rows[i];
-            Row::new(table.columns.iter().zip(&w).map(|(column, width)| {
+            let cells = Row::new(table.columns.iter().zip(&w).map(|(column, width)| {
                 let width = usize::from(*width);
                 match column {
                     SortColumn::Name => name_cell(state, row, width, theme),
@@ -332,7 +336,13 @@ pub fn render(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Fram
                     },
                     SortColumn::Findings => findings_cell(row, theme),
                 }
-            }))
+            }));
+            if cut_over_late(state, row, now) {
+                // The whole row: its last hour has come with places still using the old secret.
+                cells.style(theme.danger)
+            } else {
+                cells
+            }
         })
         .collect();
 

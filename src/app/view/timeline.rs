@@ -106,7 +106,12 @@ fn day_text(at: DateTime<Utc>) -> String {
         Weekday::Sat => "Sat",
         Weekday::Sun => "Sun",
     };
-    format!("{weekday} {:04}-{:02}-{:02}", at.year(), at.month(), at.day())
+    format!(
+        "{weekday} {:04}-{:02}-{:02}",
+        at.year(),
+        at.month(),
+        at.day()
+    )
 }
 
 /// `in 3d 4h`, `in 5h 12m`, `in 42m`; `now` once it is past.

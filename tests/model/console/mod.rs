@@ -4,6 +4,7 @@ mod common;
 mod dialogs;
 mod flows;
 mod keys;
+mod rotation;
 mod snapshots;
 mod start;
 mod styles;
