@@ -111,11 +111,7 @@ pub fn lines(
             out.push(field("", relative(at, now), theme));
             let purge = at + PURGE_AFTER;
             out.push(field("Purged", exact(purge), theme));
-            out.push(field(
-                "",
-                format!("{}, a day after it stops", relative(purge, now)),
-                theme,
-            ));
+            out.push(field("", relative(purge, now), theme));
         }
     }
     if let Some((name, id)) = &details.replaced {
