@@ -518,7 +518,11 @@ impl Reader<'_> {
                     break;
                 };
                 let placeholder = &rest[open..open + close + 1];
-                if !HANDOFF_PLACEHOLDERS.contains(&placeholder) {
+                // Only a word in braces looks like a placeholder; a shell or jq program's braces do not.
+                let inside = &placeholder[1..placeholder.len() - 1];
+                let word = !inside.is_empty()
+                    && inside.bytes().all(|b| b.is_ascii_lowercase() || b == b'_');
+                if word && !HANDOFF_PLACEHOLDERS.contains(&placeholder) {
                     self.warn(
                         "handoff.command",
                         at,

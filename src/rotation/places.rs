@@ -71,7 +71,7 @@ impl PlaceBook {
         };
         let mut ticked = 0;
         for p in list.iter_mut().filter(|p| !p.done) {
-            if places.iter().any(|wanted| *wanted == p.place) {
+            if places.contains(&p.place) {
                 p.done = true;
                 ticked += 1;
             }

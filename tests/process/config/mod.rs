@@ -2,6 +2,7 @@
 
 mod commands;
 mod default_file;
+mod handoff;
 mod hygiene;
 mod keymap_table;
 mod log_file;
