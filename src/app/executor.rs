@@ -5,7 +5,7 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinHandle;
 
 use crate::api::{ApiError, Client, resolve_account};
-use crate::custody::save_secret_at;
+use crate::custody::save_secret_new;
 
 use super::effect::Effect;
 use super::msg::Msg;
@@ -110,9 +110,7 @@ impl Executor {
             Effect::SaveSecret { path, secret } => {
                 let tx = self.tx.clone();
                 tokio::task::spawn_blocking(move || {
-                    let result = save_secret_at(&path, &secret)
-                        .map(|()| path)
-                        .map_err(|e| e.to_string());
+                    let result = save_secret_new(&path, &secret).map_err(|e| e.to_string());
                     let _ = tx.send(Msg::SecretSaved(result));
                 });
             }

@@ -19,7 +19,8 @@ pub use file::LoadedConfig;
 pub use logging::{LogFile, init_logging, install_panic_logging};
 pub use paths::Paths;
 pub use settings::{
-    ClipboardConfig, ClipboardRoute, Config, DEFAULT_TOKEN_COLUMNS, TOKEN_COLUMNS, TokensConfig,
+    ClipboardConfig, ClipboardRoute, Config, DEFAULT_TOKEN_COLUMNS, SecretsConfig, TOKEN_COLUMNS,
+    TokensConfig,
 };
 pub use startup::{ConfigFlags, Startup, startup};
 pub use theme::{Theme, ThemeConfig, no_color_requested, resolve_theme};

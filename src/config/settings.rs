@@ -34,6 +34,17 @@ pub struct Config {
     pub hygiene: RuleConfig,
     /// The token table's columns.
     pub tokens: TokensConfig,
+    /// Where secrets are saved.
+    pub secrets: SecretsConfig,
+}
+
+/// `[secrets]`: where the console's `s` and every rescue write secret files.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SecretsConfig {
+    /// An absolute directory; `None` is the state directory's `secrets`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dir: Option<std::path::PathBuf>,
 }
 
 /// The names of the token table's columns, as `[tokens] columns` writes them.
@@ -70,6 +81,7 @@ impl Default for Config {
             mouse: false,
             hygiene: RuleConfig::default(),
             tokens: TokensConfig::default(),
+            secrets: SecretsConfig::default(),
         }
     }
 }
@@ -151,6 +163,15 @@ impl Config {
     /// The live keymap. Its problems were already reported by [`Config::load`].
     pub fn keymap(&self) -> Keymap {
         Keymap::with_overrides(&self.keys).0
+    }
+
+    /// The secrets directory: `[secrets] dir`, else the state directory's `secrets` (`None` when there
+    /// is neither, no home directory having been found).
+    pub fn secrets_dir(&self, state_dir: Option<&std::path::Path>) -> Option<std::path::PathBuf> {
+        self.secrets
+            .dir
+            .clone()
+            .or_else(|| state_dir.map(crate::custody::secrets_dir))
     }
 
     /// The theme to draw with. Its problems were already reported by [`Config::load`].

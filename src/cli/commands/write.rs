@@ -30,7 +30,7 @@ pub async fn create(global: &GlobalArgs, args: CreateArgs) -> Result<(), Failure
         .await
         .map_err(Failure::api_about("creating the token"))?;
     // The secret first: a failing stderr must not stand between it and stdout.
-    emit_secret(&created, args.output.output)?;
+    emit_secret(global, &created, args.output.output)?;
     say(&format!("created {}", summary(&created.token)));
     Ok(())
 }
@@ -57,7 +57,7 @@ pub async fn reset(global: &GlobalArgs, args: ResetArgs) -> Result<(), Failure> 
         .reset_token(account, args.id, expiry)
         .await
         .map_err(Failure::api_about(about))?;
-    emit_secret(&created, args.output.output)?;
+    emit_secret(global, &created, args.output.output)?;
     say(&format!(
         "reset token {}: the old secret keeps working for up to 12 hours; new {}",
         args.id,
@@ -135,7 +135,11 @@ struct WithSecret<'a> {
     secret: &'a str,
 }
 
-fn emit_secret(created: &CreatedToken, format: OutputFormat) -> Result<(), Failure> {
+fn emit_secret(
+    global: &GlobalArgs,
+    created: &CreatedToken,
+    format: OutputFormat,
+) -> Result<(), Failure> {
     let text = match format {
         OutputFormat::Json => Zeroizing::new(
             output::json(&WithSecret {
@@ -150,17 +154,14 @@ fn emit_secret(created: &CreatedToken, format: OutputFormat) -> Result<(), Failu
     };
     match write_stdout(&text) {
         Ok(()) => Ok(()),
-        Err(e) => Err(rescue_secret(created, &e.to_string())),
+        Err(e) => Err(rescue_secret(global, created, &e.to_string())),
     }
 }
 
-/// The secret was made but stdout did not take it: it goes to a new 0600 file in the state directory's
-/// `secrets/`, and the failure says where.
-fn rescue_secret(created: &CreatedToken, what: &str) -> Failure {
-    let dir = crate::config::Paths::discover()
-        .map(|p| p.state_dir)
-        .or_else(|| std::env::current_dir().ok())
-        .unwrap_or_else(|| ".".into());
+/// The secret was made but stdout did not take it: it goes to a new 0600 file in the secrets directory
+/// (the config's `[secrets] dir`, else the state directory's `secrets/`), and the failure says where.
+fn rescue_secret(global: &GlobalArgs, created: &CreatedToken, what: &str) -> Failure {
+    let dir = super::setup::secrets_dir(global);
     match crate::custody::rescue(&dir, &created.token.name, created.token.id, &created.secret) {
         Ok(path) => Failure::SecretSaved {
             what: what.to_string(),
