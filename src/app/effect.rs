@@ -63,7 +63,8 @@ pub enum Effect {
         text: Secret,
         content: Content,
     },
-    /// Writes the secret to a new 0600 file; answered by `Msg::SecretSaved`.
+    /// Writes the secret to a new 0600 file at `path`, or beside it with `-2`, `-3`, … when that name
+    /// is taken; answered by `Msg::SecretSaved` with the path written.
     SaveSecret {
         path: PathBuf,
         secret: Secret,

@@ -7,7 +7,7 @@ use tokio::task::JoinHandle;
 use crate::api::{ApiError, Client, resolve_account};
 use std::path::PathBuf;
 
-use crate::custody::save_secret_at;
+use crate::custody::save_secret_new;
 use crate::rotation::{PlaceBook, handoff, places};
 
 use super::effect::Effect;
@@ -122,9 +122,7 @@ impl Executor {
             Effect::SaveSecret { path, secret } => {
                 let tx = self.tx.clone();
                 tokio::task::spawn_blocking(move || {
-                    let result = save_secret_at(&path, &secret)
-                        .map(|()| path)
-                        .map_err(|e| e.to_string());
+                    let result = save_secret_new(&path, &secret).map_err(|e| e.to_string());
                     let _ = tx.send(Msg::SecretSaved(result));
                 });
             }

@@ -37,14 +37,14 @@ pub struct Console {
     pub mouse: bool,
     /// Problems in the config file, one line each; the console shows them.
     pub config_warnings: Vec<String>,
-    /// The state directory: a signal writes the secrets still on screen under its `secrets/`.
-    pub rescue_dir: std::path::PathBuf,
+    /// The secrets directory: `s` saves there, and a signal writes the secrets still on screen there.
+    pub secrets_dir: std::path::PathBuf,
     /// Where the places lists are kept; `None` (no state directory) keeps them for this run only.
     pub state_dir: Option<std::path::PathBuf>,
 }
 
 /// The console's state as `run` builds it: the own token's last digits, the config's warnings (and a
-/// status line pointing at them), and the save directory.
+/// status line pointing at them).
 pub fn initial_state(
     config: StateConfig,
     client: &Client,
@@ -53,7 +53,6 @@ pub fn initial_state(
 ) -> State {
     let mut state = State::new(config);
     state.session.own_last4 = Some(client.token().last4());
-    state.session.save_dir = std::env::current_dir().unwrap_or_else(|_| ".".into());
     if !warnings.is_empty() {
         let n = warnings.len();
         let help = state
@@ -99,6 +98,8 @@ pub async fn run(console: Console, dump: Option<(u16, u16)>) -> i32 {
     let (tx, mut rx) = unbounded_channel();
     let client = client_reporting_retries(console.client, &tx);
     let mut state = initial_state(console.config, &client, console.config_warnings, Utc::now());
+    // Looked up once here: the update that opens the save question does no I/O.
+    state.session.save_dir = crate::custody::SaveTarget::at(console.secrets_dir.clone());
     let mut executor = Executor::new(client, tx.clone());
     if let Some(dir) = &console.state_dir {
         executor = executor.with_state_dir(dir.clone());
@@ -130,7 +131,7 @@ pub async fn run(console: Console, dump: Option<(u16, u16)>) -> i32 {
             ))
         });
         // The guard has restored the terminal by now: everything below reaches a normal screen.
-        return finish(state, ended, &mut rx, &mut signals, &console.rescue_dir).await;
+        return finish(state, ended, &mut rx, &mut signals, &console.secrets_dir).await;
     };
     dump::run(state, executor, rx, &console.theme, cols, rows).await
 }

@@ -45,8 +45,9 @@ struct Settings {
     mouse: bool,
     default_account: Option<AccountId>,
     warnings: Vec<String>,
-    /// Where secrets go when a signal stops the console: the state directory, else the current one.
-    rescue_dir: std::path::PathBuf,
+    /// Where `s` saves and where secrets go when a signal stops the console: `[secrets] dir`, else the
+    /// state directory's `secrets`, else (no home directory) `secrets` in the current one.
+    secrets_dir: std::path::PathBuf,
     rules: crate::hygiene::RuleConfig,
     columns: Vec<SortColumn>,
     handoff: Vec<crate::config::HandoffTarget>,
@@ -74,12 +75,13 @@ impl Settings {
             mouse: config.mouse,
             default_account: config.default_account,
             warnings: startup.warnings.iter().map(ToString::to_string).collect(),
-            rescue_dir: startup
-                .paths
-                .as_ref()
-                .map(|p| p.state_dir.clone())
-                .or_else(|| std::env::current_dir().ok())
-                .unwrap_or_else(|| ".".into()),
+            secrets_dir: config
+                .secrets_dir(startup.paths.as_ref().map(|p| p.state_dir.as_path()))
+                .unwrap_or_else(|| {
+                    crate::custody::secrets_dir(
+                        &std::env::current_dir().unwrap_or_else(|_| ".".into()),
+                    )
+                }),
             rules: config.hygiene.clone(),
             handoff: config.handoff.clone(),
             state_dir: startup.paths.as_ref().map(|p| p.state_dir.clone()),
@@ -116,7 +118,7 @@ impl Settings {
             clipboard: self.clipboard,
             mouse: self.mouse,
             config_warnings: self.warnings,
-            rescue_dir: self.rescue_dir,
+            secrets_dir: self.secrets_dir,
             state_dir: self.state_dir,
         }
     }

@@ -4,7 +4,8 @@
 //!   selection keeps being served (arboard serves it from a thread that dies with the `Clipboard`).
 //!   Tried only when `DISPLAY` or `WAYLAND_DISPLAY` is set (or on macOS/Windows); recreated after an
 //!   error. A copy counts only once the clipboard gives the same text back. A secret copied this way is
-//!   cleared after a delay, if the clipboard still holds it.
+//!   marked to be kept out of clipboard managers' history, and cleared after a delay, if the clipboard
+//!   still holds it.
 //! - **osc52**: the terminal's OSC 52 sequence through crossterm, in one write, sent plain: tmux with
 //!   `set-clipboard on` keeps it and forwards it; a passthrough wrapper would need a second tmux setting.
 //!   There is no acknowledgement, so the words say "sent", not "copied", and a secret sent this way still
@@ -203,7 +204,10 @@ impl Clipboard {
             Content::Secret => self.config.clear_secret_after,
             Content::Plain => None,
         };
-        native.set_text(text, clear_after)?;
+        match content {
+            Content::Secret => native.set_secret(text, clear_after)?,
+            Content::Plain => native.set_text(text, clear_after)?,
+        }
         // Read back: only a clipboard that returns the same text is known to hold it.
         let held = native.get_text()?;
         if held.expose_secret() != text {

@@ -1,6 +1,9 @@
 //! The native clipboard, owned by one long-lived thread. The thread creates the backend (arboard) on
 //! its first request, keeps it alive so the selection stays served, recreates it after an error, and
-//! clears a copied secret after a delay — only if the clipboard still holds that secret.
+//! clears a copied secret after a delay — only if the clipboard still holds that secret. A secret is
+//! set with the platform's "keep out of clipboard history" mark (`x-kde-passwordManagerHint` on X11 and
+//! Wayland, `org.nspasteboard.ConcealedType` on macOS, the monitoring exclusion on Windows), so a
+//! clipboard manager that honours it does not keep a copy the delayed clear cannot reach.
 
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::thread;
@@ -11,6 +14,8 @@ use crate::api::Secret;
 /// A native clipboard implementation. Created and used on the clipboard thread only.
 pub trait Backend {
     fn set_text(&mut self, text: &str) -> Result<(), String>;
+    /// Sets a secret: as `set_text`, marked to be kept out of clipboard managers' history.
+    fn set_secret(&mut self, text: &str) -> Result<(), String>;
     fn get_text(&mut self) -> Result<Secret, String>;
     fn clear(&mut self) -> Result<(), String>;
 }
@@ -24,6 +29,7 @@ const ANSWER_TIMEOUT: Duration = Duration::from_secs(3);
 enum Request {
     Set {
         text: Secret,
+        secret: bool,
         clear_after: Option<Duration>,
         reply: Sender<Result<(), String>>,
     },
@@ -49,10 +55,20 @@ impl NativeClipboard {
 
     /// Sets the clipboard; with `clear_after`, clears it later if it still holds `text`.
     pub fn set_text(&self, text: &str, clear_after: Option<Duration>) -> Result<(), String> {
+        self.set(text, false, clear_after)
+    }
+
+    /// Sets a secret, marked to be kept out of clipboard history; with `clear_after` as `set_text`.
+    pub fn set_secret(&self, text: &str, clear_after: Option<Duration>) -> Result<(), String> {
+        self.set(text, true, clear_after)
+    }
+
+    fn set(&self, text: &str, secret: bool, clear_after: Option<Duration>) -> Result<(), String> {
         let (reply, answer) = mpsc::channel();
         self.requests
             .send(Request::Set {
                 text: Secret::new(text.to_string()),
+                secret,
                 clear_after,
                 reply,
             })
@@ -124,10 +140,14 @@ fn serve(factory: BackendFactory, requests: Receiver<Request>) {
         match next {
             Ok(Request::Set {
                 text,
+                secret,
                 clear_after,
                 reply,
             }) => {
-                let result = holder.with(|b| b.set_text(text.expose_secret()));
+                let result = holder.with(|b| match secret {
+                    true => b.set_secret(text.expose_secret()),
+                    false => b.set_text(text.expose_secret()),
+                });
                 // A new copy replaces whatever was pending: the old secret is no longer there.
                 pending_clear = match (&result, clear_after) {
                     (Ok(()), Some(d)) => Some((Instant::now() + d, text)),
@@ -159,6 +179,30 @@ struct Arboard(arboard::Clipboard);
 impl Backend for Arboard {
     fn set_text(&mut self, text: &str) -> Result<(), String> {
         self.0.set_text(text).map_err(|e| e.to_string())
+    }
+
+    fn set_secret(&mut self, text: &str) -> Result<(), String> {
+        let set = self.0.set();
+        #[cfg(all(
+            unix,
+            not(any(target_os = "macos", target_os = "android", target_os = "emscripten"))
+        ))]
+        let set = {
+            use arboard::SetExtLinux;
+            set.exclude_from_history()
+        };
+        #[cfg(target_os = "macos")]
+        let set = {
+            use arboard::SetExtApple;
+            set.exclude_from_history()
+        };
+        // Monitoring covers the local history, the cloud clipboard and clipboard watchers alike.
+        #[cfg(windows)]
+        let set = {
+            use arboard::SetExtWindows;
+            set.exclude_from_monitoring()
+        };
+        set.text(text).map_err(|e| e.to_string())
     }
 
     fn get_text(&mut self) -> Result<Secret, String> {

@@ -20,7 +20,8 @@ pub use logging::{LogFile, init_logging, install_panic_logging};
 pub use paths::Paths;
 pub use settings::{
     ClipboardConfig, ClipboardRoute, Config, DEFAULT_HANDOFF_SECS, DEFAULT_TOKEN_COLUMNS,
-    HANDOFF_PLACEHOLDERS, HandoffTarget, MAX_HANDOFF_SECS, TOKEN_COLUMNS, TokensConfig,
+    HANDOFF_PLACEHOLDERS, HandoffTarget, MAX_HANDOFF_SECS, SecretsConfig, TOKEN_COLUMNS,
+    TokensConfig,
 };
 pub use startup::{ConfigFlags, Startup, startup};
 pub use theme::{Theme, ThemeConfig, no_color_requested, resolve_theme};

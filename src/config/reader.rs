@@ -78,6 +78,7 @@ const TOP_LEVEL_KEYS: &[&str] = &[
     "hygiene",
     "tokens",
     "handoff",
+    "secrets",
 ];
 
 const HANDOFF_KEYS: &[&str] = &["name", "command", "timeout", "tokens", "places"];
@@ -161,6 +162,7 @@ impl Reader<'_> {
                 "hygiene" => self.hygiene(value),
                 "tokens" => self.tokens(value),
                 "handoff" => self.handoffs(value),
+                "secrets" => self.secrets(value),
                 "mouse" => match value.get_ref() {
                     DeValue::Boolean(b) => self.config.mouse = *b,
                     _ => self.wrong_type("mouse", value, "true or false", "the default (false)"),
@@ -582,6 +584,54 @@ impl Reader<'_> {
                     self.unknown_key(&dotted, key, &["columns"]);
                 }
             }
+        }
+    }
+
+    fn secrets(&mut self, value: &Value<'_>) {
+        let Some(table) = self.table("secrets", value) else {
+            return;
+        };
+        for (key, item) in table {
+            if self.damaged(key, item) {
+                continue;
+            }
+            match key.get_ref().as_ref() {
+                "dir" => self.secrets_dir(item),
+                other => {
+                    let dotted = format!("secrets.{other}");
+                    self.unknown_key(&dotted, key, &["dir"]);
+                }
+            }
+        }
+    }
+
+    fn secrets_dir(&mut self, value: &Value<'_>) {
+        let key = "secrets.dir";
+        let default = "the state directory's secrets/";
+        let DeValue::String(text) = value.get_ref() else {
+            self.wrong_type(key, value, "a directory path in quotes", default);
+            return;
+        };
+        // Secrets must land where the operator meant: a path relative to wherever the console was
+        // started, or a `~` nothing here expands, would scatter them.
+        let why = if text.trim().is_empty() {
+            Some("is empty")
+        } else if text.starts_with('~') {
+            Some("starts with ~, which is not expanded here; write the full path")
+        } else if text.chars().any(char::is_control) {
+            Some("holds a control character")
+        } else if !Path::new(text.as_ref()).is_absolute() {
+            Some("is not an absolute path")
+        } else {
+            None
+        };
+        match why {
+            Some(why) => self.warn(
+                key,
+                value.span().start,
+                format!("{:?} {why}; using {default}", text.as_ref()),
+            ),
+            None => self.config.secrets.dir = Some(std::path::PathBuf::from(text.as_ref())),
         }
     }
 

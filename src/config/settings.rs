@@ -37,6 +37,17 @@ pub struct Config {
     /// Where a new secret can be handed: the `[[handoff]]` tables.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub handoff: Vec<HandoffTarget>,
+    /// Where secrets are saved.
+    pub secrets: SecretsConfig,
+}
+
+/// `[secrets]`: where the console's `s` and every rescue write secret files.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SecretsConfig {
+    /// An absolute directory; `None` is the state directory's `secrets`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dir: Option<std::path::PathBuf>,
 }
 
 /// The longest a hand-off command may run, and how long it may run unless its table says otherwise.
@@ -105,6 +116,7 @@ impl Default for Config {
             hygiene: RuleConfig::default(),
             tokens: TokensConfig::default(),
             handoff: Vec::new(),
+            secrets: SecretsConfig::default(),
         }
     }
 }
@@ -186,6 +198,15 @@ impl Config {
     /// The live keymap. Its problems were already reported by [`Config::load`].
     pub fn keymap(&self) -> Keymap {
         Keymap::with_overrides(&self.keys).0
+    }
+
+    /// The secrets directory: `[secrets] dir`, else the state directory's `secrets` (`None` when there
+    /// is neither, no home directory having been found).
+    pub fn secrets_dir(&self, state_dir: Option<&std::path::Path>) -> Option<std::path::PathBuf> {
+        self.secrets
+            .dir
+            .clone()
+            .or_else(|| state_dir.map(crate::custody::secrets_dir))
     }
 
     /// The theme to draw with. Its problems were already reported by [`Config::load`].

@@ -17,18 +17,30 @@ struct Shared {
     reads: Arc<AtomicUsize>,
     created: Arc<AtomicUsize>,
     fail_next_set: Arc<AtomicUsize>,
+    /// Whether the last text set was marked to be kept out of clipboard history.
+    hidden_from_history: Arc<Mutex<Option<bool>>>,
 }
 
 struct Fake(Shared);
 
-impl Backend for Fake {
-    fn set_text(&mut self, text: &str) -> Result<(), String> {
+impl Fake {
+    fn set(&mut self, text: &str, hidden: bool) -> Result<(), String> {
         if self.0.fail_next_set.load(Ordering::SeqCst) > 0 {
             self.0.fail_next_set.fetch_sub(1, Ordering::SeqCst);
             return Err("the selection owner went away".into());
         }
         *self.0.text.lock().unwrap() = Some(text.to_string());
+        *self.0.hidden_from_history.lock().unwrap() = Some(hidden);
         Ok(())
+    }
+}
+
+impl Backend for Fake {
+    fn set_text(&mut self, text: &str) -> Result<(), String> {
+        self.set(text, false)
+    }
+    fn set_secret(&mut self, text: &str) -> Result<(), String> {
+        self.set(text, true)
     }
     fn get_text(&mut self) -> Result<Secret, String> {
         self.0.reads.fetch_add(1, Ordering::SeqCst);
@@ -75,6 +87,8 @@ fn a_secret_is_cleared_after_the_delay() {
         }
     );
     assert!(outcome.message().starts_with("copied to the clipboard"));
+    // Marked for clipboard managers to leave out of their history.
+    assert_eq!(*shared.hidden_from_history.lock().unwrap(), Some(true));
     assert!(
         terminal.is_empty(),
         "nothing goes to the terminal on the native route"
@@ -114,6 +128,8 @@ fn something_copied_since_is_left_alone_and_plain_text_is_never_cleared() {
         c.native_text().unwrap().unwrap().expose_secret(),
         "ci deploy"
     );
+    // Plain text is an ordinary copy, history and all.
+    assert_eq!(*shared.hidden_from_history.lock().unwrap(), Some(false));
 }
 
 #[test]

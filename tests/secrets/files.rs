@@ -1,4 +1,5 @@
-//! Files: the secret file is created atomically with mode 0600 and never overwrites; no committed
+//! Files: the secret file is created atomically with mode 0600 and never overwrites (a taken name gets
+//! a new one); no committed
 //! snapshot or test fixture holds a secret-shaped string.
 
 use crate::support::*;
@@ -36,9 +37,16 @@ fn the_secret_file_is_0600_complete_and_never_overwritten() {
         std::fs::read_to_string(&path).unwrap(),
         format!("{}\n", secret.expose_secret())
     );
-    // A second save to the same name is refused and the first file is untouched.
+    // A second save of the same token gets a new name, and the first file is untouched.
     let other = sim_secret();
-    let err = save_secret(dir.path(), "CI deploy bot", 42, &other).unwrap_err();
+    let second = save_secret(dir.path(), "CI deploy bot", 42, &other).unwrap();
+    assert_eq!(second, dir.path().join("CI_deploy_bot-42-2.token"));
+    assert_eq!(
+        std::fs::read_to_string(&second).unwrap(),
+        format!("{}\n", other.expose_secret())
+    );
+    // At an exact path, a taken name is refused.
+    let err = save_secret_at(&path, &other).unwrap_err();
     assert_eq!(err.kind(), std::io::ErrorKind::AlreadyExists);
     assert!(err.to_string().contains("not overwritten"), "{err}");
     assert!(!err.to_string().contains(other.expose_secret()));
@@ -51,7 +59,7 @@ fn the_secret_file_is_0600_complete_and_never_overwritten() {
         .unwrap()
         .map(|e| e.unwrap().file_name())
         .collect();
-    assert_eq!(names.len(), 1, "{names:?}");
+    assert_eq!(names.len(), 2, "{names:?}");
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! The secret dialog, for create and reset: the only place the full secret is drawn. `c` copies, `s`
 //! saves to a file, `v` checks that the new token works; Enter is done. Enter, Esc, `q` or Ctrl-C
-//! before a copy or a save asks "The secret cannot be shown again. Close anyway?" with No focused.
+//! before a copy or a save asks "The secret cannot be shown again. Close anyway?" with No focused, and
+//! `s` into a directory inside a git work tree asks "save there anyway?" first, No focused too.
 //!
 //! The dialog does no I/O: it emits [`SecretCommand`]s, and the console feeds the results back with
 //! [`SecretDialog::copy_result`], [`SecretDialog::save_result`] and [`SecretDialog::verify_result`].
@@ -12,7 +13,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::text::Line;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use super::yes_no::{Answer, Question, YesNo};
 use super::{Hints, hints};
@@ -20,7 +21,7 @@ use super::{Outcome, boxed, hint_line, is_ctrl_c, is_press, plain_char, styled, 
 use crate::api::{ApiToken, Secret, TokenId};
 use crate::clipboard::CopyOutcome;
 use crate::config::Theme;
-use crate::custody::secret_file_name;
+use crate::custody::{SaveTarget, secret_file_name};
 use crate::text::{SafeText, sanitize};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -39,7 +40,7 @@ pub enum SecretOrigin {
 pub enum SecretCommand {
     /// Copy through `crate::clipboard` as a secret (cleared later).
     Copy(Secret),
-    /// Save with `custody::save_secret_at(path, secret)`.
+    /// Save with `custody::save_secret_new(path, secret)` (a taken name gets `-2`, `-3`, …).
     Save { path: PathBuf, secret: Secret },
     /// `GET /api/accounts` with the new token.
     Verify(Secret),
@@ -60,7 +61,7 @@ pub struct SecretDialog {
     name: SafeText,
     secret: Secret,
     origin: SecretOrigin,
-    save_dir: PathBuf,
+    save: SaveTarget,
     acknowledged: bool,
     /// Saved to a file: the secret outlives the dialog without anyone's help.
     saved: bool,
@@ -68,6 +69,8 @@ pub struct SecretDialog {
     sent_unconfirmed: bool,
     /// Asked "close anyway?" while `Some`.
     asking_close: Option<YesNo>,
+    /// Asked "save inside the git work tree anyway?" while `Some`.
+    asking_save: Option<YesNo>,
     copy_line: Option<(Level, SafeText)>,
     save_line: Option<(Level, SafeText)>,
     verify_line: Option<(Level, SafeText)>,
@@ -95,18 +98,25 @@ impl SecretDialog {
         out
     }
 
-    /// `token` is the new token (from the create or reset answer); `save_dir` is where `s` saves.
-    pub fn new(token: &ApiToken, secret: Secret, origin: SecretOrigin, save_dir: &Path) -> Self {
+    /// `token` is the new token (from the create or reset answer); `save` is where `s` saves (a plain
+    /// path is taken to be outside any git work tree).
+    pub fn new(
+        token: &ApiToken,
+        secret: Secret,
+        origin: SecretOrigin,
+        save: impl Into<SaveTarget>,
+    ) -> Self {
         Self {
             token_id: token.id,
             name: SafeText::new(&token.name),
             secret,
             origin,
-            save_dir: save_dir.to_path_buf(),
+            save: save.into(),
             acknowledged: false,
             saved: false,
             sent_unconfirmed: false,
             asking_close: None,
+            asking_save: None,
             copy_line: None,
             save_line: None,
             verify_line: None,
@@ -147,10 +157,34 @@ impl SecretDialog {
         self.asking_close.is_some()
     }
 
+    pub fn is_asking_save(&self) -> bool {
+        self.asking_save.is_some()
+    }
+
+    /// Which question is up: 0 none, 1 "close anyway?", 2 "save there anyway?" (a new one must be
+    /// drawn before a key may answer it).
+    pub fn question(&self) -> u8 {
+        if self.asking_close.is_some() {
+            1
+        } else if self.asking_save.is_some() {
+            2
+        } else {
+            0
+        }
+    }
+
     /// Where `s` saves.
     pub fn save_path(&self) -> PathBuf {
-        self.save_dir
+        self.save
+            .dir
             .join(secret_file_name(&self.name, self.token_id))
+    }
+
+    fn save_command(&self) -> Outcome<SecretCommand> {
+        Outcome::Emit(SecretCommand::Save {
+            path: self.save_path(),
+            secret: self.secret.clone(),
+        })
     }
 
     /// Opens the "close anyway?" question (the quit guard uses it too); returns false when there is
@@ -159,6 +193,7 @@ impl SecretDialog {
         if self.acknowledged {
             return false;
         }
+        self.asking_save = None;
         self.asking_close = Some(YesNo::default());
         true
     }
@@ -177,6 +212,20 @@ impl SecretDialog {
                 None => Outcome::Continue,
             };
         }
+        if let Some(question) = &mut self.asking_save {
+            return match question.handle_key(key) {
+                Some(Answer::Yes) => {
+                    self.asking_save = None;
+                    self.save_command()
+                }
+                Some(Answer::No) => {
+                    self.asking_save = None;
+                    self.save_line = Some((Level::Info, SafeText::literal("not saved")));
+                    Outcome::Continue
+                }
+                None => Outcome::Continue,
+            };
+        }
         let closing = is_ctrl_c(key)
             || matches!(key.code, KeyCode::Enter | KeyCode::Esc)
             || plain_char(key) == Some('q');
@@ -189,10 +238,12 @@ impl SecretDialog {
         }
         match plain_char(key) {
             Some('c') => Outcome::Emit(SecretCommand::Copy(self.secret.clone())),
-            Some('s') => Outcome::Emit(SecretCommand::Save {
-                path: self.save_path(),
-                secret: self.secret.clone(),
-            }),
+            // A secret file in a work tree is one `git add .` from a commit: ask first.
+            Some('s') if self.save.work_tree.is_some() => {
+                self.asking_save = Some(YesNo::default());
+                Outcome::Continue
+            }
+            Some('s') => self.save_command(),
             Some('h') => Outcome::Emit(SecretCommand::HandOff(self.secret.clone())),
             Some('v') => {
                 self.verify_line =
@@ -360,6 +411,28 @@ impl SecretDialog {
                 body,
                 labels: ["No", "Close"],
                 hint: "y close · n/Esc back",
+            };
+            question.render(q, area, buf, theme);
+        }
+        if let (Some(question), Some(top)) = (&self.asking_save, &self.save.work_tree) {
+            let words = format!(
+                "{} is inside the git work tree at {}, where a secret file can end up in a commit. \
+                 Save there anyway?",
+                self.save.dir.to_string_lossy(),
+                top.to_string_lossy()
+            );
+            let width = 62.min(area.width);
+            let body = wrap(&sanitize(&words), width.saturating_sub(4))
+                .into_iter()
+                .map(|l| Line::from(styled(l, theme.warn)).centered())
+                .collect();
+            let q = Question {
+                title: "Save in a git work tree?",
+                width,
+                margin: 0,
+                body,
+                labels: ["No", "Save"],
+                hint: "y save · n/Esc back",
             };
             question.render(q, area, buf, theme);
         }

@@ -123,7 +123,7 @@ impl Overlays {
             Overlay::EditPermissions { token, dialog } => {
                 face(4, dialog.step() as u8, Some(*token))
             }
-            Overlay::Secret(d) => face(5, u8::from(d.is_asking_close()), Some(d.token_id())),
+            Overlay::Secret(d) => face(5, d.question(), Some(d.token_id())),
             Overlay::CopyAlternatives(_) => face(6, 0, None),
             Overlay::QuitConfirm { .. } => face(7, 0, None),
             Overlay::Notice { .. } => face(8, 0, None),

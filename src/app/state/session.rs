@@ -68,8 +68,8 @@ pub struct Session {
     pub caller_is_viewer: bool,
     /// Problems in the config file, listed in the help.
     pub config_warnings: Vec<SafeText>,
-    /// Where `s` in the secret dialog saves.
-    pub save_dir: PathBuf,
+    /// Where `s` in the secret dialog saves, and the git work tree that is in, if any.
+    pub save_dir: crate::custody::SaveTarget,
     pub handoff: Vec<HandoffTarget>,
 }
 
@@ -85,7 +85,7 @@ impl Session {
             own_last4: None,
             caller_is_viewer: false,
             config_warnings: Vec::new(),
-            save_dir: PathBuf::from("."),
+            save_dir: crate::custody::SaveTarget::unchecked(PathBuf::from(".")),
             handoff: config.handoff,
         }
     }

@@ -91,8 +91,9 @@ impl Failure {
             ),
             Failure::SecretSaved { what, path } => format!(
                 "error: could not write the new secret to stdout ({what}); it was saved to {} \
-                 (readable only by you)",
-                path.display()
+                 (readable only by you){}",
+                path.display(),
+                crate::custody::work_tree_note(path)
             ),
             Failure::Unreadable { printed, tokens } => {
                 let mut text = format!(

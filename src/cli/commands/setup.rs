@@ -83,6 +83,16 @@ pub(crate) fn print_token_list(
     }
 }
 
+/// Where a secret file goes: the config's `[secrets] dir` (`--config` honoured), else the state
+/// directory's `secrets/`, else (no home directory at all) `secrets/` in the current directory.
+pub(super) fn secrets_dir(global: &GlobalArgs) -> std::path::PathBuf {
+    let config = crate::config::Config::load(global.config.as_deref()).config;
+    let state_dir = crate::config::Paths::discover().map(|p| p.state_dir);
+    config.secrets_dir(state_dir.as_deref()).unwrap_or_else(|| {
+        crate::custody::secrets_dir(&std::env::current_dir().unwrap_or_else(|_| ".".into()))
+    })
+}
+
 /// Writes to stdout and flushes; every error counts (for a secret, a reader that went away lost it).
 pub(crate) fn write_stdout(text: &str) -> std::io::Result<()> {
     let mut stdout = std::io::stdout().lock();

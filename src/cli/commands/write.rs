@@ -36,10 +36,10 @@ pub async fn create(global: &GlobalArgs, args: CreateArgs) -> Result<(), Failure
         .map_err(Failure::api_about("creating the token"))?;
     if !targets.is_empty() {
         say(&format!("created {}", summary(&created.token)));
-        return hand_off(&created, account, None, &targets).await;
+        return hand_off(global, &created, account, None, &targets).await;
     }
     // The secret first: a failing stderr must not stand between it and stdout.
-    emit_secret(&created, args.output.output)?;
+    emit_secret(global, &created, args.output.output)?;
     say(&format!("created {}", summary(&created.token)));
     Ok(())
 }
@@ -81,6 +81,7 @@ fn handoff_targets(global: &GlobalArgs, names: &[String]) -> Result<Vec<HandoffT
 /// places list in step (a reset's places follow the new token; the places a command updated are ticked),
 /// and, if any command fails, saves the secret to a new 0600 file so that it is not lost.
 async fn hand_off(
+    global: &GlobalArgs,
     created: &CreatedToken,
     account: crate::api::AccountId,
     old: Option<TokenId>,
@@ -129,9 +130,7 @@ async fn hand_off(
     if failed.is_empty() {
         return Ok(());
     }
-    let dir = state_dir
-        .or_else(|| std::env::current_dir().ok())
-        .unwrap_or_else(|| ".".into());
+    let dir = super::setup::secrets_dir(global);
     match crate::custody::rescue(&dir, &created.token.name, new, &created.secret) {
         Ok(path) => Err(Failure::HandoffFailed { failed, path }),
         Err(e) => Err(lost_secret(
@@ -175,9 +174,9 @@ pub async fn reset(global: &GlobalArgs, args: ResetArgs) -> Result<(), Failure> 
             args.id,
             summary(&created.token)
         ));
-        return hand_off(&created, account, Some(args.id), &targets).await;
+        return hand_off(global, &created, account, Some(args.id), &targets).await;
     }
-    emit_secret(&created, args.output.output)?;
+    emit_secret(global, &created, args.output.output)?;
     say(&format!(
         "reset token {}: the old secret keeps working for up to 12 hours; new {}",
         args.id,
@@ -255,7 +254,11 @@ struct WithSecret<'a> {
     secret: &'a str,
 }
 
-fn emit_secret(created: &CreatedToken, format: OutputFormat) -> Result<(), Failure> {
+fn emit_secret(
+    global: &GlobalArgs,
+    created: &CreatedToken,
+    format: OutputFormat,
+) -> Result<(), Failure> {
     let text = match format {
         OutputFormat::Json => Zeroizing::new(
             output::json(&WithSecret {
@@ -270,17 +273,14 @@ fn emit_secret(created: &CreatedToken, format: OutputFormat) -> Result<(), Failu
     };
     match write_stdout(&text) {
         Ok(()) => Ok(()),
-        Err(e) => Err(rescue_secret(created, &e.to_string())),
+        Err(e) => Err(rescue_secret(global, created, &e.to_string())),
     }
 }
 
-/// The secret was made but stdout did not take it: it goes to a new 0600 file in the state directory's
-/// `secrets/`, and the failure says where.
-fn rescue_secret(created: &CreatedToken, what: &str) -> Failure {
-    let dir = crate::config::Paths::discover()
-        .map(|p| p.state_dir)
-        .or_else(|| std::env::current_dir().ok())
-        .unwrap_or_else(|| ".".into());
+/// The secret was made but stdout did not take it: it goes to a new 0600 file in the secrets directory
+/// (the config's `[secrets] dir`, else the state directory's `secrets/`), and the failure says where.
+fn rescue_secret(global: &GlobalArgs, created: &CreatedToken, what: &str) -> Failure {
+    let dir = super::setup::secrets_dir(global);
     match crate::custody::rescue(&dir, &created.token.name, created.token.id, &created.secret) {
         Ok(path) => Failure::SecretSaved {
             what: what.to_string(),

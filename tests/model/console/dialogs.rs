@@ -436,3 +436,111 @@ fn a_reset_whose_answer_was_lost_is_a_notice_that_fits_80_columns_and_a_mark_on_
 fn token_with_id(id: i64, name: &str) -> mailtrap_tokens::api::ApiToken {
     token(id, name, "Acme Mail", "7c01", None, vec![])
 }
+
+/// A key as the terminal delivers it (only these are held back from a dialog not yet seen).
+fn terminal_key(state: &mut State, c: char) -> Vec<Effect> {
+    send(state, Msg::TerminalKey(ch(c)))
+}
+
+fn saves(effects: &[Effect]) -> Vec<std::path::PathBuf> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::SaveSecret { path, .. } => Some(path.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn saving_into_a_git_work_tree_asks_first_and_a_key_of_the_same_burst_never_answers() {
+    use mailtrap_tokens::custody::{SaveTarget, save_secret_new};
+    let work = tempfile::tempdir().unwrap();
+    std::fs::create_dir(work.path().join(".git")).unwrap();
+    let dir = work.path().join("keys");
+    let mut state = loaded(demo_tokens());
+    state.session.save_dir = SaveTarget::at(dir.clone());
+    assert!(state.session.save_dir.work_tree.is_some());
+    let (req, token) = confirm_reset(&mut state, "monitoring");
+    send(
+        &mut state,
+        Msg::TokenReset {
+            req,
+            token,
+            result: Ok(created(2498800, "monitoring 2498800", "zz42")),
+        },
+    );
+    draw(&mut state, 120, 40);
+    state.frame_drawn();
+
+    // `s` asks instead of saving, and the `y` that came with it cannot answer.
+    assert!(saves(&terminal_key(&mut state, 's')).is_empty());
+    assert!(saves(&terminal_key(&mut state, 'y')).is_empty());
+    assert!(
+        state
+            .status
+            .as_ref()
+            .is_some_and(|s| s.text.contains("Ignored a key that came with others")),
+        "{:?}",
+        state.status
+    );
+    let asked = frame(&mut state);
+    assert!(asked.contains("inside the git work tree at"), "{asked}");
+    assert!(asked.contains("Save there anyway?"), "{asked}");
+    state.frame_drawn();
+    // Seen, but this key follows the one before it within a burst: still no answer.
+    state.key_in_burst();
+    assert!(saves(&terminal_key(&mut state, 'y')).is_empty());
+    assert!(!dir.exists(), "nothing was written before the answer");
+
+    // No keeps the secret unsaved and the dialog open.
+    draw(&mut state, 120, 40);
+    state.frame_drawn();
+    assert!(saves(&terminal_key(&mut state, 'n')).is_empty());
+    assert!(frame(&mut state).contains("not saved"));
+    assert_eq!(state.secrets_at_risk(), 1);
+    assert!(matches!(state.overlays.open, Some(Overlay::Secret(_))));
+    state.frame_drawn();
+
+    // Asked again and answered yes once seen: one save, to the work tree's directory, the id once.
+    assert!(saves(&terminal_key(&mut state, 's')).is_empty());
+    assert!(frame(&mut state).contains("Save there anyway?"));
+    draw(&mut state, 120, 40);
+    state.frame_drawn();
+    let effects = terminal_key(&mut state, 'y');
+    let paths = saves(&effects);
+    assert_eq!(paths, [dir.join("monitoring_2498800.token")]);
+    let Some(Effect::SaveSecret { path, secret }) = effects.into_iter().next() else {
+        panic!("one save");
+    };
+    let written = save_secret_new(&path, &secret).unwrap();
+    send(&mut state, Msg::SecretSaved(Ok(written.clone())));
+    assert_eq!(
+        std::fs::read_to_string(&written).unwrap(),
+        format!("{FAKE_SECRET}\n")
+    );
+    assert_eq!(state.secrets_at_risk(), 0, "saved, so kept");
+    assert!(frame(&mut state).contains("saved to"));
+}
+
+#[test]
+fn saving_outside_a_git_work_tree_does_not_ask() {
+    use mailtrap_tokens::custody::SaveTarget;
+    let mut state = loaded(demo_tokens());
+    state.session.save_dir = SaveTarget::unchecked("/nonexistent/secrets".into());
+    let (req, token) = confirm_reset(&mut state, "monitoring");
+    send(
+        &mut state,
+        Msg::TokenReset {
+            req,
+            token,
+            result: Ok(created(2498800, "monitoring 2498800", "zz42")),
+        },
+    );
+    assert_eq!(
+        saves(&send(&mut state, char_key('s'))),
+        [std::path::PathBuf::from(
+            "/nonexistent/secrets/monitoring_2498800.token"
+        )]
+    );
+}

@@ -10,6 +10,7 @@ mod logging;
 mod mistakes;
 mod parsing;
 mod relative_home;
+mod secrets;
 mod startup;
 mod themes;
 mod tokens;

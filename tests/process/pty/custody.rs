@@ -175,6 +175,78 @@ fn a_burst_at_an_unsaved_secret_cannot_close_it_and_sigterm_saves_it_to_a_privat
 }
 
 #[test]
+fn s_saves_the_secret_into_the_state_directorys_secrets_and_asks_first_inside_a_git_work_tree() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let home = tempfile::tempdir().unwrap();
+    let served = Served::start();
+    let mut session = console_with_home(&served, home.path());
+    table(&mut session);
+    confirm_reset_of_the_second_row(&mut session);
+    session.wait_for_screen("the secret", |s| s.contains("Token reset"));
+    let secret = session.secret_on_screen().expect("the secret is drawn");
+    session.send("s");
+    session.wait_for_screen("the save said", |s| s.contains("saved to"));
+    let dir = home.path().join("state").join("secrets");
+    let files = rescued_files(&dir);
+    assert_eq!(
+        std::fs::read_to_string(&files[0]).unwrap(),
+        format!("{secret}\n")
+    );
+    assert_eq!(mode(&files[0]), 0o600);
+    assert_eq!(mode(&dir), 0o700);
+    // The successor is named `<old name> <id>`: its id is in the file name once.
+    let name = files[0].file_name().unwrap().to_str().unwrap().to_string();
+    let id = name
+        .trim_end_matches(".token")
+        .rsplit(['_', '-'])
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(id.chars().all(|c| c.is_ascii_digit()), "{name}");
+    assert_eq!(name.matches(id.as_str()).count(), 1, "{name}");
+    session.send("\r");
+    session.wait_for_screen("closed without asking", |s| !s.contains("Token reset"));
+    session.send("q");
+    assert!(session.wait_for_exit(DEADLINE).success());
+
+    // `[secrets] dir` inside a git work tree: `s` asks, and only the `y` typed after it saves.
+    let repo = home.path().join("repo");
+    std::fs::create_dir_all(repo.join(".git")).unwrap();
+    let keys = repo.join("keys");
+    std::fs::write(
+        home.path().join("config.toml"),
+        format!("[secrets]\ndir = {:?}\n", keys.to_str().unwrap()),
+    )
+    .unwrap();
+    // A fresh account: the second row of the first one has been reset already.
+    let served = Served::start();
+    let mut session = console_with_home(&served, home.path());
+    table(&mut session);
+    confirm_reset_of_the_second_row(&mut session);
+    session.wait_for_screen("the secret", |s| s.contains("Token reset"));
+    let secret = session.secret_on_screen().expect("the secret is drawn");
+    session.send("sy");
+    session.wait_for_screen("the question, the burst's y ignored", |s| {
+        s.contains("Save there anyway?") && s.contains("Ignored a key that came with others")
+    });
+    assert!(!keys.exists(), "nothing written before the answer");
+    session.send("y");
+    session.wait_for_screen("the save said", |s| s.contains("saved to"));
+    let files = rescued_files(&keys);
+    assert_eq!(
+        std::fs::read_to_string(&files[0]).unwrap(),
+        format!("{secret}\n")
+    );
+    assert_eq!(mode(&files[0]), 0o600);
+    assert_eq!(mode(&keys), 0o700);
+    session.send("\r");
+    session.wait_for_screen("closed without asking", |s| !s.contains("Token reset"));
+    session.send("q");
+    assert!(session.wait_for_exit(DEADLINE).success());
+}
+
+#[test]
 fn an_osc52_copy_alone_leaves_closing_guarded() {
     // No DISPLAY (the environment is cleared): the auto route sends OSC 52, which nothing confirms.
     let served = Served::start();
