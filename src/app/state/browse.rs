@@ -47,6 +47,8 @@ pub trait Browse {
     fn fit_viewport(&mut self, top: u16, height: usize);
     /// The token the selected row is about.
     fn selected_token(&self) -> Option<TokenId>;
+    /// Where that token is (or was, when the view was made) in the table's rows.
+    fn selected_table_row(&self) -> Option<usize>;
 
     /// Moves the cursor by `by` rows (negative is up), clamped to the visible rows.
     fn move_by(&mut self, by: isize) {

@@ -29,7 +29,7 @@ pub use status::{IMPORTANT_SECONDS, Level, STATUS_SECONDS, StatusMessage};
 pub use table::{
     FindingSummary, MAX_FILTER_CHARS, Sort, SortColumn, TokenRow, TokenTable, Viewport,
 };
-pub use views::{StartView, ViewKind, Views};
+pub use views::{DetailsKey, StartView, ViewKind, Views};
 
 #[derive(Debug)]
 pub struct State {
@@ -131,26 +131,50 @@ impl State {
     pub fn selected_token_index(&self) -> Option<usize> {
         match self.views.active {
             ViewKind::Tokens => self.table.selected_index(),
-            _ => self
-                .browsed()
-                .selected_token()
-                .and_then(|id| self.table.row_by_id(id)),
+            _ => {
+                let view = self.browsed();
+                let id = view.selected_token()?;
+                // The row the view was made with, if the table still holds the token there; else a search.
+                view.selected_table_row()
+                    .filter(|&i| self.table.rows.get(i).is_some_and(|r| r.token.id == id))
+                    .or_else(|| self.table.row_by_id(id))
+            }
         }
     }
 
-    /// The details of the token the shown view has selected.
-    pub fn selected_details(&self) -> Option<views::Details> {
+    /// The details of the token the shown view has selected, as the layout step last made them.
+    pub fn selected_details(&self) -> Option<&views::Details> {
         let index = self.selected_token_index()?;
+        let (key, details) = self.views.details_made.as_ref()?;
+        (key.row == index && key.token == self.table.rows[index].token.id).then_some(details)
+    }
+
+    /// Makes the selected token's details if the selection or the data changed since they were made.
+    fn fit_details(&mut self) {
+        let Some(index) = self.selected_token_index() else {
+            self.views.details_made = None;
+            return;
+        };
         let token = &self.table.rows[index].token;
-        let own = self.session.is_own_token(token);
         let places = self.places.book.of(token.id);
-        Some(views::details::build(
-            &self.table,
-            &self.hygiene,
-            places,
-            own,
-            index,
-        ))
+        let key = views::DetailsKey {
+            row: index,
+            token: token.id,
+            generation: self.table.generation(),
+            findings: self.hygiene.revision(),
+            places: places.to_vec(),
+        };
+        if self
+            .views
+            .details_made
+            .as_ref()
+            .is_some_and(|(k, _)| *k == key)
+        {
+            return;
+        }
+        let own = self.session.is_own_token(token);
+        let details = views::details::build(&self.table, &self.hygiene, places, own, index);
+        self.views.details_made = Some((key, details));
     }
 
     /// Whether what shows needs the hygiene findings.
@@ -200,10 +224,13 @@ impl State {
                 if views.findings.built_for != Some(revision) {
                     views
                         .findings
-                        .set_rows(views::findings::build(&self.hygiene.findings));
+                        .set_rows(views::findings::build(&self.hygiene.findings, &self.table));
                     views.findings.built_for = Some(revision);
                 }
             }
+        }
+        if self.views.details {
+            self.fit_details();
         }
     }
 

@@ -223,7 +223,7 @@ pub fn render(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Fram
         );
         return;
     };
-    let all = lines(&details, now, theme, usize::from(inner.width));
+    let all = lines(details, now, theme, usize::from(inner.width));
     let max_scroll = all.len().saturating_sub(usize::from(inner.height));
     let scroll = usize::from(state.views.details_scroll).min(max_scroll);
     let more = all.len() > scroll + usize::from(inner.height);

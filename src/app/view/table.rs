@@ -28,7 +28,7 @@ const ACCESS_CAP: usize = 48;
 /// each gets its text's width if all fit, and otherwise the narrow ones are served first and the wide
 /// ones share what is left evenly (so an access level is not cut while the name has room to spare,
 /// nor the other way round). Room left over goes to the name.
-fn widths(state: &State, inner: u16, now: DateTime<Utc>) -> Vec<u16> {
+fn widths(state: &State, inner: u16, expiries: &[(String, Urgency)]) -> Vec<u16> {
     let table = &state.table;
     let columns = &table.columns;
     let highlight = display_width(HIGHLIGHT);
@@ -48,11 +48,13 @@ fn widths(state: &State, inner: u16, now: DateTime<Utc>) -> Vec<u16> {
     for (at, column) in columns.iter().enumerate() {
         let title = column.title();
         let wanted = match column {
-            SortColumn::Expires => widest(
-                &|r| display_width(&expiry_of(state, r, now).0),
-                title,
-                usize::from(EXPIRES_WIDTH) + CHECKLIST_WIDTH,
-            ),
+            SortColumn::Expires => expiries
+                .iter()
+                .map(|(text, _)| display_width(text))
+                .max()
+                .unwrap_or(0)
+                .max(display_width(title))
+                .min(usize::from(EXPIRES_WIDTH) + CHECKLIST_WIDTH),
             SortColumn::Token => usize::from(TOKEN_WIDTH),
             SortColumn::Findings => usize::from(FINDINGS_WIDTH),
             SortColumn::Id => widest(&|r| r.token.id.to_string().len(), title, 20),
@@ -240,8 +242,8 @@ fn expiry_of(state: &State, row: &TokenRow, now: DateTime<Utc>) -> (String, Urge
     (text, urgency)
 }
 
-fn expires_cell(state: &State, row: &TokenRow, now: DateTime<Utc>, theme: &Theme) -> Cell<'static> {
-    let (text, urgency) = expiry_of(state, row, now);
+fn expires_cell(row: &TokenRow, expiry: (String, Urgency), theme: &Theme) -> Cell<'static> {
+    let (text, urgency) = expiry;
     let style: Style = match urgency {
         _ if row.unreadable.is_some() => theme.warn,
         Urgency::Calm => theme.text,
@@ -313,19 +315,30 @@ pub fn render(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Fram
     let cursor = table.cursor();
     let offset = table.viewport.offset;
 
-    let w = widths(state, inner.width, now);
+    // Each row's expiry once a frame: its width decides the column's, and its cell shows it.
+    let expiries: Vec<(String, Urgency)> = table
+        .on_screen()
+        .iter()
+        .map(|&i| expiry_of(state, &table.rows[i], now))
+        .collect();
+    let w = widths(state, inner.width, &expiries);
     let rows: Vec<Row> = table
         .on_screen()
         .iter()
-        .map(|&i| {
+        .zip(expiries)
+        .map(|(&i, expiry)| {
             let row = &table.rows[i];
+            let mut expiry = Some(expiry);
             let cells = Row::new(table.columns.iter().zip(&w).map(|(column, width)| {
                 let width = usize::from(*width);
                 match column {
                     SortColumn::Name => name_cell(state, row, width, theme),
                     SortColumn::Creator => Cell::from(row.creator.fit(width)),
                     SortColumn::Access => access_cell(row, width, theme),
-                    SortColumn::Expires => expires_cell(state, row, now, theme),
+                    SortColumn::Expires => match expiry.take() {
+                        Some(expiry) => expires_cell(row, expiry, theme),
+                        None => Cell::from(""),
+                    },
                     SortColumn::Token => match row.unreadable {
                         Some(_) => Cell::from(""),
                         None => Cell::from(row.masked.to_string()),

@@ -678,4 +678,8 @@ impl Browse for TokenTable {
     fn selected_token(&self) -> Option<TokenId> {
         self.selected
     }
+
+    fn selected_table_row(&self) -> Option<usize> {
+        self.selected_index()
+    }
 }

@@ -57,6 +57,8 @@ pub struct DomainRow {
     pub domain_id: i64,
     pub domain: SafeText,
     pub token: Option<TokenId>,
+    /// The token's row in the table it was made from.
+    row: Option<usize>,
     pub token_name: SafeText,
     pub level: Option<AccessLevel>,
     pub creator: SafeText,
@@ -76,6 +78,10 @@ impl ListRow for DomainRow {
 
     fn token(&self) -> Option<TokenId> {
         self.token
+    }
+
+    fn row(&self) -> Option<usize> {
+        self.row
     }
 
     fn search(&self) -> &str {
@@ -159,6 +165,7 @@ pub fn build(table: &TokenTable, now: DateTime<Utc>) -> (Vec<DomainRow>, Account
                 search: domain.to_lowercase(),
                 domain,
                 token: None,
+                row: None,
                 token_name: SafeText::literal("—"),
                 level: None,
                 creator: SafeText::default(),
@@ -200,6 +207,7 @@ pub fn build(table: &TokenTable, now: DateTime<Utc>) -> (Vec<DomainRow>, Account
                 search: format!("{domain}\n{token_name}\n{creator}\n{}", t.id).to_lowercase(),
                 domain: domain.clone(),
                 token: Some(t.id),
+                row: Some(i),
                 token_name,
                 level: Some(level),
                 creator,

@@ -1,11 +1,13 @@
 //! The findings view: every hygiene finding of the inventory, worst first; Enter goes to its token.
 
 use std::cmp::Ordering;
+use std::collections::HashMap;
 
 use crate::api::TokenId;
 use crate::hygiene::{Finding, RuleId, Severity};
 use crate::text::SafeText;
 
+use super::super::table::TokenTable;
 use super::list::ListRow;
 
 #[derive(Clone, Debug)]
@@ -15,6 +17,8 @@ pub struct FindingRow {
     pub token_id: TokenId,
     pub token_name: SafeText,
     pub text: SafeText,
+    /// The token's row in the table the findings were made from.
+    row: Option<usize>,
     search: String,
 }
 
@@ -28,6 +32,10 @@ impl ListRow for FindingRow {
 
     fn token(&self) -> Option<TokenId> {
         Some(self.token_id)
+    }
+
+    fn row(&self) -> Option<usize> {
+        self.row
     }
 
     fn search(&self) -> &str {
@@ -47,13 +55,20 @@ impl ListRow for FindingRow {
 }
 
 /// The rows, worst first, then in the registry's order of rules, then by token name.
-pub fn build(findings: &[Finding]) -> Vec<FindingRow> {
+pub fn build(findings: &[Finding], table: &TokenTable) -> Vec<FindingRow> {
+    let rows_by_id: HashMap<TokenId, usize> = table
+        .readable_rows()
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.token.id, i))
+        .collect();
     let mut rows: Vec<FindingRow> = findings
         .iter()
         .map(|f| FindingRow {
             severity: f.severity(),
             rule: f.rule,
             token_id: f.token_id,
+            row: rows_by_id.get(&f.token_id).copied(),
             search: format!(
                 "{}\n{}\n{}\n{}\n{}",
                 f.severity().word(),

@@ -22,6 +22,9 @@ pub trait ListRow {
     fn key(&self) -> Self::Key;
     /// The token the row is about, if any: row actions, Enter and the details act on it.
     fn token(&self) -> Option<TokenId>;
+    /// Where that token was in the table's rows when the view was made (checked before use: the table
+    /// may hold a newer list by then).
+    fn row(&self) -> Option<usize>;
     /// Lowercased text the filter matches.
     fn search(&self) -> &str;
     /// Compares by sort column `column` (1 and up; 0 is the builder's order).
@@ -212,6 +215,10 @@ impl<R: ListRow> Browse for ListView<R> {
     fn selected_token(&self) -> Option<TokenId> {
         self.selected_row().and_then(ListRow::token)
     }
+
+    fn selected_table_row(&self) -> Option<usize> {
+        self.selected_row().and_then(ListRow::row)
+    }
 }
 
 #[cfg(test)]
@@ -229,6 +236,9 @@ mod tests {
         }
         fn token(&self) -> Option<TokenId> {
             Some(i64::from(self.1))
+        }
+        fn row(&self) -> Option<usize> {
+            None
         }
         fn search(&self) -> &str {
             self.0

@@ -18,6 +18,7 @@ use std::fmt;
 use std::str::FromStr;
 
 pub use details::{Details, PermissionLine};
+
 pub use domains::{AccountWide, DomainMark, DomainRow};
 pub use findings::FindingRow;
 pub use list::{ListRow, ListView};
@@ -122,6 +123,19 @@ pub struct Views {
     /// When the first of those weeks starts (the moment the timeline was made).
     pub weeks_start: Option<chrono::DateTime<chrono::Utc>>,
     pub findings: ListView<FindingRow>,
+    /// The selected token's details as last made, and what they were made from (so a frame remakes
+    /// them only when the selection or the data changed).
+    pub details_made: Option<(DetailsKey, Details)>,
+}
+
+/// What a token's details are made from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DetailsKey {
+    pub row: usize,
+    pub token: crate::api::TokenId,
+    pub generation: u64,
+    pub findings: u64,
+    pub places: Vec<crate::rotation::Place>,
 }
 
 impl Views {

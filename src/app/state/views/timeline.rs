@@ -41,6 +41,8 @@ pub struct EventRow {
     pub kind: EventKind,
     pub token_id: TokenId,
     pub token_name: SafeText,
+    /// The token's row in the table it was made from.
+    row: usize,
     /// The token that replaced this one, for a grace's end.
     pub successor: Option<SafeText>,
     search: String,
@@ -58,6 +60,10 @@ impl ListRow for EventRow {
         Some(self.token_id)
     }
 
+    fn row(&self) -> Option<usize> {
+        Some(self.row)
+    }
+
     fn search(&self) -> &str {
         &self.search
     }
@@ -72,7 +78,7 @@ impl ListRow for EventRow {
 pub fn build(table: &TokenTable, now: DateTime<Utc>) -> (Vec<EventRow>, [u64; WEEKS]) {
     let mut out = Vec::new();
     let mut weeks = [0u64; WEEKS];
-    for row in &table.rows {
+    for (index, row) in table.rows.iter().enumerate() {
         let (Some(at), None) = (row.token.expires_at, &row.unreadable) else {
             continue;
         };
@@ -99,6 +105,7 @@ pub fn build(table: &TokenTable, now: DateTime<Utc>) -> (Vec<EventRow>, [u64; WE
                 kind,
                 token_id: t.id,
                 token_name: name.clone(),
+                row: index,
                 successor,
                 search: format!("{search}\n{}", kind.text()),
             });
@@ -110,6 +117,7 @@ pub fn build(table: &TokenTable, now: DateTime<Utc>) -> (Vec<EventRow>, [u64; WE
                 kind: EventKind::Purged,
                 token_id: t.id,
                 token_name: name,
+                row: index,
                 successor: None,
                 search: format!("{search}\npurged"),
             });
