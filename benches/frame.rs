@@ -136,13 +136,18 @@ fn variants() -> Vec<Variant> {
             draw: Box::new(move || draw_console(&mut term, black_box(&mut state), now)),
         });
     }
-    let view_sizes: &[usize] = if std::env::var_os("FRAME_PROFILE").is_some() {
-        &[]
+    // `FRAME_PROFILE=VIEW` (a view's name): that view's 10,000-token frame too.
+    let profiled = std::env::var("FRAME_PROFILE").ok();
+    let view_sizes: &[usize] = if profiled.is_some() {
+        &[10_000]
     } else {
         &[10_000, 100_000]
     };
     for &extra in view_sizes {
         for view in VIEWS {
+            if profiled.as_deref().is_some_and(|p| p != view) {
+                continue;
+            }
             let (mut state, now) = loaded_view(extra, view);
             let mut term = terminal();
             // The first frame makes the view's rows (once per data change, as in the console).

@@ -5,7 +5,7 @@ use chrono::{DateTime, Local, Utc};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph};
+use ratatui::widgets::Block;
 
 use crate::api::AccessLevel;
 use crate::config::Theme;
@@ -215,22 +215,30 @@ pub fn render(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Fram
         .title(Span::styled(" Details ", theme.title))
         .title_bottom(Span::styled(format!(" {key} or Esc closes "), theme.dim));
     let inner = block.inner(area);
-    frame.render_widget(Clear, area);
+    // Nothing was drawn here before in this frame (the view has the rest of the screen), so the panel
+    // needs no clearing; its lines go straight to the buffer.
+    frame.render_widget(block, area);
+    let buf = frame.buffer_mut();
     let Some(details) = state.selected_details() else {
-        frame.render_widget(
-            Paragraph::new(Line::styled(" No token is selected.", theme.dim)).block(block),
-            area,
-        );
+        let line = Line::styled(" No token is selected.", theme.dim);
+        buf.set_line(inner.x, inner.y, &line, inner.width);
         return;
     };
     let all = lines(details, now, theme, usize::from(inner.width));
-    let max_scroll = all.len().saturating_sub(usize::from(inner.height));
+    let height = usize::from(inner.height);
+    let max_scroll = all.len().saturating_sub(height);
     let scroll = usize::from(state.views.details_scroll).min(max_scroll);
-    let more = all.len() > scroll + usize::from(inner.height);
-    let mut shown: Vec<Line<'static>> = all.into_iter().skip(scroll).collect();
-    if more {
-        shown.truncate(usize::from(inner.height.saturating_sub(1)));
-        shown.push(Line::styled(" … more below (PgDn)", theme.dim));
+    let more = all.len() > scroll + height;
+    let room = if more {
+        height.saturating_sub(1)
+    } else {
+        height
+    };
+    for (y, line) in (inner.y..).zip(all.iter().skip(scroll).take(room)) {
+        buf.set_line(inner.x, y, line, inner.width);
     }
-    frame.render_widget(Paragraph::new(shown).block(block), area);
+    if more && height > 0 {
+        let line = Line::styled(" … more below (PgDn)", theme.dim);
+        buf.set_line(inner.x, inner.bottom() - 1, &line, inner.width);
+    }
 }
