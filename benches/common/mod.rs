@@ -48,6 +48,7 @@ fn loaded_state_in(extra: usize, start_view: StartView) -> (State, DateTime<Utc>
         columns: SortColumn::ALL.to_vec(),
         start_view,
         handoff: Vec::new(),
+        local_offset: None,
     });
     let effects = start(&mut state, now);
     let Some(Effect::ResolveAccount { req, .. }) = effects.first() else {

@@ -113,6 +113,7 @@ impl Settings {
                 columns: self.columns,
                 start_view,
                 handoff: self.handoff,
+                local_offset: None,
             },
             theme: self.theme,
             clipboard: self.clipboard,

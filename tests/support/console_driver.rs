@@ -47,6 +47,8 @@ pub fn state_config(account: i64) -> StateConfig {
         columns: mailtrap_tokens::app::state::SortColumn::ALL.to_vec(),
         start_view: Default::default(),
         handoff: Vec::new(),
+        // Local times in frames as UTC, wherever the tests run.
+        local_offset: chrono::FixedOffset::east_opt(0),
     }
 }
 

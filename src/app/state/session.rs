@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use chrono::Duration;
+use chrono::{Duration, FixedOffset};
 
 use crate::api::{Account, AccountId, ApiToken};
 use crate::config::HandoffTarget;
@@ -47,6 +47,9 @@ pub struct StateConfig {
     pub start_view: StartView,
     /// Where `h` in the secret dialog hands a new secret (the config file's `[[handoff]]` tables).
     pub handoff: Vec<HandoffTarget>,
+    /// The offset "local time" is shown in; `None` is the machine's own zone (tests fix one, so their
+    /// frames do not depend on where they run).
+    pub local_offset: Option<FixedOffset>,
 }
 
 pub const MIN_REFRESH: i64 = 5;
@@ -71,6 +74,7 @@ pub struct Session {
     /// Where `s` in the secret dialog saves, and the git work tree that is in, if any.
     pub save_dir: crate::custody::SaveTarget,
     pub handoff: Vec<HandoffTarget>,
+    pub local_offset: Option<FixedOffset>,
 }
 
 impl Session {
@@ -87,6 +91,7 @@ impl Session {
             config_warnings: Vec::new(),
             save_dir: crate::custody::SaveTarget::unchecked(PathBuf::from(".")),
             handoff: config.handoff,
+            local_offset: config.local_offset,
         }
     }
 

@@ -1,7 +1,7 @@
 //! The selected token's details, drawn beside the view on a wide screen and over it on a narrow one
 //! (`state::views::details` says what they hold).
 
-use chrono::{DateTime, Local, Utc};
+use chrono::{DateTime, FixedOffset, Local, Utc};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -53,10 +53,12 @@ fn exact(at: DateTime<Utc>) -> String {
     at.format("%Y-%m-%d %H:%M:%S UTC").to_string()
 }
 
-fn local(at: DateTime<Utc>) -> String {
-    at.with_timezone(&Local)
-        .format("%Y-%m-%d %H:%M:%S %:z local")
-        .to_string()
+fn local(at: DateTime<Utc>, offset: Option<FixedOffset>) -> String {
+    let pattern = "%Y-%m-%d %H:%M:%S %:z local";
+    match offset {
+        Some(offset) => at.with_timezone(&offset).format(pattern).to_string(),
+        None => at.with_timezone(&Local).format(pattern).to_string(),
+    }
 }
 
 fn relative(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
@@ -78,6 +80,7 @@ fn level_word(level: AccessLevel) -> String {
 /// Every line of `details` for a panel `width` cells wide.
 pub fn lines(
     details: &Details,
+    local_offset: Option<FixedOffset>,
     now: DateTime<Utc>,
     theme: &Theme,
     width: usize,
@@ -107,7 +110,7 @@ pub fn lines(
                 "Expires"
             };
             out.push(field(word, exact(at), theme));
-            out.push(field("", local(at), theme));
+            out.push(field("", local(at, local_offset), theme));
             out.push(field("", relative(at, now), theme));
             let purge = at + PURGE_AFTER;
             out.push(field("Purged", exact(purge), theme));
@@ -208,12 +211,43 @@ pub fn lines(
     out
 }
 
-pub fn render(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Frame, area: Rect) {
+fn block(state: &State, theme: &Theme) -> Block<'static> {
     let key = state.session.keymap.label(Action::Details);
-    let block = Block::bordered()
+    Block::bordered()
         .border_style(theme.border)
         .title(Span::styled(" Details ", theme.title))
-        .title_bottom(Span::styled(format!(" {key} or Esc closes "), theme.dim));
+        .title_bottom(Span::styled(format!(" {key} or Esc closes "), theme.dim))
+}
+
+/// Before the frame: the panel's lines, made again only when the details, the panel's width or the
+/// minute changed.
+pub fn fit_lines(state: &mut State, area: Rect, now: DateTime<Utc>, theme: &Theme) {
+    let width = Block::bordered().inner(area).width;
+    let minute = now.timestamp().div_euclid(60);
+    let Some((key, details)) = &state.views.details_made else {
+        state.views.details_lines = None;
+        return;
+    };
+    let current = state
+        .views
+        .details_lines
+        .as_ref()
+        .is_some_and(|(k, w, m, _)| k == key && *w == width && *m == minute);
+    if current {
+        return;
+    }
+    let made = lines(
+        details,
+        state.session.local_offset,
+        now,
+        theme,
+        usize::from(width),
+    );
+    state.views.details_lines = Some((key.clone(), width, minute, made));
+}
+
+pub fn render(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let block = block(state, theme);
     let inner = block.inner(area);
     // Nothing was drawn here before in this frame (the view has the rest of the screen), so the panel
     // needs no clearing; its lines go straight to the buffer.
@@ -224,7 +258,35 @@ pub fn render(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Fram
         buf.set_line(inner.x, inner.y, &line, inner.width);
         return;
     };
-    let all = lines(details, now, theme, usize::from(inner.width));
+    let minute = now.timestamp().div_euclid(60);
+    let made = state
+        .views
+        .details_lines
+        .as_ref()
+        .filter(|(k, w, m, _)| {
+            *w == inner.width
+                && *m == minute
+                && state
+                    .views
+                    .details_made
+                    .as_ref()
+                    .is_some_and(|(key, _)| key == k)
+        })
+        .map(|(_, _, _, lines)| lines);
+    let fresh;
+    let all = match made {
+        Some(lines) => lines,
+        None => {
+            fresh = lines(
+                details,
+                state.session.local_offset,
+                now,
+                theme,
+                usize::from(inner.width),
+            );
+            &fresh
+        }
+    };
     let height = usize::from(inner.height);
     let max_scroll = all.len().saturating_sub(height);
     let scroll = usize::from(state.views.details_scroll).min(max_scroll);

@@ -56,14 +56,17 @@ fn rows_area(view: ViewKind, area: Rect) -> Rect {
 /// Before the frame is drawn: makes what the shown view needs if the data changed (never per frame),
 /// and fits its viewport to a screen of this size: the rows that fit, the first row's screen line, and
 /// the scroll that keeps the selected row in view.
-pub fn layout(state: &mut State, area: Rect, now: DateTime<Utc>) {
+pub fn layout(state: &mut State, area: Rect, now: DateTime<Utc>, theme: &Theme) {
     if !overlays_fit(area.width, area.height) || !state.table_shown() {
         return;
     }
     state.fit_views(now);
     let [_, main, _, _] = areas(area);
-    let (view, _) = view_areas(state, main);
+    let (view, panel) = view_areas(state, main);
     state.views.details_cover = state.views.details && view.is_none();
+    if let Some(panel) = panel {
+        details::fit_lines(state, panel, now, theme);
+    }
     // Covered by the details, the view still moves with the keys: it keeps the size it would have.
     let rows = rows_area(state.views.active, view.unwrap_or(main));
     let active = state.views.active;
@@ -77,7 +80,7 @@ pub fn layout(state: &mut State, area: Rect, now: DateTime<Utc>) {
 
 /// One frame: the layout step, then the drawing.
 pub fn draw_frame(state: &mut State, now: DateTime<Utc>, theme: &Theme, frame: &mut Frame) {
-    layout(state, frame.area(), now);
+    layout(state, frame.area(), now, theme);
     render(state, now, theme, frame);
 }
 

@@ -89,7 +89,12 @@ impl ListRow for DomainRow {
     }
 
     fn compare(&self, other: &Self, column: usize) -> Ordering {
-        let text = |a: &SafeText, b: &SafeText| a.to_lowercase().cmp(&b.to_lowercase());
+        // Case-insensitive without a lowercased copy per comparison.
+        let text = |a: &SafeText, b: &SafeText| {
+            a.chars()
+                .flat_map(char::to_lowercase)
+                .cmp(b.chars().flat_map(char::to_lowercase))
+        };
         match column {
             1 => text(&self.token_name, &other.token_name),
             // Highest first in the ascending order: the widest grant is what the eye meets.

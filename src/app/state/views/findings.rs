@@ -47,8 +47,9 @@ impl ListRow for FindingRow {
             1 => self.rule.as_str().cmp(other.rule.as_str()),
             2 => self
                 .token_name
-                .to_lowercase()
-                .cmp(&other.token_name.to_lowercase()),
+                .chars()
+                .flat_map(char::to_lowercase)
+                .cmp(other.token_name.chars().flat_map(char::to_lowercase)),
             _ => Ordering::Equal,
         }
     }

@@ -126,6 +126,9 @@ pub struct Views {
     /// The selected token's details as last made, and what they were made from (so a frame remakes
     /// them only when the selection or the data changed).
     pub details_made: Option<(DetailsKey, Details)>,
+    /// Those details as lines for the panel, with what they were drawn for (the details, the panel's
+    /// width and the minute, since they say "in 3 hours"): a frame draws them again only when one changed.
+    pub details_lines: Option<(DetailsKey, u16, i64, Vec<ratatui::text::Line<'static>>)>,
 }
 
 /// What a token's details are made from.
