@@ -247,8 +247,11 @@ fn main() {
         }
         return;
     }
-    let mut c = Criterion::default().configure_from_args();
-    criterion_runs(&mut c, &mut variants);
-    c.final_summary();
+    // `FRAME_PAIRED=1`: the paired run alone (a quick check of the ratios; criterion's runs take minutes).
+    if std::env::var_os("FRAME_PAIRED").is_none() {
+        let mut c = Criterion::default().configure_from_args();
+        criterion_runs(&mut c, &mut variants);
+        c.final_summary();
+    }
     paired_runs(&mut variants);
 }

@@ -173,7 +173,12 @@ impl State {
             return;
         }
         let own = self.session.is_own_token(token);
-        let details = views::details::build(&self.table, &self.hygiene, places, own, index);
+        let places_key = self
+            .session
+            .keymap
+            .label(crate::keys::action::Action::Places);
+        let details =
+            views::details::build(&self.table, &self.hygiene, places, places_key, own, index);
         self.views.details_made = Some((key, details));
     }
 

@@ -133,7 +133,10 @@ pub fn lines(
     out.push(Line::styled(heading, theme.header));
     if details.places.is_empty() {
         out.push(Line::styled(
-            "   none listed: p adds where it is used",
+            format!(
+                "   none listed: {} adds where it is used",
+                details.places_key
+            ),
             theme.dim,
         ));
     }

@@ -63,11 +63,17 @@ fn widths(state: &State, inner: u16, expiries: &[(String, Urgency)]) -> Vec<u16>
                 continue;
             }
             SortColumn::Creator => {
-                flexible.push((at, widest(&|r| r.creator.width(), title, CREATOR_CAP)));
+                flexible.push((
+                    at,
+                    widest(&|r| usize::from(r.widths.creator), title, CREATOR_CAP),
+                ));
                 continue;
             }
             SortColumn::Access => {
-                flexible.push((at, widest(&|r| r.access.width(), title, ACCESS_CAP)));
+                flexible.push((
+                    at,
+                    widest(&|r| usize::from(r.widths.access), title, ACCESS_CAP),
+                ));
                 continue;
             }
         };
@@ -122,8 +128,10 @@ fn name_width(table: &TokenTable, row: &TokenRow) -> usize {
     };
     marks
         + match successor {
-            Some(next) => row.name.width() + display_width(" → ") + next.name.width(),
-            None => row.name.width(),
+            Some(next) => {
+                usize::from(row.widths.name) + display_width(" → ") + usize::from(next.widths.name)
+            }
+            None => usize::from(row.widths.name),
         }
 }
 

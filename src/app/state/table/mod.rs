@@ -20,7 +20,7 @@ mod row;
 
 use order::ascending_order;
 pub use order::{Sort, SortColumn};
-pub use row::{FindingSummary, TokenRow};
+pub use row::{FindingSummary, TextWidths, TokenRow};
 
 /// The orders the table shows rows in, as indices into `TokenTable::rows`, and what filtering needs.
 /// What the first frame does not need is made later: when it is first asked for, or by `derive_rest`
@@ -128,6 +128,7 @@ impl TokenTable {
                 access: SafeText::default(),
                 masked: SafeText::default(),
                 texts_ready: false,
+                widths: TextWidths::default(),
                 search: String::new(),
                 successor: successors.get(&token.id).copied(),
                 unreadable: None,
@@ -155,6 +156,8 @@ impl TokenTable {
                 Some(name) => SafeText::new(name),
                 None => SafeText::from(format!("token #{} in the list", bad.position + 1)),
             };
+            let access = SafeText::new(&bad.reason).after("⚠ ");
+            let widths = TextWidths::of(&name, &SafeText::default(), &access);
             self.rows.push(TokenRow {
                 token: ApiToken {
                     id,
@@ -167,9 +170,10 @@ impl TokenTable {
                 },
                 name,
                 creator: SafeText::default(),
-                access: SafeText::new(&bad.reason).after("⚠ "),
+                access,
                 masked: SafeText::default(),
                 texts_ready: true,
+                widths,
                 search: String::new(),
                 successor: None,
                 unreadable: Some(bad.reason),
@@ -603,6 +607,7 @@ fn make_texts(row: &mut TokenRow, names: &ResourceNames) {
     row.creator = columns::creator(&row.token.created_by);
     row.masked = columns::masked_token(&row.token.last_4_digits);
     row.access = columns::token_access(&row.token, names);
+    row.widths = TextWidths::of(&row.name, &row.creator, &row.access);
     row.texts_ready = true;
 }
 

@@ -185,6 +185,7 @@ mod tests {
             access: name.to_uppercase().into(),
             masked: SafeText::default(),
             texts_ready: true,
+            widths: Default::default(),
             search: String::new(),
             successor: None,
             unreadable: None,

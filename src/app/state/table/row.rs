@@ -36,6 +36,27 @@ pub struct TokenRow {
     pub texts_ready: bool,
     /// The token's hygiene findings, once they are made (`state::Hygiene`).
     pub findings: Option<FindingSummary>,
+    /// The display widths of `name`, `creator` and `access`, measured with them (the columns' widths
+    /// follow them, every frame).
+    pub widths: TextWidths,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TextWidths {
+    pub name: u16,
+    pub creator: u16,
+    pub access: u16,
+}
+
+impl TextWidths {
+    pub fn of(name: &SafeText, creator: &SafeText, access: &SafeText) -> Self {
+        let cells = |t: &SafeText| u16::try_from(t.width()).unwrap_or(u16::MAX);
+        Self {
+            name: cells(name),
+            creator: cells(creator),
+            access: cells(access),
+        }
+    }
 }
 
 /// The rules read a row's token where it is, so the console's findings copy no token.

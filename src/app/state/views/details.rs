@@ -42,6 +42,8 @@ pub struct Details {
     pub findings: Vec<Finding>,
     /// Where it is used, each ticked once it holds a reset's new secret.
     pub places: Vec<(SafeText, bool)>,
+    /// The key that edits them, as the keymap has it.
+    pub places_key: SafeText,
     /// The server sent it in a shape that could not be read: why.
     pub unreadable: Option<SafeText>,
 }
@@ -51,6 +53,7 @@ pub fn build(
     table: &TokenTable,
     hygiene: &Hygiene,
     places: &[Place],
+    places_key: SafeText,
     own_token: bool,
     index: usize,
 ) -> Details {
@@ -83,6 +86,7 @@ pub fn build(
             .iter()
             .map(|p| (SafeText::new(&p.place), p.done))
             .collect(),
+        places_key,
         unreadable: row.unreadable.as_deref().map(SafeText::new),
     }
 }
