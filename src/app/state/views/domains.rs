@@ -65,7 +65,6 @@ pub struct DomainRow {
     pub mark: DomainMark,
     /// The token is expired or in its reset grace: it names the domain but will not act on it for long.
     pub ending: bool,
-    search: String,
 }
 
 impl ListRow for DomainRow {
@@ -84,8 +83,12 @@ impl ListRow for DomainRow {
         self.row
     }
 
-    fn search(&self) -> &str {
-        &self.search
+    fn search_text(&self) -> String {
+        let id = self.token.map(|id| id.to_string()).unwrap_or_default();
+        format!(
+            "{}\n{}\n{}\n{id}",
+            self.domain, self.token_name, self.creator
+        )
     }
 
     fn compare(&self, other: &Self, column: usize) -> Ordering {
@@ -167,7 +170,6 @@ pub fn build(table: &TokenTable, now: DateTime<Utc>) -> (Vec<DomainRow>, Account
         if members.is_empty() {
             out.push(DomainRow {
                 domain_id,
-                search: domain.to_lowercase(),
                 domain,
                 token: None,
                 row: None,
@@ -209,7 +211,6 @@ pub fn build(table: &TokenTable, now: DateTime<Utc>) -> (Vec<DomainRow>, Account
             let creator = super::super::super::columns::creator(&t.created_by);
             out.push(DomainRow {
                 domain_id,
-                search: format!("{domain}\n{token_name}\n{creator}\n{}", t.id).to_lowercase(),
                 domain: domain.clone(),
                 token: Some(t.id),
                 row: Some(i),

@@ -19,7 +19,6 @@ pub struct FindingRow {
     pub text: SafeText,
     /// The token's row in the table the findings were made from.
     row: Option<usize>,
-    search: String,
 }
 
 impl ListRow for FindingRow {
@@ -38,8 +37,15 @@ impl ListRow for FindingRow {
         self.row
     }
 
-    fn search(&self) -> &str {
-        &self.search
+    fn search_text(&self) -> String {
+        format!(
+            "{}\n{}\n{}\n{}\n{}",
+            self.severity.word(),
+            self.rule.as_str(),
+            self.token_name,
+            self.text,
+            self.token_id
+        )
     }
 
     fn compare(&self, other: &Self, column: usize) -> Ordering {
@@ -70,15 +76,6 @@ pub fn build(findings: &[Finding], table: &TokenTable) -> Vec<FindingRow> {
             rule: f.rule,
             token_id: f.token_id,
             row: rows_by_id.get(&f.token_id).copied(),
-            search: format!(
-                "{}\n{}\n{}\n{}\n{}",
-                f.severity().word(),
-                f.rule.as_str(),
-                f.token_name,
-                f.text,
-                f.token_id
-            )
-            .to_lowercase(),
             token_name: f.token_name.clone(),
             text: f.text.clone(),
         })

@@ -25,8 +25,9 @@ pub trait ListRow {
     /// Where that token was in the table's rows when the view was made (checked before use: the table
     /// may hold a newer list by then).
     fn row(&self) -> Option<usize>;
-    /// Lowercased text the filter matches.
-    fn search(&self) -> &str;
+    /// The text the filter matches (lowercased by the list). Made only once a filter is typed: most
+    /// views are looked at without one, and a view's rows are made on the key that shows it.
+    fn search_text(&self) -> String;
     /// Compares by sort column `column` (1 and up; 0 is the builder's order).
     fn compare(&self, other: &Self, column: usize) -> Ordering;
 }
@@ -34,6 +35,8 @@ pub trait ListRow {
 #[derive(Debug)]
 pub struct ListView<R: ListRow> {
     rows: Vec<R>,
+    /// Each row's lowercased `search_text`, made when a filter first needs them (empty until then).
+    search: Vec<String>,
     /// Indices into `rows` in sort order, narrowed by the filter.
     visible: Vec<usize>,
     selected: Option<R::Key>,
@@ -52,6 +55,7 @@ impl<R: ListRow> Default for ListView<R> {
     fn default() -> Self {
         Self {
             rows: Vec::new(),
+            search: Vec::new(),
             visible: Vec::new(),
             selected: None,
             cursor: 0,
@@ -69,6 +73,7 @@ impl<R: ListRow> ListView<R> {
     /// Replaces the rows (in the builder's order); the sort, the filter and the selection carry over.
     pub fn set_rows(&mut self, rows: Vec<R>) {
         self.rows = rows;
+        self.search.clear();
         self.resort();
     }
 
@@ -89,7 +94,15 @@ impl<R: ListRow> ListView<R> {
         }
         let needle = self.filter.to_lowercase();
         if !needle.is_empty() {
-            order.retain(|&i| self.rows[i].search().contains(&needle));
+            if self.search.len() != self.rows.len() {
+                self.search = self
+                    .rows
+                    .iter()
+                    .map(|r| r.search_text().to_lowercase())
+                    .collect();
+            }
+            let search = &self.search;
+            order.retain(|&i| search[i].contains(&needle));
         }
         self.visible = order;
         let found = self.selected.as_ref().and_then(|key| {
@@ -240,8 +253,8 @@ mod tests {
         fn row(&self) -> Option<usize> {
             None
         }
-        fn search(&self) -> &str {
-            self.0
+        fn search_text(&self) -> String {
+            self.0.to_string()
         }
         fn compare(&self, other: &Self, _: usize) -> Ordering {
             self.0.len().cmp(&other.0.len())

@@ -45,7 +45,6 @@ pub struct EventRow {
     row: usize,
     /// The token that replaced this one, for a grace's end.
     pub successor: Option<SafeText>,
-    search: String,
 }
 
 impl ListRow for EventRow {
@@ -64,8 +63,13 @@ impl ListRow for EventRow {
         Some(self.row)
     }
 
-    fn search(&self) -> &str {
-        &self.search
+    fn search_text(&self) -> String {
+        format!(
+            "{}\n{}\n{}",
+            self.token_name,
+            self.token_id,
+            self.kind.text()
+        )
     }
 
     fn compare(&self, _: &Self, _: usize) -> Ordering {
@@ -99,7 +103,6 @@ pub fn build(table: &TokenTable, now: DateTime<Utc>) -> (Vec<EventRow>, [u64; WE
         } else {
             SafeText::new(&t.name)
         };
-        let search = format!("{}\n{}", name, t.id).to_lowercase();
         if at > now {
             let week = (at - now).num_seconds() / Duration::weeks(1).num_seconds();
             if let Some(slot) = usize::try_from(week).ok().and_then(|w| weeks.get_mut(w)) {
@@ -112,7 +115,6 @@ pub fn build(table: &TokenTable, now: DateTime<Utc>) -> (Vec<EventRow>, [u64; WE
                 token_name: name.clone(),
                 row: index,
                 successor,
-                search: format!("{search}\n{}", kind.text()),
             });
         }
         let purge = at + PURGE_AFTER;
@@ -124,7 +126,6 @@ pub fn build(table: &TokenTable, now: DateTime<Utc>) -> (Vec<EventRow>, [u64; WE
                 token_name: name,
                 row: index,
                 successor: None,
-                search: format!("{search}\npurged"),
             });
         }
     }
