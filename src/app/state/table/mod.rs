@@ -214,6 +214,22 @@ impl TokenTable {
         self.predecessors.get(&index).copied()
     }
 
+    /// Each row's place in the name order (case-insensitive, ties by id), when that order is made.
+    pub fn name_ranks(&self) -> Option<Vec<u32>> {
+        let order = self
+            .orders
+            .ascending_by
+            .get(SortColumn::Name.slot())?
+            .as_ref()?;
+        let mut ranks = vec![0u32; self.rows.len()];
+        for (rank, &row) in order.iter().enumerate() {
+            if let Some(slot) = ranks.get_mut(row) {
+                *slot = u32::try_from(rank).unwrap_or(u32::MAX);
+            }
+        }
+        Some(ranks)
+    }
+
     /// Counts data changes: a new list or tree.
     pub fn generation(&self) -> u64 {
         self.generation

@@ -129,8 +129,13 @@ pub fn build(table: &TokenTable, now: DateTime<Utc>) -> (Vec<EventRow>, [u64; WE
             });
         }
     }
-    // Many tokens end at the same moment (made together, reset together): the name that breaks the
-    // tie is lowercased once per event, not once per comparison.
-    out.sort_by_cached_key(|e| (e.at, e.kind, e.token_name.to_lowercase(), e.token_id));
+    // Many tokens end at the same moment (made together, reset together): their names break the tie,
+    // by the table's own name order when it is made, else lowercased once per event.
+    match table.name_ranks() {
+        Some(ranks) => {
+            out.sort_unstable_by_key(|e| (e.at, e.kind, ranks.get(e.row).copied(), e.token_id))
+        }
+        None => out.sort_by_cached_key(|e| (e.at, e.kind, e.token_name.to_lowercase(), e.token_id)),
+    }
     (out, weeks)
 }
