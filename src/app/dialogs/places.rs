@@ -9,9 +9,7 @@ use ratatui::text::Line;
 
 use super::text_input::TextInput;
 use super::{Hints, hints};
-use super::{
-    Outcome, centered, draw_lines, frame, hint_line, is_ctrl_c, is_press, plain_char, styled, wrap,
-};
+use super::{Outcome, boxed, hint_line, is_ctrl_c, is_press, plain_char, styled, wrap};
 use crate::api::TokenId;
 use crate::config::Theme;
 use crate::rotation::Place;
@@ -176,16 +174,6 @@ impl PlacesDialog {
             "a add · Space tick · x remove · ↑↓ move · Esc closes"
         };
         lines.push(hint_line(hint, theme));
-        let height = u16::try_from(lines.len())
-            .unwrap_or(u16::MAX)
-            .saturating_add(2);
-        let rect = centered(area, width, height);
-        let inner = frame(rect, buf, theme, &self.title);
-        let inner = Rect {
-            x: inner.x + 1,
-            width: inner.width.saturating_sub(2),
-            ..inner
-        };
-        draw_lines(inner, buf, &lines);
+        boxed(area, buf, theme, &self.title, width, 1, &lines);
     }
 }

@@ -399,19 +399,15 @@ impl SecretDialog {
             } else {
                 "The secret cannot be shown again. Close anyway?"
             };
-            let width = 58.min(area.width);
-            let body = wrap(words, width.saturating_sub(4))
-                .into_iter()
-                .map(|l| Line::from(styled(l, theme.warn)).centered())
-                .collect();
-            let q = Question {
-                title: "Close?",
-                width,
-                margin: 0,
-                body,
-                labels: ["No", "Close"],
-                hint: "y close · n/Esc back",
-            };
+            let q = warning_question(
+                "Close?",
+                words,
+                58,
+                ["No", "Close"],
+                "y close · n/Esc back",
+                area,
+                theme,
+            );
             question.render(q, area, buf, theme);
         }
         if let (Some(question), Some(top)) = (&self.asking_save, &self.save.work_tree) {
@@ -421,20 +417,42 @@ impl SecretDialog {
                 self.save.dir.to_string_lossy(),
                 top.to_string_lossy()
             );
-            let width = 62.min(area.width);
-            let body = wrap(&sanitize(&words), width.saturating_sub(4))
-                .into_iter()
-                .map(|l| Line::from(styled(l, theme.warn)).centered())
-                .collect();
-            let q = Question {
-                title: "Save in a git work tree?",
-                width,
-                margin: 0,
-                body,
-                labels: ["No", "Save"],
-                hint: "y save · n/Esc back",
-            };
+            let words = sanitize(&words);
+            let q = warning_question(
+                "Save in a git work tree?",
+                &words,
+                62,
+                ["No", "Save"],
+                "y save · n/Esc back",
+                area,
+                theme,
+            );
             question.render(q, area, buf, theme);
         }
+    }
+}
+
+/// A yes/no question over the dialog: its words wrapped in the warning style, at most `width` wide.
+fn warning_question(
+    title: &'static str,
+    words: &str,
+    width: u16,
+    labels: [&'static str; 2],
+    hint: &'static str,
+    area: Rect,
+    theme: &Theme,
+) -> Question<'static> {
+    let width = width.min(area.width);
+    let body = wrap(words, width.saturating_sub(4))
+        .into_iter()
+        .map(|l| Line::from(styled(l, theme.warn)).centered())
+        .collect();
+    Question {
+        title,
+        width,
+        margin: 0,
+        body,
+        labels,
+        hint,
     }
 }

@@ -4,6 +4,9 @@
 use crate::api::TokenId;
 use crate::text::SafeText;
 
+/// The most characters a filter holds: more cannot narrow a list of token names any further.
+pub const MAX_FILTER_CHARS: usize = 256;
+
 /// The part of the table on screen, like ratatui's `TableState`: set by the layout step before each frame
 /// (never by drawing), read by `update` for page sizes and clicks and by the loop for "is a countdown
 /// visible".
@@ -36,10 +39,11 @@ pub trait Browse {
     fn cursor(&self) -> usize;
     fn visible_len(&self) -> usize;
     fn filter(&self) -> &SafeText;
+    fn filter_mut(&mut self) -> &mut SafeText;
     fn filter_editing(&self) -> bool;
     fn set_filter_editing(&mut self, on: bool);
-    /// Changes the filter's text and shows what it matches (capped at `MAX_FILTER_CHARS`).
-    fn edit_filter(&mut self, edit: &mut dyn FnMut(&mut SafeText));
+    /// Shows the rows the filter's text matches now.
+    fn apply_filter(&mut self);
     /// False when the view keeps one order.
     fn sort_next(&mut self) -> bool;
     fn sort_reverse(&mut self) -> bool;
@@ -49,6 +53,17 @@ pub trait Browse {
     fn selected_token(&self) -> Option<TokenId>;
     /// Where that token is (or was, when the view was made) in the table's rows.
     fn selected_table_row(&self) -> Option<usize>;
+
+    /// Changes the filter's text and shows what it matches (capped at `MAX_FILTER_CHARS`).
+    fn edit_filter(&mut self, edit: &mut dyn FnMut(&mut SafeText)) {
+        let filter = self.filter_mut();
+        edit(filter);
+        let over = filter.chars().count().saturating_sub(MAX_FILTER_CHARS);
+        for _ in 0..over {
+            filter.pop();
+        }
+        self.apply_filter();
+    }
 
     /// Moves the cursor by `by` rows (negative is up), clamped to the visible rows.
     fn move_by(&mut self, by: isize) {

@@ -14,7 +14,6 @@ use super::table::{FindingSummary, TokenTable};
 pub struct Hygiene {
     pub rules: RuleConfig,
     pub findings: Vec<Finding>,
-    pub by_token: HashMap<TokenId, FindingSummary>,
     /// Where each token's findings are in `findings`, so the details find them without a scan.
     positions: HashMap<TokenId, Vec<usize>>,
     /// The data the findings were made from: the table's generation and the own token's last four.
@@ -54,18 +53,18 @@ impl Hygiene {
             own_last4,
         };
         self.findings = findings(&inventory, now, &self.rules);
-        self.by_token.clear();
+        let mut by_token: HashMap<TokenId, FindingSummary> = HashMap::new();
         self.positions.clear();
         for (at, f) in self.findings.iter().enumerate() {
             self.positions.entry(f.token_id).or_default().push(at);
-            let summary = self.by_token.entry(f.token_id).or_insert(FindingSummary {
+            let summary = by_token.entry(f.token_id).or_insert(FindingSummary {
                 worst: f.severity(),
                 count: 0,
             });
             summary.worst = summary.worst.max(f.severity());
             summary.count += 1;
         }
-        table.set_finding_summaries(&self.by_token);
+        table.set_finding_summaries(&by_token);
         self.made_for = Some((table.generation(), own_last4.map(str::to_string)));
         self.revision = self.revision.wrapping_add(1);
         true

@@ -157,21 +157,25 @@ impl State {
         };
         let token = &self.table.rows[index].token;
         let places = self.places.book.of(token.id);
+        let (generation, findings) = (self.table.generation(), self.hygiene.revision());
+        // Compared in place: a frame that changes nothing copies nothing.
+        let current = self.views.details_made.as_ref().is_some_and(|(k, _)| {
+            k.row == index
+                && k.token == token.id
+                && k.generation == generation
+                && k.findings == findings
+                && k.places == places
+        });
+        if current {
+            return;
+        }
         let key = views::DetailsKey {
             row: index,
             token: token.id,
-            generation: self.table.generation(),
-            findings: self.hygiene.revision(),
+            generation,
+            findings,
             places: places.to_vec(),
         };
-        if self
-            .views
-            .details_made
-            .as_ref()
-            .is_some_and(|(k, _)| *k == key)
-        {
-            return;
-        }
         let own = self.session.is_own_token(token);
         let places_key = self
             .session

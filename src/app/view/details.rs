@@ -249,46 +249,21 @@ pub fn fit_lines(state: &mut State, area: Rect, now: DateTime<Utc>, theme: &Them
     state.views.details_lines = Some((key.clone(), width, minute, made));
 }
 
-pub fn render(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Frame, area: Rect) {
+/// Draws the lines `fit_lines` made for this frame.
+pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     let block = block(state, theme);
     let inner = block.inner(area);
     // Nothing was drawn here before in this frame (the view has the rest of the screen), so the panel
     // needs no clearing; its lines go straight to the buffer.
     frame.render_widget(block, area);
     let buf = frame.buffer_mut();
-    let Some(details) = state.selected_details() else {
+    let made = state
+        .selected_details()
+        .and(state.views.details_lines.as_ref());
+    let Some((_, _, _, all)) = made else {
         let line = Line::styled(" No token is selected.", theme.dim);
         buf.set_line(inner.x, inner.y, &line, inner.width);
         return;
-    };
-    let minute = now.timestamp().div_euclid(60);
-    let made = state
-        .views
-        .details_lines
-        .as_ref()
-        .filter(|(k, w, m, _)| {
-            *w == inner.width
-                && *m == minute
-                && state
-                    .views
-                    .details_made
-                    .as_ref()
-                    .is_some_and(|(key, _)| key == k)
-        })
-        .map(|(_, _, _, lines)| lines);
-    let fresh;
-    let all = match made {
-        Some(lines) => lines,
-        None => {
-            fresh = lines(
-                details,
-                state.session.local_offset,
-                now,
-                theme,
-                usize::from(inner.width),
-            );
-            &fresh
-        }
     };
     let height = usize::from(inner.height);
     let max_scroll = all.len().saturating_sub(height);

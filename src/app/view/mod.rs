@@ -162,7 +162,7 @@ fn render_main(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Fra
                     }
                 }
                 if let Some(panel) = panel {
-                    details::render(state, now, theme, frame, panel);
+                    details::render(state, theme, frame, panel);
                 }
             } else if let Some(f) = state.requests.tokens.failure() {
                 screens::error(state, f, theme, frame, area);

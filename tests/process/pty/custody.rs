@@ -84,10 +84,7 @@ fn a_bracketed_paste_is_text_for_the_filter_and_never_an_action() {
         !session.screen().contains("Reset token"),
         "no dialog opened"
     );
-    session.send("q");
-    let status = session.wait_for_exit(DEADLINE);
-    assert!(status.success(), "{status:?}");
-    session.assert_terminal_restored();
+    session.quit_restoring_the_terminal(DEADLINE);
 }
 
 #[test]
@@ -267,10 +264,7 @@ fn an_osc52_copy_alone_leaves_closing_guarded() {
     session.wait_for_screen("closed on the explicit answer", |s| {
         !s.contains("Token reset")
     });
-    session.send("q");
-    let status = session.wait_for_exit(DEADLINE);
-    assert!(status.success(), "{status:?}");
-    session.assert_terminal_restored();
+    session.quit_restoring_the_terminal(DEADLINE);
 }
 
 #[test]

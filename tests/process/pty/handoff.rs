@@ -67,10 +67,7 @@ fn a_hand_off_in_the_dialog_gives_the_command_the_secret_and_keeps_it() {
     session.wait_for_screen("the table again, without asking", |s| {
         !s.contains("Token reset") && !s.contains("Close anyway")
     });
-    session.send("q");
-    let status = session.wait_for_exit(DEADLINE);
-    assert!(status.success(), "nothing left to lose: {status:?}");
-    session.assert_terminal_restored();
+    session.quit_restoring_the_terminal(DEADLINE);
 }
 
 #[test]

@@ -197,6 +197,14 @@ impl Session {
         }
     }
 
+    /// `q`, then the console exits with success within `limit` and leaves the terminal as it found it.
+    pub fn quit_restoring_the_terminal(&mut self, limit: Duration) {
+        self.send("q");
+        let status = self.wait_for_exit(limit);
+        assert!(status.success(), "exit status {status:?}");
+        self.assert_terminal_restored();
+    }
+
     /// The alternate screen was entered and left and the cursor shown again; text may follow (what a
     /// stopping console says on stderr once the terminal is back).
     pub fn assert_terminal_restored_then_text(&self) {

@@ -32,10 +32,7 @@ fn unreachable_api_shows_a_retry_screen_and_q_restores_the_terminal() {
         s.contains("Cannot reach the API")
     });
     assert!(session.screen().contains("retry"));
-    session.send("q");
-    let status = session.wait_for_exit(Duration::from_secs(20));
-    assert!(status.success(), "exit status {status:?}");
-    session.assert_terminal_restored();
+    session.quit_restoring_the_terminal(Duration::from_secs(20));
 }
 
 #[test]
@@ -85,10 +82,7 @@ fn table_filter_and_quit(mut session: Session) {
     });
     session.send("\x1b"); // Esc clears the filter
     session.wait_for_screen("the whole table again", |s| !s.contains("(0 of "));
-    session.send("q");
-    let status = session.wait_for_exit(Duration::from_secs(20));
-    assert!(status.success(), "exit status {status:?}");
-    session.assert_terminal_restored();
+    session.quit_restoring_the_terminal(Duration::from_secs(20));
 }
 
 #[test]

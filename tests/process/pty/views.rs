@@ -70,8 +70,5 @@ fn keys_in_every_view_act_on_the_rows_token_and_only_after_a_confirmation() {
         writes[0].starts_with("DELETE ") && writes[0].ends_with(&format!("/api_tokens/{id}")),
         "the row's own token: {writes:?}"
     );
-    session.send("q");
-    let status = session.wait_for_exit(DEADLINE);
-    assert!(status.success(), "{status:?}");
-    session.assert_terminal_restored();
+    session.quit_restoring_the_terminal(DEADLINE);
 }

@@ -13,7 +13,7 @@ use crate::text::SafeText;
 use super::super::columns::{self, ResourceNames};
 use super::super::registry::Related;
 use super::browse::Browse;
-pub use super::browse::Viewport;
+pub use super::browse::{MAX_FILTER_CHARS, Viewport};
 
 mod order;
 mod row;
@@ -77,9 +77,6 @@ pub struct TokenTable {
     /// Counts data changes (a new list or tree), so what is derived elsewhere knows when it is stale.
     generation: u64,
 }
-
-/// The most characters the filter holds: more cannot narrow a list of token names any further.
-pub const MAX_FILTER_CHARS: usize = 256;
 
 impl Default for TokenTable {
     fn default() -> Self {
@@ -480,28 +477,6 @@ impl TokenTable {
         self.selected = Some(self.rows[self.orders.visible[self.cursor]].token.id);
     }
 
-    /// Moves the cursor by `by` rows (negative is up), clamped to the visible rows.
-    pub fn move_by(&mut self, by: isize) {
-        self.select_position(self.cursor.saturating_add_signed(by));
-    }
-
-    /// Empties the filter and shows every row.
-    pub fn clear_filter(&mut self) {
-        self.filter.clear();
-        self.refilter();
-    }
-
-    /// Appends typed or pasted text to the filter up to `MAX_FILTER_CHARS`; false when some was left out.
-    pub fn extend_filter(&mut self, text: &str) -> bool {
-        let room = MAX_FILTER_CHARS.saturating_sub(self.filter.chars().count());
-        let mut taken = text.chars();
-        let kept: String = taken.by_ref().take(room).collect();
-        self.filter.push_raw(&kept);
-        let all = taken.next().is_none();
-        self.refilter();
-        all
-    }
-
     /// Fits the viewport to `height` rows starting at screen row `top`, scrolling just enough to keep the
     /// cursor in view, as `TableState` does.
     pub fn fit_viewport(&mut self, top: u16, height: usize) {
@@ -666,12 +641,11 @@ impl Browse for TokenTable {
         self.filter_editing = on;
     }
 
-    fn edit_filter(&mut self, edit: &mut dyn FnMut(&mut SafeText)) {
-        edit(&mut self.filter);
-        let over = self.filter.chars().count().saturating_sub(MAX_FILTER_CHARS);
-        for _ in 0..over {
-            self.filter.pop();
-        }
+    fn filter_mut(&mut self) -> &mut SafeText {
+        &mut self.filter
+    }
+
+    fn apply_filter(&mut self) {
         self.refilter();
     }
 

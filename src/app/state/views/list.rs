@@ -9,7 +9,6 @@ use crate::api::TokenId;
 use crate::text::SafeText;
 
 use super::super::browse::{Browse, Viewport};
-use super::super::table::MAX_FILTER_CHARS;
 
 /// One row of a [`ListView`].
 pub trait ListRow {
@@ -129,21 +128,6 @@ impl<R: ListRow> ListView<R> {
         self.visible.get(self.cursor).map(|&i| &self.rows[i])
     }
 
-    /// Selects the row with `key` if a visible row has it.
-    pub fn select_key(&mut self, key: &R::Key) -> bool {
-        match self
-            .visible
-            .iter()
-            .position(|&i| self.rows[i].key() == *key)
-        {
-            Some(pos) => {
-                self.select_position(pos);
-                true
-            }
-            None => false,
-        }
-    }
-
     /// The rows on screen, as indices into `rows()`.
     pub fn on_screen(&self) -> &[usize] {
         let vp = self.viewport;
@@ -188,12 +172,11 @@ impl<R: ListRow> Browse for ListView<R> {
         self.filter_editing = on;
     }
 
-    fn edit_filter(&mut self, edit: &mut dyn FnMut(&mut SafeText)) {
-        edit(&mut self.filter);
-        let over = self.filter.chars().count().saturating_sub(MAX_FILTER_CHARS);
-        for _ in 0..over {
-            self.filter.pop();
-        }
+    fn filter_mut(&mut self) -> &mut SafeText {
+        &mut self.filter
+    }
+
+    fn apply_filter(&mut self) {
         self.resort();
     }
 
