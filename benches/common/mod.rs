@@ -49,6 +49,7 @@ fn loaded_state_in(extra: usize, start_view: StartView) -> (State, DateTime<Utc>
         start_view,
         handoff: Vec::new(),
         local_offset: None,
+        writes: Default::default(),
     });
     let effects = start(&mut state, now);
     let Some(Effect::ResolveAccount { req, .. }) = effects.first() else {

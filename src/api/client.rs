@@ -271,6 +271,11 @@ fn bulk_line(change: &PermissionChange) -> Value {
     line
 }
 
+/// The JSON body of the bulk permissions `PUT` for `changes`, exactly as `update_permissions` sends it.
+pub fn bulk_permissions_body(changes: &[PermissionChange]) -> String {
+    json!({ "permissions": changes.iter().map(bulk_line).collect::<Vec<_>>() }).to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

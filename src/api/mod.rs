@@ -10,7 +10,9 @@ pub mod secret;
 pub mod transport;
 
 pub use account_choice::{AccountChoice, resolve_account};
-pub use client::{Client, ListStop, TokenAnswer, TokenListAnswer, validate_base_url};
+pub use client::{
+    Client, ListStop, TokenAnswer, TokenListAnswer, bulk_permissions_body, validate_base_url,
+};
 pub use error::{ApiError, FieldError};
 pub use models::*;
 pub use secret::Secret;

@@ -29,6 +29,8 @@ pub struct RowContext<'a> {
     pub resource_tree: &'a [ResourceNode],
     /// The console's own token is only a viewer: it cannot create, reset, delete or edit.
     pub caller_is_viewer: bool,
+    /// Why writes are refused (read-only, or not armed), if they are.
+    pub writes_refused: Option<&'a str>,
     /// A request for this token is in flight; a second one must wait.
     pub request_in_flight: bool,
     /// The server sent this token in a shape that could not be read: what is wrong with it.
@@ -114,6 +116,9 @@ pub fn availability(ctx: &RowContext<'_>, action: Action) -> Result<(), String> 
         action,
         Action::Reset | Action::EditPermissions | Action::Delete | Action::Clone | Action::NewToken
     );
+    if changes_server && let Some(reason) = ctx.writes_refused {
+        return Err(reason.into());
+    }
     if changes_server && ctx.caller_is_viewer {
         return Err(VIEWER_REASON.into());
     }

@@ -170,6 +170,10 @@ async fn finish(
     if let Err(e) = &ended {
         said.push(format!("mailtrap-tokens: the terminal failed: {e}"));
     }
+    if let Some(run) = state.bulk.as_mut() {
+        // Only what is already out is waited for; nothing more is sent by a stopping console.
+        run.stop("not sent: the console was stopping");
+    }
     let waiting = state
         .requests
         .writes
@@ -210,7 +214,7 @@ async fn finish(
         }
     }
     // The files first: a terminal that is gone (SIGHUP) fails every write to stderr.
-    let custody = state.overlays.secrets_in_custody();
+    let custody = state.secrets_in_custody();
     let rescued = !custody.is_empty();
     said.extend(crate::custody::rescue_all(rescue_dir, &custody));
     for line in &said {

@@ -23,6 +23,7 @@ Exit codes:
   9  create/reset: stdout did not take the new secret; it was saved to a 0600 file (stderr says where)
   10 lint: a finding at or above --fail-on (the findings were printed)
   11 create/reset --handoff: a hand-off command failed; the secret was saved to a 0600 file (stderr says where)
+  13 read-only: a write was refused before anything was sent (--read-only, or read_only in the config)
 
 Environment:
   MAILTRAP_API_TOKEN    the API token (never taken as an argument, so it stays out of `ps`)
@@ -72,6 +73,14 @@ pub struct GlobalArgs {
     /// No colours (also when NO_COLOR is set); states stay visible through symbols and bold or reversed text.
     #[arg(long, global = true)]
     pub no_color: bool,
+    /// Change nothing: the console disables every write (saying why) and the write commands refuse,
+    /// sending nothing (exit 13). Wins over the config file's `read_only`.
+    #[arg(long, global = true)]
+    pub read_only: bool,
+    /// Arm this command's write where the config file says `read_only = "until-armed"` (the console
+    /// arms with `W` instead).
+    #[arg(long, global = true, conflicts_with = "read_only")]
+    pub arm: bool,
 }
 
 impl GlobalArgs {

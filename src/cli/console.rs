@@ -6,7 +6,9 @@ use chrono::Duration;
 
 use crate::api::{AccountId, Client};
 use crate::app::run::{self, Console};
-use crate::app::state::{DEFAULT_REFRESH, SortColumn, StartView, StateConfig};
+use crate::app::state::{
+    DEFAULT_REFRESH, GuardSource, SortColumn, StartView, StateConfig, WritePolicy,
+};
 use crate::app::terminal;
 use crate::cli::args::{ConsoleArgs, DemoArgs, GlobalArgs};
 use crate::cli::session;
@@ -52,11 +54,22 @@ struct Settings {
     columns: Vec<SortColumn>,
     handoff: Vec<crate::config::HandoffTarget>,
     state_dir: Option<std::path::PathBuf>,
+    writes: WritePolicy,
 }
 
 impl Settings {
-    fn from_startup(startup: &Startup) -> Self {
+    fn from_startup(startup: &Startup, global: &GlobalArgs) -> Self {
         let config = &startup.config;
+        let writes = if global.read_only {
+            WritePolicy::read_only_flag()
+        } else {
+            WritePolicy {
+                global: config.read_only,
+                per_account: config.account_write_modes(),
+                arm_for: Duration::minutes(i64::try_from(config.arm_minutes).unwrap_or(10)),
+                source: GuardSource::Config,
+            }
+        };
         let route = match config.clipboard.route {
             ClipboardRoute::Auto => Route::Auto,
             ClipboardRoute::Native => Route::Native,
@@ -85,6 +98,7 @@ impl Settings {
             rules: config.hygiene.clone(),
             handoff: config.handoff.clone(),
             state_dir: startup.paths.as_ref().map(|p| p.state_dir.clone()),
+            writes,
             // The reader kept only known names.
             columns: config
                 .tokens
@@ -114,6 +128,7 @@ impl Settings {
                 start_view,
                 handoff: self.handoff,
                 local_offset: None,
+                writes: self.writes,
             },
             theme: self.theme,
             clipboard: self.clipboard,
@@ -145,7 +160,7 @@ pub fn run_demo(global: &GlobalArgs, console: &ConsoleArgs, demo: &DemoArgs) -> 
     }
     // Kept to the end: it holds the log file open.
     let startup = crate::config::startup(&global.config_flags());
-    let settings = Settings::from_startup(&startup);
+    let settings = Settings::from_startup(&startup, global);
     let runtime = match runtime() {
         Ok(r) => r,
         Err(code) => return code,
@@ -161,7 +176,7 @@ pub fn run_live(global: &GlobalArgs, console: &ConsoleArgs) -> i32 {
     }
     // Kept to the end: it holds the log file open.
     let startup = crate::config::startup(&global.config_flags());
-    let settings = Settings::from_startup(&startup);
+    let settings = Settings::from_startup(&startup, global);
     let client = match session::client(global) {
         Ok(c) => c,
         Err(e) => {

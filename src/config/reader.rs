@@ -7,8 +7,9 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::settings::{
-    ClipboardRoute, Config, DEFAULT_CLEAR_AFTER_SECS, DEFAULT_HANDOFF_SECS, DEFAULT_REFRESH_SECS,
-    HANDOFF_PLACEHOLDERS, HandoffTarget, MAX_HANDOFF_SECS, MIN_REFRESH_SECS, TOKEN_COLUMNS,
+    AccountSettings, ClipboardRoute, Config, DEFAULT_ARM_MINUTES, DEFAULT_CLEAR_AFTER_SECS,
+    DEFAULT_HANDOFF_SECS, DEFAULT_REFRESH_SECS, HANDOFF_PLACEHOLDERS, HandoffTarget, MAX_ARM_MINUTES,
+    MAX_HANDOFF_SECS, MIN_REFRESH_SECS, TOKEN_COLUMNS, WriteMode,
 };
 use super::theme::{self, Theme};
 use super::warning::{ConfigWarning, LineIndex, MAX_WARNINGS};
@@ -79,6 +80,9 @@ const TOP_LEVEL_KEYS: &[&str] = &[
     "tokens",
     "handoff",
     "secrets",
+    "read_only",
+    "arm_minutes",
+    "accounts",
 ];
 
 const HANDOFF_KEYS: &[&str] = &["name", "command", "timeout", "tokens", "places"];
@@ -163,6 +167,13 @@ impl Reader<'_> {
                 "tokens" => self.tokens(value),
                 "handoff" => self.handoffs(value),
                 "secrets" => self.secrets(value),
+                "read_only" => {
+                    if let Some(mode) = self.write_mode("read_only", value) {
+                        self.config.read_only = mode;
+                    }
+                }
+                "arm_minutes" => self.arm_minutes(value),
+                "accounts" => self.accounts(value),
                 "mouse" => match value.get_ref() {
                     DeValue::Boolean(b) => self.config.mouse = *b,
                     _ => self.wrong_type("mouse", value, "true or false", "the default (false)"),
@@ -728,6 +739,79 @@ impl Reader<'_> {
                 );
                 None
             }
+        }
+    }
+
+    /// `true`, `false` or `"until-armed"`. A mistake here keeps the safer reading: a value that is
+    /// not understood is taken as read-only, never as "writes allowed".
+    fn write_mode(&mut self, key: &str, value: &Value<'_>) -> Option<WriteMode> {
+        match value.get_ref() {
+            DeValue::Boolean(true) => Some(WriteMode::ReadOnly),
+            DeValue::Boolean(false) => Some(WriteMode::Allowed),
+            DeValue::String(s) if s.trim().eq_ignore_ascii_case(WriteMode::UNTIL_ARMED) => {
+                Some(WriteMode::UntilArmed)
+            }
+            _ => {
+                self.wrong_type(
+                    key,
+                    value,
+                    &format!("true, false or \"{}\"", WriteMode::UNTIL_ARMED),
+                    "read-only (true), the safe reading of a setting that says something else",
+                );
+                Some(WriteMode::ReadOnly)
+            }
+        }
+    }
+
+    fn arm_minutes(&mut self, value: &Value<'_>) {
+        let default = format!("the default ({DEFAULT_ARM_MINUTES})");
+        let Some(minutes) = self.integer("arm_minutes", value, "a number of minutes", &default) else {
+            return;
+        };
+        match u64::try_from(minutes) {
+            Ok(m) if (1..=MAX_ARM_MINUTES).contains(&m) => self.config.arm_minutes = m,
+            _ => self.warn(
+                "arm_minutes",
+                value.span().start,
+                format!("{minutes} is not between 1 and {MAX_ARM_MINUTES} minutes; using {default}"),
+            ),
+        }
+    }
+
+    /// `[accounts.<id>]` tables: settings for one account.
+    fn accounts(&mut self, value: &Value<'_>) {
+        let Some(table) = self.table("accounts", value) else {
+            return;
+        };
+        for (id, settings) in table {
+            let dotted = format!("accounts.{}", id.get_ref());
+            let account = id.get_ref().trim().parse::<i64>().ok().filter(|n| *n > 0);
+            let Some(account) = account else {
+                self.warn(
+                    &dotted,
+                    id.span().start,
+                    "an account's table is named by its id, a positive number (`[accounts.1719941]`); ignored",
+                );
+                continue;
+            };
+            let DeValue::Table(items) = settings.get_ref() else {
+                self.wrong_type(&dotted, settings, "a table of settings", "no settings for it");
+                continue;
+            };
+            let mut account_settings = AccountSettings::default();
+            for (key, item) in items {
+                if self.damaged(key, item) {
+                    continue;
+                }
+                let item_key = format!("{dotted}.{}", key.get_ref());
+                match key.get_ref().as_ref() {
+                    "read_only" => account_settings.read_only = self.write_mode(&item_key, item),
+                    _ => self.unknown_key(&item_key, key, &["read_only"]),
+                }
+            }
+            self.config
+                .accounts
+                .insert(account.to_string(), account_settings);
         }
     }
 

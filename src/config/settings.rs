@@ -39,6 +39,76 @@ pub struct Config {
     pub handoff: Vec<HandoffTarget>,
     /// Where secrets are saved.
     pub secrets: SecretsConfig,
+    /// Whether writes are allowed (`false`), refused (`true`) or refused until armed (`"until-armed"`).
+    pub read_only: WriteMode,
+    /// How long `W` arms writes for, in minutes, when `read_only = "until-armed"`.
+    pub arm_minutes: u64,
+    /// Settings for one account, by account id (`[accounts.1719941]`).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub accounts: BTreeMap<String, AccountSettings>,
+}
+
+pub const DEFAULT_ARM_MINUTES: u64 = 10;
+/// A day: longer than that, "armed for a while" has become "always armed".
+pub const MAX_ARM_MINUTES: u64 = 24 * 60;
+
+/// Whether the console and the commands may change anything on the server.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum WriteMode {
+    #[default]
+    Allowed,
+    /// Every write is refused, and says why.
+    ReadOnly,
+    /// Read-only until writes are armed on demand (`W` in the console, `--arm` for a command), for a
+    /// while in the console.
+    UntilArmed,
+}
+
+impl WriteMode {
+    /// The config file's spelling of the armed-on-demand mode.
+    pub const UNTIL_ARMED: &'static str = "until-armed";
+
+    pub fn allows_writes(self) -> bool {
+        self == WriteMode::Allowed
+    }
+}
+
+impl Serialize for WriteMode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            WriteMode::Allowed => s.serialize_bool(false),
+            WriteMode::ReadOnly => s.serialize_bool(true),
+            WriteMode::UntilArmed => s.serialize_str(Self::UNTIL_ARMED),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for WriteMode {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Spelled {
+            Flag(bool),
+            Word(String),
+        }
+        match Spelled::deserialize(d)? {
+            Spelled::Flag(false) => Ok(WriteMode::Allowed),
+            Spelled::Flag(true) => Ok(WriteMode::ReadOnly),
+            Spelled::Word(w) if w == Self::UNTIL_ARMED => Ok(WriteMode::UntilArmed),
+            Spelled::Word(w) => Err(serde::de::Error::custom(format!(
+                "{w:?} is not a read_only setting (true, false or \"{}\")",
+                Self::UNTIL_ARMED
+            ))),
+        }
+    }
+}
+
+/// `[accounts.<id>]`: what differs for one account.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AccountSettings {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<WriteMode>,
 }
 
 /// `[secrets]`: where the console's `s` and every rescue write secret files.
@@ -117,6 +187,9 @@ impl Default for Config {
             tokens: TokensConfig::default(),
             handoff: Vec::new(),
             secrets: SecretsConfig::default(),
+            read_only: WriteMode::Allowed,
+            arm_minutes: DEFAULT_ARM_MINUTES,
+            accounts: BTreeMap::new(),
         }
     }
 }
@@ -207,6 +280,22 @@ impl Config {
             .dir
             .clone()
             .or_else(|| state_dir.map(crate::custody::secrets_dir))
+    }
+
+    /// Whether writes to `account` are allowed: its `[accounts.<id>] read_only`, else the global one.
+    pub fn write_mode(&self, account: i64) -> WriteMode {
+        self.accounts
+            .get(&account.to_string())
+            .and_then(|a| a.read_only)
+            .unwrap_or(self.read_only)
+    }
+
+    /// Every account's write mode that differs from the global one, by id.
+    pub fn account_write_modes(&self) -> BTreeMap<i64, WriteMode> {
+        self.accounts
+            .iter()
+            .filter_map(|(id, a)| Some((id.parse().ok()?, a.read_only?)))
+            .collect()
     }
 
     /// The theme to draw with. Its problems were already reported by [`Config::load`].

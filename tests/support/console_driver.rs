@@ -49,6 +49,7 @@ pub fn state_config(account: i64) -> StateConfig {
         handoff: Vec::new(),
         // Local times in frames as UTC, wherever the tests run.
         local_offset: chrono::FixedOffset::east_opt(0),
+        writes: Default::default(),
     }
 }
 

@@ -36,7 +36,15 @@ pub struct ConfirmButtons {
 impl ConfirmButtons {
     /// With `typed_name`, the token's name must be typed before the action button enables.
     pub fn new(typed_name: Option<&str>) -> Self {
-        let gate = typed_name.map(NameGate::new);
+        Self::gated(typed_name.map(NameGate::new))
+    }
+
+    /// With a gate of its own words: `expected` must be typed, after `prompt`.
+    pub fn asking(expected: &str, prompt: &str) -> Self {
+        Self::gated(Some(NameGate::asking(expected, prompt)))
+    }
+
+    fn gated(gate: Option<NameGate>) -> Self {
         let mut buttons = Self {
             gate,
             focus: Focus::Cancel,

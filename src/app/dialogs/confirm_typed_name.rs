@@ -9,6 +9,8 @@ const MAX_TYPED: usize = 300;
 #[derive(Clone, Debug)]
 pub struct NameGate {
     expected: String,
+    /// What the prompt asks for, when it is not the token's name (a count, say).
+    asked: Option<String>,
     pub input: TextInput,
 }
 
@@ -17,7 +19,16 @@ impl NameGate {
     pub fn new(expected: &str) -> Self {
         Self {
             expected: expected.to_string(),
+            asked: None,
             input: TextInput::new(MAX_TYPED),
+        }
+    }
+
+    /// A gate that asks for `expected` in words of its own (`prompt` is followed by the text to type).
+    pub fn asking(expected: &str, prompt: &str) -> Self {
+        Self {
+            asked: Some(prompt.to_string()),
+            ..Self::new(expected)
         }
     }
 
@@ -30,6 +41,9 @@ impl NameGate {
     }
 
     pub fn prompt(&self) -> String {
-        format!("Type the token's name to confirm: {}", self.expected)
+        match &self.asked {
+            Some(prompt) => format!("{prompt}: {}", self.expected),
+            None => format!("Type the token's name to confirm: {}", self.expected),
+        }
     }
 }

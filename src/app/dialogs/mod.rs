@@ -10,6 +10,9 @@
 //!   one exception: with a secret not yet copied or saved, Ctrl-C asks first, as Esc does.
 //! - A value is emitted once per user decision; the owner closes the dialog (drops it) when it is done.
 
+pub mod bulk_permission;
+pub mod bulk_preview;
+pub mod bulk_run;
 pub mod confirm;
 pub mod confirm_buttons;
 pub mod confirm_delete;

@@ -433,7 +433,7 @@ impl SecretDialog {
 }
 
 /// A yes/no question over the dialog: its words wrapped in the warning style, at most `width` wide.
-fn warning_question(
+pub(crate) fn warning_question(
     title: &'static str,
     words: &str,
     width: u16,

@@ -53,6 +53,9 @@ pub trait Browse {
     fn selected_token(&self) -> Option<TokenId>;
     /// Where that token is (or was, when the view was made) in the table's rows.
     fn selected_table_row(&self) -> Option<usize>;
+    /// The tokens of the rows the filter shows, in order, each once (what "mark every shown row"
+    /// marks). Rows that are about no token, or whose token could not be read, are left out.
+    fn shown_tokens(&self) -> Vec<TokenId>;
 
     /// Changes the filter's text and shows what it matches (capped at `MAX_FILTER_CHARS`).
     fn edit_filter(&mut self, edit: &mut dyn FnMut(&mut SafeText)) {

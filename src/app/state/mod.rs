@@ -5,7 +5,10 @@
 //! parts at once is here.
 
 pub mod browse;
+pub mod bulk;
+pub mod guard;
 pub mod hygiene;
+pub mod marks;
 pub mod overlays;
 pub mod places;
 pub mod requests;
@@ -21,6 +24,7 @@ use crate::api::ApiError;
 use super::registry::RowContext;
 
 pub use browse::Browse;
+pub use guard::{GuardSource, WriteGuard, WritePolicy};
 pub use hygiene::Hygiene;
 pub use overlays::{Overlay, OverlayFace, Overlays, WaitingForTree};
 pub use requests::{Failure, LoadState, LostWrite, PendingWrite, Requests, Tracked, WriteKind};
@@ -42,6 +46,10 @@ pub struct State {
     pub places: places::PlacesState,
     pub requests: Requests,
     pub overlays: Overlays,
+    /// The tokens bulk actions act on.
+    pub marks: marks::Marks,
+    /// The bulk action running, or done and waiting for its dialog to close.
+    pub bulk: Option<bulk::BulkRun>,
     pub status: Option<StatusMessage>,
     /// Set by `update` when the screen must be drawn again; cleared by the loop after drawing.
     pub needs_redraw: bool,
@@ -61,6 +69,8 @@ impl State {
             table,
             requests: Requests::default(),
             overlays: Overlays::default(),
+            marks: marks::Marks::default(),
+            bulk: None,
             status: None,
             needs_redraw: true,
         }
@@ -80,7 +90,22 @@ impl State {
     /// New secrets that quitting now would lose: unacknowledged dialogs, and resets or creates whose
     /// answer has not arrived yet.
     pub fn secrets_at_risk(&self) -> usize {
-        self.overlays.unacknowledged_secrets() + self.requests.secrets_awaited()
+        self.overlays.unacknowledged_secrets()
+            + self.requests.secrets_awaited()
+            + self
+                .bulk
+                .as_ref()
+                .map_or(0, bulk::BulkRun::unacknowledged_secrets)
+    }
+
+    /// Every new secret this console still holds that no file keeps: the secret dialogs' and a bulk
+    /// reset's. What a signal or a lost terminal must not take with it.
+    pub fn secrets_in_custody(&self) -> Vec<crate::custody::Rescue<'_>> {
+        let mut held = self.overlays.secrets_in_custody();
+        if let Some(run) = &self.bulk {
+            held.extend(run.custody());
+        }
+        held
     }
 
     /// Calls `f` with the registry's view of row `index` (the row itself, the tokens that share a domain
@@ -101,6 +126,7 @@ impl State {
                 reset_grace: &self.table.reset_grace,
                 resource_tree: &self.table.tree,
                 caller_is_viewer: self.session.caller_is_viewer,
+                writes_refused: self.session.guard.standing_refusal(),
                 request_in_flight: self.requests.row_busy(row.token.id),
                 unreadable: row.unreadable.as_deref(),
             })
@@ -300,6 +326,14 @@ impl State {
         }
         if let Some(due) = self.auto_refresh_due() {
             consider(due);
+        }
+        if let Some(until) = self.session.guard.armed_until() {
+            // The title counts the armed time down by the second, and the disarming is on time.
+            let into_second = i64::from(now.timestamp_subsec_millis());
+            consider((now + Duration::milliseconds(1000 - into_second)).min(until));
+        }
+        if let Some(retry) = self.bulk.as_ref().and_then(bulk::BulkRun::next_retry) {
+            consider(retry);
         }
         next
     }

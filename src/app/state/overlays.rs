@@ -6,6 +6,9 @@ use std::collections::VecDeque;
 
 use crate::api::TokenId;
 
+use super::super::dialogs::bulk_permission::BulkPermissionDialog;
+use super::super::dialogs::bulk_preview::BulkPreview;
+use super::super::dialogs::bulk_run::BulkRunDialog;
 use super::super::dialogs::{
     ActionMenu, ConfirmDialog, CopyAlternatives, EditPermissionsDialog, HelpDialog, Hints,
     NoticeDialog, PlacesDialog, QuitDialog, SecretDialog, TokenForm,
@@ -40,6 +43,12 @@ pub enum Overlay {
     Notice(NoticeDialog),
     /// Where a token is used (its places and their ticks).
     Places(PlacesDialog),
+    /// The permission a bulk edit adds or removes.
+    BulkPermission(Box<BulkPermissionDialog>),
+    /// What a bulk action will do to each marked token, waiting for "confirmed".
+    BulkPreview(Box<BulkPreview>),
+    /// A bulk action running, then its results and new secrets.
+    BulkRun(BulkRunDialog),
 }
 
 impl Overlay {
@@ -56,6 +65,9 @@ impl Overlay {
             Overlay::QuitConfirm(question) => question.hints(),
             Overlay::Notice(notice) => notice.hints(),
             Overlay::Places(dialog) => dialog.hints(),
+            Overlay::BulkPermission(dialog) => dialog.hints(),
+            Overlay::BulkPreview(dialog) => dialog.hints(),
+            Overlay::BulkRun(dialog) => dialog.hints(),
         }
     }
 }
@@ -66,6 +78,8 @@ pub enum WaitingForTree {
     NewToken,
     Clone(TokenId),
     EditPermissions(TokenId),
+    /// The permission picker of a bulk edit.
+    BulkPermission,
 }
 
 /// Which question an overlay is asking: when it changes, the overlay must be drawn again before a key
@@ -128,6 +142,9 @@ impl Overlays {
             Overlay::QuitConfirm { .. } => face(7, 0, None),
             Overlay::Notice { .. } => face(8, 0, None),
             Overlay::Places(d) => face(9, u8::from(d.takes_text()), Some(d.token())),
+            Overlay::BulkPermission(_) => face(10, 0, None),
+            Overlay::BulkPreview(d) => face(11, u8::from(d.showing_requests()), None),
+            Overlay::BulkRun(d) => face(12, d.question(), None),
         })
     }
 
@@ -138,6 +155,7 @@ impl Overlays {
             Some(Overlay::Confirm(d)) => d.typing_name(),
             Some(Overlay::EditPermissions { dialog, .. }) => dialog.typing_name(),
             Some(Overlay::Places(dialog)) => dialog.takes_text(),
+            Some(Overlay::BulkPreview(dialog)) => dialog.typing(),
             _ => false,
         }
     }

@@ -10,6 +10,7 @@ use crate::config::HandoffTarget;
 use crate::hygiene::RuleConfig;
 use crate::text::SafeText;
 
+use super::guard::{WriteGuard, WritePolicy};
 use super::table::SortColumn;
 use super::views::StartView;
 
@@ -50,6 +51,8 @@ pub struct StateConfig {
     /// The offset "local time" is shown in; `None` is the machine's own zone (tests fix one, so their
     /// frames do not depend on where they run).
     pub local_offset: Option<FixedOffset>,
+    /// Whether writes are allowed, refused, or refused until armed (`--read-only`, `read_only`).
+    pub writes: WritePolicy,
 }
 
 pub const MIN_REFRESH: i64 = 5;
@@ -75,6 +78,8 @@ pub struct Session {
     pub save_dir: crate::custody::SaveTarget,
     pub handoff: Vec<HandoffTarget>,
     pub local_offset: Option<FixedOffset>,
+    /// Whether writes may be sent now (read-only, armed for a while).
+    pub guard: WriteGuard,
 }
 
 impl Session {
@@ -92,6 +97,7 @@ impl Session {
             save_dir: crate::custody::SaveTarget::unchecked(PathBuf::from(".")),
             handoff: config.handoff,
             local_offset: config.local_offset,
+            guard: WriteGuard::new(config.writes),
         }
     }
 
@@ -108,6 +114,7 @@ impl Session {
         self.caller_is_viewer = !account.access_levels.is_empty()
             && account.access_levels.iter().all(|l| !l.is_admin());
         self.account_name = SafeText::new(&account.name);
+        self.guard.enter(account.id);
         self.phase = Phase::Ready(account);
     }
 

@@ -41,6 +41,8 @@ pub(super) fn row_action(state: &mut State, action: Action, now: DateTime<Utc>) 
     let Some(index) = state.selected_token_index() else {
         if action != Action::NewToken {
             state.set_status("No token is selected", Level::Info, now);
+        } else if let Some(why) = state.session.guard.refusal(now) {
+            state.set_status(format!("Create a new token: {why}"), Level::Warn, now);
         } else if state.session.caller_is_viewer {
             state.set_status(VIEWER_REASON, Level::Warn, now);
         } else {
@@ -118,6 +120,14 @@ pub(super) fn run_allowed(
 }
 
 /// Opens a dialog built from the resource tree, loading the tree first if it is not there.
+pub(super) fn open_form_for(
+    state: &mut State,
+    which: WaitingForTree,
+    now: DateTime<Utc>,
+) -> Vec<Effect> {
+    open_form(state, which, now)
+}
+
 fn open_form(state: &mut State, which: WaitingForTree, now: DateTime<Utc>) -> Vec<Effect> {
     state.overlays.waiting_for_tree = Some(which);
     if state.requests.tree.last_success.is_some() {
@@ -148,6 +158,10 @@ pub(super) fn open_waiting_for_tree(state: &mut State, now: DateTime<Utc>) {
     let table = &state.table;
     let row = |id: TokenId| table.row_by_id(id).map(|i| &table.rows[i].token);
     let overlay = match which {
+        WaitingForTree::BulkPermission => {
+            super::bulk::open_permission_picker(state);
+            return;
+        }
         WaitingForTree::NewToken => Overlay::Form(Box::new(TokenForm::new(&table.tree, now))),
         WaitingForTree::Clone(id) => {
             let Some(token) = row(id) else { return };

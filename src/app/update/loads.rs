@@ -115,6 +115,11 @@ pub(super) fn tokens(
                 .filter(|r| r.unreadable.is_some())
                 .count();
             state.table.set_token_list(list);
+            if !state.marks.is_empty() {
+                // A token that left the list leaves the marks too.
+                let listed = state.table.known_ids();
+                state.marks.keep_listed(&listed);
+            }
             if unreadable > 0 && unreadable != before {
                 // Said when their number changes: the rows alone are easy to miss among 10,000.
                 let text = if unreadable == 1 {

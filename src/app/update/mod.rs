@@ -21,6 +21,7 @@ use super::state::{Level, State};
 use crate::keys::action::Action;
 
 mod actions;
+mod bulk;
 mod fetch;
 mod loads;
 mod overlays;
@@ -85,7 +86,10 @@ fn dispatch(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Step {
             }
             on_key(state, key, now)
         }
-        Msg::Tick(_) => loads::tick(state, now),
+        Msg::Tick(_) => {
+            let guarded = guard_tick(state, now);
+            merge(guarded, loads::tick(state, now))
+        }
         Msg::Idle => {
             // Nothing on screen changes: the orders and filter text it makes are the ones shown already,
             // and the findings are made before the first key that shows them.
@@ -112,6 +116,15 @@ fn dispatch(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Step {
             false => table::scroll(state, lines),
         },
         Msg::Click { row, .. } => table::click(state, row),
+        Msg::TokenReset { req, result, .. } if bulk::owns(state, req) => {
+            bulk::answered(state, req, bulk::Answered::Reset(result), now)
+        }
+        Msg::TokenDeleted { req, result, .. } if bulk::owns(state, req) => {
+            bulk::answered(state, req, bulk::Answered::Other(result), now)
+        }
+        Msg::PermissionsUpdated { req, result, .. } if bulk::owns(state, req) => {
+            bulk::answered(state, req, bulk::Answered::Other(result), now)
+        }
         Msg::TokenReset { req, token, result } => {
             writes::secret_answer(state, req, Some(token), result, now)
         }
@@ -131,6 +144,63 @@ fn dispatch(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Step {
             outcome,
         } => rotation::handed_off(state, token, &run, &outcome, now),
     }
+}
+
+/// Two steps of one message: changed if either changed, with the effects of both.
+fn merge(first: Step, second: Step) -> Step {
+    match (first, second) {
+        (Step::Ignored, Step::Ignored) => Step::Ignored,
+        (Step::Changed(mut a), Step::Changed(b)) => {
+            a.extend(b);
+            a.into()
+        }
+        (Step::Changed(a), Step::Ignored) | (Step::Ignored, Step::Changed(a)) => a.into(),
+    }
+}
+
+/// The clock and the write guard: armed writes disarm when their time is up (a bulk run still sending
+/// stops there), the title's countdown moves, and a bulk run's 429 waits end.
+fn guard_tick(state: &mut State, now: DateTime<Utc>) -> Step {
+    let mut changed = false;
+    if state.session.guard.disarm_if_due(now) {
+        state.set_status(
+            "Writes disarmed: their armed time is over (W arms them again)",
+            Level::Info,
+            now,
+        );
+        changed = true;
+    }
+    changed |= state.session.guard.armed_until().is_some();
+    match bulk::tick(state, now) {
+        Step::Ignored if changed => Step::done(),
+        step => step,
+    }
+}
+
+/// `W`: arms writes for the configured minutes, or disarms them.
+fn arm_writes(state: &mut State, now: DateTime<Utc>) -> Step {
+    let guard = &mut state.session.guard;
+    if !guard.armable() {
+        let words = match guard.standing_refusal() {
+            Some(why) => format!("Writes cannot be armed: {why}"),
+            None => "Writes are allowed: there is nothing to arm (read_only = false)".into(),
+        };
+        state.set_status(words, Level::Info, now);
+        return Step::done();
+    }
+    if guard.armed_until().is_some_and(|until| until > now) {
+        guard.disarm();
+        state.set_status("Writes disarmed", Level::Info, now);
+    } else {
+        guard.arm(now);
+        let minutes = guard.policy.arm_for.num_minutes();
+        state.set_status(
+            format!("Writes armed for {minutes} min; W disarms them sooner"),
+            Level::Warn,
+            now,
+        );
+    }
+    Step::done()
 }
 
 /// A key goes to the first that wants it: the dialog on top, the filter being typed, the account picker,
@@ -195,6 +265,15 @@ fn on_action(state: &mut State, action: Action, now: DateTime<Utc>) -> Step {
         | Action::NextView
         | Action::PreviousView => views::show(state, action, now),
         Action::Details => views::details(state, now),
+        Action::ToggleMark | Action::MarkShown | Action::ClearMarks => {
+            bulk::mark(state, action, now)
+        }
+        Action::ArmWrites => arm_writes(state, now),
+        Action::Reset | Action::Delete | Action::EditPermissions
+            if !state.marks.is_empty() && state.table_shown() =>
+        {
+            bulk::open(state, action, now).into()
+        }
         Action::OpenMenu
         | Action::Copy
         | Action::Reset

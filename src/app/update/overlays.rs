@@ -98,6 +98,31 @@ pub(super) fn key(state: &mut State, key: KeyEvent, now: DateTime<Utc>) -> Step 
             }
             other => after(&other),
         },
+        Overlay::BulkPermission(dialog) => match dialog.handle_key(&key) {
+            Outcome::Emit(pick) => {
+                drop(overlay);
+                state.overlays.open = None;
+                super::bulk::picked(state, pick, now);
+                return Step::done();
+            }
+            other => after(&other),
+        },
+        Overlay::BulkPreview(dialog) => match dialog.handle_key(&key) {
+            Outcome::Emit(confirmed) => {
+                drop(overlay);
+                state.overlays.open = None;
+                return super::bulk::start(state, confirmed, now).into();
+            }
+            other => after(&other),
+        },
+        Overlay::BulkRun(dialog) => match dialog.handle_key(&key, super::bulk::facts(state)) {
+            Outcome::Emit(command) => {
+                let (more, closed) = super::bulk::command(state, command, now);
+                effects = more;
+                if closed { After::Close } else { After::Stay }
+            }
+            other => after(&other),
+        },
         Overlay::QuitConfirm(question) => match question.handle_key(&key) {
             Outcome::Emit(()) => return vec![Effect::Quit].into(),
             other => after(&other),
@@ -174,6 +199,7 @@ pub(super) fn paste(state: &mut State, clean: &str) -> Step {
         Some(Overlay::Form(form)) => form.handle_paste(clean),
         Some(Overlay::EditPermissions { dialog, .. }) => dialog.handle_paste(clean),
         Some(Overlay::Places(dialog)) if dialog.takes_text() => dialog.paste(clean),
+        Some(Overlay::BulkPreview(dialog)) => dialog.handle_paste(clean),
         _ => return Step::Ignored,
     }
     Step::done()
@@ -194,6 +220,9 @@ pub(super) fn copied(state: &mut State, outcome: &CopyOutcome, now: DateTime<Utc
         && asked_by == Some(dialog.token_id())
     {
         dialog.copy_result(outcome);
+    }
+    if let (Some(Overlay::BulkRun(_)), Some(token)) = (&state.overlays.open, asked_by) {
+        super::bulk::copied(state, token, outcome.confirmed());
     }
     let level = if outcome.confirmed() {
         Level::Success
@@ -224,6 +253,18 @@ pub(super) fn saved(
         ),
         Err(e) => (format!("Could not save the secret: {e}"), Level::Error),
     };
+    if super::bulk::saved(state, &result) {
+        let text = match &result {
+            Ok(path) => format!(
+                "Saved every new secret to {} (readable only by you)",
+                path.to_string_lossy()
+            ),
+            Err(e) => format!("Could not save the secrets: {e}"),
+        };
+        let level = if result.is_ok() { Level::Success } else { Level::Error };
+        state.set_status(text, level, now);
+        return Step::done();
+    }
     let asked_by = state.overlays.save_for.take();
     if let Some(Overlay::Secret(dialog)) = &mut state.overlays.open
         && asked_by == Some(dialog.token_id())

@@ -30,6 +30,11 @@ pub(super) fn send_confirmed(
     let Some(account) = state.session.account().map(|a| a.id) else {
         return Vec::new();
     };
+    if let Some(why) = state.session.guard.refusal(now) {
+        // Confirmed after the armed time ran out, or opened before read-only took hold: nothing goes.
+        state.set_status_for(format!("Nothing was sent: {why}"), Level::Warn, now, IMPORTANT_SECONDS / 4);
+        return Vec::new();
+    }
     let id = action.target().token_id;
     if state.requests.row_busy(id) {
         // The registry refuses this too; a second request for one token must wait for the first.
@@ -104,6 +109,14 @@ pub(super) fn send_create(state: &mut State, new: NewToken, now: DateTime<Utc>) 
     let Some(account) = state.session.account().map(|a| a.id) else {
         return Vec::new();
     };
+    if let Some(why) = state.session.guard.refusal(now) {
+        let words = format!("Nothing was sent: {why}");
+        if let Some(Overlay::Form(form)) = &mut state.overlays.open {
+            form.submit_failed(&words);
+        }
+        state.set_status_for(words, Level::Warn, now, IMPORTANT_SECONDS / 4);
+        return Vec::new();
+    }
     let name = new.name.clone();
     let known_ids = state.table.known_ids();
     let req = state

@@ -40,7 +40,7 @@ fn connection(state: &State, theme: &Theme) -> (String, Style) {
     }
 }
 
-pub fn title_bar(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
+pub fn title_bar(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Frame, area: Rect) {
     let sep = Span::styled(" │ ", theme.dim);
     let mut spans = vec![Span::styled(" mailtrap-tokens", theme.title)];
     match &state.session.phase {
@@ -59,6 +59,15 @@ pub fn title_bar(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
             spans.push(Span::styled("choose an account", theme.text));
         }
         Phase::Connecting => {}
+    }
+    if let Some(badge) = state.session.guard.badge(now) {
+        spans.push(sep.clone());
+        let style = if state.session.guard.refusal(now).is_none() {
+            theme.danger
+        } else {
+            theme.warn
+        };
+        spans.push(Span::styled(badge, style));
     }
     let (word, style) = connection(state, theme);
     spans.push(sep.clone());
@@ -155,7 +164,13 @@ fn hints(state: &State, now: DateTime<Utc>) -> Hints {
             Scope::Row => state.selected_token_index().is_some(),
             Scope::Table | Scope::Global => true,
         };
-        if applies && !matches!(info.action, Action::Help | Action::Quit | Action::Refresh) {
+        let wanted = match info.action {
+            Action::ArmWrites => state.session.guard.armable(),
+            // Said once there are marks; before that the help lists them.
+            Action::ToggleMark | Action::MarkShown | Action::ClearMarks => !state.marks.is_empty(),
+            _ => true,
+        };
+        if applies && wanted && !matches!(info.action, Action::Help | Action::Quit | Action::Refresh) {
             out.push(pair(info.action));
         }
     }
@@ -167,6 +182,11 @@ fn hints(state: &State, now: DateTime<Utc>) -> Hints {
     ]
     .map(|a| km.label(a));
     out.push((SafeText::joined(&views, "/"), SafeText::literal("views")));
+    // Unarmed writes say how to arm them early: every write key is refused until then.
+    if state.session.guard.armable() && state.session.guard.armed_until().is_none() {
+        out.retain(|(_, what)| what.as_str() != Action::ArmWrites.info().hint);
+        out.insert(1, pair(Action::ArmWrites));
+    }
     // Help, quit and refresh go early so a narrow terminal still shows them.
     out.insert(1, pair(Action::Refresh));
     out.insert(1, pair(Action::Quit));

@@ -3,6 +3,7 @@
 //! would during drawing), so `update` knows the page size and where a click lands.
 
 mod bars;
+mod bulk;
 mod details;
 mod domains;
 mod findings;
@@ -92,7 +93,7 @@ pub fn render(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Fram
         return;
     }
     let [title, main, status, hints] = areas(area);
-    bars::title_bar(state, theme, frame, title);
+    bars::title_bar(state, now, theme, frame, title);
     render_main(state, now, theme, frame, main);
     bars::status_line(state, now, theme, frame, status);
     bars::hint_bar(state, now, theme, frame, hints);
@@ -109,6 +110,9 @@ pub fn render(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Fram
             Overlay::QuitConfirm(question) => question.render(main, buf, theme),
             Overlay::Notice(notice) => notice.render(main, buf, theme),
             Overlay::Places(dialog) => dialog.render(main, buf, theme),
+            Overlay::BulkPermission(dialog) => dialog.render(main, buf, theme),
+            Overlay::BulkPreview(dialog) => dialog.render(main, buf, theme),
+            Overlay::BulkRun(dialog) => bulk::render(state, dialog, theme, frame, main),
         }
         blank_covered_wide_cells(frame.buffer_mut());
     }

@@ -150,8 +150,15 @@ fn title(state: &State) -> Line<'static> {
             table.filter.fit(40)
         )));
     }
+    if !state.marks.is_empty() {
+        spans.push(Span::raw(format!("· {} marked ", state.marks.len())));
+    }
     Line::from(spans)
 }
+
+/// Drawn in the gutter beside the selection arrow of a marked row (`▶✓`), so marks need no column
+/// of their own and read without colour.
+const MARK: &str = "✓";
 
 fn header(state: &State, theme: &Theme) -> Row<'static> {
     let arrow = if state.table.sort.descending {
@@ -378,6 +385,20 @@ pub fn render(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Fram
         .highlight_symbol(HIGHLIGHT)
         .highlight_spacing(HighlightSpacing::Always);
     frame.render_stateful_widget(widget, inner, &mut table_state);
+    if !state.marks.is_empty() && inner.width > 2 {
+        let buf = frame.buffer_mut();
+        for (k, &i) in table.on_screen().iter().enumerate() {
+            let Ok(dy) = u16::try_from(k + 1) else { break };
+            if dy >= inner.height {
+                break;
+            }
+            if state.marks.contains(table.rows[i].token.id) {
+                buf[(inner.x + 1, inner.y + dy)]
+                    .set_symbol(MARK)
+                    .set_style(theme.ok);
+            }
+        }
+    }
 
     if order.is_empty() && inner.height > 2 {
         let message = if table.rows.is_empty() {

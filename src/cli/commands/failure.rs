@@ -35,6 +35,8 @@ pub enum Failure {
     },
     /// `lint --fail-on`: this many findings at `threshold` or above (exit 10); they were printed.
     Findings { count: usize, threshold: Severity },
+    /// A write refused before anything was sent (exit 13); the words say which setting refused it.
+    ReadOnly(String),
 }
 
 /// Exit code for a declined prompt or an unwritable stdout.
@@ -68,6 +70,7 @@ impl Failure {
             Failure::Unreadable { .. } => exit_code::PARTIAL,
             Failure::Findings { .. } => exit_code::FINDINGS,
             Failure::HandoffFailed { .. } => exit_code::HANDOFF_FAILED,
+            Failure::ReadOnly(_) => exit_code::READ_ONLY,
         }
     }
 
@@ -83,6 +86,7 @@ impl Failure {
                 format!("error: {context}{error}. {}", error.advice())
             }
             Failure::Cancelled => "cancelled; nothing was changed".into(),
+            Failure::ReadOnly(why) => format!("error: {why}; nothing was sent"),
             Failure::Output { what } => format!("error: could not write to stdout: {what}"),
             Failure::HandoffFailed { failed, path } => format!(
                 "error: the hand-off failed ({}); the new secret was saved to {} (readable only by you)",
@@ -166,6 +170,7 @@ mod tests {
                 },
                 10,
             ),
+            (Failure::ReadOnly("x".into()), 13),
             (Failure::Cancelled, 1),
             (Failure::Output { what: "x".into() }, 1),
         ];

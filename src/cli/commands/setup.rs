@@ -9,6 +9,7 @@ use crate::api::{
 };
 use crate::cli::args::GlobalArgs;
 use crate::cli::session;
+use crate::config::WriteMode;
 
 /// The client from `MAILTRAP_API_TOKEN` and `--api-url` / `MAILTRAP_API_URL`.
 pub(super) fn client(global: &GlobalArgs) -> Result<Client, Failure> {
@@ -22,6 +23,55 @@ pub(super) fn client(global: &GlobalArgs) -> Result<Client, Failure> {
 /// the only account; several without a choice is a usage error listing them.
 pub(super) async fn account(client: &Client, global: &GlobalArgs) -> Result<AccountId, Failure> {
     chosen_account(resolve_account(client, global.account_id).await)
+}
+
+/// The account a write goes to, once the write settings allow it: `--read-only`, or the config's
+/// `read_only` (the account's own, else the global one) refuse before any write is sent. Where no
+/// account named on the command line or in the environment could allow it, nothing at all is sent.
+pub(super) async fn writable_account(
+    client: &Client,
+    global: &GlobalArgs,
+    what: &str,
+) -> Result<AccountId, Failure> {
+    if global.read_only {
+        return Err(Failure::ReadOnly(format!("{what} refused: --read-only")));
+    }
+    let config = crate::config::Config::load(global.config.as_deref()).config;
+    let refusal = |account: Option<AccountId>| {
+        let mode = match account {
+            Some(id) => config.write_mode(id),
+            None => config.read_only,
+        };
+        let scope = match account {
+            Some(id) if config.accounts.contains_key(&id.to_string()) => {
+                format!("the config file's [accounts.{id}] read_only")
+            }
+            _ => "the config file's read_only".to_string(),
+        };
+        match mode {
+            WriteMode::Allowed => None,
+            WriteMode::ReadOnly => Some(format!("{what} refused: {scope} is true")),
+            WriteMode::UntilArmed if global.arm => None,
+            WriteMode::UntilArmed => Some(format!(
+                "{what} refused: {scope} is \"until-armed\"; pass --arm to send this write"
+            )),
+        }
+    };
+    // Read-only everywhere: no account could allow it, so not even the account is asked for.
+    let no_exception = config
+        .account_write_modes()
+        .values()
+        .all(|m| !(m.allows_writes() || global.arm && *m == WriteMode::UntilArmed));
+    if let Some(why) = refusal(global.account_id)
+        && (global.account_id.is_some() || no_exception)
+    {
+        return Err(Failure::ReadOnly(why));
+    }
+    let id = account(client, global).await?;
+    match refusal(Some(id)) {
+        Some(why) => Err(Failure::ReadOnly(why)),
+        None => Ok(id),
+    }
 }
 
 fn chosen_account(choice: Result<AccountChoice, ApiError>) -> Result<AccountId, Failure> {

@@ -10,7 +10,7 @@ use zeroize::Zeroizing;
 
 use super::confirm::{Consent, ask, consent};
 use super::failure::Failure;
-use super::setup::{account, client, write_stdout};
+use super::setup::{client, writable_account, write_stdout};
 use crate::api::{ApiToken, Client, CreatedToken, NewToken, TokenId};
 use crate::cli::args::{CreateArgs, DeleteArgs, GlobalArgs, OutputFormat, ResetArgs};
 use crate::cli::output;
@@ -24,7 +24,7 @@ pub async fn create(global: &GlobalArgs, args: CreateArgs) -> Result<(), Failure
         refuse_blind_stdout("create")?;
     }
     let client = client(global)?;
-    let account = account(&client, global).await?;
+    let account = writable_account(&client, global, "create").await?;
     let new = NewToken {
         name: args.name,
         resources: args.permissions,
@@ -150,7 +150,7 @@ pub async fn reset(global: &GlobalArgs, args: ResetArgs) -> Result<(), Failure> 
     }
     let consent = consent(args.yes, std::io::stdin().is_terminal(), "reset")?;
     let client = client(global)?;
-    let account = account(&client, global).await?;
+    let account = writable_account(&client, global, "reset").await?;
     let about = format!("token {}", args.id);
     if consent == Consent::AskOnTerminal {
         let token = fetch(&client, account, args.id).await?;
@@ -194,7 +194,7 @@ fn say(line: &str) {
 pub async fn delete(global: &GlobalArgs, args: DeleteArgs) -> Result<(), Failure> {
     let consent = consent(args.yes, std::io::stdin().is_terminal(), "delete")?;
     let client = client(global)?;
-    let account = account(&client, global).await?;
+    let account = writable_account(&client, global, "delete").await?;
     let about = format!("token {}", args.id);
     let mut described = format!("token {}", args.id);
     if consent == Consent::AskOnTerminal {

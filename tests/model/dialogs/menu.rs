@@ -22,6 +22,7 @@ fn menu() -> ActionMenu {
         reset_grace: &grace,
         resource_tree: &tree,
         caller_is_viewer: false,
+        writes_refused: None,
         request_in_flight: false,
         unreadable: None,
     };

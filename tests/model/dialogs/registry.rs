@@ -24,6 +24,7 @@ fn ctx<'a>(
         reset_grace: grace,
         resource_tree: tree,
         caller_is_viewer: false,
+        writes_refused: None,
         request_in_flight: false,
         unreadable: None,
     }

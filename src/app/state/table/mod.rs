@@ -677,4 +677,14 @@ impl Browse for TokenTable {
     fn selected_table_row(&self) -> Option<usize> {
         self.selected_index()
     }
+
+    fn shown_tokens(&self) -> Vec<TokenId> {
+        self.orders
+            .visible
+            .iter()
+            .map(|&i| &self.rows[i])
+            .filter(|row| row.unreadable.is_none())
+            .map(|row| row.token.id)
+            .collect()
+    }
 }

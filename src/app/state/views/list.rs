@@ -212,6 +212,15 @@ impl<R: ListRow> Browse for ListView<R> {
         self.selected_row().and_then(ListRow::token)
     }
 
+    fn shown_tokens(&self) -> Vec<TokenId> {
+        let mut seen = std::collections::HashSet::new();
+        self.visible
+            .iter()
+            .filter_map(|&i| self.rows[i].token())
+            .filter(|id| seen.insert(*id))
+            .collect()
+    }
+
     fn selected_table_row(&self) -> Option<usize> {
         self.selected_row().and_then(ListRow::row)
     }
