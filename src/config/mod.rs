@@ -19,9 +19,9 @@ pub use file::LoadedConfig;
 pub use logging::{LogFile, init_logging, install_panic_logging};
 pub use paths::Paths;
 pub use settings::{
-    ClipboardConfig, ClipboardRoute, Config, DEFAULT_ARM_MINUTES, DEFAULT_HANDOFF_SECS, DEFAULT_TOKEN_COLUMNS,
-    HANDOFF_PLACEHOLDERS, HandoffTarget, MAX_HANDOFF_SECS, SecretsConfig, TOKEN_COLUMNS,
-    TokensConfig, WriteMode,
+    ClipboardConfig, ClipboardRoute, Config, DEFAULT_ARM_MINUTES, DEFAULT_HANDOFF_SECS,
+    DEFAULT_TOKEN_COLUMNS, HANDOFF_PLACEHOLDERS, HandoffTarget, MAX_HANDOFF_SECS, SecretsConfig,
+    TOKEN_COLUMNS, TokensConfig, WriteMode,
 };
 pub use startup::{ConfigFlags, Startup, startup};
 pub use theme::{Theme, ThemeConfig, no_color_requested, resolve_theme};

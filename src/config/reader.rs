@@ -8,8 +8,8 @@ use toml::de::{DeTable, DeValue};
 
 use super::settings::{
     AccountSettings, ClipboardRoute, Config, DEFAULT_ARM_MINUTES, DEFAULT_CLEAR_AFTER_SECS,
-    DEFAULT_HANDOFF_SECS, DEFAULT_REFRESH_SECS, HANDOFF_PLACEHOLDERS, HandoffTarget, MAX_ARM_MINUTES,
-    MAX_HANDOFF_SECS, MIN_REFRESH_SECS, TOKEN_COLUMNS, WriteMode,
+    DEFAULT_HANDOFF_SECS, DEFAULT_REFRESH_SECS, HANDOFF_PLACEHOLDERS, HandoffTarget,
+    MAX_ARM_MINUTES, MAX_HANDOFF_SECS, MIN_REFRESH_SECS, TOKEN_COLUMNS, WriteMode,
 };
 use super::theme::{self, Theme};
 use super::warning::{ConfigWarning, LineIndex, MAX_WARNINGS};
@@ -765,7 +765,8 @@ impl Reader<'_> {
 
     fn arm_minutes(&mut self, value: &Value<'_>) {
         let default = format!("the default ({DEFAULT_ARM_MINUTES})");
-        let Some(minutes) = self.integer("arm_minutes", value, "a number of minutes", &default) else {
+        let Some(minutes) = self.integer("arm_minutes", value, "a number of minutes", &default)
+        else {
             return;
         };
         match u64::try_from(minutes) {
@@ -773,7 +774,9 @@ impl Reader<'_> {
             _ => self.warn(
                 "arm_minutes",
                 value.span().start,
-                format!("{minutes} is not between 1 and {MAX_ARM_MINUTES} minutes; using {default}"),
+                format!(
+                    "{minutes} is not between 1 and {MAX_ARM_MINUTES} minutes; using {default}"
+                ),
             ),
         }
     }
@@ -795,7 +798,12 @@ impl Reader<'_> {
                 continue;
             };
             let DeValue::Table(items) = settings.get_ref() else {
-                self.wrong_type(&dotted, settings, "a table of settings", "no settings for it");
+                self.wrong_type(
+                    &dotted,
+                    settings,
+                    "a table of settings",
+                    "no settings for it",
+                );
                 continue;
             };
             let mut account_settings = AccountSettings::default();

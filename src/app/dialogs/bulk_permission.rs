@@ -148,12 +148,24 @@ impl BulkPermissionDialog {
         for (i, choice) in self.choices.iter().enumerate().skip(top).take(LIST_ROWS) {
             let indent = "  ".repeat(choice.depth.min(6));
             let marker = if i == self.cursor { "▶ " } else { "  " };
-            let text = format!("{marker}{indent}{}", choice.label.fit(text_width.saturating_sub(2 + indent.len())));
-            let style = if i == self.cursor { theme.selected } else { theme.text };
+            let text = format!(
+                "{marker}{indent}{}",
+                choice
+                    .label
+                    .fit(text_width.saturating_sub(2 + indent.len()))
+            );
+            let style = if i == self.cursor {
+                theme.selected
+            } else {
+                theme.text
+            };
             lines.push(Line::from(styled(text, style)));
         }
         lines.push(Line::default());
-        lines.push(hint_line("↑↓ choose · a admin · v viewer · x remove · Esc cancel", theme));
+        lines.push(hint_line(
+            "↑↓ choose · a admin · v viewer · x remove · Esc cancel",
+            theme,
+        ));
         boxed(area, buf, theme, &title, width, 1, &lines);
     }
 }

@@ -218,7 +218,12 @@ impl BulkPreview {
         let sending = self.sending();
         let refused = self.targets.len() - sending;
         let verb = self.action.verb();
-        let title = format!("{} {} marked token{}?", capitalised(&verb), self.targets.len(), plural(self.targets.len()));
+        let title = format!(
+            "{} {} marked token{}?",
+            capitalised(&verb),
+            self.targets.len(),
+            plural(self.targets.len())
+        );
         let mut lines: Vec<Line<'static>> = Vec::new();
         let summary = if sending == 0 {
             "Every marked token is refused below: nothing would be sent.".to_string()
@@ -236,10 +241,7 @@ impl BulkPreview {
             lines.push(Line::from(styled(l, theme.text)));
         }
         if self.action == BulkAction::Reset || self.action == BulkAction::Delete {
-            lines.push(Line::from(styled(
-                "This cannot be undone.",
-                theme.warn,
-            )));
+            lines.push(Line::from(styled("This cannot be undone.", theme.warn)));
         }
         lines.push(Line::default());
         if self.showing_requests {
@@ -259,9 +261,11 @@ impl BulkPreview {
                     Some(why) => ("✖", theme.danger, format!("refused: {why}")),
                 };
                 let name = t.name.fit(name_width);
-                let pad = name_width.saturating_sub(unicode_width::UnicodeWidthStr::width(name.as_str()));
+                let pad =
+                    name_width.saturating_sub(unicode_width::UnicodeWidthStr::width(name.as_str()));
                 let row = format!("{name}{} {:<6} ", " ".repeat(pad), t.last4.as_str());
-                let room = text_width.saturating_sub(2 + unicode_width::UnicodeWidthStr::width(row.as_str()));
+                let room = text_width
+                    .saturating_sub(2 + unicode_width::UnicodeWidthStr::width(row.as_str()));
                 lines.push(Line::from(vec![
                     styled(format!("{symbol} "), style),
                     styled(row, theme.text),
@@ -280,7 +284,10 @@ impl BulkPreview {
                 theme,
             ));
         }
-        lines.extend(self.buttons.lines(self.action.button(), width.saturating_sub(4), theme));
+        lines.extend(
+            self.buttons
+                .lines(self.action.button(), width.saturating_sub(4), theme),
+        );
         let hint = if self.buttons.typing() {
             "type to confirm · Tab moves · Enter presses · Esc cancels"
         } else {

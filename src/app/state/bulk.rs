@@ -105,9 +105,7 @@ impl BulkRun {
 
     /// The item whose request this is.
     pub fn item_of(&self, req: RequestId) -> Option<usize> {
-        self.states
-            .iter()
-            .position(|s| *s == ItemState::Sent(req))
+        self.states.iter().position(|s| *s == ItemState::Sent(req))
     }
 
     pub fn in_flight(&self) -> usize {
@@ -172,9 +170,7 @@ impl BulkRun {
                 ItemState::Failed(_) => c.failed += 1,
                 ItemState::AnswerLost(_) => c.lost += 1,
                 ItemState::NotSent(_) => c.not_sent += 1,
-                ItemState::Waiting | ItemState::WaitingUntil(_) | ItemState::Sent(_) => {
-                    c.open += 1
-                }
+                ItemState::Waiting | ItemState::WaitingUntil(_) | ItemState::Sent(_) => c.open += 1,
             }
         }
         c
@@ -188,7 +184,10 @@ impl BulkRun {
 
     /// New secrets neither copied nor saved.
     pub fn unacknowledged_secrets(&self) -> usize {
-        self.secrets.iter().filter(|s| !s.copied && !s.saved).count()
+        self.secrets
+            .iter()
+            .filter(|s| !s.copied && !s.saved)
+            .count()
     }
 
     /// Resets sent whose answer (and secret) has not come yet.
@@ -243,7 +242,9 @@ mod tests {
     #[test]
     fn a_run_sends_at_most_its_share_and_stops_what_is_not_out() {
         let now: DateTime<Utc> = "2026-12-01T10:00:00Z".parse().unwrap();
-        let targets = (1..=7).map(|i| target(i, (i == 2).then_some("no"))).collect();
+        let targets = (1..=7)
+            .map(|i| target(i, (i == 2).then_some("no")))
+            .collect();
         let mut run = BulkRun::new(BulkAction::Delete, 1, targets, HashSet::new(), now);
         assert_eq!(run.counts().not_sent, 1);
         let mut req = 100;
@@ -256,10 +257,7 @@ mod tests {
         assert_eq!(run.item_of(102), Some(2), "the refused one was skipped");
         run.states[0] = ItemState::WaitingUntil(now + chrono::Duration::seconds(3));
         assert_eq!(run.next_ready(now), Some(5), "a 429 waits its turn");
-        assert_eq!(
-            run.next_ready(now + chrono::Duration::seconds(3)),
-            Some(0)
-        );
+        assert_eq!(run.next_ready(now + chrono::Duration::seconds(3)), Some(0));
         assert_eq!(run.stop("stopped"), 3);
         assert_eq!(run.next_ready(now + chrono::Duration::seconds(9)), None);
         assert!(!run.is_finished(), "three requests are still out");

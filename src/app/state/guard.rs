@@ -62,7 +62,8 @@ impl WritePolicy {
 }
 
 pub const READ_ONLY_FLAG_REASON: &str = "the console runs read-only (--read-only)";
-pub const READ_ONLY_CONFIG_REASON: &str = "the console runs read-only (read_only in the config file)";
+pub const READ_ONLY_CONFIG_REASON: &str =
+    "the console runs read-only (read_only in the config file)";
 
 /// The write mode in force for the account on screen, and until when writes are armed.
 #[derive(Clone, Debug, Default)]

@@ -160,7 +160,9 @@ fn plan(state: &mut State, action: &BulkAction, now: DateTime<Utc>) -> Vec<BulkT
         state.table.ensure_row_texts(index);
         let own = state.session.is_own_token(&state.table.rows[index].token);
         let mut refused = state
-            .with_row_context(index, now, |ctx| registry::availability(ctx, registry_action))
+            .with_row_context(index, now, |ctx| {
+                registry::availability(ctx, registry_action)
+            })
             .err();
         let token = &state.table.rows[index].token;
         if refused.is_none() {
@@ -241,7 +243,9 @@ fn domain_name(state: &State, id: i64) -> String {
             found = Some(crate::text::sanitize(&node.name));
         }
     });
-    found.filter(|n| !n.is_empty()).unwrap_or_else(|| format!("#{id}"))
+    found
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| format!("#{id}"))
 }
 
 /// The exact requests of the run, one line each: what `--dry-run` prints for the same writes.
@@ -274,7 +278,11 @@ fn request_lines(
 }
 
 /// The preview was confirmed: the run starts, and its first requests go out.
-pub(super) fn start(state: &mut State, confirmed: BulkConfirmed, now: DateTime<Utc>) -> Vec<Effect> {
+pub(super) fn start(
+    state: &mut State,
+    confirmed: BulkConfirmed,
+    now: DateTime<Utc>,
+) -> Vec<Effect> {
     let Some(account) = state.session.account().map(|a| a.id) else {
         return Vec::new();
     };
@@ -315,7 +323,9 @@ pub(super) fn pump(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
     }
     let mut effects = Vec::new();
     while let Some(i) = state.bulk.as_ref().and_then(|run| run.next_ready(now)) {
-        let Some(run) = state.bulk.as_ref() else { break };
+        let Some(run) = state.bulk.as_ref() else {
+            break;
+        };
         let target = &run.targets[i];
         let (token, account) = (target.token, run.account);
         let kind = match &run.action {
@@ -330,7 +340,9 @@ pub(super) fn pump(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
             },
         };
         let action = run.action.clone();
-        let req = state.requests.track_write(kind, Some(token), Default::default());
+        let req = state
+            .requests
+            .track_write(kind, Some(token), Default::default());
         effects.push(match action {
             BulkAction::Reset => Effect::ResetToken {
                 req,
@@ -511,7 +523,11 @@ fn finish_if_done(state: &mut State, now: DateTime<Utc>, mut effects: Vec<Effect
 }
 
 /// A command from the run dialog.
-pub(super) fn command(state: &mut State, command: RunCommand, now: DateTime<Utc>) -> (Vec<Effect>, bool) {
+pub(super) fn command(
+    state: &mut State,
+    command: RunCommand,
+    now: DateTime<Utc>,
+) -> (Vec<Effect>, bool) {
     let Some(run) = state.bulk.as_mut() else {
         return (Vec::new(), true);
     };

@@ -261,7 +261,11 @@ pub(super) fn saved(
             ),
             Err(e) => format!("Could not save the secrets: {e}"),
         };
-        let level = if result.is_ok() { Level::Success } else { Level::Error };
+        let level = if result.is_ok() {
+            Level::Success
+        } else {
+            Level::Error
+        };
         state.set_status(text, level, now);
         return Step::done();
     }

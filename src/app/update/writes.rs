@@ -32,7 +32,12 @@ pub(super) fn send_confirmed(
     };
     if let Some(why) = state.session.guard.refusal(now) {
         // Confirmed after the armed time ran out, or opened before read-only took hold: nothing goes.
-        state.set_status_for(format!("Nothing was sent: {why}"), Level::Warn, now, IMPORTANT_SECONDS / 4);
+        state.set_status_for(
+            format!("Nothing was sent: {why}"),
+            Level::Warn,
+            now,
+            IMPORTANT_SECONDS / 4,
+        );
         return Vec::new();
     }
     let id = action.target().token_id;

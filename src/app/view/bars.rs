@@ -170,7 +170,10 @@ fn hints(state: &State, now: DateTime<Utc>) -> Hints {
             Action::ToggleMark | Action::MarkShown | Action::ClearMarks => !state.marks.is_empty(),
             _ => true,
         };
-        if applies && wanted && !matches!(info.action, Action::Help | Action::Quit | Action::Refresh) {
+        if applies
+            && wanted
+            && !matches!(info.action, Action::Help | Action::Quit | Action::Refresh)
+        {
             out.push(pair(info.action));
         }
     }

@@ -40,7 +40,10 @@ pub fn render(state: &State, dialog: &BulkRunDialog, theme: &Theme, frame: &mut 
         said.push_str(&format!(" · {} out", run.in_flight()));
     }
     if run.rate_limited > 0 {
-        said.push_str(&format!(" · {} rate-limited (each sent again after its wait)", run.rate_limited));
+        said.push_str(&format!(
+            " · {} rate-limited (each sent again after its wait)",
+            run.rate_limited
+        ));
     }
     lines.push(Line::from(styled(fit(&said, text_width), theme.text)));
     if let Some(why) = &run.stopped {
@@ -51,7 +54,13 @@ pub fn render(state: &State, dialog: &BulkRunDialog, theme: &Theme, frame: &mut 
     }
     lines.push(Line::default());
     let first = dialog.scroll.min(total.saturating_sub(RESULT_ROWS));
-    for (target, item) in run.targets.iter().zip(&run.states).skip(first).take(RESULT_ROWS) {
+    for (target, item) in run
+        .targets
+        .iter()
+        .zip(&run.states)
+        .skip(first)
+        .take(RESULT_ROWS)
+    {
         let (symbol, style, what) = describe(item, theme);
         let name_width = text_width.saturating_sub(10 + 40).max(12);
         let name = target.name.fit(name_width);
@@ -96,7 +105,11 @@ pub fn render(state: &State, dialog: &BulkRunDialog, theme: &Theme, frame: &mut 
             };
             let name = s.name.fit(text_width.saturating_sub(2 + 8 + 22));
             let text = format!("{marker}{name}  {}  {state_word}", s.last4);
-            let style = if i == cursor { theme.selected } else { theme.text };
+            let style = if i == cursor {
+                theme.selected
+            } else {
+                theme.text
+            };
             lines.push(Line::from(styled(text, style)));
         }
     }
@@ -139,7 +152,10 @@ fn describe(item: &ItemState, theme: &Theme) -> (&'static str, ratatui::style::S
         ItemState::WaitingUntil(at) => (
             "⏳",
             theme.warn,
-            format!("rate-limited (429): sent again at {}", at.format("%H:%M:%S UTC")),
+            format!(
+                "rate-limited (429): sent again at {}",
+                at.format("%H:%M:%S UTC")
+            ),
         ),
         ItemState::Sent(_) => ("↻", theme.info, "sent, waiting for the answer".into()),
         ItemState::Done(what) => ("✔", theme.ok, what.clone()),
