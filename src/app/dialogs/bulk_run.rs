@@ -40,6 +40,8 @@ pub struct RunFacts {
 
 #[derive(Debug, Default)]
 pub struct BulkRunDialog {
+    /// The run brings new secrets (a bulk reset): the hints name their keys.
+    pub brings_secrets: bool,
     /// The selected secret.
     pub cursor: usize,
     /// The first result row shown.
@@ -52,16 +54,27 @@ pub struct BulkRunDialog {
 pub const RESULT_ROWS: usize = 10;
 
 impl BulkRunDialog {
+    pub fn new(brings_secrets: bool) -> Self {
+        Self {
+            brings_secrets,
+            ..Self::default()
+        }
+    }
+
     pub fn hints(&self) -> Hints {
         if self.asking_close.is_some() || self.asking_save.is_some() {
             return hints(&[("y", "yes"), ("n/Esc", "no")]);
         }
-        hints(&[
-            ("Esc", "stop / close"),
-            ("c", "copy secret"),
-            ("s", "save all"),
-            ("↑↓", "move"),
-        ])
+        if self.brings_secrets {
+            hints(&[
+                ("Esc", "stop / close"),
+                ("c", "copy secret"),
+                ("s", "save all"),
+                ("↑↓", "move"),
+            ])
+        } else {
+            hints(&[("Esc", "stop / close"), ("PgUp/PgDn", "scroll")])
+        }
     }
 
     /// Which question is up: 0 none, 1 "close anyway?", 2 "save there anyway?".

@@ -294,9 +294,10 @@ pub(super) fn start(
         BulkAction::Reset => state.table.known_ids(),
         _ => Default::default(),
     };
+    let dialog = BulkRunDialog::new(confirmed.action.brings_secrets());
     let run = BulkRun::new(confirmed.action, account, confirmed.targets, known_ids, now);
     state.bulk = Some(run);
-    state.overlays.open = Some(Overlay::BulkRun(BulkRunDialog::default()));
+    state.overlays.open = Some(Overlay::BulkRun(dialog));
     let effects = pump(state, now);
     match finish_if_done(state, now, effects) {
         Step::Changed(effects) => effects,

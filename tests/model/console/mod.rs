@@ -1,5 +1,6 @@
 //! The console's screens and flows, on real frames (ratatui's TestBackend) with a fixed clock.
 
+mod bulk;
 mod common;
 mod dialogs;
 mod flows;

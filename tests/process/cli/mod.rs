@@ -7,5 +7,6 @@ mod handoff;
 mod harness;
 mod lint;
 mod prompt;
+mod read_only;
 mod reads;
 mod writes;

@@ -3,6 +3,7 @@
 //! writes never are (the simulator's request log proves it), and an answer that never arrived is not
 //! mistaken for a failure that did not happen.
 
+mod bulk;
 mod console;
 mod network;
 mod server;
