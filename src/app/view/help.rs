@@ -39,6 +39,20 @@ fn lines(state: &State, now: DateTime<Utc>, theme: &Theme, width: usize) -> Vec<
         }
         out.push(Line::raw(""));
     }
+    if let Some(why) = state.session.guard.refusal(now) {
+        out.push(Line::styled("Writes are off", theme.warn));
+        let how = if state.session.guard.armable() {
+            format!(
+                "{why}. {} arms them for {} min.",
+                state.session.keymap.label(Action::ArmWrites),
+                state.session.guard.policy.arm_for.num_minutes()
+            )
+        } else {
+            format!("{why}.")
+        };
+        out.extend(wrapped(&how, theme.text));
+        out.push(Line::raw(""));
+    }
     let groups = [
         (Scope::Navigation, "Moving"),
         (Scope::Table, "The table"),
@@ -88,6 +102,11 @@ fn lines(state: &State, now: DateTime<Utc>, theme: &Theme, width: usize) -> Vec<
             out.push(entry(
                 SafeText::literal("Enter / Esc"),
                 "Keep / clear the filter while typing",
+            ));
+            out.extend(wrapped(
+                "With tokens marked, reset, delete and edit permissions act on every marked token: a \
+                 preview lists what happens to each (and what is refused) before anything is sent.",
+                theme.dim,
             ));
         }
         if scope == Scope::Views {

@@ -10,6 +10,11 @@
 //! `TokenCreated`, `TokenDeleted`, `PermissionsUpdated`, successes and every error) are generated too: the
 //! number of new secrets in custody (in flight, shown, or queued) only ever falls on a key press (the
 //! user's acknowledgement) or on a write that failed (no secret arrived).
+//!
+//! With marks and bulk actions: the writes of a bulk run go only to the tokens its preview listed as sent,
+//! and only after a key confirmed that preview; each token gets at most one request, one more only after
+//! a 429 for it, none after an answer that was lost, and none at all once the run was stopped (Esc). A
+//! console that runs read-only sends no write whatever happens.
 
 use crate::console_driver::{
     assert_clean_buffer, ctrl, draw_at, new_console, send_at, state_config,
@@ -20,9 +25,11 @@ use mailtrap_tokens::api::AccountChoice;
 use mailtrap_tokens::api::{Account, ApiError, ApiToken, FieldError, ResourceNode};
 use mailtrap_tokens::app::effect::Effect;
 use mailtrap_tokens::app::msg::Msg;
-use mailtrap_tokens::app::state::{Overlay, State};
+use mailtrap_tokens::app::state::{Overlay, State, StateConfig, WritePolicy};
 use mailtrap_tokens::clipboard::CopyOutcome;
+use mailtrap_tokens::config::WriteMode;
 use proptest::prelude::*;
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 #[derive(Clone, Debug)]
@@ -127,7 +134,8 @@ fn key_code() -> impl Strategy<Value = KeyCode> {
         4 => prop_oneof![
             Just('j'), Just('k'), Just('g'), Just('G'), Just('/'), Just('?'), Just('q'), Just('r'),
             Just('s'), Just('S'), Just('c'), Just('R'), Just('e'), Just('n'), Just('d'), Just('x'),
-            Just('.'), Just('y'), Just(' '), Just('1'), Just('東'),
+            Just('.'), Just('y'), Just(' '), Just('1'), Just('東'), Just('a'), Just('D'), Just('W'),
+            Just('7'), Just('p'),
         ]
         .prop_map(KeyCode::Char),
         3 => prop_oneof![
@@ -239,11 +247,38 @@ struct Machine {
     pending_tree: Vec<u64>,
     pending_writes: Vec<(u64, SentWrite)>,
     seen_ids: Vec<u64>,
+    /// The bulk run under way: the tokens its confirmed preview listed as sent.
+    run_tokens: Option<HashSet<i64>>,
+    /// Requests each token of the run got.
+    run_sent: HashMap<i64, usize>,
+    /// Tokens of the run whose request met a 429: one more request is allowed for each.
+    rate_limited: HashSet<i64>,
+    /// Tokens of the run whose answer was lost: never sent again.
+    lost: HashSet<i64>,
+    /// The console runs read-only: no write may ever leave.
+    read_only: bool,
 }
 
 impl Machine {
     fn new() -> Self {
-        let (state, effects) = new_console(state_config(ACCOUNT_ID));
+        Self::with_config(state_config(ACCOUNT_ID))
+    }
+
+    fn read_only() -> Self {
+        let config = StateConfig {
+            writes: WritePolicy {
+                global: WriteMode::ReadOnly,
+                ..WritePolicy::default()
+            },
+            ..state_config(ACCOUNT_ID)
+        };
+        let mut m = Self::with_config(config);
+        m.read_only = true;
+        m
+    }
+
+    fn with_config(config: StateConfig) -> Self {
+        let (state, effects) = new_console(config);
         let now = crate::console_driver::now();
         let mut m = Machine {
             state,
@@ -254,6 +289,11 @@ impl Machine {
             pending_tree: Vec::new(),
             pending_writes: Vec::new(),
             seen_ids: Vec::new(),
+            run_tokens: None,
+            run_sent: HashMap::new(),
+            rate_limited: HashSet::new(),
+            lost: HashSet::new(),
+            read_only: false,
         };
         m.absorb(&effects);
         m
@@ -394,6 +434,9 @@ impl Machine {
             }
             Op::Rate(left) => Msg::RateRemaining(*left),
             Op::Write(a, result) => {
+                if let (Answer::Current, Some((req, sent))) = (a, self.pending_writes.last()) {
+                    self.note_bulk_answer(*req, *sent, result);
+                }
                 let (req, sent) = match a {
                     Answer::Current => match self.pending_writes.pop() {
                         Some(write) => write,
@@ -443,6 +486,22 @@ impl Machine {
             Some(Overlay::Confirm(_) | Overlay::Form(_) | Overlay::EditPermissions { .. })
         );
         let quit_confirm = matches!(self.state.overlays.open, Some(Overlay::QuitConfirm { .. }));
+        // What the preview on screen would send, should this key confirm it.
+        let previewed: Option<HashSet<i64>> = match &self.state.overlays.open {
+            Some(Overlay::BulkPreview(p)) => Some(
+                p.targets()
+                    .iter()
+                    .filter(|t| t.refused.is_none())
+                    .map(|t| t.token)
+                    .collect(),
+            ),
+            _ => None,
+        };
+        let run_stopped = self
+            .state
+            .bulk
+            .as_ref()
+            .is_some_and(|r| r.stopped.is_some());
         let at_risk = self.state.secrets_at_risk();
         let overlay_before = self
             .state
@@ -456,14 +515,50 @@ impl Machine {
             Some(Overlay::Secret(d)) if d.has_unacknowledged_secret() => Some(d.is_asking_close()),
             _ => None,
         };
+        let run_before = self.state.bulk.is_some();
+        let bulk_before = match (&self.state.overlays.open, &self.state.bulk) {
+            (Some(Overlay::BulkRun(_)), Some(run)) => {
+                Some((!run.is_finished(), self.state.overlays.face()))
+            }
+            _ => None,
+        };
         let effects = send_at(&mut self.state, msg, self.now);
-        let writes = effects.iter().filter(|e| is_write(e)).count();
-        if writes > 0 {
+        if !run_before && self.state.bulk.is_some() {
+            assert!(
+                is_key && previewed.is_some(),
+                "a bulk run without its preview's confirmation"
+            );
+            self.run_tokens = previewed;
+            self.run_sent.clear();
+            self.rate_limited.clear();
+            self.lost.clear();
+        }
+        let (bulk_writes, single_writes) = self.split_writes(&effects);
+        if self.read_only {
+            assert!(
+                bulk_writes.is_empty() && single_writes == 0,
+                "read-only sent {effects:?}"
+            );
+        }
+        if single_writes > 0 {
             assert!(
                 is_key && confirming,
                 "a write without its confirmation: {effects:?}"
             );
-            assert_eq!(writes, 1, "one confirmation, one request: {effects:?}");
+            assert_eq!(
+                single_writes, 1,
+                "one confirmation, one request: {effects:?}"
+            );
+        }
+        if !bulk_writes.is_empty() {
+            assert!(
+                !run_stopped,
+                "a request after the run was stopped: {effects:?}"
+            );
+            self.check_bulk_writes(&bulk_writes);
+        }
+        if self.state.bulk.is_none() {
+            self.run_tokens = None;
         }
         if effects.contains(&Effect::Quit) {
             assert!(
@@ -482,6 +577,22 @@ impl Machine {
                     asking,
                     "Ctrl-C on the secret dialog neither asked nor went back"
                 ),
+                // The run's dialog stays to say what was sent: Ctrl-C stops a run still sending, and
+                // with new secrets not yet kept it asks (or goes back), as the secret dialog does.
+                (_, Some(Overlay::BulkRun(_))) if bulk_before.is_some() => {
+                    // (Once stopped, it waits for the requests already out: their answers, and any
+                    // secret in them, still come here.)
+                    let (unfinished, face) = bulk_before.unwrap_or_default();
+                    let stopped = self
+                        .state
+                        .bulk
+                        .as_ref()
+                        .is_some_and(|r| r.stopped.is_some());
+                    assert!(
+                        (unfinished && stopped) || self.state.overlays.face() != face,
+                        "Ctrl-C on the bulk run's dialog neither stopped it, asked nor went back"
+                    );
+                }
                 _ => assert_ne!(
                     self.state
                         .overlays
@@ -503,6 +614,85 @@ impl Machine {
         );
         self.absorb(&effects);
         self.check();
+    }
+
+    /// The writes among `effects` that belong to the bulk run (their tokens), and how many do not.
+    fn split_writes(&self, effects: &[Effect]) -> (Vec<i64>, usize) {
+        let mut bulk = Vec::new();
+        let mut single = 0;
+        for e in effects.iter().filter(|e| is_write(e)) {
+            let req = request_id(e).expect("a write has a request id");
+            let in_run = self
+                .state
+                .bulk
+                .as_ref()
+                .is_some_and(|run| run.item_of(req).is_some());
+            match e {
+                Effect::ResetToken { token, .. }
+                | Effect::DeleteToken { token, .. }
+                | Effect::UpdatePermissions { token, .. }
+                    if in_run =>
+                {
+                    bulk.push(*token)
+                }
+                _ => single += 1,
+            }
+        }
+        (bulk, single)
+    }
+
+    /// Each bulk request goes to a token the confirmed preview listed, once; again only after a 429.
+    fn check_bulk_writes(&mut self, tokens: &[i64]) {
+        let listed = self
+            .run_tokens
+            .as_ref()
+            .expect("a bulk write without a confirmed run");
+        for token in tokens {
+            assert!(
+                listed.contains(token),
+                "token {token} was not in the confirmed preview"
+            );
+            assert!(
+                !self.lost.contains(token),
+                "token {token}'s answer was lost: sent again"
+            );
+            let sent = self.run_sent.entry(*token).or_default();
+            if *sent > 0 {
+                assert!(
+                    self.rate_limited.remove(token),
+                    "token {token} got a second request without a 429"
+                );
+            }
+            *sent += 1;
+        }
+    }
+
+    /// Before a bulk request's answer goes in: a 429 allows that token one more request, a lost answer
+    /// none.
+    fn note_bulk_answer(&mut self, req: u64, sent: SentWrite, result: &Result<(), u8>) {
+        let in_run = self
+            .state
+            .bulk
+            .as_ref()
+            .is_some_and(|run| run.item_of(req).is_some());
+        let token = match sent {
+            SentWrite::Reset(t) | SentWrite::Delete(t) | SentWrite::Permissions(t) => t,
+            SentWrite::Create => return,
+        };
+        if !in_run {
+            return;
+        }
+        if let Err(kind) = result {
+            match api_error(*kind) {
+                ApiError::RateLimited { .. } => {
+                    self.rate_limited.insert(token);
+                }
+                ApiError::Timeout | ApiError::Connection { .. } => {
+                    self.lost.insert(token);
+                }
+                _ => {}
+            }
+        }
     }
 
     /// A key of a burst. While the open dialog has not been drawn as it now asks, the key can answer
@@ -529,8 +719,11 @@ impl Machine {
                 "a key typed ahead let a secret go"
             );
         } else {
-            let writes = effects.iter().filter(|e| is_write(e)).count();
+            let (bulk, writes) = self.split_writes(&effects);
             assert!(writes <= 1, "one key, one request: {effects:?}");
+            if self.read_only {
+                assert!(bulk.is_empty() && writes == 0, "read-only sent {effects:?}");
+            }
             if effects.contains(&Effect::Quit) {
                 assert!(
                     at_risk == 0 || quit_question,
@@ -620,6 +813,55 @@ proptest! {
         let mut machine = machine_after_a_confirmed_reset();
         // The reset's answer (with its secret) arrives; then anything may happen.
         machine.step(&Op::Write(Answer::Current, Ok(())));
+        for op in &ops {
+            machine.step(op);
+        }
+    }
+}
+
+/// A session with every token marked and a bulk reset confirmed, so runs are reached often.
+fn machine_in_a_bulk_run() -> Machine {
+    let mut machine = Machine::new();
+    machine.step(&Op::Account(Answer::Current, Ok(1)));
+    machine.step(&Op::Tokens(
+        Answer::Current,
+        Ok((0..12).map(|i| (i, (i % 8) as u8, Some(100 + i))).collect()),
+    ));
+    machine.step(&Op::Key(KeyCode::Char('a'), KeyModifiers::NONE, true));
+    machine.step(&Op::Key(KeyCode::Char('R'), KeyModifiers::SHIFT, true));
+    machine.step(&Op::Key(KeyCode::Char('y'), KeyModifiers::NONE, true));
+    assert!(
+        machine.state.bulk.is_some(),
+        "the setup confirmed a bulk reset"
+    );
+    machine
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 64,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn a_bulk_run_sends_each_listed_token_at_most_once_and_keeps_its_secrets(
+        ops in proptest::collection::vec(op(), 1..80)
+    ) {
+        let mut machine = machine_in_a_bulk_run();
+        for op in &ops {
+            machine.step(op);
+        }
+    }
+
+    #[test]
+    fn read_only_sends_nothing_whatever_happens(ops in proptest::collection::vec(op(), 1..120)) {
+        let mut machine = Machine::read_only();
+        machine.step(&Op::Account(Answer::Current, Ok(1)));
+        machine.step(&Op::Tokens(
+            Answer::Current,
+            Ok((0..12).map(|i| (i, (i % 8) as u8, Some(100 + i))).collect()),
+        ));
         for op in &ops {
             machine.step(op);
         }
