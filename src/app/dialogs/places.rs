@@ -78,7 +78,8 @@ impl PlacesDialog {
         if let Some(input) = &mut self.adding {
             match key.code {
                 KeyCode::Esc => self.adding = None,
-                _ if is_ctrl_c(key) => self.adding = None,
+                // Ctrl-C closes every dialog, a field being typed in included.
+                _ if is_ctrl_c(key) => return Outcome::Closed,
                 KeyCode::Enter => {
                     let text = input.value().trim().to_string();
                     self.adding = None;

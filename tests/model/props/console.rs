@@ -486,17 +486,7 @@ impl Machine {
             Some(Overlay::Confirm(_) | Overlay::Form(_) | Overlay::EditPermissions { .. })
         );
         let quit_confirm = matches!(self.state.overlays.open, Some(Overlay::QuitConfirm { .. }));
-        // What the preview on screen would send, should this key confirm it.
-        let previewed: Option<HashSet<i64>> = match &self.state.overlays.open {
-            Some(Overlay::BulkPreview(p)) => Some(
-                p.targets()
-                    .iter()
-                    .filter(|t| t.refused.is_none())
-                    .map(|t| t.token)
-                    .collect(),
-            ),
-            _ => None,
-        };
+        let previewed = self.previewed();
         let run_stopped = self
             .state
             .bulk
@@ -523,17 +513,10 @@ impl Machine {
             _ => None,
         };
         let effects = send_at(&mut self.state, msg, self.now);
-        if !run_before && self.state.bulk.is_some() {
-            assert!(
-                is_key && previewed.is_some(),
-                "a bulk run without its preview's confirmation"
-            );
-            self.run_tokens = previewed;
-            self.run_sent.clear();
-            self.rate_limited.clear();
-            self.lost.clear();
-        }
+        self.note_run_start(run_before, previewed, is_key);
         let (bulk_writes, single_writes) = self.split_writes(&effects);
+        // The run's writes are checked; afterwards a closed run forgets its tokens.
+        let close_run = self.state.bulk.is_none();
         if self.read_only {
             assert!(
                 bulk_writes.is_empty() && single_writes == 0,
@@ -556,9 +539,6 @@ impl Machine {
                 "a request after the run was stopped: {effects:?}"
             );
             self.check_bulk_writes(&bulk_writes);
-        }
-        if self.state.bulk.is_none() {
-            self.run_tokens = None;
         }
         if effects.contains(&Effect::Quit) {
             assert!(
@@ -614,6 +594,35 @@ impl Machine {
         );
         self.absorb(&effects);
         self.check();
+    }
+
+    /// What the preview on screen would send, should the next key confirm it.
+    fn previewed(&self) -> Option<HashSet<i64>> {
+        match &self.state.overlays.open {
+            Some(Overlay::BulkPreview(p)) => Some(
+                p.targets()
+                    .iter()
+                    .filter(|t| t.refused.is_none())
+                    .map(|t| t.token)
+                    .collect(),
+            ),
+            _ => None,
+        }
+    }
+
+    /// A run that started on this step started from a key confirming the preview on screen.
+    fn note_run_start(&mut self, run_before: bool, previewed: Option<HashSet<i64>>, is_key: bool) {
+        if run_before || self.state.bulk.is_none() {
+            return;
+        }
+        assert!(
+            is_key && previewed.is_some(),
+            "a bulk run without its preview's confirmation"
+        );
+        self.run_tokens = previewed;
+        self.run_sent.clear();
+        self.rate_limited.clear();
+        self.lost.clear();
     }
 
     /// The writes among `effects` that belong to the bulk run (their tokens), and how many do not.
@@ -702,7 +711,15 @@ impl Machine {
         let face = self.state.overlays.face();
         let at_risk = self.state.secrets_at_risk();
         let quit_question = matches!(self.state.overlays.open, Some(Overlay::QuitConfirm { .. }));
+        let previewed = self.previewed();
+        let run_before = self.state.bulk.is_some();
+        let run_stopped = self
+            .state
+            .bulk
+            .as_ref()
+            .is_some_and(|r| r.stopped.is_some());
         let effects = send_at(&mut self.state, Msg::TerminalKey(key), self.now);
+        self.note_run_start(run_before, previewed, true);
         if unseen {
             assert!(
                 effects.is_empty(),
@@ -723,6 +740,13 @@ impl Machine {
             assert!(writes <= 1, "one key, one request: {effects:?}");
             if self.read_only {
                 assert!(bulk.is_empty() && writes == 0, "read-only sent {effects:?}");
+            }
+            if !bulk.is_empty() {
+                assert!(
+                    !run_stopped,
+                    "a request after the run was stopped: {effects:?}"
+                );
+                self.check_bulk_writes(&bulk);
             }
             if effects.contains(&Effect::Quit) {
                 assert!(
