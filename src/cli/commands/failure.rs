@@ -35,6 +35,9 @@ pub enum Failure {
     },
     /// `lint --fail-on`: this many findings at `threshold` or above (exit 10); they were printed.
     Findings { count: usize, threshold: Severity },
+    /// `drift`: the account changed since the last snapshot (exit 12); `summary` says how, the changes
+    /// were printed.
+    Drift { summary: String },
 }
 
 /// Exit code for a declined prompt or an unwritable stdout.
@@ -68,6 +71,7 @@ impl Failure {
             Failure::Unreadable { .. } => exit_code::PARTIAL,
             Failure::Findings { .. } => exit_code::FINDINGS,
             Failure::HandoffFailed { .. } => exit_code::HANDOFF_FAILED,
+            Failure::Drift { .. } => exit_code::DRIFT,
         }
     }
 
@@ -110,6 +114,7 @@ impl Failure {
                 let noun = if *count == 1 { "finding" } else { "findings" };
                 format!("lint: {count} {noun} at {threshold} or above (--fail-on {threshold})")
             }
+            Failure::Drift { summary } => format!("drift: {summary}"),
         }
     }
 }
@@ -165,6 +170,12 @@ mod tests {
                     threshold: Severity::Warn,
                 },
                 10,
+            ),
+            (
+                Failure::Drift {
+                    summary: "1 created".into(),
+                },
+                12,
             ),
             (Failure::Cancelled, 1),
             (Failure::Output { what: "x".into() }, 1),
