@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::api::{AccessLevel, AccountId, ApiToken, TokenId, TokenList};
+use crate::api::{AccessLevel, AccountId, ApiToken, TokenId, TokenList, UnreadableToken};
 
 /// The version of the file's shape; a file of another version is read as no snapshot.
 pub const SNAPSHOT_VERSION: u32 = 1;
@@ -89,36 +89,52 @@ impl Snapshot {
         now: DateTime<Utc>,
         previous: Option<&Snapshot>,
     ) -> Self {
-        let mut tokens: BTreeMap<TokenId, TokenRecord> = list
-            .tokens
-            .iter()
-            .map(|t| (t.id, TokenRecord::of(t)))
-            .collect();
-        if let Some(previous) = previous.filter(|_| !list.unreadable.is_empty()) {
-            let anonymous = list
-                .unreadable
-                .iter()
-                .any(|u| u.id.is_none() && u.name.is_none());
-            for record in &previous.tokens {
-                if tokens.contains_key(&record.id) {
-                    continue;
-                }
-                let unreadable = anonymous
-                    || list.unreadable.iter().any(|u| match u.id {
-                        Some(id) => id == record.id,
-                        None => u.name.as_deref() == Some(record.name.as_str()),
-                    });
-                if unreadable {
-                    tokens.insert(record.id, record.clone());
-                }
-            }
-        }
-        Self {
+        let mut snapshot = Self {
             version: SNAPSHOT_VERSION,
             account,
             api_url: api_key(api_url),
             taken_at: now,
-            tokens: tokens.into_values().collect(),
+            tokens: list.tokens.iter().map(TokenRecord::of).collect(),
+        };
+        snapshot.tokens.sort_by_key(|t| t.id);
+        snapshot.tokens.dedup_by_key(|t| t.id);
+        if let Some(previous) = previous {
+            snapshot.carry_unreadable(&list.unreadable, previous);
         }
+        snapshot
+    }
+
+    /// Carries over from `previous` the records of the tokens `unreadable` may be (see [`Self::of_list`]).
+    pub fn carry_unreadable(&mut self, unreadable: &[UnreadableToken], previous: &Snapshot) {
+        if unreadable.is_empty() {
+            return;
+        }
+        let anonymous = unreadable
+            .iter()
+            .any(|u| u.id.is_none() && u.name.is_none());
+        let mut tokens: BTreeMap<TokenId, TokenRecord> = std::mem::take(&mut self.tokens)
+            .into_iter()
+            .map(|t| (t.id, t))
+            .collect();
+        for record in &previous.tokens {
+            if tokens.contains_key(&record.id) {
+                continue;
+            }
+            let may_be = anonymous
+                || unreadable.iter().any(|u| match u.id {
+                    Some(id) => id == record.id,
+                    None => u.name.as_deref() == Some(record.name.as_str()),
+                });
+            if may_be {
+                tokens.insert(record.id, record.clone());
+            }
+        }
+        self.tokens = tokens.into_values().collect();
+    }
+
+    /// The same snapshot, of the API at `api_url`.
+    pub fn of_api(mut self, api_url: &str) -> Self {
+        self.api_url = api_key(api_url);
+        self
     }
 }

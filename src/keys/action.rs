@@ -31,6 +31,7 @@ pub enum Action {
     NextView,
     PreviousView,
     Refresh,
+    WhatChanged,
     Help,
     Quit,
 }
@@ -284,6 +285,15 @@ pub const ACTIONS: &[ActionInfo] = &[
         Scope::Table,
         false,
         &["r", "ctrl-r"],
+    ),
+    info(
+        Action::WhatChanged,
+        "what_changed",
+        "What changed elsewhere since the last look (when the console found changes at start)",
+        "what changed",
+        Scope::Global,
+        false,
+        &["w"],
     ),
     info(
         Action::Help,

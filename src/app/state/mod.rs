@@ -5,6 +5,7 @@
 //! parts at once is here.
 
 pub mod browse;
+pub mod drift;
 pub mod hygiene;
 pub mod overlays;
 pub mod places;
@@ -40,6 +41,8 @@ pub struct State {
     pub hygiene: Hygiene,
     /// Where each token is used, and the cut-over checklists.
     pub places: places::PlacesState,
+    /// What changed elsewhere since the last look, and the snapshot kept for the next one.
+    pub drift: drift::DriftState,
     pub requests: Requests,
     pub overlays: Overlays,
     pub status: Option<StatusMessage>,
@@ -56,6 +59,7 @@ impl State {
         Self {
             hygiene: Hygiene::new(config.rules.clone()),
             places: places::PlacesState::default(),
+            drift: drift::DriftState::default(),
             views,
             session: Session::new(config),
             table,

@@ -7,8 +7,8 @@ use std::collections::VecDeque;
 use crate::api::TokenId;
 
 use super::super::dialogs::{
-    ActionMenu, ConfirmDialog, CopyAlternatives, EditPermissionsDialog, HelpDialog, Hints,
-    NoticeDialog, PlacesDialog, QuitDialog, SecretDialog, TokenForm,
+    ActionMenu, ConfirmDialog, CopyAlternatives, DriftDialog, EditPermissionsDialog, HelpDialog,
+    Hints, NoticeDialog, PlacesDialog, QuitDialog, SecretDialog, TokenForm,
 };
 use crate::keys::keymap::Keymap;
 
@@ -40,6 +40,8 @@ pub enum Overlay {
     Notice(NoticeDialog),
     /// Where a token is used (its places and their ticks).
     Places(PlacesDialog),
+    /// What changed elsewhere since the last look (`w`); closing it dismisses the banner.
+    Drift(DriftDialog),
 }
 
 impl Overlay {
@@ -56,6 +58,7 @@ impl Overlay {
             Overlay::QuitConfirm(question) => question.hints(),
             Overlay::Notice(notice) => notice.hints(),
             Overlay::Places(dialog) => dialog.hints(),
+            Overlay::Drift(dialog) => dialog.hints(keymap),
         }
     }
 }
@@ -128,6 +131,7 @@ impl Overlays {
             Overlay::QuitConfirm { .. } => face(7, 0, None),
             Overlay::Notice { .. } => face(8, 0, None),
             Overlay::Places(d) => face(9, u8::from(d.takes_text()), Some(d.token())),
+            Overlay::Drift(_) => face(10, 0, None),
         })
     }
 

@@ -40,6 +40,33 @@ fn connection(state: &State, theme: &Theme) -> (String, Style) {
     }
 }
 
+/// Under the title bar while changes found at start are not dismissed: what changed elsewhere, and the
+/// key that lists it.
+pub fn drift_banner(
+    state: &State,
+    now: DateTime<Utc>,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+) {
+    let Some(text) = super::super::update::drift::banner_text(state, now) else {
+        return;
+    };
+    let key = state.session.keymap.label(Action::WhatChanged);
+    let tail = format!(" · {key} what changed");
+    let room = usize::from(area.width)
+        .saturating_sub(1)
+        .saturating_sub(crate::text::display_width(&tail));
+    let spans = vec![
+        Span::styled(
+            format!(" ⚑ {}", crate::text::fit(&text, room.saturating_sub(2))),
+            theme.warn,
+        ),
+        Span::styled(tail, theme.dim),
+    ];
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
 pub fn title_bar(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     let sep = Span::styled(" │ ", theme.dim);
     let mut spans = vec![Span::styled(" mailtrap-tokens", theme.title)];
@@ -152,6 +179,9 @@ fn hints(state: &State, now: DateTime<Utc>) -> Hints {
         let applies = match info.scope {
             Scope::Navigation | Scope::Views => false, // summarised
             _ if registry::ROW_ACTIONS.contains(&info.action) => available.contains(&info.action),
+            _ if info.action == Action::WhatChanged => {
+                registry::what_changed(state.drift.found.is_some()).is_ok()
+            }
             Scope::Row => state.selected_token_index().is_some(),
             Scope::Table | Scope::Global => true,
         };

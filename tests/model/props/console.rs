@@ -200,6 +200,8 @@ fn allowed_effect(effect: &Effect) -> bool {
             | Effect::SaveSecret { .. }
             | Effect::LoadPlaces { .. }
             | Effect::SavePlaces { .. }
+            | Effect::LoadSnapshot { .. }
+            | Effect::SaveSnapshot { .. }
             | Effect::HandOff { .. }
             | Effect::Suspend
             | Effect::Quit
