@@ -289,7 +289,7 @@ pub const ACTIONS: &[ActionInfo] = &[
     info(
         Action::WhatChanged,
         "what_changed",
-        "What changed elsewhere since the last look (when the console found changes at start)",
+        "What changed elsewhere since the last look",
         "what changed",
         Scope::Global,
         false,

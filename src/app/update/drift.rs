@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 
 use crate::api::{AccountId, TokenList};
 use crate::drift::{Loaded, Snapshot, ago, compare};
+use crate::text::SafeText;
 
 use super::super::dialogs::DriftDialog;
 use super::super::effect::Effect;
@@ -130,15 +131,15 @@ pub(super) fn show(state: &mut State, now: DateTime<Utc>) -> Step {
 }
 
 /// The banner's text: `Since you last looked (2d ago): 2 created, 1 deleted elsewhere`.
-pub fn banner_text(state: &State, now: DateTime<Utc>) -> Option<String> {
+pub fn banner_text(state: &State, now: DateTime<Utc>) -> Option<SafeText> {
     let found = state
         .drift
         .found
         .as_ref()
         .filter(|_| state.drift.banner_shown())?;
-    Some(format!(
+    Some(SafeText::new(&format!(
         "Since you last looked ({} ago): {} elsewhere",
         ago(now - found.since),
         found.summary()
-    ))
+    )))
 }

@@ -53,16 +53,15 @@ pub fn drift_banner(
         return;
     };
     let key = state.session.keymap.label(Action::WhatChanged);
-    let tail = format!(" · {key} what changed");
+    let tail_width = 3 + key.width() + " what changed".len();
     let room = usize::from(area.width)
-        .saturating_sub(1)
-        .saturating_sub(crate::text::display_width(&tail));
+        .saturating_sub(3)
+        .saturating_sub(tail_width);
     let spans = vec![
-        Span::styled(
-            format!(" ⚑ {}", crate::text::fit(&text, room.saturating_sub(2))),
-            theme.warn,
-        ),
-        Span::styled(tail, theme.dim),
+        Span::styled(format!(" ⚑ {}", text.fit(room)), theme.warn),
+        Span::styled(" · ", theme.dim),
+        Span::styled(key.into_string(), theme.key),
+        Span::styled(" what changed", theme.dim),
     ];
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
