@@ -178,9 +178,8 @@ fn hints(state: &State, now: DateTime<Utc>) -> Hints {
         let applies = match info.scope {
             Scope::Navigation | Scope::Views => false, // summarised
             _ if registry::ROW_ACTIONS.contains(&info.action) => available.contains(&info.action),
-            _ if info.action == Action::WhatChanged => {
-                registry::what_changed(state.drift.found.is_some()).is_ok()
-            }
+            // Placed early below, so a narrow terminal still shows it.
+            _ if info.action == Action::WhatChanged => false,
             Scope::Row => state.selected_token_index().is_some(),
             Scope::Table | Scope::Global => true,
         };
@@ -200,6 +199,9 @@ fn hints(state: &State, now: DateTime<Utc>) -> Hints {
     out.insert(1, pair(Action::Refresh));
     out.insert(1, pair(Action::Quit));
     out.insert(1, pair(Action::Help));
+    if registry::what_changed(state.drift.found.is_some()).is_ok() {
+        out.insert(4, pair(Action::WhatChanged));
+    }
     out
 }
 

@@ -2,6 +2,7 @@
 
 mod common;
 mod dialogs;
+mod drift;
 mod flows;
 mod keys;
 mod rotation;
