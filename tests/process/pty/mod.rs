@@ -1,6 +1,7 @@
 //! End to end: the built binary in a pseudo-terminal, its screen read back with a vt100 parser. These catch
 //! what TestBackend cannot: terminal setup, key input, and restoration on exit.
 mod custody;
+mod drift;
 mod handoff;
 mod harness;
 mod server;
