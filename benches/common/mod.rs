@@ -79,6 +79,11 @@ fn loaded_state_in(extra: usize, start_view: StartView) -> (State, DateTime<Utc>
                 account,
                 result: Ok(Default::default()),
             },
+            // Nor a snapshot of an earlier look: nothing to compare with.
+            Effect::LoadSnapshot { account } => Msg::SnapshotLoaded {
+                account,
+                loaded: Default::default(),
+            },
             other => panic!("unexpected effect {other:?}"),
         };
         update(&mut state, msg, now);

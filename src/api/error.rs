@@ -81,6 +81,8 @@ pub mod exit_code {
     pub const FINDINGS: i32 = 10;
     /// `create` or `reset` with `--handoff`: a hand-off command failed; the secret is in a 0600 file.
     pub const HANDOFF_FAILED: i32 = 11;
+    /// `drift`: the account's tokens changed since the last snapshot (the changes were printed).
+    pub const DRIFT: i32 = 12;
     /// A write was refused before anything was sent: `--read-only`, or `read_only` in the config.
     pub const READ_ONLY: i32 = 13;
 }

@@ -21,8 +21,8 @@ use super::view;
 /// How long loading may take before the dump gives up (the client's own time-outs are shorter).
 const DEADLINE: StdDuration = StdDuration::from_secs(120);
 
-/// Whether the console has settled on something worth showing: the table with its names, a failure, or
-/// the account picker.
+/// Whether the console has settled on something worth showing: the table with its names (and what
+/// changed since the last look), a failure, or the account picker.
 fn settled(state: &State) -> bool {
     if view::showing_error(state) {
         return true;
@@ -31,6 +31,7 @@ fn settled(state: &State) -> bool {
         Phase::PickAccount { .. } => true,
         Phase::Ready(_) => {
             state.requests.has_tokens()
+                && state.drift.settled()
                 && state.requests.tokens.in_flight.is_none()
                 && state.requests.tree.in_flight.is_none()
         }

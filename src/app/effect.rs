@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use crate::api::{AccountId, NewToken, PermissionChange, Secret, TokenId};
 use crate::clipboard::Content;
+use crate::drift::Snapshot;
 use crate::rotation::{HandoffRun, PlaceBook};
 
 use super::msg::RequestId;
@@ -77,6 +78,17 @@ pub enum Effect {
     SavePlaces {
         account: AccountId,
         book: PlaceBook,
+    },
+    /// Reads the account's snapshot of the last look from the state directory; answered by
+    /// `Msg::SnapshotLoaded`.
+    LoadSnapshot {
+        account: AccountId,
+    },
+    /// Writes the account's snapshot whole (the executor names the API it came from); answered by
+    /// `Msg::SnapshotSaved`.
+    SaveSnapshot {
+        account: AccountId,
+        snapshot: Box<Snapshot>,
     },
     /// Runs each hand-off command in turn with the secret on its standard input; answered by one
     /// `Msg::HandedOff` per run.

@@ -8,6 +8,7 @@ use crate::api::{ApiError, Client, resolve_account};
 use std::path::PathBuf;
 
 use crate::custody::save_secret_new;
+use crate::drift;
 use crate::rotation::{PlaceBook, handoff, places};
 
 use super::effect::Effect;
@@ -147,6 +148,33 @@ impl Executor {
                         None => Ok(()),
                     };
                     let _ = tx.send(Msg::PlacesSaved(result));
+                });
+            }
+            Effect::LoadSnapshot { account } => {
+                let tx = self.tx.clone();
+                let dir = self.state_dir.clone();
+                let api_url = self.client.base_url().to_string();
+                tokio::task::spawn_blocking(move || {
+                    let loaded = match dir {
+                        Some(dir) => {
+                            drift::load(&drift::snapshot_path(&dir, account), account, &api_url)
+                        }
+                        None => drift::Loaded::default(),
+                    };
+                    let _ = tx.send(Msg::SnapshotLoaded { account, loaded });
+                });
+            }
+            Effect::SaveSnapshot { account, snapshot } => {
+                let tx = self.tx.clone();
+                let dir = self.state_dir.clone();
+                let snapshot = snapshot.of_api(self.client.base_url().as_str());
+                tokio::task::spawn_blocking(move || {
+                    let result = match dir {
+                        Some(dir) => drift::save(&drift::snapshot_path(&dir, account), &snapshot)
+                            .map_err(|e| e.to_string()),
+                        None => Ok(()),
+                    };
+                    let _ = tx.send(Msg::SnapshotSaved(result));
                 });
             }
             Effect::HandOff {

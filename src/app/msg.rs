@@ -85,6 +85,13 @@ pub enum Msg {
         result: Result<PlaceBook, String>,
     },
     PlacesSaved(Result<(), String>),
+    /// The account's stored snapshot, as `Effect::LoadSnapshot` read it (none, or a warning, is no
+    /// failure).
+    SnapshotLoaded {
+        account: AccountId,
+        loaded: crate::drift::Loaded,
+    },
+    SnapshotSaved(Result<(), String>),
     /// One hand-off command finished (or was stopped).
     HandedOff {
         token: TokenId,

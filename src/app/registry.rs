@@ -85,6 +85,20 @@ pub const ROW_ACTIONS: [Action; 7] = [
     Action::Places,
 ];
 
+/// Why `w` shows nothing: no comparison at start found a change.
+pub const NOTHING_CHANGED_REASON: &str =
+    "nothing changed elsewhere since the last look (or there was no earlier look to compare with)";
+
+/// `w`, what changed elsewhere: there is something to show once the comparison at start found changes,
+/// and it stays there after the banner is dismissed.
+pub fn what_changed(found_changes: bool) -> Result<(), String> {
+    if found_changes {
+        Ok(())
+    } else {
+        Err(NOTHING_CHANGED_REASON.into())
+    }
+}
+
 pub const VIEWER_REASON: &str = "this console's token is a viewer and cannot do this";
 pub const IN_FLIGHT_REASON: &str = "a request for this token is still running";
 

@@ -23,6 +23,7 @@ Exit codes:
   9  create/reset: stdout did not take the new secret; it was saved to a 0600 file (stderr says where)
   10 lint: a finding at or above --fail-on (the findings were printed)
   11 create/reset --handoff: a hand-off command failed; the secret was saved to a 0600 file (stderr says where)
+  12 drift: the account changed since the last snapshot (the changes were printed; the new snapshot is kept)
   13 read-only: a write was refused before anything was sent (--read-only, or read_only in the config)
 
 Environment:
@@ -130,6 +131,9 @@ pub enum Command {
     Delete(DeleteArgs),
     /// Report the account's hygiene findings (tokens that never expire, expire soon, look redundant…).
     Lint(LintArgs),
+    /// Compare the account's tokens with the snapshot the last look kept, keep a new one, and print what
+    /// changed in between (exit 12 when anything did).
+    Drift(DriftArgs),
     /// Write or locate the config file.
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -306,6 +310,21 @@ pub struct DeleteArgs {
     /// Do it without asking (required when stdin is not a terminal).
     #[arg(long, short)]
     pub yes: bool,
+}
+
+/// `drift --output`: a table for people, JSON for scripts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum DriftFormat {
+    #[default]
+    Table,
+    Json,
+}
+
+#[derive(Debug, Clone, Args, Default)]
+pub struct DriftArgs {
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = DriftFormat::Table)]
+    pub output: DriftFormat,
 }
 
 /// `lint --output`: a table for people, JSON for scripts, SARIF for code-scanning tools.

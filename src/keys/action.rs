@@ -35,6 +35,7 @@ pub enum Action {
     PreviousView,
     ArmWrites,
     Refresh,
+    WhatChanged,
     Help,
     Quit,
 }
@@ -324,6 +325,15 @@ pub const ACTIONS: &[ActionInfo] = &[
         Scope::Table,
         false,
         &["r", "ctrl-r"],
+    ),
+    info(
+        Action::WhatChanged,
+        "what_changed",
+        "What changed elsewhere since the last look",
+        "what changed",
+        Scope::Global,
+        false,
+        &["w"],
     ),
     info(
         Action::Help,

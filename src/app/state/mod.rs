@@ -6,6 +6,7 @@
 
 pub mod browse;
 pub mod bulk;
+pub mod drift;
 pub mod guard;
 pub mod hygiene;
 pub mod marks;
@@ -44,6 +45,8 @@ pub struct State {
     pub hygiene: Hygiene,
     /// Where each token is used, and the cut-over checklists.
     pub places: places::PlacesState,
+    /// What changed elsewhere since the last look, and the snapshot kept for the next one.
+    pub drift: drift::DriftState,
     pub requests: Requests,
     pub overlays: Overlays,
     /// The tokens bulk actions act on.
@@ -64,6 +67,7 @@ impl State {
         Self {
             hygiene: Hygiene::new(config.rules.clone()),
             places: places::PlacesState::default(),
+            drift: drift::DriftState::default(),
             views,
             session: Session::new(config),
             table,

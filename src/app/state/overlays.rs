@@ -10,8 +10,8 @@ use super::super::dialogs::bulk_permission::BulkPermissionDialog;
 use super::super::dialogs::bulk_preview::BulkPreview;
 use super::super::dialogs::bulk_run::BulkRunDialog;
 use super::super::dialogs::{
-    ActionMenu, ConfirmDialog, CopyAlternatives, EditPermissionsDialog, HelpDialog, Hints,
-    NoticeDialog, PlacesDialog, QuitDialog, SecretDialog, TokenForm,
+    ActionMenu, ConfirmDialog, CopyAlternatives, DriftDialog, EditPermissionsDialog, HelpDialog,
+    Hints, NoticeDialog, PlacesDialog, QuitDialog, SecretDialog, TokenForm,
 };
 use crate::keys::keymap::Keymap;
 
@@ -49,6 +49,8 @@ pub enum Overlay {
     BulkPreview(Box<BulkPreview>),
     /// A bulk action running, then its results and new secrets.
     BulkRun(BulkRunDialog),
+    /// What changed elsewhere since the last look (`w`); closing it dismisses the banner.
+    Drift(DriftDialog),
 }
 
 impl Overlay {
@@ -68,6 +70,7 @@ impl Overlay {
             Overlay::BulkPermission(dialog) => dialog.hints(),
             Overlay::BulkPreview(dialog) => dialog.hints(),
             Overlay::BulkRun(dialog) => dialog.hints(),
+            Overlay::Drift(dialog) => dialog.hints(keymap),
         }
     }
 }
@@ -145,6 +148,7 @@ impl Overlays {
             Overlay::BulkPermission(_) => face(10, 0, None),
             Overlay::BulkPreview(d) => face(11, u8::from(d.showing_requests()), None),
             Overlay::BulkRun(d) => face(12, d.question(), None),
+            Overlay::Drift(_) => face(13, 0, None),
         })
     }
 

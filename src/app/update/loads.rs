@@ -41,6 +41,8 @@ pub(super) fn account(
             accounts.finish(Ok(()), now);
             let id = account.id;
             state.session.enter(account);
+            // Before the answers ahead are taken, so that their list is the one compared.
+            let snapshot_load = super::drift::load(state, id);
             let step = match state.requests.ahead.take_if(|ahead| ahead.account == id) {
                 Some(ahead) => answers_ahead(state, ahead, now),
                 None => {
@@ -51,9 +53,10 @@ pub(super) fn account(
             match step {
                 Step::Changed(mut effects) => {
                     effects.push(super::rotation::load(id));
+                    effects.push(snapshot_load);
                     effects.into()
                 }
-                Step::Ignored => vec![super::rotation::load(id)].into(),
+                Step::Ignored => vec![super::rotation::load(id), snapshot_load].into(),
             }
         }
         Ok(AccountChoice::Ambiguous(list)) => {
@@ -107,6 +110,7 @@ pub(super) fn tokens(
     }
     match result {
         Ok(list) => {
+            let saves = super::drift::listed(state, &list, now);
             let unreadable = list.unreadable.len();
             let before = state
                 .table
@@ -131,6 +135,7 @@ pub(super) fn tokens(
             }
             state.requests.tokens.finish(Ok(()), now);
             writes::settle_lost_writes(state, now);
+            return saves.into();
         }
         Err(e) => {
             if !state.requests.lost_writes.is_empty() {
@@ -254,6 +259,7 @@ pub(super) fn picker_key(state: &mut State, key: KeyEvent, now: DateTime<Utc>) -
                 state.session.enter(account);
                 let mut effects = load_all(state, now);
                 effects.push(super::rotation::load(id));
+                effects.push(super::drift::load(state, id));
                 return effects.into();
             }
         }

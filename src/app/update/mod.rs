@@ -8,6 +8,7 @@
 //! - `loads.rs`: their answers, the refreshes (by key and automatic), the account picker.
 //! - `writes.rs`: every write's whole life: sent once, answered, or its answer lost.
 //! - `actions.rs`: the row actions, as the registry allows them, and the dialogs they open.
+//! - `drift.rs`: the snapshot of the last look, the comparison at start, `w`, and the save after each load.
 //! - `rotation.rs`: the places list, a reset's cut-over checklist, and handing a secret off.
 //! - `overlays.rs`: keys, pastes and clipboard or file answers for the dialog on top.
 //! - `step.rs`: what every handler answers (`Step`) and the key helpers they share.
@@ -22,6 +23,7 @@ use crate::keys::action::Action;
 
 mod actions;
 mod bulk;
+pub(crate) mod drift;
 mod fetch;
 mod loads;
 mod overlays;
@@ -138,6 +140,8 @@ fn dispatch(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Step {
         Msg::SecretSaved(result) => overlays::saved(state, result, now),
         Msg::PlacesLoaded { account, result } => rotation::loaded(state, account, result, now),
         Msg::PlacesSaved(result) => rotation::saved(state, result, now),
+        Msg::SnapshotLoaded { account, loaded } => drift::loaded(state, account, loaded, now),
+        Msg::SnapshotSaved(result) => drift::saved(state, result, now),
         Msg::HandedOff {
             token,
             run,
@@ -274,6 +278,7 @@ fn on_action(state: &mut State, action: Action, now: DateTime<Utc>) -> Step {
         {
             bulk::open(state, action, now).into()
         }
+        Action::WhatChanged => drift::show(state, now),
         Action::OpenMenu
         | Action::Copy
         | Action::Reset

@@ -91,6 +91,13 @@ pub(super) fn key(state: &mut State, key: KeyEvent, now: DateTime<Utc>) -> Step 
             other => after(&other),
         },
         Overlay::Notice(notice) => after(&notice.handle_key(&key)),
+        Overlay::Drift(dialog) => {
+            let outcome = dialog.handle_key(&key, state.session.keymap.lookup(&key));
+            if outcome.is_closed() {
+                state.drift.dismissed = true;
+            }
+            after(&outcome)
+        }
         Overlay::Places(dialog) => match dialog.handle_key(&key) {
             Outcome::Emit(places) => {
                 effects = super::rotation::set_places(state, dialog.token(), places);
@@ -207,10 +214,11 @@ pub(super) fn paste(state: &mut State, clean: &str) -> Step {
 
 /// The wheel scrolls the help; other dialogs ignore it.
 pub(super) fn scroll(state: &mut State, lines: i32) -> Step {
-    let Some(Overlay::Help(help)) = &mut state.overlays.open else {
-        return Step::Ignored;
-    };
-    help.scroll_by(lines);
+    match &mut state.overlays.open {
+        Some(Overlay::Help(help)) => help.scroll_by(lines),
+        Some(Overlay::Drift(dialog)) => dialog.scroll_by(lines),
+        _ => return Step::Ignored,
+    }
     Step::done()
 }
 

@@ -40,6 +40,32 @@ fn connection(state: &State, theme: &Theme) -> (String, Style) {
     }
 }
 
+/// Under the title bar while changes found at start are not dismissed: what changed elsewhere, and the
+/// key that lists it.
+pub fn drift_banner(
+    state: &State,
+    now: DateTime<Utc>,
+    theme: &Theme,
+    frame: &mut Frame,
+    area: Rect,
+) {
+    let Some(text) = super::super::update::drift::banner_text(state, now) else {
+        return;
+    };
+    let key = state.session.keymap.label(Action::WhatChanged);
+    let tail_width = 3 + key.width() + " what changed".len();
+    let room = usize::from(area.width)
+        .saturating_sub(3)
+        .saturating_sub(tail_width);
+    let spans = vec![
+        Span::styled(format!(" ⚑ {}", text.fit(room)), theme.warn),
+        Span::styled(" · ", theme.dim),
+        Span::styled(key.into_string(), theme.key),
+        Span::styled(" what changed", theme.dim),
+    ];
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
 pub fn title_bar(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Frame, area: Rect) {
     let sep = Span::styled(" │ ", theme.dim);
     let mut spans = vec![Span::styled(" mailtrap-tokens", theme.title)];
@@ -161,6 +187,8 @@ fn hints(state: &State, now: DateTime<Utc>) -> Hints {
         let applies = match info.scope {
             Scope::Navigation | Scope::Views => false, // summarised
             _ if registry::ROW_ACTIONS.contains(&info.action) => available.contains(&info.action),
+            // Placed early below, so a narrow terminal still shows it.
+            _ if info.action == Action::WhatChanged => false,
             Scope::Row => state.selected_token_index().is_some(),
             Scope::Table | Scope::Global => true,
         };
@@ -194,6 +222,9 @@ fn hints(state: &State, now: DateTime<Utc>) -> Hints {
     out.insert(1, pair(Action::Refresh));
     out.insert(1, pair(Action::Quit));
     out.insert(1, pair(Action::Help));
+    if registry::what_changed(state.drift.found.is_some()).is_ok() {
+        out.insert(4, pair(Action::WhatChanged));
+    }
     out
 }
 

@@ -23,10 +23,12 @@ use super::state::{Overlay, Phase, State, ViewKind};
 
 pub use screens::{MIN_HEIGHT, MIN_WIDTH, overlays_fit};
 
-/// The screen's bars and main area: title, main, status, hints.
-fn areas(area: Rect) -> [Rect; 4] {
+/// The screen's bars and main area: title, the drift banner (when it shows), main, status, hints.
+fn areas(state: &State, area: Rect) -> [Rect; 5] {
+    let banner = u16::from(state.drift.banner_shown() && state.table_shown());
     Layout::vertical([
         Constraint::Length(1),
+        Constraint::Length(banner),
         Constraint::Min(1),
         Constraint::Length(1),
         Constraint::Length(1),
@@ -62,7 +64,7 @@ pub fn layout(state: &mut State, area: Rect, now: DateTime<Utc>, theme: &Theme) 
         return;
     }
     state.fit_views(now);
-    let [_, main, _, _] = areas(area);
+    let [_, _, main, _, _] = areas(state, area);
     let (view, panel) = view_areas(state, main);
     state.views.details_cover = state.views.details && view.is_none();
     if let Some(panel) = panel {
@@ -92,8 +94,11 @@ pub fn render(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Fram
         screens::too_small(frame, area, theme);
         return;
     }
-    let [title, main, status, hints] = areas(area);
+    let [title, banner, main, status, hints] = areas(state, area);
     bars::title_bar(state, now, theme, frame, title);
+    if banner.height > 0 {
+        bars::drift_banner(state, now, theme, frame, banner);
+    }
     render_main(state, now, theme, frame, main);
     bars::status_line(state, now, theme, frame, status);
     bars::hint_bar(state, now, theme, frame, hints);
@@ -113,6 +118,7 @@ pub fn render(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Fram
             Overlay::BulkPermission(dialog) => dialog.render(main, buf, theme),
             Overlay::BulkPreview(dialog) => dialog.render(main, buf, theme),
             Overlay::BulkRun(dialog) => bulk::render(state, dialog, theme, frame, main),
+            Overlay::Drift(dialog) => dialog.render(main, buf, theme),
         }
         blank_covered_wide_cells(frame.buffer_mut());
     }

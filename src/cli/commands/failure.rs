@@ -35,6 +35,9 @@ pub enum Failure {
     },
     /// `lint --fail-on`: this many findings at `threshold` or above (exit 10); they were printed.
     Findings { count: usize, threshold: Severity },
+    /// `drift`: the account changed since the last snapshot (exit 12); `summary` says how, the changes
+    /// were printed.
+    Drift { summary: String },
     /// A write refused before anything was sent (exit 13); the words say which setting refused it.
     ReadOnly(String),
 }
@@ -70,6 +73,7 @@ impl Failure {
             Failure::Unreadable { .. } => exit_code::PARTIAL,
             Failure::Findings { .. } => exit_code::FINDINGS,
             Failure::HandoffFailed { .. } => exit_code::HANDOFF_FAILED,
+            Failure::Drift { .. } => exit_code::DRIFT,
             Failure::ReadOnly(_) => exit_code::READ_ONLY,
         }
     }
@@ -114,6 +118,7 @@ impl Failure {
                 let noun = if *count == 1 { "finding" } else { "findings" };
                 format!("lint: {count} {noun} at {threshold} or above (--fail-on {threshold})")
             }
+            Failure::Drift { summary } => format!("drift: {summary}"),
         }
     }
 }
@@ -169,6 +174,12 @@ mod tests {
                     threshold: Severity::Warn,
                 },
                 10,
+            ),
+            (
+                Failure::Drift {
+                    summary: "1 created".into(),
+                },
+                12,
             ),
             (Failure::ReadOnly("x".into()), 13),
             (Failure::Cancelled, 1),

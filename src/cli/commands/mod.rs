@@ -1,10 +1,11 @@
-//! The scriptable commands: `accounts`, `list`, `get`, `create`, `reset`, `delete` and `lint`. Results go to
+//! The scriptable commands: `accounts`, `list`, `get`, `create`, `reset`, `delete`, `lint` and `drift`. Results go to
 //! stdout in the chosen format; everything meant for a person (summaries, prompts, errors) goes to stderr.
 //!
 //! - `failure.rs`: why a command stopped and its exit code; `setup.rs`: the client, the account, stdout.
-//! - `read.rs`, `write.rs`, `lint.rs`: the commands; `confirm.rs`: the prompt before a destructive one.
+//! - `read.rs`, `write.rs`, `lint.rs`, `drift.rs`: the commands; `confirm.rs`: the prompt before a destructive one.
 
 mod confirm;
+mod drift;
 mod failure;
 mod lint;
 mod read;
@@ -49,6 +50,7 @@ async fn run_async(global: &GlobalArgs, command: Command) -> Result<(), Failure>
         Command::Reset(args) => write::reset(global, args).await,
         Command::Delete(args) => write::delete(global, args).await,
         Command::Lint(args) => lint::lint(global, args).await,
+        Command::Drift(args) => drift::drift(global, args).await,
         _ => Err(Failure::Usage(
             "this command is not one of the scriptable commands".into(),
         )),

@@ -3,6 +3,7 @@
 mod bulk;
 mod common;
 mod dialogs;
+mod drift;
 mod flows;
 mod keys;
 mod rotation;

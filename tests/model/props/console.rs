@@ -208,6 +208,8 @@ fn allowed_effect(effect: &Effect) -> bool {
             | Effect::SaveSecret { .. }
             | Effect::LoadPlaces { .. }
             | Effect::SavePlaces { .. }
+            | Effect::LoadSnapshot { .. }
+            | Effect::SaveSnapshot { .. }
             | Effect::HandOff { .. }
             | Effect::Suspend
             | Effect::Quit
@@ -515,8 +517,6 @@ impl Machine {
         let effects = send_at(&mut self.state, msg, self.now);
         self.note_run_start(run_before, previewed, is_key);
         let (bulk_writes, single_writes) = self.split_writes(&effects);
-        // The run's writes are checked; afterwards a closed run forgets its tokens.
-        let close_run = self.state.bulk.is_none();
         if self.read_only {
             assert!(
                 bulk_writes.is_empty() && single_writes == 0,

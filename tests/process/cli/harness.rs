@@ -16,6 +16,8 @@ pub struct Served {
     pub url: String,
     pub token: String,
     pub account: String,
+    /// What SDK mode adds (`HTTPS_PROXY`, `REQUESTS_CA_BUNDLE`, …), as `serve --sdk-ca` printed it.
+    pub sdk_env: Vec<(String, String)>,
 }
 
 impl Drop for Served {
@@ -80,8 +82,20 @@ pub fn redact(text: &str) -> String {
 }
 
 pub fn serve() -> Served {
+    serve_printing(&[], 3)
+}
+
+/// `serve` in SDK mode: also an HTTPS proxy for mailtrap.io, its certificate written to `ca`.
+pub fn serve_sdk(ca: &std::path::Path) -> Served {
+    let ca = ca.display().to_string();
+    serve_printing(&["--sdk-ca", &ca], 6)
+}
+
+/// `serve` with `extra` arguments, which prints `lines` lines of `KEY=VALUE`.
+fn serve_printing(extra: &[&str], lines_expected: usize) -> Served {
     let mut child = Command::new(BIN)
         .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(extra)
         .env_remove("MAILTRAP_API_URL")
         .env_remove("MAILTRAP_API_TOKEN")
         .env_remove("MAILTRAP_ACCOUNT_ID")
@@ -94,7 +108,7 @@ pub fn serve() -> Served {
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         let mut lines = BufReader::new(stdout).lines();
-        for _ in 0..3 {
+        for _ in 0..lines_expected {
             match lines.next() {
                 Some(Ok(line)) => {
                     if tx.send(line).is_err() {
@@ -112,8 +126,9 @@ pub fn serve() -> Served {
         url: String::new(),
         token: String::new(),
         account: String::new(),
+        sdk_env: Vec::new(),
     };
-    for _ in 0..3 {
+    for _ in 0..lines_expected {
         let line = rx
             .recv_timeout(START_LIMIT)
             .expect("serve printed its three lines in time");
@@ -122,6 +137,7 @@ pub fn serve() -> Served {
             "MAILTRAP_API_URL" => served.url = value.to_string(),
             "MAILTRAP_API_TOKEN" => served.token = value.to_string(),
             "MAILTRAP_ACCOUNT_ID" => served.account = value.to_string(),
+            other if lines_expected > 3 => served.sdk_env.push((other.into(), value.into())),
             other => panic!("unexpected line from serve: {other}=…"),
         }
     }

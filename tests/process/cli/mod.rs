@@ -2,6 +2,7 @@
 //! over real loopback HTTP.
 
 mod docs;
+mod drift;
 mod dump;
 mod handoff;
 mod harness;

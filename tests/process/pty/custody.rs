@@ -11,7 +11,7 @@ use super::server::Served;
 pub(super) const DEADLINE: Duration = Duration::from_secs(30);
 
 /// Waits, with a deadline, until `cond` holds.
-fn wait_until(what: &str, mut cond: impl FnMut() -> bool) {
+pub(super) fn wait_until(what: &str, mut cond: impl FnMut() -> bool) {
     let start = Instant::now();
     while !cond() {
         assert!(start.elapsed() < DEADLINE, "timed out waiting for {what}");

@@ -2,6 +2,7 @@
 //! what TestBackend cannot: terminal setup, key input, and restoration on exit.
 mod bulk;
 mod custody;
+mod drift;
 mod handoff;
 mod harness;
 mod server;

@@ -1,0 +1,85 @@
+//! Where an account's snapshot is kept: `<state>/snapshots/<account>.json`, 0600 in a 0700 directory,
+//! written whole through a temporary file so that a crash leaves the old snapshot or the new one. A
+//! snapshot is only ever a convenience: a file that cannot be read is a warning and counts as none.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use super::snapshot::{SNAPSHOT_VERSION, Snapshot, api_key};
+use crate::api::AccountId;
+
+/// Where an account's snapshot is kept.
+pub fn snapshot_path(state_dir: &Path, account: AccountId) -> PathBuf {
+    state_dir.join("snapshots").join(format!("{account}.json"))
+}
+
+/// What reading a snapshot gave: the snapshot if there is a usable one, and what to warn about.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Loaded {
+    pub snapshot: Option<Snapshot>,
+    pub warning: Option<String>,
+}
+
+/// Reads the snapshot of `account` on the API at `api_url`. None yet, one of another account or API, or
+/// one of another version is no snapshot; a damaged file is moved aside (`….json.unreadable`, so that the
+/// next save does not destroy what it held) and said so.
+pub fn load(path: &Path, account: AccountId, api_url: &str) -> Loaded {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Loaded::default(),
+        Err(e) => {
+            return Loaded {
+                snapshot: None,
+                warning: Some(format!(
+                    "cannot read the snapshot {}: {e}; comparing with nothing",
+                    path.display()
+                )),
+            };
+        }
+    };
+    match serde_json::from_str::<Snapshot>(&text) {
+        Ok(snapshot)
+            if snapshot.version == SNAPSHOT_VERSION
+                && snapshot.account == account
+                && snapshot.api_url == api_key(api_url) =>
+        {
+            Loaded {
+                snapshot: Some(snapshot),
+                warning: None,
+            }
+        }
+        Ok(_) => Loaded::default(),
+        Err(e) => {
+            let aside = path.with_extension("json.unreadable");
+            let kept = if std::fs::rename(path, &aside).is_ok() {
+                format!(" (moved to {})", aside.display())
+            } else {
+                String::new()
+            };
+            Loaded {
+                snapshot: None,
+                warning: Some(format!(
+                    "the snapshot {} is damaged ({e}){kept}; comparing with nothing and starting a new one",
+                    path.display()
+                )),
+            }
+        }
+    }
+}
+
+/// Writes a snapshot whole: to a temporary 0600 file beside the target, then renamed over it.
+pub fn save(path: &Path, snapshot: &Snapshot) -> io::Result<()> {
+    let dir = path
+        .parent()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "no directory"))?;
+    crate::custody::private_dir(dir)?;
+    let text = serde_json::to_string_pretty(snapshot).map_err(io::Error::other)?;
+    let mut file = tempfile::Builder::new()
+        .prefix(".snapshot-")
+        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))
+        .tempfile_in(dir)?;
+    file.write_all(text.as_bytes())?;
+    file.as_file().sync_all()?;
+    file.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}

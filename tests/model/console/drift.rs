@@ -1,0 +1,309 @@
+//! Drift in the console: the snapshot of the last look answered at start, the first list compared with
+//! it, the banner under the title bar, `w` listing every change (scrollable, hostile names made safe),
+//! closing it dismissing the banner, and the snapshot saved after every successful load.
+
+use chrono::Duration;
+use crossterm::event::KeyCode;
+use insta::assert_snapshot;
+use mailtrap_tokens::api::{AccessLevel, ApiToken, TokenList};
+use mailtrap_tokens::app::effect::Effect;
+use mailtrap_tokens::app::msg::Msg;
+use mailtrap_tokens::app::state::{Overlay, State};
+use mailtrap_tokens::drift::{Loaded, Snapshot};
+
+use super::common::*;
+use crate::console_driver::*;
+
+const HOSTILE: &str = "evil\u{1b}[2J\u{1b}]52;c;aGk=\u{7}\u{202e}nimda\u{200b} 🦀 トークン";
+
+fn snapshot_of(tokens: Vec<ApiToken>, days_ago: i64) -> Snapshot {
+    Snapshot::of_list(
+        ACCOUNT_ID,
+        "",
+        &TokenList::from(tokens),
+        now() - Duration::days(days_ago),
+        None,
+    )
+}
+
+/// The demo tokens as they were at the last look: one more token (deleted since), monitoring a viewer
+/// of less, staging-bot under another name, quantum with another expiry.
+fn earlier_tokens() -> Vec<ApiToken> {
+    let mut tokens = demo_tokens();
+    for t in &mut tokens {
+        match t.name.as_str() {
+            "monitoring" => t.resources.truncate(2),
+            "staging-bot" => t.name = "staging bot (old name)".into(),
+            "quantum" => t.expires_at = Some(now() + Duration::days(3)),
+            _ => {}
+        }
+    }
+    tokens.push(token(
+        2498650,
+        "retired-bot",
+        "Jane Roe",
+        "dead",
+        Some(Duration::days(40)),
+        vec![res("account", ACCOUNT_ID, AccessLevel::VIEWER)],
+    ));
+    tokens
+}
+
+/// The demo tokens now, with a token of a hostile name made since.
+fn tokens_now() -> Vec<ApiToken> {
+    let mut tokens = demo_tokens();
+    tokens.push(token(
+        2498800,
+        HOSTILE,
+        "Mallory\u{1b}[31m",
+        "6666",
+        None,
+        vec![res("account", ACCOUNT_ID, AccessLevel::ADMIN)],
+    ));
+    tokens
+}
+
+/// The console started with `earlier` as the last look's snapshot, then loaded `now_list`; the snapshot
+/// answered before the list when `snapshot_first`. Returns the effects of the list's answer.
+fn started(
+    earlier: Option<Snapshot>,
+    now_list: Vec<ApiToken>,
+    snapshot_first: bool,
+) -> (State, Vec<Effect>) {
+    let (mut state, tokens_req, tree_req) = account_chosen();
+    let answer = |state: &mut State| {
+        send(
+            state,
+            Msg::SnapshotLoaded {
+                account: ACCOUNT_ID,
+                loaded: Loaded {
+                    snapshot: earlier.clone(),
+                    warning: None,
+                },
+            },
+        )
+    };
+    let mut effects = Vec::new();
+    if snapshot_first {
+        effects.extend(answer(&mut state));
+    }
+    send(
+        &mut state,
+        Msg::ResourceTreeLoaded {
+            req: tree_req,
+            result: Ok(tree()),
+        },
+    );
+    effects.extend(send(
+        &mut state,
+        Msg::TokensLoaded {
+            req: tokens_req,
+            result: Ok(now_list.into()),
+        },
+    ));
+    if !snapshot_first {
+        effects.extend(answer(&mut state));
+    }
+    (state, effects)
+}
+
+fn saved(effects: &[Effect]) -> Vec<&Snapshot> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::SaveSnapshot { account, snapshot } => {
+                assert_eq!(*account, ACCOUNT_ID);
+                Some(snapshot.as_ref())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+fn assert_no_raw_controls(screen: &str) {
+    assert!(
+        !screen
+            .chars()
+            .any(|c| (c.is_control() && c != '\n') || matches!(c, '\u{202e}' | '\u{200b}')),
+        "{screen:?}"
+    );
+}
+
+#[test]
+fn the_banner_says_what_changed_and_w_lists_every_change_until_closed() {
+    let (mut state, _) = started(Some(snapshot_of(earlier_tokens(), 2)), tokens_now(), true);
+    for (width, height) in [(120, 40), (80, 24)] {
+        let screen = text(&draw(&mut state, width, height));
+        let banner = screen.lines().nth(1).unwrap();
+        assert!(
+            banner.contains("Since you last looked (2d ago): 1 created, 1 deleted, 1 ren")
+                && banner.ends_with("· w what changed"),
+            "{banner}"
+        );
+        assert_no_raw_controls(&screen);
+        assert_snapshot!(
+            format!("drift_banner_{width}x{height}"),
+            draw(&mut state, width, height).backend()
+        );
+    }
+    let screen = text(&draw(&mut state, 80, 24));
+    let hint_bar = screen.lines().last().unwrap();
+    assert!(hint_bar.contains("w what changed"), "{hint_bar}");
+
+    send(&mut state, char_key('w'));
+    assert!(matches!(state.overlays.open, Some(Overlay::Drift(_))));
+    let screen = text(&draw(&mut state, 120, 40));
+    for line in [
+        "created: evil",
+        "deleted: retired-bot",
+        "renamed: staging-bot",
+        "\"staging bot (old name)\" → \"staging-bot\"",
+        "permissions changed: monitoring",
+        "added: domain:3:viewer",
+        "expiry changed: quantum",
+    ] {
+        assert!(screen.contains(line), "{line:?} in\n{screen}");
+    }
+    assert_no_raw_controls(&screen);
+    assert_snapshot!("drift_dialog_120x40", draw(&mut state, 120, 40).backend());
+    assert_snapshot!("drift_dialog_80x24", draw(&mut state, 80, 24).backend());
+
+    send(&mut state, press(KeyCode::Esc));
+    assert!(state.overlays.open.is_none());
+    let screen = text(&draw(&mut state, 120, 40));
+    assert!(!screen.contains("Since you last looked"), "{screen}");
+    // The list stays one key away.
+    send(&mut state, char_key('w'));
+    assert!(matches!(state.overlays.open, Some(Overlay::Drift(_))));
+}
+
+#[test]
+fn a_list_longer_than_the_screen_scrolls_with_the_keys() {
+    let mut many = demo_tokens();
+    for i in 0..12 {
+        many.push(token(
+            2499000 + i,
+            &format!("made elsewhere {i:02}"),
+            "Jane Roe",
+            "abcd",
+            None,
+            vec![res("account", ACCOUNT_ID, AccessLevel::VIEWER)],
+        ));
+    }
+    let (mut state, _) = started(Some(snapshot_of(demo_tokens(), 3)), many, true);
+    send(&mut state, char_key('w'));
+    let top = text(&draw(&mut state, 80, 24));
+    assert!(top.contains("created: made elsewhere 00"), "{top}");
+    assert!(!top.contains("made elsewhere 11"), "{top}");
+    assert!(top.contains("lines 1–16 of 48"), "{top}");
+    send(&mut state, press(KeyCode::PageDown));
+    send(&mut state, char_key('j'));
+    let scrolled = text(&draw(&mut state, 80, 24));
+    assert!(scrolled.contains("lines 12–27 of 48"), "{scrolled}");
+    assert_snapshot!(
+        "drift_dialog_scrolled_80x24",
+        draw(&mut state, 80, 24).backend()
+    );
+    send(&mut state, char_key('G'));
+    let bottom = text(&draw(&mut state, 80, 24));
+    assert!(bottom.contains("created: made elsewhere 11"), "{bottom}");
+    assert!(bottom.contains("lines 33–48 of 48"), "{bottom}");
+    send(&mut state, char_key('g'));
+    assert!(text(&draw(&mut state, 80, 24)).contains("lines 1–16 of 48"));
+}
+
+#[test]
+fn the_list_answering_before_the_snapshot_is_compared_when_it_comes() {
+    let (mut state, effects) = started(Some(snapshot_of(earlier_tokens(), 2)), tokens_now(), false);
+    let saves = saved(&effects);
+    assert_eq!(saves.len(), 1, "saved once the stored one was read");
+    assert_eq!(saves[0].tokens.len(), tokens_now().len());
+    assert!(saves[0].tokens.iter().any(|t| t.name == HOSTILE));
+    assert!(text(&draw(&mut state, 120, 40)).contains("Since you last looked (2d ago)"));
+}
+
+#[test]
+fn nothing_changed_or_no_earlier_look_shows_no_banner() {
+    for earlier in [None, Some(snapshot_of(demo_tokens(), 1))] {
+        let (mut state, effects) = started(earlier, demo_tokens(), true);
+        assert_eq!(saved(&effects).len(), 1);
+        let screen = text(&draw(&mut state, 120, 40));
+        assert!(!screen.contains("Since you last looked"), "{screen}");
+        assert!(
+            !screen.contains("what changed"),
+            "no banner, no hint: {screen}"
+        );
+        send(&mut state, char_key('w'));
+        assert!(state.overlays.open.is_none());
+        let screen = text(&draw(&mut state, 120, 40));
+        assert!(
+            screen.contains("nothing changed elsewhere since the last look"),
+            "{screen}"
+        );
+    }
+}
+
+#[test]
+fn every_load_is_saved_and_only_the_first_is_compared() {
+    let (mut state, _) = started(Some(snapshot_of(earlier_tokens(), 2)), tokens_now(), true);
+    let effects = send(&mut state, char_key('r'));
+    let (tokens_req, _) = load_requests(&effects, ACCOUNT_ID);
+    let mut later = tokens_now();
+    later.pop();
+    let effects = send(
+        &mut state,
+        Msg::TokensLoaded {
+            req: tokens_req.expect("a reload"),
+            result: Ok(later.clone().into()),
+        },
+    );
+    let saves = saved(&effects);
+    assert_eq!(saves.len(), 1);
+    assert_eq!(saves[0].tokens.len(), later.len(), "the new list is kept");
+    let banner = text(&draw(&mut state, 120, 40));
+    assert!(
+        banner.contains("1 created, 1 deleted"),
+        "the banner tells the start's comparison: {banner}"
+    );
+}
+
+#[test]
+fn a_failed_save_or_a_damaged_snapshot_is_said_once_and_stops_nothing() {
+    let (mut state, tokens_req, tree_req) = account_chosen();
+    send(
+        &mut state,
+        Msg::SnapshotLoaded {
+            account: ACCOUNT_ID,
+            loaded: Loaded {
+                snapshot: None,
+                warning: Some("the snapshot /x/snapshots/1.json is damaged".into()),
+            },
+        },
+    );
+    assert!(text(&draw(&mut state, 120, 40)).contains("is damaged"));
+    send(
+        &mut state,
+        Msg::ResourceTreeLoaded {
+            req: tree_req,
+            result: Ok(tree()),
+        },
+    );
+    send(
+        &mut state,
+        Msg::TokensLoaded {
+            req: tokens_req,
+            result: Ok(demo_tokens().into()),
+        },
+    );
+    send(&mut state, Msg::SnapshotSaved(Err("disk full".into())));
+    let screen = text(&draw(&mut state, 120, 40));
+    assert!(
+        screen.contains("The snapshot for drift could not be saved: disk full"),
+        "{screen}"
+    );
+    state.status = None;
+    let again = send(&mut state, Msg::SnapshotSaved(Err("disk full".into())));
+    assert!(again.is_empty());
+    assert!(state.status.is_none(), "said once");
+    assert!(state.table_shown());
+}
