@@ -25,12 +25,12 @@ pub enum ItemState {
     /// A 429 said the server did not act: sent again from this time on.
     WaitingUntil(DateTime<Utc>),
     Sent(RequestId),
-    Done(String),
-    Failed(String),
+    Done(SafeText),
+    Failed(SafeText),
     /// No answer came: whether the server acted is unknown, and it is not sent again.
-    AnswerLost(String),
+    AnswerLost(SafeText),
     /// Never sent, and why (refused before the run, or the run was stopped).
-    NotSent(String),
+    NotSent(SafeText),
 }
 
 impl ItemState {
@@ -60,7 +60,7 @@ pub struct BulkRun {
     pub targets: Vec<BulkTarget>,
     pub states: Vec<ItemState>,
     /// Why the rest was not sent, once the run was stopped.
-    pub stopped: Option<String>,
+    pub stopped: Option<SafeText>,
     pub secrets: Vec<BulkSecret>,
     /// The token ids listed when the run started: a reset whose answer was lost is found by the ids that
     /// were not there.
@@ -84,7 +84,7 @@ impl BulkRun {
         let states = targets
             .iter()
             .map(|t| match &t.refused {
-                Some(why) => ItemState::NotSent(format!("refused: {why}")),
+                Some(why) => ItemState::NotSent(SafeText::from(format!("refused: {why}"))),
                 None => ItemState::Waiting,
             })
             .collect();
@@ -144,12 +144,12 @@ impl BulkRun {
     /// Stops sending: every item not sent yet is left unsent, with `why`. Requests already out finish.
     pub fn stop(&mut self, why: &str) -> usize {
         if self.stopped.is_none() {
-            self.stopped = Some(why.to_string());
+            self.stopped = Some(SafeText::new(why));
         }
         let mut left = 0;
         for state in &mut self.states {
             if matches!(state, ItemState::Waiting | ItemState::WaitingUntil(_)) {
-                *state = ItemState::NotSent(why.to_string());
+                *state = ItemState::NotSent(SafeText::new(why));
                 left += 1;
             }
         }
@@ -263,7 +263,7 @@ mod tests {
         assert!(!run.is_finished(), "three requests are still out");
         for i in 0..run.states.len() {
             if matches!(run.states[i], ItemState::Sent(_)) {
-                run.states[i] = ItemState::Done("deleted".into());
+                run.states[i] = ItemState::Done(SafeText::literal("deleted"));
             }
         }
         assert!(run.is_finished());

@@ -158,10 +158,13 @@ pub(super) fn open_waiting_for_tree(state: &mut State, now: DateTime<Utc>) {
     let table = &state.table;
     let row = |id: TokenId| table.row_by_id(id).map(|i| &table.rows[i].token);
     let overlay = match which {
-        WaitingForTree::BulkPermission => {
-            super::bulk::open_permission_picker(state);
-            return;
-        }
+        // The permission a bulk edit changes on every marked token.
+        WaitingForTree::BulkPermission => Overlay::BulkPermission(Box::new(
+            super::super::dialogs::bulk_permission::BulkPermissionDialog::new(
+                &table.tree,
+                state.marks.len(),
+            ),
+        )),
         WaitingForTree::NewToken => Overlay::Form(Box::new(TokenForm::new(&table.tree, now))),
         WaitingForTree::Clone(id) => {
             let Some(token) = row(id) else { return };

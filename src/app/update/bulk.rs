@@ -13,7 +13,7 @@ use crate::clipboard::Content;
 use crate::keys::action::Action;
 use crate::text::SafeText;
 
-use super::super::dialogs::bulk_permission::{BulkPermissionDialog, PermissionPick};
+use super::super::dialogs::bulk_permission::PermissionPick;
 use super::super::dialogs::bulk_preview::{BulkAction, BulkConfirmed, BulkPreview, BulkTarget};
 use super::super::dialogs::bulk_run::{BulkRunDialog, RunCommand, RunFacts};
 use super::super::effect::Effect;
@@ -97,12 +97,6 @@ pub(super) fn open(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec
         _ => {}
     }
     Vec::new()
-}
-
-/// The tree is there: the permission picker for the marked tokens.
-pub(super) fn open_permission_picker(state: &mut State) {
-    let dialog = BulkPermissionDialog::new(&state.table.tree, state.marks.len());
-    state.overlays.open = Some(Overlay::BulkPermission(Box::new(dialog)));
 }
 
 /// The picked permission: its preview.
@@ -422,7 +416,8 @@ pub(super) fn answered(
         Answered::Reset(Ok(created)) => {
             let name = SafeText::new(&created.token.name);
             let last4 = SafeText::new(&created.token.last_4_digits).after("…");
-            run.states[i] = ItemState::Done(format!("reset: new token {name} {last4}"));
+            run.states[i] =
+                ItemState::Done(SafeText::from(format!("reset: new token {name} {last4}")));
             run.secrets.push(BulkSecret {
                 token: created.token,
                 name,
@@ -434,7 +429,7 @@ pub(super) fn answered(
             None
         }
         Answered::Other(Ok(())) => {
-            run.states[i] = ItemState::Done(verb.into());
+            run.states[i] = ItemState::Done(SafeText::literal(verb));
             None
         }
         Answered::Reset(Err(e)) | Answered::Other(Err(e)) => Some(e),
@@ -450,9 +445,9 @@ pub(super) fn answered(
                 run.rate_limited += 1;
             }
             ApiError::Timeout | ApiError::Connection { .. } => {
-                run.states[i] = ItemState::AnswerLost(format!(
+                run.states[i] = ItemState::AnswerLost(SafeText::from(format!(
                     "no answer came ({e}); whether the server acted is unknown, and it was not sent again"
-                ));
+                )));
                 if let (BulkAction::Reset, Some(pending)) = (&run.action, pending) {
                     state.requests.lost_writes.push(LostWrite {
                         kind: pending.kind,
@@ -462,10 +457,10 @@ pub(super) fn answered(
             }
             ApiError::Forbidden { .. } => {
                 state.session.caller_is_viewer = true;
-                run.states[i] = ItemState::Failed(SafeText::from(e.to_string()).into_string());
+                run.states[i] = ItemState::Failed(SafeText::from(e.to_string()));
             }
             other => {
-                run.states[i] = ItemState::Failed(SafeText::from(other.to_string()).into_string());
+                run.states[i] = ItemState::Failed(SafeText::from(other.to_string()));
             }
         }
     }

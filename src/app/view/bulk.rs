@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use unicode_width::UnicodeWidthStr;
 
 use crate::config::Theme;
-use crate::text::fit;
+use crate::text::SafeText;
 
 use super::super::dialogs::bulk_run::{BulkRunDialog, RESULT_ROWS};
 use super::super::dialogs::{boxed, hint_line, styled};
@@ -45,12 +45,13 @@ pub fn render(state: &State, dialog: &BulkRunDialog, theme: &Theme, frame: &mut 
             run.rate_limited
         ));
     }
-    lines.push(Line::from(styled(fit(&said, text_width), theme.text)));
+    // Lines are clipped at the dialog's edge: numbers and fixed words need no fitting.
+    lines.push(Line::from(styled(said, theme.text)));
     if let Some(why) = &run.stopped {
-        lines.push(Line::from(styled(
-            fit(&format!("Stopped: {why}"), text_width),
-            theme.warn,
-        )));
+        lines.push(Line::from(vec![
+            styled("Stopped: ", theme.warn),
+            styled(why.fit(text_width.saturating_sub(9)), theme.warn),
+        ]));
     }
     lines.push(Line::default());
     let first = dialog.scroll.min(total.saturating_sub(RESULT_ROWS));
@@ -70,7 +71,7 @@ pub fn render(state: &State, dialog: &BulkRunDialog, theme: &Theme, frame: &mut 
         lines.push(Line::from(vec![
             styled(format!("{symbol} "), style),
             styled(head, theme.text),
-            styled(fit(&what, room), style),
+            styled(what.fit(room), style),
         ]));
     }
     if total > RESULT_ROWS {
@@ -146,18 +147,19 @@ fn gauge(answered: usize, total: usize, width: usize, theme: &Theme) -> Line<'st
     ])
 }
 
-fn describe(item: &ItemState, theme: &Theme) -> (&'static str, ratatui::style::Style, String) {
+fn describe(item: &ItemState, theme: &Theme) -> (&'static str, ratatui::style::Style, SafeText) {
     match item {
-        ItemState::Waiting => ("·", theme.dim, "waiting".into()),
-        ItemState::WaitingUntil(at) => (
+        ItemState::Waiting => ("·", theme.dim, SafeText::literal("waiting")),
+        ItemState::WaitingUntil(_) => (
             "⏳",
             theme.warn,
-            format!(
-                "rate-limited (429): sent again at {}",
-                at.format("%H:%M:%S UTC")
-            ),
+            SafeText::literal("rate-limited (429): sent again after its Retry-After"),
         ),
-        ItemState::Sent(_) => ("↻", theme.info, "sent, waiting for the answer".into()),
+        ItemState::Sent(_) => (
+            "↻",
+            theme.info,
+            SafeText::literal("sent, waiting for the answer"),
+        ),
         ItemState::Done(what) => ("✔", theme.ok, what.clone()),
         ItemState::Failed(why) => ("✖", theme.danger, why.clone()),
         ItemState::AnswerLost(why) => ("?", theme.warn, why.clone()),

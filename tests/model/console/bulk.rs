@@ -256,7 +256,7 @@ fn esc_in_mid_run_stops_the_rest_and_every_token_gets_at_most_one_request() {
     assert_eq!(
         run.states
             .iter()
-            .filter(|s| matches!(s, ItemState::NotSent(why) if why.contains("stopped with Esc")))
+            .filter(|s| matches!(s, ItemState::NotSent(why) if why.as_str().contains("stopped with Esc")))
             .count(),
         2
     );
@@ -328,7 +328,7 @@ fn a_429_waits_its_retry_after_and_goes_once_more_a_lost_answer_never_does() {
     assert_eq!(run.rate_limited, 1);
     let lost_at = run.targets.iter().position(|t| t.token == lost).unwrap();
     assert!(
-        matches!(&run.states[lost_at], ItemState::AnswerLost(w) if w.contains("not sent again"))
+        matches!(&run.states[lost_at], ItemState::AnswerLost(w) if w.as_str().contains("not sent again"))
     );
 }
 

@@ -69,7 +69,7 @@ fn duplicate_key() {
 fn duplicate_key_between_two_overrides() {
     check(
         "duplicate_key_between_two_overrides",
-        "[keys]\nquit = [\"x\"]\ndelete = [\"x\"]\n",
+        "[keys]\nquit = [\"z\"]\ndelete = [\"z\"]\n",
     );
 }
 

@@ -76,7 +76,7 @@ fn a_partial_file_keeps_the_other_defaults() {
 fn one_wrong_setting_keeps_every_right_one() {
     let (config, warnings) = parse(
         "refresh_interval = \"often\"\nmouse = true\n[clipboard]\nroute = \"carrier pigeon\"\nclear_after = 5\n\
-         [theme]\nname = \"mono\"\nwarn = \"blod\"\ndanger = \"underlined\"\n[keys]\nquit = [\"x\", 7]\n",
+         [theme]\nname = \"mono\"\nwarn = \"blod\"\ndanger = \"underlined\"\n[keys]\nquit = [\"z\", 7]\n",
     );
     assert_eq!(warnings.len(), 4, "{warnings:#?}");
     assert_eq!(config.refresh_interval, 30);
@@ -86,7 +86,7 @@ fn one_wrong_setting_keeps_every_right_one() {
     assert_eq!(config.theme.name, "mono");
     assert!(!config.theme.overrides.contains_key("warn"));
     assert_eq!(config.theme.overrides["danger"], "underlined");
-    assert_eq!(config.keymap().label(Action::Quit), "x");
+    assert_eq!(config.keymap().label(Action::Quit), "z");
 }
 
 #[test]

@@ -11,11 +11,11 @@ fn the_config_file_in_the_paths_gives_keymap_theme_and_warnings() {
     let paths = Paths::in_dir(home.path());
     std::fs::write(
         &paths.config_file,
-        "[theme]\nname = \"light\"\n[keys]\nquit = [\"x\"]\nrefresh = [\"j\"]\n",
+        "[theme]\nname = \"light\"\n[keys]\nquit = [\"z\"]\nrefresh = [\"j\"]\n",
     )
     .unwrap();
     let s = Startup::from_paths(&global(None, false), Some(paths.clone()), None);
-    assert_eq!(s.keymap.label(Action::Quit), "x");
+    assert_eq!(s.keymap.label(Action::Quit), "z");
     assert_eq!(s.theme.name, "light");
     assert!(s.theme.title.fg.is_some());
     assert_eq!(s.warnings.len(), 1, "{:?}", s.warnings);

@@ -103,7 +103,7 @@ async fn a_bulk_delete_of_30_reports_the_7th_answer_lost_after_the_server_acted_
     for (target, state) in run.targets.iter().zip(&run.states) {
         if target.token == seventh {
             assert!(
-                matches!(state, ItemState::AnswerLost(w) if w.contains("not sent again")),
+                matches!(state, ItemState::AnswerLost(w) if w.as_str().contains("not sent again")),
                 "{state:?}"
             );
         } else {
