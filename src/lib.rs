@@ -11,6 +11,7 @@
 //! - `hygiene`: the rules about an account's tokens and the findings they give (no UI knowledge).
 //! - `config`: the config file, themes and paths.
 //! - `rotation`: where each token is used, its cut-over checklist, and handing a new secret to a command.
+//! - `journal`: the append-only record of every write sent, and what an undo needs from it.
 //! - `sim`: a faithful simulator of that API, for `serve`, `demo` and the tests (no UI knowledge).
 //! - `app`: the full-screen console (state, update, effects, view, dialogs).
 //! - `cli`: the command line on top: it starts the console, the demo and `serve`, and runs the commands.
@@ -22,6 +23,7 @@ pub mod clipboard;
 pub mod config;
 pub mod custody;
 pub mod hygiene;
+pub mod journal;
 pub mod keys;
 pub mod rotation;
 pub mod sim;

@@ -61,6 +61,11 @@ pub const LAYERS: &[Layer] = &[
         may_import: &["text", "api", "custody", "config"],
     },
     Layer {
+        module: "journal",
+        holds: "the append-only record of every write sent (never a secret), read back as entries",
+        may_import: &["text", "api", "custody", "config"],
+    },
+    Layer {
         module: "sim",
         holds: "the simulator of the API, for `serve`, `demo` and the tests",
         may_import: &["api"],
@@ -77,6 +82,7 @@ pub const LAYERS: &[Layer] = &[
             "hygiene",
             "config",
             "rotation",
+            "journal",
         ],
     },
     Layer {
@@ -91,6 +97,7 @@ pub const LAYERS: &[Layer] = &[
             "hygiene",
             "config",
             "rotation",
+            "journal",
             "sim",
             "app",
         ],
