@@ -246,6 +246,8 @@ pub struct Sent {
 /// executor can journal it without looking anything up.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Note {
+    /// Drawn when the note is made, so whoever made it can name the entry (an undo names the edit).
+    pub entry: EntryId,
     pub action: Action,
     pub token: Option<TokenId>,
     pub name: Name,
@@ -259,6 +261,7 @@ impl Note {
     /// A note about `action` on an existing token.
     pub fn about(action: Action, token: TokenId, name: &str, last4: &str) -> Self {
         Self {
+            entry: EntryId::random(),
             action,
             token: Some(token),
             name: Name::new(name),
@@ -272,6 +275,7 @@ impl Note {
     /// A create: the token has no id yet; what it will hold is `after`.
     pub fn create(name: &str, resources: &[Resource]) -> Self {
         Self {
+            entry: EntryId::random(),
             action: Action::Create,
             token: None,
             name: Name::new(name),
@@ -293,10 +297,10 @@ impl Note {
         self
     }
 
-    /// The sent line of this note, with a fresh entry id.
+    /// The sent line of this note.
     pub fn sent(self, account: AccountId, time: DateTime<Utc>) -> Sent {
         Sent {
-            entry: EntryId::random(),
+            entry: self.entry,
             time,
             account,
             action: self.action,

@@ -7,10 +7,12 @@
 //!   permission arithmetic an undo needs.
 //! - `file.rs`: appending under a lock, reading with torn lines skipped.
 //! - `fold.rs`: a request's two lines folded into one entry.
+//! - `record.rs`: one write's two lines, the first before anything is sent.
 
 pub mod entry;
 pub mod file;
 pub mod fold;
+pub mod record;
 
 pub use entry::{
     Action, Answered, EntryId, Last4, Line, Name, Note, Outcome, Permission, Sent, apply_changes,
@@ -18,6 +20,7 @@ pub use entry::{
 };
 pub use file::{Appender, FILE_NAME, Journal, ReadLines};
 pub use fold::{Entry, fold};
+pub use record::{Recording, not_journaled};
 
 /// The journal's entries and every warning met reading it.
 pub fn read_entries(journal: &Journal) -> std::io::Result<(Vec<Entry>, Vec<String>)> {

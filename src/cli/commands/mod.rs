@@ -1,13 +1,16 @@
-//! The scriptable commands: `accounts`, `list`, `get`, `create`, `reset`, `delete` and `lint`. Results go to
+//! The scriptable commands: `accounts`, `list`, `get`, `create`, `reset`, `delete`, `lint` and `journal`. Results go to
 //! stdout in the chosen format; everything meant for a person (summaries, prompts, errors) goes to stderr.
 //!
 //! - `failure.rs`: why a command stopped and its exit code; `setup.rs`: the client, the account, stdout.
-//! - `read.rs`, `write.rs`, `lint.rs`: the commands; `confirm.rs`: the prompt before a destructive one.
+//! - `read.rs`, `write.rs`, `lint.rs`, `journal.rs`: the commands; `confirm.rs`: the prompt before a
+//!   destructive one; `record.rs`: the journal the writes go through, and printing a dry run.
 
 mod confirm;
 mod failure;
+mod journal;
 mod lint;
 mod read;
+mod record;
 mod setup;
 mod write;
 
@@ -49,6 +52,7 @@ async fn run_async(global: &GlobalArgs, command: Command) -> Result<(), Failure>
         Command::Reset(args) => write::reset(global, args).await,
         Command::Delete(args) => write::delete(global, args).await,
         Command::Lint(args) => lint::lint(global, args).await,
+        Command::Journal(args) => journal::journal(global, args).await,
         _ => Err(Failure::Usage(
             "this command is not one of the scriptable commands".into(),
         )),
