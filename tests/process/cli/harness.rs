@@ -16,6 +16,9 @@ pub struct Served {
     pub url: String,
     pub token: String,
     pub account: String,
+    /// `MAILTRAP_TOKENS_HOME` of every command run against it: the journal and the secrets stay here,
+    /// never in the home of whoever runs the tests.
+    pub home: tempfile::TempDir,
 }
 
 impl Drop for Served {
@@ -112,6 +115,7 @@ pub fn serve() -> Served {
         url: String::new(),
         token: String::new(),
         account: String::new(),
+        home: tempfile::tempdir().unwrap(),
     };
     for _ in 0..3 {
         let line = rx
@@ -140,9 +144,15 @@ impl Served {
             .env("MAILTRAP_API_URL", &self.url)
             .env("MAILTRAP_API_TOKEN", &self.token)
             .env("MAILTRAP_ACCOUNT_ID", &self.account)
+            .env("MAILTRAP_TOKENS_HOME", self.home.path())
             .env_remove("MAILTRAP_TOKENS_LOG")
             .stdin(Stdio::null());
         c
+    }
+
+    /// The journal the commands run here write.
+    pub fn journal_path(&self) -> std::path::PathBuf {
+        self.home.path().join("state").join("journal.jsonl")
     }
 
     /// Runs a `sh` script with this simulator's environment; `$BIN` is the binary.
@@ -156,6 +166,7 @@ impl Served {
             .env("MAILTRAP_API_URL", &self.url)
             .env("MAILTRAP_API_TOKEN", &self.token)
             .env("MAILTRAP_ACCOUNT_ID", &self.account)
+            .env("MAILTRAP_TOKENS_HOME", self.home.path())
             .stdin(Stdio::null())
             .output()
             .unwrap()

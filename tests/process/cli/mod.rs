@@ -5,6 +5,7 @@ mod docs;
 mod dump;
 mod handoff;
 mod harness;
+mod journal;
 mod lint;
 mod prompt;
 mod reads;
