@@ -13,6 +13,7 @@ use mailtrap_tokens::app::dialogs::NoticeDialog;
 use mailtrap_tokens::app::effect::Effect;
 use mailtrap_tokens::app::msg::Msg;
 use mailtrap_tokens::app::state::{Level, Overlay, PendingWrite, WriteKind};
+use mailtrap_tokens::journal::{Action as JournalAction, Note};
 use mailtrap_tokens::sim::{DropPoint, Fault, LoggedRequest, RunningSim, SimOptions};
 
 /// The simulator, a client of its own, and the console (through `Deref`: `flow.state`, `flow.key(…)`).
@@ -187,6 +188,12 @@ async fn the_last_token_of_a_domain_is_refused_and_the_server_refuses_it_too() {
         req,
         account,
         token: token.id,
+        journal: Note::about(
+            JournalAction::Delete,
+            token.id,
+            &token.name,
+            &token.last_4_digits,
+        ),
     }]);
     flow.settle().await;
     let deletes = flow.requests("DELETE", &format!("/api_tokens/{}", token.id));

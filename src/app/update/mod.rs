@@ -200,6 +200,7 @@ fn on_action(state: &mut State, action: Action, now: DateTime<Utc>) -> Step {
         | Action::Reset
         | Action::EditPermissions
         | Action::Delete
+        | Action::Undo
         | Action::Clone
         | Action::NewToken
         | Action::Places => actions::row_action(state, action, now),

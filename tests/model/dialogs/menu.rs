@@ -24,6 +24,7 @@ fn menu() -> ActionMenu {
         caller_is_viewer: false,
         request_in_flight: false,
         unreadable: None,
+        undoable_edit: None,
     };
     ActionMenu::new("sender", actions_for(&ctx), &Keymap::default())
 }
