@@ -17,7 +17,7 @@ pub fn title(target: &Target) -> String {
 fn permission_words(p: &Permission) -> String {
     let kind = ResourceType::new(p.resource_type.clone()).kind().label();
     format!(
-        "  {} #{}: {}",
+        "· {} #{}: {}",
         kind,
         p.resource_id,
         AccessLevel(p.access_level)
@@ -27,7 +27,7 @@ fn permission_words(p: &Permission) -> String {
 pub fn body(restores: &[Permission]) -> Vec<String> {
     let mut lines = vec!["The token gets back the permissions it had before the edit:".to_string()];
     if restores.is_empty() {
-        lines.push("  no permissions".into());
+        lines.push("· no permissions".into());
     }
     lines.extend(restores.iter().map(permission_words));
     lines.push("The change is journaled as an undo and applies at once.".into());

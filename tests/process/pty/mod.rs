@@ -3,6 +3,7 @@
 mod custody;
 mod handoff;
 mod harness;
+mod journal;
 mod server;
 mod views;
 
