@@ -12,6 +12,7 @@
 //! - `config`: the config file, themes and paths.
 //! - `rotation`: where each token is used, its cut-over checklist, and handing a new secret to a command.
 //! - `drift`: snapshots of an account's inventory and what changed between two of them.
+//! - `journal`: the append-only record of every write sent, and what an undo needs from it.
 //! - `sim`: a faithful simulator of that API, for `serve`, `demo` and the tests (no UI knowledge).
 //! - `app`: the full-screen console (state, update, effects, view, dialogs).
 //! - `cli`: the command line on top: it starts the console, the demo and `serve`, and runs the commands.
@@ -24,6 +25,7 @@ pub mod config;
 pub mod custody;
 pub mod drift;
 pub mod hygiene;
+pub mod journal;
 pub mod keys;
 pub mod rotation;
 pub mod sim;

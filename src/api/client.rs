@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 use super::answer::{decode, decode_error, decode_secret_answer};
 use super::error::ApiError;
 use super::models::*;
+use super::plan::PlannedRequest;
 use super::ratelimit::RateLimiter;
 use super::secret::Secret;
 use super::transport::{ClientOptions, RetryNotice, Transport};
@@ -159,11 +160,12 @@ impl Client {
         Ok(TokenAnswer { token, bytes })
     }
 
-    pub async fn create_token(
+    /// The request `create_token` sends.
+    pub fn plan_create(
         &self,
         account: AccountId,
         new: &NewToken,
-    ) -> Result<CreatedToken, ApiError> {
+    ) -> Result<PlannedRequest, ApiError> {
         let mut body = json!({
             "name": new.name,
             "resources": new.resources.iter().map(|r| json!({
@@ -175,44 +177,63 @@ impl Client {
         if let Some(expiry) = expiry_json(new.expiry) {
             body["expires_at"] = expiry;
         }
-        let (status, bytes) = self
-            .transport
-            .write(
-                Method::POST,
-                &format!("/api/accounts/{account}/api_tokens"),
-                Some(body),
-            )
-            .await?;
+        self.plan(
+            Method::POST,
+            &format!("/api/accounts/{account}/api_tokens"),
+            Some(body),
+        )
+    }
+
+    pub async fn create_token(
+        &self,
+        account: AccountId,
+        new: &NewToken,
+    ) -> Result<CreatedToken, ApiError> {
+        let plan = self.plan_create(account, new)?;
+        let (status, bytes) = self.transport.write(&plan).await?;
         decode_secret_answer(status, &bytes)
     }
 
-    /// Resets a token. With `Expiry::ServerDefault` the request has no body at all, as production expects.
+    /// The request `reset_token` sends. With `Expiry::ServerDefault` it has no body at all, as
+    /// production expects.
+    pub fn plan_reset(
+        &self,
+        account: AccountId,
+        id: TokenId,
+        expiry: Expiry,
+    ) -> Result<PlannedRequest, ApiError> {
+        let body = expiry_json(expiry).map(|e| json!({ "expires_at": e }));
+        self.plan(
+            Method::POST,
+            &format!("/api/accounts/{account}/api_tokens/{id}/reset"),
+            body,
+        )
+    }
+
+    /// Resets a token.
     pub async fn reset_token(
         &self,
         account: AccountId,
         id: TokenId,
         expiry: Expiry,
     ) -> Result<CreatedToken, ApiError> {
-        let body = expiry_json(expiry).map(|e| json!({ "expires_at": e }));
-        let (status, bytes) = self
-            .transport
-            .write(
-                Method::POST,
-                &format!("/api/accounts/{account}/api_tokens/{id}/reset"),
-                body,
-            )
-            .await?;
+        let plan = self.plan_reset(account, id, expiry)?;
+        let (status, bytes) = self.transport.write(&plan).await?;
         decode_secret_answer(status, &bytes)
     }
 
+    /// The request `delete_token` sends.
+    pub fn plan_delete(&self, account: AccountId, id: TokenId) -> Result<PlannedRequest, ApiError> {
+        self.plan(
+            Method::DELETE,
+            &format!("/api/accounts/{account}/api_tokens/{id}"),
+            None,
+        )
+    }
+
     pub async fn delete_token(&self, account: AccountId, id: TokenId) -> Result<(), ApiError> {
-        self.transport
-            .write(
-                Method::DELETE,
-                &format!("/api/accounts/{account}/api_tokens/{id}"),
-                None,
-            )
-            .await?;
+        let plan = self.plan_delete(account, id)?;
+        self.transport.write(&plan).await?;
         Ok(())
     }
 
@@ -225,19 +246,64 @@ impl Client {
             .await
     }
 
+    /// The request `update_permissions` sends: the bulk `PUT` on the token's account access
+    /// (`access_id`, from [`Client::account_accesses`]).
+    pub fn plan_update_permissions(
+        &self,
+        account: AccountId,
+        access_id: i64,
+        changes: &[PermissionChange],
+    ) -> Result<PlannedRequest, ApiError> {
+        if changes.is_empty() {
+            return Err(ApiError::Config("no permission changes to send".into()));
+        }
+        let body = json!({ "permissions": changes.iter().map(bulk_line).collect::<Vec<_>>() });
+        let path = format!("/api/accounts/{account}/account_accesses/{access_id}/permissions/bulk");
+        self.plan(Method::PUT, &path, Some(body))
+    }
+
     pub async fn update_permissions(
         &self,
         account: AccountId,
         access_id: i64,
         changes: &[PermissionChange],
     ) -> Result<(), ApiError> {
-        if changes.is_empty() {
-            return Err(ApiError::Config("no permission changes to send".into()));
-        }
-        let body = json!({ "permissions": changes.iter().map(bulk_line).collect::<Vec<_>>() });
-        let path = format!("/api/accounts/{account}/account_accesses/{access_id}/permissions/bulk");
-        self.transport.write(Method::PUT, &path, Some(body)).await?;
+        let plan = self.plan_update_permissions(account, access_id, changes)?;
+        self.transport.write(&plan).await?;
         Ok(())
+    }
+
+    /// The token's account access, through which its permissions are edited (spec §8.2).
+    pub async fn token_access(
+        &self,
+        account: AccountId,
+        token: TokenId,
+    ) -> Result<AccountAccess, ApiError> {
+        let accesses = self.account_accesses(account).await?;
+        accesses
+            .into_iter()
+            .find(|a| a.api_token_id() == Some(token))
+            .ok_or_else(|| {
+                ApiError::Config(
+                    "the account lists no access for this token, so its permissions cannot be edited \
+                     here (unsupported for this token)"
+                        .into(),
+                )
+            })
+    }
+
+    fn plan(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<PlannedRequest, ApiError> {
+        let url = self
+            .transport
+            .base
+            .join(path)
+            .map_err(|e| ApiError::Config(format!("bad path {path}: {e}")))?;
+        Ok(PlannedRequest { method, url, body })
     }
 
     pub async fn resource_tree(&self, account: AccountId) -> Result<Vec<ResourceNode>, ApiError> {

@@ -5,6 +5,7 @@ pub mod answer;
 pub mod client;
 pub mod error;
 pub mod models;
+pub mod plan;
 pub mod ratelimit;
 pub mod secret;
 pub mod transport;
@@ -15,5 +16,6 @@ pub use client::{
 };
 pub use error::{ApiError, FieldError};
 pub use models::*;
+pub use plan::PlannedRequest;
 pub use secret::Secret;
 pub use transport::{ClientOptions, RetryNotice};

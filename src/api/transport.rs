@@ -14,6 +14,7 @@ use serde_json::Value;
 
 use super::answer::{decode, error_from_response, safe_excerpt};
 use super::error::ApiError;
+use super::plan::PlannedRequest;
 use super::ratelimit::RateLimiter;
 use super::secret::Secret;
 
@@ -126,7 +127,11 @@ impl Transport {
     pub(super) async fn get_body(&self, path: &str) -> Result<(StatusCode, Vec<u8>), ApiError> {
         let mut attempt = 0;
         loop {
-            match self.send_once(Method::GET, path, None).await {
+            let url = self
+                .base
+                .join(path)
+                .map_err(|e| ApiError::Config(format!("bad path {path}: {e}")))?;
+            match self.send_once(Method::GET, url, None).await {
                 Ok(answer) => return Ok(answer),
                 Err(failure)
                     if failure.error.is_transient() && attempt < self.options.read_retries =>
@@ -158,12 +163,10 @@ impl Transport {
     /// POST, PUT and DELETE: sent once, never retried, whatever happens.
     pub(super) async fn write(
         &self,
-        method: Method,
-        path: &str,
-        body: Option<Value>,
+        plan: &PlannedRequest,
     ) -> Result<(StatusCode, Zeroizing<Vec<u8>>), ApiError> {
         // A write's answer may hold a new secret: its bytes are wiped once decoded (when this drops).
-        self.send_once(method, path, body)
+        self.send_once(plan.method.clone(), plan.url.clone(), plan.body.as_ref())
             .await
             .map(|(status, bytes)| (status, Zeroizing::new(bytes)))
             .map_err(|f| f.error)
@@ -172,13 +175,11 @@ impl Transport {
     async fn send_once(
         &self,
         method: Method,
-        path: &str,
-        body: Option<Value>,
+        url: Url,
+        body: Option<&Value>,
     ) -> Result<(StatusCode, Vec<u8>), Failure> {
-        let url = self
-            .base
-            .join(path)
-            .map_err(|e| Failure::new(ApiError::Config(format!("bad path {path}: {e}"))))?;
+        let path = url.path().to_string();
+        let path = path.as_str();
         self.limiter.acquire().await;
         let mut request = self
             .http

@@ -7,9 +7,18 @@ use std::path::PathBuf;
 use crate::api::{AccountId, NewToken, PermissionChange, Secret, TokenId};
 use crate::clipboard::Content;
 use crate::drift::Snapshot;
+use crate::journal::Note;
 use crate::rotation::{HandoffRun, PlaceBook};
 
 use super::msg::RequestId;
+
+/// One write a preview plans.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PlanItem {
+    Reset(TokenId),
+    Delete(TokenId),
+    Permissions(TokenId, Vec<PermissionChange>),
+}
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Effect {
@@ -28,31 +37,37 @@ pub enum Effect {
         req: RequestId,
         account: AccountId,
     },
-    /// `POST …/api_tokens/{id}/reset`, sent once, never retried; answered by `Msg::TokenReset`.
+    /// `POST …/api_tokens/{id}/reset`, sent once, never retried; answered by `Msg::TokenReset`. Every
+    /// write carries its `journal` note: the executor appends it as "sent" before the request and the
+    /// result after, and sends nothing when the journal cannot be written.
     ResetToken {
         req: RequestId,
         account: AccountId,
         token: TokenId,
+        journal: Note,
     },
     /// `DELETE …/api_tokens/{id}`; answered by `Msg::TokenDeleted`.
     DeleteToken {
         req: RequestId,
         account: AccountId,
         token: TokenId,
+        journal: Note,
     },
     /// `POST …/api_tokens`, sent once, never retried; answered by `Msg::TokenCreated`.
     CreateToken {
         req: RequestId,
         account: AccountId,
         new: NewToken,
+        journal: Note,
     },
     /// Finds the token's account access, then the bulk permissions `PUT`; answered by
-    /// `Msg::PermissionsUpdated`.
+    /// `Msg::PermissionsUpdated`. An undo is one of these, its note's action `undo`.
     UpdatePermissions {
         req: RequestId,
         account: AccountId,
         token: TokenId,
         changes: Vec<PermissionChange>,
+        journal: Note,
     },
     /// `GET /api/accounts` with a new secret; answered by `Msg::SecretVerified`.
     VerifySecret {
@@ -97,6 +112,13 @@ pub enum Effect {
         token: TokenId,
         runs: Vec<HandoffRun>,
         secret: Secret,
+    },
+    /// The exact requests of a bulk preview, built by the client's own builders (the account accesses are
+    /// read for a permission edit, as `--dry-run` reads them); answered by `Msg::RequestsPlanned`.
+    PlanRequests {
+        req: RequestId,
+        account: AccountId,
+        items: Vec<PlanItem>,
     },
     /// Ctrl-Z: give the terminal back to the shell until resumed.
     Suspend,

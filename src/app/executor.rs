@@ -4,7 +4,8 @@
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinHandle;
 
-use crate::api::{ApiError, Client, resolve_account};
+use crate::api::{AccountId, ApiError, Client, CreatedToken, TokenId, resolve_account};
+use crate::journal::{Journal, Note, not_journaled};
 use std::path::PathBuf;
 
 use crate::custody::save_secret_new;
@@ -20,6 +21,9 @@ pub struct Executor {
     tokens_task: Option<JoinHandle<()>>,
     /// Where the places lists are kept; `None` keeps them in memory only.
     state_dir: Option<PathBuf>,
+    /// The journal every write goes through; `None` (no state directory: tests, the demo) journals
+    /// nothing.
+    journal: Option<Journal>,
 }
 
 impl Executor {
@@ -29,12 +33,21 @@ impl Executor {
             tx,
             tokens_task: None,
             state_dir: None,
+            journal: None,
         }
     }
 
-    /// Keeps the places lists in `dir` (the state directory).
+    /// Keeps the places lists in `dir` (the state directory), and journals every write there.
     pub fn with_state_dir(mut self, dir: PathBuf) -> Self {
+        self.journal = Some(Journal::in_state_dir(&dir));
         self.state_dir = Some(dir);
+        self
+    }
+
+    /// Keeps the places lists in `dir` but journals nothing (the demo, whose writes reach only the
+    /// embedded simulator).
+    pub fn without_journal(mut self) -> Self {
+        self.journal = None;
         self
     }
 
@@ -52,6 +65,7 @@ impl Executor {
             let _ = tx.send(msg);
             let _ = tx.send(Msg::RateRemaining(client.rate_remaining()));
         };
+        let journal = self.journal.clone();
         match effect {
             Effect::ResolveAccount { req, wanted } => {
                 tokio::spawn(async move {
@@ -78,11 +92,15 @@ impl Executor {
                 req,
                 account,
                 token,
+                journal: note,
             } => {
                 tokio::spawn(async move {
-                    let result = client
-                        .reset_token(account, token, crate::api::Expiry::ServerDefault)
-                        .await;
+                    let result = journaled(journal, account, note, made, async || {
+                        client
+                            .reset_token(account, token, crate::api::Expiry::ServerDefault)
+                            .await
+                    })
+                    .await;
                     reply(Msg::TokenReset { req, token, result }, &client);
                 });
             }
@@ -90,15 +108,31 @@ impl Executor {
                 req,
                 account,
                 token,
+                journal: note,
             } => {
                 tokio::spawn(async move {
-                    let result = client.delete_token(account, token).await;
+                    let result = journaled(
+                        journal,
+                        account,
+                        note,
+                        |_| None,
+                        async || client.delete_token(account, token).await,
+                    )
+                    .await;
                     reply(Msg::TokenDeleted { req, token, result }, &client);
                 });
             }
-            Effect::CreateToken { req, account, new } => {
+            Effect::CreateToken {
+                req,
+                account,
+                new,
+                journal: note,
+            } => {
                 tokio::spawn(async move {
-                    let result = client.create_token(account, &new).await;
+                    let result = journaled(journal, account, note, made, async || {
+                        client.create_token(account, &new).await
+                    })
+                    .await;
                     reply(Msg::TokenCreated { req, result }, &client);
                 });
             }
@@ -107,9 +141,27 @@ impl Executor {
                 account,
                 token,
                 changes,
+                journal: note,
             } => {
                 tokio::spawn(async move {
-                    let result = update_permissions(&client, account, token, &changes).await;
+                    // The access is looked up first: a read, journaled by nobody; the PUT is the write.
+                    let result = match client.token_access(account, token).await {
+                        Ok(access) => {
+                            journaled(
+                                journal,
+                                account,
+                                note,
+                                |_| None,
+                                async || {
+                                    client
+                                        .update_permissions(account, access.id, &changes)
+                                        .await
+                                },
+                            )
+                            .await
+                        }
+                        Err(e) => Err(e),
+                    };
                     reply(Msg::PermissionsUpdated { req, token, result }, &client);
                 });
             }
@@ -195,29 +247,84 @@ impl Executor {
                     }
                 });
             }
+            Effect::PlanRequests {
+                req,
+                account,
+                items,
+            } => {
+                tokio::spawn(async move {
+                    let result = plan_requests(&client, account, &items).await;
+                    reply(Msg::RequestsPlanned { req, result }, &client);
+                });
+            }
             // The clipboard and the terminal belong to the loop.
             Effect::CopyToClipboard { .. } | Effect::Suspend | Effect::Quit => {}
         }
     }
 }
 
-/// Edit permissions goes through the token's account access: find it, then send the bulk update.
-async fn update_permissions(
+/// Sends one write between its two journal lines: "sent" first (when it cannot be written, nothing
+/// is sent and the answer says so), the result after. The journal is a local file appended under a
+/// lock, a few microseconds, so it is written from the task itself.
+async fn journaled<T>(
+    journal: Option<Journal>,
+    account: AccountId,
+    note: Note,
+    made: impl Fn(&T) -> Option<(TokenId, &str)>,
+    send: impl AsyncFnOnce() -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    let Some(journal) = journal else {
+        return send().await;
+    };
+    let recording = match journal.record_sent(account, note) {
+        Ok(recording) => recording,
+        Err(e) => return Err(not_journaled(&e)),
+    };
+    let result = send().await;
+    let new = result.as_ref().ok().and_then(&made);
+    if let Err(e) = recording.finish(&result, new) {
+        tracing::warn!(error = %e, "the journal did not take a write's result");
+    }
+    result
+}
+
+/// The token a reset or a create made, for its result line.
+fn made(created: &CreatedToken) -> Option<(TokenId, &str)> {
+    Some((created.token.id, created.token.last_4_digits.as_str()))
+}
+
+/// The requests a bulk run would send, as the client builds them; a permission edit's access ids are
+/// read once for all its tokens.
+async fn plan_requests(
     client: &Client,
     account: crate::api::AccountId,
-    token: crate::api::TokenId,
-    changes: &[crate::api::PermissionChange],
-) -> Result<(), ApiError> {
-    let accesses = client.account_accesses(account).await?;
-    let access = accesses
-        .iter()
-        .find(|a| a.api_token_id() == Some(token))
-        .ok_or_else(|| {
-            ApiError::Config(
-                "the account lists no access for this token, so its permissions cannot be edited \
-                 here (unsupported for this token)"
-                    .into(),
-            )
-        })?;
-    client.update_permissions(account, access.id, changes).await
+    items: &[super::effect::PlanItem],
+) -> Result<Vec<String>, ApiError> {
+    use super::effect::PlanItem;
+    let needs_accesses = items.iter().any(|i| matches!(i, PlanItem::Permissions(..)));
+    let accesses = if needs_accesses {
+        client.account_accesses(account).await?
+    } else {
+        Vec::new()
+    };
+    let mut lines = Vec::new();
+    for item in items {
+        let plan = match item {
+            PlanItem::Reset(id) => {
+                client.plan_reset(account, *id, crate::api::Expiry::ServerDefault)?
+            }
+            PlanItem::Delete(id) => client.plan_delete(account, *id)?,
+            PlanItem::Permissions(id, changes) => {
+                let Some(access) = accesses.iter().find(|a| a.api_token_id() == Some(*id)) else {
+                    lines.push(format!(
+                        "(token {id}: the account lists no access for it, so nothing would be sent)"
+                    ));
+                    continue;
+                };
+                client.plan_update_permissions(account, access.id, changes)?
+            }
+        };
+        lines.push(plan.to_string());
+    }
+    Ok(lines)
 }

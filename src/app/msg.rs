@@ -98,6 +98,11 @@ pub enum Msg {
         run: HandoffRun,
         outcome: HandoffOutcome,
     },
+    /// The exact requests a bulk preview asked for, one line each (method and URL, then the body).
+    RequestsPlanned {
+        req: RequestId,
+        result: Result<Vec<String>, ApiError>,
+    },
     /// `X-Ratelimit-Remaining` after a request finished.
     RateRemaining(Option<u32>),
 }

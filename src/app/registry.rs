@@ -35,6 +35,16 @@ pub struct RowContext<'a> {
     pub request_in_flight: bool,
     /// The server sent this token in a shape that could not be read: what is wrong with it.
     pub unreadable: Option<&'a str>,
+    /// The permission edit of this session that `u` would undo, if there is one.
+    pub undoable_edit: Option<EditToUndo>,
+}
+
+/// The last permission edit of this session, as the registry weighs it for a row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EditToUndo {
+    pub token: TokenId,
+    /// The token still has the permissions the edit left it with.
+    pub unchanged_since: bool,
 }
 
 /// Tokens the registry reads beside the row's own: a list of them, or references into the table's rows
@@ -74,12 +84,14 @@ impl RowAction {
     }
 }
 
-/// The row actions in menu order: Copy, Reset, Edit permissions, Delete, Clone as new, New token.
-pub const ROW_ACTIONS: [Action; 7] = [
+/// The row actions in menu order: Copy, Reset, Edit permissions, Delete, Undo, Clone as new, New
+/// token, Places.
+pub const ROW_ACTIONS: [Action; 8] = [
     Action::Copy,
     Action::Reset,
     Action::EditPermissions,
     Action::Delete,
+    Action::Undo,
     Action::Clone,
     Action::NewToken,
     Action::Places,
@@ -101,6 +113,7 @@ pub fn what_changed(found_changes: bool) -> Result<(), String> {
 
 pub const VIEWER_REASON: &str = "this console's token is a viewer and cannot do this";
 pub const IN_FLIGHT_REASON: &str = "a request for this token is still running";
+pub const NO_EDIT_REASON: &str = "no permission edit to undo (resets and deletes cannot be)";
 
 /// The actions of one row, each with its availability. Always returns all of [`ROW_ACTIONS`] in order,
 /// so the menu can show the disabled ones dimmed with their reasons.
@@ -128,7 +141,12 @@ pub fn availability(ctx: &RowContext<'_>, action: Action) -> Result<(), String> 
     }
     let changes_server = matches!(
         action,
-        Action::Reset | Action::EditPermissions | Action::Delete | Action::Clone | Action::NewToken
+        Action::Reset
+            | Action::EditPermissions
+            | Action::Delete
+            | Action::Undo
+            | Action::Clone
+            | Action::NewToken
     );
     if changes_server && let Some(reason) = ctx.writes_refused {
         return Err(reason.into());
@@ -138,7 +156,7 @@ pub fn availability(ctx: &RowContext<'_>, action: Action) -> Result<(), String> 
     }
     let on_this_token = matches!(
         action,
-        Action::Reset | Action::EditPermissions | Action::Delete
+        Action::Reset | Action::EditPermissions | Action::Delete | Action::Undo
     );
     if on_this_token && ctx.request_in_flight {
         return Err(IN_FLIGHT_REASON.into());
@@ -180,6 +198,19 @@ pub fn availability(ctx: &RowContext<'_>, action: Action) -> Result<(), String> 
                 Ok(())
             }
         }
+        Action::Undo => match ctx.undoable_edit {
+            None => Err(NO_EDIT_REASON.into()),
+            Some(edit) if edit.token != token.id => Err(
+                "the last permission edit of this session was on another token; select it to undo"
+                    .into(),
+            ),
+            Some(edit) if !edit.unchanged_since => Err(
+                "its permissions changed since the edit; `mailtrap-tokens journal undo ENTRY \
+                 --force` puts them back anyway"
+                    .into(),
+            ),
+            Some(_) => Ok(()),
+        },
         Action::Clone if !token.opaque_resources.is_empty() => {
             Err("it has permissions this console cannot read, which a clone would leave out".into())
         }

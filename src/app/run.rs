@@ -41,6 +41,9 @@ pub struct Console {
     pub secrets_dir: std::path::PathBuf,
     /// Where the places lists are kept; `None` (no state directory) keeps them for this run only.
     pub state_dir: Option<std::path::PathBuf>,
+    /// Journal every write in the state directory (`false` for the demo, whose writes reach only its
+    /// embedded simulator).
+    pub journal: bool,
 }
 
 /// The console's state as `run` builds it: the own token's last digits, the config's warnings (and a
@@ -103,6 +106,9 @@ pub async fn run(console: Console, dump: Option<(u16, u16)>) -> i32 {
     let mut executor = Executor::new(client, tx.clone());
     if let Some(dir) = &console.state_dir {
         executor = executor.with_state_dir(dir.clone());
+        if !console.journal {
+            executor = executor.without_journal();
+        }
     }
     let Some((cols, rows)) = dump else {
         let mut signals = match StopSignals::new() {

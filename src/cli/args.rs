@@ -129,6 +129,9 @@ pub enum Command {
     Reset(ResetArgs),
     /// Delete a token; it stops working immediately.
     Delete(DeleteArgs),
+    /// Show the journal of the writes this machine sent (every create, reset, delete, permission edit
+    /// and undo), or undo a permission edit from it (`journal undo ENTRY`).
+    Journal(JournalArgs),
     /// Report the account's hygiene findings (tokens that never expire, expire soon, look redundant…).
     Lint(LintArgs),
     /// Compare the account's tokens with the snapshot the last look kept, keep a new one, and print what
@@ -277,6 +280,10 @@ pub struct CreateArgs {
     pub output: OutputArgs,
     #[command(flatten)]
     pub handoff: HandoffArgs,
+    /// Print the exact requests (method, URL, JSON body) and send nothing; reads needed to build them
+    /// are still made.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Clone, Args, Default)]
@@ -301,6 +308,10 @@ pub struct ResetArgs {
     pub output: OutputArgs,
     #[command(flatten)]
     pub handoff: HandoffArgs,
+    /// Print the exact requests (method, URL, JSON body) and send nothing; reads needed to build them
+    /// are still made.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -310,6 +321,46 @@ pub struct DeleteArgs {
     /// Do it without asking (required when stdin is not a terminal).
     #[arg(long, short)]
     pub yes: bool,
+    /// Print the exact requests (method, URL, JSON body) and send nothing; reads needed to build them
+    /// are still made.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct JournalArgs {
+    #[command(subcommand)]
+    pub command: Option<JournalCommand>,
+    /// Only the entries sent since then: 30m, 12h, 7d, 2w, or an RFC 3339 time
+    /// (2026-11-30T09:00:00Z).
+    #[arg(long, value_name = "WHEN", value_parser = crate::cli::input::parse_since)]
+    pub since: Option<DateTime<Utc>>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum JournalCommand {
+    /// Put a token's permissions back as they were before a permission edit (or an undo) of the
+    /// journal; refused when the token changed since, unless --force. A reset or a delete cannot be undone.
+    Undo(UndoArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct UndoArgs {
+    /// The entry to undo (its 8 characters, from `mailtrap-tokens journal`).
+    pub entry: String,
+    /// Do it without asking (required when stdin is not a terminal).
+    #[arg(long, short)]
+    pub yes: bool,
+    /// Put the permissions back even though the token's permissions are no longer what the edit left.
+    #[arg(long)]
+    pub force: bool,
+    /// Print the exact requests (method, URL, JSON body) and send nothing; reads needed to build them
+    /// are still made.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 /// `drift --output`: a table for people, JSON for scripts.

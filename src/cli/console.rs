@@ -136,6 +136,7 @@ impl Settings {
             config_warnings: self.warnings,
             secrets_dir: self.secrets_dir,
             state_dir: self.state_dir,
+            journal: true,
         }
     }
 }
@@ -221,7 +222,8 @@ mod demo {
                 return e.exit_code();
             }
         };
-        let setup = settings.console(client, Some(sim.account_id()), sim.url(), console.view);
+        let mut setup = settings.console(client, Some(sim.account_id()), sim.url(), console.view);
+        setup.journal = false;
         let code = run::run(setup, console.dump_screen).await;
         sim.shutdown().await;
         code

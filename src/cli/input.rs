@@ -55,6 +55,39 @@ pub fn parse_expires_in(text: &str) -> Result<TimeDelta, String> {
     Ok(TimeDelta::hours(hours))
 }
 
+/// `journal --since`: `30m`, `12h`, `7d` or `2w` ago, or an RFC 3339 time.
+pub fn parse_since(text: &str) -> Result<DateTime<Utc>, String> {
+    since(text, Utc::now())
+}
+
+/// `--since` against a given now.
+pub fn since(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
+    let t = text.trim();
+    if let Ok(at) = DateTime::parse_from_rfc3339(t) {
+        return Ok(at.with_timezone(&Utc));
+    }
+    let hint = "use a whole number with m, h, d or w (30m, 12h, 7d, 2w) or an RFC 3339 time";
+    let unit = t
+        .chars()
+        .last()
+        .ok_or_else(|| format!("empty time; {hint}"))?;
+    let n: i64 = t[..t.len() - unit.len_utf8()]
+        .trim()
+        .parse()
+        .map_err(|_| format!("{t:?} is not a time; {hint}"))?;
+    let minutes_per_unit = match unit.to_ascii_lowercase() {
+        'm' => 1,
+        'h' => 60,
+        'd' => 24 * 60,
+        'w' => 7 * 24 * 60,
+        _ => return Err(format!("{t:?}: unknown unit {unit:?}; {hint}")),
+    };
+    n.checked_mul(minutes_per_unit)
+        .filter(|m| *m >= 0 && *m <= 100 * 366 * 24 * 60)
+        .map(|m| now - TimeDelta::minutes(m))
+        .ok_or_else(|| format!("{t:?} is out of range; {hint}"))
+}
+
 /// `--expires-at`: a date (midnight UTC that day) or an RFC 3339 date-time with any offset.
 pub fn parse_expires_at(text: &str) -> Result<DateTime<Utc>, String> {
     let t = text.trim();
@@ -110,6 +143,23 @@ pub fn parse_permission(text: &str) -> Result<Resource, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn since_takes_a_span_back_or_a_time() {
+        let now = parse_expires_at("2026-12-01T12:00:00Z").unwrap();
+        let at = |t| parse_expires_at(t).unwrap();
+        assert_eq!(since("30m", now).unwrap(), at("2026-12-01T11:30:00Z"));
+        assert_eq!(since("12h", now).unwrap(), at("2026-12-01T00:00:00Z"));
+        assert_eq!(since("7d", now).unwrap(), at("2026-11-24T12:00:00Z"));
+        assert_eq!(since("2w", now).unwrap(), at("2026-11-17T12:00:00Z"));
+        assert_eq!(
+            since("2026-11-30T09:00:00+01:00", now).unwrap(),
+            at("2026-11-30T08:00:00Z")
+        );
+        for bad in ["", "7", "7x", "-1d", "d", "99999999999999w"] {
+            assert!(since(bad, now).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn sizes_parse() {

@@ -20,6 +20,7 @@ pub enum Action {
     Reset,
     EditPermissions,
     Delete,
+    Undo,
     Clone,
     NewToken,
     Places,
@@ -189,6 +190,15 @@ pub const ACTIONS: &[ActionInfo] = &[
         Scope::Row,
         true,
         &["D"],
+    ),
+    info(
+        Action::Undo,
+        "undo",
+        "Undo the last permission edit",
+        "undo",
+        Scope::Row,
+        true,
+        &["u"],
     ),
     info(
         Action::Clone,

@@ -13,6 +13,9 @@ use mailtrap_tokens::app::dialogs::NoticeDialog;
 use mailtrap_tokens::app::effect::Effect;
 use mailtrap_tokens::app::msg::Msg;
 use mailtrap_tokens::app::state::{Level, Overlay, PendingWrite, WriteKind};
+use mailtrap_tokens::journal::{
+    Action as JournalAction, Journal, Note, permission_set, read_entries,
+};
 use mailtrap_tokens::sim::{DropPoint, Fault, LoggedRequest, RunningSim, SimOptions};
 
 /// The simulator, a client of its own, and the console (through `Deref`: `flow.state`, `flow.key(…)`).
@@ -28,6 +31,11 @@ fn frozen_at() -> DateTime<Utc> {
 
 impl Flow {
     async fn start() -> Flow {
+        Flow::start_in(None).await
+    }
+
+    /// With a state directory: the console journals its writes there.
+    async fn start_in(state_dir: Option<&std::path::Path>) -> Flow {
         let sim = RunningSim::start(SimOptions {
             frozen_at: Some(frozen_at()),
             ..SimOptions::default()
@@ -36,7 +44,12 @@ impl Flow {
         .expect("the simulator starts");
         let client = Client::new(&sim.url(), sim.operator_token()).unwrap();
         // The simulator's clock is frozen at `frozen_at` and never moved here: the console runs on it.
-        let console = Live::start_as_run(sim_config(&sim), client.clone(), frozen_at);
+        let console = match state_dir {
+            Some(dir) => {
+                Live::start_as_run_in(sim_config(&sim), client.clone(), frozen_at, dir.into())
+            }
+            None => Live::start_as_run(sim_config(&sim), client.clone(), frozen_at),
+        };
         let mut flow = Flow {
             sim,
             client,
@@ -187,6 +200,12 @@ async fn the_last_token_of_a_domain_is_refused_and_the_server_refuses_it_too() {
         req,
         account,
         token: token.id,
+        journal: Note::about(
+            JournalAction::Delete,
+            token.id,
+            &token.name,
+            &token.last_4_digits,
+        ),
     }]);
     flow.settle().await;
     let deletes = flow.requests("DELETE", &format!("/api_tokens/{}", token.id));
@@ -297,6 +316,111 @@ async fn an_edit_sends_the_expected_changes() {
         as_set(&refreshed.resources),
         as_set(&expected),
         "the row refreshed"
+    );
+}
+
+#[tokio::test]
+async fn u_right_after_an_edit_puts_the_permissions_back_and_both_are_journaled() {
+    let home = tempfile::tempdir().unwrap();
+    let mut flow = Flow::start_in(Some(home.path())).await;
+    let name = "Mobile app analytics";
+    let token = flow.row(name).unwrap().clone();
+    flow.select(name);
+    flow.key(KeyCode::Char('u'));
+    assert!(flow.state.overlays.open.is_none(), "nothing to undo yet");
+    assert!(
+        flow.status().0.contains("no permission edit to undo"),
+        "{:?}",
+        flow.status()
+    );
+
+    flow.key(KeyCode::Char('e'));
+    flow.key(KeyCode::Down);
+    flow.key(KeyCode::Char('a'));
+    flow.key(KeyCode::Enter);
+    flow.key(KeyCode::Char('y'));
+    flow.key(KeyCode::Char('y'));
+    flow.settle().await;
+    assert!(
+        flow.status().0.contains("u undoes it"),
+        "{:?}",
+        flow.status()
+    );
+    let edited = flow.row(name).unwrap().resources.clone();
+    assert_ne!(as_set(&edited), as_set(&token.resources));
+
+    flow.key(KeyCode::Char('u'));
+    assert!(
+        matches!(&flow.state.overlays.open, Some(Overlay::Confirm(_))),
+        "{:?}",
+        flow.state.overlays.open
+    );
+    insta::assert_snapshot!("undo_confirm_120x40", flow.screen(120, 40));
+    flow.key(KeyCode::Char('y'));
+    flow.settle().await;
+
+    let puts = flow.requests("PUT", "/permissions/bulk");
+    assert_eq!(puts.len(), 2, "the edit and its undo: {puts:?}");
+    let fetched = flow
+        .client
+        .get_token(flow.sim.account_id(), token.id)
+        .await
+        .unwrap();
+    assert_eq!(
+        as_set(&fetched.resources),
+        as_set(&token.resources),
+        "read back"
+    );
+    assert!(
+        flow.state.requests.last_edit.is_none(),
+        "nothing left to undo"
+    );
+    flow.key(KeyCode::Char('u'));
+    assert!(flow.state.overlays.open.is_none());
+
+    let journal = Journal::in_state_dir(home.path());
+    let (entries, warnings) = read_entries(&journal).unwrap();
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(entries.len(), 2, "{entries:?}");
+    let (edit, undo) = (&entries[0], &entries[1]);
+    assert_eq!(edit.sent.action, JournalAction::EditPermissions);
+    assert_eq!(undo.sent.action, JournalAction::Undo);
+    assert_eq!(undo.sent.undoes.as_ref(), Some(edit.id()));
+    assert_eq!(
+        edit.sent.before.as_ref(),
+        Some(&permission_set(&token.resources))
+    );
+    assert_eq!(edit.sent.after.as_ref(), Some(&permission_set(&edited)));
+    assert_eq!(undo.sent.before, edit.sent.after);
+    assert_eq!(undo.sent.after, edit.sent.before);
+    for e in &entries {
+        assert_eq!(e.result_text(), "done");
+        assert_eq!(e.sent.token, Some(token.id));
+        assert_eq!(e.sent.name.as_str(), name);
+    }
+}
+
+#[tokio::test]
+async fn an_unwritable_journal_sends_nothing_and_the_status_line_says_why() {
+    let home = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(home.path().join(mailtrap_tokens::journal::FILE_NAME)).unwrap();
+    let mut flow = Flow::start_in(Some(home.path())).await;
+    let name = "Load test runner";
+    let old = flow.row(name).unwrap().clone();
+    flow.select(name);
+    flow.key(KeyCode::Char('R'));
+    flow.key(KeyCode::Char('y'));
+    flow.settle().await;
+    assert!(
+        flow.requests("POST", &format!("/api_tokens/{}/reset", old.id))
+            .is_empty(),
+        "nothing sent"
+    );
+    let (text, level) = flow.status();
+    assert_eq!(level, Level::Error);
+    assert!(
+        text.contains("journal could not be written") && text.contains("nothing was sent"),
+        "{text}"
     );
 }
 

@@ -377,6 +377,21 @@ impl Live {
         Live::begin(state, Executor::new(client, tx), rx, clock)
     }
 
+    /// [`Live::start_as_run`] with a state directory: the executor keeps its places lists there and
+    /// journals every write there, as the program does.
+    pub fn start_as_run_in(
+        config: StateConfig,
+        client: Client,
+        clock: fn() -> DateTime<Utc>,
+        state_dir: std::path::PathBuf,
+    ) -> Live {
+        let (tx, rx) = unbounded_channel();
+        let client = run::client_reporting_retries(client, &tx);
+        let state = run::initial_state(config, &client, Vec::new(), clock());
+        let executor = Executor::new(client, tx).with_state_dir(state_dir);
+        Live::begin(state, executor, rx, clock)
+    }
+
     fn begin(
         mut state: State,
         executor: Executor,

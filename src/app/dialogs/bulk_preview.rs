@@ -92,8 +92,10 @@ pub struct BulkConfirmed {
 pub struct BulkPreview {
     action: BulkAction,
     targets: Vec<BulkTarget>,
-    /// The exact requests, one line each, never a secret.
-    requests: Vec<String>,
+    /// The exact requests, one line each, never a secret; `None` until the client has built them.
+    requests: Option<Vec<String>>,
+    /// The request that asked the client for them.
+    plan_for: u64,
     showing_requests: bool,
     scroll: usize,
     buttons: ConfirmButtons,
@@ -103,7 +105,7 @@ pub struct BulkPreview {
 const LIST_ROWS: usize = 12;
 
 impl BulkPreview {
-    pub fn new(action: BulkAction, targets: Vec<BulkTarget>, requests: Vec<String>) -> Self {
+    pub fn new(action: BulkAction, targets: Vec<BulkTarget>, plan_for: u64) -> Self {
         let sending: Vec<&BulkTarget> = targets.iter().filter(|t| t.refused.is_none()).collect();
         let own = sending.iter().find(|t| t.is_own_token);
         let buttons = match own {
@@ -122,7 +124,8 @@ impl BulkPreview {
         Self {
             action,
             targets,
-            requests,
+            requests: None,
+            plan_for,
             showing_requests: false,
             scroll: 0,
             buttons,
@@ -140,6 +143,25 @@ impl BulkPreview {
     /// How many tokens a confirmation would send a request for.
     pub fn sending(&self) -> usize {
         self.targets.iter().filter(|t| t.refused.is_none()).count()
+    }
+
+    /// The request whose answer is this preview's plan.
+    pub fn plan_for(&self) -> u64 {
+        self.plan_for
+    }
+
+    /// The client's plan arrived: each request's line and body, or why there is none.
+    pub fn set_requests(&mut self, planned: Result<Vec<String>, String>) {
+        let lines = match planned {
+            Ok(plans) => plans
+                .iter()
+                .flat_map(|p| p.lines().map(|l| SafeText::new(l).into_string()))
+                .collect(),
+            Err(why) => vec![
+                SafeText::new(&format!("The requests could not be planned: {why}")).into_string(),
+            ],
+        };
+        self.requests = Some(lines);
     }
 
     pub fn showing_requests(&self) -> bool {
@@ -168,7 +190,7 @@ impl BulkPreview {
 
     fn list_len(&self) -> usize {
         if self.showing_requests {
-            self.requests.len()
+            self.requests.as_ref().map_or(1, Vec::len)
         } else {
             self.targets.len()
         }
@@ -249,9 +271,17 @@ impl BulkPreview {
                 "The exact requests (p: back to the tokens):",
                 theme.dim,
             )));
-            for request in self.requests.iter().skip(self.scroll).take(LIST_ROWS) {
-                let shown = SafeText::new(request).fit(text_width);
-                lines.push(Line::from(styled(shown, theme.text)));
+            match &self.requests {
+                None => lines.push(Line::from(styled(
+                    "asking the client for the exact requests…",
+                    theme.dim,
+                ))),
+                Some(requests) => {
+                    for request in requests.iter().skip(self.scroll).take(LIST_ROWS) {
+                        let shown = SafeText::new(request).fit(text_width);
+                        lines.push(Line::from(styled(shown, theme.text)));
+                    }
+                }
             }
         } else {
             let name_width = text_width.saturating_sub(8 + 44).max(12);

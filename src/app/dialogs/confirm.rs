@@ -16,7 +16,7 @@ use super::confirm_buttons::{ButtonsKey, ConfirmButtons};
 use super::destructive::Destructive;
 use super::{Hints, hints};
 use super::{Outcome, centered, draw_lines, frame, hint_line, is_ctrl_c, is_press, styled, wrap};
-use super::{confirm_delete, confirm_reset};
+use super::{confirm_delete, confirm_reset, confirm_undo};
 use crate::config::Theme;
 
 /// The user confirmed this action; run it once.
@@ -114,6 +114,13 @@ impl ConfirmDialog {
                     if changes.len() == 1 { "" } else { "s" }
                 )],
                 "Save",
+            ),
+            Destructive::UndoPermissions {
+                target, restores, ..
+            } => (
+                confirm_undo::title(target),
+                confirm_undo::body(restores),
+                confirm_undo::CONFIRM_LABEL,
             ),
         }
     }

@@ -14,6 +14,7 @@ pub fn body(target: &Target) -> Vec<String> {
             "A new token `{} <new id>` with the same permissions is created and shown once.",
             target.name
         ),
+        "This cannot be undone.".to_string(),
     ];
     if target.is_own_token {
         lines.push(

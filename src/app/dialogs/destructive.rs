@@ -2,6 +2,7 @@
 //! "confirmed"; the console's executor is the only thing that runs it.
 
 use crate::api::{ApiToken, PermissionChange, ResourceKind, TokenId};
+use crate::journal::{EntryId, Permission};
 use crate::text::SafeText;
 
 /// The token a destructive action targets, as the dialog names it.
@@ -43,13 +44,23 @@ pub enum Destructive {
         target: Target,
         changes: Vec<PermissionChange>,
     },
+    /// The bulk update that puts back the permissions a permission edit of this session replaced.
+    UndoPermissions {
+        target: Target,
+        changes: Vec<PermissionChange>,
+        /// The permissions the token will have again.
+        restores: Vec<Permission>,
+        /// The journal entry of the edit undone.
+        undoes: EntryId,
+    },
 }
 
 impl Destructive {
     pub fn target(&self) -> &Target {
         match self {
             Destructive::Reset(t) | Destructive::Delete(t) => t,
-            Destructive::EditPermissions { target, .. } => target,
+            Destructive::EditPermissions { target, .. }
+            | Destructive::UndoPermissions { target, .. } => target,
         }
     }
 

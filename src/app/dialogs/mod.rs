@@ -18,6 +18,7 @@ pub mod confirm_buttons;
 pub mod confirm_delete;
 pub mod confirm_reset;
 pub mod confirm_typed_name;
+pub mod confirm_undo;
 pub mod copy_alternatives;
 pub mod destructive;
 pub mod drift;

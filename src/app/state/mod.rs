@@ -22,13 +22,16 @@ use chrono::{DateTime, Duration, Utc};
 
 use crate::api::ApiError;
 
-use super::registry::RowContext;
+use super::registry::{EditToUndo, RowContext};
 
 pub use browse::Browse;
 pub use guard::{GuardSource, WriteGuard, WritePolicy};
 pub use hygiene::Hygiene;
 pub use overlays::{Overlay, OverlayFace, Overlays, WaitingForTree};
-pub use requests::{Failure, LoadState, LostWrite, PendingWrite, Requests, Tracked, WriteKind};
+pub use requests::{
+    Failure, LoadState, LostWrite, PendingEdit, PendingWrite, Requests, Tracked, UndoableEdit,
+    WriteKind,
+};
 pub use session::{DEFAULT_REFRESH, MIN_REFRESH, Phase, Session, StateConfig};
 pub use status::{IMPORTANT_SECONDS, Level, STATUS_SECONDS, StatusMessage};
 pub use table::{
@@ -133,6 +136,11 @@ impl State {
                 writes_refused: self.session.guard.standing_refusal(),
                 request_in_flight: self.requests.row_busy(row.token.id),
                 unreadable: row.unreadable.as_deref(),
+                undoable_edit: self.requests.last_edit.as_ref().map(|edit| EditToUndo {
+                    token: edit.token,
+                    unchanged_since: edit.token != row.token.id
+                        || crate::journal::permission_set(&row.token.resources) == edit.after,
+                }),
             })
         })
     }

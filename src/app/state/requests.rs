@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 
 use crate::api::{AccountId, ApiError, ResourceNode, TokenId, TokenList};
+use crate::journal::{EntryId, Permission};
 use crate::text::SafeText;
 
 use super::super::msg::RequestId;
@@ -165,6 +166,23 @@ impl PendingWrite {
     }
 }
 
+/// A permission edit of this session that `u` can undo: the journal entry it was sent as, and the
+/// token's permissions before and after it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UndoableEdit {
+    pub entry: EntryId,
+    pub token: TokenId,
+    pub before: Vec<Permission>,
+    pub after: Vec<Permission>,
+}
+
+/// A permission change in flight: the edit it makes, and whether it is itself an undo.
+#[derive(Clone, Debug)]
+pub struct PendingEdit {
+    pub edit: UndoableEdit,
+    pub is_undo: bool,
+}
+
 /// A reset or create whose answer never arrived; settled against the next list that loads.
 #[derive(Clone, Debug)]
 pub struct LostWrite {
@@ -183,6 +201,10 @@ pub struct Requests {
     pub lost_writes: Vec<LostWrite>,
     /// `X-Ratelimit-Remaining` after the last request.
     pub rate_remaining: Option<u32>,
+    /// The permission changes in flight, by request.
+    pub edits: HashMap<RequestId, PendingEdit>,
+    /// The last permission edit that succeeded in this session, until it is undone.
+    pub last_edit: Option<UndoableEdit>,
     /// The loads sent for the account named at start while that account is still being checked.
     pub ahead: Option<LoadsAhead>,
     next_request: RequestId,
@@ -210,6 +232,8 @@ impl Default for Requests {
             writes: HashMap::new(),
             lost_writes: Vec::new(),
             rate_remaining: None,
+            edits: HashMap::new(),
+            last_edit: None,
             ahead: None,
             next_request: 1,
         }

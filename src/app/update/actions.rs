@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::api::TokenId;
+use crate::journal::{changes_to_restore, permission_set};
 
 use super::super::dialogs::destructive::Target;
 use super::super::dialogs::{
@@ -96,6 +97,19 @@ pub(super) fn run_allowed(
     match action {
         Action::Reset => state.overlays.open = confirm(Destructive::Reset(target)),
         Action::Delete => state.overlays.open = confirm(Destructive::Delete(target)),
+        Action::Undo => {
+            // The registry allowed it: the last edit is this token's, and the token is as it left it.
+            if let Some(edit) = &state.requests.last_edit {
+                let now_set = permission_set(&token.resources);
+                let undo = Destructive::UndoPermissions {
+                    target,
+                    changes: changes_to_restore(&now_set, &edit.before),
+                    restores: edit.before.clone(),
+                    undoes: edit.entry.clone(),
+                };
+                state.overlays.open = confirm(undo);
+            }
+        }
         Action::EditPermissions => {
             return open_form(state, WaitingForTree::EditPermissions(token.id), now);
         }

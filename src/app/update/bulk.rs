@@ -10,13 +10,14 @@ use chrono::{DateTime, Duration, Utc};
 
 use crate::api::{ApiError, ApiToken, CreatedToken, ResourceKind, Secret, TokenId};
 use crate::clipboard::Content;
+use crate::journal::{Action as JournalAction, Note, apply_changes, permission_set};
 use crate::keys::action::Action;
 use crate::text::SafeText;
 
 use super::super::dialogs::bulk_permission::PermissionPick;
 use super::super::dialogs::bulk_preview::{BulkAction, BulkConfirmed, BulkPreview, BulkTarget};
 use super::super::dialogs::bulk_run::{BulkRunDialog, RunCommand, RunFacts};
-use super::super::effect::Effect;
+use super::super::effect::{Effect, PlanItem};
 use super::super::msg::RequestId;
 use super::super::registry;
 use super::super::state::bulk::{BulkRun, BulkSecret, ItemState};
@@ -92,15 +93,14 @@ pub(super) fn open(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec
         Action::Reset => preview(state, BulkAction::Reset, now),
         Action::Delete => preview(state, BulkAction::Delete, now),
         Action::EditPermissions => {
-            return super::actions::open_form_for(state, WaitingForTree::BulkPermission, now);
+            super::actions::open_form_for(state, WaitingForTree::BulkPermission, now)
         }
-        _ => {}
+        _ => Vec::new(),
     }
-    Vec::new()
 }
 
 /// The picked permission: its preview.
-pub(super) fn picked(state: &mut State, pick: PermissionPick, now: DateTime<Utc>) {
+pub(super) fn picked(state: &mut State, pick: PermissionPick, now: DateTime<Utc>) -> Vec<Effect> {
     preview(
         state,
         BulkAction::Permission {
@@ -108,21 +108,55 @@ pub(super) fn picked(state: &mut State, pick: PermissionPick, now: DateTime<Utc>
             label: pick.label,
         },
         now,
-    );
+    )
 }
 
 /// Opens the preview of `action` on the marked tokens.
-fn preview(state: &mut State, action: BulkAction, now: DateTime<Utc>) {
+fn preview(state: &mut State, action: BulkAction, now: DateTime<Utc>) -> Vec<Effect> {
     let targets = plan(state, &action, now);
     if targets.is_empty() {
         state.set_status("No marked token is listed any more", Level::Info, now);
-        return;
+        return Vec::new();
     }
-    let account = state.session.account().map_or(0, |a| a.id);
-    let requests = request_lines(state, &action, account, &targets);
+    let Some(account) = state.session.account().map(|a| a.id) else {
+        return Vec::new();
+    };
+    // The exact requests come from the client's own builders, as `--dry-run` prints them.
+    let items = targets
+        .iter()
+        .filter(|t| t.refused.is_none())
+        .map(|t| match &action {
+            BulkAction::Reset => PlanItem::Reset(t.token),
+            BulkAction::Delete => PlanItem::Delete(t.token),
+            BulkAction::Permission { change, .. } => {
+                PlanItem::Permissions(t.token, vec![change.clone()])
+            }
+        })
+        .collect();
+    let req = state.requests.next_request_id();
     state.overlays.open = Some(Overlay::BulkPreview(Box::new(BulkPreview::new(
-        action, targets, requests,
+        action, targets, req,
     ))));
+    vec![Effect::PlanRequests {
+        req,
+        account,
+        items,
+    }]
+}
+
+/// The client's plan for the preview that asked for it (a stale one is dropped).
+pub(super) fn planned(
+    state: &mut State,
+    req: RequestId,
+    result: Result<Vec<String>, ApiError>,
+) -> Step {
+    match &mut state.overlays.open {
+        Some(Overlay::BulkPreview(preview)) if preview.plan_for() == req => {
+            preview.set_requests(result.map_err(|e| e.to_string()));
+            Step::done()
+        }
+        _ => Step::Ignored,
+    }
 }
 
 /// Every marked token with what the preview says of it: the registry's reason where it refuses the
@@ -242,35 +276,6 @@ fn domain_name(state: &State, id: i64) -> String {
         .unwrap_or_else(|| format!("#{id}"))
 }
 
-/// The exact requests of the run, one line each: what `--dry-run` prints for the same writes.
-fn request_lines(
-    state: &State,
-    action: &BulkAction,
-    account: crate::api::AccountId,
-    targets: &[BulkTarget],
-) -> Vec<String> {
-    let base = state.session.api_url.as_str().trim_end_matches('/');
-    let tokens = format!("{base}/api/accounts/{account}/api_tokens");
-    targets
-        .iter()
-        .filter(|t| t.refused.is_none())
-        .flat_map(|t| match action {
-            BulkAction::Reset => vec![format!("POST {tokens}/{}/reset", t.token)],
-            BulkAction::Delete => vec![format!("DELETE {tokens}/{}", t.token)],
-            BulkAction::Permission { change, .. } => {
-                let body = crate::api::bulk_permissions_body(std::slice::from_ref(change));
-                vec![
-                    format!("GET {base}/api/accounts/{account}/account_accesses (finds token {}'s access)", t.token),
-                    format!(
-                        "PUT {base}/api/accounts/{account}/account_accesses/<access of token {}>/permissions/bulk {body}",
-                        t.token
-                    ),
-                ]
-            }
-        })
-        .collect()
-}
-
 /// The preview was confirmed: the run starts, and its first requests go out.
 pub(super) fn start(
     state: &mut State,
@@ -335,6 +340,7 @@ pub(super) fn pump(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
             },
         };
         let action = run.action.clone();
+        let journal = journal_note(state, &action, target);
         let req = state
             .requests
             .track_write(kind, Some(token), Default::default());
@@ -343,17 +349,20 @@ pub(super) fn pump(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
                 req,
                 account,
                 token,
+                journal,
             },
             BulkAction::Delete => Effect::DeleteToken {
                 req,
                 account,
                 token,
+                journal,
             },
             BulkAction::Permission { change, .. } => Effect::UpdatePermissions {
                 req,
                 account,
                 token,
                 changes: vec![change],
+                journal,
             },
         });
         if let Some(run) = state.bulk.as_mut() {
@@ -361,6 +370,34 @@ pub(super) fn pump(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
         }
     }
     effects
+}
+
+/// What the journal records of one row's request: the token as the list has it, and for a permission
+/// edit the permissions before and after (so the edit can be undone from the journal).
+fn journal_note(state: &State, action: &BulkAction, target: &BulkTarget) -> Note {
+    let token = state
+        .table
+        .row_by_id(target.token)
+        .map(|i| &state.table.rows[i].token);
+    let (name, last4) = match token {
+        Some(t) => (t.name.clone(), t.last_4_digits.clone()),
+        None => (target.server_name.clone(), String::new()),
+    };
+    let before = token.map(|t| permission_set(&t.resources));
+    let about = |what| Note::about(what, target.token, &name, &last4);
+    match action {
+        BulkAction::Reset => about(JournalAction::Reset),
+        BulkAction::Delete => {
+            let mut note = about(JournalAction::Delete);
+            note.before = before;
+            note
+        }
+        BulkAction::Permission { change, .. } => {
+            let before = before.unwrap_or_default();
+            let after = apply_changes(&before, std::slice::from_ref(change));
+            about(JournalAction::EditPermissions).with_permissions(before, after)
+        }
+    }
 }
 
 /// The clock: requests waiting out a 429 go when their wait is over; a run stopped meanwhile ends.

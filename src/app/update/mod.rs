@@ -113,6 +113,7 @@ fn dispatch(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Step {
         Msg::ResourceTreeLoaded { req, result } => loads::tree(state, req, result, now),
         Msg::Retrying { reason, wait_ms } => loads::retrying(state, &reason, wait_ms, now),
         Msg::RateRemaining(left) => loads::rate_remaining(state, left),
+        Msg::RequestsPlanned { req, result } => bulk::planned(state, req, result),
         Msg::Scroll(lines) => match state.overlays.is_open() {
             true => overlays::scroll(state, lines),
             false => table::scroll(state, lines),
@@ -284,6 +285,7 @@ fn on_action(state: &mut State, action: Action, now: DateTime<Utc>) -> Step {
         | Action::Reset
         | Action::EditPermissions
         | Action::Delete
+        | Action::Undo
         | Action::Clone
         | Action::NewToken
         | Action::Places => actions::row_action(state, action, now),

@@ -109,8 +109,7 @@ pub(super) fn key(state: &mut State, key: KeyEvent, now: DateTime<Utc>) -> Step 
             Outcome::Emit(pick) => {
                 drop(overlay);
                 state.overlays.open = None;
-                super::bulk::picked(state, pick, now);
-                return Step::done();
+                return super::bulk::picked(state, pick, now).into();
             }
             other => after(&other),
         },

@@ -6,6 +6,8 @@
 use chrono::{DateTime, Duration, Utc};
 
 use crate::api::{Account, ApiError, ApiToken, CreatedToken, NewToken, Secret, TokenId};
+use crate::journal::{Action as JournalAction, Note, apply_changes, permission_set};
+use crate::keys::action::Action;
 use crate::text::SafeText;
 
 use super::super::dialogs::{Destructive, SecretDialog, SecretOrigin};
@@ -13,7 +15,8 @@ use super::super::effect::Effect;
 use super::super::msg::RequestId;
 use super::super::registry;
 use super::super::state::{
-    IMPORTANT_SECONDS, Level, LostWrite, Overlay, PendingWrite, State, WriteKind,
+    IMPORTANT_SECONDS, Level, LostWrite, Overlay, PendingEdit, PendingWrite, State, UndoableEdit,
+    WriteKind,
 };
 use super::fetch::reload;
 use super::step::Step;
@@ -80,33 +83,99 @@ pub(super) fn send_confirmed(
                 words,
             )
         }
+        Destructive::UndoPermissions { .. } => {
+            let words = format!("Putting back the permissions of {shown}…");
+            (
+                WriteKind::EditPermissions {
+                    name: shown.into_string(),
+                },
+                words,
+            )
+        }
     };
+    let note = journal_note(state, &action);
     // A reset's new token is found by the ids that were not there before, should its answer be lost.
     let known_ids = match kind {
         WriteKind::Reset { .. } => state.table.known_ids(),
         _ => Default::default(),
     };
     let req = state.requests.track_write(kind, Some(id), known_ids);
+    if let (Some(before), Some(after)) = (&note.before, &note.after)
+        && matches!(
+            action,
+            Destructive::EditPermissions { .. } | Destructive::UndoPermissions { .. }
+        )
+    {
+        let edit = UndoableEdit {
+            entry: note.entry.clone(),
+            token: id,
+            before: before.clone(),
+            after: after.clone(),
+        };
+        let is_undo = matches!(action, Destructive::UndoPermissions { .. });
+        state
+            .requests
+            .edits
+            .insert(req, PendingEdit { edit, is_undo });
+    }
     let effect = match action {
         Destructive::Reset(_) => Effect::ResetToken {
             req,
             account,
             token: id,
+            journal: note,
         },
         Destructive::Delete(_) => Effect::DeleteToken {
             req,
             account,
             token: id,
+            journal: note,
         },
-        Destructive::EditPermissions { changes, .. } => Effect::UpdatePermissions {
+        Destructive::EditPermissions { changes, .. }
+        | Destructive::UndoPermissions { changes, .. } => Effect::UpdatePermissions {
             req,
             account,
             token: id,
             changes,
+            journal: note,
         },
     };
     state.set_status(words, Level::Info, now);
     vec![effect]
+}
+
+/// What the journal line of a confirmed write says, from the table as it is now: the token's name as
+/// the server has it, its last four, and its permissions before and after where they change.
+fn journal_note(state: &State, action: &Destructive) -> Note {
+    let target = action.target();
+    let token = state
+        .table
+        .row_by_id(target.token_id)
+        .map(|i| &state.table.rows[i].token);
+    let (name, last4) = match token {
+        Some(t) => (t.name.clone(), t.last_4_digits.clone()),
+        None => (target.name.to_string(), target.last4.to_string()),
+    };
+    let before = token.map(|t| permission_set(&t.resources));
+    let about = |journal_action| Note::about(journal_action, target.token_id, &name, &last4);
+    match action {
+        Destructive::Reset(_) => about(JournalAction::Reset),
+        Destructive::Delete(_) => {
+            let mut note = about(JournalAction::Delete);
+            note.before = before;
+            note
+        }
+        Destructive::EditPermissions { changes, .. } => {
+            let before = before.unwrap_or_default();
+            let after = apply_changes(&before, changes);
+            about(JournalAction::EditPermissions).with_permissions(before, after)
+        }
+        Destructive::UndoPermissions {
+            restores, undoes, ..
+        } => about(JournalAction::Undo)
+            .with_permissions(before.unwrap_or_default(), restores.clone())
+            .undoing(undoes.clone()),
+    }
 }
 
 /// The form's create: one request; the form stays open and waits for the answer.
@@ -128,7 +197,13 @@ pub(super) fn send_create(state: &mut State, new: NewToken, now: DateTime<Utc>) 
         .requests
         .track_write(WriteKind::Create { name: name.clone() }, None, known_ids);
     state.set_status(format!("Creating {name}…"), Level::Info, now);
-    vec![Effect::CreateToken { req, account, new }]
+    let journal = Note::create(&new.name, &new.resources);
+    vec![Effect::CreateToken {
+        req,
+        account,
+        new,
+        journal,
+    }]
 }
 
 /// The secret dialog's "does the new token work?": `GET /api/accounts` with the new secret.
@@ -339,16 +414,31 @@ pub(super) fn permissions(
     let name = sent_name(pending.kind, state, token);
     let dialog_open = matches!(&state.overlays.open,
         Some(Overlay::EditPermissions { token: t, .. }) if *t == token);
+    let edit = state.requests.edits.remove(&req);
     match result {
         Ok(()) => {
             if dialog_open {
                 state.overlays.close();
             }
-            state.set_status(
-                format!("Saved the permissions of {name}"),
-                Level::Success,
-                now,
-            );
+            let words = match edit {
+                Some(PendingEdit { is_undo: true, .. }) => {
+                    state.requests.last_edit = None;
+                    format!("Put back the permissions of {name}")
+                }
+                Some(PendingEdit { edit, .. }) => {
+                    state.requests.last_edit = Some(edit);
+                    let key = state
+                        .session
+                        .keymap
+                        .keys_for(Action::Undo)
+                        .first()
+                        .map(ToString::to_string)
+                        .unwrap_or_else(|| "u".into());
+                    format!("Saved the permissions of {name} ({key} undoes it)")
+                }
+                None => format!("Saved the permissions of {name}"),
+            };
+            state.set_status(words, Level::Success, now);
             reload(state, now).into()
         }
         Err(e) => {

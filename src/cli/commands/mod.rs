@@ -1,14 +1,18 @@
-//! The scriptable commands: `accounts`, `list`, `get`, `create`, `reset`, `delete`, `lint` and `drift`. Results go to
-//! stdout in the chosen format; everything meant for a person (summaries, prompts, errors) goes to stderr.
+//! The scriptable commands: `accounts`, `list`, `get`, `create`, `reset`, `delete`, `lint`, `drift` and
+//! `journal`. Results go to stdout in the chosen format; everything meant for a person (summaries, prompts,
+//! errors) goes to stderr.
 //!
 //! - `failure.rs`: why a command stopped and its exit code; `setup.rs`: the client, the account, stdout.
-//! - `read.rs`, `write.rs`, `lint.rs`, `drift.rs`: the commands; `confirm.rs`: the prompt before a destructive one.
+//! - `read.rs`, `write.rs`, `lint.rs`, `drift.rs`, `journal.rs`: the commands; `confirm.rs`: the prompt
+//!   before a destructive one; `record.rs`: the journal the writes go through, and printing a dry run.
 
 mod confirm;
 mod drift;
 mod failure;
+mod journal;
 mod lint;
 mod read;
+mod record;
 mod setup;
 mod write;
 
@@ -51,6 +55,7 @@ async fn run_async(global: &GlobalArgs, command: Command) -> Result<(), Failure>
         Command::Delete(args) => write::delete(global, args).await,
         Command::Lint(args) => lint::lint(global, args).await,
         Command::Drift(args) => drift::drift(global, args).await,
+        Command::Journal(args) => journal::journal(global, args).await,
         _ => Err(Failure::Usage(
             "this command is not one of the scriptable commands".into(),
         )),

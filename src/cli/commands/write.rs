@@ -10,30 +10,42 @@ use zeroize::Zeroizing;
 
 use super::confirm::{Consent, ask, consent};
 use super::failure::Failure;
-use super::setup::{client, writable_account, write_stdout};
+use super::record;
+use super::setup::{account, client, writable_account, write_stdout};
 use crate::api::{ApiToken, Client, CreatedToken, NewToken, TokenId};
 use crate::cli::args::{CreateArgs, DeleteArgs, GlobalArgs, OutputFormat, ResetArgs};
 use crate::cli::output;
 use crate::config::HandoffTarget;
+use crate::journal::{Action, Note, permission_set};
 use crate::rotation::{Vars, handoff, runs_for};
 use crate::text::sanitize;
 
 pub async fn create(global: &GlobalArgs, args: CreateArgs) -> Result<(), Failure> {
     let targets = handoff_targets(global, &args.handoff.targets)?;
+    if args.dry_run {
+        let client = client(global)?;
+        let account = account(&client, global).await?;
+        let new = new_token(&args);
+        let plan = client
+            .plan_create(account, &new)
+            .map_err(Failure::api_about("planning the create"))?;
+        return record::print_plan(&[plan], args.output.output);
+    }
     if targets.is_empty() {
         refuse_blind_stdout("create")?;
     }
+    let journal = record::journal()?;
     let client = client(global)?;
     let account = writable_account(&client, global, "create").await?;
-    let new = NewToken {
-        name: args.name,
-        resources: args.permissions,
-        expiry: args.expiry.to_expiry(Utc::now()),
-    };
-    let created = client
-        .create_token(account, &new)
-        .await
-        .map_err(Failure::api_about("creating the token"))?;
+    let new = new_token(&args);
+    let recording = record::sent(&journal, account, Note::create(&new.name, &new.resources))?;
+    let result = client.create_token(account, &new).await;
+    let made = result
+        .as_ref()
+        .ok()
+        .map(|c| (c.token.id, c.token.last_4_digits.as_str()));
+    record::finish(recording, &result, made);
+    let created = result.map_err(Failure::api_about("creating the token"))?;
     if !targets.is_empty() {
         say(&format!("created {}", summary(&created.token)));
         return hand_off(global, &created, account, None, &targets).await;
@@ -42,6 +54,14 @@ pub async fn create(global: &GlobalArgs, args: CreateArgs) -> Result<(), Failure
     emit_secret(global, &created, args.output.output)?;
     say(&format!("created {}", summary(&created.token)));
     Ok(())
+}
+
+fn new_token(args: &CreateArgs) -> NewToken {
+    NewToken {
+        name: args.name.clone(),
+        resources: args.permissions.clone(),
+        expiry: args.expiry.to_expiry(Utc::now()),
+    }
 }
 
 /// The `[[handoff]]` targets named on the command line, found before anything is sent.
@@ -145,15 +165,25 @@ async fn hand_off(
 
 pub async fn reset(global: &GlobalArgs, args: ResetArgs) -> Result<(), Failure> {
     let targets = handoff_targets(global, &args.handoff.targets)?;
+    if args.dry_run {
+        let client = client(global)?;
+        let account = account(&client, global).await?;
+        let plan = client
+            .plan_reset(account, args.id, args.expiry.to_expiry(Utc::now()))
+            .map_err(Failure::api_about("planning the reset"))?;
+        return record::print_plan(&[plan], args.output.output);
+    }
     if targets.is_empty() {
         refuse_blind_stdout("reset")?;
     }
     let consent = consent(args.yes, std::io::stdin().is_terminal(), "reset")?;
+    let journal = record::journal()?;
     let client = client(global)?;
     let account = writable_account(&client, global, "reset").await?;
     let about = format!("token {}", args.id);
+    // Read first: the journal names the token and its last four.
+    let token = fetch(&client, account, args.id).await?;
     if consent == Consent::AskOnTerminal {
-        let token = fetch(&client, account, args.id).await?;
         let name = sanitize(&token.name);
         let explanation = format!(
             "Reset {}?\n  - its current secret keeps working for 12 hours (or until it expires, if sooner), \
@@ -164,10 +194,15 @@ pub async fn reset(global: &GlobalArgs, args: ResetArgs) -> Result<(), Failure> 
         confirm(&explanation, "Reset it?")?;
     }
     let expiry = args.expiry.to_expiry(Utc::now());
-    let created = client
-        .reset_token(account, args.id, expiry)
-        .await
-        .map_err(Failure::api_about(about))?;
+    let note = Note::about(Action::Reset, token.id, &token.name, &token.last_4_digits);
+    let recording = record::sent(&journal, account, note)?;
+    let result = client.reset_token(account, args.id, expiry).await;
+    let made = result
+        .as_ref()
+        .ok()
+        .map(|c| (c.token.id, c.token.last_4_digits.as_str()));
+    record::finish(recording, &result, made);
+    let created = result.map_err(Failure::api_about(about))?;
     if !targets.is_empty() {
         say(&format!(
             "reset token {}: the old secret keeps working for up to 12 hours; new {}",
@@ -192,22 +227,33 @@ fn say(line: &str) {
 }
 
 pub async fn delete(global: &GlobalArgs, args: DeleteArgs) -> Result<(), Failure> {
+    if args.dry_run {
+        let client = client(global)?;
+        let account = account(&client, global).await?;
+        let plan = client
+            .plan_delete(account, args.id)
+            .map_err(Failure::api_about("planning the delete"))?;
+        return record::print_plan(&[plan], OutputFormat::Table);
+    }
     let consent = consent(args.yes, std::io::stdin().is_terminal(), "delete")?;
+    let journal = record::journal()?;
     let client = client(global)?;
     let account = writable_account(&client, global, "delete").await?;
     let about = format!("token {}", args.id);
-    let mut described = format!("token {}", args.id);
+    // Read first: the journal names the token, its last four and the permissions that go with it.
+    let token = fetch(&client, account, args.id).await?;
+    let described = summary(&token);
     if consent == Consent::AskOnTerminal {
-        let token = fetch(&client, account, args.id).await?;
-        described = summary(&token);
         let explanation =
             format!("Delete {described}?\n  It stops working immediately; this cannot be undone.");
         confirm(&explanation, "Delete it?")?;
     }
-    client
-        .delete_token(account, args.id)
-        .await
-        .map_err(Failure::api_about(about))?;
+    let mut note = Note::about(Action::Delete, token.id, &token.name, &token.last_4_digits);
+    note.before = Some(permission_set(&token.resources));
+    let recording = record::sent(&journal, account, note)?;
+    let result = client.delete_token(account, args.id).await;
+    record::finish(recording, &result, None);
+    result.map_err(Failure::api_about(about))?;
     eprintln!("deleted {described}");
     Ok(())
 }

@@ -122,7 +122,15 @@ fn marks_follow_their_tokens_through_filters_sorts_and_refreshes() {
 fn the_reset_preview_lists_every_marked_token_and_refuses_what_must_not_be_sent() {
     let mut state = loaded(demo_tokens());
     marked_all(&mut state);
-    send(&mut state, char_key('R'));
+    let asked = send(&mut state, char_key('R'));
+    let Some(Effect::PlanRequests {
+        req: plan_req,
+        account,
+        items,
+    }) = asked.first().cloned()
+    else {
+        panic!("the preview asks the client for its exact requests: {asked:?}");
+    };
     let Some(Overlay::BulkPreview(preview)) = &state.overlays.open else {
         panic!("the preview opens: {:?}", state.overlays.open);
     };
@@ -144,14 +152,40 @@ fn the_reset_preview_lists_every_marked_token_and_refuses_what_must_not_be_sent(
         "{refused:?}"
     );
     assert_eq!(preview.sending(), demo_tokens().len() - 2);
+    assert_eq!(
+        items.len(),
+        preview.sending(),
+        "a request for each token sent, no more"
+    );
     for (w, h) in SIZES {
         assert_snapshot!(
             format!("bulk_reset_preview_{w}x{h}"),
             draw(&mut state, w, h).backend()
         );
     }
-    // `p`: the exact requests, one per token sent.
+    // `p`: the exact requests, as the client builds them (here answered by the client's own builders).
     send(&mut state, char_key('p'));
+    assert!(text(&draw(&mut state, 120, 40)).contains("asking the client for the exact requests"));
+    let client =
+        mailtrap_tokens::api::Client::new("http://127.0.0.1:9", Secret::new("not-a-secret".into()))
+            .unwrap();
+    let lines = items
+        .iter()
+        .map(|item| match item {
+            mailtrap_tokens::app::effect::PlanItem::Reset(id) => client
+                .plan_reset(account, *id, mailtrap_tokens::api::Expiry::ServerDefault)
+                .unwrap()
+                .to_string(),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    send(
+        &mut state,
+        Msg::RequestsPlanned {
+            req: plan_req,
+            result: Ok(lines),
+        },
+    );
     let screen = text(&draw(&mut state, 120, 40));
     assert!(
         screen.contains("POST http://127.0.0.1:9/api/accounts/1719941/api_tokens/2498561/reset"),

@@ -25,6 +25,7 @@ fn menu() -> ActionMenu {
         writes_refused: None,
         request_in_flight: false,
         unreadable: None,
+        undoable_edit: None,
     };
     ActionMenu::new("sender", actions_for(&ctx), &Keymap::default())
 }

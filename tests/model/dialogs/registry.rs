@@ -3,7 +3,8 @@ use std::collections::HashMap;
 use chrono::Duration;
 use mailtrap_tokens::api::{AccessLevel, ApiToken};
 use mailtrap_tokens::app::registry::{
-    Related, RowContext, actions_for, availability, infer_reset_grace,
+    EditToUndo, NO_EDIT_REASON, Related, RowContext, VIEWER_REASON, actions_for, availability,
+    infer_reset_grace,
 };
 use mailtrap_tokens::keys::action::Action;
 
@@ -27,6 +28,7 @@ fn ctx<'a>(
         writes_refused: None,
         request_in_flight: false,
         unreadable: None,
+        undoable_edit: None,
     }
 }
 
@@ -45,12 +47,58 @@ fn lists_every_row_action_in_order_with_availability() {
             Action::Reset,
             Action::EditPermissions,
             Action::Delete,
+            Action::Undo,
             Action::Clone,
             Action::NewToken,
             Action::Places
         ]
     );
-    assert!(actions[1..].iter().all(|a| a.is_available()), "{actions:?}");
+    assert!(
+        actions[1..]
+            .iter()
+            .filter(|a| a.action != Action::Undo)
+            .all(|a| a.is_available()),
+        "{actions:?}"
+    );
+    assert_eq!(actions[4].reason(), Some(NO_EDIT_REASON));
+}
+
+#[test]
+fn undo_is_offered_only_on_the_token_of_the_last_edit_while_it_is_unchanged() {
+    let t = token(1, "ci", vec![res("domain", 20, AccessLevel::ADMIN)]);
+    let all = vec![t.clone()];
+    let (grace, tree) = (HashMap::new(), tree());
+    let with = |edit: Option<EditToUndo>| {
+        let mut c = ctx(&t, &all, &grace, &tree);
+        c.undoable_edit = edit;
+        availability(&c, Action::Undo)
+    };
+    assert_eq!(with(None), Err(NO_EDIT_REASON.to_string()));
+    let other = with(Some(EditToUndo {
+        token: 2,
+        unchanged_since: true,
+    }));
+    assert!(other.unwrap_err().contains("another token"));
+    let changed = with(Some(EditToUndo {
+        token: 1,
+        unchanged_since: false,
+    }));
+    assert!(changed.unwrap_err().contains("changed since the edit"));
+    let ok = with(Some(EditToUndo {
+        token: 1,
+        unchanged_since: true,
+    }));
+    assert_eq!(ok, Ok(()));
+    let mut viewer = ctx(&t, &all, &grace, &tree);
+    viewer.caller_is_viewer = true;
+    viewer.undoable_edit = Some(EditToUndo {
+        token: 1,
+        unchanged_since: true,
+    });
+    assert_eq!(
+        availability(&viewer, Action::Undo),
+        Err(VIEWER_REASON.into())
+    );
 }
 
 #[test]

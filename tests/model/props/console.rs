@@ -211,6 +211,7 @@ fn allowed_effect(effect: &Effect) -> bool {
             | Effect::LoadSnapshot { .. }
             | Effect::SaveSnapshot { .. }
             | Effect::HandOff { .. }
+            | Effect::PlanRequests { .. }
             | Effect::Suspend
             | Effect::Quit
     )

@@ -18,6 +18,9 @@ pub struct Served {
     pub account: String,
     /// What SDK mode adds (`HTTPS_PROXY`, `REQUESTS_CA_BUNDLE`, …), as `serve --sdk-ca` printed it.
     pub sdk_env: Vec<(String, String)>,
+    /// `MAILTRAP_TOKENS_HOME` of every command run against it: the journal and the secrets stay here,
+    /// never in the home of whoever runs the tests.
+    pub home: tempfile::TempDir,
 }
 
 impl Drop for Served {
@@ -127,6 +130,7 @@ fn serve_printing(extra: &[&str], lines_expected: usize) -> Served {
         token: String::new(),
         account: String::new(),
         sdk_env: Vec::new(),
+        home: tempfile::tempdir().unwrap(),
     };
     for _ in 0..lines_expected {
         let line = rx
@@ -156,9 +160,15 @@ impl Served {
             .env("MAILTRAP_API_URL", &self.url)
             .env("MAILTRAP_API_TOKEN", &self.token)
             .env("MAILTRAP_ACCOUNT_ID", &self.account)
+            .env("MAILTRAP_TOKENS_HOME", self.home.path())
             .env_remove("MAILTRAP_TOKENS_LOG")
             .stdin(Stdio::null());
         c
+    }
+
+    /// The journal the commands run here write.
+    pub fn journal_path(&self) -> std::path::PathBuf {
+        self.home.path().join("state").join("journal.jsonl")
     }
 
     /// Runs a `sh` script with this simulator's environment; `$BIN` is the binary.
@@ -172,6 +182,7 @@ impl Served {
             .env("MAILTRAP_API_URL", &self.url)
             .env("MAILTRAP_API_TOKEN", &self.token)
             .env("MAILTRAP_ACCOUNT_ID", &self.account)
+            .env("MAILTRAP_TOKENS_HOME", self.home.path())
             .stdin(Stdio::null())
             .output()
             .unwrap()

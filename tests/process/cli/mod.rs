@@ -6,6 +6,7 @@ mod drift;
 mod dump;
 mod handoff;
 mod harness;
+mod journal;
 mod lint;
 mod prompt;
 mod read_only;

@@ -5,6 +5,7 @@ mod custody;
 mod drift;
 mod handoff;
 mod harness;
+mod journal;
 mod server;
 mod views;
 

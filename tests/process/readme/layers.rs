@@ -66,6 +66,11 @@ pub const LAYERS: &[Layer] = &[
         may_import: &["text", "api", "custody", "config"],
     },
     Layer {
+        module: "journal",
+        holds: "the append-only record of every write sent (never a secret), read back as entries",
+        may_import: &["text", "api", "custody", "config"],
+    },
+    Layer {
         module: "sim",
         holds: "the simulator of the API, for `serve`, `demo` and the tests",
         may_import: &["api"],
@@ -83,6 +88,7 @@ pub const LAYERS: &[Layer] = &[
             "config",
             "rotation",
             "drift",
+            "journal",
         ],
     },
     Layer {
@@ -98,6 +104,7 @@ pub const LAYERS: &[Layer] = &[
             "config",
             "rotation",
             "drift",
+            "journal",
             "sim",
             "app",
         ],
