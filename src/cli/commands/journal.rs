@@ -280,6 +280,11 @@ async fn undo(global: &GlobalArgs, args: UndoArgs) -> Result<(), Failure> {
         .find(|e| *e.id() == wanted)
         .ok_or_else(|| Failure::Usage(format!("the journal has no entry {wanted}")))?;
     let (token_id, before, after) = undoable(&entry)?;
+    if !args.dry_run
+        && let Some(refused) = super::setup::write_refused(global, entry.sent.account, "undo")
+    {
+        return Err(refused);
+    }
     let consent = if args.dry_run {
         Consent::Given
     } else {

@@ -33,45 +33,59 @@ pub(super) async fn writable_account(
     global: &GlobalArgs,
     what: &str,
 ) -> Result<AccountId, Failure> {
-    if global.read_only {
-        return Err(Failure::ReadOnly(format!("{what} refused: --read-only")));
-    }
     let config = crate::config::Config::load(global.config.as_deref()).config;
-    let refusal = |account: Option<AccountId>| {
-        let mode = match account {
-            Some(id) => config.write_mode(id),
-            None => config.read_only,
-        };
-        let scope = match account {
-            Some(id) if config.accounts.contains_key(&id.to_string()) => {
-                format!("the config file's [accounts.{id}] read_only")
-            }
-            _ => "the config file's read_only".to_string(),
-        };
-        match mode {
-            WriteMode::Allowed => None,
-            WriteMode::ReadOnly => Some(format!("{what} refused: {scope} is true")),
-            WriteMode::UntilArmed if global.arm => None,
-            WriteMode::UntilArmed => Some(format!(
-                "{what} refused: {scope} is \"until-armed\"; pass --arm to send this write"
-            )),
-        }
-    };
     // Read-only everywhere: no account could allow it, so not even the account is asked for.
     let no_exception = config
         .account_write_modes()
         .values()
         .all(|m| !(m.allows_writes() || global.arm && *m == WriteMode::UntilArmed));
-    if let Some(why) = refusal(global.account_id)
-        && (global.account_id.is_some() || no_exception)
+    if (global.read_only || global.account_id.is_some() || no_exception)
+        && let Some(failure) = refusal(global, &config, global.account_id, what)
     {
-        return Err(Failure::ReadOnly(why));
+        return Err(failure);
     }
     let id = account(client, global).await?;
-    match refusal(Some(id)) {
-        Some(why) => Err(Failure::ReadOnly(why)),
+    match refusal(global, &config, Some(id), what) {
+        Some(failure) => Err(failure),
         None => Ok(id),
     }
+}
+
+/// Why a write to `account` is refused by `--read-only` or the config's `read_only`, if it is.
+pub(super) fn write_refused(global: &GlobalArgs, account: AccountId, what: &str) -> Option<Failure> {
+    let config = crate::config::Config::load(global.config.as_deref()).config;
+    refusal(global, &config, Some(account), what)
+}
+
+/// `account` is `None` where it is not known yet: the global setting decides.
+fn refusal(
+    global: &GlobalArgs,
+    config: &crate::config::Config,
+    account: Option<AccountId>,
+    what: &str,
+) -> Option<Failure> {
+    if global.read_only {
+        return Some(Failure::ReadOnly(format!("{what} refused: --read-only")));
+    }
+    let mode = match account {
+        Some(id) => config.write_mode(id),
+        None => config.read_only,
+    };
+    let scope = match account {
+        Some(id) if config.accounts.contains_key(&id.to_string()) => {
+            format!("the config file's [accounts.{id}] read_only")
+        }
+        _ => "the config file's read_only".to_string(),
+    };
+    let why = match mode {
+        WriteMode::Allowed => return None,
+        WriteMode::ReadOnly => format!("{what} refused: {scope} is true"),
+        WriteMode::UntilArmed if global.arm => return None,
+        WriteMode::UntilArmed => format!(
+            "{what} refused: {scope} is \"until-armed\"; pass --arm to send this write"
+        ),
+    };
+    Some(Failure::ReadOnly(why))
 }
 
 fn chosen_account(choice: Result<AccountChoice, ApiError>) -> Result<AccountId, Failure> {

@@ -283,8 +283,11 @@ fn undo_puts_the_permissions_back_and_refuses_what_cannot_be() {
     assert!(dry.stderr.contains("restores: account"), "{dry:?}");
     assert_eq!(writes(&sim).len(), before, "a dry run sends no write");
 
-    // Without --yes and no terminal, nothing is sent.
+    // Without --yes and no terminal, nothing is sent; nor under --read-only (exit 13).
     assert_eq!(sim.run(&["journal", "undo", entry.as_str()]).code, 2);
+    let read_only = sim.run(&["journal", "undo", entry.as_str(), "--yes", "--read-only"]);
+    assert_eq!(read_only.code, 13, "{read_only:?}");
+    assert_eq!(writes(&sim).len(), before, "read-only sent nothing");
 
     let run = sim.run(&["journal", "undo", entry.as_str(), "--yes"]);
     assert_eq!(run.code, 0, "{run:?}");
