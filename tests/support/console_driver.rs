@@ -368,6 +368,23 @@ impl Live {
         Live::begin(state, Executor::new(client, tx), rx, clock)
     }
 
+    /// As [`Live::start`], with the executor keeping its state (the journal, places, snapshots) in `dir`.
+    pub fn start_in(
+        config: StateConfig,
+        client: Client,
+        clock: fn() -> DateTime<Utc>,
+        dir: std::path::PathBuf,
+    ) -> Live {
+        let (tx, rx) = unbounded_channel();
+        let state = State::new(config);
+        Live::begin(
+            state,
+            Executor::new(client, tx).with_state_dir(dir),
+            rx,
+            clock,
+        )
+    }
+
     /// The console as the program builds it (`run::initial_state`: the own token's last digits, the save
     /// directory; the client reporting its retries), started.
     pub fn start_as_run(config: StateConfig, client: Client, clock: fn() -> DateTime<Utc>) -> Live {

@@ -52,7 +52,11 @@ pub(super) async fn writable_account(
 }
 
 /// Why a write to `account` is refused by `--read-only` or the config's `read_only`, if it is.
-pub(super) fn write_refused(global: &GlobalArgs, account: AccountId, what: &str) -> Option<Failure> {
+pub(super) fn write_refused(
+    global: &GlobalArgs,
+    account: AccountId,
+    what: &str,
+) -> Option<Failure> {
     let config = crate::config::Config::load(global.config.as_deref()).config;
     refusal(global, &config, Some(account), what)
 }
@@ -81,9 +85,9 @@ fn refusal(
         WriteMode::Allowed => return None,
         WriteMode::ReadOnly => format!("{what} refused: {scope} is true"),
         WriteMode::UntilArmed if global.arm => return None,
-        WriteMode::UntilArmed => format!(
-            "{what} refused: {scope} is \"until-armed\"; pass --arm to send this write"
-        ),
+        WriteMode::UntilArmed => {
+            format!("{what} refused: {scope} is \"until-armed\"; pass --arm to send this write")
+        }
     };
     Some(Failure::ReadOnly(why))
 }

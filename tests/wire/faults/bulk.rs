@@ -50,7 +50,11 @@ async fn marked_on(
     count: usize,
     clock: fn() -> chrono::DateTime<chrono::Utc>,
 ) -> Live {
-    let mut console = Live::start(sim_config(sim), client(sim), clock);
+    let console = Live::start(sim_config(sim), client(sim), clock);
+    mark_targets(console, count).await
+}
+
+async fn mark_targets(mut console: Live, count: usize) -> Live {
     console.settle().await;
     console.send(char_key('/'));
     console.chars("Bulk target");
@@ -77,7 +81,14 @@ async fn a_bulk_delete_of_30_reports_the_7th_answer_lost_after_the_server_acted_
 {
     let sim = start().await;
     let ids = targets(&sim, 30);
-    let mut console = marked(&sim, 30).await;
+    let state = tempfile::tempdir().unwrap();
+    let live = Live::start_in(
+        sim_config(&sim),
+        client(&sim),
+        clock,
+        state.path().to_path_buf(),
+    );
+    let mut console = mark_targets(live, 30).await;
     console.send(char_key('D'));
     let Some(Overlay::BulkPreview(preview)) = &console.state.overlays.open else {
         panic!("the preview");
@@ -120,6 +131,23 @@ async fn a_bulk_delete_of_30_reports_the_7th_answer_lost_after_the_server_acted_
             1,
             "token {id}: exactly one request"
         );
+    }
+    // The journal: one entry per request sent, each with its result; the 7th's says its answer was lost.
+    let journal = mailtrap_tokens::journal::Journal::in_state_dir(state.path());
+    let (entries, warnings) = mailtrap_tokens::journal::read_entries(&journal).unwrap();
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let deletes: Vec<_> = entries
+        .iter()
+        .filter(|e| e.sent.token.is_some_and(|t| ids.contains(&t)))
+        .collect();
+    assert_eq!(deletes.len(), 30, "one entry per request sent");
+    for e in &deletes {
+        let result = e.answer.as_ref().map(|a| a.result.as_str());
+        if e.sent.token == Some(seventh) {
+            assert_eq!(result, Some("answer_lost"), "{e:?}");
+        } else {
+            assert_eq!(result, Some("done"), "{e:?}");
+        }
     }
     // The server did act on the 7th: the list read again at the end no longer has any of them.
     let screen = console.screen(120, 40);
