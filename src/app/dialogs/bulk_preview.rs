@@ -27,6 +27,9 @@ pub enum BulkAction {
         change: PermissionChange,
         label: SafeText,
     },
+    /// A bulk permission edit put back: each token gets the permissions it had before it (its own
+    /// changes, in its target's `restore`).
+    Restore,
 }
 
 impl BulkAction {
@@ -39,6 +42,7 @@ impl BulkAction {
                 Some(_) => format!("grant {label}"),
                 None => format!("remove {label}"),
             },
+            BulkAction::Restore => "undo the permission edit of".into(),
         }
     }
 
@@ -51,6 +55,7 @@ impl BulkAction {
                 "gets the permission"
             }
             BulkAction::Permission { .. } => "loses the permission",
+            BulkAction::Restore => "gets its permissions back as before the edit",
         }
     }
 
@@ -63,6 +68,7 @@ impl BulkAction {
             BulkAction::Reset => "Reset all",
             BulkAction::Delete => "Delete all",
             BulkAction::Permission { .. } => "Save all",
+            BulkAction::Restore => "Undo all",
         }
     }
 }
@@ -79,6 +85,19 @@ pub struct BulkTarget {
     pub is_own_token: bool,
     /// Refused before anything is sent, and why; such a token gets no request.
     pub refused: Option<String>,
+    /// For an undo: what puts this token back, and the journal entry it undoes.
+    pub restore: Option<Restore>,
+}
+
+/// How one token's permissions are put back as an earlier edit found them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Restore {
+    pub changes: Vec<PermissionChange>,
+    /// The permissions it gets back.
+    pub before: Vec<crate::journal::Permission>,
+    /// Its permissions now (the edit's "after").
+    pub now: Vec<crate::journal::Permission>,
+    pub undoes: crate::journal::EntryId,
 }
 
 /// The bulk action as confirmed: run it once.
@@ -240,8 +259,13 @@ impl BulkPreview {
         let sending = self.sending();
         let refused = self.targets.len() - sending;
         let verb = self.action.verb();
+        let noun = if self.action == BulkAction::Restore {
+            ""
+        } else {
+            "marked "
+        };
         let title = format!(
-            "{} {} marked token{}?",
+            "{} {} {noun}token{}?",
             capitalised(&verb),
             self.targets.len(),
             plural(self.targets.len())

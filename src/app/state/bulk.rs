@@ -71,6 +71,8 @@ pub struct BulkRun {
     pub rate_limited: usize,
     /// The file with every secret is being written.
     pub saving: bool,
+    /// A permission edit's rows as sent (by position): what an undo of the run puts back.
+    pub edits: std::collections::HashMap<usize, super::requests::UndoableEdit>,
 }
 
 impl BulkRun {
@@ -100,6 +102,7 @@ impl BulkRun {
             finished_at: None,
             rate_limited: 0,
             saving: false,
+            edits: Default::default(),
         }
     }
 
@@ -235,6 +238,7 @@ mod tests {
             last4: SafeText::literal("…abcd"),
             server_name: "t".into(),
             is_own_token: false,
+            restore: None,
             refused: refused.map(String::from),
         }
     }

@@ -205,6 +205,9 @@ pub struct Requests {
     pub edits: HashMap<RequestId, PendingEdit>,
     /// The last permission edit that succeeded in this session, until it is undone.
     pub last_edit: Option<UndoableEdit>,
+    /// The last bulk permission edit of this session, token by token (its rows that were done): what
+    /// `u` puts back, while no other edit came after it.
+    pub last_bulk_edit: Option<Vec<UndoableEdit>>,
     /// The loads sent for the account named at start while that account is still being checked.
     pub ahead: Option<LoadsAhead>,
     next_request: RequestId,
@@ -234,6 +237,7 @@ impl Default for Requests {
             rate_remaining: None,
             edits: HashMap::new(),
             last_edit: None,
+            last_bulk_edit: None,
             ahead: None,
             next_request: 1,
         }

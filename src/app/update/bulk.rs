@@ -10,17 +10,22 @@ use chrono::{DateTime, Duration, Utc};
 
 use crate::api::{ApiError, ApiToken, CreatedToken, ResourceKind, Secret, TokenId};
 use crate::clipboard::Content;
-use crate::journal::{Action as JournalAction, Note, apply_changes, permission_set};
+use crate::journal::{
+    Action as JournalAction, Note, apply_changes, changes_to_restore, permission_set,
+};
 use crate::keys::action::Action;
 use crate::text::SafeText;
 
 use super::super::dialogs::bulk_permission::PermissionPick;
-use super::super::dialogs::bulk_preview::{BulkAction, BulkConfirmed, BulkPreview, BulkTarget};
+use super::super::dialogs::bulk_preview::{
+    BulkAction, BulkConfirmed, BulkPreview, BulkTarget, Restore,
+};
 use super::super::dialogs::bulk_run::{BulkRunDialog, RunCommand, RunFacts};
 use super::super::effect::{Effect, PlanItem};
 use super::super::msg::RequestId;
 use super::super::registry;
 use super::super::state::bulk::{BulkRun, BulkSecret, ItemState};
+use super::super::state::requests::UndoableEdit;
 use super::super::state::{
     IMPORTANT_SECONDS, Level, LostWrite, Overlay, State, WaitingForTree, WriteKind,
 };
@@ -99,6 +104,73 @@ pub(super) fn open(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec
     }
 }
 
+/// `u` after a bulk permission edit: a preview that puts every token it changed back as it was; a token
+/// changed since (elsewhere, or by another edit) is refused, as `journal undo` refuses it.
+pub(super) fn undo_last(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
+    if let Some(why) = state.session.guard.refusal(now) {
+        state.set_status(format!("Undo: {why}"), Level::Warn, now);
+        return Vec::new();
+    }
+    let Some(edits) = state.requests.last_bulk_edit.clone() else {
+        return Vec::new();
+    };
+    let Some(account) = state.session.account().map(|a| a.id) else {
+        return Vec::new();
+    };
+    let mut targets = Vec::new();
+    for edit in edits {
+        let Some(index) = state.table.row_by_id(edit.token) else {
+            continue;
+        };
+        state.table.ensure_row_texts(index);
+        let row = &state.table.rows[index];
+        let now_set = permission_set(&row.token.resources);
+        let refused = (now_set != edit.after)
+            .then(|| "its permissions changed since the edit; undo it on its own".to_string());
+        targets.push(BulkTarget {
+            token: edit.token,
+            name: row.name.clone(),
+            last4: SafeText::new(&row.token.last_4_digits).after("…"),
+            server_name: row.token.name.clone(),
+            is_own_token: state.session.is_own_token(&row.token),
+            refused,
+            restore: Some(Restore {
+                changes: changes_to_restore(&now_set, &edit.before),
+                before: edit.before,
+                now: now_set,
+                undoes: edit.entry,
+            }),
+        });
+    }
+    if targets.is_empty() {
+        state.set_status(
+            "The tokens of the last bulk edit are gone",
+            Level::Info,
+            now,
+        );
+        return Vec::new();
+    }
+    let items = targets
+        .iter()
+        .filter(|t| t.refused.is_none())
+        .filter_map(|t| {
+            let r = t.restore.as_ref()?;
+            Some(PlanItem::Permissions(t.token, r.changes.clone()))
+        })
+        .collect();
+    let req = state.requests.next_request_id();
+    state.overlays.open = Some(Overlay::BulkPreview(Box::new(BulkPreview::new(
+        BulkAction::Restore,
+        targets,
+        req,
+    ))));
+    vec![Effect::PlanRequests {
+        req,
+        account,
+        items,
+    }]
+}
+
 /// The picked permission: its preview.
 pub(super) fn picked(state: &mut State, pick: PermissionPick, now: DateTime<Utc>) -> Vec<Effect> {
     preview(
@@ -131,6 +203,13 @@ fn preview(state: &mut State, action: BulkAction, now: DateTime<Utc>) -> Vec<Eff
             BulkAction::Permission { change, .. } => {
                 PlanItem::Permissions(t.token, vec![change.clone()])
             }
+            BulkAction::Restore => PlanItem::Permissions(
+                t.token,
+                t.restore
+                    .as_ref()
+                    .map(|r| r.changes.clone())
+                    .unwrap_or_default(),
+            ),
         })
         .collect();
     let req = state.requests.next_request_id();
@@ -165,7 +244,7 @@ fn plan(state: &mut State, action: &BulkAction, now: DateTime<Utc>) -> Vec<BulkT
     let registry_action = match action {
         BulkAction::Reset => Action::Reset,
         BulkAction::Delete => Action::Delete,
-        BulkAction::Permission { .. } => Action::EditPermissions,
+        BulkAction::Permission { .. } | BulkAction::Restore => Action::EditPermissions,
     };
     let ids: Vec<TokenId> = state.marks.ids().collect();
     let mut targets = Vec::with_capacity(ids.len());
@@ -239,6 +318,7 @@ fn plan(state: &mut State, action: &BulkAction, now: DateTime<Utc>) -> Vec<BulkT
             server_name: row.token.name.clone(),
             is_own_token: own,
             refused,
+            restore: None,
         });
     }
     // In the order the operator reads them, not by id.
@@ -335,12 +415,14 @@ pub(super) fn pump(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
             BulkAction::Delete => WriteKind::Delete {
                 name: target.name.to_string(),
             },
-            BulkAction::Permission { .. } => WriteKind::EditPermissions {
+            BulkAction::Permission { .. } | BulkAction::Restore => WriteKind::EditPermissions {
                 name: target.name.to_string(),
             },
         };
         let action = run.action.clone();
+        let restore_changes = target.restore.as_ref().map(|r| r.changes.clone());
         let journal = journal_note(state, &action, target);
+        let edit_note = journal.clone();
         let req = state
             .requests
             .track_write(kind, Some(token), Default::default());
@@ -364,9 +446,29 @@ pub(super) fn pump(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
                 changes: vec![change],
                 journal,
             },
+            BulkAction::Restore => Effect::UpdatePermissions {
+                req,
+                account,
+                token,
+                changes: restore_changes.unwrap_or_default(),
+                journal,
+            },
         });
         if let Some(run) = state.bulk.as_mut() {
             run.states[i] = ItemState::Sent(req);
+            if let (Some(before), Some(after)) = (&edit_note.before, &edit_note.after)
+                && matches!(run.action, BulkAction::Permission { .. })
+            {
+                run.edits.insert(
+                    i,
+                    UndoableEdit {
+                        entry: edit_note.entry.clone(),
+                        token,
+                        before: before.clone(),
+                        after: after.clone(),
+                    },
+                );
+            }
         }
     }
     effects
@@ -397,6 +499,12 @@ fn journal_note(state: &State, action: &BulkAction, target: &BulkTarget) -> Note
             let after = apply_changes(&before, std::slice::from_ref(change));
             about(JournalAction::EditPermissions).with_permissions(before, after)
         }
+        BulkAction::Restore => match &target.restore {
+            Some(r) => about(JournalAction::Undo)
+                .with_permissions(r.now.clone(), r.before.clone())
+                .undoing(r.undoes.clone()),
+            None => about(JournalAction::Undo),
+        },
     }
 }
 
@@ -448,6 +556,7 @@ pub(super) fn answered(
         BulkAction::Reset => "reset",
         BulkAction::Delete => "deleted",
         BulkAction::Permission { .. } => "saved",
+        BulkAction::Restore => "put back",
     };
     let error = match answer {
         Answered::Reset(Ok(created)) => {
@@ -547,6 +656,31 @@ fn finish_if_done(state: &mut State, now: DateTime<Utc>, mut effects: Vec<Effect
     } else {
         Level::Success
     };
+    let undoable: Vec<UndoableEdit> = run
+        .states
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| matches!(s, ItemState::Done(_)))
+        .filter_map(|(i, _)| run.edits.get(&i).cloned())
+        .collect();
+    match run.action {
+        BulkAction::Permission { .. } if !undoable.is_empty() => {
+            let key = state
+                .session
+                .keymap
+                .keys_for(Action::Undo)
+                .first()
+                .map(ToString::to_string)
+                .unwrap_or_else(|| "u".into());
+            words.push_str(&format!(" ({key} undoes it)"));
+            state.requests.last_edit = None;
+            state.requests.last_bulk_edit = Some(undoable);
+        }
+        BulkAction::Permission { .. } | BulkAction::Restore => {
+            state.requests.last_bulk_edit = None;
+        }
+        _ => {}
+    }
     for id in done {
         state.marks.unmark(id);
     }

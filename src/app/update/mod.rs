@@ -274,6 +274,9 @@ fn on_action(state: &mut State, action: Action, now: DateTime<Utc>) -> Step {
             bulk::mark(state, action, now)
         }
         Action::ArmWrites => arm_writes(state, now),
+        Action::Undo if state.requests.last_bulk_edit.is_some() && state.table_shown() => {
+            bulk::undo_last(state, now).into()
+        }
         Action::Reset | Action::Delete | Action::EditPermissions
             if !state.marks.is_empty() && state.table_shown() =>
         {

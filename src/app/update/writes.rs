@@ -427,6 +427,8 @@ pub(super) fn permissions(
                 }
                 Some(PendingEdit { edit, .. }) => {
                     state.requests.last_edit = Some(edit);
+                    // The newest edit is the one `u` undoes.
+                    state.requests.last_bulk_edit = None;
                     let key = state
                         .session
                         .keymap

@@ -466,6 +466,81 @@ fn a_bulk_permission_edit_picks_one_change_and_sends_it_to_each_token_that_lacks
         assert_eq!(c.len(), 1);
         assert_eq!(c[0].resource_id, 3);
     }
+    // Both saved; the list read again shows the new permission on both.
+    for (req, token) in requests(&effects) {
+        send(
+            &mut state,
+            Msg::PermissionsUpdated {
+                req,
+                token,
+                result: Ok(()),
+            },
+        );
+    }
+    let status = state
+        .status
+        .as_ref()
+        .map(|s| s.text.to_string())
+        .unwrap_or_default();
+    assert!(status.contains("u undoes it"), "{status}");
+    let reload = state
+        .requests
+        .tokens
+        .in_flight
+        .expect("the list is read again");
+    let edited: Vec<ApiToken> = demo_tokens()
+        .into_iter()
+        .map(|mut t| {
+            if t.name == "quantum" || t.name == "staging-bot" {
+                t.resources
+                    .push(res("domain", 3, mailtrap_tokens::api::AccessLevel::VIEWER));
+            }
+            t
+        })
+        .collect();
+    send(
+        &mut state,
+        Msg::TokensLoaded {
+            req: reload,
+            result: Ok(edited.into()),
+        },
+    );
+    send(&mut state, press(KeyCode::Esc));
+    // `u`: the whole bulk edit is put back, token by token, after its own preview.
+    let asked = send(&mut state, char_key('u'));
+    assert!(
+        matches!(asked.first(), Some(Effect::PlanRequests { .. })),
+        "{asked:?}"
+    );
+    let Some(Overlay::BulkPreview(preview)) = &state.overlays.open else {
+        panic!("the undo's preview: {:?}", state.overlays.open);
+    };
+    assert_eq!(preview.sending(), 2);
+    assert_snapshot!(
+        "bulk_undo_preview_80x24",
+        draw(&mut state, 80, 24).backend()
+    );
+    let effects = send(&mut state, char_key('y'));
+    let restores: Vec<_> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::UpdatePermissions {
+                changes, journal, ..
+            } => Some((changes.clone(), journal.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(restores.len(), 2);
+    for (changes, journal) in restores {
+        assert_eq!(changes.len(), 1);
+        assert_eq!(
+            (changes[0].resource_id, changes[0].access_level),
+            (3, None),
+            "removed again"
+        );
+        assert_eq!(journal.action, mailtrap_tokens::journal::Action::Undo);
+        assert!(journal.undoes.is_some(), "each names the entry it undoes");
+    }
 }
 
 fn read_only(mode: WriteMode) -> StateConfig {
