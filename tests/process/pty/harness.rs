@@ -117,6 +117,9 @@ impl Session {
         loop {
             let screen = self.screen();
             if cond(&screen) {
+                // What is on screen was drawn after the key that caused it was read: the next action
+                // keeps its gap from now too, so a slow machine never makes it part of that key's burst.
+                self.last_send = Some(Instant::now());
                 return;
             }
             if start.elapsed() > DEADLINE {
