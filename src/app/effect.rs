@@ -103,7 +103,8 @@ pub enum Effect {
     /// `Msg::SnapshotSaved`.
     SaveSnapshot {
         account: AccountId,
-        snapshot: Box<Snapshot>,
+        /// Shared with the state's newest snapshot: 100,000 tokens are not copied to be saved.
+        snapshot: std::sync::Arc<Snapshot>,
     },
     /// Runs each hand-off command in turn with the secret on its standard input; answered by one
     /// `Msg::HandedOff` per run.

@@ -24,6 +24,9 @@ pub struct Executor {
     /// The journal every write goes through; `None` (no state directory: tests, the demo) journals
     /// nothing.
     journal: Option<Journal>,
+    /// Drift snapshots are read and kept in the state directory (not by `--dump-screen`: a picture is
+    /// not a look, and must not move the baseline the next look compares with).
+    snapshots: bool,
 }
 
 impl Executor {
@@ -34,6 +37,7 @@ impl Executor {
             tokens_task: None,
             state_dir: None,
             journal: None,
+            snapshots: true,
         }
     }
 
@@ -41,6 +45,12 @@ impl Executor {
     pub fn with_state_dir(mut self, dir: PathBuf) -> Self {
         self.journal = Some(Journal::in_state_dir(&dir));
         self.state_dir = Some(dir);
+        self
+    }
+
+    /// Reads and keeps no drift snapshot (the stored one is as if absent, and stays as it is).
+    pub fn without_snapshots(mut self) -> Self {
+        self.snapshots = false;
         self
     }
 
@@ -204,7 +214,7 @@ impl Executor {
             }
             Effect::LoadSnapshot { account } => {
                 let tx = self.tx.clone();
-                let dir = self.state_dir.clone();
+                let dir = self.state_dir.clone().filter(|_| self.snapshots);
                 let api_url = self.client.base_url().to_string();
                 tokio::task::spawn_blocking(move || {
                     let loaded = match dir {
@@ -218,12 +228,16 @@ impl Executor {
             }
             Effect::SaveSnapshot { account, snapshot } => {
                 let tx = self.tx.clone();
-                let dir = self.state_dir.clone();
-                let snapshot = snapshot.of_api(self.client.base_url().as_str());
+                let dir = self.state_dir.clone().filter(|_| self.snapshots);
+                let api_url = self.client.base_url().to_string();
                 tokio::task::spawn_blocking(move || {
                     let result = match dir {
-                        Some(dir) => drift::save(&drift::snapshot_path(&dir, account), &snapshot)
-                            .map_err(|e| e.to_string()),
+                        Some(dir) => drift::save_from(
+                            &drift::snapshot_path(&dir, account),
+                            &snapshot,
+                            &api_url,
+                        )
+                        .map_err(|e| e.to_string()),
                         None => Ok(()),
                     };
                     let _ = tx.send(Msg::SnapshotSaved(result));

@@ -139,7 +139,17 @@ pub async fn run(console: Console, dump: Option<(u16, u16)>) -> i32 {
         // The guard has restored the terminal by now: everything below reaches a normal screen.
         return finish(state, ended, &mut rx, &mut signals, &console.secrets_dir).await;
     };
-    dump::run(state, executor, rx, &console.theme, cols, rows).await
+    // A picture of the console is not a look at the account: the drift baseline stays as it is.
+    state.drift.disabled = true;
+    dump::run(
+        state,
+        executor.without_snapshots(),
+        rx,
+        &console.theme,
+        cols,
+        rows,
+    )
+    .await
 }
 
 /// How an interactive session ended.

@@ -11,7 +11,7 @@ mod store;
 
 pub use compare::{Change, Drift, compare};
 pub use snapshot::{Snapshot, TokenRecord};
-pub use store::{Loaded, load, save, snapshot_path};
+pub use store::{Loaded, load, save, save_from, snapshot_path};
 
 /// `2d`, `5h`, `12m`, `<1m`: how long ago a snapshot was taken, in its largest unit.
 pub fn ago(span: chrono::TimeDelta) -> String {

@@ -69,16 +69,39 @@ pub fn load(path: &Path, account: AccountId, api_url: &str) -> Loaded {
 
 /// Writes a snapshot whole: to a temporary 0600 file beside the target, then renamed over it.
 pub fn save(path: &Path, snapshot: &Snapshot) -> io::Result<()> {
+    save_from(path, snapshot, &snapshot.api_url)
+}
+
+/// Saves `snapshot` as taken from the API at `api_url`, streamed to the file (a list of 100,000 tokens
+/// is not held as one more string in memory).
+pub fn save_from(path: &Path, snapshot: &Snapshot, api_url: &str) -> io::Result<()> {
+    #[derive(serde::Serialize)]
+    struct Stamped<'a> {
+        version: u32,
+        account: AccountId,
+        api_url: String,
+        taken_at: chrono::DateTime<chrono::Utc>,
+        tokens: &'a [super::snapshot::TokenRecord],
+    }
     let dir = path
         .parent()
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "no directory"))?;
     crate::custody::private_dir(dir)?;
-    let text = serde_json::to_string_pretty(snapshot).map_err(io::Error::other)?;
-    let mut file = tempfile::Builder::new()
+    let file = tempfile::Builder::new()
         .prefix(".snapshot-")
         .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))
         .tempfile_in(dir)?;
-    file.write_all(text.as_bytes())?;
+    let mut out = io::BufWriter::with_capacity(1 << 16, file);
+    let stamped = Stamped {
+        version: snapshot.version,
+        account: snapshot.account,
+        api_url: api_key(api_url),
+        taken_at: snapshot.taken_at,
+        tokens: &snapshot.tokens,
+    };
+    serde_json::to_writer(&mut out, &stamped).map_err(io::Error::other)?;
+    out.write_all(b"\n")?;
+    let file = out.into_inner().map_err(|e| e.into_error())?;
     file.as_file().sync_all()?;
     file.persist(path).map_err(|e| e.error)?;
     Ok(())

@@ -22,9 +22,11 @@ pub struct DriftState {
     pub dismissed: bool,
     /// The newest list's snapshot: saved after each load once the stored one has been read (never
     /// before, so that the save cannot overwrite what the comparison needs).
-    pub latest: Option<Snapshot>,
+    pub latest: Option<std::sync::Arc<Snapshot>>,
     /// A failed save is said once a session.
     pub save_failure_said: bool,
+    /// No snapshot is made or kept (`--dump-screen`): a picture is not a look.
+    pub disabled: bool,
 }
 
 impl DriftState {

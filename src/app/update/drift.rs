@@ -15,7 +15,10 @@ use super::step::Step;
 /// The account is known: its stored snapshot is read.
 pub(super) fn load(state: &mut State, account: AccountId) -> Effect {
     if state.drift.account != Some(account) {
-        state.drift = Default::default();
+        state.drift = crate::app::state::drift::DriftState {
+            disabled: state.drift.disabled,
+            ..Default::default()
+        };
         state.drift.account = Some(account);
     }
     Effect::LoadSnapshot { account }
@@ -24,6 +27,9 @@ pub(super) fn load(state: &mut State, account: AccountId) -> Effect {
 /// A list was loaded (before it goes into the table): its snapshot is made, compared if it is the
 /// session's first and the stored one is read, and saved once that has been read.
 pub(super) fn listed(state: &mut State, list: &TokenList, now: DateTime<Utc>) -> Vec<Effect> {
+    if state.drift.disabled {
+        return Vec::new();
+    }
     let Some(account) = state.session.account().map(|a| a.id) else {
         return Vec::new();
     };
@@ -34,7 +40,7 @@ pub(super) fn listed(state: &mut State, list: &TokenList, now: DateTime<Utc>) ->
     // The executor, which knows the client, names the API when it saves.
     let previous = drift
         .latest
-        .as_ref()
+        .as_deref()
         .or(drift.baseline.as_ref().and_then(Option::as_ref));
     let snapshot = Snapshot::of_list(account, "", list, now, previous);
     match &drift.baseline {
@@ -42,7 +48,7 @@ pub(super) fn listed(state: &mut State, list: &TokenList, now: DateTime<Utc>) ->
             if drift.first.is_none() {
                 drift.first = Some((snapshot.clone(), list.unreadable.clone()));
             }
-            drift.latest = Some(snapshot);
+            drift.latest = Some(std::sync::Arc::new(snapshot));
             Vec::new()
         }
         Some(baseline) => {
@@ -53,11 +59,9 @@ pub(super) fn listed(state: &mut State, list: &TokenList, now: DateTime<Utc>) ->
                     drift.found = (!found.is_empty()).then_some(found);
                 }
             }
+            let snapshot = std::sync::Arc::new(snapshot);
             drift.latest = Some(snapshot.clone());
-            vec![Effect::SaveSnapshot {
-                account,
-                snapshot: Box::new(snapshot),
-            }]
+            vec![Effect::SaveSnapshot { account, snapshot }]
         }
     }
 }
@@ -85,14 +89,14 @@ pub(super) fn loaded(
             let found = compare(before, &first);
             drift.found = (!found.is_empty()).then_some(found);
             if let Some(latest) = drift.latest.as_mut() {
-                latest.carry_unreadable(&unreadable, before);
+                std::sync::Arc::make_mut(latest).carry_unreadable(&unreadable, before);
             }
         }
     }
     if let Some(latest) = &drift.latest {
         effects.push(Effect::SaveSnapshot {
             account,
-            snapshot: Box::new(latest.clone()),
+            snapshot: latest.clone(),
         });
     }
     drift.baseline = Some(baseline);

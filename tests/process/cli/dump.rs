@@ -54,3 +54,31 @@ fn an_unknown_view_is_refused_with_the_names_of_the_views() {
         "nothing was asked"
     );
 }
+
+#[test]
+fn a_dump_neither_reads_nor_moves_the_drift_baseline() {
+    let served = serve();
+    assert_eq!(served.run(&["drift"]).code, 0, "the first run records");
+    let snapshot = served
+        .home
+        .path()
+        .join("state")
+        .join("snapshots")
+        .join(format!("{}.json", served.account));
+    let recorded = std::fs::read(&snapshot).expect("drift kept a snapshot");
+    served.create_token("made after the last look");
+    let run = served.run(&["--dump-screen", "120x40"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        !run.stdout.contains("what changed"),
+        "no banner from a dump:\n{}",
+        run.stdout
+    );
+    assert_eq!(
+        std::fs::read(&snapshot).unwrap(),
+        recorded,
+        "the dump left the snapshot as it was"
+    );
+    // So the next look still sees what changed.
+    assert_eq!(served.run(&["drift"]).code, 12);
+}
