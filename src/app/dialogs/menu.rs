@@ -137,12 +137,16 @@ impl ActionMenu {
             };
             let key_style = if enabled { theme.key } else { theme.disabled };
             let pad = key_width.saturating_sub(item.label.width());
-            let spans = vec![
+            let mut spans = vec![
                 styled(marker, base),
                 styled(format!("{}{}", item.label, " ".repeat(pad)), key_style),
                 styled("  ", base),
                 styled(info.description, base),
             ];
+            // Only a permission edit can be put back (from the journal); the menu says which cannot.
+            if matches!(item.row.action, Action::Reset | Action::Delete) {
+                spans.push(styled(" · cannot be undone", theme.dim));
+            }
             lines.push(Line::from(spans));
             if let Some(reason) = item.row.reason() {
                 let indent = 2 + key_width + 2;
