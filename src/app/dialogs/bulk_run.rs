@@ -92,28 +92,16 @@ impl BulkRunDialog {
         if !is_press(key) {
             return Outcome::Continue;
         }
-        if let Some(question) = &mut self.asking_close {
-            return match question.handle_key(key) {
-                Some(Answer::Yes) => Outcome::Emit(RunCommand::Close),
-                Some(Answer::No) => {
-                    self.asking_close = None;
-                    Outcome::Continue
-                }
-                None => Outcome::Continue,
-            };
-        }
-        if let Some(question) = &mut self.asking_save {
-            return match question.handle_key(key) {
-                Some(Answer::Yes) => {
-                    self.asking_save = None;
-                    Outcome::Emit(RunCommand::SaveAll)
-                }
-                Some(Answer::No) => {
-                    self.asking_save = None;
-                    Outcome::Continue
-                }
-                None => Outcome::Continue,
-            };
+        for (slot, yes) in [
+            (&mut self.asking_close, RunCommand::Close),
+            (&mut self.asking_save, RunCommand::SaveAll),
+        ] {
+            if slot.is_some() {
+                return match YesNo::answer(slot, key) {
+                    Some(Answer::Yes) => Outcome::Emit(yes),
+                    _ => Outcome::Continue,
+                };
+            }
         }
         let closing = is_ctrl_c(key)
             || matches!(key.code, KeyCode::Esc | KeyCode::Enter)

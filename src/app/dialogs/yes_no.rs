@@ -51,6 +51,14 @@ impl YesNo {
         }
     }
 
+    /// The answer `key` gives the question asked in `slot`, which closes on an answer; `None` while it
+    /// stays (or when none is asked).
+    pub fn answer(slot: &mut Option<YesNo>, key: &KeyEvent) -> Option<Answer> {
+        let answer = slot.as_mut()?.handle_key(key)?;
+        *slot = None;
+        Some(answer)
+    }
+
     pub fn focus(&self) -> usize {
         self.focus
     }

@@ -362,13 +362,9 @@ pub(super) fn start(
     confirmed: BulkConfirmed,
     now: DateTime<Utc>,
 ) -> Vec<Effect> {
-    let Some(account) = state.session.account().map(|a| a.id) else {
+    let Some(account) = super::writes::writable_account(state, now) else {
         return Vec::new();
     };
-    if let Some(why) = state.session.guard.refusal(now) {
-        state.set_status(format!("Nothing was sent: {why}"), Level::Warn, now);
-        return Vec::new();
-    }
     let known_ids = match confirmed.action {
         BulkAction::Reset => state.table.known_ids(),
         _ => Default::default(),

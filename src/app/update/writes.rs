@@ -24,25 +24,30 @@ use super::step::Step;
 /// How long the old token keeps working after a reset (spec: 12 hours).
 const RESET_GRACE_HOURS: i64 = 12;
 
+/// The account a confirmed write goes to, if writes may be sent now; otherwise the status line says
+/// why nothing was sent (confirmed after the armed time ran out, or opened before read-only took hold).
+pub(super) fn writable_account(
+    state: &mut State,
+    now: DateTime<Utc>,
+) -> Option<crate::api::AccountId> {
+    let account = state.session.account().map(|a| a.id)?;
+    if let Some(why) = state.session.guard.refusal(now) {
+        let words = format!("Nothing was sent: {why}");
+        state.set_status_for(words, Level::Warn, now, IMPORTANT_SECONDS / 4);
+        return None;
+    }
+    Some(account)
+}
+
 /// A confirmed reset, delete or permission change: one request, tracked until its answer.
 pub(super) fn send_confirmed(
     state: &mut State,
     action: Destructive,
     now: DateTime<Utc>,
 ) -> Vec<Effect> {
-    let Some(account) = state.session.account().map(|a| a.id) else {
+    let Some(account) = writable_account(state, now) else {
         return Vec::new();
     };
-    if let Some(why) = state.session.guard.refusal(now) {
-        // Confirmed after the armed time ran out, or opened before read-only took hold: nothing goes.
-        state.set_status_for(
-            format!("Nothing was sent: {why}"),
-            Level::Warn,
-            now,
-            IMPORTANT_SECONDS / 4,
-        );
-        return Vec::new();
-    }
     let id = action.target().token_id;
     if state.requests.row_busy(id) {
         // The registry refuses this too; a second request for one token must wait for the first.
@@ -180,17 +185,13 @@ fn journal_note(state: &State, action: &Destructive) -> Note {
 
 /// The form's create: one request; the form stays open and waits for the answer.
 pub(super) fn send_create(state: &mut State, new: NewToken, now: DateTime<Utc>) -> Vec<Effect> {
-    let Some(account) = state.session.account().map(|a| a.id) else {
+    let Some(account) = writable_account(state, now) else {
+        if let (Some(Overlay::Form(form)), Some(status)) = (&mut state.overlays.open, &state.status)
+        {
+            form.submit_failed(status.text.as_ref());
+        }
         return Vec::new();
     };
-    if let Some(why) = state.session.guard.refusal(now) {
-        let words = format!("Nothing was sent: {why}");
-        if let Some(Overlay::Form(form)) = &mut state.overlays.open {
-            form.submit_failed(&words);
-        }
-        state.set_status_for(words, Level::Warn, now, IMPORTANT_SECONDS / 4);
-        return Vec::new();
-    }
     let name = new.name.clone();
     let known_ids = state.table.known_ids();
     let req = state
