@@ -9,7 +9,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
-use super::secret::warning_question;
+use super::secret::{warning_question, work_tree_question};
 use super::yes_no::{Answer, YesNo};
 use super::{Hints, Outcome, hints, is_ctrl_c, is_press, plain_char};
 use crate::config::Theme;
@@ -181,23 +181,8 @@ impl BulkRunDialog {
             );
             question.render(q, area, buf, theme);
         }
-        if let (Some(question), Some(top)) = (&self.asking_save, &save.work_tree) {
-            let words = crate::text::sanitize(&format!(
-                "{} is inside the git work tree at {}, where a secrets file can end up in a commit. \
-                 Save there anyway?",
-                save.dir.to_string_lossy(),
-                top.to_string_lossy()
-            ));
-            let q = warning_question(
-                "Save in a git work tree?",
-                &words,
-                62,
-                ["No", "Save"],
-                "y save · n/Esc back",
-                area,
-                theme,
-            );
-            question.render(q, area, buf, theme);
+        if let Some(question) = &self.asking_save {
+            work_tree_question(question, save, "a secrets file", area, buf, theme);
         }
     }
 }

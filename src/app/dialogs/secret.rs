@@ -410,26 +410,40 @@ impl SecretDialog {
             );
             question.render(q, area, buf, theme);
         }
-        if let (Some(question), Some(top)) = (&self.asking_save, &self.save.work_tree) {
-            let words = format!(
-                "{} is inside the git work tree at {}, where a secret file can end up in a commit. \
-                 Save there anyway?",
-                self.save.dir.to_string_lossy(),
-                top.to_string_lossy()
-            );
-            let words = sanitize(&words);
-            let q = warning_question(
-                "Save in a git work tree?",
-                &words,
-                62,
-                ["No", "Save"],
-                "y save · n/Esc back",
-                area,
-                theme,
-            );
-            question.render(q, area, buf, theme);
+        if let Some(question) = &self.asking_save {
+            work_tree_question(question, &self.save, "a secret file", area, buf, theme);
         }
     }
+}
+
+/// "… is inside the git work tree at …; save there anyway?", over the dialog asking it (nothing when
+/// the save directory is in no work tree).
+pub(crate) fn work_tree_question(
+    question: &YesNo,
+    save: &SaveTarget,
+    what: &str,
+    area: Rect,
+    buf: &mut Buffer,
+    theme: &Theme,
+) {
+    let Some(top) = &save.work_tree else {
+        return;
+    };
+    let words = sanitize(&format!(
+        "{} is inside the git work tree at {}, where {what} can end up in a commit. Save there anyway?",
+        save.dir.to_string_lossy(),
+        top.to_string_lossy()
+    ));
+    let q = warning_question(
+        "Save in a git work tree?",
+        &words,
+        62,
+        ["No", "Save"],
+        "y save · n/Esc back",
+        area,
+        theme,
+    );
+    question.render(q, area, buf, theme);
 }
 
 /// A yes/no question over the dialog: its words wrapped in the warning style, at most `width` wide.

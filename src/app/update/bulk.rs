@@ -661,13 +661,7 @@ fn finish_if_done(state: &mut State, now: DateTime<Utc>, mut effects: Vec<Effect
         .collect();
     match run.action {
         BulkAction::Permission { .. } if !undoable.is_empty() => {
-            let key = state
-                .session
-                .keymap
-                .keys_for(Action::Undo)
-                .first()
-                .map(ToString::to_string)
-                .unwrap_or_else(|| "u".into());
+            let key = super::writes::undo_key(state);
             words.push_str(&format!(" ({key} undoes it)"));
             state.requests.last_edit = None;
             state.requests.last_bulk_edit = Some(undoable);

@@ -24,6 +24,17 @@ use super::step::Step;
 /// How long the old token keeps working after a reset (spec: 12 hours).
 const RESET_GRACE_HOURS: i64 = 12;
 
+/// The key that undoes the last permission edit, as the status line names it.
+pub(super) fn undo_key(state: &State) -> String {
+    state
+        .session
+        .keymap
+        .keys_for(Action::Undo)
+        .first()
+        .map(ToString::to_string)
+        .unwrap_or_else(|| "u".into())
+}
+
 /// The account a confirmed write goes to, if writes may be sent now; otherwise the status line says
 /// why nothing was sent (confirmed after the armed time ran out, or opened before read-only took hold).
 pub(super) fn writable_account(
@@ -430,13 +441,7 @@ pub(super) fn permissions(
                     state.requests.last_edit = Some(edit);
                     // The newest edit is the one `u` undoes.
                     state.requests.last_bulk_edit = None;
-                    let key = state
-                        .session
-                        .keymap
-                        .keys_for(Action::Undo)
-                        .first()
-                        .map(ToString::to_string)
-                        .unwrap_or_else(|| "u".into());
+                    let key = undo_key(state);
                     format!("Saved the permissions of {name} ({key} undoes it)")
                 }
                 None => format!("Saved the permissions of {name}"),
