@@ -130,7 +130,7 @@ impl BulkPermissionDialog {
         );
         let mut lines: Vec<Line<'static>> = vec![
             Line::from(styled(
-                "Choose the resource, then: a grants Admin, v grants Viewer, x removes it.",
+                "Choose a resource; a grants Admin, v Viewer, x removes it.",
                 theme.text,
             )),
             Line::default(),

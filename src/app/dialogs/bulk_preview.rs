@@ -46,6 +46,14 @@ impl BulkAction {
         }
     }
 
+    /// The run's name in its dialog and status line: `reset`, `grant Viewer · Domain x`, `undo`.
+    pub fn name(&self) -> String {
+        match self {
+            BulkAction::Restore => "undo".into(),
+            other => other.verb(),
+        }
+    }
+
     /// What happens to one token, as the preview's row says it.
     fn will(&self) -> &'static str {
         match self {
@@ -55,7 +63,7 @@ impl BulkAction {
                 "gets the permission"
             }
             BulkAction::Permission { .. } => "loses the permission",
-            BulkAction::Restore => "gets its permissions back as before the edit",
+            BulkAction::Restore => "gets its old permissions back",
         }
     }
 
@@ -259,10 +267,10 @@ impl BulkPreview {
         let sending = self.sending();
         let refused = self.targets.len() - sending;
         let verb = self.action.verb();
-        let noun = if self.action == BulkAction::Restore {
-            ""
-        } else {
-            "marked "
+        let noun = match self.action {
+            BulkAction::Restore => "",
+            BulkAction::Permission { .. } => "on marked ",
+            _ => "marked ",
         };
         let title = format!(
             "{} {} {noun}token{}?",

@@ -623,7 +623,7 @@ fn finish_if_done(state: &mut State, now: DateTime<Utc>, mut effects: Vec<Effect
     let c = run.counts();
     let mut words = format!(
         "Bulk {}: {} done, {} failed",
-        run.action.verb(),
+        run.action.name(),
         c.done,
         c.failed
     );

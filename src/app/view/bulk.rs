@@ -28,7 +28,7 @@ pub fn render(state: &State, dialog: &BulkRunDialog, theme: &Theme, frame: &mut 
     let total = run.targets.len();
     let c = run.counts();
     let answered = c.done + c.failed + c.lost;
-    let title = format!("Bulk {}: {total} token{}", run.action.verb(), plural(total));
+    let title = format!("Bulk {}: {total} token{}", run.action.name(), plural(total));
     let mut lines: Vec<Line<'static>> = Vec::new();
     let sendable = total - run.targets.iter().filter(|t| t.refused.is_some()).count();
     lines.push(gauge(answered, sendable, text_width, theme));
