@@ -723,18 +723,35 @@ pub(super) fn command(
                 run.started_at.format("%Y%m%dT%H%M%SZ")
             );
             let path = state.session.save_dir.dir.join(file);
-            let mut content = String::from(
-                "# New secrets from a bulk reset by mailtrap-tokens; one per line: token id, name, secret (tab-separated)\n",
-            );
-            for s in &run.secrets {
-                let name = s.token.name.replace(['\t', '\n', '\r'], " ");
-                content.push_str(&format!(
-                    "{}\t{}\t{}\n",
-                    s.token.id,
-                    crate::text::sanitize(&name),
-                    s.secret.expose_secret()
-                ));
+            const HEADER: &str = "# New secrets from a bulk reset by mailtrap-tokens; one per line: token id, name, secret (tab-separated)\n";
+            let lines: Vec<(String, &str)> = run
+                .secrets
+                .iter()
+                .map(|s| {
+                    let name =
+                        crate::text::sanitize(&s.token.name.replace(['\t', '\n', '\r'], " "));
+                    (
+                        format!("{}\t{name}\t", s.token.id),
+                        s.secret.expose_secret(),
+                    )
+                })
+                .collect();
+            // Sized once: a string that grows leaves copies of the secrets behind in the memory it
+            // gave up.
+            let size = HEADER.len()
+                + lines
+                    .iter()
+                    .map(|(head, s)| head.len() + s.len() + 1)
+                    .sum::<usize>();
+            let mut content = String::with_capacity(size);
+            content.push_str(HEADER);
+            for (head, secret) in &lines {
+                content.push_str(head);
+                content.push_str(secret);
+                content.push('\n');
             }
+            // The file ends with the newline every saved secret gets.
+            content.pop();
             let secret = Secret::new(content);
             run.saving = true;
             (vec![Effect::SaveSecret { path, secret }], false)

@@ -178,3 +178,61 @@ fn until_armed_refuses_writes_until_w_and_then_sends_the_one_confirmed() {
     assert_eq!(served.writes().len(), 1, "{:?}", served.writes());
     session.signal(libc::SIGKILL);
 }
+
+#[test]
+fn an_osc52_copy_of_a_bulk_secret_leaves_closing_guarded_and_a_save_keeps_them_all() {
+    // No DISPLAY: the copy goes out as OSC 52, which nothing confirms; only the file keeps the secrets.
+    let served = Served::start();
+    let home = tempfile::tempdir().unwrap();
+    let mut session = console(&served, &home, &[]);
+    table(&mut session);
+    for name in ["Legacy", "Billing reports"] {
+        session.send(&format!("/{name}\r"));
+        session.wait_for_screen("one row", |s| s.contains("(1 of "));
+        session.send(" ");
+        session.send("\x1b");
+        session.wait_for_screen("the whole table", |s| !s.contains("filter:"));
+    }
+    session.send("R");
+    session.wait_for_screen("the preview", |s| s.contains("Reset 2 marked tokens?"));
+    session.send("y");
+    session.wait_for_screen("both secrets", |s| s.contains("New secrets (2)"));
+    session.send("c");
+    session.wait_for_screen("the copy said as sent", |s| {
+        s.contains("cannot confirm that anything received it")
+    });
+    assert!(session.raw_contains(b"\x1b]52;c;"), "the sequence was sent");
+    session.send("\x1b");
+    session.wait_for_screen("still asking", |s| s.contains("Close anyway?"));
+    session.send("n");
+    session.wait_for_screen("the dialog again", |s| !s.contains("Close anyway?"));
+    session.send("s");
+    session.wait_for_screen("saved", |s| s.contains("Saved every new secret"));
+    let dir = home.path().join("state").join("secrets");
+    let files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("the secrets directory")
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1, "one file for the run: {files:?}");
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&files[0]).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    let text = std::fs::read_to_string(&files[0]).unwrap();
+    let secrets: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.rsplit('\t').next())
+        .collect();
+    assert_eq!(secrets.len(), 2, "{text}");
+    for secret in secrets {
+        assert!(secret.len() == 32 && secret.chars().all(|c| c.is_ascii_hexdigit()));
+        let last4 = &secret[28..];
+        assert!(session.raw_text().contains(&format!("…{last4}")));
+    }
+    // Saved: closing no longer asks.
+    session.send("\x1b");
+    session.wait_for_screen("closed without asking", |s| {
+        !s.contains("New secrets") && !s.contains("Close anyway?")
+    });
+    session.quit_restoring_the_terminal(DEADLINE);
+}
