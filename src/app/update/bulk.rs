@@ -55,7 +55,7 @@ pub(super) fn mark(state: &mut State, action: Action, now: DateTime<Utc>) -> Ste
                 return Step::done();
             }
             state.marks.toggle(row.token.id);
-            // Space marks and moves on, so a run of rows is marked by holding it down.
+            // Space marks and moves on, so a run of rows is marked by pressing it again and again.
             state.browsed_mut().move_by(1);
         }
         Action::MarkShown => {
