@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, FixedOffset, Local, Utc};
 use ratatui::Frame;
+use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Block;
@@ -275,10 +276,39 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         height
     };
     for (y, line) in (inner.y..).zip(all.iter().skip(scroll).take(room)) {
-        buf.set_line(inner.x, y, line, inner.width);
+        set_line(buf, inner.x, y, line, inner.width);
     }
     if more && height > 0 {
         let line = Line::styled(" … more below (PgDn)", theme.dim);
         buf.set_line(inner.x, inner.bottom() - 1, &line, inner.width);
+    }
+}
+
+/// `Buffer::set_line`, cell for cell, with printable ASCII written a byte to a cell: such text is one
+/// grapheme and one cell a byte, so the grapheme segmentation that costs most of the panel is skipped.
+fn set_line(buf: &mut Buffer, x: u16, y: u16, line: &Line<'_>, max_width: u16) {
+    let mut x = x;
+    let mut remaining = max_width;
+    for span in line {
+        if remaining == 0 {
+            break;
+        }
+        let style = line.style.patch(span.style);
+        let text = span.content.as_ref();
+        if !text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+            let end = buf.set_stringn(x, y, text, usize::from(remaining), style).0;
+            remaining = remaining.saturating_sub(end.saturating_sub(x));
+            x = end;
+            continue;
+        }
+        let room = buf.area.right().saturating_sub(x).min(remaining);
+        let n = u16::try_from(text.len()).unwrap_or(u16::MAX).min(room);
+        for (i, dx) in (0..usize::from(n)).zip(0..n) {
+            buf[(x + dx, y)]
+                .set_symbol(&text[i..=i])
+                .set_style(style);
+        }
+        x += n;
+        remaining -= n;
     }
 }
