@@ -304,9 +304,7 @@ fn set_line(buf: &mut Buffer, x: u16, y: u16, line: &Line<'_>, max_width: u16) {
         let room = buf.area.right().saturating_sub(x).min(remaining);
         let n = u16::try_from(text.len()).unwrap_or(u16::MAX).min(room);
         for (i, dx) in (0..usize::from(n)).zip(0..n) {
-            buf[(x + dx, y)]
-                .set_symbol(&text[i..=i])
-                .set_style(style);
+            buf[(x + dx, y)].set_symbol(&text[i..=i]).set_style(style);
         }
         x += n;
         remaining -= n;
