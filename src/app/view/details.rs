@@ -310,3 +310,35 @@ fn set_line(buf: &mut Buffer, x: u16, y: u16, line: &Line<'_>, max_width: u16) {
         remaining -= n;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::style::{Color, Style};
+
+    #[test]
+    fn set_line_draws_what_the_buffer_would() {
+        let lines = [
+            Line::from(vec![
+                Span::styled(" Id           ", Style::new().fg(Color::Gray)),
+                Span::raw("12345"),
+            ]),
+            Line::styled(" Places (0) ", Style::new().fg(Color::Cyan)),
+            Line::from(vec![
+                Span::raw("   日本語 "),
+                Span::raw("ascii after wide text"),
+            ]),
+            Line::raw("a line far longer than the twenty cells it is given"),
+        ];
+        // From x = 10, twenty cells run past the buffer's edge: both stop there.
+        for (x, width) in [(2, 0), (2, 5), (2, 20), (10, 20)] {
+            let area = Rect::new(0, 0, 24, 4);
+            let (mut ours, mut theirs) = (Buffer::empty(area), Buffer::empty(area));
+            for (y, line) in (0..).zip(&lines) {
+                set_line(&mut ours, x, y, line, width);
+                theirs.set_line(x, y, line, width);
+            }
+            assert_eq!(ours, theirs, "from {x}, {width} cells");
+        }
+    }
+}
