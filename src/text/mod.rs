@@ -64,6 +64,14 @@ pub fn truncate_to_width(text: &str, max: usize) -> String {
         return String::new();
     }
     let budget = max - 1; // one cell for the ellipsis
+    // Printable ASCII is one cell and one grapheme a byte: cut by bytes, skipping the segmentation that
+    // costs most of a frame's fitting.
+    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        let mut out = String::with_capacity(budget + '…'.len_utf8());
+        out.push_str(&text[..budget.min(text.len())]);
+        out.push('…');
+        return out;
+    }
     let mut out = String::new();
     let mut used = 0;
     for grapheme in text.graphemes(true) {

@@ -2,7 +2,7 @@
 //! so text from the server (or the config, or the user) becomes safe once, when it enters the console's
 //! state, and drawing code that takes a `SafeText` cannot be handed anything else.
 
-use std::borrow::Borrow;
+use std::borrow::{Borrow, Cow};
 use std::fmt;
 use std::ops::Deref;
 
@@ -35,6 +35,15 @@ impl SafeText {
     /// Fitted into `max` cells: unchanged when it fits, else cut on a grapheme boundary and ended with `…`.
     pub fn fit(&self, max: usize) -> String {
         truncate_to_width(&self.0, max)
+    }
+
+    /// `fit`, borrowing the text when it fits: a frame's cells then copy only what they cut.
+    pub fn fit_cow(&self, max: usize) -> Cow<'_, str> {
+        if display_width(&self.0) <= max {
+            Cow::Borrowed(&self.0)
+        } else {
+            Cow::Owned(truncate_to_width(&self.0, max))
+        }
     }
 
     /// Appends another safe text (no second pass over either).

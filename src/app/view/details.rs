@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, FixedOffset, Local, Utc};
 use ratatui::Frame;
+use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Block;
@@ -275,10 +276,69 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         height
     };
     for (y, line) in (inner.y..).zip(all.iter().skip(scroll).take(room)) {
-        buf.set_line(inner.x, y, line, inner.width);
+        set_line(buf, inner.x, y, line, inner.width);
     }
     if more && height > 0 {
         let line = Line::styled(" … more below (PgDn)", theme.dim);
         buf.set_line(inner.x, inner.bottom() - 1, &line, inner.width);
+    }
+}
+
+/// `Buffer::set_line`, cell for cell, with printable ASCII written a byte to a cell: such text is one
+/// grapheme and one cell a byte, so the grapheme segmentation that costs most of the panel is skipped.
+fn set_line(buf: &mut Buffer, x: u16, y: u16, line: &Line<'_>, max_width: u16) {
+    let mut x = x;
+    let mut remaining = max_width;
+    for span in line {
+        if remaining == 0 {
+            break;
+        }
+        let style = line.style.patch(span.style);
+        let text = span.content.as_ref();
+        if !text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+            let end = buf.set_stringn(x, y, text, usize::from(remaining), style).0;
+            remaining = remaining.saturating_sub(end.saturating_sub(x));
+            x = end;
+            continue;
+        }
+        let room = buf.area.right().saturating_sub(x).min(remaining);
+        let n = u16::try_from(text.len()).unwrap_or(u16::MAX).min(room);
+        for (i, dx) in (0..usize::from(n)).zip(0..n) {
+            buf[(x + dx, y)].set_symbol(&text[i..=i]).set_style(style);
+        }
+        x += n;
+        remaining -= n;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::style::{Color, Style};
+
+    #[test]
+    fn set_line_draws_what_the_buffer_would() {
+        let lines = [
+            Line::from(vec![
+                Span::styled(" Id           ", Style::new().fg(Color::Gray)),
+                Span::raw("12345"),
+            ]),
+            Line::styled(" Places (0) ", Style::new().fg(Color::Cyan)),
+            Line::from(vec![
+                Span::raw("   日本語 "),
+                Span::raw("ascii after wide text"),
+            ]),
+            Line::raw("a line far longer than the twenty cells it is given"),
+        ];
+        // From x = 10, twenty cells run past the buffer's edge: both stop there.
+        for (x, width) in [(2, 0), (2, 5), (2, 20), (10, 20)] {
+            let area = Rect::new(0, 0, 24, 4);
+            let (mut ours, mut theirs) = (Buffer::empty(area), Buffer::empty(area));
+            for (y, line) in (0..).zip(&lines) {
+                set_line(&mut ours, x, y, line, width);
+                theirs.set_line(x, y, line, width);
+            }
+            assert_eq!(ours, theirs, "from {x}, {width} cells");
+        }
     }
 }

@@ -13,6 +13,15 @@ use super::list::{ListFrame, rows_area, share};
 
 const HEADERS: [&str; 4] = ["Severity", "Rule", "Token", "Finding"];
 
+/// The severity's symbol and word, as one literal (a frame formats nothing for it).
+fn label(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Danger => "✖ danger",
+        Severity::Warn => "⚠ warn",
+        Severity::Info => "ℹ info",
+    }
+}
+
 pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     let list = &state.views.findings;
     let inner_width = rows_area(area).width;
@@ -22,7 +31,7 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         inner_width,
         &[Some(8), Some(rule_width), Some(token_width), None],
     );
-    let rows: Vec<Row<'static>> = list
+    let rows: Vec<Row<'_>> = list
         .on_screen()
         .iter()
         .map(|&i| {
@@ -33,13 +42,10 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
                 Severity::Info => theme.info,
             };
             Row::new(vec![
-                Cell::from(Span::styled(
-                    format!("{} {}", row.severity.symbol(), row.severity.word()),
-                    style,
-                )),
+                Cell::from(Span::styled(label(row.severity), style)),
                 Cell::from(Span::styled(row.rule.as_str(), theme.dim)),
-                Cell::from(row.token_name.fit(usize::from(widths[2]))),
-                Cell::from(row.text.fit(usize::from(widths[3]))),
+                Cell::from(row.token_name.fit_cow(usize::from(widths[2]))),
+                Cell::from(row.text.fit_cow(usize::from(widths[3]))),
             ])
         })
         .collect();

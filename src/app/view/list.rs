@@ -54,7 +54,7 @@ pub struct ListFrame<'a, R: ListRow> {
 }
 
 impl<R: ListRow> ListFrame<'_, R> {
-    pub fn render(&self, rows: Vec<Row<'static>>, theme: &Theme, frame: &mut Frame, area: Rect) {
+    pub fn render(&self, rows: Vec<Row<'_>>, theme: &Theme, frame: &mut Frame, area: Rect) {
         let list = self.list;
         let total = list.rows().len();
         let shown = list.order().len();

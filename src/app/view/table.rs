@@ -183,7 +183,7 @@ const BUSY_MARK: &str = "⟳ ";
 const SECRET_LOST_MARK: &str = " ✗ secret not received";
 const SECRET_LOST_SHORT: &str = " ✗ no secret";
 
-fn name_cell(state: &State, row: &TokenRow, width: usize, theme: &Theme) -> Cell<'static> {
+fn name_cell<'a>(state: &State, row: &'a TokenRow, width: usize, theme: &Theme) -> Cell<'a> {
     if state.requests.row_busy(row.token.id) {
         let mark = Span::styled(BUSY_MARK, theme.info);
         let room = width.saturating_sub(display_width(BUSY_MARK));
@@ -207,7 +207,7 @@ fn name_cell(state: &State, row: &TokenRow, width: usize, theme: &Theme) -> Cell
         .then(|| row.successor.map(|i| &state.table.rows[i]))
         .flatten();
     let Some(next) = successor else {
-        return Cell::from(row.name.fit(width));
+        return Cell::from(row.name.fit_cow(width));
     };
     // Keep room for the successor: it is what tells the operator where the row went.
     let arrow = next.name.after(" → ");
@@ -286,8 +286,8 @@ fn findings_cell(row: &TokenRow, theme: &Theme) -> Cell<'static> {
     ))
 }
 
-fn access_cell(row: &TokenRow, width: usize, theme: &Theme) -> Cell<'static> {
-    let text = row.access.fit(width);
+fn access_cell<'a>(row: &'a TokenRow, width: usize, theme: &Theme) -> Cell<'a> {
+    let text = row.access.fit_cow(width);
     if row.unreadable.is_some() {
         Cell::from(Span::styled(text, theme.warn))
     } else {
@@ -348,7 +348,7 @@ pub fn render(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Fram
                 let width = usize::from(*width);
                 match column {
                     SortColumn::Name => name_cell(state, row, width, theme),
-                    SortColumn::Creator => Cell::from(row.creator.fit(width)),
+                    SortColumn::Creator => Cell::from(row.creator.fit_cow(width)),
                     SortColumn::Access => access_cell(row, width, theme),
                     SortColumn::Expires => match expiry.take() {
                         Some(expiry) => expires_cell(row, expiry, theme),
@@ -356,7 +356,7 @@ pub fn render(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Fram
                     },
                     SortColumn::Token => match row.unreadable {
                         Some(_) => Cell::from(""),
-                        None => Cell::from(row.masked.to_string()),
+                        None => Cell::from(row.masked.as_str()),
                     },
                     SortColumn::Id => match row.unreadable {
                         Some(_) => Cell::from(""),
