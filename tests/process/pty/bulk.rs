@@ -66,20 +66,17 @@ fn a_bulk_delete_takes_a_typed_count_no_burst_confirms_it_and_each_token_gets_on
     session.quit_restoring_the_terminal(DEADLINE);
 }
 
-#[test]
-fn sigterm_with_a_bulk_resets_secrets_in_its_dialog_saves_each_to_a_private_file() {
-    let served = Served::start();
-    let home = tempfile::tempdir().unwrap();
-    let mut session = console(&served, &home, &[]);
-    table(&mut session);
-    session.send("/Legacy\r");
-    session.wait_for_screen("one row", |s| s.contains("(1 of "));
-    session.send(" ");
-    session.send("\x1b");
-    session.wait_for_screen("the whole table", |s| !s.contains("filter:"));
-    session.send("/Billing reports\r");
-    session.wait_for_screen("one row", |s| s.contains("(1 of "));
-    session.send(" ");
+/// Marks Legacy integration and Billing reports (each found with the filter), resets both in bulk and
+/// waits for both secrets in the run's dialog.
+fn reset_two_marked(session: &mut Session) {
+    table(session);
+    for name in ["Legacy", "Billing reports"] {
+        session.send(&format!("/{name}\r"));
+        session.wait_for_screen("one row", |s| s.contains("(1 of "));
+        session.send(" ");
+        session.send("\x1b");
+        session.wait_for_screen("the whole table", |s| !s.contains("filter:"));
+    }
     session.wait_for_screen("two marked", |s| s.contains("2 marked"));
     session.send("R");
     session.wait_for_screen("the preview", |s| s.contains("Reset 2 marked tokens?"));
@@ -87,6 +84,14 @@ fn sigterm_with_a_bulk_resets_secrets_in_its_dialog_saves_each_to_a_private_file
     session.wait_for_screen("both secrets", |s| {
         s.contains("2/2 answered") && s.contains("New secrets (2)")
     });
+}
+
+#[test]
+fn sigterm_with_a_bulk_resets_secrets_in_its_dialog_saves_each_to_a_private_file() {
+    let served = Served::start();
+    let home = tempfile::tempdir().unwrap();
+    let mut session = console(&served, &home, &[]);
+    reset_two_marked(&mut session);
     assert_eq!(served.count("POST "), 2, "{:?}", served.writes());
     // Esc would ask "close anyway?": the secrets are still only in the console.
     session.send("\x1b");
@@ -185,18 +190,7 @@ fn an_osc52_copy_of_a_bulk_secret_leaves_closing_guarded_and_a_save_keeps_them_a
     let served = Served::start();
     let home = tempfile::tempdir().unwrap();
     let mut session = console(&served, &home, &[]);
-    table(&mut session);
-    for name in ["Legacy", "Billing reports"] {
-        session.send(&format!("/{name}\r"));
-        session.wait_for_screen("one row", |s| s.contains("(1 of "));
-        session.send(" ");
-        session.send("\x1b");
-        session.wait_for_screen("the whole table", |s| !s.contains("filter:"));
-    }
-    session.send("R");
-    session.wait_for_screen("the preview", |s| s.contains("Reset 2 marked tokens?"));
-    session.send("y");
-    session.wait_for_screen("both secrets", |s| s.contains("New secrets (2)"));
+    reset_two_marked(&mut session);
     session.send("c");
     session.wait_for_screen("the copy said as sent", |s| {
         s.contains("cannot confirm that anything received it")
