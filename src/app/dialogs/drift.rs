@@ -69,23 +69,11 @@ impl DriftDialog {
 
     /// The mouse wheel: negative is up.
     pub fn scroll_by(&mut self, lines: i32) {
-        let by = u16::try_from(lines.unsigned_abs()).unwrap_or(u16::MAX);
-        self.scroll = if lines < 0 {
-            self.scroll.saturating_sub(by)
-        } else {
-            self.scroll.saturating_add(by)
-        };
+        self.scroll = super::scrolled(self.scroll, lines);
     }
 
     pub fn hints(&self, keymap: &Keymap) -> Hints {
-        let scroll = SafeText::joined(
-            &[keymap.label(Action::MoveUp), keymap.label(Action::MoveDown)],
-            "/",
-        );
-        vec![
-            (SafeText::literal("Esc"), SafeText::literal("close")),
-            (scroll, SafeText::literal("scroll")),
-        ]
+        super::scroll_hints(keymap)
     }
 
     pub fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {

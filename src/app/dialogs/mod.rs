@@ -231,6 +231,29 @@ pub(crate) fn boxed(
     rect
 }
 
+/// A scroll position moved by the mouse wheel's `lines` (negative is up).
+pub(crate) fn scrolled(scroll: u16, lines: i32) -> u16 {
+    let by = u16::try_from(lines.unsigned_abs()).unwrap_or(u16::MAX);
+    if lines < 0 {
+        scroll.saturating_sub(by)
+    } else {
+        scroll.saturating_add(by)
+    }
+}
+
+/// The hints of a dialog that only scrolls and closes.
+pub(crate) fn scroll_hints(keymap: &crate::keys::keymap::Keymap) -> Hints {
+    use crate::keys::action::Action;
+    let scroll = SafeText::joined(
+        &[keymap.label(Action::MoveUp), keymap.label(Action::MoveDown)],
+        "/",
+    );
+    vec![
+        (SafeText::literal("Esc"), SafeText::literal("close")),
+        (scroll, SafeText::literal("scroll")),
+    ]
+}
+
 /// A one-line hint of keys, dim.
 pub(crate) fn hint_line(text: &str, theme: &Theme) -> Line<'static> {
     Line::from(Span::styled(text.to_string(), theme.dim)).centered()
