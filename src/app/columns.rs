@@ -42,13 +42,7 @@ fn level_word(level: AccessLevel) -> String {
     level.to_string()
 }
 
-fn capitalized(word: &str) -> String {
-    let mut chars = word.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
+use crate::text::capitalized;
 
 /// The access a person reads at a glance: `Account admin`, `Domain admin · example.com`,
 /// `Viewer · 3 resources`; an unknown resource type is shown as the server spelled it. Raw text: made

@@ -231,7 +231,16 @@ fn clock(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
 /// Whether a token still counts as a live holder of its domains (spec: expired tokens and tokens in
 /// their reset grace do not count).
 fn counts_as_live(t: &ApiToken, ctx: &RowContext<'_>) -> bool {
-    !ctx.reset_grace.contains_key(&t.id) && t.expires_at.is_none_or(|at| at > ctx.now)
+    is_live(t, ctx.reset_grace, ctx.now)
+}
+
+/// Whether a token still counts as a live holder of its domains: neither expired nor in its reset grace.
+pub fn is_live(
+    t: &ApiToken,
+    reset_grace: &HashMap<TokenId, DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> bool {
+    !reset_grace.contains_key(&t.id) && t.expires_at.is_none_or(|at| at > now)
 }
 
 /// The (sanitized) name of a domain this token is the only live holder of, if any. Account-level
@@ -259,7 +268,8 @@ fn last_domain_of(ctx: &RowContext<'_>) -> Option<String> {
     None
 }
 
-fn domain_name(tree: &[ResourceNode], id: i64) -> String {
+/// The (sanitized) name of domain `id` in the tree, else `#id`.
+pub fn domain_name(tree: &[ResourceNode], id: i64) -> String {
     let mut found = None;
     ResourceNode::walk(tree, |node, _| {
         if found.is_none()

@@ -91,6 +91,20 @@ pub fn fit(text: &str, max: usize) -> String {
     truncate_to_width(&sanitize(text), max)
 }
 
+/// `word` with its first letter in upper case.
+pub fn capitalized(word: &str) -> String {
+    let mut chars = word.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// The `s` of a plural: empty for one.
+pub fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

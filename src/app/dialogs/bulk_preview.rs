@@ -12,7 +12,7 @@ use super::confirm_buttons::{ButtonsKey, ConfirmButtons};
 use super::{Hints, Outcome, boxed, hint_line, hints, is_ctrl_c, is_press, plain_char, styled};
 use crate::api::{PermissionChange, TokenId};
 use crate::config::Theme;
-use crate::text::SafeText;
+use crate::text::{SafeText, capitalized, plural};
 
 /// Deleting more tokens than this at once needs their number typed.
 pub const TYPED_COUNT_ABOVE: usize = 5;
@@ -274,7 +274,7 @@ impl BulkPreview {
         };
         let title = format!(
             "{} {} {noun}token{}?",
-            capitalised(&verb),
+            capitalized(&verb),
             self.targets.len(),
             plural(self.targets.len())
         );
@@ -357,17 +357,5 @@ impl BulkPreview {
         };
         lines.push(hint_line(hint, theme));
         boxed(area, buf, theme, &title, width, 1, &lines);
-    }
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
-}
-
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
     }
 }

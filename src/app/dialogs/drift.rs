@@ -50,21 +50,18 @@ impl DriftDialog {
         if !is_press(key) {
             return Outcome::Ignored;
         }
-        let scroll = &mut self.scroll;
         match (key.code, action) {
             (KeyCode::Esc | KeyCode::Enter, _) | (_, Some(Action::WhatChanged | Action::Quit)) => {
-                return Outcome::Closed;
+                Outcome::Closed
             }
-            _ if is_ctrl_c(key) => return Outcome::Closed,
-            (_, Some(Action::MoveDown)) => *scroll = scroll.saturating_add(1),
-            (_, Some(Action::MoveUp)) => *scroll = scroll.saturating_sub(1),
-            (_, Some(Action::PageDown)) => *scroll = scroll.saturating_add(10),
-            (_, Some(Action::PageUp)) => *scroll = scroll.saturating_sub(10),
-            (_, Some(Action::Top)) => *scroll = 0,
-            (_, Some(Action::Bottom)) => *scroll = u16::MAX,
-            _ => return Outcome::Ignored,
+            _ if is_ctrl_c(key) => Outcome::Closed,
+            (_, Some(Action::Bottom)) => {
+                self.scroll = u16::MAX;
+                Outcome::Continue
+            }
+            _ if super::scroll_by_action(&mut self.scroll, action) => Outcome::Continue,
+            _ => Outcome::Ignored,
         }
-        Outcome::Continue
     }
 
     /// The mouse wheel: negative is up.

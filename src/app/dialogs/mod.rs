@@ -241,6 +241,24 @@ pub(crate) fn scrolled(scroll: u16, lines: i32) -> u16 {
     }
 }
 
+/// Moves a scrolled dialog's first line by the movement `action` (one line, ten, or the top); `false`
+/// for any other action.
+pub(crate) fn scroll_by_action(
+    scroll: &mut u16,
+    action: Option<crate::keys::action::Action>,
+) -> bool {
+    use crate::keys::action::Action;
+    *scroll = match action {
+        Some(Action::MoveDown) => scroll.saturating_add(1),
+        Some(Action::MoveUp) => scroll.saturating_sub(1),
+        Some(Action::PageDown) => scroll.saturating_add(10),
+        Some(Action::PageUp) => scroll.saturating_sub(10),
+        Some(Action::Top) => 0,
+        _ => return false,
+    };
+    true
+}
+
 /// The hints of a dialog that only scrolls and closes.
 pub(crate) fn scroll_hints(keymap: &crate::keys::keymap::Keymap) -> Hints {
     use crate::keys::action::Action;

@@ -560,7 +560,7 @@ impl TokenForm {
 }
 
 fn plural(n: u64) -> &'static str {
-    if n == 1 { "" } else { "s" }
+    crate::text::plural(usize::try_from(n).unwrap_or(usize::MAX))
 }
 
 fn join(slot: &mut Option<SafeText>, message: SafeText) {

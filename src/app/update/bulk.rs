@@ -252,7 +252,7 @@ fn plan(state: &mut State, action: &BulkAction, now: DateTime<Utc>) -> Vec<BulkT
     let mut holders_left: HashMap<i64, usize> = HashMap::new();
     if *action == BulkAction::Delete {
         for row in &state.table.rows {
-            if !live(state, &row.token, now) {
+            if !registry::is_live(&row.token, &state.table.reset_grace, now) {
                 continue;
             }
             for domain in domains_of(&row.token) {
@@ -277,12 +277,12 @@ fn plan(state: &mut State, action: &BulkAction, now: DateTime<Utc>) -> Vec<BulkT
                 BulkAction::Delete if own => Some(
                     "the console's own token is deleted on its own, not in a bulk delete".into(),
                 ),
-                BulkAction::Delete if live(state, token, now) => {
+                BulkAction::Delete if registry::is_live(token, &state.table.reset_grace, now) => {
                     let last = domains_of(token).find(|d| holders_left.get(d) == Some(&1));
                     match last {
                         Some(domain) => Some(format!(
                             "with the others deleted, it would be the last token with access to domain {}",
-                            domain_name(state, domain)
+                            registry::domain_name(&state.table.tree, domain)
                         )),
                         None => {
                             for d in domains_of(token) {
@@ -332,28 +332,12 @@ fn plan(state: &mut State, action: &BulkAction, now: DateTime<Utc>) -> Vec<BulkT
     targets
 }
 
-fn live(state: &State, token: &ApiToken, now: DateTime<Utc>) -> bool {
-    !state.table.reset_grace.contains_key(&token.id) && token.expires_at.is_none_or(|at| at > now)
-}
-
 fn domains_of(token: &ApiToken) -> impl Iterator<Item = i64> + '_ {
     token
         .resources
         .iter()
         .filter(|r| r.resource_type.kind() == ResourceKind::Domain)
         .map(|r| r.resource_id)
-}
-
-fn domain_name(state: &State, id: i64) -> String {
-    let mut found = None;
-    crate::api::ResourceNode::walk(&state.table.tree, |node, _| {
-        if found.is_none() && node.id == id && node.resource_type.kind() == ResourceKind::Domain {
-            found = Some(crate::text::sanitize(&node.name));
-        }
-    });
-    found
-        .filter(|n| !n.is_empty())
-        .unwrap_or_else(|| format!("#{id}"))
 }
 
 /// The preview was confirmed: the run starts, and its first requests go out.

@@ -238,13 +238,7 @@ pub(super) fn copied(state: &mut State, outcome: &CopyOutcome, now: DateTime<Utc
     } else {
         Level::Error
     };
-    let text = outcome.message();
-    let mut chars = text.chars();
-    let capitalised = match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect::<String>(),
-        None => text,
-    };
-    state.set_status(capitalised, level, now);
+    state.set_status(crate::text::capitalized(&outcome.message()), level, now);
     Step::done()
 }
 

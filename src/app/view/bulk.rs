@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use unicode_width::UnicodeWidthStr;
 
 use crate::config::Theme;
-use crate::text::SafeText;
+use crate::text::{SafeText, plural};
 
 use super::super::dialogs::bulk_run::{BulkRunDialog, RESULT_ROWS};
 use super::super::dialogs::{boxed, hint_line, styled};
@@ -165,8 +165,4 @@ fn describe(item: &ItemState, theme: &Theme) -> (&'static str, ratatui::style::S
         ItemState::AnswerLost(why) => ("?", theme.warn, why.clone()),
         ItemState::NotSent(why) => ("–", theme.dim, why.clone()),
     }
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
