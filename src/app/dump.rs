@@ -22,13 +22,20 @@ use super::view;
 const DEADLINE: StdDuration = StdDuration::from_secs(120);
 
 /// Whether the console has settled on something worth showing: the table with its names (and what
-/// changed since the last look), a failure, or the account picker.
+/// changed since the last look), or a failure; the inventory once every account has answered.
 fn settled(state: &State) -> bool {
     if view::showing_error(state) {
         return true;
     }
     match state.session.phase {
-        Phase::PickAccount { .. } => true,
+        Phase::Inventory => {
+            state.requests.tokens.in_flight.is_none()
+                && state.session.inventory.as_ref().is_some_and(|i| {
+                    i.slots
+                        .iter()
+                        .all(|s| s.tokens.in_flight.is_none() && s.tree.in_flight.is_none())
+                })
+        }
         Phase::Ready(_) => {
             state.requests.has_tokens()
                 && state.drift.settled()
@@ -75,10 +82,6 @@ pub async fn run(
             .error()
             .or(state.requests.tokens.error());
         return error.map_or(1, |e| e.exit_code());
-    }
-    if matches!(state.session.phase, Phase::PickAccount { .. }) {
-        eprintln!("mailtrap-tokens: several accounts; choose one with --account-id");
-        return crate::api::error::exit_code::USAGE;
     }
     0
 }

@@ -152,8 +152,8 @@ fn default_handoff_secs() -> u64 {
 }
 
 /// The names of the token table's columns, as `[tokens] columns` writes them.
-pub const TOKEN_COLUMNS: [&str; 7] = [
-    "name", "creator", "access", "expires", "token", "id", "findings",
+pub const TOKEN_COLUMNS: [&str; 8] = [
+    "name", "creator", "access", "expires", "token", "id", "findings", "account",
 ];
 
 /// The columns the token table shows unless `[tokens] columns` says otherwise.

@@ -37,6 +37,7 @@ pub enum Action {
     ArmWrites,
     Refresh,
     WhatChanged,
+    Accounts,
     Help,
     Quit,
 }
@@ -344,6 +345,15 @@ pub const ACTIONS: &[ActionInfo] = &[
         Scope::Global,
         false,
         &["w"],
+    ),
+    info(
+        Action::Accounts,
+        "accounts",
+        "Every account the token sees: narrow the table to one, or show them all",
+        "accounts",
+        Scope::Views,
+        false,
+        &["A"],
     ),
     info(
         Action::Help,

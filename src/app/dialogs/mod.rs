@@ -10,6 +10,7 @@
 //!   one exception: with a secret not yet copied or saved, Ctrl-C asks first, as Esc does.
 //! - A value is emitted once per user decision; the owner closes the dialog (drops it) when it is done.
 
+pub mod accounts;
 pub mod bulk_permission;
 pub mod bulk_preview;
 pub mod bulk_run;
@@ -44,6 +45,7 @@ use ratatui::widgets::{Block, BorderType, Borders, Clear, Widget};
 use crate::config::Theme;
 use crate::text::SafeText;
 
+pub use accounts::{AccountEntry, AccountsDialog};
 pub use confirm::{ConfirmDialog, ConfirmOutcome, Confirmed};
 pub use copy_alternatives::{CopyAlternatives, CopyChoice};
 pub use destructive::Destructive;

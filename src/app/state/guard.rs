@@ -73,6 +73,11 @@ pub struct WriteGuard {
     armed_until: Option<DateTime<Utc>>,
     /// The reason writes are refused, made once per change (the registry asks for it per row).
     refusal: Option<String>,
+    /// Several accounts at once: each row's account has its own mode (`refusal_in`).
+    inventory: bool,
+    /// The reasons of a read-only and of a not-yet-armed account, for the inventory's rows.
+    read_only_reason: Option<String>,
+    unarmed_reason: Option<String>,
 }
 
 impl WriteGuard {
@@ -83,9 +88,64 @@ impl WriteGuard {
             mode,
             armed_until: None,
             refusal: None,
+            inventory: false,
+            read_only_reason: None,
+            unarmed_reason: None,
         };
+        guard.read_only_reason = guard.reason_of(WriteMode::ReadOnly);
+        guard.unarmed_reason = guard.reason_of(WriteMode::UntilArmed);
         guard.remake_refusal();
         guard
+    }
+
+    /// Several accounts show at once: the global mode is the title's, each account's own applies to
+    /// its rows.
+    pub fn enter_inventory(&mut self) {
+        self.inventory = true;
+        self.mode = self.policy.global;
+        self.armed_until = None;
+        self.remake_refusal();
+    }
+
+    /// The mode of `account`'s rows.
+    fn mode_in(&self, account: AccountId) -> WriteMode {
+        if self.inventory {
+            self.policy.mode_for(account)
+        } else {
+            self.mode
+        }
+    }
+
+    fn reason_in(&self, mode: WriteMode) -> Option<&str> {
+        match mode {
+            WriteMode::Allowed => None,
+            WriteMode::ReadOnly => self.read_only_reason.as_deref(),
+            WriteMode::UntilArmed => self.unarmed_reason.as_deref(),
+        }
+    }
+
+    /// Why a write in `account` is refused now (see `refusal`).
+    pub fn refusal_in(&self, account: AccountId, now: DateTime<Utc>) -> Option<&str> {
+        if !self.inventory {
+            return self.refusal(now);
+        }
+        let mode = self.mode_in(account);
+        match (mode, self.armed_until) {
+            (WriteMode::UntilArmed, Some(until)) if until > now => None,
+            _ => self.reason_in(mode),
+        }
+    }
+
+    /// Why writes in `account` are refused, as the registry shows it on its rows.
+    pub fn standing_refusal_in(&self, account: AccountId) -> Option<&str> {
+        if !self.inventory {
+            return self.standing_refusal();
+        }
+        let mode = self.mode_in(account);
+        match (mode, self.armed_until) {
+            (WriteMode::UntilArmed, Some(_)) => None,
+            _ => self.reason_in(mode),
+        }
     }
 
     /// The account is known: its own setting applies from now on.
@@ -118,6 +178,12 @@ impl WriteGuard {
 
     pub fn armable(&self) -> bool {
         self.mode == WriteMode::UntilArmed
+            || (self.inventory
+                && self
+                    .policy
+                    .per_account
+                    .values()
+                    .any(|m| *m == WriteMode::UntilArmed))
     }
 
     pub fn armed_until(&self) -> Option<DateTime<Utc>> {
@@ -149,8 +215,12 @@ impl WriteGuard {
     }
 
     fn remake_refusal(&mut self) {
+        self.refusal = self.reason_of(self.mode);
+    }
+
+    fn reason_of(&self, mode: WriteMode) -> Option<String> {
         let minutes = self.policy.arm_for.num_minutes();
-        self.refusal = match self.mode {
+        match mode {
             WriteMode::Allowed => None,
             WriteMode::ReadOnly => Some(
                 match self.policy.source {
@@ -162,7 +232,7 @@ impl WriteGuard {
             WriteMode::UntilArmed => Some(format!(
                 "writes are not armed (read_only = \"until-armed\"): arm them for {minutes} min first"
             )),
-        };
+        }
     }
 
     /// What the title bar says: `None` when writes are simply allowed.

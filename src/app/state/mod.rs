@@ -9,6 +9,7 @@ pub mod bulk;
 pub mod drift;
 pub mod guard;
 pub mod hygiene;
+pub mod inventory;
 pub mod marks;
 pub mod overlays;
 pub mod places;
@@ -27,6 +28,7 @@ use super::registry::{EditToUndo, RowContext};
 pub use browse::Browse;
 pub use guard::{GuardSource, WriteGuard, WritePolicy};
 pub use hygiene::Hygiene;
+pub use inventory::{AccountAccess, AccountSlot, Inventory};
 pub use overlays::{Overlay, OverlayFace, Overlays, WaitingForTree};
 pub use requests::{
     Failure, LoadState, LostWrite, PendingEdit, PendingWrite, Requests, Tracked, UndoableEdit,
@@ -35,7 +37,7 @@ pub use requests::{
 pub use session::{DEFAULT_REFRESH, MIN_REFRESH, Phase, Session, StateConfig};
 pub use status::{IMPORTANT_SECONDS, Level, STATUS_SECONDS, StatusMessage};
 pub use table::{
-    FindingSummary, MAX_FILTER_CHARS, Sort, SortColumn, TokenRow, TokenTable, Viewport,
+    AccountRows, FindingSummary, MAX_FILTER_CHARS, Sort, SortColumn, TokenRow, TokenTable, Viewport,
 };
 pub use views::{DetailsKey, StartView, ViewKind, Views};
 
@@ -132,8 +134,8 @@ impl State {
                 loaded_tokens: related,
                 reset_grace: &self.table.reset_grace,
                 resource_tree: &self.table.tree,
-                caller_is_viewer: self.session.caller_is_viewer,
-                writes_refused: self.session.guard.standing_refusal(),
+                caller_is_viewer: self.session.viewer_in(row.account),
+                writes_refused: self.session.guard.standing_refusal_in(row.account),
                 request_in_flight: self.requests.row_busy(row.token.id),
                 unreadable: row.unreadable.as_deref(),
                 undoable_edit: self.requests.last_edit.as_ref().map(|edit| EditToUndo {
@@ -143,6 +145,48 @@ impl State {
                 }),
             })
         })
+    }
+
+    /// The account a write about token `id` goes to: the session's, or in the inventory the account of
+    /// the token's row.
+    pub fn account_of_token(&self, id: crate::api::TokenId) -> Option<crate::api::AccountId> {
+        match &self.session.phase {
+            Phase::Ready(account) => Some(account.id),
+            Phase::Inventory => self.table.row_by_id(id).map(|i| self.table.rows[i].account),
+            Phase::Connecting => None,
+        }
+    }
+
+    /// The account a new token would be made in: the session's, the one the inventory is narrowed to,
+    /// else the selected row's.
+    pub fn creating_in(&self) -> Option<crate::api::AccountId> {
+        self.session.current_account().or_else(|| {
+            let index = self.selected_token_index()?;
+            Some(self.table.rows[index].account)
+        })
+    }
+
+    /// The one account the marked tokens are in, or why there is none (a bulk run sends to one account).
+    pub fn marks_account(&self) -> Result<crate::api::AccountId, String> {
+        if let Phase::Ready(account) = &self.session.phase {
+            return Ok(account.id);
+        }
+        let mut accounts: Vec<crate::api::AccountId> = self
+            .marks
+            .ids()
+            .filter_map(|id| self.table.row_by_id(id).map(|i| self.table.rows[i].account))
+            .collect();
+        accounts.sort_unstable();
+        accounts.dedup();
+        match accounts.as_slice() {
+            [one] => Ok(*one),
+            [] => Err("no marked token is listed".into()),
+            many => Err(format!(
+                "the marked tokens are in {} accounts; a bulk action works in one account at a time \
+                 (narrow the table to one account first)",
+                many.len()
+            )),
+        }
     }
 
     /// The view that shows, as something to move through, filter and sort.
@@ -283,7 +327,7 @@ impl State {
 
     /// Whether the table (not a loading or error screen) is what shows.
     pub fn table_shown(&self) -> bool {
-        self.session.account().is_some() && self.requests.has_tokens()
+        matches!(self.session.phase, Phase::Ready(_) | Phase::Inventory) && self.requests.has_tokens()
     }
 
     pub fn set_status(&mut self, text: impl Into<String>, level: Level, now: DateTime<Utc>) {
@@ -308,7 +352,9 @@ impl State {
 
     /// When the next automatic refresh is due, if one should happen at all.
     pub fn auto_refresh_due(&self) -> Option<DateTime<Utc>> {
-        self.session.account()?;
+        if !matches!(self.session.phase, Phase::Ready(_) | Phase::Inventory) {
+            return None;
+        }
         let tokens = &self.requests.tokens;
         if tokens.in_flight.is_some() || !self.requests.has_tokens() || self.overlays.is_open() {
             return None;

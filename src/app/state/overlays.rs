@@ -10,7 +10,7 @@ use super::super::dialogs::bulk_permission::BulkPermissionDialog;
 use super::super::dialogs::bulk_preview::BulkPreview;
 use super::super::dialogs::bulk_run::BulkRunDialog;
 use super::super::dialogs::{
-    ActionMenu, ConfirmDialog, CopyAlternatives, DriftDialog, EditPermissionsDialog, HelpDialog,
+    AccountsDialog, ActionMenu, ConfirmDialog, CopyAlternatives, DriftDialog, EditPermissionsDialog, HelpDialog,
     Hints, NoticeDialog, PlacesDialog, QuitDialog, SecretDialog, TokenForm,
 };
 use crate::keys::keymap::Keymap;
@@ -51,6 +51,8 @@ pub enum Overlay {
     BulkRun(BulkRunDialog),
     /// What changed elsewhere since the last look (`w`); closing it dismisses the banner.
     Drift(DriftDialog),
+    /// The accounts the token sees (`A`): narrow the table to one, or show them all.
+    Accounts(AccountsDialog),
 }
 
 impl Overlay {
@@ -71,6 +73,7 @@ impl Overlay {
             Overlay::BulkPreview(dialog) => dialog.hints(),
             Overlay::BulkRun(dialog) => dialog.hints(),
             Overlay::Drift(dialog) => dialog.hints(keymap),
+            Overlay::Accounts(dialog) => dialog.hints(),
         }
     }
 }
@@ -108,6 +111,8 @@ pub struct Overlays {
     /// The secret dialog whose copy or save is under way: only it takes the answer.
     pub copy_for: Option<TokenId>,
     pub save_for: Option<TokenId>,
+    /// The account the open form's create goes to, fixed when the form opened.
+    pub create_in: Option<crate::api::AccountId>,
 }
 
 impl Default for Overlays {
@@ -120,6 +125,7 @@ impl Default for Overlays {
             drawn: true,
             copy_for: None,
             save_for: None,
+            create_in: None,
         }
     }
 }
@@ -149,6 +155,7 @@ impl Overlays {
             Overlay::BulkPreview(d) => face(11, u8::from(d.showing_requests()), None),
             Overlay::BulkRun(d) => face(12, d.question(), None),
             Overlay::Drift(_) => face(13, 0, None),
+            Overlay::Accounts(_) => face(14, 0, None),
         })
     }
 

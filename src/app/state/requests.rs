@@ -210,6 +210,8 @@ pub struct Requests {
     pub last_bulk_edit: Option<Vec<UndoableEdit>>,
     /// The loads sent for the account named at start while that account is still being checked.
     pub ahead: Option<LoadsAhead>,
+    /// The accounts are being asked for again to show every account (`A` in a one-account session).
+    pub widening: bool,
     next_request: RequestId,
 }
 
@@ -239,6 +241,7 @@ impl Default for Requests {
             last_edit: None,
             last_bulk_edit: None,
             ahead: None,
+            widening: false,
             next_request: 1,
         }
     }

@@ -11,6 +11,7 @@ use crate::hygiene::RuleConfig;
 use crate::text::SafeText;
 
 use super::guard::{WriteGuard, WritePolicy};
+use super::inventory::{AccountSlot, Inventory};
 use super::table::SortColumn;
 use super::views::StartView;
 
@@ -21,15 +22,10 @@ use crate::keys::keymap::Keymap;
 pub enum Phase {
     /// Asking `GET /api/accounts` which account to manage.
     Connecting,
-    /// Several accounts and none named: the operator picks one (`labels` are the accounts as the
-    /// picker lists them, made safe).
-    PickAccount {
-        accounts: Vec<Account>,
-        labels: Vec<SafeText>,
-        cursor: usize,
-    },
     /// The account is known; the table (or its loading or error screen) shows.
     Ready(Account),
+    /// Several accounts and none named: every account side by side (`Session::inventory`).
+    Inventory,
 }
 
 /// Settings fixed at start.
@@ -80,6 +76,8 @@ pub struct Session {
     pub local_offset: Option<FixedOffset>,
     /// Whether writes may be sent now (read-only, armed for a while).
     pub guard: WriteGuard,
+    /// Every account the token sees, when no one account was named and it sees several.
+    pub inventory: Option<Inventory>,
 }
 
 impl Session {
@@ -98,6 +96,7 @@ impl Session {
             handoff: config.handoff,
             local_offset: config.local_offset,
             guard: WriteGuard::new(config.writes),
+            inventory: None,
         }
     }
 
@@ -118,17 +117,47 @@ impl Session {
         self.phase = Phase::Ready(account);
     }
 
-    /// Several accounts answered and none was named: the picker lists them.
-    pub fn pick_from(&mut self, accounts: Vec<Account>) {
-        let labels = accounts
-            .iter()
-            .map(|a| SafeText::from(format!("{}  #{}", a.name, a.id)))
-            .collect();
-        self.phase = Phase::PickAccount {
-            accounts,
-            labels,
-            cursor: 0,
-        };
+    /// Several accounts answered and none was named: all of them, side by side.
+    pub fn enter_inventory(&mut self, accounts: Vec<Account>) {
+        self.caller_is_viewer = false;
+        self.account_name = SafeText::literal("All accounts");
+        self.guard.enter_inventory();
+        self.inventory = Some(Inventory::new(accounts));
+        self.phase = Phase::Inventory;
+    }
+
+    /// The one account the console works in now: the account of a single-account session, or the one
+    /// the inventory is narrowed to.
+    pub fn current_account(&self) -> Option<AccountId> {
+        match (&self.phase, &self.inventory) {
+            (Phase::Ready(a), _) => Some(a.id),
+            (Phase::Inventory, Some(inventory)) => inventory.narrowed,
+            _ => None,
+        }
+    }
+
+    /// Whether the token may change nothing in `account`.
+    pub fn viewer_in(&self, account: AccountId) -> bool {
+        match &self.inventory {
+            Some(inventory) => inventory.slot(account).is_none_or(AccountSlot::is_viewer),
+            None => self.caller_is_viewer,
+        }
+    }
+
+    /// A write in `account` was refused with 403: the token is only a viewer there.
+    pub fn refused_in(&mut self, account: AccountId) {
+        match self.inventory.as_mut().and_then(|i| i.slot_mut(account)) {
+            Some(slot) => slot.refused_writes = true,
+            None => self.caller_is_viewer = true,
+        }
+    }
+
+    /// The account's name as the rows show it.
+    pub fn account_label(&self, account: AccountId) -> SafeText {
+        match self.inventory.as_ref().and_then(|i| i.slot(account)) {
+            Some(slot) => slot.name.clone(),
+            None => self.account_name.clone(),
+        }
     }
 
     /// Whether the row is (one of) the token(s) this console runs on.

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::api::TokenId;
+use crate::api::{AccountId, TokenId};
 use crate::journal::{changes_to_restore, permission_set};
 
 use super::super::dialogs::destructive::Target;
@@ -42,9 +42,15 @@ pub(super) fn row_action(state: &mut State, action: Action, now: DateTime<Utc>) 
     let Some(index) = state.selected_token_index() else {
         if action != Action::NewToken {
             state.set_status("No token is selected", Level::Info, now);
-        } else if let Some(why) = state.session.guard.refusal(now) {
+        } else if let Some(why) = state
+            .creating_in()
+            .and_then(|account| state.session.guard.refusal_in(account, now))
+        {
             state.set_status(format!("Create a new token: {why}"), Level::Warn, now);
-        } else if state.session.caller_is_viewer {
+        } else if state
+            .creating_in()
+            .is_some_and(|account| state.session.viewer_in(account))
+        {
             state.set_status(VIEWER_REASON, Level::Warn, now);
         } else {
             return open_form(state, WaitingForTree::NewToken, now).into();
@@ -142,21 +148,56 @@ pub(super) fn open_form_for(
     open_form(state, which, now)
 }
 
+/// The account the dialog waiting for the tree acts in.
+fn account_for(state: &State, which: WaitingForTree) -> Option<AccountId> {
+    match which {
+        WaitingForTree::NewToken => state.creating_in(),
+        WaitingForTree::Clone(id) | WaitingForTree::EditPermissions(id) => state.account_of_token(id),
+        WaitingForTree::BulkPermission => state.marks_account().ok(),
+    }
+}
+
+/// Whether the permissions tree of `account` is there (in the inventory, each account has its own).
+fn tree_ready(state: &State, account: Option<AccountId>) -> bool {
+    match (&state.session.inventory, account) {
+        (Some(inventory), Some(account)) => inventory
+            .slot(account)
+            .is_some_and(|s| s.tree.last_success.is_some()),
+        (Some(_), None) => false,
+        (None, _) => state.requests.tree.last_success.is_some(),
+    }
+}
+
 fn open_form(state: &mut State, which: WaitingForTree, now: DateTime<Utc>) -> Vec<Effect> {
+    let account = account_for(state, which);
+    if matches!(which, WaitingForTree::NewToken | WaitingForTree::Clone(_)) {
+        // The form's create goes where it was opened, whatever is selected when it is sent.
+        state.overlays.create_in = account;
+    }
     state.overlays.waiting_for_tree = Some(which);
-    if state.requests.tree.last_success.is_some() {
+    if tree_ready(state, account) {
         open_waiting_for_tree(state, now);
         return Vec::new();
     }
     state.set_status("Loading the permissions tree…", Level::Info, now);
-    if state.requests.tree.in_flight.is_some() {
-        return Vec::new();
-    }
-    let Some(account) = state.session.account().map(|a| a.id) else {
+    let Some(account) = account else {
         return Vec::new();
     };
     let req = state.requests.next_request_id();
-    state.requests.tree.start(req, now);
+    if let Some(inventory) = state.session.inventory.as_mut() {
+        let Some(slot) = inventory.slot_mut(account) else {
+            return Vec::new();
+        };
+        if slot.tree.in_flight.is_some() {
+            return Vec::new();
+        }
+        slot.tree.start(req, now);
+    } else {
+        if state.requests.tree.in_flight.is_some() {
+            return Vec::new();
+        }
+        state.requests.tree.start(req, now);
+    }
     vec![Effect::LoadResourceTree { req, account }]
 }
 
@@ -169,20 +210,30 @@ pub(super) fn open_waiting_for_tree(state: &mut State, now: DateTime<Utc>) {
     if state.overlays.is_open() {
         return;
     }
+    let account = account_for(state, which);
+    if !tree_ready(state, account) {
+        // Another account's tree arrived; this one's is still on its way.
+        state.overlays.waiting_for_tree = Some(which);
+        return;
+    }
+    let tree = match account {
+        Some(account) => state.table.tree_of(account),
+        None => state.table.tree.clone(),
+    };
     let table = &state.table;
     let row = |id: TokenId| table.row_by_id(id).map(|i| &table.rows[i].token);
     let overlay = match which {
         // The permission a bulk edit changes on every marked token.
         WaitingForTree::BulkPermission => Overlay::BulkPermission(Box::new(
             super::super::dialogs::bulk_permission::BulkPermissionDialog::new(
-                &table.tree,
+                &tree,
                 state.marks.len(),
             ),
         )),
-        WaitingForTree::NewToken => Overlay::Form(Box::new(TokenForm::new(&table.tree, now))),
+        WaitingForTree::NewToken => Overlay::Form(Box::new(TokenForm::new(&tree, now))),
         WaitingForTree::Clone(id) => {
             let Some(token) = row(id) else { return };
-            Overlay::Form(Box::new(TokenForm::clone_from(token, &table.tree, now)))
+            Overlay::Form(Box::new(TokenForm::clone_from(token, &tree, now)))
         }
         WaitingForTree::EditPermissions(id) => {
             let Some(token) = row(id) else { return };
@@ -190,7 +241,7 @@ pub(super) fn open_waiting_for_tree(state: &mut State, now: DateTime<Utc>) {
                 token: id,
                 dialog: Box::new(EditPermissionsDialog::new(
                     token,
-                    &table.tree,
+                    &tree,
                     state.session.is_own_token(token),
                 )),
             }

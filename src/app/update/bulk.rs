@@ -82,7 +82,15 @@ pub(super) fn mark(state: &mut State, action: Action, now: DateTime<Utc>) -> Ste
 /// Reset, Delete or Edit permissions with tokens marked: the preview (for a permission, its picker
 /// first, once the tree is there).
 pub(super) fn open(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec<Effect> {
-    if let Some(why) = state.session.guard.refusal(now) {
+    let account = match state.marks_account() {
+        Ok(account) => account,
+        Err(why) => {
+            let words = format!("{}: {why}", action.info().description);
+            state.set_status(words, Level::Warn, now);
+            return Vec::new();
+        }
+    };
+    if let Some(why) = state.session.guard.refusal_in(account, now) {
         state.set_status(
             format!("{}: {why}", action.info().description),
             Level::Warn,
@@ -107,16 +115,16 @@ pub(super) fn open(state: &mut State, action: Action, now: DateTime<Utc>) -> Vec
 /// `u` after a bulk permission edit: a preview that puts every token it changed back as it was; a token
 /// changed since (elsewhere, or by another edit) is refused, as `journal undo` refuses it.
 pub(super) fn undo_last(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
-    if let Some(why) = state.session.guard.refusal(now) {
-        state.set_status(format!("Undo: {why}"), Level::Warn, now);
-        return Vec::new();
-    }
     let Some(edits) = state.requests.last_bulk_edit.clone() else {
         return Vec::new();
     };
-    let Some(account) = state.session.account().map(|a| a.id) else {
+    let Some(account) = edits.first().and_then(|e| state.account_of_token(e.token)) else {
         return Vec::new();
     };
+    if let Some(why) = state.session.guard.refusal_in(account, now) {
+        state.set_status(format!("Undo: {why}"), Level::Warn, now);
+        return Vec::new();
+    }
     let mut targets = Vec::new();
     for edit in edits {
         let Some(index) = state.table.row_by_id(edit.token) else {
@@ -190,7 +198,7 @@ fn preview(state: &mut State, action: BulkAction, now: DateTime<Utc>) -> Vec<Eff
         state.set_status("No marked token is listed any more", Level::Info, now);
         return Vec::new();
     }
-    let Some(account) = state.session.account().map(|a| a.id) else {
+    let Ok(account) = state.marks_account() else {
         return Vec::new();
     };
     // The exact requests come from the client's own builders, as `--dry-run` prints them.
@@ -346,7 +354,11 @@ pub(super) fn start(
     confirmed: BulkConfirmed,
     now: DateTime<Utc>,
 ) -> Vec<Effect> {
-    let Some(account) = super::writes::writable_account(state, now) else {
+    let into = confirmed
+        .targets
+        .first()
+        .and_then(|t| state.account_of_token(t.token));
+    let Some(account) = super::writes::writable_account(state, into, now) else {
         return Vec::new();
     };
     let known_ids = match confirmed.action {
@@ -367,7 +379,14 @@ pub(super) fn start(
 /// Hands the client the next requests of the run, up to its share in flight. Writes that were armed
 /// and ran out stop the run here: nothing is sent once they are disarmed.
 pub(super) fn pump(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
-    let refusal = state.session.guard.refusal(now).map(str::to_string);
+    let Some(account) = state.bulk.as_ref().map(|run| run.account) else {
+        return Vec::new();
+    };
+    let refusal = state
+        .session
+        .guard
+        .refusal_in(account, now)
+        .map(str::to_string);
     let Some(run) = state.bulk.as_mut() else {
         return Vec::new();
     };
@@ -582,7 +601,7 @@ pub(super) fn answered(
                 }
             }
             ApiError::Forbidden { .. } => {
-                state.session.caller_is_viewer = true;
+                state.session.refused_in(run.account);
                 run.states[i] = ItemState::Failed(SafeText::from(e.to_string()));
             }
             other => {

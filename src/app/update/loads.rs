@@ -3,23 +3,21 @@
 //! the rate limit.
 
 use chrono::{DateTime, Utc};
-use crossterm::event::{KeyCode, KeyEvent};
 
 use crate::api::AccountChoice;
 use crate::api::{ApiError, ResourceNode, TokenList};
 
-use super::super::effect::Effect;
 use super::super::msg::RequestId;
 use super::super::state::requests::LoadsAhead;
-use super::super::state::{IMPORTANT_SECONDS, Level, Overlay, Phase, State};
+use super::super::state::{AccountRows, IMPORTANT_SECONDS, Level, Overlay, Phase, SortColumn, State};
+use crate::text::SafeText;
 use super::fetch::{load_all, resolve_account};
-use super::step::{Step, is_ctrl};
+use super::step::Step;
 use super::{actions, writes};
-use crate::keys::action::Action;
 
 /// The refresh key: the list again, or the account again when there is none yet.
 pub(super) fn refresh(state: &mut State, now: DateTime<Utc>) -> Step {
-    if state.session.account().is_none() {
+    if state.session.account().is_none() && state.session.phase != Phase::Inventory {
         return resolve_account(state, now).into();
     }
     state.set_status("Refreshing…", Level::Info, now);
@@ -35,6 +33,9 @@ pub(super) fn account(
     let accounts = &mut state.requests.accounts;
     if !accounts.accepts(req) {
         return Step::Ignored;
+    }
+    if std::mem::take(&mut state.requests.widening) {
+        return widened(state, result, now);
     }
     match result {
         Ok(AccountChoice::Chosen(account)) => {
@@ -62,8 +63,7 @@ pub(super) fn account(
         Ok(AccountChoice::Ambiguous(list)) => {
             accounts.finish(Ok(()), now);
             state.requests.abandon_ahead();
-            state.session.pick_from(list);
-            Step::done()
+            enter_inventory(state, list, now)
         }
         Err(e) => {
             accounts.finish(Err(e), now);
@@ -71,6 +71,40 @@ pub(super) fn account(
             Step::done()
         }
     }
+}
+
+/// The answer to `A` in a one-account session: the inventory of every account, if there are several.
+fn widened(state: &mut State, result: Result<AccountChoice, ApiError>, now: DateTime<Utc>) -> Step {
+    let accounts = &mut state.requests.accounts;
+    match result {
+        Ok(AccountChoice::Ambiguous(list)) => {
+            accounts.finish(Ok(()), now);
+            enter_inventory(state, list, now)
+        }
+        Ok(AccountChoice::Chosen(_)) => {
+            accounts.finish(Ok(()), now);
+            state.set_status("The token sees this account only", Level::Info, now);
+            Step::done()
+        }
+        Err(e) => {
+            // The session goes on in its account; only the question failed.
+            accounts.finish(Ok(()), now);
+            state.set_status(format!("Could not list the accounts: {e}"), Level::Error, now);
+            Step::done()
+        }
+    }
+}
+
+/// Several accounts: all of them side by side, each loading its list within the one budget.
+fn enter_inventory(state: &mut State, list: Vec<crate::api::Account>, now: DateTime<Utc>) -> Step {
+    state.session.enter_inventory(list);
+    state.requests.tree = Default::default();
+    let columns = &mut state.table.columns;
+    if !columns.contains(&SortColumn::Account) {
+        columns.insert(0, SortColumn::Account);
+    }
+    state.table.set_account_lists(Vec::new());
+    load_all(state, now).into()
 }
 
 /// The account is the one the loads were sent ahead for: what they already brought is taken as if it had
@@ -96,6 +130,9 @@ pub(super) fn tokens(
     result: Result<TokenList, ApiError>,
     now: DateTime<Utc>,
 ) -> Step {
+    if state.session.phase == Phase::Inventory {
+        return inventory_tokens(state, req, result, now);
+    }
     if !state.requests.tokens.accepts(req) {
         return Step::Ignored; // stale: a newer request is in flight
     }
@@ -118,7 +155,13 @@ pub(super) fn tokens(
                 .iter()
                 .filter(|r| r.unreadable.is_some())
                 .count();
-            state.table.set_token_list(list);
+            let account = state.session.account().map_or(0, |a| a.id);
+            state.table.set_account_lists(vec![AccountRows {
+                account,
+                name: SafeText::default(),
+                list,
+                failure: None,
+            }]);
             if !state.marks.is_empty() {
                 // A token that left the list leaves the marks too.
                 let listed = state.table.known_ids();
@@ -163,6 +206,9 @@ pub(super) fn tree(
     result: Result<Vec<ResourceNode>, ApiError>,
     now: DateTime<Utc>,
 ) -> Step {
+    if state.session.phase == Phase::Inventory {
+        return inventory_tree(state, req, result, now);
+    }
     if !state.requests.tree.accepts(req) {
         return Step::Ignored;
     }
@@ -238,38 +284,100 @@ pub(super) fn rate_remaining(state: &mut State, left: Option<u32>) -> Step {
     Step::done()
 }
 
-/// Keys on the account picker.
-pub(super) fn picker_key(state: &mut State, key: KeyEvent, now: DateTime<Utc>) -> Step {
-    if is_ctrl(&key, 'c') {
-        return vec![Effect::Quit].into();
-    }
-    let action = state.session.keymap.lookup(&key);
-    let Phase::PickAccount {
-        accounts, cursor, ..
-    } = &mut state.session.phase
-    else {
+/// One account of the inventory answered its list: the table shows every account's last list again;
+/// once every account has answered, the loads are done together.
+fn inventory_tokens(
+    state: &mut State,
+    req: RequestId,
+    result: Result<TokenList, ApiError>,
+    now: DateTime<Utc>,
+) -> Step {
+    let Some(inventory) = state.session.inventory.as_mut() else {
         return Step::Ignored;
     };
-    let last = accounts.len().saturating_sub(1);
-    match (key.code, action) {
-        (_, Some(Action::Quit)) => return vec![Effect::Quit].into(),
-        (KeyCode::Enter, _) | (_, Some(Action::OpenMenu)) => {
-            if let Some(account) = accounts.get(*cursor).cloned() {
-                let id = account.id;
-                state.session.enter(account);
-                let mut effects = load_all(state, now);
-                effects.push(super::rotation::load(id));
-                effects.push(super::drift::load(state, id));
-                return effects.into();
-            }
+    let Some(slot) = inventory.awaiting_tokens(req) else {
+        return Step::Ignored; // stale: a newer request is in flight
+    };
+    match result {
+        Ok(list) => {
+            slot.list = Some(list);
+            slot.tokens.finish(Ok(()), now);
+            // The table shows from the first account that answers; the others join as they come.
+            state.requests.tokens.last_success.get_or_insert(now);
         }
-        (_, Some(Action::MoveDown)) => *cursor = (*cursor + 1).min(last),
-        (_, Some(Action::MoveUp)) => *cursor = cursor.saturating_sub(1),
-        (_, Some(Action::Top)) => *cursor = 0,
-        (_, Some(Action::Bottom)) => *cursor = last,
-        (_, Some(Action::Help)) => state.overlays.open = Some(Overlay::Help(Default::default())),
-        _ => return Step::Ignored,
+        Err(e) => {
+            tracing::warn!(error = %e, account = slot.id(), "loading an account's tokens failed");
+            slot.tokens.finish(Err(e), now);
+        }
     }
+    let settled = !inventory.loading();
+    let outcome = settled.then(|| {
+        let loaded = inventory.slots.iter().any(|s| s.tokens.last_success.is_some());
+        let failed: Vec<_> = inventory
+            .slots
+            .iter()
+            .filter_map(|s| s.tokens.error().map(|e| (s.name.clone(), e.clone())))
+            .collect();
+        (loaded, failed)
+    });
+    let parts = inventory.table_parts();
+    state.table.set_account_lists(parts);
+    if !state.marks.is_empty() {
+        let listed = state.table.known_ids();
+        state.marks.keep_listed(&listed);
+    }
+    let Some((loaded, failed)) = outcome else {
+        return Step::done();
+    };
+    match failed.first() {
+        Some((_, e)) if !loaded => state.requests.tokens.finish(Err(e.clone()), now),
+        _ => state.requests.tokens.finish(Ok(()), now),
+    }
+    if loaded {
+        if let [(name, e)] = failed.as_slice() {
+            state.set_status(format!("{name}: {e}"), Level::Warn, now);
+        } else if failed.len() > 1 {
+            let text = format!(
+                "{} accounts could not be listed; their rows say why",
+                failed.len()
+            );
+            state.set_status(text, Level::Warn, now);
+        }
+        // Lost writes are settled against every account's fresh list, never a part of them.
+        writes::settle_lost_writes(state, now);
+    }
+    Step::done()
+}
+
+fn inventory_tree(
+    state: &mut State,
+    req: RequestId,
+    result: Result<Vec<ResourceNode>, ApiError>,
+    now: DateTime<Utc>,
+) -> Step {
+    let Some(inventory) = state.session.inventory.as_mut() else {
+        return Step::Ignored;
+    };
+    let Some(slot) = inventory.awaiting_tree(req) else {
+        return Step::Ignored;
+    };
+    match result {
+        Ok(mut tree) => {
+            name_account_nodes(&mut tree, Some(&slot.account));
+            slot.tree_nodes = tree;
+            slot.tree.finish(Ok(()), now);
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, account = slot.id(), "loading an account's tree failed");
+            slot.tree.finish(Err(e), now);
+        }
+    }
+    let forest = inventory.forest();
+    state.table.set_resource_tree(&forest);
+    if state.requests.tree.last_success.is_none() {
+        state.requests.tree.finish(Ok(()), now);
+    }
+    actions::open_waiting_for_tree(state, now);
     Step::done()
 }
 

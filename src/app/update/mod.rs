@@ -21,6 +21,7 @@ use super::msg::Msg;
 use super::state::{Level, State};
 use crate::keys::action::Action;
 
+mod accounts;
 mod actions;
 mod bulk;
 pub(crate) mod drift;
@@ -225,9 +226,6 @@ fn on_key(state: &mut State, key: KeyEvent, now: DateTime<Utc>) -> Step {
     if state.browsed().filter_editing() && table::filter_key(state, &key) {
         return Step::done();
     }
-    if let super::state::Phase::PickAccount { .. } = state.session.phase {
-        return loads::picker_key(state, key, now);
-    }
     if is_ctrl(&key, 'c') {
         return actions::quit_or_ask(state);
     }
@@ -283,6 +281,7 @@ fn on_action(state: &mut State, action: Action, now: DateTime<Utc>) -> Step {
             bulk::open(state, action, now).into()
         }
         Action::WhatChanged => drift::show(state, now),
+        Action::Accounts => accounts::open(state, now),
         Action::OpenMenu
         | Action::Copy
         | Action::Reset

@@ -97,7 +97,7 @@ pub(super) fn hand_off(state: &State, dialog: &mut SecretDialog, secret: Secret)
         .book
         .of(checklist_token(dialog.origin(), token))
         .to_vec();
-    let account = state.session.account().map_or(0, |a| a.id);
+    let account = state.account_of_token(token).unwrap_or(0);
     let name = dialog.name().as_str().to_string();
     let vars = Vars {
         name: &name,

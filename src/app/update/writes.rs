@@ -39,10 +39,11 @@ pub(super) fn undo_key(state: &State) -> String {
 /// why nothing was sent (confirmed after the armed time ran out, or opened before read-only took hold).
 pub(super) fn writable_account(
     state: &mut State,
+    account: Option<crate::api::AccountId>,
     now: DateTime<Utc>,
 ) -> Option<crate::api::AccountId> {
-    let account = state.session.account().map(|a| a.id)?;
-    if let Some(why) = state.session.guard.refusal(now) {
+    let account = account?;
+    if let Some(why) = state.session.guard.refusal_in(account, now) {
         let words = format!("Nothing was sent: {why}");
         state.set_status_for(words, Level::Warn, now, IMPORTANT_SECONDS / 4);
         return None;
@@ -56,10 +57,10 @@ pub(super) fn send_confirmed(
     action: Destructive,
     now: DateTime<Utc>,
 ) -> Vec<Effect> {
-    let Some(account) = writable_account(state, now) else {
+    let id = action.target().token_id;
+    let Some(account) = writable_account(state, state.account_of_token(id), now) else {
         return Vec::new();
     };
-    let id = action.target().token_id;
     if state.requests.row_busy(id) {
         // The registry refuses this too; a second request for one token must wait for the first.
         state.set_status(registry::IN_FLIGHT_REASON, Level::Warn, now);
@@ -196,7 +197,8 @@ fn journal_note(state: &State, action: &Destructive) -> Note {
 
 /// The form's create: one request; the form stays open and waits for the answer.
 pub(super) fn send_create(state: &mut State, new: NewToken, now: DateTime<Utc>) -> Vec<Effect> {
-    let Some(account) = writable_account(state, now) else {
+    let into = state.overlays.create_in.or_else(|| state.creating_in());
+    let Some(account) = writable_account(state, into, now) else {
         if let (Some(Overlay::Form(form)), Some(status)) = (&mut state.overlays.open, &state.status)
         {
             form.submit_failed(status.text.as_ref());
@@ -262,7 +264,14 @@ fn take_write<T>(
 ) -> Option<PendingWrite> {
     let pending = state.requests.writes.remove(&req)?;
     if let Err(ApiError::Forbidden { .. }) = result {
-        state.session.caller_is_viewer = true;
+        let account = pending
+            .token
+            .and_then(|t| state.account_of_token(t))
+            .or(state.overlays.create_in);
+        match account {
+            Some(account) => state.session.refused_in(account),
+            None => state.session.caller_is_viewer = true,
+        }
     }
     Some(pending)
 }

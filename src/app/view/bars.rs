@@ -80,9 +80,35 @@ pub fn title_bar(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut F
                 spans.push(Span::styled(" + details", theme.dim));
             }
         }
-        Phase::PickAccount { .. } => {
+        Phase::Inventory => {
             spans.push(sep.clone());
-            spans.push(Span::styled("choose an account", theme.text));
+            if let Some(inventory) = &state.session.inventory {
+                let (done, total) = inventory.progress();
+                match (inventory.narrowed, inventory.narrowed_name()) {
+                    (Some(id), Some(name)) => {
+                        spans.push(Span::styled(name.fit(40), theme.text));
+                        spans.push(Span::styled(
+                            format!(" #{id} · 1 of {total} accounts"),
+                            theme.dim,
+                        ));
+                    }
+                    _ => {
+                        spans.push(Span::styled("All accounts", theme.text));
+                        spans.push(Span::styled(format!(" · {total}"), theme.dim));
+                    }
+                }
+                if inventory.loading() {
+                    spans.push(Span::styled(
+                        format!(" · loaded {done} of {total} accounts"),
+                        theme.info,
+                    ));
+                }
+            }
+            spans.push(sep.clone());
+            spans.push(Span::styled(state.views.active.title(), theme.title));
+            if state.views.details {
+                spans.push(Span::styled(" + details", theme.dim));
+            }
         }
         Phase::Connecting => {}
     }
@@ -151,13 +177,7 @@ fn hints(state: &State, now: DateTime<Utc>) -> Hints {
         ]);
     }
     match &state.session.phase {
-        Phase::PickAccount { .. } => {
-            let mut out = vec![(up_down("/"), SafeText::literal("move"))];
-            out.extend(dialog_hints(&[("Enter", "choose")]));
-            out.extend([pair(Action::Help), pair(Action::Quit)]);
-            return out;
-        }
-        Phase::Connecting | Phase::Ready(_) if !state.requests.has_tokens() => {
+        Phase::Connecting | Phase::Ready(_) | Phase::Inventory if !state.requests.has_tokens() => {
             return vec![
                 pair(Action::Refresh),
                 pair(Action::Help),
@@ -180,7 +200,12 @@ fn hints(state: &State, now: DateTime<Utc>) -> Hints {
                 .map(|a| a.action)
                 .collect()
         }),
-        None if !state.session.caller_is_viewer => vec![Action::NewToken],
+        None if !state
+            .creating_in()
+            .is_none_or(|account| state.session.viewer_in(account)) =>
+        {
+            vec![Action::NewToken]
+        }
         None => Vec::new(),
     };
     for info in ACTIONS {
@@ -224,6 +249,9 @@ fn hints(state: &State, now: DateTime<Utc>) -> Hints {
     out.insert(1, pair(Action::Help));
     if registry::what_changed(state.drift.found.is_some()).is_ok() {
         out.insert(4, pair(Action::WhatChanged));
+    }
+    if state.session.phase == Phase::Inventory {
+        out.insert(4, pair(Action::Accounts));
     }
     out
 }

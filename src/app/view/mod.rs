@@ -119,6 +119,7 @@ pub fn render(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Fram
             Overlay::BulkPreview(dialog) => dialog.render(main, buf, theme),
             Overlay::BulkRun(dialog) => bulk::render(state, dialog, theme, frame, main),
             Overlay::Drift(dialog) => dialog.render(main, buf, theme),
+            Overlay::Accounts(dialog) => dialog.render(main, buf, theme),
         }
         blank_covered_wide_cells(frame.buffer_mut());
     }
@@ -157,10 +158,7 @@ fn render_main(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Fra
             Some(f) => screens::error(state, f, theme, frame, area),
             None => screens::loading(theme, frame, area),
         },
-        Phase::PickAccount { labels, cursor, .. } => {
-            screens::account_picker(labels, *cursor, theme, frame, area)
-        }
-        Phase::Ready(_) => {
+        Phase::Ready(_) | Phase::Inventory => {
             if state.requests.has_tokens() {
                 let (view, panel) = view_areas(state, area);
                 if let Some(view) = view {
@@ -188,8 +186,9 @@ pub fn showing_error(state: &State) -> bool {
     let requests = &state.requests;
     match &state.session.phase {
         Phase::Connecting => requests.accounts.error().is_some(),
-        Phase::PickAccount { .. } => false,
-        Phase::Ready(_) => !requests.has_tokens() && requests.tokens.error().is_some(),
+        Phase::Ready(_) | Phase::Inventory => {
+            !requests.has_tokens() && requests.tokens.error().is_some()
+        }
     }
 }
 

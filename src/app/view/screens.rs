@@ -4,10 +4,9 @@
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::config::Theme;
-use crate::text::SafeText;
 
 use super::super::state::{Failure, State};
 use crate::keys::action::Action;
@@ -85,40 +84,4 @@ pub fn error(state: &State, failure: &Failure, theme: &Theme, frame: &mut Frame,
         ]),
     ];
     centered(lines, frame, area);
-}
-
-pub fn account_picker(
-    labels: &[SafeText],
-    cursor: usize,
-    theme: &Theme,
-    frame: &mut Frame,
-    area: Rect,
-) {
-    let block = Block::new()
-        .borders(Borders::TOP)
-        .border_style(theme.border)
-        .title(Span::styled(
-            " This token sees several accounts: choose one ",
-            theme.title,
-        ));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let height = usize::from(inner.height);
-    let offset = (cursor + 1).saturating_sub(height);
-    let width = usize::from(inner.width).saturating_sub(2);
-    let lines: Vec<Line> = labels
-        .iter()
-        .enumerate()
-        .skip(offset)
-        .take(height)
-        .map(|(i, label)| {
-            let text = label.fit(width);
-            if i == cursor {
-                Line::styled(format!("▶ {text}"), theme.selected)
-            } else {
-                Line::styled(format!("  {text}"), theme.text)
-            }
-        })
-        .collect();
-    frame.render_widget(Paragraph::new(lines), inner);
 }

@@ -22,6 +22,7 @@ const FINDINGS_WIDTH: u16 = 8;
 /// The most a column other than the name takes while the name could use the room.
 const CREATOR_CAP: usize = 24;
 const ACCESS_CAP: usize = 48;
+const ACCOUNT_CAP: usize = 24;
 
 /// How wide each shown column is drawn in `inner` cells. The fixed ones (Expires, Token, Id, Findings)
 /// take what their texts need; Name, Creator and Access share the rest by what the rows on screen hold:
@@ -58,6 +59,7 @@ fn widths(state: &State, inner: u16, expiries: &[(String, Urgency)]) -> Vec<u16>
             SortColumn::Token => usize::from(TOKEN_WIDTH),
             SortColumn::Findings => usize::from(FINDINGS_WIDTH),
             SortColumn::Id => widest(&|r| r.token.id.to_string().len(), title, 20),
+            SortColumn::Account => widest(&|r| r.account_name.width(), title, ACCOUNT_CAP),
             SortColumn::Name => {
                 flexible.push((at, widest(&|r| name_width(table, r), title, usize::MAX)));
                 continue;
@@ -363,6 +365,7 @@ pub fn render(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Fram
                         None => Cell::from(row.token.id.to_string()),
                     },
                     SortColumn::Findings => findings_cell(row, theme),
+                    SortColumn::Account => Cell::from(row.account_name.fit_cow(width)),
                 }
             }));
             if cut_over_late(state, row, now) {

@@ -146,9 +146,12 @@ pub fn connecting() -> (State, u64) {
     connect(config())
 }
 
-/// The account picker: the token reaches this account and "Side project" (#42).
+/// No account named, and the token reaches this account and "Side project" (#42): the inventory.
 pub fn picking_an_account() -> State {
-    let (mut state, req) = connecting();
+    let (mut state, req) = connect(StateConfig {
+        wanted_account: None,
+        ..config()
+    });
     let mut other = account();
     other.id = 42;
     other.name = "Side project".into();

@@ -5,6 +5,7 @@ mod common;
 mod dialogs;
 mod drift;
 mod flows;
+mod inventory;
 mod keys;
 mod rotation;
 mod snapshots;

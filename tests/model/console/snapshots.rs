@@ -152,9 +152,9 @@ fn a_300_character_name() {
 }
 
 #[test]
-fn account_picker() {
+fn several_accounts_loading() {
     let mut state = picking_an_account();
-    assert_snapshot!("account_picker_80x24", draw(&mut state, 80, 24).backend());
+    assert_snapshot!("inventory_loading_80x24", draw(&mut state, 80, 24).backend());
 }
 
 #[test]

@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 
-use crate::api::{ApiToken, ResourceKind, ResourceNode, TokenId, TokenList};
+use crate::api::{AccountId, ApiToken, ResourceKind, ResourceNode, TokenId, TokenList};
 use crate::text::SafeText;
 
 use super::super::columns::{self, ResourceNames};
@@ -38,6 +38,17 @@ struct Orders {
     sorted: Vec<usize>,
     /// `sorted` narrowed by the filter; recomputed on data, sort or filter change.
     visible: Vec<usize>,
+}
+
+/// One account's part of the table: its list, and why the list failed if it did (then the list is
+/// what an earlier load brought, or empty).
+#[derive(Debug)]
+pub struct AccountRows {
+    pub account: AccountId,
+    /// Empty outside the inventory (the table then shows no Account column).
+    pub name: SafeText,
+    pub list: TokenList,
+    pub failure: Option<String>,
 }
 
 /// Domain id → the rows that can act on it, so "the last token of a domain" needs no scan of every token.
@@ -112,13 +123,35 @@ impl TokenTable {
         self.set_token_list(tokens.into());
     }
 
-    /// Replaces the tokens with a list answer: the readable tokens, then a row for each unreadable one.
+    /// Replaces the tokens with one account's list answer: the readable tokens, then a row for each
+    /// unreadable one.
     pub fn set_token_list(&mut self, list: TokenList) {
-        let successors = columns::successors(&list.tokens);
-        self.rows = list
-            .tokens
-            .into_iter()
-            .map(|token| TokenRow {
+        let account = self.rows.first().map_or(0, |r| r.account);
+        self.set_account_lists(vec![AccountRows {
+            account,
+            name: SafeText::default(),
+            list,
+            failure: None,
+        }]);
+    }
+
+    /// Replaces the tokens with the lists of several accounts (the inventory): every readable token of
+    /// every account, then the unreadable ones, then a row for each account whose list failed, which
+    /// says why in place of its tokens.
+    pub fn set_account_lists(&mut self, accounts: Vec<AccountRows>) {
+        let mut rows = Vec::with_capacity(accounts.iter().map(|a| a.list.tokens.len()).sum());
+        let mut bad_rows = Vec::new();
+        for AccountRows {
+            account,
+            name: account_name,
+            list,
+            failure,
+        } in accounts
+        {
+            // Successors are found within an account: a reset's successor is in its token's account.
+            let successors = columns::successors(&list.tokens);
+            let offset = rows.len();
+            rows.extend(list.tokens.into_iter().map(|token| TokenRow {
                 // Made for the rows on screen when the frame is laid out, for the rest after it.
                 name: SafeText::default(),
                 creator: SafeText::default(),
@@ -127,44 +160,56 @@ impl TokenTable {
                 texts_ready: false,
                 widths: TextWidths::default(),
                 search: String::new(),
-                successor: successors.get(&token.id).copied(),
+                successor: successors.get(&token.id).map(|i| i + offset),
                 unreadable: None,
                 findings: None,
+                account,
+                account_name: account_name.clone(),
                 token,
-            })
-            .collect();
+            }));
+            for bad in list.unreadable {
+                let name = match &bad.name {
+                    Some(name) => SafeText::new(name),
+                    None => SafeText::from(format!("token #{} in the list", bad.position + 1)),
+                };
+                bad_rows.push((account, account_name.clone(), bad.id, name, bad.name, bad.reason));
+            }
+            if let Some(reason) = failure {
+                let name = SafeText::literal("✖ its token list did not load");
+                bad_rows.push((account, account_name.clone(), None, name, None, reason));
+            }
+        }
+        self.rows = rows;
         self.readable = self.rows.len();
         // The ids are needed only to number unreadable rows and to drop marks of tokens that are gone.
-        let mut ids: HashSet<TokenId> =
-            if list.unreadable.is_empty() && self.secret_not_received.is_empty() {
-                HashSet::new()
-            } else {
-                self.rows.iter().map(|r| r.token.id).collect()
-            };
-        for bad in list.unreadable {
+        let mut ids: HashSet<TokenId> = if bad_rows.is_empty() && self.secret_not_received.is_empty()
+        {
+            HashSet::new()
+        } else {
+            self.rows.iter().map(|r| r.token.id).collect()
+        };
+        for (account, account_name, server_id, name, raw_name, reason) in bad_rows {
             // The row needs an id of its own (the selection follows ids): the server's if it is one no
             // other row has, else one no server hands out.
-            let mut id = bad.id.filter(|id| !ids.contains(id)).unwrap_or(i64::MIN);
+            let mut id = server_id.filter(|id| !ids.contains(id)).unwrap_or(i64::MIN);
             while ids.contains(&id) {
                 id = id.wrapping_add(1);
             }
             ids.insert(id);
-            let name = match &bad.name {
-                Some(name) => SafeText::new(name),
-                None => SafeText::from(format!("token #{} in the list", bad.position + 1)),
-            };
-            let access = SafeText::new(&bad.reason).after("⚠ ");
+            let access = SafeText::new(&reason).after("⚠ ");
             let widths = TextWidths::of(&name, &SafeText::default(), &access);
             self.rows.push(TokenRow {
                 token: ApiToken {
                     id,
-                    name: bad.name.clone().unwrap_or_default(),
+                    name: raw_name.unwrap_or_default(),
                     last_4_digits: String::new(),
                     created_by: String::new(),
                     expires_at: None,
                     resources: Vec::new(),
                     opaque_resources: Vec::new(),
                 },
+                account,
+                account_name,
                 name,
                 creator: SafeText::default(),
                 access,
@@ -173,7 +218,7 @@ impl TokenTable {
                 widths,
                 search: String::new(),
                 successor: None,
-                unreadable: Some(bad.reason),
+                unreadable: Some(reason),
                 findings: None,
             });
         }
@@ -204,6 +249,22 @@ impl TokenTable {
         self.tree = tree.to_vec();
         self.names = ResourceNames::from_tree(tree);
         self.forget_derived();
+    }
+
+    /// The part of the tree of one account (the inventory's forest has a root per account); the whole
+    /// tree when no root is that account.
+    pub fn tree_of(&self, account: AccountId) -> Vec<ResourceNode> {
+        let own: Vec<ResourceNode> = self
+            .tree
+            .iter()
+            .filter(|n| n.resource_type.kind() == ResourceKind::Account && n.id == account)
+            .cloned()
+            .collect();
+        if own.is_empty() {
+            self.tree.clone()
+        } else {
+            own
+        }
     }
 
     /// The row that row `index` replaced in a reset, if it is still listed.
@@ -307,12 +368,13 @@ impl TokenTable {
         self.ensure_texts();
         for row in &mut self.rows {
             row.search = format!(
-                "{}\n{}\n{}\n{}\n{}",
+                "{}\n{}\n{}\n{}\n{}\n{}",
                 row.token.name,
                 row.token.created_by,
                 row.access,
                 row.token.id,
-                row.token.last_4_digits
+                row.token.last_4_digits,
+                row.account_name
             )
             .to_lowercase();
         }

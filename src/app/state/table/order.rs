@@ -14,6 +14,8 @@ pub enum SortColumn {
     Token,
     Id,
     Findings,
+    /// The token's account: shown in the inventory of several accounts.
+    Account,
 }
 
 impl SortColumn {
@@ -27,7 +29,7 @@ impl SortColumn {
     ];
 
     /// Every column there is.
-    pub const EVERY: [SortColumn; 7] = [
+    pub const EVERY: [SortColumn; 8] = [
         SortColumn::Name,
         SortColumn::Creator,
         SortColumn::Access,
@@ -35,6 +37,7 @@ impl SortColumn {
         SortColumn::Token,
         SortColumn::Id,
         SortColumn::Findings,
+        SortColumn::Account,
     ];
 
     /// The name the config file's `[tokens] columns` uses.
@@ -47,6 +50,7 @@ impl SortColumn {
             SortColumn::Token => "token",
             SortColumn::Id => "id",
             SortColumn::Findings => "findings",
+            SortColumn::Account => "account",
         }
     }
 
@@ -68,6 +72,7 @@ impl SortColumn {
             SortColumn::Token => "Token",
             SortColumn::Id => "Id",
             SortColumn::Findings => "Findings",
+            SortColumn::Account => "Account",
         }
     }
 }
@@ -105,6 +110,7 @@ pub(super) fn ascending_order(rows: &[TokenRow], column: SortColumn) -> Vec<usiz
     match column {
         SortColumn::Name => by_text(|r| &r.token.name),
         SortColumn::Creator => by_text(|r| &r.token.created_by),
+        SortColumn::Account => by_text(|r| r.account_name.as_str()),
         SortColumn::Access => by_text(|r| r.access.as_str()),
         SortColumn::Expires => {
             let mut order: Vec<usize> = (0..rows.len()).collect();

@@ -2,7 +2,7 @@
 
 use std::borrow::Borrow;
 
-use crate::api::ApiToken;
+use crate::api::{AccountId, ApiToken};
 use crate::hygiene::Severity;
 use crate::text::SafeText;
 
@@ -17,6 +17,10 @@ pub struct FindingSummary {
 #[derive(Clone, Debug)]
 pub struct TokenRow {
     pub token: ApiToken,
+    /// The account the token belongs to: every action on the row is sent there.
+    pub account: AccountId,
+    /// That account's name as the Account column shows it (shared by the account's rows).
+    pub account_name: SafeText,
     /// The name, creator, access and masked token made safe once per data change, so a frame only fits
     /// them to their cells: for the rows on screen before the first frame of a new list, for the rest
     /// right after it (`texts_ready` says which).
