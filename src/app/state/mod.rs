@@ -327,7 +327,8 @@ impl State {
 
     /// Whether the table (not a loading or error screen) is what shows.
     pub fn table_shown(&self) -> bool {
-        matches!(self.session.phase, Phase::Ready(_) | Phase::Inventory) && self.requests.has_tokens()
+        matches!(self.session.phase, Phase::Ready(_) | Phase::Inventory)
+            && self.requests.has_tokens()
     }
 
     pub fn set_status(&mut self, text: impl Into<String>, level: Level, now: DateTime<Utc>) {

@@ -10,8 +10,9 @@ use super::super::dialogs::bulk_permission::BulkPermissionDialog;
 use super::super::dialogs::bulk_preview::BulkPreview;
 use super::super::dialogs::bulk_run::BulkRunDialog;
 use super::super::dialogs::{
-    AccountsDialog, ActionMenu, ConfirmDialog, CopyAlternatives, DriftDialog, EditPermissionsDialog, HelpDialog,
-    Hints, NoticeDialog, PlacesDialog, QuitDialog, SecretDialog, TokenForm,
+    AccountsDialog, ActionMenu, ConfirmDialog, CopyAlternatives, DriftDialog,
+    EditPermissionsDialog, HelpDialog, Hints, NoticeDialog, PlacesDialog, QuitDialog, SecretDialog,
+    TokenForm,
 };
 use crate::keys::keymap::Keymap;
 

@@ -152,9 +152,16 @@ pub(super) fn open_form_for(
 fn account_for(state: &State, which: WaitingForTree) -> Option<AccountId> {
     match which {
         WaitingForTree::NewToken => state.creating_in(),
-        WaitingForTree::Clone(id) | WaitingForTree::EditPermissions(id) => state.account_of_token(id),
+        WaitingForTree::Clone(id) | WaitingForTree::EditPermissions(id) => {
+            state.account_of_token(id)
+        }
         WaitingForTree::BulkPermission => state.marks_account().ok(),
     }
+}
+
+/// The account of the dialog waiting for the tree, if one waits.
+pub(super) fn waiting_account(state: &State) -> Option<AccountId> {
+    account_for(state, state.overlays.waiting_for_tree?)
 }
 
 /// Whether the permissions tree of `account` is there (in the inventory, each account has its own).

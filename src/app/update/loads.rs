@@ -9,11 +9,13 @@ use crate::api::{ApiError, ResourceNode, TokenList};
 
 use super::super::msg::RequestId;
 use super::super::state::requests::LoadsAhead;
-use super::super::state::{AccountRows, IMPORTANT_SECONDS, Level, Overlay, Phase, SortColumn, State};
-use crate::text::SafeText;
+use super::super::state::{
+    AccountRows, IMPORTANT_SECONDS, Level, Overlay, Phase, SortColumn, State,
+};
 use super::fetch::{load_all, resolve_account};
 use super::step::Step;
 use super::{actions, writes};
+use crate::text::SafeText;
 
 /// The refresh key: the list again, or the account again when there is none yet.
 pub(super) fn refresh(state: &mut State, now: DateTime<Utc>) -> Step {
@@ -89,7 +91,11 @@ fn widened(state: &mut State, result: Result<AccountChoice, ApiError>, now: Date
         Err(e) => {
             // The session goes on in its account; only the question failed.
             accounts.finish(Ok(()), now);
-            state.set_status(format!("Could not list the accounts: {e}"), Level::Error, now);
+            state.set_status(
+                format!("Could not list the accounts: {e}"),
+                Level::Error,
+                now,
+            );
             Step::done()
         }
     }
@@ -312,7 +318,10 @@ fn inventory_tokens(
     }
     let settled = !inventory.loading();
     let outcome = settled.then(|| {
-        let loaded = inventory.slots.iter().any(|s| s.tokens.last_success.is_some());
+        let loaded = inventory
+            .slots
+            .iter()
+            .any(|s| s.tokens.last_success.is_some());
         let failed: Vec<_> = inventory
             .slots
             .iter()
@@ -369,7 +378,15 @@ fn inventory_tree(
         }
         Err(e) => {
             tracing::warn!(error = %e, account = slot.id(), "loading an account's tree failed");
+            let (account, name) = (slot.id(), slot.name.clone());
+            let words = format!("Could not load the permissions tree of {name}: {e}");
             slot.tree.finish(Err(e), now);
+            // The dialog that waited for this account's tree cannot open; the table still shows ids.
+            if actions::waiting_account(state) == Some(account) {
+                state.overlays.waiting_for_tree = None;
+                state.set_status(words, Level::Error, now);
+            }
+            return Step::done();
         }
     }
     let forest = inventory.forest();

@@ -98,13 +98,15 @@ pub(super) fn key(state: &mut State, key: KeyEvent, now: DateTime<Utc>) -> Step 
             }
             after(&outcome)
         }
-        Overlay::Accounts(dialog) => match dialog.handle_key(&key, state.session.keymap.lookup(&key)) {
-            Outcome::Emit(choice) => {
-                state.overlays.open = None;
-                return super::accounts::show(state, choice, now);
+        Overlay::Accounts(dialog) => {
+            match dialog.handle_key(&key, state.session.keymap.lookup(&key)) {
+                Outcome::Emit(choice) => {
+                    state.overlays.open = None;
+                    return super::accounts::show(state, choice, now);
+                }
+                other => after(&other),
             }
-            other => after(&other),
-        },
+        }
         Overlay::Places(dialog) => match dialog.handle_key(&key) {
             Outcome::Emit(places) => {
                 effects = super::rotation::set_places(state, dialog.token(), places);

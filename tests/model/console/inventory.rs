@@ -98,11 +98,35 @@ fn answer_lists(state: &mut State, effects: &[Effect]) {
     let (lab, lab_tree) = loads_of(effects, LABS);
     let (ret, _) = loads_of(effects, RETAIL);
     if let (Some(a), Some(b)) = (mail_tree, lab_tree) {
-        send(state, Msg::ResourceTreeLoaded { req: a, result: Ok(tree()) });
-        send(state, Msg::ResourceTreeLoaded { req: b, result: Ok(labs_tree()) });
+        send(
+            state,
+            Msg::ResourceTreeLoaded {
+                req: a,
+                result: Ok(tree()),
+            },
+        );
+        send(
+            state,
+            Msg::ResourceTreeLoaded {
+                req: b,
+                result: Ok(labs_tree()),
+            },
+        );
     }
-    send(state, Msg::TokensLoaded { req: mail, result: Ok(demo_tokens().into()) });
-    send(state, Msg::TokensLoaded { req: lab, result: Ok(labs_tokens().into()) });
+    send(
+        state,
+        Msg::TokensLoaded {
+            req: mail,
+            result: Ok(demo_tokens().into()),
+        },
+    );
+    send(
+        state,
+        Msg::TokensLoaded {
+            req: lab,
+            result: Ok(labs_tokens().into()),
+        },
+    );
     send(
         state,
         Msg::TokensLoaded {
@@ -122,7 +146,11 @@ fn inventory() -> State {
 }
 
 fn account_of_selected(state: &State) -> i64 {
-    state.table.selected_row().expect("a row is selected").account
+    state
+        .table
+        .selected_row()
+        .expect("a row is selected")
+        .account
 }
 
 #[test]
@@ -138,11 +166,20 @@ fn several_accounts_and_none_named_open_the_inventory_and_load_every_account_at_
     assert!(screen.contains("All accounts"), "{screen}");
     // One account answered: its rows show while the others still load, and the title counts.
     let (mail, _) = loads_of(&effects, ACCOUNT_ID);
-    send(&mut state, Msg::TokensLoaded { req: mail, result: Ok(demo_tokens().into()) });
+    send(
+        &mut state,
+        Msg::TokensLoaded {
+            req: mail,
+            result: Ok(demo_tokens().into()),
+        },
+    );
     let screen = text(&draw(&mut state, 120, 40));
     assert!(screen.contains("loaded 1 of 3 accounts"), "{screen}");
     assert!(screen.contains("ci-deploy"), "{screen}");
-    assert!(state.requests.tokens.in_flight.is_some(), "the others are still out");
+    assert!(
+        state.requests.tokens.in_flight.is_some(),
+        "the others are still out"
+    );
 }
 
 #[test]
@@ -184,7 +221,14 @@ fn a_write_goes_to_its_rows_account_and_a_viewer_account_offers_none() {
     );
     let effects = send(&mut state, char_key('y'));
     assert!(
-        matches!(effects.as_slice(), [Effect::ResetToken { account: ACCOUNT_ID, token: 2498710, .. }]),
+        matches!(
+            effects.as_slice(),
+            [Effect::ResetToken {
+                account: ACCOUNT_ID,
+                token: 2498710,
+                ..
+            }]
+        ),
         "{effects:?}"
     );
     // In the account where it is a viewer, nothing is offered and nothing is sent.
@@ -196,7 +240,10 @@ fn a_write_goes_to_its_rows_account_and_a_viewer_account_offers_none() {
     assert!(send(&mut state, char_key('D')).is_empty());
     send(&mut state, press(KeyCode::Enter));
     let screen = text(&draw(&mut state, 120, 40));
-    assert!(screen.to_lowercase().contains("viewer"), "the menu says why: {screen}");
+    assert!(
+        screen.to_lowercase().contains("viewer"),
+        "the menu says why: {screen}"
+    );
 }
 
 #[test]
@@ -220,7 +267,10 @@ fn a_refused_write_makes_that_account_alone_a_viewer() {
     );
     assert!(state.session.viewer_in(ACCOUNT_ID));
     assert!(state.session.viewer_in(LABS), "a viewer there already");
-    assert!(!state.session.caller_is_viewer, "the other accounts keep their own level");
+    assert!(
+        !state.session.caller_is_viewer,
+        "the other accounts keep their own level"
+    );
 }
 
 #[test]
@@ -232,10 +282,17 @@ fn a_create_goes_to_the_account_the_table_is_narrowed_to() {
     send(&mut state, char_key('j'));
     send(&mut state, press(KeyCode::Enter));
     assert_eq!(state.session.current_account(), Some(ACCOUNT_ID));
-    assert!(visible_names(&state).iter().all(|n| !n.starts_with("labs-")));
+    assert!(
+        visible_names(&state)
+            .iter()
+            .all(|n| !n.starts_with("labs-"))
+    );
     assert_eq!(state.creating_in(), Some(ACCOUNT_ID));
     send(&mut state, char_key('n'));
-    assert!(matches!(state.overlays.open, Some(Overlay::Form(_))), "the tree is there");
+    assert!(
+        matches!(state.overlays.open, Some(Overlay::Form(_))),
+        "the tree is there"
+    );
     assert_eq!(state.overlays.create_in, Some(ACCOUNT_ID));
 }
 
@@ -247,7 +304,10 @@ fn narrowing_shows_one_account_and_all_accounts_reads_every_one_again() {
     assert!(screen.contains("Acme Labs"), "{screen}");
     assert!(screen.contains("viewer"), "{screen}");
     assert!(screen.contains("no access"), "{screen}");
-    assert_snapshot!("inventory_accounts_dialog", draw(&mut state, 100, 20).backend());
+    assert_snapshot!(
+        "inventory_accounts_dialog",
+        draw(&mut state, 100, 20).backend()
+    );
     send(&mut state, char_key('j'));
     send(&mut state, char_key('j'));
     send(&mut state, press(KeyCode::Enter));
@@ -317,13 +377,38 @@ fn a_refresh_keeps_the_selection_across_accounts() {
     let effects = send(&mut state, char_key('r'));
     // The lists come back in another order, with a new token in Acme Mail sorting before it.
     let mut more = demo_tokens();
-    more.push(token(2499999, "aaa-first", "John Doe", "0001", None, vec![]));
+    more.push(token(
+        2499999,
+        "aaa-first",
+        "John Doe",
+        "0001",
+        None,
+        vec![],
+    ));
     let (mail, _) = loads_of(&effects, ACCOUNT_ID);
     let (lab, _) = loads_of(&effects, LABS);
     let (ret, _) = loads_of(&effects, RETAIL);
-    send(&mut state, Msg::TokensLoaded { req: ret, result: Err(ApiError::Timeout) });
-    send(&mut state, Msg::TokensLoaded { req: lab, result: Ok(labs_tokens().into()) });
-    send(&mut state, Msg::TokensLoaded { req: mail, result: Ok(more.into()) });
+    send(
+        &mut state,
+        Msg::TokensLoaded {
+            req: ret,
+            result: Err(ApiError::Timeout),
+        },
+    );
+    send(
+        &mut state,
+        Msg::TokensLoaded {
+            req: lab,
+            result: Ok(labs_tokens().into()),
+        },
+    );
+    send(
+        &mut state,
+        Msg::TokensLoaded {
+            req: mail,
+            result: Ok(more.into()),
+        },
+    );
     assert_eq!(selected_name(&state).as_deref(), Some("labs-reader"));
     assert_eq!(account_of_selected(&state), LABS);
 }
@@ -338,7 +423,11 @@ fn a_bulk_action_over_two_accounts_is_refused_before_anything_is_sent() {
     assert_eq!(state.marks.len(), 2);
     assert!(send(&mut state, char_key('D')).is_empty());
     assert!(state.overlays.open.is_none());
-    let status = state.status.as_ref().map(|s| s.text.to_string()).unwrap_or_default();
+    let status = state
+        .status
+        .as_ref()
+        .map(|s| s.text.to_string())
+        .unwrap_or_default();
     assert!(status.contains("2 accounts"), "{status}");
 }
 

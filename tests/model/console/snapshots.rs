@@ -154,7 +154,10 @@ fn a_300_character_name() {
 #[test]
 fn several_accounts_loading() {
     let mut state = picking_an_account();
-    assert_snapshot!("inventory_loading_80x24", draw(&mut state, 80, 24).backend());
+    assert_snapshot!(
+        "inventory_loading_80x24",
+        draw(&mut state, 80, 24).backend()
+    );
 }
 
 #[test]

@@ -172,7 +172,14 @@ impl TokenTable {
                     Some(name) => SafeText::new(name),
                     None => SafeText::from(format!("token #{} in the list", bad.position + 1)),
                 };
-                bad_rows.push((account, account_name.clone(), bad.id, name, bad.name, bad.reason));
+                bad_rows.push((
+                    account,
+                    account_name.clone(),
+                    bad.id,
+                    name,
+                    bad.name,
+                    bad.reason,
+                ));
             }
             if let Some(reason) = failure {
                 let name = SafeText::literal("✖ its token list did not load");
@@ -182,12 +189,12 @@ impl TokenTable {
         self.rows = rows;
         self.readable = self.rows.len();
         // The ids are needed only to number unreadable rows and to drop marks of tokens that are gone.
-        let mut ids: HashSet<TokenId> = if bad_rows.is_empty() && self.secret_not_received.is_empty()
-        {
-            HashSet::new()
-        } else {
-            self.rows.iter().map(|r| r.token.id).collect()
-        };
+        let mut ids: HashSet<TokenId> =
+            if bad_rows.is_empty() && self.secret_not_received.is_empty() {
+                HashSet::new()
+            } else {
+                self.rows.iter().map(|r| r.token.id).collect()
+            };
         for (account, account_name, server_id, name, raw_name, reason) in bad_rows {
             // The row needs an id of its own (the selection follows ids): the server's if it is one no
             // other row has, else one no server hands out.

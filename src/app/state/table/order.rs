@@ -186,6 +186,8 @@ mod tests {
                 resources: Vec::new(),
                 opaque_resources: Vec::new(),
             },
+            account: 0,
+            account_name: SafeText::default(),
             name: name.into(),
             creator: creator.into(),
             access: name.to_uppercase().into(),
