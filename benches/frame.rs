@@ -8,6 +8,8 @@
 //!   N synthetic tokens beyond the demo seed's 17.
 //! - `frame/VIEW/N`: the same for the other views (domains, timeline, findings, and the tokens with the
 //!   selected token's details), whose goal is the same 1.3× the bare table.
+//! - `frame/inventory/20000`: the inventory of 20 accounts of 1,000 tokens each, with its Account column;
+//!   the same goal.
 //!
 //! The machine is shared and its load drifts over a run, so criterion's separate benches (each measured in its
 //! own stretch of time) are followed by a paired run: rounds of a few frames of every variant in turn, whose
@@ -27,7 +29,7 @@ use mailtrap_tokens::app::state::{SortColumn, State};
 use mailtrap_tokens::text::fit;
 
 mod common;
-use common::{draw_console, loaded_state, loaded_view, terminal, theme};
+use common::{draw_console, loaded_inventory, loaded_state, loaded_view, terminal, theme};
 
 /// The views besides the token table, by the names `--view` takes.
 const VIEWS: [&str; 4] = ["domains", "timeline", "findings", "details"];
@@ -35,6 +37,9 @@ const VIEWS: [&str; 4] = ["domains", "timeline", "findings", "details"];
 /// The console's column widths at 120 columns (name, creator, access, expires, token), as its table computes
 /// them; the baseline lays out the same columns.
 const WIDTHS: [u16; 5] = [40, 17, 30, 21, 6];
+
+/// The same with the inventory's Account column first.
+const INVENTORY_WIDTHS: [u16; 6] = [14, 23, 17, 30, 21, 6];
 
 /// The rows on screen, formatted as the console formats them: text plus the Expires column's style.
 fn formatted_visible_rows(
@@ -143,6 +148,52 @@ fn variants() -> Vec<Variant> {
     } else {
         &[10_000, 100_000]
     };
+    if profiled.is_none() {
+        // Every account side by side: 20 accounts of 1,000 tokens, with the Account column; its bare
+        // table has that column too.
+        let (mut state, now) = loaded_inventory(20, 1_000);
+        let mut term = terminal();
+        draw_console(&mut term, &mut state, now);
+        let visible: Vec<Vec<(String, Style)>> = formatted_visible_rows(&state, now)
+            .into_iter()
+            .zip(state.table.order()[state.table.viewport.offset..].iter())
+            .map(|(cells, &i)| {
+                let account = fit(state.table.rows[i].account_name.as_str(), 14);
+                let mut row = vec![(account, Style::default())];
+                row.extend(cells);
+                row
+            })
+            .collect();
+        let mut header: Vec<&'static str> = vec![SortColumn::Account.title()];
+        header.extend(SortColumn::ALL.iter().map(|c| c.title()));
+        let mut base_term = terminal();
+        all.push(Variant {
+            name: "baseline_inventory".into(),
+            draw: Box::new(move || {
+                let rows = visible.iter().map(|cells| {
+                    Row::new(
+                        cells
+                            .iter()
+                            .map(|(text, style)| Cell::from(Span::styled(text.as_str(), *style))),
+                    )
+                });
+                let table = Table::new(rows, INVENTORY_WIDTHS.map(Constraint::Length))
+                    .header(Row::new(header.iter().copied()).style(theme.header))
+                    .column_spacing(1)
+                    .row_highlight_style(theme.selected)
+                    .highlight_symbol("▶ ")
+                    .highlight_spacing(HighlightSpacing::Always);
+                let mut table_state = TableState::default().with_selected(Some(0));
+                let Ok(_) =
+                    base_term.draw(|f| f.render_stateful_widget(table, f.area(), &mut table_state));
+                black_box(base_term.backend().buffer().area);
+            }),
+        });
+        all.push(Variant {
+            name: "inventory/20000".into(),
+            draw: Box::new(move || draw_console(&mut term, black_box(&mut state), now)),
+        });
+    }
     for &extra in view_sizes {
         for view in VIEWS {
             if profiled.as_deref().is_some_and(|p| p != view) {
@@ -224,6 +275,19 @@ fn paired_runs(variants: &mut [Variant]) {
             let verdict = if r <= 1.3 { "PASS" } else { "FAIL" };
             println!(
                 "  goal views: {v} / baseline_table = {r:.2} (median of per-round ratios; goal <= 1.3) {verdict}"
+            );
+        }
+    }
+    if let (Some(base), Some(inventory)) = (index("baseline_inventory"), index("inventory/20000")) {
+        let r = ratio(inventory, base);
+        let verdict = if r <= 1.3 { "PASS" } else { "FAIL" };
+        println!(
+            "  goal accounts: inventory/20000 / baseline_inventory (the same six columns) = {r:.2} (goal <= 1.3) {verdict}"
+        );
+        if let Some(five) = index("baseline_table") {
+            let r = ratio(inventory, five);
+            println!(
+                "  (inventory/20000 / baseline_table of five columns = {r:.2}: one column more)"
             );
         }
     }

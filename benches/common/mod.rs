@@ -94,6 +94,73 @@ fn loaded_state_in(extra: usize, start_view: StartView) -> (State, DateTime<Utc>
     (state, now)
 }
 
+/// A console state showing the inventory of `accounts` accounts with `per_account` tokens each (the
+/// simulator's synthetic tokens, fetched once and given each account ids of its own), every list and tree
+/// answered through `update` as the console takes them.
+pub fn loaded_inventory(accounts: usize, per_account: usize) -> (State, DateTime<Utc>) {
+    let account::Fetched {
+        account,
+        tokens,
+        tree,
+        ..
+    } = account::fetched(per_account.saturating_sub(20));
+    let now = Utc::now();
+    let mut state = State::new(StateConfig {
+        keymap: Keymap::default(),
+        wanted_account: None,
+        api_url: "http://127.0.0.1".into(),
+        refresh_every: Duration::seconds(DEFAULT_REFRESH),
+        rules: Default::default(),
+        columns: SortColumn::ALL.to_vec(),
+        start_view: StartView::default(),
+        handoff: Vec::new(),
+        local_offset: None,
+        writes: Default::default(),
+    });
+    let effects = start(&mut state, now);
+    let Some(Effect::ResolveAccount { req, .. }) = effects.first() else {
+        panic!("the console starts by resolving the account: {effects:?}");
+    };
+    let ids: Vec<i64> = (0..accounts as i64).map(|k| account.id + 1 + k).collect();
+    let listed = ids
+        .iter()
+        .enumerate()
+        .map(|(k, &id)| mailtrap_tokens::api::Account {
+            id,
+            name: format!("{} {k:02}", account.name),
+            access_levels: account.access_levels.clone(),
+        })
+        .collect();
+    let msg = Msg::AccountResolved {
+        req: *req,
+        result: Ok(AccountChoice::Ambiguous(listed)),
+    };
+    for effect in update(&mut state, msg, now) {
+        let msg = match effect {
+            Effect::LoadTokens { req, account } => {
+                let k = ids.iter().position(|&id| id == account).unwrap_or(0) as i64;
+                let mut list = tokens.clone();
+                for t in &mut list.tokens {
+                    t.id += (k + 1) * 100_000_000;
+                }
+                Msg::TokensLoaded {
+                    req,
+                    result: Ok(list),
+                }
+            }
+            Effect::LoadResourceTree { req, .. } => Msg::ResourceTreeLoaded {
+                req,
+                result: Ok(tree.clone()),
+            },
+            other => panic!("unexpected effect {other:?}"),
+        };
+        update(&mut state, msg, now);
+    }
+    assert_eq!(state.table.rows.len(), accounts * tokens.tokens.len());
+    update(&mut state, Msg::Idle, now);
+    (state, now)
+}
+
 pub fn terminal() -> Terminal<TestBackend> {
     let Ok(terminal) = Terminal::new(TestBackend::new(COLS, ROWS));
     terminal

@@ -59,7 +59,7 @@ fn widths(state: &State, inner: u16, expiries: &[(String, Urgency)]) -> Vec<u16>
             SortColumn::Token => usize::from(TOKEN_WIDTH),
             SortColumn::Findings => usize::from(FINDINGS_WIDTH),
             SortColumn::Id => widest(&|r| r.token.id.to_string().len(), title, 20),
-            SortColumn::Account => widest(&|r| r.account_name.width(), title, ACCOUNT_CAP),
+            SortColumn::Account => widest(&|r| usize::from(r.account_width), title, ACCOUNT_CAP),
             SortColumn::Name => {
                 flexible.push((at, widest(&|r| name_width(table, r), title, usize::MAX)));
                 continue;
@@ -365,7 +365,11 @@ pub fn render(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Fram
                         None => Cell::from(row.token.id.to_string()),
                     },
                     SortColumn::Findings => findings_cell(row, theme),
-                    SortColumn::Account => Cell::from(row.account_name.fit_cow(width)),
+                    // The width measured with the name saves measuring it again per frame.
+                    SortColumn::Account if usize::from(row.account_width) <= width => {
+                        Cell::from(row.account_name.as_str())
+                    }
+                    SortColumn::Account => Cell::from(row.account_name.fit(width)),
                 }
             }));
             if cut_over_late(state, row, now) {

@@ -150,6 +150,7 @@ impl TokenTable {
         {
             // Successors are found within an account: a reset's successor is in its token's account.
             let successors = columns::successors(&list.tokens);
+            let account_width = u16::try_from(account_name.width()).unwrap_or(u16::MAX);
             let offset = rows.len();
             rows.extend(list.tokens.into_iter().map(|token| TokenRow {
                 // Made for the rows on screen when the frame is laid out, for the rest after it.
@@ -165,6 +166,7 @@ impl TokenTable {
                 findings: None,
                 account,
                 account_name: account_name.clone(),
+                account_width,
                 token,
             }));
             for bad in list.unreadable {
@@ -215,6 +217,7 @@ impl TokenTable {
                     resources: Vec::new(),
                     opaque_resources: Vec::new(),
                 },
+                account_width: u16::try_from(account_name.width()).unwrap_or(u16::MAX),
                 account,
                 account_name,
                 name,

@@ -188,6 +188,7 @@ mod tests {
             },
             account: 0,
             account_name: SafeText::default(),
+            account_width: 0,
             name: name.into(),
             creator: creator.into(),
             access: name.to_uppercase().into(),

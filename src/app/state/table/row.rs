@@ -21,6 +21,8 @@ pub struct TokenRow {
     pub account: AccountId,
     /// That account's name as the Account column shows it (shared by the account's rows).
     pub account_name: SafeText,
+    /// Its display width, measured once with it (the column's width follows it every frame).
+    pub account_width: u16,
     /// The name, creator, access and masked token made safe once per data change, so a frame only fits
     /// them to their cells: for the rows on screen before the first frame of a new list, for the rest
     /// right after it (`texts_ready` says which).
