@@ -97,6 +97,7 @@ fn loaded_state_in(extra: usize, start_view: StartView) -> (State, DateTime<Utc>
 /// A console state showing the inventory of `accounts` accounts with `per_account` tokens each (the
 /// simulator's synthetic tokens, fetched once and given each account ids of its own), every list and tree
 /// answered through `update` as the console takes them.
+#[allow(dead_code)] // used by the frame bench only
 pub fn loaded_inventory(accounts: usize, per_account: usize) -> (State, DateTime<Utc>) {
     let account::Fetched {
         account,
