@@ -114,9 +114,19 @@ impl Inner {
         let Some(caller) = caller else {
             return Reply::plain(Answer::unauthorized(), remaining);
         };
-        if route.account().is_some_and(|a| a != self.world.account_id) {
-            return Reply::plain(Answer::account_forbidden(), remaining);
-        }
+        // spec §11: an account the caller cannot see is 403; spec §1.2: the account-less paths are the
+        // caller's home account (guess: an organization token has none, so they are 403 too).
+        let account = match route.account() {
+            Some(a) if self.world.sees(&caller, a) => a,
+            Some(_) => return Reply::plain(Answer::account_forbidden(), remaining),
+            None => match caller.home {
+                Some(home) => home,
+                None if route.is_account_scoped() => {
+                    return Reply::plain(Answer::account_forbidden(), remaining);
+                }
+                None => 0,
+            },
+        };
         let json_body = if matches!(method, "POST" | "PUT") && !body.trim_ascii().is_empty() {
             if !is_json_type(headers) {
                 // guess, spec §11: the body of a 415.
@@ -135,30 +145,39 @@ impl Inner {
         } else {
             None
         };
-        let answer = self.dispatch(route, method, &caller, json_body.as_ref(), now);
+        let answer = self.dispatch(route, method, &caller, account, json_body.as_ref(), now);
         Reply::plain(answer, remaining)
     }
 
+    /// `account`: the account an account-scoped route works in (visible to the caller).
     fn dispatch(
         &mut self,
         route: Route,
         method: &str,
         caller: &Caller,
+        account: i64,
         body: Option<&Value>,
         now: DateTime<Utc>,
     ) -> Answer {
         let w = &mut self.world;
+        let a = account;
         match (route, method) {
             (Route::Accounts, _) => w.accounts(caller),
-            (Route::Tokens { .. }, "POST") => w.create_token(caller, body, now),
-            (Route::Tokens { .. }, _) => w.list_tokens(),
-            (Route::Token { id, .. }, "DELETE") => w.delete_token(caller, id, now),
-            (Route::Token { id, .. }, _) => w.get_token(id),
-            (Route::TokenReset { id, .. }, _) => w.reset_token(caller, id, body, now),
-            (Route::Accesses { .. }, _) => w.accesses(caller),
-            (Route::Access { access_id, .. }, _) => w.delete_access(caller, access_id, now),
-            (Route::AccessBulk { access_id, .. }, _) => w.bulk_permissions(caller, access_id, body),
-            (Route::Resources { .. }, _) => w.resource_tree(caller),
+            (Route::SubAccounts { organization }, "POST") => {
+                w.create_sub_account(caller, organization, body)
+            }
+            (Route::SubAccounts { organization }, _) => w.sub_accounts(caller, organization),
+            (Route::Tokens { .. }, "POST") => w.create_token(caller, a, body, now),
+            (Route::Tokens { .. }, _) => w.list_tokens(caller, a),
+            (Route::Token { id, .. }, "DELETE") => w.delete_token(caller, a, id, now),
+            (Route::Token { id, .. }, _) => w.get_token(caller, a, id),
+            (Route::TokenReset { id, .. }, _) => w.reset_token(caller, a, id, body, now),
+            (Route::Accesses { .. }, _) => w.accesses(caller, a),
+            (Route::Access { access_id, .. }, _) => w.delete_access(caller, a, access_id, now),
+            (Route::AccessBulk { access_id, .. }, _) => {
+                w.bulk_permissions(caller, a, access_id, body)
+            }
+            (Route::Resources { .. }, _) => w.resource_tree(caller, a),
         }
     }
 }

@@ -19,8 +19,13 @@ pub struct SimOptions {
     pub listen: SocketAddr,
     /// `None`: the embedded demo seed.
     pub seed: Option<PathBuf>,
-    /// Synthetic tokens beyond the seed (`serve --tokens N`).
+    /// Synthetic tokens beyond the seed, in the first account (`serve --tokens N`).
     pub extra_tokens: usize,
+    /// Synthetic sub-accounts "Synthetic account k" beyond the seed's (`serve --accounts N`); the
+    /// organization is made if the seed has none, and its demo token is admin of each.
+    pub synthetic_accounts: usize,
+    /// Synthetic tokens in each synthetic account (`serve --account-tokens M`).
+    pub tokens_per_synthetic_account: usize,
     /// What an omitted `expires_at` means on create and reset.
     pub default_expiry: DefaultExpiry,
     /// `Some(t)`: the clock starts at `t` and moves only through `advance_clock`; `None`: real time.
@@ -38,6 +43,8 @@ impl Default for SimOptions {
             listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             seed: None,
             extra_tokens: 0,
+            synthetic_accounts: 0,
+            tokens_per_synthetic_account: 1000,
             default_expiry: DefaultExpiry::Year,
             frozen_at: None,
             rate_limit: 150,

@@ -30,6 +30,10 @@ pub enum Route {
     Resources {
         account: Option<i64>,
     },
+    /// OAS account-management: `/api/organizations/{organization_id}/sub_accounts`.
+    SubAccounts {
+        organization: i64,
+    },
 }
 
 impl Route {
@@ -43,6 +47,11 @@ impl Route {
         };
         let (account, rest) = match rest {
             ["accounts"] => return Some(Route::Accounts),
+            ["organizations", id, "sub_accounts"] => {
+                return Some(Route::SubAccounts {
+                    organization: parse_id(id)?,
+                });
+            }
             ["accounts", id, rest @ ..] if !rest.is_empty() => (Some(parse_id(id)?), rest),
             rest => (None, rest),
         };
@@ -70,10 +79,15 @@ impl Route {
         })
     }
 
+    /// Whether the route works inside one account (the path's, or the caller's home).
+    pub fn is_account_scoped(self) -> bool {
+        !matches!(self, Route::Accounts | Route::SubAccounts { .. })
+    }
+
     pub fn allowed_methods(self) -> &'static [&'static str] {
         match self {
             Route::Accounts | Route::Accesses { .. } | Route::Resources { .. } => &["GET"],
-            Route::Tokens { .. } => &["GET", "POST"],
+            Route::Tokens { .. } | Route::SubAccounts { .. } => &["GET", "POST"],
             Route::Token { .. } => &["GET", "DELETE"],
             Route::TokenReset { .. } => &["POST"],
             Route::Access { .. } => &["DELETE"],
@@ -81,9 +95,10 @@ impl Route {
         }
     }
 
+    /// The account a path names; `None` on the account-less paths and the two that are about no account.
     pub fn account(self) -> Option<i64> {
         match self {
-            Route::Accounts => None,
+            Route::Accounts | Route::SubAccounts { .. } => None,
             Route::Tokens { account }
             | Route::Token { account, .. }
             | Route::TokenReset { account, .. }
@@ -129,6 +144,14 @@ mod tests {
         );
         assert_eq!(Route::parse("/api/accounts"), Some(Route::Accounts));
         assert_eq!(Route::parse("/api/accounts/"), Some(Route::Accounts));
+        assert_eq!(
+            Route::parse("/api/organizations/88100/sub_accounts"),
+            Some(Route::SubAccounts {
+                organization: 88100
+            })
+        );
+        assert_eq!(Route::parse("/api/organizations/x/sub_accounts"), None);
+        assert_eq!(Route::parse("/api/organizations/88100"), None);
     }
 
     #[test]

@@ -14,7 +14,7 @@ use super::options::SimOptions;
 use super::sdk_proxy::make_tls;
 use super::seed::{EMBEDDED_SEED, Seed};
 use super::state::{Clock, LoggedRequest, Shared};
-use super::world::World;
+use super::world::{Synthetic, World};
 use crate::api::{Resource, Secret, TokenId};
 
 #[derive(Debug, thiserror::Error)]
@@ -34,6 +34,8 @@ pub struct RunningSim {
     addr: SocketAddr,
     operator: Secret,
     account_id: i64,
+    /// The organization's demo token, when there is an organization.
+    organization_token: Option<Secret>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
 }
@@ -61,14 +63,21 @@ impl RunningSim {
     pub async fn start(options: SimOptions) -> Result<RunningSim, SimError> {
         let seed = load_seed(&options)?;
         let clock = Clock::new(options.frozen_at);
-        let (world, operator) = World::from_seed(
+        let synthetic = Synthetic {
+            tokens: options.extra_tokens,
+            accounts: options.synthetic_accounts,
+            tokens_per_account: options.tokens_per_synthetic_account,
+        };
+        let built = World::from_seed(
             &seed,
             clock.now(),
-            options.extra_tokens,
+            synthetic,
             options.default_expiry,
             options.cleanup_after,
         );
-        let account_id = world.account_id;
+        let (world, operator) = (built.world, built.operator);
+        let organization_token = built.organization_token.map(|(_, s)| Secret::new(s));
+        let account_id = world.primary_account_id();
         let shared = Arc::new(Shared::new(
             world,
             clock,
@@ -103,6 +112,7 @@ impl RunningSim {
             addr,
             operator: Secret::new(operator),
             account_id,
+            organization_token,
             stop: Some(stop),
             task: Some(task),
         })
@@ -131,8 +141,24 @@ impl RunningSim {
         self.operator.clone()
     }
 
+    /// The first account: the operator token's.
     pub fn account_id(&self) -> i64 {
         self.account_id
+    }
+
+    /// The organization every account belongs to, if the seed (or `synthetic_accounts`) made one.
+    pub fn organization_id(&self) -> Option<i64> {
+        self.shared.lock().world.organization_id()
+    }
+
+    /// The organization token the demo runs as (the seed's `demo_token_id`), if there is one.
+    pub fn organization_token(&self) -> Option<Secret> {
+        self.organization_token.clone()
+    }
+
+    /// Every account, in seed order (then the synthetic ones, then those created since).
+    pub fn account_ids(&self) -> Vec<i64> {
+        self.shared.lock().world.account_ids()
     }
 
     pub fn now(&self) -> DateTime<Utc> {
@@ -166,7 +192,22 @@ impl RunningSim {
         resources: Vec<Resource>,
         expires_at: Option<DateTime<Utc>>,
     ) -> (TokenId, Secret) {
-        let (id, secret) = self.shared.lock().world.issue(name, resources, expires_at);
+        self.issue_token_in(self.account_id, name, resources, expires_at)
+    }
+
+    /// Adds a token directly to `account`'s token list, attributed to the owner.
+    pub fn issue_token_in(
+        &self,
+        account: i64,
+        name: &str,
+        resources: Vec<Resource>,
+        expires_at: Option<DateTime<Utc>>,
+    ) -> (TokenId, Secret) {
+        let (id, secret) =
+            self.shared
+                .lock()
+                .world
+                .issue(Some(account), name, resources, expires_at);
         (id, Secret::new(secret))
     }
 

@@ -1,7 +1,9 @@
-//! The seed file: one account with its projects, sandboxes, sending domains, tokens, users and invites.
-//! Expiries are offsets from the simulator clock's start, so a frozen clock gives identical data every run.
+//! The seed file: one account with its projects, sandboxes, sending domains, tokens, users and invites,
+//! and optionally an organization it belongs to, with more accounts of the same shape (`sub_accounts`)
+//! and the organization's own tokens. Expiries are offsets from the simulator clock's start, so a frozen
+//! clock gives identical data every run.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use serde::Deserialize;
 
@@ -25,6 +27,54 @@ pub struct Seed {
     pub users: Vec<SeedUser>,
     #[serde(default)]
     pub invites: Vec<SeedInvite>,
+    /// The organization every account of the seed belongs to; without it, the seed is one standalone
+    /// account.
+    #[serde(default)]
+    pub organization: Option<SeedOrganization>,
+    /// The organization's other accounts, after the top-level one.
+    #[serde(default)]
+    pub sub_accounts: Vec<SeedSubAccount>,
+    /// Tokens of the organization itself: listed in no account.
+    #[serde(default)]
+    pub organization_tokens: Vec<SeedToken>,
+    /// The organization token the demo's organization view runs as (`RunningSim::organization_token`).
+    #[serde(default)]
+    pub demo_token_id: Option<i64>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedOrganization {
+    pub id: i64,
+    pub name: String,
+}
+
+/// One more account of the organization: the same fields as the top level's account.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedSubAccount {
+    pub account: SeedAccount,
+    #[serde(default)]
+    pub projects: Vec<SeedProject>,
+    #[serde(default)]
+    pub domains: Vec<SeedDomain>,
+    #[serde(default)]
+    pub tokens: Vec<SeedToken>,
+    #[serde(default)]
+    pub users: Vec<SeedUser>,
+    #[serde(default)]
+    pub invites: Vec<SeedInvite>,
+}
+
+/// One account of a seed, the top-level one or a sub-account, read the same way.
+#[derive(Clone, Copy, Debug)]
+pub struct AccountSeed<'a> {
+    pub account: &'a SeedAccount,
+    pub projects: &'a [SeedProject],
+    pub domains: &'a [SeedDomain],
+    pub tokens: &'a [SeedToken],
+    pub users: &'a [SeedUser],
+    pub invites: &'a [SeedInvite],
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -119,73 +169,123 @@ impl Seed {
         Ok(seed)
     }
 
+    /// Every account of the seed, the top-level one first.
+    pub fn accounts(&self) -> Vec<AccountSeed<'_>> {
+        let first = AccountSeed {
+            account: &self.account,
+            projects: &self.projects,
+            domains: &self.domains,
+            tokens: &self.tokens,
+            users: &self.users,
+            invites: &self.invites,
+        };
+        let rest = self.sub_accounts.iter().map(|s| AccountSeed {
+            account: &s.account,
+            projects: &s.projects,
+            domains: &s.domains,
+            tokens: &s.tokens,
+            users: &s.users,
+            invites: &s.invites,
+        });
+        std::iter::once(first).chain(rest).collect()
+    }
+
     fn check(&self) -> Result<(), String> {
-        let mut token_ids = HashSet::new();
-        for id in self
-            .tokens
-            .iter()
-            .map(|t| t.id)
-            .chain(self.domains.iter().map(|d| d.token_id))
+        let accounts = self.accounts();
+        if self.organization.is_none()
+            && (!self.sub_accounts.is_empty()
+                || !self.organization_tokens.is_empty()
+                || self.demo_token_id.is_some())
         {
+            return Err(
+                "sub_accounts, organization_tokens and demo_token_id need an \"organization\""
+                    .into(),
+            );
+        }
+        let mut account_ids = HashSet::new();
+        for a in &accounts {
+            if a.account.id <= 0 || !account_ids.insert(a.account.id) {
+                return Err(format!(
+                    "account id {} is not positive or is used twice",
+                    a.account.id
+                ));
+            }
+        }
+        // Ids are unique across the whole seed: one id space per kind, as the simulator has.
+        let mut token_ids = HashSet::new();
+        let all_token_ids = accounts
+            .iter()
+            .flat_map(|a| {
+                a.tokens
+                    .iter()
+                    .map(|t| t.id)
+                    .chain(a.domains.iter().map(|d| d.token_id))
+            })
+            .chain(self.organization_tokens.iter().map(|t| t.id));
+        for id in all_token_ids {
             if id <= 0 || !token_ids.insert(id) {
                 return Err(format!("token id {id} is not positive or is used twice"));
             }
         }
-        let mut resource_ids = HashSet::new();
-        for (kind, id) in self
-            .projects
-            .iter()
-            .map(|p| ("project", p.id))
-            .chain(
-                self.projects
-                    .iter()
-                    .flat_map(|p| p.sandboxes.iter().map(|s| ("sandbox", s.id))),
-            )
-            .chain(self.domains.iter().map(|d| ("domain", d.id)))
-        {
-            if !resource_ids.insert((kind, id)) {
-                return Err(format!("{kind} id {id} is used twice"));
+        // (kind, id) → the account holding it.
+        let mut holder: HashMap<(&str, i64), i64> = HashMap::new();
+        for a in &accounts {
+            let owned = a
+                .projects
+                .iter()
+                .map(|p| ("project", p.id))
+                .chain(
+                    a.projects
+                        .iter()
+                        .flat_map(|p| p.sandboxes.iter().map(|s| ("sandbox", s.id))),
+                )
+                .chain(a.domains.iter().map(|d| ("domain", d.id)));
+            for (kind, id) in owned {
+                if holder.insert((kind, id), a.account.id).is_some() {
+                    return Err(format!("{kind} id {id} is used twice"));
+                }
             }
         }
         let mut access_ids = HashSet::new();
-        for id in self
-            .users
-            .iter()
-            .map(|u| u.access_id)
-            .chain(self.invites.iter().map(|i| i.access_id))
-        {
+        for id in accounts.iter().flat_map(|a| {
+            a.users
+                .iter()
+                .map(|u| u.access_id)
+                .chain(a.invites.iter().map(|i| i.access_id))
+        }) {
             if !access_ids.insert(id) {
                 return Err(format!("access id {id} is used twice"));
             }
         }
-        let resources = self
-            .tokens
-            .iter()
-            .map(|t| (format!("token {}", t.id), &t.resources))
-            .chain(
-                self.users
-                    .iter()
-                    .map(|u| (format!("user {}", u.id), &u.resources)),
-            )
-            .chain(
-                self.invites
-                    .iter()
-                    .map(|i| (format!("invite {}", i.id), &i.resources)),
-            );
-        for (owner, list) in resources {
+        let organization = self.organization.as_ref().map(|o| o.id);
+        // Where each resource line must point: `Some(account)` for a user's or invite's own account, `None`
+        // for a token (which may reach other accounts, like the organization's tokens do).
+        let check_resources = |owner: String, list: &[SeedResource], within: Option<i64>| {
             for r in list {
-                let known = match r.resource_type.as_str() {
-                    "account" | "organization" => true,
-                    "project" => resource_ids.contains(&("project", r.resource_id)),
-                    "sandbox" | "inbox" => resource_ids.contains(&("sandbox", r.resource_id)),
-                    "domain" | "sending_domain" | "mailsend_domain" => {
-                        resource_ids.contains(&("domain", r.resource_id))
+                // `Some(None)`: the organization, which holds every account.
+                let account_of: Option<Option<i64>> = match r.resource_type.as_str() {
+                    "account" => account_ids
+                        .contains(&r.resource_id)
+                        .then_some(Some(r.resource_id)),
+                    "organization" => (Some(r.resource_id) == organization).then_some(None),
+                    "project" => holder.get(&("project", r.resource_id)).copied().map(Some),
+                    "sandbox" | "inbox" => {
+                        holder.get(&("sandbox", r.resource_id)).copied().map(Some)
                     }
-                    _ => false,
+                    "domain" | "sending_domain" | "mailsend_domain" => {
+                        holder.get(&("domain", r.resource_id)).copied().map(Some)
+                    }
+                    _ => None,
+                };
+                let known = match (account_of, within) {
+                    (None, _) => false,
+                    (Some(None), _) | (Some(Some(_)), None) => true,
+                    (Some(Some(a)), Some(w)) => a == w,
                 };
                 if !known {
+                    let place = within.map_or_else(String::new, |w| format!(" of account {w}"));
                     return Err(format!(
-                        "{owner}: resource {} {} is not in the seed",
+                        "{owner}: resource {} {} is not in the seed{place}",
                         r.resource_type, r.resource_id
                     ));
                 }
@@ -196,8 +296,25 @@ impl Seed {
                     ));
                 }
             }
+            Ok(())
+        };
+        let all_tokens = accounts
+            .iter()
+            .flat_map(|a| a.tokens.iter())
+            .chain(self.organization_tokens.iter());
+        for t in all_tokens.clone() {
+            check_resources(format!("token {}", t.id), &t.resources, None)?;
         }
-        for t in &self.tokens {
+        for a in &accounts {
+            let own = Some(a.account.id);
+            for u in a.users {
+                check_resources(format!("user {}", u.id), &u.resources, own)?;
+            }
+            for i in a.invites {
+                check_resources(format!("invite {}", i.id), &i.resources, own)?;
+            }
+        }
+        for t in all_tokens {
             if let Some(l4) = &t.last_4_digits
                 && !is_last4(l4)
             {
@@ -212,7 +329,7 @@ impl Seed {
                 return Err(format!("token {}: expires_in_hours is out of range", t.id));
             }
         }
-        for d in &self.domains {
+        for d in accounts.iter().flat_map(|a| a.domains.iter()) {
             if let Some(l4) = &d.token_last_4_digits
                 && !is_last4(l4)
             {
@@ -221,6 +338,13 @@ impl Seed {
                     d.id
                 ));
             }
+        }
+        if let Some(demo) = self.demo_token_id
+            && !self.organization_tokens.iter().any(|t| t.id == demo)
+        {
+            return Err(format!(
+                "demo_token_id {demo} names no token in \"organization_tokens\""
+            ));
         }
         let operator = self
             .tokens

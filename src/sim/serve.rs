@@ -60,6 +60,18 @@ async fn serve(options: ServeOptions) -> i32 {
         sim.account_id()
     )
     .and_then(|()| out.write_all(sdk_lines.as_bytes()))
+    .and_then(
+        |()| match (sim.organization_id(), sim.organization_token()) {
+            // After the first three lines, which scripts read with `head -n 3`.
+            (Some(org), Some(token)) => writeln!(
+                out,
+                "MAILTRAP_ORGANIZATION_ID={org}\nMAILTRAP_ORGANIZATION_TOKEN={}",
+                token.expose_secret()
+            ),
+            (Some(org), None) => writeln!(out, "MAILTRAP_ORGANIZATION_ID={org}"),
+            _ => Ok(()),
+        },
+    )
     .and_then(|()| out.flush());
     drop(out);
     if let Err(e) = printed {

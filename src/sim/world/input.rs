@@ -105,7 +105,7 @@ pub(super) fn parse_resource(line: &Value, errors: &mut Map<String, Value>) -> O
                     | ResourceKind::Domain
             ) =>
         {
-            Some(ResourceType::new(t))
+            Some(stored_type(t))
         }
         // guess, spec §3.2: creation is limited to account, project, sandbox/inbox and domain types.
         _ => {
@@ -131,6 +131,18 @@ pub(super) fn parse_resource(line: &Value, errors: &mut Map<String, Value>) -> O
         resource_id: resource_id?,
         access_level: access_level?,
     })
+}
+
+/// The spelling the simulator stores and answers for a resource type. OAS account-management (after
+/// "Update resource type enums"): the newer `sandbox` and `domain`; the older `inbox`, `sending_domain`
+/// and `mailsend_domain` are still accepted in requests and seeds. guess: this replaces spec §11's "echo
+/// the spelling the caller sent", which predates the rename.
+pub(crate) fn stored_type(t: &str) -> ResourceType {
+    match ResourceType::new(t).kind() {
+        ResourceKind::Sandbox => ResourceType::new("sandbox"),
+        ResourceKind::Domain => ResourceType::new("domain"),
+        _ => ResourceType::new(t),
+    }
 }
 
 /// The 422 message for a token's name, if it is not acceptable.

@@ -14,6 +14,7 @@ mod rules;
 mod store;
 mod wire;
 
+pub use from_seed::{Built, Synthetic};
 pub use input::parse_access_level;
 pub use store::{Caller, TokenRecord, World};
 pub use wire::Answer;

@@ -1,5 +1,6 @@
-//! The simulated account's data: its projects, sandboxes and sending domains, the tokens with the hashes
-//! of their secrets, the other accesses, and the id counters. What requests do to it is in `rules`.
+//! The simulated accounts' data: each account's projects, sandboxes, sending domains and other accesses,
+//! the optional organization they belong to, every token with the hash of its secret and its home, and the
+//! id counters (one per kind for the whole simulator). What requests do to it is in `rules`.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -22,6 +23,8 @@ pub struct TokenRecord {
     pub last4: String,
     /// Set once the token has been reset; it then lives out its grace.
     pub reset: bool,
+    /// The account whose token list holds it; `None` for an organization token (listed in no account).
+    pub home: Option<i64>,
     /// Only the hash is kept, so nothing in the world can hand a secret out a second time.
     secret_hash: [u8; 32],
 }
@@ -45,6 +48,7 @@ pub(super) struct TokenFields {
     pub resources: Vec<Resource>,
     /// Already in its reset grace (seeded and synthetic tokens only).
     pub reset: bool,
+    pub home: Option<i64>,
 }
 
 /// The access id a seeded token has until `from_seed` numbers them all, in id order.
@@ -66,23 +70,72 @@ pub(super) struct Project {
     pub sandboxes: Vec<(i64, String)>,
 }
 
+/// One account: its resources and its User and Invite accesses (its tokens are in `World::tokens`).
+#[derive(Clone, Debug)]
+pub(super) struct AccountData {
+    pub id: i64,
+    pub name: String,
+    pub projects: Vec<Project>,
+    pub domains: Vec<(i64, String)>,
+    pub others: Vec<OtherAccess>,
+}
+
+impl AccountData {
+    pub fn new(id: i64, name: String, projects: Vec<Project>, domains: Vec<(i64, String)>) -> Self {
+        Self {
+            id,
+            name,
+            projects,
+            domains,
+            others: Vec::new(),
+        }
+    }
+
+    pub fn project_of_sandbox(&self, sandbox: i64) -> Option<i64> {
+        self.projects
+            .iter()
+            .find(|p| p.sandboxes.iter().any(|s| s.0 == sandbox))
+            .map(|p| p.id)
+    }
+
+    /// Whether (kind, id) is this account or one of its projects, sandboxes or domains.
+    pub fn holds(&self, kind: ResourceKind, id: i64) -> bool {
+        match kind {
+            ResourceKind::Account => id == self.id,
+            ResourceKind::Project => self.projects.iter().any(|p| p.id == id),
+            ResourceKind::Sandbox => self.project_of_sandbox(id).is_some(),
+            ResourceKind::Domain => self.domains.iter().any(|d| d.0 == id),
+            _ => false,
+        }
+    }
+}
+
+/// docs organization-and-sub-accounts: an organization groups accounts; every account of a world that has
+/// one belongs to it (guess: a seed names no standalone account beside an organization).
+#[derive(Clone, Debug)]
+pub(super) struct Organization {
+    pub id: i64,
+    pub name: String,
+}
+
 /// Who is calling: a snapshot of the authenticated token.
 #[derive(Clone, Debug)]
 pub struct Caller {
     pub id: i64,
     pub name: String,
     pub resources: Vec<Resource>,
+    /// The token's home account; `None` for an organization token.
+    pub home: Option<i64>,
 }
 
 pub struct World {
-    pub account_id: i64,
-    pub account_name: String,
     pub owner_name: String,
-    pub(super) projects: Vec<Project>,
-    pub(super) domains: Vec<(i64, String)>,
+    /// In seed order; the first is the standalone account of a seed without an organization.
+    pub(super) accounts: Vec<AccountData>,
+    pub(super) organization: Option<Organization>,
+    /// Every token of every account and of the organization: one id space.
     pub(super) tokens: BTreeMap<i64, TokenRecord>,
     by_hash: HashMap<[u8; 32], i64>,
-    pub(super) others: Vec<OtherAccess>,
     pub(super) next_token_id: i64,
     pub(super) next_access_id: i64,
     pub(super) default_expiry: DefaultExpiry,
@@ -107,25 +160,19 @@ fn new_secret(suffix: Option<&str>) -> String {
 }
 
 impl World {
-    /// An account with no tokens and no other accesses yet; `from_seed` fills it.
+    /// One account with no tokens and no other accesses yet; `from_seed` fills it and adds the others.
     pub(super) fn empty(
-        account_id: i64,
-        account_name: String,
+        first: AccountData,
         owner_name: String,
-        projects: Vec<Project>,
-        domains: Vec<(i64, String)>,
         default_expiry: DefaultExpiry,
         cleanup_after: chrono::Duration,
     ) -> World {
         World {
-            account_id,
-            account_name,
             owner_name,
-            projects,
-            domains,
+            accounts: vec![first],
+            organization: None,
             tokens: BTreeMap::new(),
             by_hash: HashMap::new(),
-            others: Vec::new(),
             next_token_id: 0,
             next_access_id: 0,
             default_expiry,
@@ -152,6 +199,7 @@ impl World {
             resources: fields.resources,
             last4: secret[secret.len() - 4..].to_string(),
             reset: fields.reset,
+            home: fields.home,
             secret_hash: hash_secret(&secret),
         };
         self.by_hash.insert(record.secret_hash, id);
@@ -162,6 +210,7 @@ impl World {
     /// A token made now (create, reset, a test's `issue_token`): the next ids and a random secret.
     pub(super) fn add_new_token(
         &mut self,
+        home: Option<i64>,
         created_by: String,
         resources: Vec<Resource>,
         expires_at: Option<DateTime<Utc>>,
@@ -175,19 +224,50 @@ impl World {
             expires_at,
             resources,
             reset: false,
+            home,
         };
         (id, self.add_token(id, access_id, fields, None))
     }
 
-    /// Adds a token directly (tests' `issue_token`), attributed to the owner; returns its id and secret.
+    /// Adds a token directly (tests' `issue_token`) to `home` (`None`: the organization), attributed to
+    /// the owner; returns its id and secret.
     pub fn issue(
         &mut self,
+        home: Option<i64>,
         name: &str,
         resources: Vec<Resource>,
         expires_at: Option<DateTime<Utc>>,
     ) -> (i64, String) {
         let created_by = self.owner_name.clone();
-        self.add_new_token(created_by, resources, expires_at, |_| name.to_string())
+        self.add_new_token(home, created_by, resources, expires_at, |_| {
+            name.to_string()
+        })
+    }
+
+    /// The first account: the standalone one, or the organization's first in seed order.
+    pub fn primary_account_id(&self) -> i64 {
+        self.accounts.first().map_or(0, |a| a.id)
+    }
+
+    /// Every account, in seed order (then creation order).
+    pub fn account_ids(&self) -> Vec<i64> {
+        self.accounts.iter().map(|a| a.id).collect()
+    }
+
+    pub fn organization_id(&self) -> Option<i64> {
+        self.organization.as_ref().map(|o| o.id)
+    }
+
+    pub fn organization_name(&self) -> Option<&str> {
+        self.organization.as_ref().map(|o| o.name.as_str())
+    }
+
+    pub(super) fn account(&self, id: i64) -> Option<&AccountData> {
+        self.accounts.iter().find(|a| a.id == id)
+    }
+
+    pub(super) fn account_mut(&mut self, id: i64) -> Option<&mut AccountData> {
+        self.accounts.iter_mut().find(|a| a.id == id)
     }
 
     pub(super) fn take_token_id(&mut self) -> i64 {
@@ -216,6 +296,7 @@ impl World {
             id: t.id,
             name: t.name.clone(),
             resources: t.resources.clone(),
+            home: t.home,
         })
     }
 
@@ -227,27 +308,21 @@ impl World {
         self.tokens.values()
     }
 
-    pub(super) fn token_of_access(&self, access_id: i64) -> Option<i64> {
+    /// The tokens whose home is `account`, in id order.
+    pub(super) fn tokens_of(&self, account: i64) -> impl Iterator<Item = &TokenRecord> {
         self.tokens
             .values()
+            .filter(move |t| t.home == Some(account))
+    }
+
+    /// The token `id` if its home is `account`.
+    pub(super) fn token_in(&self, account: i64, id: i64) -> Option<&TokenRecord> {
+        self.tokens.get(&id).filter(|t| t.home == Some(account))
+    }
+
+    pub(super) fn token_of_access(&self, account: i64, access_id: i64) -> Option<i64> {
+        self.tokens_of(account)
             .find(|t| t.access_id == access_id)
             .map(|t| t.id)
-    }
-
-    pub(super) fn project_of_sandbox(&self, sandbox: i64) -> Option<i64> {
-        self.projects
-            .iter()
-            .find(|p| p.sandboxes.iter().any(|s| s.0 == sandbox))
-            .map(|p| p.id)
-    }
-
-    pub(super) fn resource_exists(&self, kind: ResourceKind, id: i64) -> bool {
-        match kind {
-            ResourceKind::Account => id == self.account_id,
-            ResourceKind::Project => self.projects.iter().any(|p| p.id == id),
-            ResourceKind::Sandbox => self.project_of_sandbox(id).is_some(),
-            ResourceKind::Domain => self.domains.iter().any(|d| d.0 == id),
-            _ => false,
-        }
     }
 }
