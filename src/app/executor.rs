@@ -18,7 +18,7 @@ use super::msg::Msg;
 pub struct Executor {
     client: Client,
     tx: UnboundedSender<Msg>,
-    tokens_task: Option<JoinHandle<()>>,
+    tokens_tasks: std::collections::HashMap<crate::api::AccountId, JoinHandle<()>>,
     /// Where the places lists are kept; `None` keeps them in memory only.
     state_dir: Option<PathBuf>,
     /// The journal every write goes through; `None` (no state directory: tests, the demo) journals
@@ -34,7 +34,7 @@ impl Executor {
         Self {
             client,
             tx,
-            tokens_task: None,
+            tokens_tasks: std::collections::HashMap::new(),
             state_dir: None,
             journal: None,
             snapshots: true,
@@ -84,13 +84,17 @@ impl Executor {
                 });
             }
             Effect::LoadTokens { req, account } => {
-                if let Some(old) = self.tokens_task.take() {
-                    old.abort(); // its answer would be stale anyway
+                // An older list of the same account is stale once this one is asked for; the other
+                // accounts' lists (the inventory) load beside it.
+                self.tokens_tasks.retain(|_, task| !task.is_finished());
+                if let Some(old) = self.tokens_tasks.remove(&account) {
+                    old.abort();
                 }
-                self.tokens_task = Some(tokio::spawn(async move {
+                let task = tokio::spawn(async move {
                     let result = client.list_tokens(account).await;
                     reply(Msg::TokensLoaded { req, result }, &client);
-                }));
+                });
+                self.tokens_tasks.insert(account, task);
             }
             Effect::LoadResourceTree { req, account } => {
                 tokio::spawn(async move {

@@ -215,14 +215,20 @@ mod demo {
                 return 1;
             }
         };
-        let client = match Client::new(&sim.url(), sim.operator_token()) {
+        // With an organization in the seed, the demo runs on its token and names no account: it opens
+        // on the inventory of every account (admin in one, viewer in one, no token access in one).
+        let (token, wanted) = match sim.organization_token() {
+            Some(token) => (token, None),
+            None => (sim.operator_token(), Some(sim.account_id())),
+        };
+        let client = match Client::new(&sim.url(), token) {
             Ok(c) => c,
             Err(e) => {
                 eprintln!("mailtrap-tokens: {e}");
                 return e.exit_code();
             }
         };
-        let mut setup = settings.console(client, Some(sim.account_id()), sim.url(), console.view);
+        let mut setup = settings.console(client, wanted, sim.url(), console.view);
         setup.journal = false;
         let code = run::run(setup, console.dump_screen).await;
         sim.shutdown().await;

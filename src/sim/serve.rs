@@ -51,29 +51,29 @@ async fn serve(options: ServeOptions) -> i32 {
         None => String::new(),
     };
     let operator = sim.operator_token();
-    let mut out = std::io::stdout().lock();
-    let printed = writeln!(
-        out,
-        "MAILTRAP_API_URL={}\nMAILTRAP_API_TOKEN={}\nMAILTRAP_ACCOUNT_ID={}",
+    let mut text = format!(
+        "MAILTRAP_API_URL={}\nMAILTRAP_API_TOKEN={}\nMAILTRAP_ACCOUNT_ID={}\n",
         sim.url(),
         operator.expose_secret(),
         sim.account_id()
-    )
-    .and_then(|()| out.write_all(sdk_lines.as_bytes()))
-    .and_then(
-        |()| match (sim.organization_id(), sim.organization_token()) {
-            // After the first three lines, which scripts read with `head -n 3`.
-            (Some(org), Some(token)) => writeln!(
-                out,
-                "MAILTRAP_ORGANIZATION_ID={org}\nMAILTRAP_ORGANIZATION_TOKEN={}",
-                token.expose_secret()
-            ),
-            (Some(org), None) => writeln!(out, "MAILTRAP_ORGANIZATION_ID={org}"),
-            _ => Ok(()),
-        },
-    )
-    .and_then(|()| out.flush());
+    );
+    text.push_str(&sdk_lines);
+    // After the first three lines, which scripts read with `head -n 3`.
+    match (sim.organization_id(), sim.organization_token()) {
+        (Some(org), Some(token)) => text.push_str(&format!(
+            "MAILTRAP_ORGANIZATION_ID={org}\nMAILTRAP_ORGANIZATION_TOKEN={}\n",
+            token.expose_secret()
+        )),
+        (Some(org), None) => text.push_str(&format!("MAILTRAP_ORGANIZATION_ID={org}\n")),
+        _ => {}
+    }
+    // One write: a reader that stops after the first lines (`head -n 3`) has them all in the pipe
+    // already, and no later line can fail on its closed end and stop the simulator.
+    let mut out = std::io::stdout().lock();
+    let printed = out.write_all(text.as_bytes()).and_then(|()| out.flush());
     drop(out);
+    // It holds the tokens' secrets.
+    zeroize::Zeroize::zeroize(&mut text);
     if let Err(e) = printed {
         eprintln!("mailtrap-tokens serve: cannot write to stdout: {e}");
         return 1;

@@ -16,6 +16,7 @@ mod dialogs;
 mod flows;
 mod hostile;
 mod hygiene;
+mod inventory_flows;
 mod props;
 #[path = "../support/sim.rs"]
 mod support;

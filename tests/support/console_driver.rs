@@ -452,10 +452,16 @@ impl Live {
     pub fn busy(&self) -> bool {
         let s = &self.state;
         let r = &s.requests;
+        let inventory_busy = s.session.inventory.as_ref().is_some_and(|i| {
+            i.slots
+                .iter()
+                .any(|slot| slot.tokens.in_flight.is_some() || slot.tree.in_flight.is_some())
+        });
         r.accounts.in_flight.is_some()
             || r.tokens.in_flight.is_some()
             || r.tree.in_flight.is_some()
             || !r.writes.is_empty()
+            || inventory_busy
     }
 
     /// The next answer; fails after [`ANSWER_DEADLINE`].

@@ -105,6 +105,9 @@ pub struct Inventory {
     pub slots: Vec<AccountSlot>,
     /// The one account the table shows; `None`: every account.
     pub narrowed: Option<AccountId>,
+    /// The accounts whose failure the status line last said: said again only when they change, so a
+    /// refresh does not drown what a write just said.
+    pub failures_said: Vec<AccountId>,
 }
 
 impl Inventory {
@@ -112,6 +115,7 @@ impl Inventory {
         Self {
             slots: accounts.into_iter().map(AccountSlot::new).collect(),
             narrowed: None,
+            failures_said: Vec::new(),
         }
     }
 

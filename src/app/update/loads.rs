@@ -327,7 +327,16 @@ fn inventory_tokens(
             .iter()
             .filter_map(|s| s.tokens.error().map(|e| (s.name.clone(), e.clone())))
             .collect();
-        (loaded, failed)
+        let failed_ids: Vec<_> = inventory
+            .slots
+            .iter()
+            .filter(|s| s.tokens.error().is_some())
+            .map(|s| s.id())
+            .collect();
+        // Said when the failing accounts change: a refresh must not drown what a write just said.
+        let news = failed_ids != inventory.failures_said;
+        inventory.failures_said = failed_ids;
+        (loaded, failed, news)
     });
     let parts = inventory.table_parts();
     state.table.set_account_lists(parts);
@@ -335,14 +344,20 @@ fn inventory_tokens(
         let listed = state.table.known_ids();
         state.marks.keep_listed(&listed);
     }
-    let Some((loaded, failed)) = outcome else {
+    let Some((loaded, failed, news)) = outcome else {
         return Step::done();
     };
     match failed.first() {
         Some((_, e)) if !loaded => state.requests.tokens.finish(Err(e.clone()), now),
         _ => state.requests.tokens.finish(Ok(()), now),
     }
-    if loaded {
+    // The rows say it in place: the status line says it too unless it says something that matters more
+    // (a config problem at start, a write's answer).
+    let speaking = state
+        .status
+        .as_ref()
+        .is_some_and(|s| s.level != Level::Info && s.expires_at > now);
+    if loaded && news && !speaking {
         if let [(name, e)] = failed.as_slice() {
             state.set_status(format!("{name}: {e}"), Level::Warn, now);
         } else if failed.len() > 1 {
@@ -352,6 +367,8 @@ fn inventory_tokens(
             );
             state.set_status(text, Level::Warn, now);
         }
+    }
+    if loaded {
         // Lost writes are settled against every account's fresh list, never a part of them.
         writes::settle_lost_writes(state, now);
     }

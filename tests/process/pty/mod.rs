@@ -1,5 +1,6 @@
 //! End to end: the built binary in a pseudo-terminal, its screen read back with a vt100 parser. These catch
 //! what TestBackend cannot: terminal setup, key input, and restoration on exit.
+mod accounts;
 mod bulk;
 mod custody;
 mod drift;

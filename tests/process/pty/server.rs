@@ -8,6 +8,8 @@ pub struct Served {
     child: Child,
     pub vars: Vec<(String, String)>,
     pub url: String,
+    /// The seed's first account (its `MAILTRAP_ACCOUNT_ID`), kept aside when the console is not given it.
+    pub first_account: Option<String>,
 }
 
 impl Drop for Served {
@@ -19,6 +21,43 @@ impl Drop for Served {
 
 impl Served {
     pub fn start() -> Self {
+        Self::start_reading(3)
+    }
+
+    /// `serve` with its organization: the console runs on the organization's token and names no
+    /// account, so it opens on the inventory of every account.
+    pub fn start_organization() -> Self {
+        let mut served = Self::start_reading(5);
+        served.first_account = served.var("MAILTRAP_ACCOUNT_ID").map(str::to_string);
+        let token = served
+            .vars
+            .iter()
+            .find(|(k, _)| k == "MAILTRAP_ORGANIZATION_TOKEN")
+            .map(|(_, v)| v.clone())
+            .expect("serve names the organization's token");
+        served.vars.retain(|(k, _)| {
+            !matches!(
+                k.as_str(),
+                "MAILTRAP_ACCOUNT_ID" | "MAILTRAP_ORGANIZATION_TOKEN" | "MAILTRAP_ORGANIZATION_ID"
+            )
+        });
+        for (k, v) in &mut served.vars {
+            if k == "MAILTRAP_API_TOKEN" {
+                *v = token.clone();
+            }
+        }
+        served
+    }
+
+    /// The value `serve` printed for `key`.
+    pub fn var(&self, key: &str) -> Option<&str> {
+        self.vars
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn start_reading(lines_to_read: usize) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_mailtrap-tokens"))
             .args(["serve", "--listen", "127.0.0.1:0"])
             .stdout(Stdio::piped())
@@ -27,9 +66,9 @@ impl Served {
             .expect("serve starts");
         let stdout = child.stdout.take().expect("serve's stdout");
         let mut lines = BufReader::new(stdout).lines();
-        let vars: Vec<(String, String)> = (0..3)
+        let vars: Vec<(String, String)> = (0..lines_to_read)
             .map(|_| {
-                let line = lines.next().expect("serve prints three lines").unwrap();
+                let line = lines.next().expect("serve prints its lines").unwrap();
                 let (k, v) = line.split_once('=').expect("KEY=value");
                 (k.to_string(), v.to_string())
             })
@@ -39,7 +78,12 @@ impl Served {
             .find(|(k, _)| k == "MAILTRAP_API_URL")
             .map(|(_, v)| v.clone())
             .expect("the URL");
-        Self { child, vars, url }
+        Self {
+            child,
+            vars,
+            url,
+            first_account: None,
+        }
     }
 
     /// The variables plus `extra`, for `Session::spawn`.
