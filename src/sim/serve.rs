@@ -60,24 +60,25 @@ async fn serve(options: ServeOptions) -> i32 {
         sim.account_id()
     )
     .and_then(|()| out.write_all(sdk_lines.as_bytes()))
-    .and_then(
-        |()| match (sim.organization_id(), sim.organization_token()) {
-            // After the first three lines, which scripts read with `head -n 3`.
-            (Some(org), Some(token)) => writeln!(
-                out,
-                "MAILTRAP_ORGANIZATION_ID={org}\nMAILTRAP_ORGANIZATION_TOKEN={}",
-                token.expose_secret()
-            ),
-            (Some(org), None) => writeln!(out, "MAILTRAP_ORGANIZATION_ID={org}"),
-            _ => Ok(()),
-        },
-    )
     .and_then(|()| out.flush());
-    drop(out);
     if let Err(e) = printed {
         eprintln!("mailtrap-tokens serve: cannot write to stdout: {e}");
         return 1;
     }
+    // After the lines scripts read (`head -n 3`, and the SDK lines): a reader that stopped before these
+    // closed the pipe, which must not stop the simulator, so their failure is no error.
+    let organization = match (sim.organization_id(), sim.organization_token()) {
+        (Some(org), Some(token)) => format!(
+            "MAILTRAP_ORGANIZATION_ID={org}\nMAILTRAP_ORGANIZATION_TOKEN={}\n",
+            token.expose_secret()
+        ),
+        (Some(org), None) => format!("MAILTRAP_ORGANIZATION_ID={org}\n"),
+        _ => String::new(),
+    };
+    let _ = out
+        .write_all(organization.as_bytes())
+        .and_then(|()| out.flush());
+    drop(out);
     eprintln!(
         "mailtrap-tokens serve: simulating Mailtrap at {}; Ctrl-C stops it",
         sim.url()
