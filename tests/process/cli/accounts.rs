@@ -257,3 +257,33 @@ fn accounts_show_the_access_and_the_organization() {
     assert!(run.stdout.contains("Acme Corp") && run.stdout.contains("admin"));
     assert!(!run.stdout.contains("Acme Labs"));
 }
+
+#[test]
+fn journal_undo_with_all_accounts_finds_the_token_s_account() {
+    use mailtrap_tokens::api::{AccessLevel, PermissionChange, ResourceType};
+    let sim = serve();
+    let token = sim.create_token("to narrow and restore");
+    let entry = super::journal::edit_permissions(
+        &sim,
+        token,
+        vec![PermissionChange {
+            resource_type: ResourceType::new("account"),
+            resource_id: CORP,
+            access_level: Some(AccessLevel::VIEWER),
+        }],
+    );
+    let before = sim.api_requests().len();
+    let run = sim.run_org(&["journal", "undo", entry.as_str(), "--all-accounts", "--yes"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let sent = requests_since(&sim, before);
+    assert_eq!(sent[0], "GET /api/accounts");
+    assert_eq!(
+        sent[1],
+        format!("GET /api/accounts/{CORP}/api_tokens/{token}")
+    );
+    assert!(
+        sent.iter()
+            .any(|r| r.starts_with(&format!("PUT /api/accounts/{CORP}/account_accesses/"))),
+        "{sent:?}"
+    );
+}
