@@ -123,6 +123,15 @@ impl Client {
         self.transport.get_json("/api/accounts").await
     }
 
+    /// The organization's accounts (OAS account-management); needs an organization-level token.
+    pub async fn sub_accounts(&self, organization_id: i64) -> Result<Vec<SubAccount>, ApiError> {
+        self.transport
+            .get_json(&format!(
+                "/api/organizations/{organization_id}/sub_accounts"
+            ))
+            .await
+    }
+
     /// The account's tokens; each is decoded on its own, so one the client cannot read is reported in
     /// `unreadable` while the rest arrive.
     pub async fn list_tokens(&self, account: AccountId) -> Result<TokenList, ApiError> {

@@ -29,6 +29,8 @@ Exit codes:
 Environment:
   MAILTRAP_API_TOKEN    the API token (never taken as an argument, so it stays out of `ps`)
   MAILTRAP_ACCOUNT_ID   the account to manage (else the only account the token sees)
+  MAILTRAP_ORGANIZATION_ID
+                        the organization `accounts` marks and completes with its sub-accounts
   MAILTRAP_API_URL      the API's base URL (default https://mailtrap.io)
   MAILTRAP_TOKENS_HOME  one directory for the config file, the state and the log (else the platform's)
   MAILTRAP_TOKENS_LOG   log level for the log file (error, warn, info, debug, trace, or a tracing filter)
@@ -68,6 +70,21 @@ pub struct GlobalArgs {
     /// The account to manage; without it, the only account the token can see.
     #[arg(long, env = "MAILTRAP_ACCOUNT_ID", global = true, value_name = "ID")]
     pub account_id: Option<i64>,
+    /// Every account the token can see (`GET /api/accounts`): `list`, `get` and `lint` act on each, and
+    /// their rows carry account_id and account_name; `reset`, `delete` and `journal undo` first find the
+    /// account that has the token. An account that fails is named on stderr, the others are printed, and
+    /// the exit code is the failure's. Conflicts with --account-id (and MAILTRAP_ACCOUNT_ID).
+    #[arg(long, global = true, conflicts_with = "account_id")]
+    pub all_accounts: bool,
+    /// The organization `accounts` marks its accounts with (from its sub-accounts list, which also
+    /// adds the ones the token does not see, with access "none").
+    #[arg(
+        long,
+        env = "MAILTRAP_ORGANIZATION_ID",
+        global = true,
+        value_name = "ID"
+    )]
+    pub organization_id: Option<i64>,
     /// Use this config file instead of the one in the platform's config directory.
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -110,9 +127,11 @@ pub struct ConsoleArgs {
 pub enum Command {
     /// Open the console against the embedded simulator with a seeded demo account (no network, no setup).
     Demo(DemoArgs),
-    /// Run the API simulator alone; prints MAILTRAP_API_URL, MAILTRAP_API_TOKEN and MAILTRAP_ACCOUNT_ID first.
+    /// Run the API simulator alone; prints MAILTRAP_API_URL, MAILTRAP_API_TOKEN and MAILTRAP_ACCOUNT_ID first
+    /// (then MAILTRAP_ORGANIZATION_ID and MAILTRAP_ORGANIZATION_TOKEN when the seed has an organization).
     Serve(ServeArgs),
-    /// List the accounts the token can see.
+    /// List the accounts the token can see, with its access in each (owner, admin, viewer, partial,
+    /// none); with --organization-id, which belong to that organization.
     Accounts(OutputArgs),
     /// List the account's API tokens.
     List(OutputArgs),
@@ -169,9 +188,16 @@ pub struct ServeArgs {
     /// Seed file (JSON) instead of the embedded demo account.
     #[arg(long, value_name = "FILE")]
     pub seed: Option<PathBuf>,
-    /// Seed this many synthetic tokens beyond the seed file's.
+    /// Seed this many synthetic tokens beyond the seed file's, in its first account.
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub tokens: usize,
+    /// Add this many synthetic sub-accounts ("Synthetic account 1", …) to the organization (made if
+    /// the seed has none); the organization token is admin of each.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub accounts: usize,
+    /// Synthetic tokens in each synthetic account.
+    #[arg(long, default_value_t = 1000, value_name = "M")]
+    pub account_tokens: usize,
     /// What an omitted expires_at means on create and reset.
     #[arg(long, value_enum, default_value_t = DefaultExpiryArg::Year)]
     pub default_expiry: DefaultExpiryArg,
@@ -188,6 +214,8 @@ impl From<ServeArgs> for ServeOptions {
                 listen: args.listen,
                 seed: args.seed,
                 extra_tokens: args.tokens,
+                synthetic_accounts: args.accounts,
+                tokens_per_synthetic_account: args.account_tokens,
                 default_expiry: args.default_expiry.into(),
                 ..SimOptions::default()
             },

@@ -6,7 +6,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
 
-use crate::api::{AccessLevel, Account, ApiToken, OpaqueResource, Resource};
+use crate::api::{AccessLevel, Account, AccountId, ApiToken, OpaqueResource, Resource};
 use crate::text::sanitize;
 
 /// Names longer than this are cut in the table (json and csv keep them whole).
@@ -149,24 +149,29 @@ pub fn last4(token: &ApiToken) -> String {
     }
 }
 
+pub const TOKENS_TABLE_HEADER: [&str; 6] =
+    ["ID", "NAME", "CREATED BY", "ACCESS", "EXPIRES", "LAST 4"];
+
+/// One row of [`tokens_table`].
+pub fn tokens_table_row(t: &ApiToken, now: DateTime<Utc>) -> Vec<String> {
+    vec![
+        t.id.to_string(),
+        fit(&sanitize(&t.name), NAME_COLUMNS),
+        fit(&sanitize(&t.created_by), NAME_COLUMNS / 2),
+        token_access(t),
+        expiry(t.expires_at, now),
+        last4(t),
+    ]
+}
+
 pub fn tokens_table(tokens: &[ApiToken], now: DateTime<Utc>) -> String {
-    let rows: Vec<Vec<String>> = tokens
-        .iter()
-        .map(|t| {
-            vec![
-                t.id.to_string(),
-                fit(&sanitize(&t.name), NAME_COLUMNS),
-                fit(&sanitize(&t.created_by), NAME_COLUMNS / 2),
-                token_access(t),
-                expiry(t.expires_at, now),
-                last4(t),
-            ]
-        })
-        .collect();
-    table(
-        &["ID", "NAME", "CREATED BY", "ACCESS", "EXPIRES", "LAST 4"],
-        &rows,
-    )
+    let rows: Vec<Vec<String>> = tokens.iter().map(|t| tokens_table_row(t, now)).collect();
+    table(&TOKENS_TABLE_HEADER, &rows)
+}
+
+/// The Account cell of a table over several accounts: the name, then the id.
+pub fn account_cell(id: AccountId, name: &str) -> String {
+    format!("{} #{id}", fit(&sanitize(name), NAME_COLUMNS / 2))
 }
 
 /// `get`: one token, every field on its own line and every permission listed.
@@ -190,20 +195,50 @@ pub fn token_detail(token: &ApiToken, now: DateTime<Utc>) -> String {
     text.lines().skip(1).map(|l| format!("{l}\n")).collect()
 }
 
-fn highest_level(account: &Account) -> String {
-    account
-        .access_levels
-        .iter()
-        .max()
-        .map_or_else(String::new, |l| l.to_string())
+/// One line of `accounts`: what `GET /api/accounts` says of an account (or nothing, for a sub-account
+/// the token does not see), its access in words, and its organization when that is known.
+#[derive(Clone, Debug, Serialize)]
+pub struct AccountRow {
+    pub id: AccountId,
+    pub name: String,
+    pub access_levels: Vec<AccessLevel>,
+    /// owner, admin, viewer+, viewer, partial (1), or none (no level: seen through the organization only,
+    /// or not seen at all).
+    pub access: String,
+    pub organization_id: Option<i64>,
 }
 
-pub fn accounts_table(accounts: &[Account]) -> String {
+impl AccountRow {
+    pub fn new(account: &Account, organization_id: Option<i64>) -> Self {
+        let access = account
+            .access_levels
+            .iter()
+            .max()
+            .map_or_else(|| "none".to_string(), |l| l.to_string());
+        Self {
+            id: account.id,
+            name: account.name.clone(),
+            access_levels: account.access_levels.clone(),
+            access,
+            organization_id,
+        }
+    }
+}
+
+pub fn accounts_table(accounts: &[AccountRow]) -> String {
     let rows: Vec<Vec<String>> = accounts
         .iter()
-        .map(|a| vec![a.id.to_string(), sanitize(&a.name), highest_level(a)])
+        .map(|a| {
+            vec![
+                a.id.to_string(),
+                sanitize(&a.name),
+                a.access.clone(),
+                a.organization_id
+                    .map_or_else(String::new, |o| o.to_string()),
+            ]
+        })
         .collect();
-    table(&["ID", "NAME", "ACCESS"], &rows)
+    table(&["ID", "NAME", "ACCESS", "ORGANIZATION"], &rows)
 }
 
 /// A spreadsheet reads a cell that starts with one of these as a formula (OWASP, "CSV Injection").
@@ -221,8 +256,15 @@ pub fn csv_cell(cell: String) -> String {
 }
 
 fn csv_text(header: &[&str], rows: Vec<Vec<String>>) -> Result<String, csv::Error> {
+    csv_rows(Some(header), rows)
+}
+
+/// CSV lines, with a header line first when `header` is given (a list over several accounts writes it once).
+pub fn csv_rows(header: Option<&[&str]>, rows: Vec<Vec<String>>) -> Result<String, csv::Error> {
     let mut writer = csv::Writer::from_writer(Vec::new());
-    writer.write_record(header)?;
+    if let Some(header) = header {
+        writer.write_record(header)?;
+    }
     for row in rows {
         writer.write_record(row.into_iter().map(csv_cell))?;
     }
@@ -230,37 +272,64 @@ fn csv_text(header: &[&str], rows: Vec<Vec<String>>) -> Result<String, csv::Erro
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
+pub const TOKENS_CSV_HEADER: [&str; 6] = [
+    "id",
+    "name",
+    "created_by",
+    "expires_at",
+    "last_4_digits",
+    "resources",
+];
+
+/// One row of [`tokens_csv`].
+pub fn tokens_csv_row(t: &ApiToken) -> Vec<String> {
+    vec![
+        t.id.to_string(),
+        sanitize(&t.name),
+        sanitize(&t.created_by),
+        t.expires_at
+            .map(|e| e.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
+            .unwrap_or_default(),
+        sanitize(&t.last_4_digits),
+        permissions(t).collect::<Vec<_>>().join(";"),
+    ]
+}
+
 /// CSV of tokens; `resources` holds every permission as `type:id:level`, separated by `;`.
 pub fn tokens_csv(tokens: &[ApiToken]) -> Result<String, csv::Error> {
-    let rows = tokens
-        .iter()
-        .map(|t| {
-            vec![
-                t.id.to_string(),
-                sanitize(&t.name),
-                sanitize(&t.created_by),
-                t.expires_at
-                    .map(|e| e.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
-                    .unwrap_or_default(),
-                sanitize(&t.last_4_digits),
-                permissions(t).collect::<Vec<_>>().join(";"),
-            ]
-        })
-        .collect();
     csv_text(
-        &[
-            "id",
-            "name",
-            "created_by",
-            "expires_at",
-            "last_4_digits",
-            "resources",
-        ],
-        rows,
+        &TOKENS_CSV_HEADER,
+        tokens.iter().map(tokens_csv_row).collect(),
     )
 }
 
-pub fn accounts_csv(accounts: &[Account]) -> Result<String, csv::Error> {
+/// The header of a token CSV over several accounts: `account_id`, `account_name`, then [`tokens_csv`]'s.
+pub fn tokens_csv_header_in_accounts() -> Vec<&'static str> {
+    let mut header = vec!["account_id", "account_name"];
+    header.extend(TOKENS_CSV_HEADER);
+    header
+}
+
+/// Rows of [`tokens_csv`] for one account of several, its id and name first.
+pub fn tokens_csv_rows_in(
+    account: AccountId,
+    name: &str,
+    tokens: &[ApiToken],
+    header: bool,
+) -> Result<String, csv::Error> {
+    let rows = tokens
+        .iter()
+        .map(|t| {
+            let mut row = vec![account.to_string(), sanitize(name)];
+            row.extend(tokens_csv_row(t));
+            row
+        })
+        .collect();
+    let head = tokens_csv_header_in_accounts();
+    csv_rows(header.then_some(&head[..]), rows)
+}
+
+pub fn accounts_csv(accounts: &[AccountRow]) -> Result<String, csv::Error> {
     let rows = accounts
         .iter()
         .map(|a| {
@@ -272,10 +341,16 @@ pub fn accounts_csv(accounts: &[Account]) -> Result<String, csv::Error> {
                     .map(|l| l.0.to_string())
                     .collect::<Vec<_>>()
                     .join(";"),
+                a.access.clone(),
+                a.organization_id
+                    .map_or_else(String::new, |o| o.to_string()),
             ]
         })
         .collect();
-    csv_text(&["id", "name", "access_levels"], rows)
+    csv_text(
+        &["id", "name", "access_levels", "access", "organization_id"],
+        rows,
+    )
 }
 
 /// Pretty JSON whose strings escape controls and invisible formatting characters as `\uXXXX`: a JSON
@@ -334,7 +409,20 @@ pub struct JsonElements<'a, W: std::io::Write> {
     written: usize,
 }
 
-impl<W: std::io::Write> JsonElements<'_, W> {
+impl<'a, W: std::io::Write> JsonElements<'a, W> {
+    /// An array opened on `out`, for elements that come from several places in turn (a list over
+    /// several accounts, each read after the one before); [`Self::close`] ends it.
+    pub fn open(out: &'a mut W) -> std::io::Result<Self> {
+        out.write_all(b"[")?;
+        Ok(Self { out, written: 0 })
+    }
+
+    /// Ends an array from [`Self::open`] as [`write_json_seq`] ends one.
+    pub fn close(self) -> std::io::Result<()> {
+        let end: &[u8] = if self.written == 0 { b"]\n" } else { b"\n]\n" };
+        self.out.write_all(end)
+    }
+
     /// One element from a typed value, as [`write_json`] would write it inside the list.
     pub fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), serde_json::Error> {
         let compact = serde_json::to_string(value)?;
@@ -345,6 +433,16 @@ impl<W: std::io::Write> JsonElements<'_, W> {
     /// laid out and escaped as [`write_json`] would, without a secret (see [`write_sent_token`]).
     pub fn sent_token(&mut self, text: &str) -> Result<(), serde_json::Error> {
         self.write(|out| write_sent_token(out, text, 1))
+    }
+
+    /// [`Self::sent_token`] for a list over several accounts: `account_id` and `account_name` first.
+    pub fn sent_token_in(
+        &mut self,
+        account: AccountId,
+        name: &str,
+        text: &str,
+    ) -> Result<(), serde_json::Error> {
+        self.write(|out| write_sent_token_in(out, account, name, text, 1))
     }
 
     fn write(
@@ -403,6 +501,47 @@ pub fn write_sent_token<W: std::io::Write + ?Sized>(
     out.write_all(b"\n")?;
     write_indent(out, indent)?;
     out.write_all(b"}")
+}
+
+/// [`write_sent_token`] with `account_id` and `account_name` as the object's first fields (a token of a
+/// list or a get over several accounts).
+pub fn write_sent_token_in<W: std::io::Write + ?Sized>(
+    out: &mut W,
+    account: AccountId,
+    name: &str,
+    text: &str,
+    indent: usize,
+) -> std::io::Result<()> {
+    let mut token = Vec::with_capacity(text.len() * 2);
+    write_sent_token(&mut token, text, indent)?;
+    let Some(rest) = token.strip_prefix(b"{") else {
+        // Not an object: nothing to put the account in; it goes out as it came.
+        return out.write_all(&token);
+    };
+    out.write_all(b"{\n")?;
+    write_indent(out, indent + 1)?;
+    writeln!(out, "\"account_id\": {account},")?;
+    write_indent(out, indent + 1)?;
+    out.write_all(b"\"account_name\": ")?;
+    let quoted = serde_json::to_string(name).map_err(std::io::Error::other)?;
+    write_sent_json(out, &quoted, indent + 1)?;
+    if rest == b"}" {
+        out.write_all(b"\n")?;
+        write_indent(out, indent)?;
+        out.write_all(b"}")
+    } else {
+        out.write_all(b",")?;
+        out.write_all(rest)
+    }
+}
+
+/// `get --output json` over several accounts: [`sent_token_json`] with the account first.
+pub fn sent_token_json_in(account: AccountId, name: &str, text: &str) -> std::io::Result<String> {
+    let mut bytes = Vec::with_capacity(text.len() * 2);
+    write_sent_token_in(&mut bytes, account, name, text, 0)?;
+    bytes.push(b'\n');
+    Ok(String::from_utf8(bytes)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
 }
 
 /// An object's fields in their order, each value as its text.
@@ -904,19 +1043,53 @@ mod tests {
 
     #[test]
     fn accounts_show_the_highest_level() {
-        let accounts = vec![Account {
-            id: 1719941,
-            name: "Acme Corp".into(),
-            access_levels: vec![AccessLevel::ADMIN, AccessLevel::OWNER],
-        }];
-        insta::assert_snapshot!(accounts_table(&accounts), @r"
-        ID       NAME       ACCESS
-        1719941  Acme Corp  owner
+        let account = |id, name: &str, access_levels| Account {
+            id,
+            name: name.into(),
+            access_levels,
+        };
+        let rows = vec![
+            AccountRow::new(
+                &account(
+                    1719941,
+                    "Acme Corp",
+                    vec![AccessLevel::ADMIN, AccessLevel::OWNER],
+                ),
+                Some(88100),
+            ),
+            AccountRow::new(&account(2, "Labs", vec![AccessLevel::VIEWER]), None),
+            AccountRow::new(&account(3, "Narrow", vec![AccessLevel(1)]), None),
+            AccountRow::new(&account(4, "Org only", vec![]), Some(88100)),
+        ];
+        insta::assert_snapshot!(accounts_table(&rows), @r"
+        ID       NAME       ACCESS   ORGANIZATION
+        1719941  Acme Corp  owner    88100
+        2        Labs       viewer
+        3        Narrow     partial
+        4        Org only   none     88100
         ");
-        insta::assert_snapshot!(accounts_csv(&accounts).unwrap(), @r"
-        id,name,access_levels
-        1719941,Acme Corp,100;1000
+        insta::assert_snapshot!(accounts_csv(&rows).unwrap(), @r"
+        id,name,access_levels,access,organization_id
+        1719941,Acme Corp,100;1000,owner,88100
+        2,Labs,10,viewer,
+        3,Narrow,1,partial,
+        4,Org only,,none,88100
         ");
+    }
+
+    #[test]
+    fn a_token_in_an_account_has_the_account_first() {
+        let text = r#"{"id":5,"name":"x","token":"secret"}"#;
+        let out = sent_token_json_in(7, "Acme \u{1b}Labs", text).unwrap();
+        assert_eq!(
+            out,
+            "{\n  \"account_id\": 7,\n  \"account_name\": \"Acme \\u001bLabs\",\n  \"id\": 5,\n  \"name\": \"x\"\n}\n"
+        );
+        let empty = sent_token_json_in(7, "A", "{}").unwrap();
+        assert_eq!(
+            empty,
+            "{\n  \"account_id\": 7,\n  \"account_name\": \"A\"\n}\n"
+        );
     }
 
     #[test]

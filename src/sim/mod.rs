@@ -9,8 +9,9 @@
 //! - `state`: what every request shares: the world, the clock, faults, the log, the rate windows.
 //! - `routes`: which path and method mean which operation (both path styles).
 //! - `faults`: injected latency, error statuses, broken bodies and dropped connections.
-//! - `world`: the account's data and every business rule (create, reset, delete, accesses, tree).
-//! - `seed`: the seed file format and the embedded demo account (`assets/seed.json`).
+//! - `world`: the accounts' data (and their organization) and every business rule (create, reset, delete,
+//!   accesses, tree, sub-accounts).
+//! - `seed`: the seed file format and the embedded demo organization (`assets/seed.json`).
 //! - `options`: what a simulator starts with.
 
 pub mod control;

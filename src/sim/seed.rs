@@ -405,4 +405,65 @@ mod tests {
         let err = Seed::parse("{").unwrap_err();
         assert!(err.contains("line 1"), "{err}");
     }
+
+    #[test]
+    fn the_embedded_seed_has_an_organization_of_three_accounts() {
+        let seed = Seed::parse(EMBEDDED_SEED).unwrap();
+        assert_eq!(seed.organization.as_ref().map(|o| o.id), Some(88100));
+        let names: Vec<&str> = seed
+            .accounts()
+            .iter()
+            .map(|a| a.account.name.as_str())
+            .collect();
+        assert_eq!(names, ["Acme Corp", "Acme Labs", "Acme Retail EU"]);
+        assert_eq!(seed.demo_token_id, Some(2460001));
+    }
+
+    /// The embedded seed with one change made to its JSON.
+    fn altered(change: impl FnOnce(&mut serde_json::Value)) -> Result<Seed, String> {
+        let mut value: serde_json::Value = serde_json::from_str(EMBEDDED_SEED).unwrap();
+        change(&mut value);
+        Seed::parse(&value.to_string())
+    }
+
+    #[test]
+    fn the_organization_parts_are_checked() {
+        let err = altered(|v| {
+            v.as_object_mut().unwrap().remove("organization");
+        })
+        .unwrap_err();
+        assert!(err.contains("need an \"organization\""), "{err}");
+        // A token id used in two accounts.
+        let err =
+            altered(|v| v["sub_accounts"][1]["tokens"][0]["id"] = 2491002.into()).unwrap_err();
+        assert!(err.contains("token id 2491002"), "{err}");
+        // A project id used in two accounts.
+        let err =
+            altered(|v| v["sub_accounts"][0]["projects"][0]["id"] = 2550469.into()).unwrap_err();
+        assert!(err.contains("project id 2550469"), "{err}");
+        // A user naming a project of another account.
+        let err = altered(|v| {
+            v["sub_accounts"][0]["users"][0]["resources"][0] =
+                serde_json::json!({"resource_type": "project", "resource_id": 2550469, "access_level": 10})
+        })
+        .unwrap_err();
+        assert!(err.contains("not in the seed of account 1931405"), "{err}");
+        // A token naming an account or an organization that is not in the seed.
+        let err =
+            altered(|v| v["organization_tokens"][0]["resources"][2]["resource_id"] = 1.into())
+                .unwrap_err();
+        assert!(err.contains("organization 1"), "{err}");
+        let err = altered(|v| {
+            v["sub_accounts"][0]["tokens"][0]["resources"][0]["resource_id"] = 5.into()
+        })
+        .unwrap_err();
+        assert!(err.contains("account 5"), "{err}");
+        let err = altered(|v| v["demo_token_id"] = 2490101.into()).unwrap_err();
+        assert!(err.contains("demo_token_id 2490101"), "{err}");
+        // The older type spellings are accepted.
+        altered(|v| {
+            v["sub_accounts"][0]["tokens"][2]["resources"][0]["resource_type"] = "inbox".into()
+        })
+        .unwrap();
+    }
 }

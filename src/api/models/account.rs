@@ -16,6 +16,13 @@ pub struct Account {
     pub access_levels: Vec<AccessLevel>,
 }
 
+/// An account of an organization, as `GET /api/organizations/{id}/sub_accounts` lists it (OAS).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubAccount {
+    pub id: AccountId,
+    pub name: String,
+}
+
 /// One line of a bulk permission update (spec §8.2).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PermissionChange {

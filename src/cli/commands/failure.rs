@@ -40,6 +40,9 @@ pub enum Failure {
     Drift { summary: String },
     /// A write refused before anything was sent (exit 13); the words say which setting refused it.
     ReadOnly(String),
+    /// Failures already said on stderr one by one (a list over several accounts); `summary` closes them
+    /// and `code` is the exit code of the first.
+    Reported { code: i32, summary: String },
 }
 
 /// Exit code for a declined prompt or an unwritable stdout.
@@ -75,6 +78,7 @@ impl Failure {
             Failure::HandoffFailed { .. } => exit_code::HANDOFF_FAILED,
             Failure::Drift { .. } => exit_code::DRIFT,
             Failure::ReadOnly(_) => exit_code::READ_ONLY,
+            Failure::Reported { code, .. } => *code,
         }
     }
 
@@ -90,6 +94,7 @@ impl Failure {
                 format!("error: {context}{error}. {}", error.advice())
             }
             Failure::Cancelled => "cancelled; nothing was changed".into(),
+            Failure::Reported { summary, .. } => summary.clone(),
             Failure::ReadOnly(why) => format!("error: {why}; nothing was sent"),
             Failure::Output { what } => format!("error: could not write to stdout: {what}"),
             Failure::HandoffFailed { failed, path } => format!(

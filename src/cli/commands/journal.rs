@@ -296,7 +296,19 @@ async fn undo(global: &GlobalArgs, args: UndoArgs) -> Result<(), Failure> {
         Some(record::journal()?)
     };
     let client = client(global)?;
-    let account = entry.sent.account;
+    let account = if global.all_accounts {
+        // The account that has the token now (the journal's, unless the token is elsewhere).
+        let found = super::setup::find_token(&client, token_id).await?.0.id;
+        if !args.dry_run
+            && found != entry.sent.account
+            && let Some(refused) = super::setup::write_refused(global, found, "undo")
+        {
+            return Err(refused);
+        }
+        found
+    } else {
+        entry.sent.account
+    };
     let token = client
         .get_token(account, token_id)
         .await

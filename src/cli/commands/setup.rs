@@ -4,8 +4,8 @@ use std::io::Write;
 
 use super::failure::Failure;
 use crate::api::{
-    AccountChoice, AccountId, ApiError, Client, ListStop, TokenListAnswer, UnreadableToken,
-    resolve_account,
+    Account, AccountChoice, AccountId, ApiError, Client, ListStop, TokenAnswer, TokenId,
+    TokenListAnswer, UnreadableToken, resolve_account,
 };
 use crate::cli::args::GlobalArgs;
 use crate::cli::session;
@@ -25,13 +25,63 @@ pub(super) async fn account(client: &Client, global: &GlobalArgs) -> Result<Acco
     chosen_account(resolve_account(client, global.account_id).await)
 }
 
+/// Every account `GET /api/accounts` lists, for `--all-accounts`.
+pub(super) async fn all_accounts(client: &Client) -> Result<Vec<Account>, Failure> {
+    client
+        .accounts()
+        .await
+        .map_err(Failure::api_about("listing accounts"))
+}
+
+/// `--all-accounts` with one token: the first listed account whose `GET` of the token answers 200, with
+/// that answer. An account that does not have it (404) or may not be read (403) is passed over; any other
+/// failure stops the search, which could otherwise name the wrong account.
+pub(super) async fn find_token(
+    client: &Client,
+    id: TokenId,
+) -> Result<(Account, TokenAnswer), Failure> {
+    let accounts = all_accounts(client).await?;
+    let count = accounts.len();
+    for account in accounts {
+        match client.token_answer(account.id, id).await {
+            Ok(answer) => return Ok((account, answer)),
+            Err(ApiError::NotFound | ApiError::Forbidden { .. }) => {}
+            Err(e) => {
+                return Err(Failure::api_about(format!(
+                    "looking for token {id} in account {}",
+                    account.id
+                ))(e));
+            }
+        }
+    }
+    Err(Failure::api_about(format!(
+        "token {id} is in none of the {count} accounts this token can see"
+    ))(ApiError::NotFound))
+}
+
+/// The account a command about token `id` works on: with `--all-accounts`, the one that has it;
+/// otherwise as [`account`].
+pub(super) async fn account_of(
+    client: &Client,
+    global: &GlobalArgs,
+    id: TokenId,
+) -> Result<AccountId, Failure> {
+    if global.all_accounts {
+        Ok(find_token(client, id).await?.0.id)
+    } else {
+        account(client, global).await
+    }
+}
+
 /// The account a write goes to, once the write settings allow it: `--read-only`, or the config's
 /// `read_only` (the account's own, else the global one) refuse before any write is sent. Where no
 /// account named on the command line or in the environment could allow it, nothing at all is sent.
+/// With `--all-accounts` and a `token`, the account is the one that has it.
 pub(super) async fn writable_account(
     client: &Client,
     global: &GlobalArgs,
     what: &str,
+    token: Option<TokenId>,
 ) -> Result<AccountId, Failure> {
     let config = crate::config::Config::load(global.config.as_deref()).config;
     // Read-only everywhere: no account could allow it, so not even the account is asked for.
@@ -44,7 +94,10 @@ pub(super) async fn writable_account(
     {
         return Err(failure);
     }
-    let id = account(client, global).await?;
+    let id = match token {
+        Some(token) => account_of(client, global, token).await?,
+        None => account(client, global).await?,
+    };
     match refusal(global, &config, Some(id), what) {
         Some(failure) => Err(failure),
         None => Ok(id),

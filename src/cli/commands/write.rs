@@ -11,7 +11,7 @@ use zeroize::Zeroizing;
 use super::confirm::{Consent, ask, consent};
 use super::failure::Failure;
 use super::record;
-use super::setup::{account, client, writable_account, write_stdout};
+use super::setup::{account, account_of, client, writable_account, write_stdout};
 use crate::api::{ApiToken, Client, CreatedToken, NewToken, TokenId};
 use crate::cli::args::{CreateArgs, DeleteArgs, GlobalArgs, OutputFormat, ResetArgs};
 use crate::cli::output;
@@ -21,6 +21,13 @@ use crate::rotation::{Vars, handoff, runs_for};
 use crate::text::sanitize;
 
 pub async fn create(global: &GlobalArgs, args: CreateArgs) -> Result<(), Failure> {
+    if global.all_accounts {
+        return Err(Failure::Usage(
+            "create makes a token in one account: name it with --account-id (or MAILTRAP_ACCOUNT_ID) \
+             instead of --all-accounts"
+                .into(),
+        ));
+    }
     let targets = handoff_targets(global, &args.handoff.targets)?;
     if args.dry_run {
         let client = client(global)?;
@@ -36,7 +43,7 @@ pub async fn create(global: &GlobalArgs, args: CreateArgs) -> Result<(), Failure
     }
     let journal = record::journal()?;
     let client = client(global)?;
-    let account = writable_account(&client, global, "create").await?;
+    let account = writable_account(&client, global, "create", None).await?;
     let new = new_token(&args);
     let recording = record::sent(&journal, account, Note::create(&new.name, &new.resources))?;
     let result = client.create_token(account, &new).await;
@@ -167,7 +174,7 @@ pub async fn reset(global: &GlobalArgs, args: ResetArgs) -> Result<(), Failure> 
     let targets = handoff_targets(global, &args.handoff.targets)?;
     if args.dry_run {
         let client = client(global)?;
-        let account = account(&client, global).await?;
+        let account = account_of(&client, global, args.id).await?;
         let plan = client
             .plan_reset(account, args.id, args.expiry.to_expiry(Utc::now()))
             .map_err(Failure::api_about("planning the reset"))?;
@@ -179,7 +186,7 @@ pub async fn reset(global: &GlobalArgs, args: ResetArgs) -> Result<(), Failure> 
     let consent = consent(args.yes, std::io::stdin().is_terminal(), "reset")?;
     let journal = record::journal()?;
     let client = client(global)?;
-    let account = writable_account(&client, global, "reset").await?;
+    let account = writable_account(&client, global, "reset", Some(args.id)).await?;
     let about = format!("token {}", args.id);
     // Read first: the journal names the token and its last four.
     let token = fetch(&client, account, args.id).await?;
@@ -229,7 +236,7 @@ fn say(line: &str) {
 pub async fn delete(global: &GlobalArgs, args: DeleteArgs) -> Result<(), Failure> {
     if args.dry_run {
         let client = client(global)?;
-        let account = account(&client, global).await?;
+        let account = account_of(&client, global, args.id).await?;
         let plan = client
             .plan_delete(account, args.id)
             .map_err(Failure::api_about("planning the delete"))?;
@@ -238,7 +245,7 @@ pub async fn delete(global: &GlobalArgs, args: DeleteArgs) -> Result<(), Failure
     let consent = consent(args.yes, std::io::stdin().is_terminal(), "delete")?;
     let journal = record::journal()?;
     let client = client(global)?;
-    let account = writable_account(&client, global, "delete").await?;
+    let account = writable_account(&client, global, "delete", Some(args.id)).await?;
     let about = format!("token {}", args.id);
     // Read first: the journal names the token, its last four and the permissions that go with it.
     let token = fetch(&client, account, args.id).await?;

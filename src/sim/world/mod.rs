@@ -1,4 +1,4 @@
-//! The simulated account and every rule of spec §11 that does not depend on HTTP.
+//! The simulated accounts (and their organization) and every rule of spec §11 that does not depend on HTTP.
 //!
 //! - `store`: the data (tokens and the hashes of their secrets, accesses, resources, id counters).
 //! - `from_seed`: building it from a seed, plus synthetic tokens.

@@ -55,7 +55,7 @@ impl World {
         Answer::ok(Value::Array(listed.collect()))
     }
 
-    /// Whether the caller may see `account` at all; `None` when it is unknown.
+    /// Whether the caller may see `account` at all (never an unknown one).
     pub fn sees(&self, caller: &Caller, account: i64) -> bool {
         self.account(account)
             .is_some_and(|a| self.standing(a, caller) != Standing::Unseen)

@@ -16,6 +16,10 @@ pub struct Served {
     pub url: String,
     pub token: String,
     pub account: String,
+    /// `MAILTRAP_ORGANIZATION_ID` and `MAILTRAP_ORGANIZATION_TOKEN`, which `serve` prints after the others
+    /// when the seed has an organization (the embedded one does).
+    pub organization: String,
+    pub organization_token: String,
     /// What SDK mode adds (`HTTPS_PROXY`, `REQUESTS_CA_BUNDLE`, …), as `serve --sdk-ca` printed it.
     pub sdk_env: Vec<(String, String)>,
     /// `MAILTRAP_TOKENS_HOME` of every command run against it: the journal and the secrets stay here,
@@ -84,14 +88,17 @@ pub fn redact(text: &str) -> String {
     out
 }
 
+/// The embedded seed's organization adds two lines after the first three.
+const ORGANIZATION_LINES: usize = 2;
+
 pub fn serve() -> Served {
-    serve_printing(&[], 3)
+    serve_printing(&[], 3 + ORGANIZATION_LINES)
 }
 
 /// `serve` in SDK mode: also an HTTPS proxy for mailtrap.io, its certificate written to `ca`.
 pub fn serve_sdk(ca: &std::path::Path) -> Served {
     let ca = ca.display().to_string();
-    serve_printing(&["--sdk-ca", &ca], 6)
+    serve_printing(&["--sdk-ca", &ca], 6 + ORGANIZATION_LINES)
 }
 
 /// `serve` with `extra` arguments, which prints `lines` lines of `KEY=VALUE`.
@@ -129,6 +136,8 @@ fn serve_printing(extra: &[&str], lines_expected: usize) -> Served {
         url: String::new(),
         token: String::new(),
         account: String::new(),
+        organization: String::new(),
+        organization_token: String::new(),
         sdk_env: Vec::new(),
         home: tempfile::tempdir().unwrap(),
     };
@@ -141,7 +150,11 @@ fn serve_printing(extra: &[&str], lines_expected: usize) -> Served {
             "MAILTRAP_API_URL" => served.url = value.to_string(),
             "MAILTRAP_API_TOKEN" => served.token = value.to_string(),
             "MAILTRAP_ACCOUNT_ID" => served.account = value.to_string(),
-            other if lines_expected > 3 => served.sdk_env.push((other.into(), value.into())),
+            "MAILTRAP_ORGANIZATION_ID" => served.organization = value.to_string(),
+            "MAILTRAP_ORGANIZATION_TOKEN" => served.organization_token = value.to_string(),
+            other if lines_expected > 3 + ORGANIZATION_LINES => {
+                served.sdk_env.push((other.into(), value.into()))
+            }
             other => panic!("unexpected line from serve: {other}=…"),
         }
     }
@@ -164,6 +177,23 @@ impl Served {
             .env_remove("MAILTRAP_TOKENS_LOG")
             .stdin(Stdio::null());
         c
+    }
+
+    /// The binary as [`Self::command`] makes it, running on `token` and with no account chosen (as
+    /// `--all-accounts` wants: it conflicts with MAILTRAP_ACCOUNT_ID).
+    pub fn command_as(&self, token: &str, args: &[&str]) -> Command {
+        let mut c = self.command(args);
+        c.env("MAILTRAP_API_TOKEN", token)
+            .env_remove("MAILTRAP_ACCOUNT_ID");
+        c
+    }
+
+    /// Runs [`Self::command_as`] on the organization token.
+    pub fn run_org(&self, args: &[&str]) -> Run {
+        self.command_as(&self.organization_token, args)
+            .output()
+            .unwrap()
+            .into()
     }
 
     /// The journal the commands run here write.

@@ -38,7 +38,11 @@ fn block_on<T>(f: impl std::future::Future<Output = T>) -> T {
 
 /// A permission edit as the console makes it: journaled in the same state directory, sent through the
 /// library's client. Returns the entry.
-fn edit_permissions(sim: &Served, token: i64, changes: Vec<PermissionChange>) -> EntryId {
+pub(super) fn edit_permissions(
+    sim: &Served,
+    token: i64,
+    changes: Vec<PermissionChange>,
+) -> EntryId {
     let account: i64 = sim.account.parse().unwrap();
     let client = Client::new(&sim.url, Secret::new(sim.token.clone())).unwrap();
     let journal = Journal::in_state_dir(&sim.home.path().join("state"));

@@ -1,6 +1,7 @@
 //! The scriptable commands end to end: the built binary run as a process against `mailtrap-tokens serve`
 //! over real loopback HTTP.
 
+mod accounts;
 mod docs;
 mod drift;
 mod dump;

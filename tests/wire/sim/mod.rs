@@ -2,6 +2,7 @@
 
 mod control;
 mod official_sdks;
+mod organization;
 mod permissions;
 mod protocol;
 mod rules;

@@ -1,4 +1,5 @@
-//! `mailtrap-tokens serve` as a process: the three lines first, then a working API; a bad seed exits 2.
+//! `mailtrap-tokens serve` as a process: the three lines first (then the organization's two), then a
+//! working API; a bad seed exits 2.
 
 use std::process::Stdio;
 use std::time::Duration;
@@ -19,10 +20,11 @@ async fn serve_prints_url_token_and_account_then_serves() {
         .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let mut read = Vec::new();
-    for _ in 0..3 {
+    // The three lines scripts read with `head -n 3`, then the embedded seed's organization.
+    for _ in 0..5 {
         let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
             .await
-            .expect("serve prints its three lines in time")
+            .expect("serve prints its lines in time")
             .unwrap()
             .expect("a line");
         read.push(line);
@@ -42,6 +44,11 @@ async fn serve_prints_url_token_and_account_then_serves() {
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
     );
     assert_eq!(read[2], "MAILTRAP_ACCOUNT_ID=1824170");
+    assert_eq!(read[3], "MAILTRAP_ORGANIZATION_ID=88100");
+    let org_token = read[4]
+        .strip_prefix("MAILTRAP_ORGANIZATION_TOKEN=")
+        .expect("organization token line");
+    assert!(org_token.len() == 32 && org_token.ends_with("0c9a") && org_token != token);
     let base = read[0].strip_prefix("MAILTRAP_API_URL=").unwrap();
     let list: serde_json::Value = reqwest::Client::new()
         .get(format!("{base}/api/accounts/1824170/api_tokens"))
