@@ -129,15 +129,65 @@ pub fn actions_for(ctx: &RowContext<'_>) -> Vec<RowAction> {
 
 /// The availability of one action of a row (the hotkey path); the same answer [`actions_for`] gives.
 pub fn availability(ctx: &RowContext<'_>, action: Action) -> Result<(), String> {
+    match refusal(ctx, action) {
+        None => Ok(()),
+        Some(refusal) => Err(refusal.reason(ctx)),
+    }
+}
+
+/// Whether one action of a row can be done now: [`availability`] without putting the reason into words
+/// (the hint bar asks every frame, and words cost allocations).
+pub fn is_available(ctx: &RowContext<'_>, action: Action) -> bool {
+    refusal(ctx, action).is_none()
+}
+
+/// Why an action cannot be done, before it is put into words.
+enum Refusal<'a> {
+    Unreadable(&'a str),
+    Said(&'a str),
+    NoSecret,
+    AlreadyReset(DateTime<Utc>),
+    Expired(DateTime<Utc>),
+    LastDomain(i64),
+}
+
+impl Refusal<'_> {
+    fn reason(&self, ctx: &RowContext<'_>) -> String {
+        match self {
+            Refusal::Unreadable(problem) => format!(
+                "the server sent this token in a shape that cannot be read ({problem}); \
+                 see it in Mailtrap's web app"
+            ),
+            Refusal::Said(reason) => (*reason).into(),
+            Refusal::NoSecret => format!(
+                "Mailtrap shows a secret only once; copy the name, id or …{} instead",
+                sanitize(&ctx.token.last_4_digits)
+            ),
+            Refusal::AlreadyReset(stops) => {
+                format!(
+                    "already reset: the old token stops at {}",
+                    clock(*stops, ctx.now)
+                )
+            }
+            Refusal::Expired(at) => format!(
+                "the token expired at {}; an expired token cannot be reset",
+                clock(*at, ctx.now)
+            ),
+            Refusal::LastDomain(id) => format!(
+                "the last token with access to domain {}",
+                domain_name(ctx.resource_tree, *id)
+            ),
+        }
+    }
+}
+
+fn refusal<'a>(ctx: &RowContext<'a>, action: Action) -> Option<Refusal<'a>> {
     let token = ctx.token;
     if let Some(problem) = ctx.unreadable
         && action != Action::NewToken
     {
         // Nothing is known for sure about it, not even that its id is its own.
-        return Err(format!(
-            "the server sent this token in a shape that cannot be read ({problem}); \
-             see it in Mailtrap's web app"
-        ));
+        return Some(Refusal::Unreadable(problem));
     }
     let changes_server = matches!(
         action,
@@ -149,73 +199,53 @@ pub fn availability(ctx: &RowContext<'_>, action: Action) -> Result<(), String> 
             | Action::NewToken
     );
     if changes_server && let Some(reason) = ctx.writes_refused {
-        return Err(reason.into());
+        return Some(Refusal::Said(reason));
     }
     if changes_server && ctx.caller_is_viewer {
-        return Err(VIEWER_REASON.into());
+        return Some(Refusal::Said(VIEWER_REASON));
     }
     let on_this_token = matches!(
         action,
         Action::Reset | Action::EditPermissions | Action::Delete | Action::Undo
     );
     if on_this_token && ctx.request_in_flight {
-        return Err(IN_FLIGHT_REASON.into());
+        return Some(Refusal::Said(IN_FLIGHT_REASON));
     }
     match action {
-        Action::Copy => {
-            if ctx.holds_secret {
-                Ok(())
-            } else {
-                Err(format!(
-                    "Mailtrap shows a secret only once; copy the name, id or …{} instead",
-                    sanitize(&token.last_4_digits)
-                ))
-            }
-        }
+        Action::Copy => (!ctx.holds_secret).then_some(Refusal::NoSecret),
         Action::Reset => {
             if let Some(stops) = ctx.reset_grace.get(&token.id) {
-                return Err(format!(
-                    "already reset: the old token stops at {}",
-                    clock(*stops, ctx.now)
-                ));
+                return Some(Refusal::AlreadyReset(*stops));
             }
-            if let Some(at) = token.expires_at.filter(|at| *at <= ctx.now) {
-                return Err(format!(
-                    "the token expired at {}; an expired token cannot be reset",
-                    clock(at, ctx.now)
-                ));
-            }
-            Ok(())
+            token
+                .expires_at
+                .filter(|at| *at <= ctx.now)
+                .map(Refusal::Expired)
         }
-        Action::Delete => match last_domain_of(ctx) {
-            Some(domain) => Err(format!("the last token with access to domain {domain}")),
-            None => Ok(()),
-        },
+        Action::Delete => last_domain_of(ctx).map(Refusal::LastDomain),
         Action::EditPermissions => {
-            if token.expires_at.is_some_and(|at| at <= ctx.now) {
-                Err("the token has expired; its permissions no longer matter".into())
-            } else {
-                Ok(())
-            }
+            token
+                .expires_at
+                .is_some_and(|at| at <= ctx.now)
+                .then_some(Refusal::Said(
+                    "the token has expired; its permissions no longer matter",
+                ))
         }
         Action::Undo => match ctx.undoable_edit {
-            None => Err(NO_EDIT_REASON.into()),
-            Some(edit) if edit.token != token.id => Err(
-                "the last permission edit of this session was on another token; select it to undo"
-                    .into(),
-            ),
-            Some(edit) if !edit.unchanged_since => Err(
+            None => Some(Refusal::Said(NO_EDIT_REASON)),
+            Some(edit) if edit.token != token.id => Some(Refusal::Said(
+                "the last permission edit of this session was on another token; select it to undo",
+            )),
+            Some(edit) if !edit.unchanged_since => Some(Refusal::Said(
                 "its permissions changed since the edit; `mailtrap-tokens journal undo ENTRY \
-                 --force` puts them back anyway"
-                    .into(),
-            ),
-            Some(_) => Ok(()),
+                 --force` puts them back anyway",
+            )),
+            Some(_) => None,
         },
-        Action::Clone if !token.opaque_resources.is_empty() => {
-            Err("it has permissions this console cannot read, which a clone would leave out".into())
-        }
-        Action::Clone | Action::NewToken => Ok(()),
-        _ => Ok(()),
+        Action::Clone if !token.opaque_resources.is_empty() => Some(Refusal::Said(
+            "it has permissions this console cannot read, which a clone would leave out",
+        )),
+        _ => None,
     }
 }
 
@@ -243,9 +273,9 @@ pub fn is_live(
     !reset_grace.contains_key(&t.id) && t.expires_at.is_none_or(|at| at > now)
 }
 
-/// The (sanitized) name of a domain this token is the only live holder of, if any. Account-level
-/// access does not count; only resources that name the domain itself do.
-fn last_domain_of(ctx: &RowContext<'_>) -> Option<String> {
+/// The id of a domain this token is the only live holder of, if any (named only when a reason is put
+/// into words). Account-level access does not count; only resources that name the domain itself do.
+fn last_domain_of(ctx: &RowContext<'_>) -> Option<i64> {
     let token = ctx.token;
     if !counts_as_live(token, ctx) {
         return None;
@@ -262,7 +292,7 @@ fn last_domain_of(ctx: &RowContext<'_>) -> Option<String> {
                 })
         });
         if !someone_else {
-            return Some(domain_name(ctx.resource_tree, r.resource_id));
+            return Some(r.resource_id);
         }
     }
     None

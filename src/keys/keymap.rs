@@ -191,6 +191,8 @@ pub struct KeymapIssue {
 pub struct Keymap {
     by_key: HashMap<KeyBinding, Action>,
     by_action: BTreeMap<Action, Vec<KeyBinding>>,
+    /// Each action's label, made once: the hint bar names a score of keys every frame.
+    labels: BTreeMap<Action, SafeText>,
 }
 
 impl Default for Keymap {
@@ -319,7 +321,18 @@ impl Keymap {
                 ),
             });
         }
-        (Self { by_key, by_action }, issues)
+        let labels = ACTIONS
+            .iter()
+            .map(|info| (info.action, joined_label(by_action.get(&info.action))))
+            .collect();
+        (
+            Self {
+                by_key,
+                by_action,
+                labels,
+            },
+            issues,
+        )
     }
 
     /// The action for a key press; releases and repeats never count.
@@ -337,17 +350,30 @@ impl Keymap {
     /// The keys as people read them, e.g. `↑/k`.
     /// The keys bound to `action` as the screen shows them (made safe: a binding comes from the config file).
     pub fn label(&self, action: Action) -> SafeText {
-        let keys = self.keys_for(action);
-        if keys.is_empty() {
-            return SafeText::literal("unbound");
-        }
-        let joined = keys
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join("/");
-        SafeText::new(&joined)
+        self.label_ref(action).clone()
     }
+
+    /// `label`, borrowed: what a frame draws without copying.
+    pub fn label_ref(&self, action: Action) -> &SafeText {
+        static UNBOUND: std::sync::OnceLock<SafeText> = std::sync::OnceLock::new();
+        self.labels
+            .get(&action)
+            .unwrap_or_else(|| UNBOUND.get_or_init(|| joined_label(None)))
+    }
+}
+
+/// The keys of one action joined as the screen shows them, `unbound` when there are none.
+fn joined_label(keys: Option<&Vec<KeyBinding>>) -> SafeText {
+    let keys = keys.map_or(&[][..], Vec::as_slice);
+    if keys.is_empty() {
+        return SafeText::literal("unbound");
+    }
+    let joined = keys
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("/");
+    SafeText::new(&joined)
 }
 
 /// Where an action applies, as the help screen and the README say it.

@@ -1,5 +1,7 @@
 //! The title bar (account, connection, requests left), the status line and the bar of keys that apply now.
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -9,7 +11,7 @@ use ratatui::widgets::Paragraph;
 
 use crate::api::ApiError;
 use crate::config::Theme;
-use crate::text::SafeText;
+use crate::text::{SafeText, display_width};
 
 use super::super::dialogs::{Hints, hints as dialog_hints};
 
@@ -158,23 +160,35 @@ pub fn status_line(
     );
 }
 
+/// One hint: the keys, and what they do. Borrowed from the keymap and the action table where it can be, so
+/// a frame copies no text for it.
+type Hint<'a> = (Cow<'a, str>, Cow<'a, str>);
+
+fn owned<'a>(hints: Hints) -> impl Iterator<Item = Hint<'a>> {
+    hints
+        .into_iter()
+        .map(|(keys, what)| (keys.into_string().into(), what.into_string().into()))
+}
+
 /// (keys, what they do) pairs for what applies right now, most useful first. Row actions come from the
 /// registry: one that cannot be done on the selected row is left out.
-fn hints(state: &State, now: DateTime<Utc>) -> Hints {
+fn hints(state: &State, now: DateTime<Utc>) -> Vec<Hint<'_>> {
     let km = &state.session.keymap;
-    let pair = |a: Action| (km.label(a), SafeText::literal(a.info().hint));
-    let up_down =
-        |sep| SafeText::joined(&[km.label(Action::MoveUp), km.label(Action::MoveDown)], sep);
+    let pair = |a: Action| -> Hint<'_> { (km.label_ref(a).as_str().into(), a.info().hint.into()) };
+    let up_down = |sep| {
+        SafeText::joined(&[km.label(Action::MoveUp), km.label(Action::MoveDown)], sep).into_string()
+    };
     if let Some(overlay) = &state.overlays.open {
-        return overlay.hints(km);
+        return owned(overlay.hints(km)).collect();
     }
     if state.browsed().filter_editing() {
-        return dialog_hints(&[
+        return owned(dialog_hints(&[
             ("type", "filter"),
             ("Enter", "keep"),
             ("Esc", "clear"),
             ("↑/↓", "move"),
-        ]);
+        ]))
+        .collect();
     }
     match &state.session.phase {
         Phase::Connecting | Phase::Ready(_) | Phase::Inventory if !state.requests.has_tokens() => {
@@ -186,32 +200,36 @@ fn hints(state: &State, now: DateTime<Utc>) -> Hints {
         }
         _ => {}
     }
-    let mut out = vec![(up_down(" "), SafeText::literal("move"))];
+    let mut out: Vec<Hint<'_>> = vec![(up_down(" ").into(), "move".into())];
     if !state.browsed().filter().is_empty() {
-        out.extend(dialog_hints(&[("Esc", "clear filter")]));
+        out.push(("Esc".into(), "clear filter".into()));
     } else if state.views.details {
-        out.extend(dialog_hints(&[("Esc", "close details")]));
+        out.push(("Esc".into(), "close details".into()));
     }
-    let available: Vec<Action> = match state.selected_token_index() {
+    // Which row actions can be done, in `ROW_ACTIONS` order (asked without their reasons: nothing is
+    // said about the ones left out).
+    let available: [bool; registry::ROW_ACTIONS.len()] = match state.selected_token_index() {
         Some(i) => state.with_row_context(i, now, |ctx| {
-            registry::actions_for(ctx)
-                .into_iter()
-                .filter(|a| a.is_available())
-                .map(|a| a.action)
-                .collect()
+            registry::ROW_ACTIONS.map(|a| registry::is_available(ctx, a))
         }),
-        None if !state
-            .creating_in()
-            .is_none_or(|account| state.session.viewer_in(account)) =>
-        {
-            vec![Action::NewToken]
+        None => {
+            let creates = state
+                .creating_in()
+                .is_some_and(|account| !state.session.viewer_in(account));
+            registry::ROW_ACTIONS.map(|a| a == Action::NewToken && creates)
         }
-        None => Vec::new(),
+    };
+    let row_action = |action: Action| {
+        registry::ROW_ACTIONS
+            .iter()
+            .position(|&a| a == action)
+            .map(|at| available[at])
     };
     for info in ACTIONS {
+        let row = row_action(info.action);
         let applies = match info.scope {
             Scope::Navigation | Scope::Views => false, // summarised
-            _ if registry::ROW_ACTIONS.contains(&info.action) => available.contains(&info.action),
+            _ if row.is_some() => row == Some(true),
             // Placed early below, so a narrow terminal still shows it.
             _ if info.action == Action::WhatChanged => false,
             Scope::Row => state.selected_token_index().is_some(),
@@ -237,10 +255,13 @@ fn hints(state: &State, now: DateTime<Utc>) -> Hints {
         Action::ShowFindings,
     ]
     .map(|a| km.label(a));
-    out.push((SafeText::joined(&views, "/"), SafeText::literal("views")));
+    out.push((
+        SafeText::joined(&views, "/").into_string().into(),
+        "views".into(),
+    ));
     // Unarmed writes say how to arm them early: every write key is refused until then.
     if state.session.guard.armable() && state.session.guard.armed_until().is_none() {
-        out.retain(|(_, what)| what.as_str() != Action::ArmWrites.info().hint);
+        out.retain(|(_, what)| what.as_ref() != Action::ArmWrites.info().hint);
         out.insert(1, pair(Action::ArmWrites));
     }
     // Help, quit and refresh go early so a narrow terminal still shows them.
@@ -261,13 +282,18 @@ pub fn hint_bar(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Fr
     let mut used = 1;
     let mut spans = vec![Span::raw(" ")];
     for (keys, what) in hints(state, now) {
-        let need = keys.width() + 1 + what.width() + 2;
+        let need = display_width(&keys) + 1 + display_width(&what) + 2;
         if used + need > width {
             break;
         }
         used += need;
-        spans.push(Span::styled(keys.into_string(), theme.key));
-        spans.push(Span::styled(format!(" {what}  "), theme.dim));
+        // ` {what}  ` as three spans of one style: the same cells, with no text formatted for them.
+        spans.extend([
+            Span::styled(keys, theme.key),
+            Span::styled(" ", theme.dim),
+            Span::styled(what, theme.dim),
+            Span::styled("  ", theme.dim),
+        ]);
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
