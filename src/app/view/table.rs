@@ -237,6 +237,9 @@ const CHECKLIST_WIDTH: usize = 16;
 /// The Expires cell's text and how urgent it is. A reset token with places carries its cut-over
 /// checklist beside the countdown; with places left in its last hour it is critical.
 fn expiry_of(state: &State, row: &TokenRow, now: DateTime<Utc>) -> (String, Urgency) {
+    if row.not_listed {
+        return ("not listed".into(), Urgency::Soon);
+    }
     if row.unreadable.is_some() {
         return ("unreadable".into(), Urgency::Soon);
     }

@@ -163,6 +163,7 @@ impl TokenTable {
                 search: String::new(),
                 successor: successors.get(&token.id).map(|i| i + offset),
                 unreadable: None,
+                not_listed: false,
                 findings: None,
                 account,
                 account_name: account_name.clone(),
@@ -181,11 +182,20 @@ impl TokenTable {
                     name,
                     bad.name,
                     bad.reason,
+                    false,
                 ));
             }
             if let Some(reason) = failure {
                 let name = SafeText::literal("✖ its token list did not load");
-                bad_rows.push((account, account_name.clone(), None, name, None, reason));
+                bad_rows.push((
+                    account,
+                    account_name.clone(),
+                    None,
+                    name,
+                    None,
+                    reason,
+                    true,
+                ));
             }
         }
         self.rows = rows;
@@ -197,7 +207,7 @@ impl TokenTable {
             } else {
                 self.rows.iter().map(|r| r.token.id).collect()
             };
-        for (account, account_name, server_id, name, raw_name, reason) in bad_rows {
+        for (account, account_name, server_id, name, raw_name, reason, not_listed) in bad_rows {
             // The row needs an id of its own (the selection follows ids): the server's if it is one no
             // other row has, else one no server hands out.
             let mut id = server_id.filter(|id| !ids.contains(id)).unwrap_or(i64::MIN);
@@ -229,6 +239,7 @@ impl TokenTable {
                 search: String::new(),
                 successor: None,
                 unreadable: Some(reason),
+                not_listed,
                 findings: None,
             });
         }

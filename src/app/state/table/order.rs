@@ -189,6 +189,7 @@ mod tests {
             account: 0,
             account_name: SafeText::default(),
             account_width: 0,
+            not_listed: false,
             name: name.into(),
             creator: creator.into(),
             access: name.to_uppercase().into(),

@@ -38,6 +38,8 @@ pub struct TokenRow {
     /// The server sent this token in a shape that could not be read: what is wrong with it. The row only
     /// shows it; `token` holds what could be made out (the name, maybe the id) and nothing is done with it.
     pub unreadable: Option<String>,
+    /// The row stands for an account whose list did not load (`unreadable` says why), not for a token.
+    pub not_listed: bool,
     /// `name`, `creator`, `access` and `masked` are made (see `TokenTable::ensure_texts`).
     pub texts_ready: bool,
     /// The token's hygiene findings, once they are made (`state::Hygiene`).
