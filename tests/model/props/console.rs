@@ -312,10 +312,28 @@ impl Machine {
                 );
                 self.seen_ids.push(id);
             }
+            if let Effect::ResetToken { token, account, .. }
+            | Effect::DeleteToken { token, account, .. }
+            | Effect::UpdatePermissions { token, account, .. } = e
+            {
+                // A write goes to the account of its token's row (in the inventory, each row has its own).
+                let holders: Vec<i64> = self
+                    .state
+                    .table
+                    .rows
+                    .iter()
+                    .filter(|r| r.token.id == *token)
+                    .map(|r| r.account)
+                    .collect();
+                assert!(
+                    holders.is_empty() || holders.contains(account),
+                    "a write for token {token} sent to account {account}, its rows are in {holders:?}"
+                );
+            }
             match e {
                 Effect::ResolveAccount { req, .. } => self.pending_account.push(*req),
                 Effect::LoadTokens { req, account } => {
-                    // The picker offers two accounts.
+                    // The token sees one account or two (the inventory).
                     assert!([ACCOUNT_ID, ACCOUNT_ID + 1].contains(account), "{account}");
                     self.pending_tokens.push(*req)
                 }
