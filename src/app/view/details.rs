@@ -95,6 +95,9 @@ pub fn lines(
         return out;
     }
     out.push(field("Id", details.id.to_string(), theme));
+    if !details.account.is_empty() {
+        out.push(field("Account", details.account.to_string(), theme));
+    }
     out.push(field("Created by", details.creator.to_string(), theme));
     out.push(field("Token", details.masked.to_string(), theme));
     if details.own_token {

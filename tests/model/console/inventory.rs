@@ -450,3 +450,21 @@ fn every_account_failing_shows_the_failure_screen() {
     let screen = text(&draw(&mut state, 120, 40));
     assert!(screen.contains("401"), "{screen}");
 }
+
+#[test]
+fn the_details_name_the_account_and_its_own_tree_only() {
+    let mut state = inventory();
+    select(&mut state, "labs-importer");
+    send(&mut state, char_key('i'));
+    let screen = text(&draw(&mut state, 160, 40));
+    assert!(screen.contains("Acme Labs #42"), "{screen}");
+    // Acme Mail's projects are not in Acme Labs' permission tree.
+    assert!(!screen.contains("Main project"), "{screen}");
+    select(&mut state, "old-import");
+    let screen = text(&draw(&mut state, 160, 40));
+    assert!(screen.contains("Acme Mail #1719941"), "{screen}");
+    assert!(
+        screen.contains("Main project"),
+        "its own account's tree: {screen}"
+    );
+}

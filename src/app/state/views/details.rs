@@ -27,6 +27,8 @@ pub struct PermissionLine {
 #[derive(Clone, Debug)]
 pub struct Details {
     pub id: TokenId,
+    /// The token's account, in the inventory of several (empty in a one-account session).
+    pub account: SafeText,
     pub name: SafeText,
     pub creator: SafeText,
     pub masked: SafeText,
@@ -69,8 +71,18 @@ pub fn build(
         .filter(|_| row.in_grace())
         .and_then(|i| table.rows.get(i))
         .map(|next| (SafeText::new(&next.token.name), next.token.id));
+    // In the inventory the tree is every account's: the token's own account's part names its resources.
+    let tree = table.tree_of(row.account);
+    let account = if row.account_name.is_empty() {
+        SafeText::default()
+    } else {
+        let mut label = row.account_name.clone();
+        label.push(&SafeText::from(format!(" #{}", row.account)));
+        label
+    };
     Details {
         id: token.id,
+        account,
         name: SafeText::new(&token.name),
         creator: columns::creator(&token.created_by),
         masked: columns::masked_token(&token.last_4_digits),
@@ -79,8 +91,8 @@ pub fn build(
         in_grace: row.in_grace(),
         replaced,
         replaced_by,
-        permissions: permissions(token, &table.tree),
-        domains: domains(token, &table.tree),
+        permissions: permissions(token, &tree),
+        domains: domains(token, &tree),
         findings: hygiene.of(token.id).cloned().collect(),
         places: places
             .iter()
