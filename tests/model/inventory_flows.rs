@@ -252,3 +252,61 @@ async fn narrowed_to_one_account_a_create_goes_there() {
     );
     assert_eq!(creates[0].status, 200);
 }
+
+#[tokio::test]
+async fn an_edit_and_a_bulk_delete_go_to_their_rows_account() {
+    let mut inv = Inventory::start().await;
+    // An edit of permissions in the admin account: its access is looked up and changed there.
+    let name = "Mobile app analytics";
+    assert_eq!(inv.account_of(name), inv.admin);
+    inv.console.select(name);
+    inv.console.key(KeyCode::Char('e'));
+    assert!(matches!(
+        inv.console.state.overlays.open,
+        Some(Overlay::EditPermissions { .. })
+    ));
+    inv.console.key(KeyCode::Down);
+    inv.console.key(KeyCode::Char('a'));
+    inv.console.key(KeyCode::Enter);
+    inv.console.key(KeyCode::Char('y'));
+    inv.console.key(KeyCode::Char('y'));
+    inv.console.settle().await;
+    let puts: Vec<_> = inv
+        .writes()
+        .into_iter()
+        .filter(|r| r.method == "PUT")
+        .collect();
+    assert_eq!(puts.len(), 1, "{:?}", inv.requests());
+    assert_eq!(puts[0].status, 200);
+    let prefix = format!("/api/accounts/{}/account_accesses/", inv.admin);
+    assert!(puts[0].path.starts_with(&prefix), "{puts:?}");
+    // A bulk delete of two tokens of the admin account: one DELETE each, in that account.
+    let targets = ["Retired importer", "Billing reports (read only)"];
+    let ids: Vec<i64> = targets.iter().map(|n| inv.id_of(n)).collect();
+    for name in targets {
+        inv.console.select(name);
+        inv.console.key(KeyCode::Char(' '));
+    }
+    assert_eq!(inv.console.state.marks.len(), 2);
+    inv.console.key(KeyCode::Char('D'));
+    assert!(matches!(
+        inv.console.state.overlays.open,
+        Some(Overlay::BulkPreview(_))
+    ));
+    inv.console.key(KeyCode::Char('y'));
+    inv.console.settle().await;
+    let deletes: Vec<_> = inv
+        .writes()
+        .into_iter()
+        .filter(|r| r.method == "DELETE")
+        .collect();
+    assert_eq!(deletes.len(), 2, "{deletes:?}");
+    for id in ids {
+        let path = format!("/api/accounts/{}/api_tokens/{id}", inv.admin);
+        assert_eq!(
+            deletes.iter().filter(|r| r.path == path).count(),
+            1,
+            "{path}: {deletes:?}"
+        );
+    }
+}
