@@ -1,7 +1,6 @@
-use clap::Parser;
-use mailtrap_tokens::cli::{self, args::Cli};
+use mailtrap_tokens::cli;
 
 fn main() {
-    let cli = Cli::parse();
+    let cli = cli::args::parse();
     std::process::exit(cli::dispatch(cli));
 }

@@ -73,8 +73,8 @@ pub struct GlobalArgs {
     /// Every account the token can see (`GET /api/accounts`): `list`, `get` and `lint` act on each, and
     /// their rows carry account_id and account_name; `reset`, `delete` and `journal undo` first find the
     /// account that has the token. An account that fails is named on stderr, the others are printed, and
-    /// the exit code is the failure's. Conflicts with --account-id (and MAILTRAP_ACCOUNT_ID).
-    #[arg(long, global = true, conflicts_with = "account_id")]
+    /// the exit code is the failure's. Conflicts with --account-id; MAILTRAP_ACCOUNT_ID is left aside.
+    #[arg(long, global = true)]
     pub all_accounts: bool,
     /// The organization `accounts` marks its accounts with (from its sub-accounts list, which also
     /// adds the ones the token does not see, with access "none").
@@ -499,4 +499,34 @@ mod tests {
             Expiry::At(parse_expires_at("2027-06-01").unwrap())
         );
     }
+}
+
+/// Reads the command line. `--all-accounts` beside `--account-id` is a usage error; beside an account
+/// named only by `MAILTRAP_ACCOUNT_ID` (as `serve`'s lines export it) the flag wins: what was typed is what
+/// was meant.
+pub fn parse() -> Cli {
+    use clap::parser::ValueSource;
+    use clap::{CommandFactory, FromArgMatches};
+    let matches = Cli::command().get_matches();
+    let source = |m: &clap::ArgMatches| m.value_source("account_id");
+    let sources: Vec<ValueSource> = std::iter::once(&matches)
+        .chain(matches.subcommand().map(|(_, m)| m))
+        .filter_map(source)
+        .collect();
+    let mut cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    if cli.global.all_accounts {
+        if sources.contains(&ValueSource::CommandLine) {
+            Cli::command()
+                .error(
+                    clap::error::ErrorKind::ArgumentConflict,
+                    "--all-accounts and --account-id name different things: give one of them",
+                )
+                .exit();
+        }
+        cli.global.account_id = None;
+    }
+    cli
 }

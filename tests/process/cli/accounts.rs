@@ -2,7 +2,7 @@
 //! create, and `accounts` with and without the organization id. The organization token is admin in Acme
 //! Corp, viewer in Acme Labs, and sees Acme Retail EU only through the organization (its list is 403).
 
-use super::harness::{Served, serve};
+use super::harness::{Run, Served, serve};
 use serde_json::Value;
 
 const CORP: i64 = 1824170;
@@ -84,12 +84,33 @@ fn list_all_accounts_in_csv_and_table() {
 }
 
 #[test]
-fn all_accounts_conflicts_with_an_account_id() {
+fn all_accounts_conflicts_with_an_account_id_typed_but_wins_over_the_environments() {
     let sim = serve();
-    // `run` sets MAILTRAP_ACCOUNT_ID.
-    let run = sim.run(&["list", "--all-accounts"]);
+    let run = sim.run(&["list", "--all-accounts", "--account-id", "1824170"]);
     assert_eq!(run.code, 2, "{run:?}");
     assert!(run.stderr.contains("--account-id"), "{run:?}");
+    // MAILTRAP_ACCOUNT_ID set as `serve`'s lines export it: the flag typed wins over it.
+    let before = sim.api_requests().len();
+    let run: Run = sim
+        .command_as(
+            &sim.organization_token,
+            &["list", "--all-accounts", "-o", "csv"],
+        )
+        .env("MAILTRAP_ACCOUNT_ID", CORP.to_string())
+        .output()
+        .unwrap()
+        .into();
+    assert_ne!(run.code, 2, "{run:?}");
+    assert!(run.stdout.contains("Acme Labs"), "{run:?}");
+    let lists: Vec<_> = requests_since(&sim, before)
+        .into_iter()
+        .filter(|r| r.ends_with("/api_tokens"))
+        .collect();
+    assert_eq!(
+        lists.len(),
+        3,
+        "every account, not the one in the environment: {lists:?}"
+    );
 }
 
 #[test]
