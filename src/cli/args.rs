@@ -461,6 +461,36 @@ impl From<ConfigCommand> for crate::config::ConfigCommand {
     }
 }
 
+/// Reads the command line. `--all-accounts` beside `--account-id` is a usage error; beside an account
+/// named only by `MAILTRAP_ACCOUNT_ID` (as `serve`'s lines export it) the flag wins: what was typed is what
+/// was meant.
+pub fn parse() -> Cli {
+    use clap::parser::ValueSource;
+    use clap::{CommandFactory, FromArgMatches};
+    let matches = Cli::command().get_matches();
+    let source = |m: &clap::ArgMatches| m.value_source("account_id");
+    let sources: Vec<ValueSource> = std::iter::once(&matches)
+        .chain(matches.subcommand().map(|(_, m)| m))
+        .filter_map(source)
+        .collect();
+    let mut cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    if cli.global.all_accounts {
+        if sources.contains(&ValueSource::CommandLine) {
+            Cli::command()
+                .error(
+                    clap::error::ErrorKind::ArgumentConflict,
+                    "--all-accounts and --account-id name different things: give one of them",
+                )
+                .exit();
+        }
+        cli.global.account_id = None;
+    }
+    cli
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -499,34 +529,4 @@ mod tests {
             Expiry::At(parse_expires_at("2027-06-01").unwrap())
         );
     }
-}
-
-/// Reads the command line. `--all-accounts` beside `--account-id` is a usage error; beside an account
-/// named only by `MAILTRAP_ACCOUNT_ID` (as `serve`'s lines export it) the flag wins: what was typed is what
-/// was meant.
-pub fn parse() -> Cli {
-    use clap::parser::ValueSource;
-    use clap::{CommandFactory, FromArgMatches};
-    let matches = Cli::command().get_matches();
-    let source = |m: &clap::ArgMatches| m.value_source("account_id");
-    let sources: Vec<ValueSource> = std::iter::once(&matches)
-        .chain(matches.subcommand().map(|(_, m)| m))
-        .filter_map(source)
-        .collect();
-    let mut cli = match Cli::from_arg_matches(&matches) {
-        Ok(cli) => cli,
-        Err(e) => e.exit(),
-    };
-    if cli.global.all_accounts {
-        if sources.contains(&ValueSource::CommandLine) {
-            Cli::command()
-                .error(
-                    clap::error::ErrorKind::ArgumentConflict,
-                    "--all-accounts and --account-id name different things: give one of them",
-                )
-                .exit();
-        }
-        cli.global.account_id = None;
-    }
-    cli
 }
