@@ -189,7 +189,12 @@ pub fn run_live(global: &GlobalArgs, console: &ConsoleArgs) -> i32 {
         Ok(r) => r,
         Err(code) => return code,
     };
-    let wanted = global.account_id.or(settings.default_account);
+    // `--all-accounts` opens the inventory of every account, whatever the config names by default.
+    let wanted = if global.all_accounts {
+        None
+    } else {
+        global.account_id.or(settings.default_account)
+    };
     let console_setup = settings.console(client, wanted, session::base_url(global), console.view);
     let code = runtime.block_on(run::run(console_setup, console.dump_screen));
     drop(startup);
