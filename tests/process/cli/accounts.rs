@@ -308,3 +308,34 @@ fn journal_undo_with_all_accounts_finds_the_token_s_account() {
         "{sent:?}"
     );
 }
+
+#[test]
+fn the_console_opens_the_inventory_with_all_accounts_and_one_account_without() {
+    let sim = serve();
+    let dump = |extra: &[&str]| -> Run {
+        let mut args = vec!["--dump-screen", "120x40"];
+        args.extend_from_slice(extra);
+        sim.command_as(&sim.organization_token, &args)
+            .env("MAILTRAP_ACCOUNT_ID", CORP.to_string())
+            .output()
+            .unwrap()
+            .into()
+    };
+    let all = dump(&["--all-accounts"]);
+    assert_eq!(all.code, 0, "{all:?}");
+    assert!(all.stdout.contains("All accounts · 3"), "{}", all.stdout);
+    assert!(all.stdout.contains("Acme Labs"), "{}", all.stdout);
+    assert!(
+        all.stdout.contains("not listed"),
+        "the 403 account in place: {}",
+        all.stdout
+    );
+    let one = dump(&[]);
+    assert_eq!(one.code, 0, "{one:?}");
+    assert!(
+        one.stdout.contains(&format!("Acme Corp #{CORP}")),
+        "{}",
+        one.stdout
+    );
+    assert!(!one.stdout.contains("Acme Labs"), "{}", one.stdout);
+}
