@@ -1,7 +1,7 @@
 //! Where each token of the account is used (the places list kept in the state directory) and what the
 //! console has said about an unfinished cut-over.
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -16,6 +16,10 @@ pub struct PlacesState {
     pub account: Option<AccountId>,
     /// Reset tokens whose last hour with places unticked the status line has said.
     pub warned: HashSet<TokenId>,
+    /// In the inventory of several accounts: the accounts whose lists are loaded (each is saved to its
+    /// own file, and only once read), and the account each token's places were read from.
+    pub loaded: BTreeSet<AccountId>,
+    pub origin: HashMap<TokenId, AccountId>,
 }
 
 /// How long before a grace's end unticked places turn the row to danger and are said once.

@@ -110,7 +110,18 @@ fn enter_inventory(state: &mut State, list: Vec<crate::api::Account>, now: DateT
         columns.insert(0, SortColumn::Account);
     }
     state.table.set_account_lists(Vec::new());
-    load_all(state, now).into()
+    state.places = Default::default();
+    let mut effects = load_all(state, now);
+    // Each account's places list, saved back to its own file.
+    if let Some(inventory) = &state.session.inventory {
+        effects.extend(
+            inventory
+                .slots
+                .iter()
+                .map(|s| super::rotation::load(s.id())),
+        );
+    }
+    effects.into()
 }
 
 /// The account is the one the loads were sent ahead for: what they already brought is taken as if it had

@@ -25,6 +25,23 @@ pub(super) fn loaded(
     result: Result<PlaceBook, String>,
     now: DateTime<Utc>,
 ) -> Step {
+    if let Some(inventory) = &state.session.inventory {
+        if inventory.slot(account).is_none() || state.places.loaded.contains(&account) {
+            return Step::Ignored;
+        }
+        match result {
+            Ok(book) => {
+                for (token, places) in book.tokens {
+                    state.places.origin.insert(token, account);
+                    // Places set in this session before the file was read stay as they were set.
+                    state.places.book.tokens.entry(token).or_insert(places);
+                }
+            }
+            Err(why) => state.set_status(why, Level::Warn, now),
+        }
+        state.places.loaded.insert(account);
+        return Step::done();
+    }
     if state.session.account().map(|a| a.id) != Some(account) {
         return Step::Ignored;
     }
@@ -55,6 +72,28 @@ pub(super) fn saved(state: &mut State, result: Result<(), String>, now: DateTime
 
 /// Writes the list, once it is loaded (a list not read yet is never overwritten).
 fn save(state: &State) -> Vec<Effect> {
+    if state.session.inventory.is_some() {
+        // Each account's file holds its own tokens' places.
+        let places = &state.places;
+        return places
+            .loaded
+            .iter()
+            .map(|&account| {
+                let mut book = crate::rotation::PlaceBook::default();
+                for (token, list) in &places.book.tokens {
+                    let owner = places
+                        .origin
+                        .get(token)
+                        .copied()
+                        .or_else(|| state.account_of_token(*token));
+                    if owner == Some(account) {
+                        book.tokens.insert(*token, list.clone());
+                    }
+                }
+                Effect::SavePlaces { account, book }
+            })
+            .collect();
+    }
     match state.places.account {
         Some(account) => vec![Effect::SavePlaces {
             account,
@@ -78,6 +117,16 @@ pub(super) fn follow_reset(state: &mut State, old: TokenId, new: TokenId) -> Vec
     }
     state.places.book.follow(old, new);
     state.places.warned.remove(&old);
+    // The new token is in the old one's account (it is not listed yet).
+    let owner = state
+        .places
+        .origin
+        .get(&old)
+        .copied()
+        .or_else(|| state.account_of_token(old));
+    if let Some(account) = owner {
+        state.places.origin.insert(new, account);
+    }
     save(state)
 }
 

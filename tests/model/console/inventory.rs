@@ -468,3 +468,74 @@ fn the_details_name_the_account_and_its_own_tree_only() {
         "its own account's tree: {screen}"
     );
 }
+
+#[test]
+fn each_accounts_places_are_read_and_saved_to_its_own_list() {
+    use mailtrap_tokens::rotation::{Place, PlaceBook};
+    let (mut state, effects) = opening();
+    let asked: Vec<i64> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::LoadPlaces { account } => Some(*account),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(asked, vec![ACCOUNT_ID, LABS, RETAIL]);
+    answer_lists(&mut state, &effects);
+    // Before any list is read, a place set is kept but written nowhere (no file is overwritten unread).
+    select(&mut state, "labs-reader");
+    send(&mut state, char_key('p'));
+    send(&mut state, char_key('a'));
+    type_text(&mut state, "lab cron");
+    let effects = send(&mut state, press(KeyCode::Enter));
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::SavePlaces { .. })),
+        "{effects:?}"
+    );
+    send(&mut state, press(KeyCode::Esc));
+    let mut mail = PlaceBook::default();
+    mail.set(
+        2498710,
+        vec![Place {
+            place: "grafana".into(),
+            done: false,
+        }],
+    );
+    send(
+        &mut state,
+        Msg::PlacesLoaded {
+            account: ACCOUNT_ID,
+            result: Ok(mail),
+        },
+    );
+    send(
+        &mut state,
+        Msg::PlacesLoaded {
+            account: LABS,
+            result: Ok(PlaceBook::default()),
+        },
+    );
+    // Another place in Acme Labs: each account's file gets its own tokens' places.
+    select(&mut state, "labs-importer");
+    send(&mut state, char_key('p'));
+    send(&mut state, char_key('a'));
+    type_text(&mut state, "importer host");
+    let effects = send(&mut state, press(KeyCode::Enter));
+    let saved: Vec<(i64, Vec<i64>)> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::SavePlaces { account, book } => {
+                Some((*account, book.tokens.keys().copied().collect()))
+            }
+            _ => None,
+        })
+        .collect();
+    assert!(saved.contains(&(ACCOUNT_ID, vec![2498710])), "{saved:?}");
+    assert!(saved.contains(&(LABS, vec![3100001, 3100002])), "{saved:?}");
+    assert!(
+        !saved.iter().any(|(a, _)| *a == RETAIL),
+        "a list never read is never written: {saved:?}"
+    );
+}
