@@ -82,6 +82,33 @@ fn formatted_visible_rows(
         .collect()
 }
 
+/// The baseline: a bare ratatui `Table` of rows already formatted, styled as the console's.
+fn bare_table<C: AsRef<[(String, Style)]>>(
+    term: &mut ratatui::Terminal<ratatui::backend::TestBackend>,
+    visible: &[C],
+    widths: &[u16],
+    header: &[&'static str],
+) {
+    let theme = theme();
+    let rows = visible.iter().map(|cells| {
+        Row::new(
+            cells
+                .as_ref()
+                .iter()
+                .map(|(text, style)| Cell::from(Span::styled(text.as_str(), *style))),
+        )
+    });
+    let table = Table::new(rows, widths.iter().map(|w| Constraint::Length(*w)))
+        .header(Row::new(header.iter().copied()).style(theme.header))
+        .column_spacing(1)
+        .row_highlight_style(theme.selected)
+        .highlight_symbol("▶ ")
+        .highlight_spacing(HighlightSpacing::Always);
+    let mut table_state = TableState::default().with_selected(Some(0));
+    let Ok(_) = term.draw(|f| f.render_stateful_widget(table, f.area(), &mut table_state));
+    black_box(term.backend().buffer().area);
+}
+
 /// One way of drawing a 120×40 frame.
 struct Variant {
     name: String,
@@ -96,27 +123,9 @@ fn variants() -> Vec<Variant> {
     let visible = formatted_visible_rows(&state, now);
     assert_eq!(visible.len(), 35, "a 120×40 console shows 35 token rows");
     let header: Vec<&'static str> = SortColumn::ALL.iter().map(|c| c.title()).collect();
-    let theme = theme();
 
     let mut base_term = terminal();
-    let baseline = move || {
-        let rows = visible.iter().map(|cells| {
-            Row::new(
-                cells
-                    .iter()
-                    .map(|(text, style)| Cell::from(Span::styled(text.as_str(), *style))),
-            )
-        });
-        let table = Table::new(rows, WIDTHS.map(Constraint::Length))
-            .header(Row::new(header.iter().copied()).style(theme.header))
-            .column_spacing(1)
-            .row_highlight_style(theme.selected)
-            .highlight_symbol("▶ ")
-            .highlight_spacing(HighlightSpacing::Always);
-        let mut table_state = TableState::default().with_selected(Some(0));
-        let Ok(_) = base_term.draw(|f| f.render_stateful_widget(table, f.area(), &mut table_state));
-        black_box(base_term.backend().buffer().area);
-    };
+    let baseline = move || bare_table(&mut base_term, &visible, &WIDTHS, &header);
     let mut all = vec![
         Variant {
             name: "baseline_table".into(),
@@ -170,23 +179,7 @@ fn variants() -> Vec<Variant> {
         all.push(Variant {
             name: "baseline_inventory".into(),
             draw: Box::new(move || {
-                let rows = visible.iter().map(|cells| {
-                    Row::new(
-                        cells
-                            .iter()
-                            .map(|(text, style)| Cell::from(Span::styled(text.as_str(), *style))),
-                    )
-                });
-                let table = Table::new(rows, INVENTORY_WIDTHS.map(Constraint::Length))
-                    .header(Row::new(header.iter().copied()).style(theme.header))
-                    .column_spacing(1)
-                    .row_highlight_style(theme.selected)
-                    .highlight_symbol("▶ ")
-                    .highlight_spacing(HighlightSpacing::Always);
-                let mut table_state = TableState::default().with_selected(Some(0));
-                let Ok(_) =
-                    base_term.draw(|f| f.render_stateful_widget(table, f.area(), &mut table_state));
-                black_box(base_term.backend().buffer().area);
+                bare_table(&mut base_term, &visible, &INVENTORY_WIDTHS, &header)
             }),
         });
         all.push(Variant {

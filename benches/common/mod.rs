@@ -39,18 +39,7 @@ fn loaded_state_in(extra: usize, start_view: StartView) -> (State, DateTime<Utc>
         ..
     } = account::fetched(extra);
     let now = Utc::now();
-    let mut state = State::new(StateConfig {
-        keymap: Keymap::default(),
-        wanted_account: Some(account.id),
-        api_url: "http://127.0.0.1".into(),
-        refresh_every: Duration::seconds(DEFAULT_REFRESH),
-        rules: Default::default(),
-        columns: SortColumn::ALL.to_vec(),
-        start_view,
-        handoff: Vec::new(),
-        local_offset: None,
-        writes: Default::default(),
-    });
+    let mut state = State::new(bench_config(Some(account.id), start_view));
     let effects = start(&mut state, now);
     let Some(Effect::ResolveAccount { req, .. }) = effects.first() else {
         panic!("the console starts by resolving the account: {effects:?}");
@@ -106,18 +95,7 @@ pub fn loaded_inventory(accounts: usize, per_account: usize) -> (State, DateTime
         ..
     } = account::fetched(per_account.saturating_sub(20));
     let now = Utc::now();
-    let mut state = State::new(StateConfig {
-        keymap: Keymap::default(),
-        wanted_account: None,
-        api_url: "http://127.0.0.1".into(),
-        refresh_every: Duration::seconds(DEFAULT_REFRESH),
-        rules: Default::default(),
-        columns: SortColumn::ALL.to_vec(),
-        start_view: StartView::default(),
-        handoff: Vec::new(),
-        local_offset: None,
-        writes: Default::default(),
-    });
+    let mut state = State::new(bench_config(None, StartView::default()));
     let effects = start(&mut state, now);
     let Some(Effect::ResolveAccount { req, .. }) = effects.first() else {
         panic!("the console starts by resolving the account: {effects:?}");
@@ -153,6 +131,11 @@ pub fn loaded_inventory(accounts: usize, per_account: usize) -> (State, DateTime
                 req,
                 result: Ok(tree.clone()),
             },
+            // No places are kept for the bench's accounts.
+            Effect::LoadPlaces { account } => Msg::PlacesLoaded {
+                account,
+                result: Ok(Default::default()),
+            },
             other => panic!("unexpected effect {other:?}"),
         };
         update(&mut state, msg, now);
@@ -160,6 +143,22 @@ pub fn loaded_inventory(accounts: usize, per_account: usize) -> (State, DateTime
     assert_eq!(state.table.rows.len(), accounts * tokens.tokens.len());
     update(&mut state, Msg::Idle, now);
     (state, now)
+}
+
+/// The settings every bench console runs with: the default keymap and columns, no refresh soon.
+fn bench_config(wanted_account: Option<i64>, start_view: StartView) -> StateConfig {
+    StateConfig {
+        keymap: Keymap::default(),
+        wanted_account,
+        api_url: "http://127.0.0.1".into(),
+        refresh_every: Duration::seconds(DEFAULT_REFRESH),
+        rules: Default::default(),
+        columns: SortColumn::ALL.to_vec(),
+        start_view,
+        handoff: Vec::new(),
+        local_offset: None,
+        writes: Default::default(),
+    }
 }
 
 pub fn terminal() -> Terminal<TestBackend> {

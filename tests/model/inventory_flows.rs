@@ -66,7 +66,7 @@ impl Inventory {
             .collect()
     }
 
-    fn account_of(&self, name: &str) -> i64 {
+    fn row_of(&self, name: &str) -> &mailtrap_tokens::app::state::TokenRow {
         self.console
             .state
             .table
@@ -74,19 +74,14 @@ impl Inventory {
             .iter()
             .find(|r| r.token.name == name)
             .unwrap_or_else(|| panic!("no row {name}"))
-            .account
+    }
+
+    fn account_of(&self, name: &str) -> i64 {
+        self.row_of(name).account
     }
 
     fn id_of(&self, name: &str) -> i64 {
-        self.console
-            .state
-            .table
-            .rows
-            .iter()
-            .find(|r| r.token.name == name)
-            .unwrap_or_else(|| panic!("no row {name}"))
-            .token
-            .id
+        self.row_of(name).token.id
     }
 
     /// A row of the viewer account.

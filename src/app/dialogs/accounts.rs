@@ -7,7 +7,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 
-use super::{Hints, Outcome, centered, draw_lines, frame, hint_line, is_ctrl_c, is_press, styled};
+use super::{Hints, Outcome, centered, frame, hint_line, is_ctrl_c, is_press, styled};
 use crate::api::AccountId;
 use crate::config::Theme;
 use crate::keys::action::Action;
@@ -120,14 +120,6 @@ impl AccountsDialog {
             .collect();
         lines.push(Line::default());
         lines.push(hint_line("↑/↓ move · Enter show · Esc close", theme));
-        draw_lines(
-            Rect {
-                x: inner.x + 1.min(inner.width),
-                width: inner.width.saturating_sub(2),
-                ..inner
-            },
-            buf,
-            &lines,
-        );
+        super::draw_inset(inner, buf, &lines);
     }
 }

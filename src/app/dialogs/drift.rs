@@ -6,7 +6,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 
-use super::{Hints, Outcome, centered, draw_lines, frame, hint_line, is_ctrl_c, is_press, styled};
+use super::{Hints, Outcome, centered, frame, hint_line, is_ctrl_c, is_press, styled};
 use crate::config::Theme;
 use crate::drift::Drift;
 use crate::keys::action::Action;
@@ -109,14 +109,6 @@ impl DriftDialog {
             "Esc close".to_string()
         };
         lines.push(hint_line(&shown, theme));
-        draw_lines(
-            Rect {
-                x: inner.x + 1.min(inner.width),
-                width: inner.width.saturating_sub(2),
-                ..inner
-            },
-            buf,
-            &lines,
-        );
+        super::draw_inset(inner, buf, &lines);
     }
 }

@@ -189,6 +189,19 @@ pub(crate) fn wrap(text: &str, width: u16) -> Vec<String> {
 }
 
 /// Draws `lines` into `area`, one per row, clipped.
+/// Draws `lines` inside a dialog's frame, a cell in from each side.
+pub(crate) fn draw_inset(inner: Rect, buf: &mut Buffer, lines: &[Line<'_>]) {
+    draw_lines(
+        Rect {
+            x: inner.x + 1.min(inner.width),
+            width: inner.width.saturating_sub(2),
+            ..inner
+        },
+        buf,
+        lines,
+    );
+}
+
 pub(crate) fn draw_lines(area: Rect, buf: &mut Buffer, lines: &[Line<'_>]) {
     for (i, line) in lines.iter().enumerate() {
         let Ok(dy) = u16::try_from(i) else { break };
