@@ -194,7 +194,11 @@ impl TokenList {
             Ok::<(), std::convert::Infallible>(())
         });
         match read {
-            Ok(unreadable) => Ok(TokenList { tokens, unreadable }),
+            Ok(unreadable) => {
+                // Grown by doubling: at 100,000 tokens a quarter of the buffer would stay empty.
+                tokens.shrink_to_fit();
+                Ok(TokenList { tokens, unreadable })
+            }
             Err(StreamStop::Decode(e)) => Err(e),
             Err(StreamStop::Each(never)) => match never {},
         }

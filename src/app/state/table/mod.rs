@@ -51,6 +51,9 @@ pub struct AccountRows {
     pub failure: Option<String>,
 }
 
+/// How many tokens `TokenTable::set_account_lists` moves into rows before it gives their room back.
+const MOVE_SLICE: usize = 4096;
+
 /// Domain id → the rows that can act on it, so "the last token of a domain" needs no scan of every token.
 #[derive(Clone, Debug, Default)]
 struct DomainIndex {
@@ -139,6 +142,8 @@ impl TokenTable {
     /// every account, then the unreadable ones, then a row for each account whose list failed, which
     /// says why in place of its tokens.
     pub fn set_account_lists(&mut self, accounts: Vec<AccountRows>) {
+        // The old rows go first: a refresh of 100,000 would otherwise hold them beside the new ones.
+        self.rows = Vec::new();
         let mut rows = Vec::with_capacity(accounts.iter().map(|a| a.list.tokens.len()).sum());
         let mut bad_rows = Vec::new();
         for AccountRows {
@@ -152,24 +157,34 @@ impl TokenTable {
             let successors = columns::successors(&list.tokens);
             let account_width = u16::try_from(account_name.width()).unwrap_or(u16::MAX);
             let offset = rows.len();
-            rows.extend(list.tokens.into_iter().map(|token| TokenRow {
-                // Made for the rows on screen when the frame is laid out, for the rest after it.
-                name: SafeText::default(),
-                creator: SafeText::default(),
-                access: SafeText::default(),
-                masked: SafeText::default(),
-                texts_ready: false,
-                widths: TextWidths::default(),
-                search: String::new(),
-                successor: successors.get(&token.id).map(|i| i + offset),
-                unreadable: None,
-                not_listed: false,
-                findings: None,
-                account,
-                account_name: account_name.clone(),
-                account_width,
-                token,
-            }));
+            // Moved from the back a slice at a time, each slice's room handed back at once: moving all
+            // 100,000 tokens in one go would hold the decoded list whole beside the rows made from it
+            // (a fresh buffer's pages count only once written, so the two together stay near one).
+            let mut tokens = list.tokens;
+            while !tokens.is_empty() {
+                let from = tokens.len().saturating_sub(MOVE_SLICE);
+                let slice = tokens.drain(from..).rev();
+                rows.extend(slice.map(|token| TokenRow {
+                    // Made for the rows on screen when the frame is laid out, for the rest after it.
+                    name: SafeText::default(),
+                    creator: SafeText::default(),
+                    access: SafeText::default(),
+                    masked: SafeText::default(),
+                    texts_ready: false,
+                    widths: TextWidths::default(),
+                    search: String::new(),
+                    successor: successors.get(&token.id).map(|i| i + offset),
+                    unreadable: None,
+                    not_listed: false,
+                    findings: None,
+                    account,
+                    account_name: account_name.clone(),
+                    account_width,
+                    token,
+                }));
+                tokens.shrink_to_fit();
+            }
+            rows[offset..].reverse();
             for bad in list.unreadable {
                 let name = match &bad.name {
                     Some(name) => SafeText::new(name),
