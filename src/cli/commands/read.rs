@@ -7,7 +7,9 @@ use chrono::Utc;
 
 use super::failure::Failure;
 use super::setup::{account, all_accounts, client, find_token, print, print_token_list};
-use crate::api::{Account, ApiError, Client, ListStop, TokenId, TokenListAnswer, UnreadableToken};
+use crate::api::{
+    Account, ApiError, Client, ListStop, TokenId, TokenList, TokenListAnswer, UnreadableToken,
+};
 use crate::cli::args::{GlobalArgs, OutputFormat};
 use crate::cli::output::{self, AccountRow};
 
@@ -123,6 +125,17 @@ struct Tally {
 
 impl Tally {
     /// Says on stderr that an account failed, and keeps the failure for the exit code.
+    /// The account's token list, or `None` after counting its failure.
+    async fn list_of(&mut self, client: &Client, account: &Account) -> Option<TokenList> {
+        match client.list_tokens(account.id).await {
+            Ok(list) => Some(list),
+            Err(e) => {
+                self.account_failed(account, e);
+                None
+            }
+        }
+    }
+
     fn account_failed(&mut self, account: &Account, error: ApiError) {
         let failure = Failure::api_about(format!(
             "account {} ({}): listing tokens",
@@ -177,12 +190,8 @@ async fn list_all(client: &Client, format: OutputFormat) -> Result<(), Failure> 
         OutputFormat::Csv => {
             let mut header = true;
             for account in &accounts {
-                let list = match client.list_tokens(account.id).await {
-                    Ok(list) => list,
-                    Err(e) => {
-                        tally.account_failed(account, e);
-                        continue;
-                    }
+                let Some(list) = tally.list_of(client, account).await else {
+                    continue;
                 };
                 let text =
                     output::tokens_csv_rows_in(account.id, &account.name, &list.tokens, header)
@@ -202,12 +211,8 @@ async fn list_all(client: &Client, format: OutputFormat) -> Result<(), Failure> 
             let now = Utc::now();
             let mut rows = Vec::new();
             for account in &accounts {
-                let list = match client.list_tokens(account.id).await {
-                    Ok(list) => list,
-                    Err(e) => {
-                        tally.account_failed(account, e);
-                        continue;
-                    }
+                let Some(list) = tally.list_of(client, account).await else {
+                    continue;
                 };
                 let cell = output::account_cell(account.id, &account.name);
                 rows.extend(list.tokens.iter().map(|t| {
