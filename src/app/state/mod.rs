@@ -327,8 +327,15 @@ impl State {
 
     /// Whether the table (not a loading or error screen) is what shows.
     pub fn table_shown(&self) -> bool {
-        matches!(self.session.phase, Phase::Ready(_) | Phase::Inventory)
-            && self.requests.has_tokens()
+        self.session.shows_accounts() && self.requests.has_tokens()
+    }
+
+    /// A token that left the lists leaves the marks too.
+    pub fn forget_unlisted_marks(&mut self) {
+        if !self.marks.is_empty() {
+            let listed = self.table.known_ids();
+            self.marks.keep_listed(&listed);
+        }
     }
 
     pub fn set_status(&mut self, text: impl Into<String>, level: Level, now: DateTime<Utc>) {
@@ -353,7 +360,7 @@ impl State {
 
     /// When the next automatic refresh is due, if one should happen at all.
     pub fn auto_refresh_due(&self) -> Option<DateTime<Utc>> {
-        if !matches!(self.session.phase, Phase::Ready(_) | Phase::Inventory) {
+        if !self.session.shows_accounts() {
             return None;
         }
         let tokens = &self.requests.tokens;

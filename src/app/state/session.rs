@@ -126,6 +126,11 @@ impl Session {
         self.phase = Phase::Inventory;
     }
 
+    /// An account, or the inventory of several, is known: there are lists to read.
+    pub fn shows_accounts(&self) -> bool {
+        matches!(self.phase, Phase::Ready(_) | Phase::Inventory)
+    }
+
     /// The one account the console works in now: the account of a single-account session, or the one
     /// the inventory is narrowed to.
     pub fn current_account(&self) -> Option<AccountId> {

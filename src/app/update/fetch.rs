@@ -96,7 +96,7 @@ fn load_for(state: &mut State, account: AccountId, now: DateTime<Utc>) -> Vec<Ef
 
 /// The list again after a write, where there is an account to read it from.
 pub(super) fn reload(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
-    if state.session.account().is_some() || state.session.phase == Phase::Inventory {
+    if state.session.shows_accounts() {
         load_all(state, now)
     } else {
         Vec::new()

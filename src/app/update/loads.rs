@@ -19,7 +19,7 @@ use crate::text::SafeText;
 
 /// The refresh key: the list again, or the account again when there is none yet.
 pub(super) fn refresh(state: &mut State, now: DateTime<Utc>) -> Step {
-    if state.session.account().is_none() && state.session.phase != Phase::Inventory {
+    if !state.session.shows_accounts() {
         return resolve_account(state, now).into();
     }
     state.set_status("Refreshing…", Level::Info, now);
@@ -179,11 +179,7 @@ pub(super) fn tokens(
                 list,
                 failure: None,
             }]);
-            if !state.marks.is_empty() {
-                // A token that left the list leaves the marks too.
-                let listed = state.table.known_ids();
-                state.marks.keep_listed(&listed);
-            }
+            state.forget_unlisted_marks();
             if unreadable > 0 && unreadable != before {
                 // Said when their number changes: the rows alone are easy to miss among 10,000.
                 let text = if unreadable == 1 {
@@ -336,30 +332,26 @@ fn inventory_tokens(
         let failed: Vec<_> = inventory
             .slots
             .iter()
-            .filter_map(|s| s.tokens.error().map(|e| (s.name.clone(), e.clone())))
-            .collect();
-        let failed_ids: Vec<_> = inventory
-            .slots
-            .iter()
-            .filter(|s| s.tokens.error().is_some())
-            .map(|s| s.id())
+            .filter_map(|s| {
+                s.tokens
+                    .error()
+                    .map(|e| (s.id(), s.name.clone(), e.clone()))
+            })
             .collect();
         // Said when the failing accounts change: a refresh must not drown what a write just said.
+        let failed_ids: Vec<_> = failed.iter().map(|(id, _, _)| *id).collect();
         let news = failed_ids != inventory.failures_said;
         inventory.failures_said = failed_ids;
         (loaded, failed, news)
     });
     let parts = inventory.table_parts();
     state.table.set_account_lists(parts);
-    if !state.marks.is_empty() {
-        let listed = state.table.known_ids();
-        state.marks.keep_listed(&listed);
-    }
+    state.forget_unlisted_marks();
     let Some((loaded, failed, news)) = outcome else {
         return Step::done();
     };
     match failed.first() {
-        Some((_, e)) if !loaded => state.requests.tokens.finish(Err(e.clone()), now),
+        Some((_, _, e)) if !loaded => state.requests.tokens.finish(Err(e.clone()), now),
         _ => state.requests.tokens.finish(Ok(()), now),
     }
     // The rows say it in place: the status line says it too unless it says something that matters more
@@ -369,7 +361,7 @@ fn inventory_tokens(
         .as_ref()
         .is_some_and(|s| s.level != Level::Info && s.expires_at > now);
     if loaded && news && !speaking {
-        if let [(name, e)] = failed.as_slice() {
+        if let [(_, name, e)] = failed.as_slice() {
             state.set_status(format!("{name}: {e}"), Level::Warn, now);
         } else if failed.len() > 1 {
             let text = format!(

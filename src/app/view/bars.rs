@@ -76,11 +76,6 @@ pub fn title_bar(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut F
             spans.push(sep.clone());
             spans.push(Span::styled(state.session.account_name.fit(40), theme.text));
             spans.push(Span::styled(format!(" #{}", account.id), theme.dim));
-            spans.push(sep.clone());
-            spans.push(Span::styled(state.views.active.title(), theme.title));
-            if state.views.details {
-                spans.push(Span::styled(" + details", theme.dim));
-            }
         }
         Phase::Inventory => {
             spans.push(sep.clone());
@@ -106,13 +101,15 @@ pub fn title_bar(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut F
                     ));
                 }
             }
-            spans.push(sep.clone());
-            spans.push(Span::styled(state.views.active.title(), theme.title));
-            if state.views.details {
-                spans.push(Span::styled(" + details", theme.dim));
-            }
         }
         Phase::Connecting => {}
+    }
+    if state.session.phase != Phase::Connecting {
+        spans.push(sep.clone());
+        spans.push(Span::styled(state.views.active.title(), theme.title));
+        if state.views.details {
+            spans.push(Span::styled(" + details", theme.dim));
+        }
     }
     if let Some(badge) = state.session.guard.badge(now) {
         spans.push(sep.clone());
@@ -190,15 +187,12 @@ fn hints(state: &State, now: DateTime<Utc>) -> Vec<Hint<'_>> {
         ]))
         .collect();
     }
-    match &state.session.phase {
-        Phase::Connecting | Phase::Ready(_) | Phase::Inventory if !state.requests.has_tokens() => {
-            return vec![
-                pair(Action::Refresh),
-                pair(Action::Help),
-                pair(Action::Quit),
-            ];
-        }
-        _ => {}
+    if !state.requests.has_tokens() {
+        return vec![
+            pair(Action::Refresh),
+            pair(Action::Help),
+            pair(Action::Quit),
+        ];
     }
     let mut out: Vec<Hint<'_>> = vec![(up_down(" ").into(), "move".into())];
     if !state.browsed().filter().is_empty() {
