@@ -80,8 +80,6 @@ pub(super) fn show(state: &mut State, choice: Option<AccountId>, now: DateTime<U
         return Step::done();
     }
     inventory.narrowed = choice;
-    // While narrowed only that account was read again: every account is read when all show again.
-    let stale = choice.is_none();
     let words = match inventory.narrowed_name() {
         Some(name) => format!("Showing {name} only; A shows every account again"),
         None => "Showing every account".to_string(),
@@ -89,7 +87,8 @@ pub(super) fn show(state: &mut State, choice: Option<AccountId>, now: DateTime<U
     let parts = inventory.table_parts();
     state.table.set_account_lists(parts);
     state.set_status(words, Level::Info, now);
-    if stale {
+    if choice.is_none() {
+        // While narrowed only that account was read again: every account is read when all show again.
         return load_all(state, now).into();
     }
     Step::done()
