@@ -71,11 +71,9 @@ pub struct WriteGuard {
     pub policy: WritePolicy,
     mode: WriteMode,
     armed_until: Option<DateTime<Utc>>,
-    /// The reason writes are refused, made once per change (the registry asks for it per row).
-    refusal: Option<String>,
     /// Several accounts at once: each row's account has its own mode (`refusal_in`).
     inventory: bool,
-    /// The reasons of a read-only and of a not-yet-armed account, for the inventory's rows.
+    /// The reasons of a read-only and of a not-yet-armed mode, made once (the registry asks per row).
     read_only_reason: Option<String>,
     unarmed_reason: Option<String>,
 }
@@ -87,14 +85,12 @@ impl WriteGuard {
             policy,
             mode,
             armed_until: None,
-            refusal: None,
             inventory: false,
             read_only_reason: None,
             unarmed_reason: None,
         };
         guard.read_only_reason = guard.reason_of(WriteMode::ReadOnly);
         guard.unarmed_reason = guard.reason_of(WriteMode::UntilArmed);
-        guard.remake_refusal();
         guard
     }
 
@@ -104,7 +100,6 @@ impl WriteGuard {
         self.inventory = true;
         self.mode = self.policy.global;
         self.armed_until = None;
-        self.remake_refusal();
     }
 
     /// The mode of `account`'s rows.
@@ -152,7 +147,6 @@ impl WriteGuard {
     pub fn enter(&mut self, account: AccountId) {
         self.mode = self.policy.mode_for(account);
         self.armed_until = None;
-        self.remake_refusal();
     }
 
     pub fn mode(&self) -> WriteMode {
@@ -164,7 +158,7 @@ impl WriteGuard {
     pub fn refusal(&self, now: DateTime<Utc>) -> Option<&str> {
         match self.armed_until {
             Some(until) if until > now => None,
-            _ => self.refusal.as_deref(),
+            _ => self.reason_in(self.mode),
         }
     }
 
@@ -172,7 +166,7 @@ impl WriteGuard {
     pub fn standing_refusal(&self) -> Option<&str> {
         match self.armed_until {
             Some(_) => None,
-            None => self.refusal.as_deref(),
+            None => self.reason_in(self.mode),
         }
     }
 
@@ -212,10 +206,6 @@ impl WriteGuard {
             return true;
         }
         false
-    }
-
-    fn remake_refusal(&mut self) {
-        self.refusal = self.reason_of(self.mode);
     }
 
     fn reason_of(&self, mode: WriteMode) -> Option<String> {
