@@ -13,7 +13,7 @@ use super::models::*;
 use super::plan::PlannedRequest;
 use super::ratelimit::RateLimiter;
 use super::secret::Secret;
-use super::transport::{ClientOptions, RetryNotice, Transport};
+use super::transport::{ClientOptions, OpenAnswer, RetryNotice, Transport};
 
 pub const DEFAULT_BASE_URL: &str = "https://mailtrap.io";
 
@@ -132,20 +132,23 @@ impl Client {
             .await
     }
 
-    /// The account's tokens; each is decoded on its own, so one the client cannot read is reported in
-    /// `unreadable` while the rest arrive.
+    /// The account's tokens, each decoded as soon as it has arrived (the answer is never held whole);
+    /// one the client cannot read is reported in `unreadable` while the rest arrive.
     pub async fn list_tokens(&self, account: AccountId) -> Result<TokenList, ApiError> {
-        self.token_list_answer(account).await?.decode()
+        self.transport
+            .get_reading(&tokens_path(account), |open| {
+                TokenListAnswer { open }.collect()
+            })
+            .await
     }
 
-    /// The token list as the server sent it, for [`TokenListAnswer::for_each`] to read a token at a time
-    /// (a list of 100,000 is then never held as tokens).
+    /// The token list answer, its body still to come: [`TokenListAnswer::for_each`] reads it a token at a
+    /// time as it arrives (a list of 100,000 is then never held, as text or as tokens).
     pub async fn token_list_answer(&self, account: AccountId) -> Result<TokenListAnswer, ApiError> {
-        let (status, bytes) = self
-            .transport
-            .get_body(&format!("/api/accounts/{account}/api_tokens"))
-            .await?;
-        Ok(TokenListAnswer { status, bytes })
+        self.transport
+            .get_reading(&tokens_path(account), |open| async move { Ok(open) })
+            .await
+            .map(|open| TokenListAnswer { open })
     }
 
     pub async fn get_token(&self, account: AccountId, id: TokenId) -> Result<ApiToken, ApiError> {
@@ -370,10 +373,13 @@ mod tests {
     }
 }
 
-/// A token list answer not yet decoded.
+fn tokens_path(account: AccountId) -> String {
+    format!("/api/accounts/{account}/api_tokens")
+}
+
+/// A token list answer whose body is still to be read.
 pub struct TokenListAnswer {
-    status: reqwest::StatusCode,
-    bytes: Vec<u8>,
+    open: OpenAnswer,
 }
 
 /// Why reading a list answer stopped: the answer could not be read, or the reader said stop.
@@ -384,27 +390,58 @@ pub enum ListStop<E> {
 }
 
 impl TokenListAnswer {
-    /// Every token, kept (the ones that cannot be read set aside, see [`TokenList::decode`]).
-    pub fn decode(&self) -> Result<TokenList, ApiError> {
-        TokenList::decode(&self.bytes).map_err(|e| decode_error(self.status, &self.bytes, &e))
+    /// Every token, kept (the ones that cannot be read set aside, see [`ListReader`]).
+    pub async fn collect(self) -> Result<TokenList, ApiError> {
+        let mut tokens = Vec::new();
+        let read = self
+            .for_each(|token, _| {
+                tokens.push(token);
+                Ok::<(), std::convert::Infallible>(())
+            })
+            .await;
+        match read {
+            Ok(unreadable) => {
+                // Grown by doubling: at 100,000 tokens a quarter of it would stay empty.
+                tokens.shrink_to_fit();
+                Ok(TokenList { tokens, unreadable })
+            }
+            Err(ListStop::Api(e)) => Err(e),
+            Err(ListStop::Each(never)) => match never {},
+        }
     }
 
-    /// Hands each readable token to `each` as it is read, keeping none, with its text as the server sent
-    /// it (see [`TokenList::stream_sent`]); returns the tokens that could not be read. An answer that is
-    /// not UTF-8 (JSON must be) has no text to pass on: it is read as the model reads it (see
-    /// [`TokenList::stream`]) and its tokens come with `None`.
-    pub fn for_each_sent<E>(
-        &self,
+    /// Hands each readable token to `each` as soon as it has arrived, keeping none, with its text as the
+    /// server sent it (`None` where that is not UTF-8, which JSON must be); returns the tokens that could
+    /// not be read. An answer that breaks off is an error after the tokens before the break were handed.
+    pub async fn for_each<E>(
+        mut self,
         mut each: impl FnMut(ApiToken, Option<&str>) -> Result<(), E>,
     ) -> Result<Vec<UnreadableToken>, ListStop<E>> {
-        let read = match std::str::from_utf8(&self.bytes) {
-            Ok(text) => TokenList::stream_sent(text, |token, sent| each(token, Some(sent))),
-            Err(_) => TokenList::stream(&self.bytes, |token| each(token, None)),
-        };
-        read.map_err(|stop| match stop {
-            StreamStop::Decode(e) => ListStop::Api(decode_error(self.status, &self.bytes, &e)),
-            StreamStop::Each(e) => ListStop::Each(e),
-        })
+        let mut each = |token, sent: &[u8]| each(token, std::str::from_utf8(sent).ok());
+        let mut reader = ListReader::new();
+        let status = self.open.status;
+        loop {
+            match self.open.chunk().await {
+                Ok(Some(chunk)) => {
+                    if let Err(stop) = reader.feed(&chunk, &mut each) {
+                        return Err(list_stop(status, reader.head(), stop));
+                    }
+                }
+                Ok(None) => break,
+                Err(e) => return Err(ListStop::Api(e)),
+            }
+        }
+        let head = reader.head().to_vec();
+        reader
+            .finish(&mut each)
+            .map_err(|stop| list_stop(status, &head, stop))
+    }
+}
+
+fn list_stop<E>(status: reqwest::StatusCode, head: &[u8], stop: StreamStop<E>) -> ListStop<E> {
+    match stop {
+        StreamStop::Decode(e) => ListStop::Api(decode_error(status, head, &e)),
+        StreamStop::Each(e) => ListStop::Each(e),
     }
 }
 

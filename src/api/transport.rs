@@ -125,13 +125,44 @@ impl Transport {
 
     /// A GET, retried on transient failures: a successful answer's status and body, not yet decoded.
     pub(super) async fn get_body(&self, path: &str) -> Result<(StatusCode, Vec<u8>), ApiError> {
+        self.get_reading(path, |open| async move {
+            let status = open.status;
+            read_body(open.response, false)
+                .await
+                .map(|bytes| (status, bytes))
+        })
+        .await
+    }
+
+    /// A GET whose successful answer `read` reads as it arrives (see [`OpenAnswer::chunk`]). A transient
+    /// failure, before the answer or while `read` reads it, is retried from the start: `read` is called
+    /// afresh with the new answer.
+    pub(super) async fn get_reading<T, F, Fut>(
+        &self,
+        path: &str,
+        mut read: F,
+    ) -> Result<T, ApiError>
+    where
+        F: FnMut(OpenAnswer) -> Fut,
+        Fut: Future<Output = Result<T, ApiError>>,
+    {
         let mut attempt = 0;
         loop {
             let url = self
                 .base
                 .join(path)
                 .map_err(|e| ApiError::Config(format!("bad path {path}: {e}")))?;
-            match self.send_once(Method::GET, url, None).await {
+            let outcome = match self.send_head(Method::GET, url, None).await {
+                Ok((status, response)) => read(OpenAnswer {
+                    status,
+                    response,
+                    received: 0,
+                })
+                .await
+                .map_err(Failure::new),
+                Err(failure) => Err(failure),
+            };
+            match outcome {
                 Ok(answer) => return Ok(answer),
                 Err(failure)
                     if failure.error.is_transient() && attempt < self.options.read_retries =>
@@ -178,6 +209,20 @@ impl Transport {
         url: Url,
         body: Option<&Value>,
     ) -> Result<(StatusCode, Vec<u8>), Failure> {
+        let wipe = method == Method::POST;
+        let (status, response) = self.send_head(method, url, body).await?;
+        let bytes = read_body(response, wipe).await.map_err(Failure::new)?;
+        Ok((status, bytes))
+    }
+
+    /// Sends the request and waits for the answer's head: a success comes back with its body still to
+    /// be read; any other status is read whole and becomes the error it means.
+    async fn send_head(
+        &self,
+        method: Method,
+        url: Url,
+        body: Option<&Value>,
+    ) -> Result<(StatusCode, reqwest::Response), Failure> {
         let path = url.path().to_string();
         let path = path.as_str();
         self.limiter.acquire().await;
@@ -202,15 +247,16 @@ impl Transport {
             .await
             .map_err(|e| Failure::new(transport_error(&e)))?;
         let status = response.status();
-        let headers = response.headers().clone();
-        self.note_rate_headers(&headers);
-        let wipe = method == Method::POST;
-        let bytes = read_body(response, wipe).await.map_err(Failure::new)?;
+        self.note_rate_headers(response.headers());
         tracing::debug!(%method, path, status = status.as_u16(), "response");
         if status.is_success() {
-            return Ok((status, bytes));
+            return Ok((status, response));
         }
-        let retry_after = parse_retry_after(&headers);
+        let retry_after = parse_retry_after(response.headers());
+        // A failed write's answer may still echo what was sent: it is wiped like a success's.
+        let bytes = read_body(response, method == Method::POST)
+            .await
+            .map_err(Failure::new)?;
         if status == StatusCode::TOO_MANY_REQUESTS {
             let pause = retry_after.unwrap_or(Duration::from_secs(1));
             self.limiter
@@ -254,6 +300,38 @@ impl Failure {
     }
 }
 
+/// A successful answer whose body has not been read yet.
+pub(super) struct OpenAnswer {
+    pub(super) status: StatusCode,
+    response: reqwest::Response,
+    received: usize,
+}
+
+impl OpenAnswer {
+    /// The body's next piece as it arrives, `None` once it has all come. Never for an answer that may
+    /// hold a secret: these are read whole and wiped (`Transport::write`).
+    pub(super) async fn chunk(&mut self) -> Result<Option<bytes::Bytes>, ApiError> {
+        match self.response.chunk().await {
+            Ok(Some(chunk)) => {
+                self.received += chunk.len();
+                if self.received > MAX_BODY_BYTES {
+                    return Err(too_large(self.status.as_u16()));
+                }
+                Ok(Some(chunk))
+            }
+            Ok(None) => Ok(None),
+            Err(e) => Err(transport_error(&e)),
+        }
+    }
+}
+
+fn too_large(status: u16) -> ApiError {
+    ApiError::Decode {
+        status,
+        excerpt: format!("the answer is larger than {} MB", MAX_BODY_BYTES >> 20),
+    }
+}
+
 /// The whole body. With `wipe` (an answer that may hold a secret) no copy is left behind: a buffer
 /// outgrown is zeroed before it is freed, and each received chunk is zeroed where it is ours alone.
 async fn read_body(mut response: reqwest::Response, wipe: bool) -> Result<Vec<u8>, ApiError> {
@@ -265,7 +343,7 @@ async fn read_body(mut response: reqwest::Response, wipe: bool) -> Result<Vec<u8
         .min(MAX_BODY_BYTES);
     let mut bytes = Vec::with_capacity(hint);
     let mut chunks = Vec::new();
-    let mut too_large = false;
+    let mut over_limit = false;
     loop {
         let chunk = match response.chunk().await {
             Ok(Some(chunk)) => chunk,
@@ -280,7 +358,7 @@ async fn read_body(mut response: reqwest::Response, wipe: bool) -> Result<Vec<u8
             }
         };
         if bytes.len() + chunk.len() > MAX_BODY_BYTES {
-            too_large = true;
+            over_limit = true;
             break;
         }
         if wipe && bytes.len() + chunk.len() > bytes.capacity() {
@@ -298,14 +376,11 @@ async fn read_body(mut response: reqwest::Response, wipe: bool) -> Result<Vec<u8
     if wipe {
         wipe_chunks(chunks);
     }
-    if too_large {
+    if over_limit {
         if wipe {
             bytes.zeroize();
         }
-        return Err(ApiError::Decode {
-            status,
-            excerpt: format!("the answer is larger than {} MB", MAX_BODY_BYTES >> 20),
-        });
+        return Err(too_large(status));
     }
     Ok(bytes)
 }

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::snapshot::{Snapshot, TokenRecord};
-use crate::api::TokenId;
+use crate::api::{TokenId, TokenText};
 use crate::text::sanitize;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -34,18 +34,18 @@ pub enum Change {
     },
     Renamed {
         id: TokenId,
-        before: String,
-        after: String,
+        before: TokenText,
+        after: TokenText,
     },
     PermissionsChanged {
         id: TokenId,
-        name: String,
-        before: Vec<String>,
-        after: Vec<String>,
+        name: TokenText,
+        before: Vec<TokenText>,
+        after: Vec<TokenText>,
     },
     ExpiryChanged {
         id: TokenId,
-        name: String,
+        name: TokenText,
         before: Option<DateTime<Utc>>,
         after: Option<DateTime<Utc>>,
     },
@@ -104,7 +104,7 @@ impl Change {
 
     /// What changed, one line each, made safe for a terminal.
     pub fn details(&self) -> Vec<String> {
-        let list = |p: &[String]| {
+        let list = |p: &[TokenText]| {
             if p.is_empty() {
                 "none".to_string()
             } else {
@@ -158,12 +158,12 @@ impl Change {
             Change::PermissionsChanged {
                 id, before, after, ..
             } => {
-                let added: Vec<String> = after
+                let added: Vec<TokenText> = after
                     .iter()
                     .filter(|p| !before.contains(p))
                     .cloned()
                     .collect();
-                let removed: Vec<String> = before
+                let removed: Vec<TokenText> = before
                     .iter()
                     .filter(|p| !after.contains(p))
                     .cloned()

@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::api::{AccessLevel, AccountId, ApiToken, TokenId, TokenList, UnreadableToken};
+use crate::api::{
+    AccessLevel, AccountId, ApiToken, TokenId, TokenList, TokenText, UnreadableToken,
+};
 
 /// The version of the file's shape; a file of another version is read as no snapshot.
 pub const SNAPSHOT_VERSION: u32 = 1;
@@ -28,22 +30,22 @@ pub struct Snapshot {
 pub struct TokenRecord {
     pub id: TokenId,
     /// As the server sent it; made safe where it is shown.
-    pub name: String,
-    pub last4: String,
-    pub created_by: String,
+    pub name: TokenText,
+    pub last4: TokenText,
+    pub created_by: TokenText,
     /// Each as `type:id:level`, sorted, so two snapshots compare by equality.
-    pub permissions: Vec<String>,
+    pub permissions: Vec<TokenText>,
     pub expires_at: Option<DateTime<Utc>>,
 }
 
 impl TokenRecord {
     pub fn of(token: &ApiToken) -> Self {
         let level = |l: AccessLevel| l.name().map_or_else(|| l.0.to_string(), str::to_string);
-        let mut permissions: Vec<String> = token
+        let mut permissions: Vec<TokenText> = token
             .resources
             .iter()
             .map(|r| {
-                format!(
+                compact_str::format_compact!(
                     "{}:{}:{}",
                     r.resource_type.as_str(),
                     r.resource_id,
@@ -51,7 +53,7 @@ impl TokenRecord {
                 )
             })
             .chain(token.opaque_resources.iter().map(|r| {
-                format!(
+                compact_str::format_compact!(
                     "{}:{}:{}",
                     r.resource_type.as_str(),
                     r.resource_id,

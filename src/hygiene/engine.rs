@@ -427,7 +427,7 @@ mod tests {
     fn token(id: i64, perms: Vec<(&str, i64, i64)>, opaque: Vec<OpaqueResource>) -> ApiToken {
         ApiToken {
             id,
-            name: format!("t{id}"),
+            name: format!("t{id}").into(),
             last_4_digits: "abcd".into(),
             created_by: "Dana".into(),
             expires_at: None,

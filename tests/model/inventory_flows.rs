@@ -95,7 +95,7 @@ impl Inventory {
             .expect("the viewer account lists tokens")
             .token
             .name
-            .clone()
+            .to_string()
     }
 }
 
@@ -209,7 +209,7 @@ async fn a_refresh_keeps_the_selection_across_accounts() {
             .state
             .table
             .selected_row()
-            .map(|r| r.token.name.clone()),
+            .map(|r| r.token.name.to_string()),
         Some(name)
     );
 }

@@ -121,7 +121,7 @@ async fn create_prints_the_new_secret_on_stdout_only_and_never_logs_it() {
     let secret_line = out
         .stdout
         .lines()
-        .find(|l| l.trim().ends_with(&made.last_4_digits) && l.trim().len() >= 32)
+        .find(|l| l.trim().ends_with(made.last_4_digits.as_str()) && l.trim().len() >= 32)
         .unwrap_or_else(|| panic!("no secret on stdout: {}", out.stdout))
         .trim()
         .to_string();

@@ -233,7 +233,7 @@ pub fn select(console: &mut impl Drive, name: &str) {
 }
 
 pub fn selected_name(state: &State) -> Option<String> {
-    state.table.selected_row().map(|r| r.token.name.clone())
+    state.table.selected_row().map(|r| r.token.name.to_string())
 }
 
 /// The names of the rows the table shows, in its order.
@@ -242,7 +242,7 @@ pub fn visible_names(state: &State) -> Vec<String> {
         .table
         .order()
         .iter()
-        .map(|&i| state.table.rows[i].token.name.clone())
+        .map(|&i| state.table.rows[i].token.name.to_string())
         .collect()
 }
 

@@ -4,12 +4,16 @@
 //!
 //! - `permission.rs`: access levels, resource types and one token's permissions, typed or kept opaque.
 //! - `token.rs`: a token as list, get, create and reset send it, and what create and reset are sent.
+//! - `token_list.rs`: a token list answer: the tokens, the ones that could not be read, and reading it as
+//!   it arrives, a token at a time.
 //! - `account.rs`: accounts, their accesses and the resource tree permissions are edited against.
 
 pub mod account;
 pub mod permission;
 pub mod token;
+pub mod token_list;
 
 pub use account::*;
 pub use permission::*;
 pub use token::*;
+pub use token_list::*;

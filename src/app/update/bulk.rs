@@ -139,7 +139,7 @@ pub(super) fn undo_last(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
             token: edit.token,
             name: row.name.clone(),
             last4: SafeText::new(&row.token.last_4_digits).after("…"),
-            server_name: row.token.name.clone(),
+            server_name: row.token.name.to_string(),
             is_own_token: state.session.is_own_token(&row.token),
             refused,
             restore: Some(Restore {
@@ -323,7 +323,7 @@ fn plan(state: &mut State, action: &BulkAction, now: DateTime<Utc>) -> Vec<BulkT
             token: id,
             name: row.name.clone(),
             last4: SafeText::new(&row.token.last_4_digits).after("…"),
-            server_name: row.token.name.clone(),
+            server_name: row.token.name.to_string(),
             is_own_token: own,
             refused,
             restore: None,
@@ -481,11 +481,11 @@ fn journal_note(state: &State, action: &BulkAction, target: &BulkTarget) -> Note
         .row_by_id(target.token)
         .map(|i| &state.table.rows[i].token);
     let (name, last4) = match token {
-        Some(t) => (t.name.clone(), t.last_4_digits.clone()),
-        None => (target.server_name.clone(), String::new()),
+        Some(t) => (t.name.as_str(), t.last_4_digits.as_str()),
+        None => (target.server_name.as_str(), ""),
     };
     let before = token.map(|t| permission_set(&t.resources));
-    let about = |what| Note::about(what, target.token, &name, &last4);
+    let about = |what| Note::about(what, target.token, name, last4);
     match action {
         BulkAction::Reset => about(JournalAction::Reset),
         BulkAction::Delete => {

@@ -72,7 +72,7 @@ pub(super) fn send_confirmed(
             let server_name = state
                 .table
                 .row_by_id(id)
-                .map(|i| state.table.rows[i].token.name.clone())
+                .map(|i| state.table.rows[i].token.name.to_string())
                 .unwrap_or_else(|| shown.to_string());
             let words = format!("Resetting {shown}…");
             (
@@ -170,11 +170,11 @@ fn journal_note(state: &State, action: &Destructive) -> Note {
         .row_by_id(target.token_id)
         .map(|i| &state.table.rows[i].token);
     let (name, last4) = match token {
-        Some(t) => (t.name.clone(), t.last_4_digits.clone()),
-        None => (target.name.to_string(), target.last4.to_string()),
+        Some(t) => (t.name.as_str(), t.last_4_digits.as_str()),
+        None => (target.name.as_str(), target.last4.as_str()),
     };
     let before = token.map(|t| permission_set(&t.resources));
-    let about = |journal_action| Note::about(journal_action, target.token_id, &name, &last4);
+    let about = |journal_action| Note::about(journal_action, target.token_id, name, last4);
     match action {
         Destructive::Reset(_) => about(JournalAction::Reset),
         Destructive::Delete(_) => {

@@ -90,10 +90,11 @@ pub async fn list(global: &GlobalArgs, format: OutputFormat) -> Result<(), Failu
     let (printed, unreadable) = match format {
         // Each token written as it is read, with every field the server sent: the list is never held as
         // tokens.
-        OutputFormat::Json => print_token_list(&answer)?,
+        OutputFormat::Json => print_token_list(answer).await?,
         OutputFormat::Table | OutputFormat::Csv => {
             let list = answer
-                .decode()
+                .collect()
+                .await
                 .map_err(Failure::api_about("listing tokens"))?;
             let text = if format == OutputFormat::Table {
                 output::tokens_table(&list.tokens, Utc::now())
@@ -248,16 +249,18 @@ async fn list_all_json<W: Write>(
                 continue;
             }
         };
-        let read = answer.for_each_sent(|token, sent| {
-            tally.printed += 1;
-            match sent {
-                Some(text) => elements.sent_token_in(account.id, &account.name, text),
-                None => {
-                    let text = serde_json::to_string(&token)?;
-                    elements.sent_token_in(account.id, &account.name, &text)
+        let read = answer
+            .for_each(|token, sent| {
+                tally.printed += 1;
+                match sent {
+                    Some(text) => elements.sent_token_in(account.id, &account.name, text),
+                    None => {
+                        let text = serde_json::to_string(&token)?;
+                        elements.sent_token_in(account.id, &account.name, &text)
+                    }
                 }
-            }
-        });
+            })
+            .await;
         match read {
             Ok(unreadable) => tally.unreadable.extend(unreadable),
             // What was read before the answer broke off stays printed; the account is named as failed.

@@ -170,37 +170,43 @@ pub(crate) fn print(text: &str) -> Result<(), Failure> {
 /// `list --output json`: the readable tokens of `answer` written to stdout as they are read, each with
 /// every field the server sent; returns how many were printed and the ones that could not be read. A
 /// reader that went away is not an error.
-pub(crate) fn print_token_list(
-    answer: &TokenListAnswer,
+pub(crate) async fn print_token_list(
+    answer: TokenListAnswer,
 ) -> Result<(usize, Vec<UnreadableToken>), Failure> {
     let mut printed = 0;
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-    let written = crate::cli::output::write_json_seq(&mut out, |elements| {
-        answer.for_each_sent(|token, sent| {
+    let output_failure = |e: std::io::Error, printed| match e.kind() {
+        std::io::ErrorKind::BrokenPipe => Ok((printed, Vec::new())),
+        _ => Err(Failure::Output {
+            what: e.to_string(),
+        }),
+    };
+    let mut elements = match crate::cli::output::JsonElements::open(&mut out) {
+        Ok(elements) => elements,
+        Err(e) => return output_failure(e, 0),
+    };
+    let read = answer
+        .for_each(|token, sent| {
             printed += 1;
             match sent {
                 Some(text) => elements.sent_token(text),
                 None => elements.element(&token),
             }
         })
-    });
-    let output_failure = |e: std::io::Error| match e.kind() {
-        std::io::ErrorKind::BrokenPipe => Ok((printed, Vec::new())),
-        _ => Err(Failure::Output {
-            what: e.to_string(),
-        }),
-    };
-    match written {
-        Ok(Ok(unreadable)) => match out.flush() {
+        .await;
+    match read {
+        // The array is closed only when the whole list was read: one that broke off does not end as if
+        // it were whole.
+        Ok(unreadable) => match elements.close().and_then(|()| out.flush()) {
             Ok(()) => Ok((printed, unreadable)),
-            Err(e) => output_failure(e),
+            Err(e) => output_failure(e, printed),
         },
-        Ok(Err(ListStop::Api(e))) => {
+        Err(ListStop::Api(e)) => {
             // What was read before the answer broke off stays printed; the error says the rest is missing.
             let _ = out.flush();
             Err(Failure::api_about("listing tokens")(e))
         }
-        Ok(Err(ListStop::Each(e))) | Err(e) => output_failure(e.into()),
+        Err(ListStop::Each(e)) => output_failure(e.into(), printed),
     }
 }
 

@@ -57,8 +57,8 @@ fn reset_answer(req: u64, old: TokenId, new: TokenId, name: &str, last4: &str) -
         result: Ok(CreatedToken {
             token: ApiToken {
                 id: new,
-                name: format!("{name} {new}"),
-                last_4_digits: secret[28..].to_string(),
+                name: format!("{name} {new}").into(),
+                last_4_digits: secret[28..].into(),
                 created_by: "SDK Dev Account Token".into(),
                 expires_at: Some(now() + Duration::days(90)),
                 resources: vec![],

@@ -389,8 +389,8 @@ fn hostile_names_in_every_view() {
     let hostile = format!("evil{esc}]52;c;cHduZWQ=\x07{esc}[2J\u{202E}name");
     let mut tokens = inventory();
     for (i, t) in tokens.iter_mut().enumerate() {
-        t.name = format!("{hostile} {i}");
-        t.created_by = format!("{esc}[31mcreator");
+        t.name = format!("{hostile} {i}").into();
+        t.created_by = format!("{esc}[31mcreator").into();
     }
     let mut tree: Vec<ResourceNode> = tree();
     tree[0].resources[1].name = format!("{esc}[1mexample.com{esc}]0;x\x07");

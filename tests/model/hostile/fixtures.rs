@@ -21,7 +21,7 @@ pub fn token(id: i64, name: &str, creator: &str, hours: Option<i64>) -> ApiToken
     ApiToken {
         id,
         name: name.into(),
-        last_4_digits: format!("{:04x}", id % 0xffff),
+        last_4_digits: format!("{:04x}", id % 0xffff).into(),
         created_by: creator.into(),
         expires_at: hours.map(|h| now() + chrono::Duration::hours(h)),
         resources: vec![Resource {

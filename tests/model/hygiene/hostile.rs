@@ -8,9 +8,9 @@ use crate::hostile::hostile_strings;
 fn admin(id: i64, name: &str, created_by: &str) -> ApiToken {
     ApiToken {
         id,
-        name: name.to_string(),
+        name: name.into(),
         last_4_digits: "abcd".into(),
-        created_by: created_by.to_string(),
+        created_by: created_by.into(),
         expires_at: None,
         resources: vec![Resource {
             resource_type: ResourceType::new("account"),

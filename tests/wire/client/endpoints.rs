@@ -49,7 +49,7 @@ async fn list_and_get_answers_keep_the_text_the_server_sent() {
     let answer = api.token_list_answer(account).await.unwrap();
     let mut handed = 0;
     let unreadable = answer
-        .for_each_sent(|token, sent| {
+        .for_each(|token, sent| {
             let sent: serde_json::Value = serde_json::from_str(sent.expect("UTF-8")).unwrap();
             assert_eq!(sent["id"], token.id);
             assert_eq!(sent["name"], token.name.as_str());
@@ -58,6 +58,7 @@ async fn list_and_get_answers_keep_the_text_the_server_sent() {
             handed += 1;
             Ok::<(), ()>(())
         })
+        .await
         .unwrap();
     assert!(unreadable.is_empty());
     assert_eq!(handed, seeded_tokens());

@@ -235,9 +235,9 @@ impl TokenTable {
             self.rows.push(TokenRow {
                 token: ApiToken {
                     id,
-                    name: raw_name.unwrap_or_default(),
-                    last_4_digits: String::new(),
-                    created_by: String::new(),
+                    name: raw_name.unwrap_or_default().into(),
+                    last_4_digits: Default::default(),
+                    created_by: Default::default(),
                     expires_at: None,
                     resources: Vec::new(),
                     opaque_resources: Vec::new(),

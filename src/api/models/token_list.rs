@@ -1,0 +1,727 @@
+//! A token list answer: the tokens that could be read, the ones that could not, and reading the answer as
+//! its bytes arrive: each token is decoded as soon as its last byte is in, so the answer is never held
+//! whole (at 100,000 tokens it is 21 MB) and decoding overlaps the transfer.
+//!
+//! One odd token cannot blind the rest: a token this build cannot read is set aside with the reason, and
+//! the tokens after it are read as usual. An answer that is not a JSON list at all, or breaks off, is an
+//! error in the decoder's words, with its line and column in the whole answer.
+
+use std::fmt;
+
+use serde::de::IgnoredAny;
+
+use super::token::{ApiToken, TokenId};
+
+/// A token in a list that could not be read at all (a missing or non-numeric id, a missing name, a date
+/// that is not a date…): what could be made out of it, and why the rest could not.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnreadableToken {
+    /// Its place in the server's list, from 0.
+    pub position: usize,
+    pub id: Option<TokenId>,
+    pub name: Option<String>,
+    /// What is wrong with it, in the decoder's words.
+    pub reason: String,
+}
+
+impl UnreadableToken {
+    fn from_raw(position: usize, raw: &str, error: &serde_json::Error) -> Self {
+        let value: Option<serde_json::Value> = serde_json::from_str(raw).ok();
+        let id = value.as_ref().and_then(|v| v.get("id")).and_then(|id| {
+            id.as_i64()
+                .or_else(|| id.as_str().and_then(|s| s.trim().parse().ok()))
+        });
+        let name = value
+            .as_ref()
+            .and_then(|v| v.get("name"))
+            .and_then(|n| n.as_str())
+            .map(str::to_string);
+        // serde's position is within this one token's text, which says nothing to a reader.
+        let mut reason = error.to_string();
+        if let Some(at) = reason.rfind(" at line ") {
+            reason.truncate(at);
+        }
+        Self {
+            position,
+            id,
+            name,
+            reason: crate::text::sanitize(&reason),
+        }
+    }
+}
+
+impl fmt::Display for UnreadableToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "token #{} in the list", self.position + 1)?;
+        if let Some(id) = self.id {
+            write!(f, " (id {id})")?;
+        }
+        if let Some(name) = &self.name {
+            write!(f, " {:?}", crate::text::sanitize(name))?;
+        }
+        write!(f, " could not be read: {}", self.reason)
+    }
+}
+
+/// A token list: the tokens that could be read, and the ones that could not, each on its own.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TokenList {
+    pub tokens: Vec<ApiToken>,
+    pub unreadable: Vec<UnreadableToken>,
+}
+
+impl From<Vec<ApiToken>> for TokenList {
+    fn from(tokens: Vec<ApiToken>) -> Self {
+        Self {
+            tokens,
+            unreadable: Vec::new(),
+        }
+    }
+}
+
+impl std::ops::Deref for TokenList {
+    type Target = [ApiToken];
+
+    /// Reads as the readable tokens, which is what most callers want.
+    fn deref(&self) -> &[ApiToken] {
+        &self.tokens
+    }
+}
+
+impl<'a> IntoIterator for &'a TokenList {
+    type Item = &'a ApiToken;
+    type IntoIter = std::slice::Iter<'a, ApiToken>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.tokens.iter()
+    }
+}
+
+impl TokenList {
+    /// Decodes a whole list answer so that one odd token cannot blind the rest (see [`ListReader`]). An
+    /// answer that is not a JSON list at all is still an error.
+    pub fn decode(bytes: &[u8]) -> Result<Self, serde_json::Error> {
+        let mut tokens = Vec::new();
+        let read = Self::stream(bytes, |token| {
+            tokens.push(token);
+            Ok::<(), std::convert::Infallible>(())
+        });
+        match read {
+            Ok(unreadable) => {
+                // Grown by doubling: at 100,000 tokens a quarter of the buffer would stay empty.
+                tokens.shrink_to_fit();
+                Ok(TokenList { tokens, unreadable })
+            }
+            Err(StreamStop::Decode(e)) => Err(e),
+            Err(StreamStop::Each(never)) => match never {},
+        }
+    }
+
+    /// Reads a whole list answer one token at a time, handing each readable token to `each` as soon as
+    /// it is read and keeping none, in the server's order; returns the tokens that could not be read, as
+    /// [`TokenList::decode`] would. An answer that breaks off mid-way is an error after the tokens before
+    /// the break were handed.
+    pub fn stream<E>(
+        bytes: &[u8],
+        mut each: impl FnMut(ApiToken) -> Result<(), E>,
+    ) -> Result<Vec<UnreadableToken>, StreamStop<E>> {
+        let mut each = |token, _: &[u8]| each(token);
+        let mut reader = ListReader::new();
+        reader.feed(bytes, &mut each)?;
+        reader.finish(&mut each)
+    }
+
+    /// As [`TokenList::stream`], handing each readable token together with its text exactly as the
+    /// server sent it (every field, the ones this build does not know among them), or `None` where that
+    /// text is not UTF-8 (JSON must be), so a script's view of the list is the server's while the model
+    /// still decides what is readable.
+    pub fn stream_sent<E>(
+        bytes: &[u8],
+        mut each: impl FnMut(ApiToken, Option<&str>) -> Result<(), E>,
+    ) -> Result<Vec<UnreadableToken>, StreamStop<E>> {
+        let mut each = |token, sent: &[u8]| each(token, std::str::from_utf8(sent).ok());
+        let mut reader = ListReader::new();
+        reader.feed(bytes, &mut each)?;
+        reader.finish(&mut each)
+    }
+}
+
+/// Why reading a list one token at a time stopped: the answer could not be read, or `each` said stop.
+#[derive(Debug)]
+pub enum StreamStop<E> {
+    Decode(serde_json::Error),
+    Each(E),
+}
+
+/// How much of the answer's start is kept to quote in an error ("body starts …").
+const HEAD_BYTES: usize = 256;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Expect {
+    /// Nothing but whitespace yet: the `[` that opens the list.
+    Open,
+    /// Just after `[`: the first token, or `]`.
+    FirstOrClose,
+    /// After a token: `,` or `]`.
+    CommaOrClose,
+    /// After `,`: a token.
+    Element,
+    /// After `]`: only whitespace.
+    End,
+    /// The answer is not a list: it is kept whole and read at the end for the decoder's own words.
+    NotAList,
+}
+
+/// Reads one list answer fed to it in pieces (`feed`, then `finish`).
+#[derive(Debug)]
+pub struct ListReader {
+    /// Received and not yet read: the start of a token whose end has not arrived.
+    pending: Vec<u8>,
+    expect: Expect,
+    /// The next token's place in the list, from 0.
+    position: usize,
+    /// Line (from 1) and the answer's offset where that line starts, at `pending[0]`.
+    line: usize,
+    line_start: usize,
+    /// The answer's offset of `pending[0]`.
+    offset: usize,
+    /// The answer's first bytes, for an error to quote.
+    head: Vec<u8>,
+    unreadable: Vec<UnreadableToken>,
+}
+
+impl Default for ListReader {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl ListReader {
+    pub fn new() -> Self {
+        Self {
+            pending: Vec::new(),
+            expect: Expect::Open,
+            position: 0,
+            line: 1,
+            line_start: 0,
+            offset: 0,
+            head: Vec::new(),
+            unreadable: Vec::new(),
+        }
+    }
+
+    /// The answer's first bytes (at most 256), for an error to quote.
+    pub fn head(&self) -> &[u8] {
+        &self.head
+    }
+
+    /// Reads what `bytes` completes, handing each readable token to `each` with its bytes as the server
+    /// sent them, in the server's order.
+    pub fn feed<E>(
+        &mut self,
+        bytes: &[u8],
+        each: &mut impl FnMut(ApiToken, &[u8]) -> Result<(), E>,
+    ) -> Result<(), StreamStop<E>> {
+        if self.head.len() < HEAD_BYTES {
+            let room = HEAD_BYTES - self.head.len();
+            self.head.extend_from_slice(&bytes[..bytes.len().min(room)]);
+        }
+        self.pending.extend_from_slice(bytes);
+        self.read(false, each)
+    }
+
+    /// The answer has ended: reads what is left and returns the tokens that could not be read.
+    pub fn finish<E>(
+        mut self,
+        each: &mut impl FnMut(ApiToken, &[u8]) -> Result<(), E>,
+    ) -> Result<Vec<UnreadableToken>, StreamStop<E>> {
+        self.read(true, each)?;
+        match self.expect {
+            Expect::End => Ok(self.unreadable),
+            Expect::Open | Expect::NotAList => Err(StreamStop::Decode(not_a_list(&self.pending))),
+            // The list broke off between tokens (a token cut short fails in `read`).
+            _ => Err(StreamStop::Decode(
+                self.error_at(self.pending.len(), "EOF while parsing a list"),
+            )),
+        }
+    }
+
+    fn read<E>(
+        &mut self,
+        last: bool,
+        each: &mut impl FnMut(ApiToken, &[u8]) -> Result<(), E>,
+    ) -> Result<(), StreamStop<E>> {
+        if self.expect == Expect::NotAList {
+            return Ok(());
+        }
+        let mut at = 0;
+        let outcome = loop {
+            at += self.pending[at..]
+                .iter()
+                .take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+                .count();
+            let Some(&next) = self.pending.get(at) else {
+                break Ok(());
+            };
+            match (self.expect, next) {
+                (Expect::Open, b'[') => {
+                    self.expect = Expect::FirstOrClose;
+                    at += 1;
+                }
+                (Expect::Open, _) => {
+                    // Kept whole from its start: the decoder reads it at the end for its own words.
+                    self.expect = Expect::NotAList;
+                    return Ok(());
+                }
+                (Expect::FirstOrClose | Expect::CommaOrClose, b']') => {
+                    self.expect = Expect::End;
+                    at += 1;
+                }
+                (Expect::CommaOrClose, b',') => {
+                    self.expect = Expect::Element;
+                    at += 1;
+                }
+                (Expect::CommaOrClose, _) => {
+                    break Err(StreamStop::Decode(self.error_at(at, "expected `,` or `]`")));
+                }
+                (Expect::End, _) => {
+                    break Err(StreamStop::Decode(self.error_at(at, "trailing characters")));
+                }
+                (Expect::FirstOrClose | Expect::Element, _) => match self.element(at, last, each) {
+                    Ok(Some(end)) => {
+                        self.expect = Expect::CommaOrClose;
+                        self.position += 1;
+                        at = end;
+                    }
+                    Ok(None) => break Ok(()),
+                    Err(stop) => break Err(stop),
+                },
+                (Expect::NotAList, _) => break Ok(()),
+            }
+        };
+        self.consume(at);
+        outcome
+    }
+
+    /// Reads the token that starts at `pending[at]`: where it ends, or `None` when its end has not
+    /// arrived yet.
+    fn element<E>(
+        &mut self,
+        at: usize,
+        last: bool,
+        each: &mut impl FnMut(ApiToken, &[u8]) -> Result<(), E>,
+    ) -> Result<Option<usize>, StreamStop<E>> {
+        let rest = &self.pending[at..];
+        // A number or a word may go on in the next piece; an object, list or string ends itself.
+        let ends_itself = matches!(rest.first(), Some(b'{' | b'[' | b'"'));
+        let complete = |end: usize| last || ends_itself || at + end < self.pending.len();
+        let mut typed = serde_json::Deserializer::from_slice(rest).into_iter::<ApiToken>();
+        let odd = match typed.next() {
+            Some(Ok(token)) => {
+                let end = typed.byte_offset();
+                if !complete(end) {
+                    return Ok(None);
+                }
+                each(token, &rest[..end]).map_err(StreamStop::Each)?;
+                return Ok(Some(at + end));
+            }
+            Some(Err(e)) if e.is_eof() && !last => return Ok(None),
+            Some(Err(e)) => e,
+            None => return Ok(None),
+        };
+        // Not a token this build can read: where does it end, if it is JSON at all?
+        let mut any = serde_json::Deserializer::from_slice(rest).into_iter::<IgnoredAny>();
+        match any.next() {
+            Some(Ok(_)) => {
+                let end = any.byte_offset();
+                if !complete(end) {
+                    return Ok(None);
+                }
+                let raw = String::from_utf8_lossy(&rest[..end]);
+                self.unreadable
+                    .push(UnreadableToken::from_raw(self.position, &raw, &odd));
+                Ok(Some(at + end))
+            }
+            Some(Err(e)) if e.is_eof() && !last => Ok(None),
+            Some(Err(e)) => Err(StreamStop::Decode(self.relocated(at, &e))),
+            None => Ok(None),
+        }
+    }
+
+    /// Drops the first `n` pending bytes, keeping count of lines for the positions errors give.
+    fn consume(&mut self, n: usize) {
+        if n == 0 {
+            return;
+        }
+        let gone = &self.pending[..n];
+        let newlines = gone.iter().filter(|&&b| b == b'\n').count();
+        if newlines > 0 {
+            self.line += newlines;
+            let last = gone.iter().rposition(|&b| b == b'\n').unwrap_or(0);
+            self.line_start = self.offset + last + 1;
+        }
+        self.offset += n;
+        self.pending.drain(..n);
+    }
+
+    /// Line and column (from 1) of `pending[at]` in the whole answer.
+    fn position_of(&self, at: usize) -> (usize, usize) {
+        let before = &self.pending[..at];
+        match before.iter().rposition(|&b| b == b'\n') {
+            Some(nl) => (
+                self.line + before.iter().filter(|&&b| b == b'\n').count(),
+                at - nl,
+            ),
+            None => (self.line, self.offset + at - self.line_start + 1),
+        }
+    }
+
+    fn error_at(&self, at: usize, what: &str) -> serde_json::Error {
+        let (line, column) = self.position_of(at);
+        custom(format!("{what} at line {line} column {column}"))
+    }
+
+    /// A decoder error within the token at `pending[at]`, its position made one in the whole answer.
+    fn relocated(&self, at: usize, e: &serde_json::Error) -> serde_json::Error {
+        let mut words = e.to_string();
+        if let Some(cut) = words.rfind(" at line ") {
+            words.truncate(cut);
+        }
+        let (line, column) = self.position_of(at);
+        let (line, column) = if e.line() <= 1 {
+            (line, column + e.column().saturating_sub(1))
+        } else {
+            (line + e.line() - 1, e.column())
+        };
+        custom(format!("{words} at line {line} column {column}"))
+    }
+}
+
+fn custom(message: String) -> serde_json::Error {
+    <serde_json::Error as serde::de::Error>::custom(message)
+}
+
+/// Why an answer that is not a list cannot be read, in the decoder's words for a list expected.
+fn not_a_list(bytes: &[u8]) -> serde_json::Error {
+    use serde::Deserializer as _;
+    struct List;
+    impl<'de> serde::de::Visitor<'de> for List {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a sequence")
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            Ok(())
+        }
+    }
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    match de.deserialize_seq(List).and_then(|()| de.end()) {
+        Err(e) => e,
+        // Only an answer whose first character is not `[` comes here, and no list starts otherwise.
+        Ok(()) => custom("invalid type: expected a sequence".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::TokenId;
+
+    /// Each handed token's id and text as sent; the unreadable ones, or the error's words.
+    type Read = (
+        Vec<(TokenId, Vec<u8>)>,
+        Result<Vec<UnreadableToken>, String>,
+    );
+
+    /// What a reader made of an answer fed in the given pieces.
+    fn read_in_pieces(pieces: &[&[u8]]) -> Read {
+        let mut handed = Vec::new();
+        let mut each = |t: ApiToken, sent: &[u8]| {
+            handed.push((t.id, sent.to_vec()));
+            Ok::<(), ()>(())
+        };
+        let mut reader = ListReader::new();
+        let mut read = Ok(());
+        for piece in pieces {
+            read = reader.feed(piece, &mut each);
+            if read.is_err() {
+                break;
+            }
+        }
+        let read = read
+            .and_then(|()| reader.finish(&mut each).map(Some))
+            .map(Option::unwrap_or_default);
+        let read = read.map_err(|stop| match stop {
+            StreamStop::Decode(e) => e.to_string(),
+            StreamStop::Each(()) => "stopped".into(),
+        });
+        (handed, read)
+    }
+
+    fn answers() -> Vec<String> {
+        let good = |id: i64| {
+            format!(
+                r#"{{"id":{id},"name":"t{id} é","last_4_digits":"abcd","created_by":"c","expires_at":null,
+                    "resources":[{{"resource_type":"domain","resource_id":7,"access_level":100}}],"x":"a\"]}}"}}"#
+            )
+        };
+        let odd = r#"{"id":"x","name":"odd \u00e9 ]"}"#;
+        vec![
+            "[]".into(),
+            " \n[ \n] \n".into(),
+            format!("[{}]", good(1)),
+            format!("[\n  {},\n  {odd},\n  {}\n]\n", good(1), good(2)),
+            format!("[{odd},12345,\"text\",[1,2],{}]", good(3)),
+            format!("[{},{}", good(1), good(2)),
+            format!("[{},{},{{\"id\":", good(1), good(2)),
+            format!("[{}] x", good(1)),
+            format!("[{} {}]", good(1), good(2)),
+            format!("[{},]", good(1)),
+            "[1,".into(),
+            "{\"error\":\"nope\"}".into(),
+            "<html>".into(),
+            "null".into(),
+            String::new(),
+        ]
+    }
+
+    fn listed(items: &[&str]) -> String {
+        format!("[{}]", items.join(","))
+    }
+
+    fn good(id: i64) -> String {
+        format!(
+            r#"{{"id":{id},"name":"t{id}","last_4_digits":"abcd","created_by":"c","expires_at":null,
+                "resources":[{{"resource_type":"domain","resource_id":7,"access_level":100}}]}}"#
+        )
+    }
+
+    fn streamed(bytes: &str) -> (Vec<TokenId>, Result<Vec<UnreadableToken>, String>) {
+        let mut ids = Vec::new();
+        let read = TokenList::stream(bytes.as_bytes(), |t| {
+            ids.push(t.id);
+            Ok::<(), ()>(())
+        });
+        let read = read.map_err(|stop| match stop {
+            StreamStop::Decode(e) => e.to_string(),
+            StreamStop::Each(()) => "stopped".into(),
+        });
+        (ids, read)
+    }
+
+    #[test]
+    fn a_streamed_list_hands_what_decode_keeps_in_the_same_order() {
+        let bad_id = r#"{"id":"x","name":"odd"}"#.to_string();
+        let no_name = r#"{"id":5}"#.to_string();
+        for items in [
+            vec![],
+            vec![good(1)],
+            vec![good(1), good(2), good(3)],
+            vec![bad_id.clone(), good(2), good(3)],
+            vec![good(1), good(2), bad_id.clone()],
+            vec![good(1), bad_id.clone(), good(3), no_name.clone(), good(4)],
+        ] {
+            let refs: Vec<&str> = items.iter().map(String::as_str).collect();
+            let text = listed(&refs);
+            let whole = TokenList::decode(text.as_bytes()).unwrap();
+            let (ids, unreadable) = streamed(&text);
+            let expected: Vec<TokenId> = whole.tokens.iter().map(|t| t.id).collect();
+            assert_eq!(ids, expected, "{text}");
+            assert_eq!(unreadable.unwrap(), whole.unreadable, "{text}");
+        }
+    }
+
+    #[test]
+    fn an_answer_that_is_not_a_list_fails_as_decode_does_and_hands_nothing() {
+        for text in [r#"{"error":"nope"}"#, "", "null", "[1,", "<html>"] {
+            let whole = TokenList::decode(text.as_bytes()).unwrap_err().to_string();
+            let (ids, read) = streamed(text);
+            assert!(ids.is_empty(), "{text}");
+            assert_eq!(read.unwrap_err(), whole, "{text}");
+        }
+    }
+
+    #[test]
+    fn an_answer_that_breaks_off_fails_after_the_tokens_before_the_break() {
+        let text = format!("[{},{},{{\"id\":", good(1), good(2));
+        let (ids, read) = streamed(&text);
+        assert_eq!(ids, vec![1, 2]);
+        assert!(read.is_err());
+    }
+
+    /// Each handed token's id and text as sent, and how the read ended.
+    type Sent = (Vec<(TokenId, String)>, Result<Vec<UnreadableToken>, String>);
+
+    fn streamed_sent(text: &str) -> Sent {
+        let mut handed = Vec::new();
+        let read = TokenList::stream_sent(text.as_bytes(), |t, raw| {
+            handed.push((t.id, raw.unwrap_or_default().to_string()));
+            Ok::<(), ()>(())
+        });
+        let read = read.map_err(|stop| match stop {
+            StreamStop::Decode(e) => e.to_string(),
+            StreamStop::Each(()) => "stopped".into(),
+        });
+        (handed, read)
+    }
+
+    #[test]
+    fn a_list_streamed_as_sent_hands_what_decode_keeps_with_each_token_s_own_text() {
+        let bad_id = r#"{"id":"x","name":"odd"}"#.to_string();
+        let no_name = r#"{"id":5}"#.to_string();
+        let extra = r#"{"zz":{"nested":[1,"x\u001b[31m",{}]},"id":9,"name":"n","big":123456789012345678901234567890}"#
+            .to_string();
+        for items in [
+            vec![],
+            vec![good(1)],
+            vec![good(1), extra.clone(), good(3)],
+            vec![bad_id.clone(), good(2), good(3)],
+            vec![good(1), good(2), bad_id.clone()],
+            vec![
+                good(1),
+                bad_id.clone(),
+                good(3),
+                no_name.clone(),
+                extra.clone(),
+            ],
+        ] {
+            let refs: Vec<&str> = items.iter().map(String::as_str).collect();
+            let text = listed(&refs);
+            let whole = TokenList::decode(text.as_bytes()).unwrap();
+            let (handed, unreadable) = streamed_sent(&text);
+            let ids: Vec<TokenId> = handed.iter().map(|(id, _)| *id).collect();
+            let expected: Vec<TokenId> = whole.tokens.iter().map(|t| t.id).collect();
+            assert_eq!(ids, expected, "{text}");
+            assert_eq!(unreadable.unwrap(), whole.unreadable, "{text}");
+            for (_, raw) in &handed {
+                assert!(items.contains(raw), "{raw} is one of the items as sent");
+            }
+        }
+    }
+
+    #[test]
+    fn a_list_streamed_as_sent_fails_as_decode_does() {
+        for text in [r#"{"error":"nope"}"#, "", "null", "[1,", "<html>"] {
+            let whole = TokenList::decode(text.as_bytes()).unwrap_err().to_string();
+            let (handed, read) = streamed_sent(text);
+            assert!(handed.is_empty(), "{text}");
+            assert_eq!(read.unwrap_err(), whole, "{text}");
+        }
+        let text = format!("[{},{},{{\"id\":", good(1), good(2));
+        let (handed, read) = streamed_sent(&text);
+        assert_eq!(handed.len(), 2);
+        assert!(read.is_err());
+        let text = listed(&[&good(1), &good(2), &good(3)]);
+        let mut seen = 0;
+        let read = TokenList::stream_sent(text.as_bytes(), |_, _| {
+            seen += 1;
+            if seen == 2 { Err("enough") } else { Ok(()) }
+        });
+        assert!(matches!(read, Err(StreamStop::Each("enough"))));
+        assert_eq!(seen, 2, "nothing is handed after the stop");
+    }
+
+    #[test]
+    fn a_list_cut_anywhere_fails_as_sent_with_the_typed_pass_s_words() {
+        let text = listed(&[
+            &good(1),
+            r#"{"id":"x","name":"odd"}"#,
+            r#"{"id": 3, "name": "e\u00e9", "extra": {"a": [1, 2.5e3, null, true]}}"#,
+        ]);
+        for cut in 0..text.len() {
+            let Some(part) = text.get(..cut) else {
+                continue;
+            };
+            let typed = TokenList::decode(part.as_bytes()).map_err(|e| e.to_string());
+            let (_, sent) = streamed_sent(part);
+            match typed {
+                Err(typed) => assert_eq!(sent.unwrap_err(), typed, "{part}"),
+                Ok(list) => assert_eq!(sent.unwrap(), list.unreadable, "{part}"),
+            }
+        }
+    }
+
+    #[test]
+    fn the_reader_can_stop_the_stream() {
+        let text = listed(&[&good(1), &good(2), &good(3)]);
+        let mut seen = 0;
+        let read = TokenList::stream(text.as_bytes(), |_| {
+            seen += 1;
+            if seen == 2 { Err("enough") } else { Ok(()) }
+        });
+        assert!(matches!(read, Err(StreamStop::Each("enough"))));
+        assert_eq!(seen, 2, "nothing is handed after the stop");
+    }
+    #[test]
+    fn an_answer_in_any_two_pieces_reads_as_it_does_whole() {
+        for answer in answers() {
+            let bytes = answer.as_bytes();
+            let whole = read_in_pieces(&[bytes]);
+            for cut in 0..=bytes.len() {
+                let (a, b) = bytes.split_at(cut);
+                assert_eq!(read_in_pieces(&[a, b]), whole, "{answer:?} cut at {cut}");
+            }
+        }
+    }
+
+    #[test]
+    fn an_answer_a_byte_at_a_time_reads_as_it_does_whole() {
+        for answer in answers() {
+            let bytes = answer.as_bytes();
+            let pieces: Vec<&[u8]> = bytes.chunks(1).collect();
+            assert_eq!(
+                read_in_pieces(&pieces),
+                read_in_pieces(&[bytes]),
+                "{answer:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn tokens_are_handed_with_their_text_as_sent_and_odd_ones_set_aside() {
+        let answer = answers()[3].clone();
+        let (handed, read) = read_in_pieces(&[answer.as_bytes()]);
+        assert_eq!(handed.iter().map(|(id, _)| *id).collect::<Vec<_>>(), [1, 2]);
+        let first = String::from_utf8(handed[0].1.clone()).unwrap();
+        assert!(
+            first.starts_with("{\"id\":1,") && first.ends_with("\"a\\\"]}\"}"),
+            "{first}"
+        );
+        let unreadable = read.unwrap();
+        assert_eq!(unreadable.len(), 1);
+        assert_eq!(unreadable[0].position, 1);
+        assert_eq!(unreadable[0].name.as_deref(), Some("odd é ]"));
+    }
+
+    #[test]
+    fn errors_say_where_in_the_whole_answer() {
+        let (_, read) = read_in_pieces(&[b"[\n  {\"id\":1,\"name\":\"a\"}\n  x"]);
+        assert_eq!(read.unwrap_err(), "expected `,` or `]` at line 3 column 3");
+        let (_, read) = read_in_pieces(&[b"[{\"id\":1,", b"\"name\":\"a\"} ]  ]"]);
+        assert_eq!(read.unwrap_err(), "trailing characters at line 1 column 25");
+        let (_, read) = read_in_pieces(&[b"{\"error\":1}"]);
+        assert!(read.unwrap_err().contains("expected a sequence"));
+        let (handed, read) = read_in_pieces(&[b"[{\"id\":1,\"name\":\"a\"},{\"id\":2,\"na"]);
+        assert_eq!(handed.len(), 1);
+        assert!(read.unwrap_err().starts_with("EOF while parsing"));
+    }
+
+    #[test]
+    fn a_number_cut_between_pieces_is_read_whole() {
+        let (_, whole) = read_in_pieces(&[b"[12345]"]);
+        let (_, cut) = read_in_pieces(&[b"[12", b"345]"]);
+        assert_eq!(whole, cut);
+        assert!(whole.unwrap()[0].reason.contains("12345"));
+    }
+
+    #[test]
+    fn the_head_keeps_the_answer_s_start_only() {
+        let mut reader = ListReader::new();
+        let long = vec![b' '; 1000];
+        reader.feed(b"[", &mut |_, _| Ok::<(), ()>(())).unwrap();
+        reader.feed(&long, &mut |_, _| Ok::<(), ()>(())).unwrap();
+        assert_eq!(reader.head().len(), HEAD_BYTES);
+        assert_eq!(reader.head()[0], b'[');
+    }
+}
