@@ -71,7 +71,7 @@ fn formatted_visible_rows(
                     fit(&columns::creator(&row.token.created_by), WIDTHS[1].into()),
                     Style::default(),
                 ),
-                (fit(&row.access, WIDTHS[2].into()), Style::default()),
+                (fit(&row.access(), WIDTHS[2].into()), Style::default()),
                 (expires, style),
                 (
                     columns::masked_token(&row.token.last_4_digits).into_string(),
@@ -167,7 +167,7 @@ fn variants() -> Vec<Variant> {
             .into_iter()
             .zip(state.table.order()[state.table.viewport.offset..].iter())
             .map(|(cells, &i)| {
-                let account = fit(state.table.rows[i].account_name.as_str(), 14);
+                let account = fit(state.table.rows[i].account_name().as_str(), 14);
                 let mut row = vec![(account, Style::default())];
                 row.extend(cells);
                 row

@@ -8,7 +8,7 @@ use chrono::{DateTime, Duration, Utc};
 use crate::api::{
     AccessLevel, ApiToken, OpaqueResource, Resource, ResourceKind, ResourceNode, Scalar,
 };
-use crate::text::SafeText;
+use crate::text::{SafeStr, SafeText, Sanitized};
 
 /// Resource names from the permissions tree, by what the resource is (so `sending_domain` 3 and `domain` 3
 /// find the same name) and id.
@@ -123,10 +123,7 @@ fn opaque_text(r: &OpaqueResource) -> String {
 
 /// The access column of a token, its opaque permissions included.
 pub fn token_access(token: &ApiToken, names: &ResourceNames) -> SafeText {
-    let text = match (
-        token.resources.as_slice(),
-        token.opaque_resources.as_slice(),
-    ) {
+    let text = match (token.resources.as_slice(), &*token.opaque_resources) {
         (typed, []) => access_summary(typed, names),
         ([], [one]) => opaque_text(one),
         ([], many) => format!("{} permissions as sent", many.len()),
@@ -236,15 +233,24 @@ fn coarse(d: Duration) -> String {
 
 /// The Token column: the last four characters the API shows, never more.
 pub fn masked_token(last_4_digits: &str) -> SafeText {
-    SafeText::new(last_4_digits).after("…")
+    // Made per row drawn: one allocation when the digits are safe as sent.
+    match SafeStr::checked(last_4_digits) {
+        Some(digits) => digits.after("…"),
+        None => SafeText::new(last_4_digits).after("…"),
+    }
 }
 
 /// The Creator column: `System` for auto-created domain tokens, as the server says.
 pub fn creator(created_by: &str) -> SafeText {
+    creator_shown(created_by).read(created_by).to_safe_text()
+}
+
+/// `creator`, holding no copy of the server's text when it is shown as it is.
+pub fn creator_shown(created_by: &str) -> Sanitized {
     if created_by.trim().is_empty() {
-        SafeText::literal("—")
+        Sanitized::from(SafeText::literal("—"))
     } else {
-        SafeText::new(created_by)
+        Sanitized::of(created_by)
     }
 }
 
@@ -269,8 +275,8 @@ mod tests {
             last_4_digits: "dcf7".into(),
             created_by: "me".into(),
             expires_at: None,
-            resources: vec![],
-            opaque_resources: vec![],
+            resources: Default::default(),
+            opaque_resources: Default::default(),
         }
     }
 

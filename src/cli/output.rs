@@ -107,10 +107,7 @@ fn permissions(token: &ApiToken) -> impl Iterator<Item = String> + '_ {
 
 /// The table's access column, the opaque permissions counted after the readable ones.
 fn token_access(token: &ApiToken) -> String {
-    match (
-        token.resources.is_empty(),
-        token.opaque_resources.as_slice(),
-    ) {
+    match (token.resources.is_empty(), &*token.opaque_resources) {
         (_, []) => access_summary(&token.resources),
         (true, [one]) => opaque_permission(one),
         (true, many) => format!("{} permissions as sent", many.len()),
@@ -866,8 +863,8 @@ mod tests {
             last_4_digits: "dcf7".into(),
             created_by: "John Doe".into(),
             expires_at: expires_at.map(at),
-            resources,
-            opaque_resources: Vec::new(),
+            resources: resources.into(),
+            opaque_resources: Default::default(),
         }
     }
 

@@ -439,7 +439,7 @@ mod tests {
                     access_level: AccessLevel(level),
                 })
                 .collect(),
-            opaque_resources: opaque,
+            opaque_resources: opaque.into(),
         }
     }
 

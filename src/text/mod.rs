@@ -6,7 +6,7 @@ use unicode_width::UnicodeWidthStr;
 
 mod safe;
 
-pub use safe::SafeText;
+pub use safe::{SafeBox, SafeStr, SafeText, Sanitized};
 
 /// Replaces every control character (C0, DEL, C1) and the invisible formatting characters that can
 /// reorder or hide text (bidi overrides, isolates and marks, zero-width characters, invisible tag
@@ -14,10 +14,7 @@ pub use safe::SafeText;
 /// reach a terminal as an escape sequence or disguise what it says.
 pub fn sanitize(text: &str) -> String {
     // Most text has nothing to replace: one read, then one copy.
-    let kept = |c: char| {
-        !c.is_control() && !is_invisible_format(c) && !matches!(c, '\u{2028}' | '\u{2029}')
-    };
-    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) || text.chars().all(kept) {
+    if is_safe(text) {
         return text.to_string();
     }
     let mut out = String::with_capacity(text.len());
@@ -31,6 +28,14 @@ pub fn sanitize(text: &str) -> String {
         }
     }
     out
+}
+
+/// Whether `sanitize` would leave the text as it is.
+pub fn is_safe(text: &str) -> bool {
+    let kept = |c: char| {
+        !c.is_control() && !is_invisible_format(c) && !matches!(c, '\u{2028}' | '\u{2029}')
+    };
+    text.bytes().all(|b| (0x20..0x7f).contains(&b)) || text.chars().all(kept)
 }
 
 /// Unicode format characters (category Cf) that a terminal draws as nothing but that change how the text

@@ -6,7 +6,7 @@ use std::borrow::{Borrow, Cow};
 use std::fmt;
 use std::ops::Deref;
 
-use super::{display_width, sanitize, truncate_to_width};
+use super::{display_width, is_safe, sanitize, truncate_to_width};
 
 #[derive(Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct SafeText(String);
@@ -77,13 +77,147 @@ impl SafeText {
 
     /// This text after a literal prefix.
     pub fn after(&self, prefix: &'static str) -> SafeText {
-        let mut out = SafeText::literal(prefix);
-        out.push(self);
-        out
+        self.as_safe().after(prefix)
     }
 
     pub fn into_string(self) -> String {
         self.0
+    }
+
+    pub fn as_safe(&self) -> SafeStr<'_> {
+        SafeStr(&self.0)
+    }
+}
+
+/// Safe text borrowed: a `SafeText`'s, or outside text that needed no change.
+#[derive(Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SafeStr<'a>(&'a str);
+
+impl<'a> SafeStr<'a> {
+    pub const EMPTY: SafeStr<'static> = SafeStr("");
+
+    /// `raw` itself when `sanitize` would leave it as it is.
+    pub fn checked(raw: &'a str) -> Option<Self> {
+        is_safe(raw).then_some(Self(raw))
+    }
+
+    pub fn as_str(self) -> &'a str {
+        self.0
+    }
+
+    /// How many terminal cells it takes.
+    pub fn width(self) -> usize {
+        display_width(self.0)
+    }
+
+    /// Fitted into `max` cells, as `SafeText::fit`.
+    pub fn fit(self, max: usize) -> String {
+        truncate_to_width(self.0, max)
+    }
+
+    /// `fit`, borrowing the text when it fits.
+    pub fn fit_cow(self, max: usize) -> Cow<'a, str> {
+        if display_width(self.0) <= max {
+            Cow::Borrowed(self.0)
+        } else {
+            Cow::Owned(truncate_to_width(self.0, max))
+        }
+    }
+
+    /// This text after a literal prefix.
+    pub fn after(self, prefix: &'static str) -> SafeText {
+        debug_assert_eq!(sanitize(prefix), prefix, "a literal that is not safe");
+        let mut out = String::with_capacity(prefix.len() + self.0.len());
+        out.push_str(prefix);
+        out.push_str(self.0);
+        SafeText(out)
+    }
+
+    pub fn to_safe_text(self) -> SafeText {
+        SafeText(self.0.to_string())
+    }
+}
+
+impl Deref for SafeStr<'_> {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        self.0
+    }
+}
+
+impl fmt::Display for SafeStr<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+impl fmt::Debug for SafeStr<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.0, f)
+    }
+}
+
+impl PartialEq<&str> for SafeStr<'_> {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+/// A `SafeText` that is done growing: no spare room, and a word smaller.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct SafeBox(Box<str>);
+
+impl SafeBox {
+    pub fn as_safe(&self) -> SafeStr<'_> {
+        SafeStr(&self.0)
+    }
+}
+
+impl From<SafeText> for SafeBox {
+    fn from(text: SafeText) -> Self {
+        Self(text.0.into_boxed_str())
+    }
+}
+
+impl fmt::Debug for SafeBox {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+/// Outside text made safe, holding a copy only when that changed it (rarely): it is read back with the
+/// raw text it was made of, which is then shown as it is. Many texts kept this way cost a word or two
+/// each instead of an allocation each.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Sanitized(Option<SafeBox>);
+
+impl Sanitized {
+    pub fn of(raw: &str) -> Self {
+        if is_safe(raw) {
+            Self(None)
+        } else {
+            Self(Some(SafeText::new(raw).into()))
+        }
+    }
+
+    /// The safe text; `raw` must be the text this was made of.
+    pub fn read<'a>(&'a self, raw: &'a str) -> SafeStr<'a> {
+        match &self.0 {
+            Some(copy) => copy.as_safe(),
+            None => {
+                debug_assert!(is_safe(raw), "read with a text it was not made of");
+                // Checked again (a glance at a few bytes): a wrong `raw` still cannot reach the terminal.
+                SafeStr::checked(raw).unwrap_or(SafeStr("\u{FFFD}"))
+            }
+        }
+    }
+}
+
+/// Text of the program's own making, read in place of the raw text.
+impl From<SafeText> for Sanitized {
+    fn from(text: SafeText) -> Self {
+        Self(Some(text.into()))
     }
 }
 
@@ -190,6 +324,17 @@ mod tests {
                 "{safe:?}"
             );
         }
+    }
+
+    #[test]
+    fn sanitized_copies_only_what_it_changes() {
+        let plain = "ci-deploy";
+        assert_eq!(Sanitized::of(plain), Sanitized::default());
+        assert_eq!(Sanitized::of(plain).read(plain), "ci-deploy");
+        let hostile = "a\x1b[2Jb";
+        let made = Sanitized::of(hostile);
+        assert_eq!(made.read(hostile).as_str(), SafeText::new(hostile).as_str());
+        assert_eq!(SafeStr::checked(hostile), None);
     }
 
     #[test]

@@ -145,7 +145,7 @@ async fn a_reset_confirmed_with_four_y_presses_sends_one_post_and_shows_the_secr
         .find(|r| r.token.id == old.id)
         .unwrap();
     assert!(old_row.in_grace());
-    let successor = &flow.state.table.rows[old_row.successor.unwrap()].token;
+    let successor = &flow.state.table.rows[old_row.successor().unwrap()].token;
     assert_eq!(
         successor.name,
         format!("Staging sandbox reader {}", successor.id)

@@ -91,7 +91,7 @@ impl Inventory {
             .table
             .rows
             .iter()
-            .find(|r| r.account == self.viewer && r.unreadable.is_none())
+            .find(|r| r.account == self.viewer && r.unreadable().is_none())
             .expect("the viewer account lists tokens")
             .token
             .name
@@ -126,12 +126,7 @@ async fn every_account_loads_side_by_side_and_the_403_account_says_why_in_place(
     assert!(rows_of(inv.viewer).count() > 1);
     let failed: Vec<_> = rows_of(inv.unseen).collect();
     assert_eq!(failed.len(), 1, "one row says why");
-    assert!(
-        failed[0]
-            .unreadable
-            .as_deref()
-            .is_some_and(|r| r.contains("403"))
-    );
+    assert!(failed[0].unreadable().is_some_and(|r| r.contains("403")));
     assert_eq!(
         inv.requests().iter().filter(|r| r.status == 429).count(),
         0,

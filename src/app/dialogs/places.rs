@@ -14,7 +14,7 @@ use crate::api::TokenId;
 use crate::config::Theme;
 use crate::rotation::Place;
 use crate::rotation::places::{MAX_PLACE_CHARS, MAX_PLACES};
-use crate::text::SafeText;
+use crate::text::{SafeStr, SafeText};
 
 #[derive(Debug)]
 pub struct PlacesDialog {
@@ -30,7 +30,7 @@ pub struct PlacesDialog {
 }
 
 impl PlacesDialog {
-    pub fn new(token: TokenId, name: &SafeText, places: &[Place], in_grace: bool) -> Self {
+    pub fn new(token: TokenId, name: SafeStr<'_>, places: &[Place], in_grace: bool) -> Self {
         Self {
             token,
             title: name.after("Places · "),

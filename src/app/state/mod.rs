@@ -137,7 +137,7 @@ impl State {
                 caller_is_viewer: self.session.viewer_in(row.account),
                 writes_refused: self.session.guard.standing_refusal_in(row.account),
                 request_in_flight: self.requests.row_busy(row.token.id),
-                unreadable: row.unreadable.as_deref(),
+                unreadable: row.unreadable(),
                 undoable_edit: self.requests.last_edit.as_ref().map(|edit| EditToUndo {
                     token: edit.token,
                     unchanged_since: edit.token != row.token.id

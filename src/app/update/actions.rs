@@ -61,7 +61,7 @@ pub(super) fn row_action(state: &mut State, action: Action, now: DateTime<Utc>) 
         let actions = state.with_row_context(index, now, registry::actions_for);
         state.table.ensure_row_texts(index);
         let row = &state.table.rows[index];
-        let menu = ActionMenu::new(row.name.clone(), actions, &state.session.keymap);
+        let menu = ActionMenu::new(row.name().to_safe_text(), actions, &state.session.keymap);
         state.overlays.open = Some(Overlay::Menu {
             token: row.token.id,
             menu,
@@ -90,7 +90,7 @@ pub(super) fn run_allowed(
         let what = action.info().description;
         state.set_status(format!("{what}: {reason}"), level, now);
         let row = &state.table.rows[index];
-        if action == Action::Copy && row.unreadable.is_none() {
+        if action == Action::Copy && row.unreadable().is_none() {
             // The reason offers the name, id or last digits: the dialog that does so opens too.
             state.overlays.open =
                 Some(Overlay::CopyAlternatives(CopyAlternatives::new(&row.token)));
@@ -125,7 +125,8 @@ pub(super) fn run_allowed(
             let id = token.id;
             state.table.ensure_row_texts(index);
             let row = &state.table.rows[index];
-            let dialog = PlacesDialog::new(id, &row.name, state.places.book.of(id), row.in_grace());
+            let dialog =
+                PlacesDialog::new(id, row.name(), state.places.book.of(id), row.in_grace());
             state.overlays.open = Some(Overlay::Places(dialog));
         }
         // Available only while a secret dialog holds the secret, which then has the keys.

@@ -46,7 +46,7 @@ pub(super) fn mark(state: &mut State, action: Action, now: DateTime<Utc>) -> Ste
                 return Step::Ignored;
             };
             let row = &state.table.rows[index];
-            if let Some(problem) = &row.unreadable {
+            if let Some(problem) = row.unreadable() {
                 state.set_status(
                     format!("This token cannot be marked: the server sent it in a shape that cannot be read ({problem})"),
                     Level::Warn,
@@ -137,8 +137,8 @@ pub(super) fn undo_last(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
             .then(|| "its permissions changed since the edit; undo it on its own".to_string());
         targets.push(BulkTarget {
             token: edit.token,
-            name: row.name.clone(),
-            last4: SafeText::new(&row.token.last_4_digits).after("…"),
+            name: row.name().to_safe_text(),
+            last4: row.masked(),
             server_name: row.token.name.to_string(),
             is_own_token: state.session.is_own_token(&row.token),
             refused,
@@ -321,8 +321,8 @@ fn plan(state: &mut State, action: &BulkAction, now: DateTime<Utc>) -> Vec<BulkT
         let row = &state.table.rows[index];
         targets.push(BulkTarget {
             token: id,
-            name: row.name.clone(),
-            last4: SafeText::new(&row.token.last_4_digits).after("…"),
+            name: row.name().to_safe_text(),
+            last4: row.masked(),
             server_name: row.token.name.to_string(),
             is_own_token: own,
             refused,

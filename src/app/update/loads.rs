@@ -170,7 +170,7 @@ pub(super) fn tokens(
                 .table
                 .rows
                 .iter()
-                .filter(|r| r.unreadable.is_some())
+                .filter(|r| r.unreadable().is_some())
                 .count();
             let account = state.session.account().map_or(0, |a| a.id);
             state.table.set_account_lists(vec![AccountRows {

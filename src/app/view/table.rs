@@ -59,7 +59,7 @@ fn widths(state: &State, inner: u16, expiries: &[(String, Urgency)]) -> Vec<u16>
             SortColumn::Token => usize::from(TOKEN_WIDTH),
             SortColumn::Findings => usize::from(FINDINGS_WIDTH),
             SortColumn::Id => widest(&|r| r.token.id.to_string().len(), title, 20),
-            SortColumn::Account => widest(&|r| usize::from(r.account_width), title, ACCOUNT_CAP),
+            SortColumn::Account => widest(&|r| usize::from(r.account_width()), title, ACCOUNT_CAP),
             SortColumn::Name => {
                 flexible.push((at, widest(&|r| name_width(table, r), title, usize::MAX)));
                 continue;
@@ -67,14 +67,14 @@ fn widths(state: &State, inner: u16, expiries: &[(String, Urgency)]) -> Vec<u16>
             SortColumn::Creator => {
                 flexible.push((
                     at,
-                    widest(&|r| usize::from(r.widths.creator), title, CREATOR_CAP),
+                    widest(&|r| usize::from(r.widths().creator), title, CREATOR_CAP),
                 ));
                 continue;
             }
             SortColumn::Access => {
                 flexible.push((
                     at,
-                    widest(&|r| usize::from(r.widths.access), title, ACCESS_CAP),
+                    widest(&|r| usize::from(r.widths().access), title, ACCESS_CAP),
                 ));
                 continue;
             }
@@ -120,7 +120,7 @@ fn widths(state: &State, inner: u16, expiries: &[(String, Urgency)]) -> Vec<u16>
 /// What a row's name cell holds: the name and what is drawn beside it (the successor of a reset token).
 fn name_width(table: &TokenTable, row: &TokenRow) -> usize {
     let successor = row
-        .successor
+        .successor()
         .filter(|_| row.in_grace())
         .and_then(|i| table.rows.get(i));
     let marks = if table.secret_not_received.contains(&row.token.id) {
@@ -131,9 +131,11 @@ fn name_width(table: &TokenTable, row: &TokenRow) -> usize {
     marks
         + match successor {
             Some(next) => {
-                usize::from(row.widths.name) + display_width(" → ") + usize::from(next.widths.name)
+                usize::from(row.widths().name)
+                    + display_width(" → ")
+                    + usize::from(next.widths().name)
             }
-            None => usize::from(row.widths.name),
+            None => usize::from(row.widths().name),
         }
 }
 
@@ -189,32 +191,32 @@ fn name_cell<'a>(state: &State, row: &'a TokenRow, width: usize, theme: &Theme) 
     if state.requests.row_busy(row.token.id) {
         let mark = Span::styled(BUSY_MARK, theme.info);
         let room = width.saturating_sub(display_width(BUSY_MARK));
-        return Cell::from(Line::from(vec![mark, Span::raw(row.name.fit(room))]));
+        return Cell::from(Line::from(vec![mark, Span::raw(row.name().fit(room))]));
     }
     if state.table.secret_not_received.contains(&row.token.id) {
         // The words tell the operator this token's secret reached no one; in a narrow column they shorten
         // rather than hide the name.
         let mark = [SECRET_LOST_MARK, SECRET_LOST_SHORT]
             .into_iter()
-            .find(|m| display_width(m) + row.name.width().min(10) <= width)
+            .find(|m| display_width(m) + row.name().width().min(10) <= width)
             .unwrap_or(" ✗");
         let room = width.saturating_sub(display_width(mark));
         return Cell::from(Line::from(vec![
-            Span::raw(row.name.fit(room)),
+            Span::raw(row.name().fit(room)),
             Span::styled(mark.to_string(), theme.danger),
         ]));
     }
     let successor = row
         .in_grace()
-        .then(|| row.successor.map(|i| &state.table.rows[i]))
+        .then(|| row.successor().map(|i| &state.table.rows[i]))
         .flatten();
     let Some(next) = successor else {
-        return Cell::from(row.name.fit_cow(width));
+        return Cell::from(row.name().fit_cow(width));
     };
     // Keep room for the successor: it is what tells the operator where the row went.
-    let arrow = next.name.after(" → ");
+    let arrow = next.name().after(" → ");
     let name_room = width.saturating_sub(arrow.width().min(width / 2));
-    let name = row.name.fit(name_room);
+    let name = row.name().fit(name_room);
     let arrow = arrow.fit(width.saturating_sub(display_width(&name)));
     Cell::from(Line::from(vec![
         Span::raw(name),
@@ -237,10 +239,10 @@ const CHECKLIST_WIDTH: usize = 16;
 /// The Expires cell's text and how urgent it is. A reset token with places carries its cut-over
 /// checklist beside the countdown; with places left in its last hour it is critical.
 fn expiry_of(state: &State, row: &TokenRow, now: DateTime<Utc>) -> (String, Urgency) {
-    if row.not_listed {
+    if row.not_listed() {
         return ("not listed".into(), Urgency::Soon);
     }
-    if row.unreadable.is_some() {
+    if row.unreadable().is_some() {
         return ("unreadable".into(), Urgency::Soon);
     }
     let in_grace = row.in_grace();
@@ -265,7 +267,7 @@ fn expiry_of(state: &State, row: &TokenRow, now: DateTime<Utc>) -> (String, Urge
 fn expires_cell(row: &TokenRow, expiry: (String, Urgency), theme: &Theme) -> Cell<'static> {
     let (text, urgency) = expiry;
     let style: Style = match urgency {
-        _ if row.unreadable.is_some() => theme.warn,
+        _ if row.unreadable().is_some() => theme.warn,
         Urgency::Calm => theme.text,
         Urgency::Soon => theme.warn,
         Urgency::Critical => theme.danger,
@@ -292,8 +294,8 @@ fn findings_cell(row: &TokenRow, theme: &Theme) -> Cell<'static> {
 }
 
 fn access_cell<'a>(row: &'a TokenRow, width: usize, theme: &Theme) -> Cell<'a> {
-    let text = row.access.fit_cow(width);
-    if row.unreadable.is_some() {
+    let text = row.access().fit_cow(width);
+    if row.unreadable().is_some() {
         Cell::from(Span::styled(text, theme.warn))
     } else {
         Cell::from(text)
@@ -353,26 +355,26 @@ pub fn render(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Fram
                 let width = usize::from(*width);
                 match column {
                     SortColumn::Name => name_cell(state, row, width, theme),
-                    SortColumn::Creator => Cell::from(row.creator.fit_cow(width)),
+                    SortColumn::Creator => Cell::from(row.creator().fit_cow(width)),
                     SortColumn::Access => access_cell(row, width, theme),
                     SortColumn::Expires => match expiry.take() {
                         Some(expiry) => expires_cell(row, expiry, theme),
                         None => Cell::from(""),
                     },
-                    SortColumn::Token => match row.unreadable {
+                    SortColumn::Token => match row.unreadable() {
                         Some(_) => Cell::from(""),
-                        None => Cell::from(row.masked.as_str()),
+                        None => Cell::from(row.masked().into_string()),
                     },
-                    SortColumn::Id => match row.unreadable {
+                    SortColumn::Id => match row.unreadable() {
                         Some(_) => Cell::from(""),
                         None => Cell::from(row.token.id.to_string()),
                     },
                     SortColumn::Findings => findings_cell(row, theme),
                     // The width measured with the name saves measuring it again per frame.
-                    SortColumn::Account if usize::from(row.account_width) <= width => {
-                        Cell::from(row.account_name.as_str())
+                    SortColumn::Account if usize::from(row.account_width()) <= width => {
+                        Cell::from(row.account_name().as_str())
                     }
-                    SortColumn::Account => Cell::from(row.account_name.fit(width)),
+                    SortColumn::Account => Cell::from(row.account_name().fit(width)),
                 }
             }));
             if cut_over_late(state, row, now) {

@@ -46,8 +46,8 @@ pub fn token(
         last_4_digits: last4.into(),
         created_by: creator.into(),
         expires_at: expires_in.map(|d| now() + d),
-        resources,
-        opaque_resources: vec![],
+        resources: resources.into(),
+        opaque_resources: vec![].into(),
     }
 }
 

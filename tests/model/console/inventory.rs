@@ -192,7 +192,7 @@ fn every_account_shows_side_by_side_and_a_failed_one_says_why_in_place() {
         .table
         .rows
         .iter()
-        .filter(|r| r.unreadable.is_some())
+        .filter(|r| r.unreadable().is_some())
         .collect();
     assert_eq!(failed.len(), 1);
     assert_eq!(failed[0].account, RETAIL);

@@ -155,16 +155,16 @@ fn a_new_list_makes_the_texts_of_what_is_on_screen_first_and_the_rest_when_idle(
     let mut state = loaded(many(300));
     let frame = text(&draw(&mut state, 120, 40));
     assert!(frame.contains("bulk-000"), "{frame}");
-    let ready = state.table.rows.iter().filter(|r| r.texts_ready).count();
+    let ready = state.table.rows.iter().filter(|r| r.texts_ready()).count();
     assert!(
         ready > 0 && ready < 100,
         "only the rows on screen are made before the first frame: {ready}"
     );
     assert!(state.table.has_deferred_work());
     send(&mut state, Msg::Idle);
-    assert!(state.table.rows.iter().all(|r| r.texts_ready));
+    assert!(state.table.rows.iter().all(|r| r.texts_ready()));
     assert!(!state.table.has_deferred_work());
-    assert_eq!(state.table.rows[299].name, "bulk-299");
+    assert_eq!(state.table.rows[299].name(), "bulk-299");
 }
 
 #[test]
@@ -174,10 +174,11 @@ fn texts_not_made_yet_are_made_when_a_key_needs_them() {
     let mut state = loaded(many(300));
     draw(&mut state, 120, 40);
     send(&mut state, char_key('G'));
-    assert!(!state.table.rows[299].texts_ready, "not on screen yet");
+    assert!(!state.table.rows[299].texts_ready(), "not on screen yet");
     send(&mut state, char_key('.'));
     assert_eq!(
-        state.table.rows[299].name, "bulk-299",
+        state.table.rows[299].name(),
+        "bulk-299",
         "the menu's title is made"
     );
     assert!(matches!(
@@ -207,5 +208,5 @@ fn texts_not_made_yet_are_made_when_a_key_needs_them() {
         mailtrap_tokens::app::state::SortColumn::Access
     );
     assert_eq!(state.table.order().len(), 300);
-    assert!(state.table.rows.iter().all(|r| r.texts_ready));
+    assert!(state.table.rows.iter().all(|r| r.texts_ready()));
 }

@@ -74,8 +74,8 @@ pub fn token(id: i64, name: &str, resources: Vec<Resource>) -> ApiToken {
         last_4_digits: "dcf7".into(),
         created_by: "Jane".into(),
         expires_at: None,
-        resources,
-        opaque_resources: vec![],
+        resources: resources.into(),
+        opaque_resources: vec![].into(),
     }
 }
 

@@ -28,8 +28,9 @@ pub fn token(id: i64, name: &str, creator: &str, hours: Option<i64>) -> ApiToken
             resource_type: ResourceType::new("account"),
             resource_id: ACCOUNT_ID,
             access_level: AccessLevel::ADMIN,
-        }],
-        opaque_resources: vec![],
+        }]
+        .into(),
+        opaque_resources: vec![].into(),
     }
 }
 

@@ -16,8 +16,9 @@ fn admin(id: i64, name: &str, created_by: &str) -> ApiToken {
             resource_type: ResourceType::new("account"),
             resource_id: 1,
             access_level: AccessLevel::ADMIN,
-        }],
-        opaque_resources: Vec::new(),
+        }]
+        .into(),
+        opaque_resources: Vec::new().into(),
     }
 }
 

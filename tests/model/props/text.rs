@@ -1,6 +1,6 @@
 //! `sanitize` and `fit` on arbitrary text.
 
-use mailtrap_tokens::text::{display_width, fit, is_invisible_format, sanitize};
+use mailtrap_tokens::text::{Sanitized, display_width, fit, is_invisible_format, sanitize};
 use proptest::prelude::*;
 
 fn safe(text: &str) -> bool {
@@ -51,6 +51,14 @@ proptest! {
         let once = sanitize(&text);
         prop_assert!(safe(&once), "{:?}", once);
         prop_assert_eq!(sanitize(&once), once);
+    }
+
+    #[test]
+    fn sanitized_text_reads_as_sanitize_makes_it(text in nasty_text()) {
+        // A table row keeps no copy of text that needs no change: that must be exactly the text
+        // `sanitize` leaves as it is.
+        let made = Sanitized::of(&text);
+        prop_assert_eq!(made.read(&text).as_str(), sanitize(&text));
     }
 
     #[test]

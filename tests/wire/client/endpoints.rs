@@ -103,7 +103,7 @@ async fn create_with_each_expiry_then_reset_and_delete() {
         let created = api.create_token(account, &new).await.unwrap();
         assert_eq!(created.token.expires_at, expected);
         assert_eq!(created.token.created_by, "Operator console");
-        assert_eq!(created.token.resources, new.resources);
+        assert_eq!(created.token.resources.as_slice(), new.resources.as_slice());
         assert_eq!(created.secret.expose_secret().len(), 32);
         assert_eq!(created.token.last_4_digits, created.secret.last4());
         // The new secret works.
@@ -176,8 +176,8 @@ async fn accesses_bulk_update_and_resource_tree() {
         .unwrap();
     let token = api.get_token(account, 2491255).await.unwrap();
     assert_eq!(
-        token.resources,
-        vec![
+        token.resources.as_slice(),
+        [
             resource("sandbox", 4117907, 100),
             resource("domain", 3300414, 10)
         ]

@@ -45,8 +45,8 @@ async fn the_recorded_production_timeline() {
     assert_eq!(created.token.created_by, "SDK Dev Account Token");
     assert_eq!(created.token.expires_at, None);
     assert_eq!(
-        created.token.resources,
-        vec![resource("account", account, 100)]
+        created.token.resources.as_slice(),
+        [resource("account", account, 100)]
     );
 
     // 14:25:08 reset: a new record, "<old name> <new id>", same resources, new secret.

@@ -4,11 +4,12 @@
 //! The selection is kept by token id, so a refresh, a filter or a sort never moves it to another token.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
 use crate::api::{AccountId, ApiToken, ResourceKind, ResourceNode, TokenId, TokenList};
-use crate::text::SafeText;
+use crate::text::{SafeStr, SafeText, Sanitized};
 
 use super::super::columns::{self, ResourceNames};
 use super::super::registry::Related;
@@ -20,6 +21,7 @@ mod row;
 
 use order::ascending_order;
 pub use order::{Sort, SortColumn};
+use row::{AccountLabel, RowTexts, Unreadable, make_texts};
 pub use row::{FindingSummary, TextWidths, TokenRow};
 
 /// The orders the table shows rows in, as indices into `TokenTable::rows`, and what filtering needs.
@@ -30,7 +32,10 @@ struct Orders {
     /// Every row in ascending order for each column of `SortColumn::EVERY`, kept per data change, so a sort
     /// key copies an order instead of sorting 10,000 rows again; `None` until it is needed.
     ascending_by: Vec<Option<Vec<usize>>>,
-    /// Every row's `search` text is current.
+    /// Each row's lowercased name, creator, access, id, last digits and account: what the filter matches
+    /// (made when the filter first needs it, or once the first frame is on screen).
+    search: Vec<Box<str>>,
+    /// `search` is current.
     search_ready: bool,
     /// Every row's texts are made (`TokenRow::texts_ready`).
     texts_ready: bool,
@@ -155,7 +160,7 @@ impl TokenTable {
         {
             // Successors are found within an account: a reset's successor is in its token's account.
             let successors = columns::successors(&list.tokens);
-            let account_width = u16::try_from(account_name.width()).unwrap_or(u16::MAX);
+            let label = Arc::new(AccountLabel::new(account_name));
             let offset = rows.len();
             // Moved from the back a slice at a time, each slice's room handed back at once: moving all
             // 100,000 tokens in one go would hold the decoded list whole beside the rows made from it
@@ -164,23 +169,9 @@ impl TokenTable {
             while !tokens.is_empty() {
                 let from = tokens.len().saturating_sub(MOVE_SLICE);
                 let slice = tokens.drain(from..).rev();
-                rows.extend(slice.map(|token| TokenRow {
-                    // Made for the rows on screen when the frame is laid out, for the rest after it.
-                    name: SafeText::default(),
-                    creator: SafeText::default(),
-                    access: SafeText::default(),
-                    masked: SafeText::default(),
-                    texts_ready: false,
-                    widths: TextWidths::default(),
-                    search: String::new(),
-                    successor: successors.get(&token.id).map(|i| i + offset),
-                    unreadable: None,
-                    not_listed: false,
-                    findings: None,
-                    account,
-                    account_name: account_name.clone(),
-                    account_width,
-                    token,
+                rows.extend(slice.map(|token| {
+                    let successor = successors.get(&token.id).map(|i| i + offset);
+                    TokenRow::new(token, account, Arc::clone(&label), successor)
                 }));
                 tokens.shrink_to_fit();
             }
@@ -192,7 +183,7 @@ impl TokenTable {
                 };
                 bad_rows.push((
                     account,
-                    account_name.clone(),
+                    Arc::clone(&label),
                     bad.id,
                     name,
                     bad.name,
@@ -202,15 +193,7 @@ impl TokenTable {
             }
             if let Some(reason) = failure {
                 let name = SafeText::literal("✖ its token list did not load");
-                bad_rows.push((
-                    account,
-                    account_name.clone(),
-                    None,
-                    name,
-                    None,
-                    reason,
-                    true,
-                ));
+                bad_rows.push((account, Arc::clone(&label), None, name, None, reason, true));
             }
         }
         self.rows = rows;
@@ -222,7 +205,7 @@ impl TokenTable {
             } else {
                 self.rows.iter().map(|r| r.token.id).collect()
             };
-        for (account, account_name, server_id, name, raw_name, reason, not_listed) in bad_rows {
+        for (account, account_label, server_id, name, raw_name, reason, not_listed) in bad_rows {
             // The row needs an id of its own (the selection follows ids): the server's if it is one no
             // other row has, else one no server hands out.
             let mut id = server_id.filter(|id| !ids.contains(id)).unwrap_or(i64::MIN);
@@ -231,32 +214,30 @@ impl TokenTable {
             }
             ids.insert(id);
             let access = SafeText::new(&reason).after("⚠ ");
-            let widths = TextWidths::of(&name, &SafeText::default(), &access);
-            self.rows.push(TokenRow {
-                token: ApiToken {
+            let widths = TextWidths::of(name.as_safe(), SafeStr::EMPTY, access.as_safe());
+            let mut row = TokenRow::new(
+                ApiToken {
                     id,
                     name: raw_name.unwrap_or_default().into(),
                     last_4_digits: Default::default(),
                     created_by: Default::default(),
                     expires_at: None,
-                    resources: Vec::new(),
-                    opaque_resources: Vec::new(),
+                    resources: Default::default(),
+                    opaque_resources: Default::default(),
                 },
-                account_width: u16::try_from(account_name.width()).unwrap_or(u16::MAX),
                 account,
-                account_name,
-                name,
-                creator: SafeText::default(),
-                access,
-                masked: SafeText::default(),
-                texts_ready: true,
+                account_label,
+                None,
+            );
+            // Made once, here: they name nothing from the tree, so `forget_derived` keeps them.
+            row.texts = Some(Box::new(RowTexts {
+                name: Sanitized::from(name),
+                creator: Sanitized::default(),
+                access: access.into(),
                 widths,
-                search: String::new(),
-                successor: None,
-                unreadable: Some(reason),
-                not_listed,
-                findings: None,
-            });
+            }));
+            row.unreadable = Some(Box::new(Unreadable { reason, not_listed }));
+            self.rows.push(row);
         }
         self.secret_not_received.retain(|id| ids.contains(id));
         self.reset_grace = self
@@ -269,7 +250,7 @@ impl TokenTable {
             .rows
             .iter()
             .enumerate()
-            .filter_map(|(old, r)| r.successor.map(|new| (new, old)))
+            .filter_map(|(old, r)| r.successor().map(|new| (new, old)))
             .collect();
         self.domains = DomainIndex::of(&self.rows);
         if let Some(id) = self.follow
@@ -388,10 +369,11 @@ impl TokenTable {
         self.orders.texts_ready = false;
         for row in &mut self.rows {
             if row.unreadable.is_none() {
-                row.texts_ready = false;
+                row.texts = None;
             }
         }
         self.orders.ascending_by = vec![None; SortColumn::EVERY.len()];
+        self.orders.search = Vec::new();
         self.orders.search_ready = false;
         self.resort();
     }
@@ -402,18 +384,23 @@ impl TokenTable {
             return;
         }
         self.ensure_texts();
-        for row in &mut self.rows {
-            row.search = format!(
-                "{}\n{}\n{}\n{}\n{}\n{}",
-                row.token.name,
-                row.token.created_by,
-                row.access,
-                row.token.id,
-                row.token.last_4_digits,
-                row.account_name
-            )
-            .to_lowercase();
-        }
+        self.orders.search = self
+            .rows
+            .iter()
+            .map(|row| {
+                format!(
+                    "{}\n{}\n{}\n{}\n{}\n{}",
+                    row.token.name,
+                    row.token.created_by,
+                    row.access(),
+                    row.token.id,
+                    row.token.last_4_digits,
+                    row.account_name()
+                )
+                .to_lowercase()
+                .into_boxed_str()
+            })
+            .collect();
         self.orders.search_ready = true;
     }
 
@@ -452,7 +439,7 @@ impl TokenTable {
         let end = (vp.offset + vp.height).min(order.len());
         let on_screen = order.get(vp.offset.min(end)..end).unwrap_or(&[]);
         let mut wanted: Vec<usize> = on_screen.to_vec();
-        wanted.extend(on_screen.iter().filter_map(|&i| self.rows[i].successor));
+        wanted.extend(on_screen.iter().filter_map(|&i| self.rows[i].successor()));
         wanted.extend(self.selected_index());
         for i in wanted {
             self.ensure_row_texts(i);
@@ -509,7 +496,7 @@ impl TokenTable {
         if !needle.is_empty() {
             self.ensure_search();
         }
-        let rows = &self.rows;
+        let search = &self.orders.search;
         self.orders.visible = if needle.is_empty() {
             self.orders.sorted.clone()
         } else {
@@ -517,7 +504,7 @@ impl TokenTable {
                 .sorted
                 .iter()
                 .copied()
-                .filter(|&i| rows[i].search.contains(&needle))
+                .filter(|&i| search[i].contains(&needle))
                 .collect()
         };
         self.restore_selection();
@@ -618,7 +605,7 @@ impl TokenTable {
     /// The token's name as the list has it, made safe, or its id when the list no longer holds it.
     pub fn shown_name(&self, id: TokenId) -> String {
         self.row_by_id(id)
-            .map(|i| self.rows[i].name.to_string())
+            .map(|i| self.rows[i].name().to_string())
             .unwrap_or_else(|| format!("#{id}"))
     }
 
@@ -685,19 +672,6 @@ impl TokenTable {
         };
         f(row, Related::Refs(&related))
     }
-}
-
-/// A row's texts, made safe once: what a frame fits into cells.
-fn make_texts(row: &mut TokenRow, names: &ResourceNames) {
-    if row.texts_ready {
-        return;
-    }
-    row.name = SafeText::new(&row.token.name);
-    row.creator = columns::creator(&row.token.created_by);
-    row.masked = columns::masked_token(&row.token.last_4_digits);
-    row.access = columns::token_access(&row.token, names);
-    row.widths = TextWidths::of(&row.name, &row.creator, &row.access);
-    row.texts_ready = true;
 }
 
 impl DomainIndex {

@@ -110,8 +110,8 @@ pub(super) fn ascending_order(rows: &[TokenRow], column: SortColumn) -> Vec<usiz
     match column {
         SortColumn::Name => by_text(|r| &r.token.name),
         SortColumn::Creator => by_text(|r| &r.token.created_by),
-        SortColumn::Account => by_text(|r| r.account_name.as_str()),
-        SortColumn::Access => by_text(|r| r.access.as_str()),
+        SortColumn::Account => by_text(|r| r.account_name().as_str()),
+        SortColumn::Access => by_text(|r| r.access().as_str()),
         SortColumn::Expires => {
             let mut order: Vec<usize> = (0..rows.len()).collect();
             // Soonest first; `never` after every date.
@@ -157,7 +157,9 @@ pub(super) fn ascending_order(rows: &[TokenRow], column: SortColumn) -> Vec<usiz
 mod tests {
     use super::*;
     use crate::api::ApiToken;
-    use crate::text::SafeText;
+    use crate::text::{SafeText, Sanitized};
+
+    use super::super::row::RowTexts;
 
     /// The comparison the cached orders replace: case-insensitive text, character by character, then id.
     fn reference_order(rows: &[TokenRow], text: fn(&TokenRow) -> &str) -> Vec<usize> {
@@ -176,31 +178,23 @@ mod tests {
     }
 
     fn row(id: TokenId, name: &str, creator: &str, last4: &str) -> TokenRow {
-        TokenRow {
-            token: ApiToken {
-                id,
-                name: name.into(),
-                last_4_digits: last4.into(),
-                created_by: creator.into(),
-                expires_at: None,
-                resources: Vec::new(),
-                opaque_resources: Vec::new(),
-            },
-            account: 0,
-            account_name: SafeText::default(),
-            account_width: 0,
-            not_listed: false,
+        let token = ApiToken {
+            id,
             name: name.into(),
-            creator: creator.into(),
-            access: name.to_uppercase().into(),
-            masked: SafeText::default(),
-            texts_ready: true,
+            last_4_digits: last4.into(),
+            created_by: creator.into(),
+            expires_at: None,
+            resources: Default::default(),
+            opaque_resources: Default::default(),
+        };
+        let mut row = TokenRow::new(token, 0, Default::default(), None);
+        row.texts = Some(Box::new(RowTexts {
+            name: Sanitized::of(name),
+            creator: Sanitized::of(creator),
+            access: SafeText::new(&name.to_uppercase()).into(),
             widths: Default::default(),
-            search: String::new(),
-            successor: None,
-            unreadable: None,
-            findings: None,
-        }
+        }));
+        row
     }
 
     #[test]
@@ -224,7 +218,7 @@ mod tests {
         );
         assert_eq!(
             ascending_order(&rows, SortColumn::Access),
-            reference_order(&rows, |r| r.access.as_str())
+            reference_order(&rows, |r| r.access().as_str())
         );
         let by_token: Vec<TokenId> = ascending_order(&rows, SortColumn::Token)
             .into_iter()

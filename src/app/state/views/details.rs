@@ -67,16 +67,16 @@ pub fn build(
         .filter(|old| old.in_grace())
         .map(|old| (SafeText::new(&old.token.name), old.token.id));
     let replaced_by = row
-        .successor
+        .successor()
         .filter(|_| row.in_grace())
         .and_then(|i| table.rows.get(i))
         .map(|next| (SafeText::new(&next.token.name), next.token.id));
     // In the inventory the tree is every account's: the token's own account's part names its resources.
     let tree = table.tree_of(row.account);
-    let account = if row.account_name.is_empty() {
+    let account = if row.account_name().is_empty() {
         SafeText::default()
     } else {
-        let mut label = row.account_name.clone();
+        let mut label = row.account_name().clone();
         label.push(&SafeText::from(format!(" #{}", row.account)));
         label
     };
@@ -99,7 +99,7 @@ pub fn build(
             .map(|p| (SafeText::new(&p.place), p.done))
             .collect(),
         places_key,
-        unreadable: row.unreadable.as_deref().map(SafeText::new),
+        unreadable: row.unreadable().map(SafeText::new),
     }
 }
 

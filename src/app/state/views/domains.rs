@@ -127,7 +127,7 @@ pub fn build(table: &TokenTable, now: DateTime<Utc>) -> (Vec<DomainRow>, Account
     let mut holders: HashMap<i64, Vec<(usize, AccessLevel)>> = HashMap::new();
     let mut wide = AccountWide::default();
     for (i, row) in table.rows.iter().enumerate() {
-        if row.unreadable.is_some() {
+        if row.unreadable().is_some() {
             continue;
         }
         let live = live(table, row.token.id, row.token.expires_at, now);

@@ -83,13 +83,13 @@ pub fn build(table: &TokenTable, now: DateTime<Utc>) -> (Vec<EventRow>, [u64; WE
     let mut out = Vec::new();
     let mut weeks = [0u64; WEEKS];
     for (index, row) in table.rows.iter().enumerate() {
-        let (Some(at), None) = (row.token.expires_at, &row.unreadable) else {
+        let (Some(at), None) = (row.token.expires_at, row.unreadable()) else {
             continue;
         };
         let t = &row.token;
         let in_grace = row.in_grace();
         let successor = row
-            .successor
+            .successor()
             .filter(|_| in_grace)
             .map(|i| SafeText::new(&table.rows[i].token.name));
         let kind = if in_grace {
@@ -97,12 +97,7 @@ pub fn build(table: &TokenTable, now: DateTime<Utc>) -> (Vec<EventRow>, [u64; WE
         } else {
             EventKind::Expires
         };
-        // Made safe already when the table made the row's texts.
-        let name = if row.texts_ready {
-            row.name.clone()
-        } else {
-            SafeText::new(&t.name)
-        };
+        let name = SafeText::new(&t.name);
         if at > now {
             let week = (at - now).num_seconds() / Duration::weeks(1).num_seconds();
             if let Some(slot) = usize::try_from(week).ok().and_then(|w| weeks.get_mut(w)) {
