@@ -137,7 +137,7 @@ impl Client {
     pub async fn list_tokens(&self, account: AccountId) -> Result<TokenList, ApiError> {
         self.transport
             .get_reading(&tokens_path(account), |open| {
-                TokenListAnswer { open }.collect()
+                TokenListAnswer { open, again: None }.collect()
             })
             .await
     }
@@ -145,10 +145,12 @@ impl Client {
     /// The token list answer, its body still to come: [`TokenListAnswer::for_each`] reads it a token at a
     /// time as it arrives (a list of 100,000 is then never held, as text or as tokens).
     pub async fn token_list_answer(&self, account: AccountId) -> Result<TokenListAnswer, ApiError> {
-        self.transport
-            .get_reading(&tokens_path(account), |open| async move { Ok(open) })
-            .await
-            .map(|open| TokenListAnswer { open })
+        let path = tokens_path(account);
+        let open = self.transport.open_get(&path).await?;
+        Ok(TokenListAnswer {
+            open,
+            again: Some((self.transport.clone(), path)),
+        })
     }
 
     pub async fn get_token(&self, account: AccountId, id: TokenId) -> Result<ApiToken, ApiError> {
@@ -380,6 +382,9 @@ fn tokens_path(account: AccountId) -> String {
 /// A token list answer whose body is still to be read.
 pub struct TokenListAnswer {
     open: OpenAnswer,
+    /// Where to ask again when the answer breaks off before any token was handed on; `None` where the
+    /// caller retries the whole read itself.
+    again: Option<(Transport, String)>,
 }
 
 /// Why reading a list answer stopped: the answer could not be read, or the reader said stop.
@@ -419,19 +424,33 @@ impl TokenListAnswer {
     ) -> Result<Vec<UnreadableToken>, ListStop<E>> {
         let mut each = |token, sent: &[u8]| each(token, std::str::from_utf8(sent).ok());
         let mut reader = ListReader::new();
-        let status = self.open.status;
+        let mut retries = 0;
         loop {
             match self.open.chunk().await {
                 Ok(Some(chunk)) => {
                     if let Err(stop) = reader.feed(&chunk, &mut each) {
-                        return Err(list_stop(status, reader.head(), stop));
+                        return Err(list_stop(self.open.status, reader.head(), stop));
                     }
                 }
                 Ok(None) => break,
-                Err(e) => return Err(ListStop::Api(e)),
+                Err(e) => match &self.again {
+                    // Nothing was handed on yet, so reading it all again repeats nothing.
+                    Some((transport, path))
+                        if reader.nothing_read()
+                            && e.is_transient()
+                            && retries < transport.read_retries() =>
+                    {
+                        retries += 1;
+                        tracing::info!(path, retries, error = %e, "the list broke off before a token; asking again");
+                        self.open = transport.open_get(path).await.map_err(ListStop::Api)?;
+                        reader = ListReader::new();
+                    }
+                    _ => return Err(ListStop::Api(e)),
+                },
             }
         }
         let head = reader.head().to_vec();
+        let status = self.open.status;
         reader
             .finish(&mut each)
             .map_err(|stop| list_stop(status, &head, stop))

@@ -134,6 +134,17 @@ impl Transport {
         .await
     }
 
+    /// A GET, retried on transient failures until its answer's head has come: the body is still to be
+    /// read (see [`OpenAnswer::chunk`]).
+    pub(super) async fn open_get(&self, path: &str) -> Result<OpenAnswer, ApiError> {
+        self.get_reading(path, |open| async move { Ok(open) }).await
+    }
+
+    /// How many times a read is asked again after a transient failure.
+    pub(super) fn read_retries(&self) -> u32 {
+        self.options.read_retries
+    }
+
     /// A GET whose successful answer `read` reads as it arrives (see [`OpenAnswer::chunk`]). A transient
     /// failure, before the answer or while `read` reads it, is retried from the start: `read` is called
     /// afresh with the new answer.

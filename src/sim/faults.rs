@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 /// - `status` set: the request is answered with it and the action is NOT performed (a gateway answered).
 /// - `body` without `status`: the action is performed and its real answer's body is broken that way.
 /// - `drop: before`: the connection closes with no answer and no action; `after`: the action is performed,
-///   then the connection breaks in the middle of the body.
+///   then the connection breaks in the middle of the body; `midway`: the same after half the body was sent.
 /// - `replace_body` without `status`: the action is performed and its answer's body is exactly this text
 ///   (hostile data: control characters, odd dates, huge lists, deep trees), with the real status.
 /// - `extra_fields` without `status`: the action is performed and, on a 200, every object of its answer
@@ -71,6 +71,9 @@ pub enum FaultBody {
 pub enum DropPoint {
     Before,
     After,
+    /// The action is performed and the first half of its answer's body is sent; then the connection
+    /// breaks (a long list cut off in transfer).
+    Midway,
 }
 
 impl Fault {

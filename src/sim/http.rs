@@ -344,5 +344,20 @@ async fn handle(
             );
         }
     }
+    if fault.drop == Some(DropPoint::Midway) {
+        let half = Bytes::from(bytes[..bytes.len() / 2].to_vec());
+        // The break comes a moment after the half, so that hyper has written the half out by then.
+        let cut = futures::StreamExt::chain(
+            futures::stream::iter([Ok(half)]),
+            futures::stream::once(async {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                Err(std::io::Error::other(
+                    "connection dropped midway by an injected fault",
+                ))
+            }),
+        );
+        headers.remove("content-length");
+        return respond(status, headers, Body::from_stream(cut));
+    }
     respond(status, headers, Body::from(bytes))
 }

@@ -190,7 +190,11 @@ mod tests {
     #[test]
     fn a_listed_token_keeps_its_texts_and_one_permission_inside_itself() {
         // At 100,000 tokens every byte here is 100 kB, and every allocation a token needs is 100,000.
-        assert!(std::mem::size_of::<ApiToken>() <= 160, "{}", std::mem::size_of::<ApiToken>());
+        assert!(
+            std::mem::size_of::<ApiToken>() <= 160,
+            "{}",
+            std::mem::size_of::<ApiToken>()
+        );
         let json = r#"{"id":1,"name":"Backup job 44982 restore","last_4_digits":"1a90",
             "created_by":"Marcus Oyelaran","expires_at":null,
             "resources":[{"resource_type":"project","resource_id":2550471,"access_level":100}]}"#;

@@ -175,15 +175,16 @@ enum Expect {
 /// Reads one list answer fed to it in pieces (`feed`, then `finish`).
 #[derive(Debug)]
 pub struct ListReader {
-    /// Received and not yet read: the start of a token whose end has not arrived.
+    /// Received and not yet read: the start of a token whose end has not arrived (or, for an answer that
+    /// is not a list, all of it).
     pending: Vec<u8>,
     expect: Expect,
     /// The next token's place in the list, from 0.
     position: usize,
-    /// Line (from 1) and the answer's offset where that line starts, at `pending[0]`.
+    /// Line (from 1) and the answer's offset where that line starts, where the reader is.
     line: usize,
     line_start: usize,
-    /// The answer's offset of `pending[0]`.
+    /// The answer's offset where the reader is (`pending[0]`).
     offset: usize,
     /// The answer's first bytes, for an error to quote.
     head: Vec<u8>,
@@ -210,13 +211,19 @@ impl ListReader {
         }
     }
 
+    /// No token has been read yet (none handed on, none set aside).
+    pub fn nothing_read(&self) -> bool {
+        self.position == 0
+    }
+
     /// The answer's first bytes (at most 256), for an error to quote.
     pub fn head(&self) -> &[u8] {
         &self.head
     }
 
     /// Reads what `bytes` completes, handing each readable token to `each` with its bytes as the server
-    /// sent them, in the server's order.
+    /// sent them, in the server's order. Tokens that lie whole in `bytes` are read where they are; only a
+    /// token cut between two pieces is copied.
     pub fn feed<E>(
         &mut self,
         bytes: &[u8],
@@ -226,8 +233,22 @@ impl ListReader {
             let room = HEAD_BYTES - self.head.len();
             self.head.extend_from_slice(&bytes[..bytes.len().min(room)]);
         }
-        self.pending.extend_from_slice(bytes);
-        self.read(false, each)
+        let mut pending = std::mem::take(&mut self.pending);
+        let mut rest = bytes;
+        // The token the last piece ended in: joined with as little of this piece as completes it.
+        while !pending.is_empty() && !rest.is_empty() {
+            let more = rest.len().min(pending.len().max(1024));
+            pending.extend_from_slice(&rest[..more]);
+            rest = &rest[more..];
+            let used = self.read(&pending, false, each)?;
+            pending.drain(..used);
+        }
+        if pending.is_empty() && !rest.is_empty() {
+            let used = self.read(rest, false, each)?;
+            pending.extend_from_slice(&rest[used..]);
+        }
+        self.pending = pending;
+        Ok(())
     }
 
     /// The answer has ended: reads what is left and returns the tokens that could not be read.
@@ -235,33 +256,36 @@ impl ListReader {
         mut self,
         each: &mut impl FnMut(ApiToken, &[u8]) -> Result<(), E>,
     ) -> Result<Vec<UnreadableToken>, StreamStop<E>> {
-        self.read(true, each)?;
+        let pending = std::mem::take(&mut self.pending);
+        let used = self.read(&pending, true, each)?;
+        let left = &pending[used..];
         match self.expect {
             Expect::End => Ok(self.unreadable),
-            Expect::Open | Expect::NotAList => Err(StreamStop::Decode(not_a_list(&self.pending))),
+            Expect::Open | Expect::NotAList => Err(StreamStop::Decode(not_a_list(left))),
             // The list broke off between tokens (a token cut short fails in `read`).
-            _ => Err(StreamStop::Decode(
-                self.error_at(self.pending.len(), "EOF while parsing a list"),
-            )),
+            _ => Err(StreamStop::Decode(self.error_at(
+                left,
+                left.len(),
+                "EOF while parsing a list",
+            ))),
         }
     }
 
+    /// Reads what `buf` holds whole; returns how much of it was read (the rest waits for more).
     fn read<E>(
         &mut self,
+        buf: &[u8],
         last: bool,
         each: &mut impl FnMut(ApiToken, &[u8]) -> Result<(), E>,
-    ) -> Result<(), StreamStop<E>> {
-        if self.expect == Expect::NotAList {
-            return Ok(());
-        }
+    ) -> Result<usize, StreamStop<E>> {
         let mut at = 0;
-        let outcome = loop {
-            at += self.pending[at..]
+        loop {
+            at += buf[at..]
                 .iter()
                 .take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
                 .count();
-            let Some(&next) = self.pending.get(at) else {
-                break Ok(());
+            let Some(&next) = buf.get(at) else {
+                break;
             };
             match (self.expect, next) {
                 (Expect::Open, b'[') => {
@@ -271,7 +295,7 @@ impl ListReader {
                 (Expect::Open, _) => {
                     // Kept whole from its start: the decoder reads it at the end for its own words.
                     self.expect = Expect::NotAList;
-                    return Ok(());
+                    break;
                 }
                 (Expect::FirstOrClose | Expect::CommaOrClose, b']') => {
                     self.expect = Expect::End;
@@ -282,39 +306,45 @@ impl ListReader {
                     at += 1;
                 }
                 (Expect::CommaOrClose, _) => {
-                    break Err(StreamStop::Decode(self.error_at(at, "expected `,` or `]`")));
+                    let error = self.error_at(buf, at, "expected `,` or `]`");
+                    return Err(StreamStop::Decode(error));
                 }
                 (Expect::End, _) => {
-                    break Err(StreamStop::Decode(self.error_at(at, "trailing characters")));
+                    let error = self.error_at(buf, at, "trailing characters");
+                    return Err(StreamStop::Decode(error));
                 }
-                (Expect::FirstOrClose | Expect::Element, _) => match self.element(at, last, each) {
-                    Ok(Some(end)) => {
-                        self.expect = Expect::CommaOrClose;
-                        self.position += 1;
-                        at = end;
+                (Expect::FirstOrClose | Expect::Element, _) => {
+                    match self.element(buf, at, last, each)? {
+                        Some(end) => {
+                            self.expect = Expect::CommaOrClose;
+                            self.position += 1;
+                            at = end;
+                        }
+                        None => break,
                     }
-                    Ok(None) => break Ok(()),
-                    Err(stop) => break Err(stop),
-                },
-                (Expect::NotAList, _) => break Ok(()),
+                }
+                (Expect::NotAList, _) => break,
             }
-        };
-        self.consume(at);
-        outcome
+        }
+        if self.expect == Expect::NotAList {
+            return Ok(0);
+        }
+        self.count_lines(&buf[..at]);
+        Ok(at)
     }
 
-    /// Reads the token that starts at `pending[at]`: where it ends, or `None` when its end has not
-    /// arrived yet.
+    /// Reads the token that starts at `buf[at]`: where it ends, or `None` when its end has not arrived.
     fn element<E>(
         &mut self,
+        buf: &[u8],
         at: usize,
         last: bool,
         each: &mut impl FnMut(ApiToken, &[u8]) -> Result<(), E>,
     ) -> Result<Option<usize>, StreamStop<E>> {
-        let rest = &self.pending[at..];
+        let rest = &buf[at..];
         // A number or a word may go on in the next piece; an object, list or string ends itself.
         let ends_itself = matches!(rest.first(), Some(b'{' | b'[' | b'"'));
-        let complete = |end: usize| last || ends_itself || at + end < self.pending.len();
+        let complete = |end: usize| last || ends_itself || end < rest.len();
         let mut typed = serde_json::Deserializer::from_slice(rest).into_iter::<ApiToken>();
         let odd = match typed.next() {
             Some(Ok(token)) => {
@@ -343,51 +373,46 @@ impl ListReader {
                 Ok(Some(at + end))
             }
             Some(Err(e)) if e.is_eof() && !last => Ok(None),
-            Some(Err(e)) => Err(StreamStop::Decode(self.relocated(at, &e))),
+            Some(Err(e)) => Err(StreamStop::Decode(self.relocated(buf, at, &e))),
             None => Ok(None),
         }
     }
 
-    /// Drops the first `n` pending bytes, keeping count of lines for the positions errors give.
-    fn consume(&mut self, n: usize) {
-        if n == 0 {
-            return;
-        }
-        let gone = &self.pending[..n];
-        let newlines = gone.iter().filter(|&&b| b == b'\n').count();
+    /// Moves past `read`, keeping count of lines for the positions errors give.
+    fn count_lines(&mut self, read: &[u8]) {
+        let newlines = memchr::memchr_iter(b'\n', read).count();
         if newlines > 0 {
             self.line += newlines;
-            let last = gone.iter().rposition(|&b| b == b'\n').unwrap_or(0);
+            let last = memchr::memrchr(b'\n', read).unwrap_or(0);
             self.line_start = self.offset + last + 1;
         }
-        self.offset += n;
-        self.pending.drain(..n);
+        self.offset += read.len();
     }
 
-    /// Line and column (from 1) of `pending[at]` in the whole answer.
-    fn position_of(&self, at: usize) -> (usize, usize) {
-        let before = &self.pending[..at];
-        match before.iter().rposition(|&b| b == b'\n') {
+    /// Line and column (from 1) of `buf[at]` in the whole answer, `buf` starting where the reader is.
+    fn position_of(&self, buf: &[u8], at: usize) -> (usize, usize) {
+        let before = &buf[..at.min(buf.len())];
+        match memchr::memrchr(b'\n', before) {
             Some(nl) => (
-                self.line + before.iter().filter(|&&b| b == b'\n').count(),
+                self.line + memchr::memchr_iter(b'\n', before).count(),
                 at - nl,
             ),
             None => (self.line, self.offset + at - self.line_start + 1),
         }
     }
 
-    fn error_at(&self, at: usize, what: &str) -> serde_json::Error {
-        let (line, column) = self.position_of(at);
+    fn error_at(&self, buf: &[u8], at: usize, what: &str) -> serde_json::Error {
+        let (line, column) = self.position_of(buf, at);
         custom(format!("{what} at line {line} column {column}"))
     }
 
-    /// A decoder error within the token at `pending[at]`, its position made one in the whole answer.
-    fn relocated(&self, at: usize, e: &serde_json::Error) -> serde_json::Error {
+    /// A decoder error within the token at `buf[at]`, its position made one in the whole answer.
+    fn relocated(&self, buf: &[u8], at: usize, e: &serde_json::Error) -> serde_json::Error {
         let mut words = e.to_string();
         if let Some(cut) = words.rfind(" at line ") {
             words.truncate(cut);
         }
-        let (line, column) = self.position_of(at);
+        let (line, column) = self.position_of(buf, at);
         let (line, column) = if e.line() <= 1 {
             (line, column + e.column().saturating_sub(1))
         } else {

@@ -202,9 +202,16 @@ pub(crate) async fn print_token_list(
             Err(e) => output_failure(e, printed),
         },
         Err(ListStop::Api(e)) => {
-            // What was read before the answer broke off stays printed; the error says the rest is missing.
+            // What was read before the answer broke off stays printed (the array left open, so no parser
+            // takes it for the whole list); the error says the rest is missing.
             let _ = out.flush();
-            Err(Failure::api_about("listing tokens")(e))
+            let context = match printed {
+                0 => "listing tokens".to_string(),
+                n => format!(
+                    "listing tokens (the answer broke off after {n} printed; the list is incomplete)"
+                ),
+            };
+            Err(Failure::api_about(context)(e))
         }
         Err(ListStop::Each(e)) => output_failure(e.into(), printed),
     }

@@ -410,3 +410,35 @@ fn a_secret_in_a_list_or_get_answer_is_never_printed() {
         assert!(run.stdout.contains("\"last_used_at\": null"), "{run:?}");
     }
 }
+
+#[test]
+fn a_list_cut_off_in_transfer_prints_what_came_says_it_is_incomplete_and_fails() {
+    let sim = serve();
+    sim.inject_fault(json!({"method": "GET", "path": "/api_tokens", "drop": "midway"}));
+    let run = sim.run(&["list", "--output", "json"]);
+    assert_ne!(run.code, 0, "{run:?}");
+    assert!(
+        run.stderr.contains("the answer broke off after") && run.stderr.contains("incomplete"),
+        "{run:?}"
+    );
+    assert!(
+        run.stdout.contains("\"last_4_digits\""),
+        "the first tokens are printed: {run:?}"
+    );
+    assert!(
+        serde_json::from_str::<Value>(&run.stdout).is_err(),
+        "the array is left open, so no reader takes it for the whole list: {run:?}"
+    );
+    let lists = sim
+        .api_requests()
+        .iter()
+        .filter(|r| r.ends_with("/api_tokens"))
+        .count();
+    assert_eq!(lists, 1, "tokens already printed are not asked for again");
+    // Broken before its first token, the list is asked for again and printed whole.
+    sim.inject_fault(json!({"method": "GET", "path": "/api_tokens", "drop": "after"}));
+    let run = sim.run(&["list", "--output", "json"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let listed: Value = serde_json::from_str(&run.stdout).expect("the whole list");
+    assert!(listed.as_array().is_some_and(|a| !a.is_empty()), "{run:?}");
+}

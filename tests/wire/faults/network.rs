@@ -265,3 +265,74 @@ async fn nothing_listening_is_a_connection_error_in_words() {
     let err = api.accounts().await.unwrap_err();
     assert_explained(&err, "could not connect", "MAILTRAP_API_URL");
 }
+
+/// Each token a list answer hands on, read as it arrives, and how the read ended.
+async fn read_as_it_arrives(api: &Client, account: i64) -> (Vec<i64>, Result<usize, ApiError>) {
+    let mut ids = Vec::new();
+    let answer = match api.token_list_answer(account).await {
+        Ok(answer) => answer,
+        Err(e) => return (ids, Err(e)),
+    };
+    let read = answer
+        .for_each(|token, _| {
+            ids.push(token.id);
+            Ok::<(), ()>(())
+        })
+        .await;
+    let read = read
+        .map(|unreadable| unreadable.len())
+        .map_err(|stop| match stop {
+            mailtrap_tokens::api::ListStop::Api(e) => e,
+            mailtrap_tokens::api::ListStop::Each(()) => unreachable!("the reader never stops"),
+        });
+    (ids, read)
+}
+
+#[tokio::test]
+async fn a_list_read_as_it_arrives_is_asked_again_when_it_breaks_before_its_first_token() {
+    let sim = start().await;
+    let api = client(&sim);
+    sim.inject_fault(Fault {
+        method: Some("GET".into()),
+        path: Some("/api_tokens".into()),
+        drop: Some(DropPoint::After),
+        count: 2,
+        ..Fault::default()
+    });
+    let (ids, read) = read_as_it_arrives(&api, sim.account_id()).await;
+    assert_eq!(read.unwrap(), 0);
+    assert_eq!(ids.len(), seeded_tokens(), "every token once: {ids:?}");
+    let unique: std::collections::HashSet<_> = ids.iter().collect();
+    assert_eq!(unique.len(), ids.len(), "none handed twice");
+    assert_eq!(sent(&sim, "GET"), 3);
+}
+
+#[tokio::test]
+async fn a_list_that_breaks_after_tokens_were_handed_on_fails_without_repeating_them() {
+    let sim = start().await;
+    let api = client(&sim);
+    sim.inject_fault(Fault {
+        method: Some("GET".into()),
+        path: Some("/api_tokens".into()),
+        drop: Some(DropPoint::Midway),
+        ..Fault::default()
+    });
+    let (ids, read) = read_as_it_arrives(&api, sim.account_id()).await;
+    let error = read.unwrap_err();
+    assert!(matches!(error, ApiError::Connection { .. }), "{error:?}");
+    assert!(!ids.is_empty() && ids.len() < seeded_tokens(), "{ids:?}");
+    // Asking again would hand the first tokens twice: the one answer is all there is.
+    assert_eq!(sent(&sim, "GET"), 1);
+    // Read whole, as the console reads it, the same break is asked again and the list comes complete.
+    sim.inject_fault(Fault {
+        method: Some("GET".into()),
+        path: Some("/api_tokens".into()),
+        drop: Some(DropPoint::Midway),
+        ..Fault::default()
+    });
+    assert_eq!(
+        api.list_tokens(sim.account_id()).await.unwrap().len(),
+        seeded_tokens()
+    );
+    assert_eq!(sent(&sim, "GET"), 3);
+}
