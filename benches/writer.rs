@@ -4,7 +4,8 @@
 //!
 //! Run: `cargo bench --bench writer`; the medians are in `target/criterion/writer/*/new/estimates.json`,
 //! and the bench ends with a paired run whose per-round ratios cancel the drift of a shared machine's load
-//! (`WRITER_PAIRED=1`: the paired run alone).
+//! (`WRITER_PAIRED=1`: the paired run alone). `WRITER_PROFILE=NAME` runs that variant alone, 500 lists, for
+//! `perf` or callgrind (build with `--profile profiling` for symbols).
 //!
 //! - `writer/copy`: the physical baseline, each token's text copied into a `Vec` (`extend_from_slice`).
 //! - `writer/sent_tokens`: the same texts through `write_json_seq` into a 64 KiB `BufWriter`, as
@@ -133,6 +134,15 @@ fn main() {
         into.len()
     );
 
+    if let Ok(name) = std::env::var("WRITER_PROFILE") {
+        let Some((_, run)) = VARIANTS.iter().find(|(n, _)| *n == name) else {
+            panic!("WRITER_PROFILE names one of copy, sent_tokens, serde_pretty");
+        };
+        for _ in 0..500 {
+            run(&tokens, &mut into);
+        }
+        return;
+    }
     if std::env::var_os("WRITER_PAIRED").is_none() {
         let mut c = Criterion::default()
             .configure_from_args()
