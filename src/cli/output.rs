@@ -377,59 +377,75 @@ pub fn write_json<T: Serialize + ?Sized, W: std::io::Write>(
 
 /// A JSON array written an element at a time, in the same text as [`write_json`] of the whole list.
 /// `fill` writes the elements; the array is closed only if it succeeds (a list that broke off does not
-/// end as if it were whole).
+/// end as if it were whole). Whatever `fill` wrote reaches `out` before this returns, whether it
+/// succeeded or not.
 pub fn write_json_seq<W: std::io::Write, R, X>(
     mut out: W,
     fill: impl FnOnce(&mut JsonElements<'_, W>) -> Result<R, X>,
 ) -> Result<Result<R, X>, serde_json::Error> {
-    out.write_all(b"[").map_err(serde_json::Error::io)?;
-    let mut elements = JsonElements {
-        out: &mut out,
-        written: 0,
-    };
+    let mut elements = JsonElements::open(&mut out).map_err(serde_json::Error::io)?;
     let filled = fill(&mut elements);
     if filled.is_ok() {
-        // The pretty formatter's ending: an empty array stays `[]`.
-        let end: &[u8] = if elements.written == 0 {
-            b"]\n"
-        } else {
-            b"\n]\n"
-        };
-        out.write_all(end).map_err(serde_json::Error::io)?;
+        elements.close().map_err(serde_json::Error::io)?;
+    } else {
+        // What was written before the failure goes out; the failure itself is the one to report (a
+        // writer that failed as well made it fail, or will say so on its next write).
+        let _ = elements.flush();
     }
     Ok(filled)
 }
 
-/// The open array [`write_json_seq`] hands its `fill`.
+/// How many bytes of elements an open array gathers before it hands them to its writer: a few large
+/// writes instead of one for every bracket, indent and run of text.
+const BLOCK: usize = 1 << 16;
+
+/// The open array [`write_json_seq`] hands its `fill`. Its elements are made in a buffer of its own and
+/// go to the writer a block at a time, and the rest when it is closed or dropped.
 pub struct JsonElements<'a, W: std::io::Write> {
     out: &'a mut W,
     written: usize,
+    /// Elements made and not yet written to `out`.
+    buf: Vec<u8>,
 }
 
 impl<'a, W: std::io::Write> JsonElements<'a, W> {
     /// An array opened on `out`, for elements that come from several places in turn (a list over
     /// several accounts, each read after the one before); [`Self::close`] ends it.
     pub fn open(out: &'a mut W) -> std::io::Result<Self> {
+        // Straight to the writer: one that has already failed says so before any element is read.
         out.write_all(b"[")?;
-        Ok(Self { out, written: 0 })
+        Ok(Self {
+            out,
+            written: 0,
+            buf: Vec::with_capacity(BLOCK + BLOCK / 4),
+        })
     }
 
     /// Ends an array from [`Self::open`] as [`write_json_seq`] ends one.
-    pub fn close(self) -> std::io::Result<()> {
+    pub fn close(mut self) -> std::io::Result<()> {
         let end: &[u8] = if self.written == 0 { b"]\n" } else { b"\n]\n" };
-        self.out.write_all(end)
+        self.buf.extend_from_slice(end);
+        self.flush()
+    }
+
+    /// Hands the elements made so far to the writer (they are gone from the buffer even if it fails:
+    /// never written twice).
+    fn flush(&mut self) -> std::io::Result<()> {
+        let written = self.out.write_all(&self.buf);
+        self.buf.clear();
+        written
     }
 
     /// One element from a typed value, as [`write_json`] would write it inside the list.
     pub fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), serde_json::Error> {
         let compact = serde_json::to_string(value)?;
-        self.write(|out| write_sent_json(out, &compact, 1))
+        self.write(|out| sent_json_into(out, &compact, 1))
     }
 
     /// One token from its JSON text as the server sent it: every field and value kept, in its order,
     /// laid out and escaped as [`write_json`] would, without a secret (see [`write_sent_token`]).
     pub fn sent_token(&mut self, text: &str) -> Result<(), serde_json::Error> {
-        self.write(|out| write_sent_token(out, text, 1))
+        self.write(|out| sent_token_into(out, text, 1))
     }
 
     /// [`Self::sent_token`] for a list over several accounts: `account_id` and `account_name` first.
@@ -439,21 +455,39 @@ impl<'a, W: std::io::Write> JsonElements<'a, W> {
         name: &str,
         text: &str,
     ) -> Result<(), serde_json::Error> {
-        self.write(|out| write_sent_token_in(out, account, name, text, 1))
+        self.write(|out| sent_token_in_into(out, account, name, text, 1))
     }
 
+    /// One element made into the buffer after its separator. One that fails stays as far as it got, as
+    /// it would have reached an unbuffered writer, and is not counted.
     fn write(
         &mut self,
-        element: impl FnOnce(&mut W) -> std::io::Result<()>,
+        element: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>,
     ) -> Result<(), serde_json::Error> {
-        let start: &[u8] = if self.written == 0 { b"\n" } else { b",\n" };
-        self.out
-            .write_all(start)
-            .and_then(|()| write_indent(self.out, 1))
-            .and_then(|()| element(self.out))
-            .map_err(serde_json::Error::io)?;
+        if self.written == 0 {
+            self.buf.extend_from_slice(b"\n  ");
+        } else {
+            self.buf.extend_from_slice(b",\n  ");
+        }
+        let made = element(&mut self.buf);
+        let flushed = if self.buf.len() >= BLOCK {
+            self.flush()
+        } else {
+            Ok(())
+        };
+        made.and(flushed).map_err(serde_json::Error::io)?;
         self.written += 1;
         Ok(())
+    }
+}
+
+impl<W: std::io::Write> Drop for JsonElements<'_, W> {
+    /// An array left open (its list failed) still has what was made of it written, as a `BufWriter`
+    /// would; errors are for the writer's next use to report.
+    fn drop(&mut self) {
+        if !self.buf.is_empty() && !std::thread::panicking() {
+            let _ = self.flush();
+        }
     }
 }
 
@@ -461,7 +495,7 @@ impl<'a, W: std::io::Write> JsonElements<'a, W> {
 /// value, without a secret (see [`write_sent_token`]).
 pub fn sent_token_json(text: &str) -> std::io::Result<String> {
     let mut bytes = Vec::with_capacity(text.len() * 2);
-    write_sent_token(&mut bytes, text, 0)?;
+    sent_token_into(&mut bytes, text, 0)?;
     bytes.push(b'\n');
     Ok(String::from_utf8(bytes)
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
@@ -474,30 +508,45 @@ pub fn write_sent_token<W: std::io::Write + ?Sized>(
     text: &str,
     indent: usize,
 ) -> std::io::Result<()> {
-    // That key is spelled out or written with `\u` escapes; most tokens have neither, and go out at once.
-    if !text.contains("\"token\"") && !text.contains("\\u") {
-        return write_sent_json(out, text, indent);
+    through_buffer(out, text, |bytes| sent_token_into(bytes, text, indent))
+}
+
+/// [`write_sent_token`] into a buffer.
+fn sent_token_into(out: &mut Vec<u8>, text: &str, indent: usize) -> std::io::Result<()> {
+    // A `token` key is spelled out or written with `\u` escapes. The text is laid out as it came until
+    // a string that is either, before the value that would follow it; most tokens have none, and are
+    // done. A secret is never laid out to be taken back.
+    let start = out.len();
+    if !layout_into(out, text, indent, true)? {
+        return Ok(());
     }
-    let Ok(Fields(fields)) = serde_json::from_str::<Fields>(text) else {
-        // Not an object: there is no field to leave out.
-        return write_sent_json(out, text, indent);
+    out.truncate(start);
+    let fields = serde_json::from_str::<Fields>(text)
+        .ok()
+        .filter(|Fields(fields)| fields.iter().any(|(key, _)| key == "token"));
+    let Some(Fields(fields)) = fields else {
+        // Not an object (there is no field to leave out), or none of its fields is the secret.
+        return sent_json_into(out, text, indent);
     };
     let kept: Vec<_> = fields.iter().filter(|(key, _)| key != "token").collect();
     if kept.is_empty() {
-        return out.write_all(b"{}");
+        out.extend_from_slice(b"{}");
+        return Ok(());
     }
-    out.write_all(b"{")?;
+    out.push(b'{');
     for (i, (key, value)) in kept.into_iter().enumerate() {
-        out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
-        write_indent(out, indent + 1)?;
+        if i > 0 {
+            out.push(b',');
+        }
+        newline_indent(out, indent + 1);
         let key = serde_json::to_string(key).map_err(std::io::Error::other)?;
-        write_sent_string(out, &key, 0)?;
-        out.write_all(b": ")?;
-        write_sent_json(out, value.get(), indent + 1)?;
+        sent_json_into(out, &key, 0)?;
+        out.extend_from_slice(b": ");
+        sent_json_into(out, value.get(), indent + 1)?;
     }
-    out.write_all(b"\n")?;
-    write_indent(out, indent)?;
-    out.write_all(b"}")
+    newline_indent(out, indent);
+    out.push(b'}');
+    Ok(())
 }
 
 /// [`write_sent_token`] with `account_id` and `account_name` as the object's first fields (a token of a
@@ -509,36 +558,75 @@ pub fn write_sent_token_in<W: std::io::Write + ?Sized>(
     text: &str,
     indent: usize,
 ) -> std::io::Result<()> {
-    let mut token = Vec::with_capacity(text.len() * 2);
-    write_sent_token(&mut token, text, indent)?;
-    let Some(rest) = token.strip_prefix(b"{") else {
-        // Not an object: nothing to put the account in; it goes out as it came.
-        return out.write_all(&token);
-    };
-    out.write_all(b"{\n")?;
-    write_indent(out, indent + 1)?;
-    writeln!(out, "\"account_id\": {account},")?;
-    write_indent(out, indent + 1)?;
-    out.write_all(b"\"account_name\": ")?;
-    let quoted = serde_json::to_string(name).map_err(std::io::Error::other)?;
-    write_sent_json(out, &quoted, indent + 1)?;
-    if rest == b"}" {
-        out.write_all(b"\n")?;
-        write_indent(out, indent)?;
-        out.write_all(b"}")
-    } else {
-        out.write_all(b",")?;
-        out.write_all(rest)
+    through_buffer(out, text, |bytes| {
+        sent_token_in_into(bytes, account, name, text, indent)
+    })
+}
+
+/// [`write_sent_token_in`] into a buffer; a token that fails leaves nothing of itself there.
+fn sent_token_in_into(
+    out: &mut Vec<u8>,
+    account: AccountId,
+    name: &str,
+    text: &str,
+    indent: usize,
+) -> std::io::Result<()> {
+    let start = out.len();
+    let made = (|| -> std::io::Result<()> {
+        use std::io::Write as _;
+        let bytes = text.as_bytes();
+        if bytes.get(skip_whitespace(bytes, 0)) != Some(&b'{') {
+            // Not an object: nothing to put the account in; it goes out as it came.
+            return sent_token_into(out, text, indent);
+        }
+        // The account's fields first, then the token's own after its `{`.
+        out.push(b'{');
+        newline_indent(out, indent + 1);
+        write!(out, "\"account_id\": {account},")?;
+        newline_indent(out, indent + 1);
+        out.extend_from_slice(b"\"account_name\": ");
+        let quoted = serde_json::to_string(name).map_err(std::io::Error::other)?;
+        sent_json_into(out, &quoted, indent + 1)?;
+        let token = out.len();
+        sent_token_into(out, text, indent)?;
+        match out.get(token..) {
+            Some(b"{}") => {
+                out.truncate(token);
+                newline_indent(out, indent);
+                out.push(b'}');
+            }
+            Some([b'{', ..]) => out[token] = b',',
+            // Not an object after all (text a parser would refuse): it goes out as it came.
+            _ => drop(out.drain(start..token)),
+        }
+        Ok(())
+    })();
+    if made.is_err() {
+        out.truncate(start);
     }
+    made
 }
 
 /// `get --output json` over several accounts: [`sent_token_json`] with the account first.
 pub fn sent_token_json_in(account: AccountId, name: &str, text: &str) -> std::io::Result<String> {
     let mut bytes = Vec::with_capacity(text.len() * 2);
-    write_sent_token_in(&mut bytes, account, name, text, 0)?;
+    sent_token_in_into(&mut bytes, account, name, text, 0)?;
     bytes.push(b'\n');
     Ok(String::from_utf8(bytes)
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+}
+
+/// What `make` puts in a buffer, written to `out` in one piece, also when `make` fails part way (as far
+/// as it got, as if it had written to `out` itself); `make`'s error comes first.
+fn through_buffer<W: std::io::Write + ?Sized>(
+    out: &mut W,
+    text: &str,
+    make: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let mut bytes = Vec::with_capacity(text.len() * 2);
+    let made = make(&mut bytes);
+    let written = out.write_all(&bytes);
+    made.and(written)
 }
 
 /// An object's fields in their order, each value as its text.
@@ -580,57 +668,89 @@ pub fn write_sent_json<W: std::io::Write + ?Sized>(
     text: &str,
     indent: usize,
 ) -> std::io::Result<()> {
+    through_buffer(out, text, |bytes| sent_json_into(bytes, text, indent))
+}
+
+/// [`write_sent_json`] into a buffer: what fails stays as far as it got.
+fn sent_json_into(out: &mut Vec<u8>, text: &str, indent: usize) -> std::io::Result<()> {
+    layout_into(out, text, indent, false).map(drop)
+}
+
+/// [`sent_json_into`]; with `stop`, it stops after a string that is exactly `token` or has a `\u`
+/// escape (what a `token` field's key is made of), and says whether it did.
+fn layout_into(out: &mut Vec<u8>, text: &str, indent: usize, stop: bool) -> std::io::Result<bool> {
     let bytes = text.as_bytes();
+    // The layout adds about half again to a token's compact text.
+    out.reserve(bytes.len() * 2);
     let mut depth = indent;
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         match b {
-            b' ' | b'\t' | b'\n' | b'\r' => i += 1,
+            b'"' => {
+                let mut suspect = false;
+                i = sent_string_into(out, text, i, &mut suspect)?;
+                if suspect && stop {
+                    return Ok(true);
+                }
+                // What most often follows, without going round the loop for it.
+                match bytes.get(i) {
+                    Some(b':') => {
+                        out.extend_from_slice(b": ");
+                        i += 1;
+                    }
+                    Some(b',') => {
+                        out.push(b',');
+                        newline_indent(out, depth);
+                        i += 1;
+                    }
+                    _ => {}
+                }
+            }
+            b':' => {
+                out.extend_from_slice(b": ");
+                i += 1;
+            }
+            b',' => {
+                out.push(b',');
+                newline_indent(out, depth);
+                i += 1;
+            }
             b'{' | b'[' => {
                 let close = if b == b'{' { b'}' } else { b']' };
                 let next = skip_whitespace(bytes, i + 1);
                 if bytes.get(next) == Some(&close) {
-                    out.write_all(&[b, close])?;
+                    out.extend_from_slice(&[b, close]);
                     i = next + 1;
                 } else {
                     depth += 1;
-                    out.write_all(&[b, b'\n'])?;
-                    write_indent(out, depth)?;
+                    out.push(b);
+                    newline_indent(out, depth);
                     i += 1;
                 }
             }
             b'}' | b']' => {
                 depth = depth.saturating_sub(1);
-                out.write_all(b"\n")?;
-                write_indent(out, depth)?;
-                out.write_all(&[b])?;
+                newline_indent(out, depth);
+                out.push(b);
                 i += 1;
             }
-            b',' => {
-                out.write_all(b",\n")?;
-                write_indent(out, depth)?;
-                i += 1;
-            }
-            b':' => {
-                out.write_all(b": ")?;
-                i += 1;
-            }
-            b'"' => i = write_sent_string(out, text, i)?,
+            b' ' | b'\t' | b'\n' | b'\r' => i += 1,
             _ => {
                 // A number, `true`, `false` or `null`, as sent: only these characters can make one.
-                let run = bytes[i..]
-                    .iter()
-                    .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'+' | b'.'))
-                    .count();
+                let run = copy_literal(out, bytes.get(i..).unwrap_or_default());
                 if run == 0 {
                     return Err(not_json("an unexpected character"));
                 }
-                out.write_all(&bytes[i..i + run])?;
                 i += run;
+                if bytes.get(i) == Some(&b',') {
+                    out.push(b',');
+                    newline_indent(out, depth);
+                    i += 1;
+                }
             }
         }
     }
-    Ok(())
+    Ok(false)
 }
 
 fn not_json(what: &str) -> std::io::Error {
@@ -649,54 +769,206 @@ fn skip_whitespace(bytes: &[u8], from: usize) -> usize {
         .count()
 }
 
-fn write_indent<W: std::io::Write + ?Sized>(out: &mut W, depth: usize) -> std::io::Result<()> {
-    const SPACES: &[u8; 64] = b"                                                                ";
-    let mut left = depth * 2;
-    while left > 0 {
-        let now = left.min(SPACES.len());
-        out.write_all(&SPACES[..now])?;
-        left -= now;
+/// A line break and seven levels of indent: written whole and cut to the depth wanted (a copy of a
+/// known size costs no call).
+const NEWLINE_INDENT: [u8; 16] = *b"\n               ";
+
+/// A line break, then `depth` levels of indent.
+#[inline]
+fn newline_indent(out: &mut Vec<u8>, depth: usize) {
+    let len = 1 + depth * 2;
+    if len <= NEWLINE_INDENT.len() {
+        let at = out.len();
+        out.extend_from_slice(&NEWLINE_INDENT);
+        out.truncate(at + len);
+    } else {
+        out.push(b'\n');
+        out.resize(out.len() + depth * 2, b' ');
     }
-    Ok(())
+}
+
+/// Bytes that end a run of string text that goes out as it came: `"`, `\`, the ASCII controls, DEL and
+/// every byte of a character beyond ASCII, each of which [`sent_string_into`] looks at.
+const STOPS: [bool; 256] = {
+    let mut stops = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        stops[b] = b < 0x20 || b >= 0x7f || b == b'"' as usize || b == b'\\' as usize;
+        b += 1;
+    }
+    stops
+};
+
+/// The first bytes of the characters beyond ASCII that may need an escape (the C1 controls and the
+/// invisible formatting characters, see [`needs_escape`]); any other character goes out as it came
+/// without being decoded. So are bytes that cannot start a character, so that they are looked at.
+const CHECKED_LEADS: [bool; 256] = {
+    let mut checked = [false; 256];
+    let mut b = 0x80;
+    while b < 256 {
+        // U+0080–U+00BF, U+0600–U+063F, U+1000–U+1FFF, U+2000–U+2FFF, U+F000–U+FFFF, U+C0000–U+FFFFF.
+        checked[b] = b < 0xc2 || b > 0xf4 || matches!(b, 0xc2 | 0xd8 | 0xe1 | 0xe2 | 0xef | 0xf3);
+        b += 1;
+    }
+    checked
+};
+
+/// The bytes a number, `true`, `false` or `null` is made of.
+const LITERAL: [bool; 256] = {
+    let mut literal = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        literal[b] = (b as u8).is_ascii_alphanumeric() || matches!(b as u8, b'-' | b'+' | b'.');
+        b += 1;
+    }
+    literal
+};
+
+/// Where the first of eight bytes is that [`STOPS`] stops at: the high bit of each such byte is set in
+/// the result, and the lowest one set is the first (a borrow only carries past a byte that matched).
+#[inline]
+fn stops_in(x: u64) -> u64 {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    let zero = |x: u64| x.wrapping_sub(ONES) & !x;
+    ((x.wrapping_sub(ONES * 0x20) & !x)
+        | zero(x ^ (ONES * u64::from(b'"')))
+        | zero(x ^ (ONES * u64::from(b'\\')))
+        | zero(x ^ (ONES * 0x7f))
+        | x)
+        & HIGHS
+}
+
+/// Copies the run at the start of `bytes` that [`STOPS`] lets through, eight bytes at a time (each
+/// eight copied whole, the part past a stop cut off again); returns its length.
+#[inline]
+fn copy_plain(out: &mut Vec<u8>, bytes: &[u8]) -> usize {
+    let mut at = 0;
+    while let Some(Ok(word)) = bytes.get(at..at + 8).map(<[u8; 8]>::try_from) {
+        let stops = stops_in(u64::from_le_bytes(word));
+        out.extend_from_slice(&word);
+        if stops != 0 {
+            let run = stops.trailing_zeros() as usize / 8;
+            out.truncate(out.len() - 8 + run);
+            return at + run;
+        }
+        at += 8;
+    }
+    let rest = bytes.get(at..).unwrap_or_default();
+    let run = rest
+        .iter()
+        .position(|&b| STOPS[usize::from(b)])
+        .unwrap_or(rest.len());
+    out.extend_from_slice(&rest[..run]);
+    at + run
+}
+
+/// Copies the number or literal at the start of `bytes` ([`LITERAL`]'s bytes), as [`copy_plain`] copies;
+/// returns its length.
+#[inline]
+fn copy_literal(out: &mut Vec<u8>, bytes: &[u8]) -> usize {
+    let mut at = 0;
+    while let Some(Ok(word)) = bytes.get(at..at + 8).map(<[u8; 8]>::try_from) {
+        let run = word
+            .iter()
+            .take_while(|&&b| LITERAL[usize::from(b)])
+            .count();
+        out.extend_from_slice(&word);
+        if run < 8 {
+            out.truncate(out.len() - 8 + run);
+            return at + run;
+        }
+        at += 8;
+    }
+    let rest = bytes.get(at..).unwrap_or_default();
+    let run = rest
+        .iter()
+        .take_while(|&&b| LITERAL[usize::from(b)])
+        .count();
+    out.extend_from_slice(&rest[..run]);
+    at + run
+}
+
+/// The length of the UTF-8 character that starts with `lead`.
+fn char_len(lead: u8) -> usize {
+    match lead {
+        0x00..0x80 => 1,
+        0x80..0xe0 => 2,
+        0xe0..0xf0 => 3,
+        0xf0.. => 4,
+    }
 }
 
 /// The string that opens at `text[start]` (a `"`), written decoded and escaped again as [`write_json`]
-/// would; returns where the text goes on after it.
-fn write_sent_string<W: std::io::Write + ?Sized>(
-    out: &mut W,
+/// would; returns where the text goes on after it. Sets `suspect` if the string is exactly `token` or
+/// has a `\u` escape.
+fn sent_string_into(
+    out: &mut Vec<u8>,
     text: &str,
     start: usize,
+    suspect: &mut bool,
 ) -> std::io::Result<usize> {
     let bytes = text.as_bytes();
-    out.write_all(b"\"")?;
+    out.push(b'"');
     let mut i = start + 1;
-    // Runs of text that need nothing go out whole.
-    let mut run = i;
+    // Where the text that went out whole began since the last escape: a string that does not end is
+    // written up to there (as it was when the runs were written when they ended).
+    let mut run = out.len();
     loop {
+        // Runs of text that need nothing go out whole.
+        i += copy_plain(out, bytes.get(i..).unwrap_or_default());
         let Some(&b) = bytes.get(i) else {
+            out.truncate(run);
             return Err(not_json("a string that does not end"));
         };
         match b {
             b'"' => {
-                out.write_all(&bytes[run..i])?;
-                out.write_all(b"\"")?;
+                out.push(b'"');
+                if bytes.get(start + 1..i) == Some(b"token") {
+                    *suspect = true;
+                }
                 return Ok(i + 1);
             }
             b'\\' => {
-                out.write_all(&bytes[run..i])?;
-                i += write_sent_escape(out, bytes, i)?;
-                run = i;
+                if bytes.get(i + 1) == Some(&b'u') {
+                    *suspect = true;
+                }
+                i += sent_escape_into(out, bytes, i)?;
+                run = out.len();
             }
-            0x20..0x7f => i += 1,
-            _ => {
-                // `i` follows whole characters, so it is on a character boundary.
-                let Some(c) = text.get(i..).and_then(|t| t.chars().next()) else {
+            0..0x80 => {
+                // A control character or DEL, which a parser would have refused raw.
+                escaped_char_into(out, char::from(b));
+                i += 1;
+                run = out.len();
+            }
+            _ if !CHECKED_LEADS[usize::from(b)] => {
+                // Characters that need nothing, each known by its first byte (`i` follows whole
+                // characters), go out together.
+                let from = i;
+                while let Some(&b) = bytes.get(i)
+                    && b >= 0x80
+                    && !CHECKED_LEADS[usize::from(b)]
+                {
+                    i += char_len(b);
+                }
+                let Some(chars) = bytes.get(from..i) else {
+                    out.truncate(run);
                     return Err(not_json("a string that does not end"));
                 };
-                if c.is_ascii() || needs_escape(c) {
-                    out.write_all(&bytes[run..i])?;
-                    write_escaped_char(out, c)?;
-                    run = i + c.len_utf8();
+                out.extend_from_slice(chars);
+            }
+            _ => {
+                let Some(c) = text.get(i..).and_then(|t| t.chars().next()) else {
+                    out.truncate(run);
+                    return Err(not_json("a string that does not end"));
+                };
+                if needs_escape(c) {
+                    escaped_char_into(out, c);
+                    run = out.len();
+                } else {
+                    let mut utf8 = [0u8; 4];
+                    out.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
                 }
                 i += c.len_utf8();
             }
@@ -705,11 +977,7 @@ fn write_sent_string<W: std::io::Write + ?Sized>(
 }
 
 /// The escape at `bytes[at]` (a `\`), written as the character it stands for would be; returns its length.
-fn write_sent_escape<W: std::io::Write + ?Sized>(
-    out: &mut W,
-    bytes: &[u8],
-    at: usize,
-) -> std::io::Result<usize> {
+fn sent_escape_into(out: &mut Vec<u8>, bytes: &[u8], at: usize) -> std::io::Result<usize> {
     let hex = |from: usize| {
         bytes
             .get(from..from + 4)
@@ -734,24 +1002,25 @@ fn write_sent_escape<W: std::io::Write + ?Sized>(
                 && let Some(low) = hex(at + 8).filter(|low| (0xdc00..0xe000).contains(low))
                 && let Some(c) = char::from_u32(0x10000 + ((unit - 0xd800) << 10) + (low - 0xdc00))
             {
-                write_escaped_char(out, c)?;
+                escaped_char_into(out, c);
                 return Ok(12);
             }
             match char::from_u32(unit) {
-                Some(c) => write_escaped_char(out, c)?,
-                // A surrogate without its pair is no character; it stays the escape it came as.
-                None => write!(out, "\\u{unit:04x}")?,
+                Some(c) => escaped_char_into(out, c),
+                // A surrogate without its pair is no character; it stays the escape it came as (four
+                // hex digits make at most 0xffff).
+                None => unit_escape_into(out, unit as u16),
             }
             return Ok(6);
         }
         _ => return Err(not_json("a bad escape")),
     };
-    write_escaped_char(out, simple)?;
+    escaped_char_into(out, simple);
     Ok(2)
 }
 
 /// One character as serde_json's escaping and then [`TerminalSafe`] write it.
-fn write_escaped_char<W: std::io::Write + ?Sized>(out: &mut W, c: char) -> std::io::Result<()> {
+fn escaped_char_into(out: &mut Vec<u8>, c: char) {
     let short = match c {
         '"' => Some(b'"'),
         '\\' => Some(b'\\'),
@@ -763,17 +1032,23 @@ fn write_escaped_char<W: std::io::Write + ?Sized>(out: &mut W, c: char) -> std::
         _ => None,
     };
     if let Some(letter) = short {
-        return out.write_all(&[b'\\', letter]);
-    }
-    if needs_escape(c) {
+        out.extend_from_slice(&[b'\\', letter]);
+    } else if needs_escape(c) {
         let mut units = [0u16; 2];
-        for unit in c.encode_utf16(&mut units) {
-            write!(out, "\\u{unit:04x}")?;
+        for &mut unit in c.encode_utf16(&mut units) {
+            unit_escape_into(out, unit);
         }
-        return Ok(());
+    } else {
+        let mut utf8 = [0u8; 4];
+        out.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
     }
-    let mut utf8 = [0u8; 4];
-    out.write_all(c.encode_utf8(&mut utf8).as_bytes())
+}
+
+/// `\u` and the unit as four lower-case hex digits.
+fn unit_escape_into(out: &mut Vec<u8>, unit: u16) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let digit = |shift: u16| HEX[usize::from((unit >> shift) & 0xf)];
+    out.extend_from_slice(&[b'\\', b'u', digit(12), digit(8), digit(4), digit(0)]);
 }
 
 struct TerminalSafe(serde_json::ser::PrettyFormatter<'static>);
@@ -851,6 +1126,7 @@ impl serde_json::ser::Formatter for TerminalSafe {
 mod tests {
     use super::*;
     use crate::api::ResourceType;
+    use proptest::prelude::*;
 
     fn at(text: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(text).unwrap().into()
@@ -1278,6 +1554,24 @@ mod tests {
     }
 
     #[test]
+    fn a_secret_is_never_laid_out_to_be_taken_back() {
+        let secret = "0123456789abcdef0123456789abdcf7";
+        for text in [
+            format!(r#"{{"id":1,"token":"{secret}","name":"n"}}"#),
+            format!(r#"{{"id":1, "token" : "{secret}"}}"#),
+            format!(r#"{{"\u0074oken":"{secret}","id":1}}"#),
+            format!(r#"{{"tok\u0065n":"{secret}"}}"#),
+            format!(r#"{{"a":{{"b":[1,"x\u0041"]}},"token":"{secret}"}}"#),
+        ] {
+            let mut out = Vec::new();
+            assert!(layout_into(&mut out, &text, 1, true).unwrap(), "{text}");
+            assert!(!String::from_utf8_lossy(&out).contains(secret), "{text}");
+            let kept = sent_token_json(&text).unwrap();
+            assert!(!kept.contains(secret), "{kept}");
+        }
+    }
+
+    #[test]
     fn a_list_that_broke_off_is_not_closed_as_if_whole() {
         let tokens = sample();
         let mut out = Vec::new();
@@ -1291,5 +1585,840 @@ mod tests {
         assert!(text.starts_with("[\n  {"), "{text}");
         assert!(!text.trim_end().ends_with(']'), "{text}");
         assert!(serde_json::from_str::<serde_json::Value>(&text).is_err());
+    }
+    /// The writer as it was before it wrote into a buffer of its own: a `write_all` for every bracket,
+    /// indent and run, a byte at a time. Kept as the reference the new one must match byte for byte.
+    mod reference {
+        use crate::api::AccountId;
+        use crate::cli::output::{Fields, needs_escape, not_json};
+        use serde::Serialize;
+
+        pub fn write_json_seq<W: std::io::Write, R, X>(
+            mut out: W,
+            fill: impl FnOnce(&mut JsonElements<'_, W>) -> Result<R, X>,
+        ) -> Result<Result<R, X>, serde_json::Error> {
+            out.write_all(b"[").map_err(serde_json::Error::io)?;
+            let mut elements = JsonElements {
+                out: &mut out,
+                written: 0,
+            };
+            let filled = fill(&mut elements);
+            if filled.is_ok() {
+                // The pretty formatter's ending: an empty array stays `[]`.
+                let end: &[u8] = if elements.written == 0 {
+                    b"]\n"
+                } else {
+                    b"\n]\n"
+                };
+                out.write_all(end).map_err(serde_json::Error::io)?;
+            }
+            Ok(filled)
+        }
+
+        /// The open array [`write_json_seq`] hands its `fill`.
+        pub struct JsonElements<'a, W: std::io::Write> {
+            out: &'a mut W,
+            written: usize,
+        }
+
+        impl<'a, W: std::io::Write> JsonElements<'a, W> {
+            /// An array opened on `out`, for elements that come from several places in turn (a list over
+            /// several accounts, each read after the one before); [`Self::close`] ends it.
+            pub fn open(out: &'a mut W) -> std::io::Result<Self> {
+                out.write_all(b"[")?;
+                Ok(Self { out, written: 0 })
+            }
+
+            /// Ends an array from [`Self::open`] as [`write_json_seq`] ends one.
+            pub fn close(self) -> std::io::Result<()> {
+                let end: &[u8] = if self.written == 0 { b"]\n" } else { b"\n]\n" };
+                self.out.write_all(end)
+            }
+
+            /// One element from a typed value, as [`write_json`] would write it inside the list.
+            pub fn element<T: Serialize + ?Sized>(
+                &mut self,
+                value: &T,
+            ) -> Result<(), serde_json::Error> {
+                let compact = serde_json::to_string(value)?;
+                self.write(|out| write_sent_json(out, &compact, 1))
+            }
+
+            /// One token from its JSON text as the server sent it: every field and value kept, in its order,
+            /// laid out and escaped as [`write_json`] would, without a secret (see [`write_sent_token`]).
+            pub fn sent_token(&mut self, text: &str) -> Result<(), serde_json::Error> {
+                self.write(|out| write_sent_token(out, text, 1))
+            }
+
+            /// [`Self::sent_token`] for a list over several accounts: `account_id` and `account_name` first.
+            pub fn sent_token_in(
+                &mut self,
+                account: AccountId,
+                name: &str,
+                text: &str,
+            ) -> Result<(), serde_json::Error> {
+                self.write(|out| write_sent_token_in(out, account, name, text, 1))
+            }
+
+            fn write(
+                &mut self,
+                element: impl FnOnce(&mut W) -> std::io::Result<()>,
+            ) -> Result<(), serde_json::Error> {
+                let start: &[u8] = if self.written == 0 { b"\n" } else { b",\n" };
+                self.out
+                    .write_all(start)
+                    .and_then(|()| write_indent(self.out, 1))
+                    .and_then(|()| element(self.out))
+                    .map_err(serde_json::Error::io)?;
+                self.written += 1;
+                Ok(())
+            }
+        }
+        pub fn write_sent_token<W: std::io::Write + ?Sized>(
+            out: &mut W,
+            text: &str,
+            indent: usize,
+        ) -> std::io::Result<()> {
+            // That key is spelled out or written with `\u` escapes; most tokens have neither, and go out at once.
+            if !text.contains("\"token\"") && !text.contains("\\u") {
+                return write_sent_json(out, text, indent);
+            }
+            let Ok(Fields(fields)) = serde_json::from_str::<Fields>(text) else {
+                // Not an object: there is no field to leave out.
+                return write_sent_json(out, text, indent);
+            };
+            let kept: Vec<_> = fields.iter().filter(|(key, _)| key != "token").collect();
+            if kept.is_empty() {
+                return out.write_all(b"{}");
+            }
+            out.write_all(b"{")?;
+            for (i, (key, value)) in kept.into_iter().enumerate() {
+                out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
+                write_indent(out, indent + 1)?;
+                let key = serde_json::to_string(key).map_err(std::io::Error::other)?;
+                write_sent_string(out, &key, 0)?;
+                out.write_all(b": ")?;
+                write_sent_json(out, value.get(), indent + 1)?;
+            }
+            out.write_all(b"\n")?;
+            write_indent(out, indent)?;
+            out.write_all(b"}")
+        }
+
+        /// [`write_sent_token`] with `account_id` and `account_name` as the object's first fields (a token of a
+        /// list or a get over several accounts).
+        pub fn write_sent_token_in<W: std::io::Write + ?Sized>(
+            out: &mut W,
+            account: AccountId,
+            name: &str,
+            text: &str,
+            indent: usize,
+        ) -> std::io::Result<()> {
+            let mut token = Vec::with_capacity(text.len() * 2);
+            write_sent_token(&mut token, text, indent)?;
+            let Some(rest) = token.strip_prefix(b"{") else {
+                // Not an object: nothing to put the account in; it goes out as it came.
+                return out.write_all(&token);
+            };
+            out.write_all(b"{\n")?;
+            write_indent(out, indent + 1)?;
+            writeln!(out, "\"account_id\": {account},")?;
+            write_indent(out, indent + 1)?;
+            out.write_all(b"\"account_name\": ")?;
+            let quoted = serde_json::to_string(name).map_err(std::io::Error::other)?;
+            write_sent_json(out, &quoted, indent + 1)?;
+            if rest == b"}" {
+                out.write_all(b"\n")?;
+                write_indent(out, indent)?;
+                out.write_all(b"}")
+            } else {
+                out.write_all(b",")?;
+                out.write_all(rest)
+            }
+        }
+        pub fn write_sent_json<W: std::io::Write + ?Sized>(
+            out: &mut W,
+            text: &str,
+            indent: usize,
+        ) -> std::io::Result<()> {
+            let bytes = text.as_bytes();
+            let mut depth = indent;
+            let mut i = 0;
+            while let Some(&b) = bytes.get(i) {
+                match b {
+                    b' ' | b'\t' | b'\n' | b'\r' => i += 1,
+                    b'{' | b'[' => {
+                        let close = if b == b'{' { b'}' } else { b']' };
+                        let next = skip_whitespace(bytes, i + 1);
+                        if bytes.get(next) == Some(&close) {
+                            out.write_all(&[b, close])?;
+                            i = next + 1;
+                        } else {
+                            depth += 1;
+                            out.write_all(&[b, b'\n'])?;
+                            write_indent(out, depth)?;
+                            i += 1;
+                        }
+                    }
+                    b'}' | b']' => {
+                        depth = depth.saturating_sub(1);
+                        out.write_all(b"\n")?;
+                        write_indent(out, depth)?;
+                        out.write_all(&[b])?;
+                        i += 1;
+                    }
+                    b',' => {
+                        out.write_all(b",\n")?;
+                        write_indent(out, depth)?;
+                        i += 1;
+                    }
+                    b':' => {
+                        out.write_all(b": ")?;
+                        i += 1;
+                    }
+                    b'"' => i = write_sent_string(out, text, i)?,
+                    _ => {
+                        // A number, `true`, `false` or `null`, as sent: only these characters can make one.
+                        let run = bytes[i..]
+                            .iter()
+                            .take_while(|b| {
+                                b.is_ascii_alphanumeric() || matches!(b, b'-' | b'+' | b'.')
+                            })
+                            .count();
+                        if run == 0 {
+                            return Err(not_json("an unexpected character"));
+                        }
+                        out.write_all(&bytes[i..i + run])?;
+                        i += run;
+                    }
+                }
+            }
+            Ok(())
+        }
+        fn skip_whitespace(bytes: &[u8], from: usize) -> usize {
+            from + bytes
+                .get(from..)
+                .unwrap_or_default()
+                .iter()
+                .take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+                .count()
+        }
+
+        fn write_indent<W: std::io::Write + ?Sized>(
+            out: &mut W,
+            depth: usize,
+        ) -> std::io::Result<()> {
+            const SPACES: &[u8; 64] =
+                b"                                                                ";
+            let mut left = depth * 2;
+            while left > 0 {
+                let now = left.min(SPACES.len());
+                out.write_all(&SPACES[..now])?;
+                left -= now;
+            }
+            Ok(())
+        }
+        fn write_sent_string<W: std::io::Write + ?Sized>(
+            out: &mut W,
+            text: &str,
+            start: usize,
+        ) -> std::io::Result<usize> {
+            let bytes = text.as_bytes();
+            out.write_all(b"\"")?;
+            let mut i = start + 1;
+            // Runs of text that need nothing go out whole.
+            let mut run = i;
+            loop {
+                let Some(&b) = bytes.get(i) else {
+                    return Err(not_json("a string that does not end"));
+                };
+                match b {
+                    b'"' => {
+                        out.write_all(&bytes[run..i])?;
+                        out.write_all(b"\"")?;
+                        return Ok(i + 1);
+                    }
+                    b'\\' => {
+                        out.write_all(&bytes[run..i])?;
+                        i += write_sent_escape(out, bytes, i)?;
+                        run = i;
+                    }
+                    0x20..0x7f => i += 1,
+                    _ => {
+                        // `i` follows whole characters, so it is on a character boundary.
+                        let Some(c) = text.get(i..).and_then(|t| t.chars().next()) else {
+                            return Err(not_json("a string that does not end"));
+                        };
+                        if c.is_ascii() || needs_escape(c) {
+                            out.write_all(&bytes[run..i])?;
+                            write_escaped_char(out, c)?;
+                            run = i + c.len_utf8();
+                        }
+                        i += c.len_utf8();
+                    }
+                }
+            }
+        }
+
+        /// The escape at `bytes[at]` (a `\`), written as the character it stands for would be; returns its length.
+        fn write_sent_escape<W: std::io::Write + ?Sized>(
+            out: &mut W,
+            bytes: &[u8],
+            at: usize,
+        ) -> std::io::Result<usize> {
+            let hex = |from: usize| {
+                bytes
+                    .get(from..from + 4)
+                    .and_then(|h| std::str::from_utf8(h).ok())
+                    .and_then(|h| u32::from_str_radix(h, 16).ok())
+            };
+            let simple = match bytes.get(at + 1) {
+                Some(b'"') => '"',
+                Some(b'\\') => '\\',
+                Some(b'/') => '/',
+                Some(b'b') => '\u{8}',
+                Some(b'f') => '\u{c}',
+                Some(b'n') => '\n',
+                Some(b'r') => '\r',
+                Some(b't') => '\t',
+                Some(b'u') => {
+                    let Some(unit) = hex(at + 2) else {
+                        return Err(not_json("a bad \\u escape"));
+                    };
+                    if (0xd800..0xdc00).contains(&unit)
+                        && bytes.get(at + 6..at + 8) == Some(b"\\u")
+                        && let Some(low) = hex(at + 8).filter(|low| (0xdc00..0xe000).contains(low))
+                        && let Some(c) =
+                            char::from_u32(0x10000 + ((unit - 0xd800) << 10) + (low - 0xdc00))
+                    {
+                        write_escaped_char(out, c)?;
+                        return Ok(12);
+                    }
+                    match char::from_u32(unit) {
+                        Some(c) => write_escaped_char(out, c)?,
+                        // A surrogate without its pair is no character; it stays the escape it came as.
+                        None => write!(out, "\\u{unit:04x}")?,
+                    }
+                    return Ok(6);
+                }
+                _ => return Err(not_json("a bad escape")),
+            };
+            write_escaped_char(out, simple)?;
+            Ok(2)
+        }
+
+        /// One character as serde_json's escaping and then [`TerminalSafe`] write it.
+        fn write_escaped_char<W: std::io::Write + ?Sized>(
+            out: &mut W,
+            c: char,
+        ) -> std::io::Result<()> {
+            let short = match c {
+                '"' => Some(b'"'),
+                '\\' => Some(b'\\'),
+                '\u{8}' => Some(b'b'),
+                '\t' => Some(b't'),
+                '\n' => Some(b'n'),
+                '\u{c}' => Some(b'f'),
+                '\r' => Some(b'r'),
+                _ => None,
+            };
+            if let Some(letter) = short {
+                return out.write_all(&[b'\\', letter]);
+            }
+            if needs_escape(c) {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    write!(out, "\\u{unit:04x}")?;
+                }
+                return Ok(());
+            }
+            let mut utf8 = [0u8; 4];
+            out.write_all(c.encode_utf8(&mut utf8).as_bytes())
+        }
+    }
+
+    /// A character for a string, from each kind the escaping treats apart: printable ASCII, the ASCII
+    /// and C1 controls, DEL, the invisible and bidi formatting characters, and characters beyond ASCII
+    /// on either side of the first bytes that are looked at.
+    fn any_char() -> impl Strategy<Value = char> {
+        prop_oneof![
+            6 => prop::char::range(' ', '~'),
+            1 => prop::char::range('\0', '\u{1f}'),
+            1 => Just('\u{7f}'),
+            1 => prop::char::range('\u{80}', '\u{9f}'),
+            2 => prop::sample::select(vec![
+                '"', '\\', '/', '\u{ad}', '\u{61c}', '\u{180e}', '\u{200b}', '\u{200e}', '\u{200f}',
+                '\u{2028}', '\u{2029}', '\u{202a}', '\u{202e}', '\u{2060}', '\u{2066}', '\u{2069}',
+                '\u{206f}', '\u{feff}', '\u{fff9}', '\u{fffb}', '\u{e0001}', '\u{e007f}',
+            ]),
+            2 => prop::sample::select(vec![
+                'é', 'ß', '\u{a0}', '\u{bf}', '\u{600}', '\u{63f}', '\u{1000}', '\u{1fff}', '\u{2013}',
+                '\u{2026}', '\u{20ac}', '\u{2fff}', '部', '署', '\u{f000}', '\u{fffd}', '\u{ffff}', '🚀',
+                '\u{c0000}', '\u{e0080}', '\u{10ffff}',
+            ]),
+            1 => any::<char>(),
+        ]
+    }
+
+    /// `c` inside a JSON string: raw (a raw control is what a parser refuses, and is escaped all the
+    /// same), with its short escape, or as `\u` escapes in lower or upper case.
+    fn spelled(c: char, how: u8) -> String {
+        let short = match c {
+            '"' => Some('"'),
+            '\\' => Some('\\'),
+            '/' => Some('/'),
+            '\u{8}' => Some('b'),
+            '\u{c}' => Some('f'),
+            '\n' => Some('n'),
+            '\r' => Some('r'),
+            '\t' => Some('t'),
+            _ => None,
+        };
+        match (how, short) {
+            (0, _) if !matches!(c, '"' | '\\') => c.to_string(),
+            (0 | 1, Some(letter)) => format!("\\{letter}"),
+            _ => c
+                .encode_utf16(&mut [0; 2])
+                .iter()
+                .map(|u| match how {
+                    3 => format!("\\u{u:04X}"),
+                    _ => format!("\\u{u:04x}"),
+                })
+                .collect(),
+        }
+    }
+
+    fn string_text() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            8 => (any_char(), 0u8..4).prop_map(|(c, how)| spelled(c, how)),
+            // A surrogate without its pair.
+            1 => prop::sample::select(vec!["\\ud800", "\\uDBFF", "\\udc00", "\\uDFFF", "\\ud83d\\u0041"])
+                .prop_map(str::to_string),
+        ];
+        prop::collection::vec(piece, 0..24).prop_map(|pieces| format!("\"{}\"", pieces.concat()))
+    }
+
+    fn key_text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            4 => string_text(),
+            1 => prop::sample::select(vec![
+                "\"token\"", "\"\\u0074oken\"", "\"id\"", "\"name\"", "\"tok\\u0065n\"",
+                "\"a\\\"token\"", "\"token\\\"\"", "\"\\\"token\\\"\"", "\"\\ttoken\"",
+            ])
+            .prop_map(str::to_string),
+        ]
+    }
+
+    fn space() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(vec!["", "", "", "", " ", "\n  ", "\t", "\r\n"])
+    }
+
+    /// JSON text: any value, nested a few levels, with whitespace here and there.
+    fn json_text() -> impl Strategy<Value = String> {
+        let leaf = prop_oneof![
+            prop::sample::select(vec!["null", "true", "false", "0", "-0.0", "1E400"])
+                .prop_map(str::to_string),
+            "-?(0|[1-9][0-9]{0,20})(\\.[0-9]{1,4})?([eE][+-]?[0-9]{1,3})?",
+            string_text(),
+            string_text(),
+        ];
+        leaf.prop_recursive(4, 64, 6, |inner| {
+            prop_oneof![
+                (
+                    space(),
+                    prop::collection::vec((space(), inner.clone(), space()), 0..6)
+                )
+                    .prop_map(|(empty, items)| {
+                        let items: Vec<String> =
+                            items.iter().map(|(a, v, b)| format!("{a}{v}{b}")).collect();
+                        format!(
+                            "[{}]",
+                            if items.is_empty() {
+                                empty.to_string()
+                            } else {
+                                items.join(",")
+                            }
+                        )
+                    }),
+                object_text(inner),
+            ]
+        })
+    }
+
+    fn object_text(value: impl Strategy<Value = String>) -> impl Strategy<Value = String> {
+        (
+            space(),
+            prop::collection::vec(
+                (space(), key_text(), space(), space(), value, space()),
+                0..7,
+            ),
+        )
+            .prop_map(|(empty, fields)| {
+                let fields: Vec<String> = fields
+                    .iter()
+                    .map(|(a, k, b, c, v, d)| format!("{a}{k}{b}:{c}{v}{d}"))
+                    .collect();
+                let inside = if fields.is_empty() {
+                    empty.to_string()
+                } else {
+                    fields.join(",")
+                };
+                format!("{{{inside}}}")
+            })
+    }
+
+    /// A token as a server could send it: an object most of the time, with or without a `token` field.
+    fn token_text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            6 => object_text(json_text()),
+            1 => json_text(),
+            1 => broken_json_text(),
+        ]
+    }
+
+    /// JSON text cut short, or with a character put in somewhere: what a parser would refuse.
+    fn broken_json_text() -> impl Strategy<Value = String> {
+        (
+            json_text(),
+            any::<prop::sample::Index>(),
+            any_char(),
+            any::<bool>(),
+        )
+            .prop_map(|(text, at, c, cut)| {
+                let bounds: Vec<usize> = text
+                    .char_indices()
+                    .map(|(i, _)| i)
+                    .chain([text.len()])
+                    .collect();
+                let at = *at.get(&bounds);
+                if cut {
+                    text[..at].to_string()
+                } else {
+                    format!("{}{c}{}", &text[..at], &text[at..])
+                }
+            })
+    }
+
+    /// What a writer made of the text, and how it ended.
+    fn made(
+        write: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>,
+    ) -> (String, Result<(), String>) {
+        let mut out = Vec::new();
+        let ended = write(&mut out).map_err(|e| e.to_string());
+        (String::from_utf8_lossy(&out).into_owned(), ended)
+    }
+
+    /// An open array, the new one or the reference.
+    trait Elements {
+        fn token(
+            &mut self,
+            account: Option<(AccountId, &str)>,
+            text: &str,
+        ) -> Result<(), serde_json::Error>;
+        fn typed(&mut self, token: &ApiToken) -> Result<(), serde_json::Error>;
+    }
+
+    impl<W: std::io::Write> Elements for JsonElements<'_, W> {
+        fn token(
+            &mut self,
+            account: Option<(AccountId, &str)>,
+            text: &str,
+        ) -> Result<(), serde_json::Error> {
+            match account {
+                Some((id, name)) => self.sent_token_in(id, name, text),
+                None => self.sent_token(text),
+            }
+        }
+        fn typed(&mut self, token: &ApiToken) -> Result<(), serde_json::Error> {
+            self.element(token)
+        }
+    }
+
+    impl<W: std::io::Write> Elements for reference::JsonElements<'_, W> {
+        fn token(
+            &mut self,
+            account: Option<(AccountId, &str)>,
+            text: &str,
+        ) -> Result<(), serde_json::Error> {
+            match account {
+                Some((id, name)) => self.sent_token_in(id, name, text),
+                None => self.sent_token(text),
+            }
+        }
+        fn typed(&mut self, token: &ApiToken) -> Result<(), serde_json::Error> {
+            self.element(token)
+        }
+    }
+
+    type SentAccount = (AccountId, String, Vec<String>);
+
+    #[derive(Debug)]
+    enum Stop {
+        /// The answer broke off.
+        Broken,
+        Element(serde_json::Error),
+    }
+
+    /// One account's tokens into `elements`, a typed one after every third; `broken` counts the tokens
+    /// over all accounts and breaks the answer off before that one.
+    fn fill_account(
+        elements: &mut impl Elements,
+        account: &SentAccount,
+        with_account: bool,
+        broken: Option<usize>,
+        at: &mut usize,
+    ) -> Result<(), Stop> {
+        let typed = sample();
+        for text in &account.2 {
+            if broken == Some(*at) {
+                return Err(Stop::Broken);
+            }
+            let named = with_account.then_some((account.0, account.1.as_str()));
+            elements.token(named, text).map_err(Stop::Element)?;
+            if *at % 3 == 2 {
+                elements
+                    .typed(&typed[*at % typed.len()])
+                    .map_err(Stop::Element)?;
+            }
+            *at += 1;
+        }
+        Ok(())
+    }
+
+    /// A list over several accounts in turn, written by `write_json_seq` (`open`: opened and closed
+    /// around the accounts as `list --all-accounts` does it, an account that broke off passed over and
+    /// an element that fails ending the list unclosed), by the new writer or the reference.
+    fn list_made(
+        reference: bool,
+        open: bool,
+        accounts: &[SentAccount],
+        with_account: bool,
+        broken: Option<usize>,
+    ) -> (String, String) {
+        let mut out = Vec::new();
+        let mut at = 0;
+        let ended = match (reference, open) {
+            (false, false) => format!(
+                "{:?}",
+                write_json_seq(&mut out, |elements| {
+                    accounts.iter().try_for_each(|account| {
+                        fill_account(elements, account, with_account, broken, &mut at)
+                    })
+                })
+            ),
+            (true, false) => format!(
+                "{:?}",
+                reference::write_json_seq(&mut out, |elements| {
+                    accounts.iter().try_for_each(|account| {
+                        fill_account(elements, account, with_account, broken, &mut at)
+                    })
+                })
+            ),
+            (false, true) => {
+                let ended = (|| {
+                    let mut elements = JsonElements::open(&mut out).map_err(|e| e.to_string())?;
+                    for account in accounts {
+                        if let Err(Stop::Element(e)) =
+                            fill_account(&mut elements, account, with_account, broken, &mut at)
+                        {
+                            return Err(e.to_string());
+                        }
+                    }
+                    elements.close().map_err(|e| e.to_string())
+                })();
+                format!("{ended:?}")
+            }
+            (true, true) => {
+                let ended = (|| {
+                    let mut elements =
+                        reference::JsonElements::open(&mut out).map_err(|e| e.to_string())?;
+                    for account in accounts {
+                        if let Err(Stop::Element(e)) =
+                            fill_account(&mut elements, account, with_account, broken, &mut at)
+                        {
+                            return Err(e.to_string());
+                        }
+                    }
+                    elements.close().map_err(|e| e.to_string())
+                })();
+                format!("{ended:?}")
+            }
+        };
+        (String::from_utf8_lossy(&out).into_owned(), ended)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+        #[test]
+        fn sent_json_is_the_same_text_as_the_byte_at_a_time_writer(
+            text in prop_oneof![3 => json_text(), 1 => broken_json_text()],
+            indent in 0usize..3,
+        ) {
+            let new = made(|out| write_sent_json(out, &text, indent));
+            let old = made(|out| reference::write_sent_json(out, &text, indent));
+            prop_assert_eq!(&new, &old, "{:?}", text);
+            prop_assert!(!has_raw_controls(&new.0), "{:?}", new.0);
+            // What a parser accepts comes back as the same value.
+            if let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) {
+                prop_assert!(new.1.is_ok());
+                let back: serde_json::Value = serde_json::from_str(&new.0).unwrap();
+                prop_assert_eq!(back, value);
+            }
+        }
+
+        #[test]
+        fn a_token_as_sent_is_the_same_text_as_the_byte_at_a_time_writer(
+            text in token_text(),
+            account in any::<AccountId>(),
+            name in string_text().prop_map(|s| serde_json::from_str::<String>(&s).unwrap_or(s)),
+            indent in 0usize..3,
+        ) {
+            prop_assert_eq!(
+                made(|out| write_sent_token(out, &text, indent)),
+                made(|out| reference::write_sent_token(out, &text, indent)),
+                "{:?}", text
+            );
+            prop_assert_eq!(
+                made(|out| write_sent_token_in(out, account, &name, &text, indent)),
+                made(|out| reference::write_sent_token_in(out, account, &name, &text, indent)),
+                "{:?}", text
+            );
+            let lossy = |r: std::io::Result<String>| r.map_err(|e| e.to_string());
+            let old_get = made(|out| reference::write_sent_token(out, &text, 0));
+            let new_get = lossy(sent_token_json(&text));
+            match old_get.1 {
+                Ok(()) => prop_assert_eq!(new_get, Ok(old_get.0 + "\n")),
+                Err(e) => prop_assert_eq!(new_get, Err(e)),
+            }
+        }
+
+        #[test]
+        fn a_list_as_sent_is_the_same_text_as_the_byte_at_a_time_writer(
+            accounts in prop::collection::vec(
+                (any::<AccountId>(), "[a-z\u{1b}\u{202e} ]{0,8}", prop::collection::vec(token_text(), 0..6)),
+                1..4,
+            ),
+            with_account in any::<bool>(),
+            broken in proptest::option::of(0usize..12),
+        ) {
+            for open in [false, true] {
+                prop_assert_eq!(
+                    list_made(false, open, &accounts, with_account, broken),
+                    list_made(true, open, &accounts, with_account, broken)
+                );
+            }
+        }
+
+        #[test]
+        fn a_plain_run_ends_at_the_first_byte_that_needs_a_look(
+            bytes in prop::collection::vec(
+                prop_oneof![4 => 0x20u8..0x7f, 1 => any::<u8>(), 1 => Just(b'"'), 1 => Just(b'\\')],
+                0..40,
+            ),
+        ) {
+            let expected = bytes
+                .iter()
+                .position(|&b| !(0x20..0x7f).contains(&b) || b == b'"' || b == b'\\')
+                .unwrap_or(bytes.len());
+            let mut out = b"before".to_vec();
+            prop_assert_eq!(copy_plain(&mut out, &bytes), expected);
+            prop_assert_eq!(&out[6..], &bytes[..expected]);
+        }
+    }
+
+    #[test]
+    fn every_character_that_needs_an_escape_starts_with_a_byte_that_is_looked_at() {
+        let mut utf8 = [0u8; 4];
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            let first = c.encode_utf8(&mut utf8).as_bytes()[0];
+            assert!(
+                !needs_escape(c) || c.is_ascii() || CHECKED_LEADS[usize::from(first)],
+                "{c:?}"
+            );
+        }
+    }
+
+    /// A writer that keeps what it is given and counts the writes.
+    #[derive(Default)]
+    struct Counted {
+        bytes: Vec<u8>,
+        writes: usize,
+    }
+
+    impl std::io::Write for Counted {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.writes += 1;
+            self.bytes.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_long_list_goes_out_in_a_few_large_writes_and_the_same_text() {
+        let mut hostile = sample();
+        hostile[0].name = "evil\u{1b}]52;c;x\u{7}\u{202e} name".into();
+        let texts: Vec<String> = (0..3000)
+            .map(|i| serde_json::to_string(&hostile[i % hostile.len()]).unwrap())
+            .collect();
+        let mut new = Counted::default();
+        let filled = write_json_seq(&mut new, |elements| {
+            texts.iter().try_for_each(|t| elements.sent_token(t))
+        })
+        .unwrap();
+        assert!(filled.is_ok());
+        let mut old = Vec::new();
+        let filled = reference::write_json_seq(&mut old, |elements| {
+            texts.iter().try_for_each(|t| elements.sent_token(t))
+        })
+        .unwrap();
+        assert!(filled.is_ok());
+        assert_eq!(
+            String::from_utf8(new.bytes.clone()).unwrap(),
+            String::from_utf8(old).unwrap()
+        );
+        assert!(new.bytes.len() > 4 * BLOCK);
+        // `[`, then a block whenever one is full, then the rest with the end.
+        assert!(
+            new.writes <= 2 + new.bytes.len() / BLOCK,
+            "{} writes",
+            new.writes
+        );
+    }
+
+    #[test]
+    fn an_array_left_open_still_has_its_elements_written() {
+        let mut out = Vec::new();
+        let mut elements = JsonElements::open(&mut out).unwrap();
+        elements.sent_token(r#"{"id":1,"name":"a\u001b"}"#).unwrap();
+        assert!(elements.sent_token(r#"{"id":2,"name":@}"#).is_err());
+        drop(elements);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "[\n  {\n    \"id\": 1,\n    \"name\": \"a\\u001b\"\n  },\n  {\n    \"id\": 2,\n    \"name\": "
+        );
+    }
+
+    #[test]
+    fn a_writer_that_fails_at_once_is_an_error_before_any_element_is_read() {
+        struct Closed;
+        impl std::io::Write for Closed {
+            fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+                Err(std::io::ErrorKind::BrokenPipe.into())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let mut read = false;
+        let written = write_json_seq(Closed, |_| {
+            read = true;
+            Ok::<(), serde_json::Error>(())
+        });
+        assert!(written.is_err());
+        assert!(!read);
     }
 }
