@@ -204,6 +204,7 @@ pub(crate) async fn print_token_list(
         Err(ListStop::Api(e)) => {
             // What was read before the answer broke off stays printed (the array left open, so no parser
             // takes it for the whole list); the error says the rest is missing.
+            drop(elements);
             let _ = out.flush();
             let context = match printed {
                 0 => "listing tokens".to_string(),
