@@ -1,5 +1,5 @@
 //! The writer of `list --output json`: a token list as the server sent it, pretty-printed and escaped
-//! terminal-safely a token at a time (`write_json_seq` + `JsonElements::sent_token`), against a physical
+//! terminal-safely a token at a time (`JsonElements::open`, `sent_token`, `close`), against a physical
 //! baseline measured in the same run.
 //!
 //! Run: `cargo bench --bench writer`; the medians are in `target/criterion/writer/*/new/estimates.json`,
@@ -8,7 +8,7 @@
 //! `perf` or callgrind (build with `--profile profiling` for symbols).
 //!
 //! - `writer/copy`: the physical baseline, each token's text copied into a `Vec` (`extend_from_slice`).
-//! - `writer/sent_tokens`: the same texts through `write_json_seq` into a 64 KiB `BufWriter`, as
+//! - `writer/sent_tokens`: the same texts through `JsonElements` into a 64 KiB `BufWriter`, as
 //!   `list --output json` writes them to stdout (here over a `Vec`, cleared between iterations).
 //! - `writer/serde_pretty`: a reference, serde_json's own compact → pretty re-serialisation of each token
 //!   (decoded to a `Value`, then `to_writer_pretty`); it neither keeps the order of fields nor escapes for
@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 use criterion::Criterion;
 use serde_json::value::RawValue;
 
-use mailtrap_tokens::cli::output::write_json_seq;
+use mailtrap_tokens::cli::output::JsonElements;
 use mailtrap_tokens::sim::{RunningSim, SimOptions};
 
 const EXTRA_TOKENS: usize = 10_000;
@@ -62,11 +62,11 @@ fn fetch_list() -> String {
 fn write_sent(tokens: &[&RawValue], into: &mut Vec<u8>) {
     into.clear();
     let mut out = BufWriter::with_capacity(1 << 16, &mut *into);
-    let filled = write_json_seq(&mut out, |elements| {
-        tokens.iter().try_for_each(|t| elements.sent_token(t.get()))
-    })
-    .expect("written");
-    filled.expect("every token written");
+    let mut elements = JsonElements::open(&mut out).expect("opened");
+    for t in tokens {
+        elements.sent_token(t.get()).expect("every token written");
+    }
+    elements.close().expect("closed");
     out.flush().expect("flushed");
 }
 

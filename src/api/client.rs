@@ -405,11 +405,7 @@ impl TokenListAnswer {
             })
             .await;
         match read {
-            Ok(unreadable) => {
-                // Grown by doubling: at 100,000 tokens a quarter of it would stay empty.
-                tokens.shrink_to_fit();
-                Ok(TokenList { tokens, unreadable })
-            }
+            Ok(unreadable) => Ok(TokenList::collected(tokens, unreadable)),
             Err(ListStop::Api(e)) => Err(e),
             Err(ListStop::Each(never)) => match never {},
         }

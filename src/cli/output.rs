@@ -378,7 +378,9 @@ pub fn write_json<T: Serialize + ?Sized, W: std::io::Write>(
 /// A JSON array written an element at a time, in the same text as [`write_json`] of the whole list.
 /// `fill` writes the elements; the array is closed only if it succeeds (a list that broke off does not
 /// end as if it were whole). Whatever `fill` wrote reaches `out` before this returns, whether it
-/// succeeded or not.
+/// succeeded or not. The commands read their lists as they arrive and open the array themselves
+/// ([`JsonElements::open`]); the tests write whole lists through this.
+#[cfg(test)]
 pub fn write_json_seq<W: std::io::Write, R, X>(
     mut out: W,
     fill: impl FnOnce(&mut JsonElements<'_, W>) -> Result<R, X>,
@@ -399,7 +401,8 @@ pub fn write_json_seq<W: std::io::Write, R, X>(
 /// writes instead of one for every bracket, indent and run of text.
 const BLOCK: usize = 1 << 16;
 
-/// The open array [`write_json_seq`] hands its `fill`. Its elements are made in a buffer of its own and
+/// An open JSON array written an element at a time, in the same text as [`write_json`] of the whole
+/// list. Its elements are made in a buffer of its own and
 /// go to the writer a block at a time, and the rest when it is closed or dropped.
 pub struct JsonElements<'a, W: std::io::Write> {
     out: &'a mut W,
@@ -421,7 +424,7 @@ impl<'a, W: std::io::Write> JsonElements<'a, W> {
         })
     }
 
-    /// Ends an array from [`Self::open`] as [`write_json_seq`] ends one.
+    /// Ends the array as the pretty formatter ends one (an empty array stays `[]`).
     pub fn close(mut self) -> std::io::Result<()> {
         let end: &[u8] = if self.written == 0 { b"]\n" } else { b"\n]\n" };
         self.buf.extend_from_slice(end);

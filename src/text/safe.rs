@@ -29,21 +29,17 @@ impl SafeText {
 
     /// How many terminal cells it takes.
     pub fn width(&self) -> usize {
-        display_width(&self.0)
+        self.as_safe().width()
     }
 
     /// Fitted into `max` cells: unchanged when it fits, else cut on a grapheme boundary and ended with `…`.
     pub fn fit(&self, max: usize) -> String {
-        truncate_to_width(&self.0, max)
+        self.as_safe().fit(max)
     }
 
     /// `fit`, borrowing the text when it fits: a frame's cells then copy only what they cut.
     pub fn fit_cow(&self, max: usize) -> Cow<'_, str> {
-        if display_width(&self.0) <= max {
-            Cow::Borrowed(&self.0)
-        } else {
-            Cow::Owned(truncate_to_width(&self.0, max))
-        }
+        self.as_safe().fit_cow(max)
     }
 
     /// Appends another safe text (no second pass over either).

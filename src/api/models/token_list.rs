@@ -107,11 +107,7 @@ impl TokenList {
             Ok::<(), std::convert::Infallible>(())
         });
         match read {
-            Ok(unreadable) => {
-                // Grown by doubling: at 100,000 tokens a quarter of the buffer would stay empty.
-                tokens.shrink_to_fit();
-                Ok(TokenList { tokens, unreadable })
-            }
+            Ok(unreadable) => Ok(TokenList::collected(tokens, unreadable)),
             Err(StreamStop::Decode(e)) => Err(e),
             Err(StreamStop::Each(never)) => match never {},
         }
@@ -131,18 +127,11 @@ impl TokenList {
         reader.finish(&mut each)
     }
 
-    /// As [`TokenList::stream`], handing each readable token together with its text exactly as the
-    /// server sent it (every field, the ones this build does not know among them), or `None` where that
-    /// text is not UTF-8 (JSON must be), so a script's view of the list is the server's while the model
-    /// still decides what is readable.
-    pub fn stream_sent<E>(
-        bytes: &[u8],
-        mut each: impl FnMut(ApiToken, Option<&str>) -> Result<(), E>,
-    ) -> Result<Vec<UnreadableToken>, StreamStop<E>> {
-        let mut each = |token, sent: &[u8]| each(token, std::str::from_utf8(sent).ok());
-        let mut reader = ListReader::new();
-        reader.feed(bytes, &mut each)?;
-        reader.finish(&mut each)
+    /// The list a read that handed its tokens on one by one collected.
+    pub fn collected(mut tokens: Vec<ApiToken>, unreadable: Vec<UnreadableToken>) -> Self {
+        // Grown by doubling: at 100,000 tokens a quarter of the buffer would stay empty.
+        tokens.shrink_to_fit();
+        TokenList { tokens, unreadable }
     }
 }
 
@@ -578,9 +567,20 @@ mod tests {
     /// Each handed token's id and text as sent, and how the read ended.
     type Sent = (Vec<(TokenId, String)>, Result<Vec<UnreadableToken>, String>);
 
+    /// A whole answer read as sent: each token with its text.
+    fn stream_sent<E>(
+        bytes: &[u8],
+        mut each: impl FnMut(ApiToken, Option<&str>) -> Result<(), E>,
+    ) -> Result<Vec<UnreadableToken>, StreamStop<E>> {
+        let mut each = |token, sent: &[u8]| each(token, std::str::from_utf8(sent).ok());
+        let mut reader = ListReader::new();
+        reader.feed(bytes, &mut each)?;
+        reader.finish(&mut each)
+    }
+
     fn streamed_sent(text: &str) -> Sent {
         let mut handed = Vec::new();
-        let read = TokenList::stream_sent(text.as_bytes(), |t, raw| {
+        let read = stream_sent(text.as_bytes(), |t, raw| {
             handed.push((t.id, raw.unwrap_or_default().to_string()));
             Ok::<(), ()>(())
         });
@@ -639,7 +639,7 @@ mod tests {
         assert!(read.is_err());
         let text = listed(&[&good(1), &good(2), &good(3)]);
         let mut seen = 0;
-        let read = TokenList::stream_sent(text.as_bytes(), |_, _| {
+        let read = stream_sent(text.as_bytes(), |_, _| {
             seen += 1;
             if seen == 2 { Err("enough") } else { Ok(()) }
         });
