@@ -395,13 +395,14 @@ pub enum ListStop<E> {
 }
 
 impl TokenListAnswer {
-    /// Every token, kept (the ones that cannot be read set aside, see [`ListReader`]).
+    /// Every token, kept (the ones that cannot be read set aside, see [`ListReader`]), decoded on every
+    /// core.
     pub async fn collect(self) -> Result<TokenList, ApiError> {
         let mut tokens = Vec::new();
         let read = self
-            .for_each(|token, _| {
-                tokens.push(token);
-                Ok::<(), std::convert::Infallible>(())
+            .decode_with(Keep, |batch| {
+                tokens.append(batch);
+                Ok(())
             })
             .await;
         match read {
@@ -409,6 +410,57 @@ impl TokenListAnswer {
             Err(ListStop::Api(e)) => Err(e),
             Err(ListStop::Each(never)) => match never {},
         }
+    }
+
+    /// Reads the answer as it arrives with its tokens decoded on other threads (see [`ParallelReader`]):
+    /// `digest` makes something of each batch of readable tokens there, and `each` gets what each batch
+    /// made here, in the list's order; returns the tokens that could not be read. An answer that breaks
+    /// off is an error after what the tokens before the break made was handed on.
+    pub async fn decode_with<D: Digest>(
+        mut self,
+        digest: D,
+        mut each: impl FnMut(&mut D::Made) -> Result<(), D::Error>,
+    ) -> Result<Vec<UnreadableToken>, ListStop<D::Error>> {
+        let digest = std::sync::Arc::new(digest);
+        let mut reader = ParallelReader::new(digest.clone());
+        let mut retries = 0;
+        loop {
+            match self.open.chunk().await {
+                Ok(Some(chunk)) => {
+                    if let Err(stop) = reader.feed(&chunk, &mut each).await {
+                        return Err(list_stop(self.open.status, reader.head(), stop));
+                    }
+                }
+                Ok(None) => break,
+                Err(e) => match &self.again {
+                    // Nothing was found yet, so reading it all again repeats nothing.
+                    Some((transport, path))
+                        if reader.nothing_read()
+                            && e.is_transient()
+                            && retries < transport.read_retries() =>
+                    {
+                        retries += 1;
+                        tracing::info!(path, retries, error = %e, "the list broke off before a token; asking again");
+                        self.open = transport.open_get(path).await.map_err(ListStop::Api)?;
+                        reader = ParallelReader::new(digest.clone());
+                    }
+                    // What was found before the break is still handed on, then the break is the error.
+                    _ => {
+                        let head = reader.head().to_vec();
+                        return match reader.finish_broken(&mut each).await {
+                            Ok(()) => Err(ListStop::Api(e)),
+                            Err(stop) => Err(list_stop(self.open.status, &head, stop)),
+                        };
+                    }
+                },
+            }
+        }
+        let head = reader.head().to_vec();
+        let status = self.open.status;
+        reader
+            .finish(&mut each)
+            .await
+            .map_err(|stop| list_stop(status, &head, stop))
     }
 
     /// Hands each readable token to `each` as soon as it has arrived, keeping none, with its text as the
@@ -450,6 +502,27 @@ impl TokenListAnswer {
         reader
             .finish(&mut each)
             .map_err(|stop| list_stop(status, &head, stop))
+    }
+}
+
+/// The digest that keeps the tokens.
+struct Keep;
+
+impl Digest for Keep {
+    type Made = Vec<ApiToken>;
+    type Error = std::convert::Infallible;
+
+    fn start(&self, elements: usize, _: usize) -> Vec<ApiToken> {
+        Vec::with_capacity(elements)
+    }
+
+    fn clear(&self, made: &mut Vec<ApiToken>) {
+        made.clear();
+    }
+
+    fn add(&self, made: &mut Vec<ApiToken>, token: ApiToken, _: &str) -> Result<(), Self::Error> {
+        made.push(token);
+        Ok(())
     }
 }
 

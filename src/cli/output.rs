@@ -484,6 +484,61 @@ impl<'a, W: std::io::Write> JsonElements<'a, W> {
     }
 }
 
+impl<W: std::io::Write> JsonElements<'_, W> {
+    /// Elements [`SentTokens`] laid out on a decoder thread, written in their turn.
+    pub fn laid_out(&mut self, made: &LaidOut) -> std::io::Result<()> {
+        let mut bytes = made.bytes.as_slice();
+        // Each was laid out after a comma; the array's first element has none.
+        if self.written == 0 {
+            bytes = bytes.strip_prefix(b",").unwrap_or(bytes);
+        }
+        if self.buf.len() + bytes.len() < BLOCK {
+            self.buf.extend_from_slice(bytes);
+        } else {
+            self.flush()?;
+            self.out.write_all(bytes)?;
+        }
+        self.written += made.count;
+        Ok(())
+    }
+}
+
+/// The list's tokens laid out as [`JsonElements::sent_token`] lays them out, a batch at a time on the
+/// threads that decode them (see [`crate::api::ParallelReader`]).
+pub struct SentTokens;
+
+/// A batch of tokens laid out, each after its separator.
+pub struct LaidOut {
+    bytes: Vec<u8>,
+    /// The tokens laid out whole (one that failed stays as far as it got, not counted).
+    pub count: usize,
+}
+
+impl crate::api::Digest for SentTokens {
+    type Made = LaidOut;
+    type Error = std::io::Error;
+
+    fn start(&self, elements: usize, bytes: usize) -> LaidOut {
+        // The layout adds about half again to the text (a token's text is some 200 bytes).
+        LaidOut {
+            bytes: Vec::with_capacity((bytes + bytes / 2).max(elements * 320)),
+            count: 0,
+        }
+    }
+
+    fn clear(&self, made: &mut LaidOut) {
+        made.bytes.clear();
+        made.count = 0;
+    }
+
+    fn add(&self, made: &mut LaidOut, _: ApiToken, sent: &str) -> std::io::Result<()> {
+        made.bytes.extend_from_slice(b",\n  ");
+        sent_token_into(&mut made.bytes, sent, 1)?;
+        made.count += 1;
+        Ok(())
+    }
+}
+
 impl<W: std::io::Write> Drop for JsonElements<'_, W> {
     /// An array left open (its list failed) still has what was made of it written, as a `BufWriter`
     /// would; errors are for the writer's next use to report.

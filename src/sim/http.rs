@@ -306,14 +306,15 @@ async fn handle(
     let (parts, body) = request.into_parts();
     let (status, mut headers, mut bytes) = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
         Ok(bytes) => {
-            let mut inner = shared.lock();
-            let reply = inner.process(
+            let reply = shared.lock().process(
                 (shared.rate_limit, shared.rate_window),
                 &method,
                 &path,
                 &parts.headers,
                 &bytes,
             );
+            // Written out after the world is let go: a long answer does not hold up the requests beside
+            // it, as it would not on Mailtrap's servers.
             build(&reply, shared.rate_limit)
         }
         Err(_) => {

@@ -186,12 +186,9 @@ pub(crate) async fn print_token_list(
         Err(e) => return output_failure(e, 0),
     };
     let read = answer
-        .for_each(|token, sent| {
-            printed += 1;
-            match sent {
-                Some(text) => elements.sent_token(text),
-                None => elements.element(&token),
-            }
+        .decode_with(crate::cli::output::SentTokens, |made| {
+            printed += made.count;
+            elements.laid_out(made)
         })
         .await;
     match read {
@@ -214,7 +211,7 @@ pub(crate) async fn print_token_list(
             };
             Err(Failure::api_about(context)(e))
         }
-        Err(ListStop::Each(e)) => output_failure(e.into(), printed),
+        Err(ListStop::Each(e)) => output_failure(e, printed),
     }
 }
 

@@ -12,6 +12,11 @@ use serde::de::IgnoredAny;
 
 use super::token::{ApiToken, TokenId};
 
+mod parallel;
+mod scan;
+
+pub use parallel::{Digest, ParallelReader};
+
 /// A token in a list that could not be read at all (a missing or non-numeric id, a missing name, a date
 /// that is not a date…): what could be made out of it, and why the rest could not.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -161,14 +166,121 @@ enum Expect {
     NotAList,
 }
 
-/// Reads one list answer fed to it in pieces (`feed`, then `finish`).
+/// Where in the whole answer an element starts: line and column from 1, as the decoder counts them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Where {
+    line: usize,
+    column: usize,
+}
+
+impl Where {
+    /// A decoder error within the element, its position made one in the whole answer.
+    fn relocate(self, e: &serde_json::Error) -> serde_json::Error {
+        let mut words = e.to_string();
+        if let Some(cut) = words.rfind(" at line ") {
+            words.truncate(cut);
+        }
+        let (line, column) = if e.line() <= 1 {
+            (self.line, self.column + e.column().saturating_sub(1))
+        } else {
+            (self.line + e.line() - 1, e.column())
+        };
+        custom(format!("{words} at line {line} column {column}"))
+    }
+}
+
+/// One element of the list, whole: its place in the list (from 0), its text as sent, and where it starts.
+pub struct Element<'a> {
+    pub position: usize,
+    pub bytes: &'a [u8],
+    pub at: Where,
+}
+
+/// What an element's text decodes to.
+enum Decoded<'a> {
+    /// A token, with its text as sent.
+    Token(ApiToken, &'a str),
+    /// JSON, but not a token this build can read: why not.
+    Unreadable(serde_json::Error),
+    /// Not JSON: the decoder's words, within the element.
+    Broken(serde_json::Error),
+}
+
+impl<'a> Element<'a> {
+    fn decode(&self) -> Decoded<'a> {
+        let bytes = self.bytes;
+        // Checked once as a whole here, the text need not be checked again string by string.
+        let typed = match std::str::from_utf8(bytes) {
+            Ok(text) => match serde_json::from_str::<ApiToken>(text) {
+                Ok(token) => return Decoded::Token(token, text),
+                Err(e) => e,
+            },
+            // Not UTF-8, so not JSON: the byte reader finds where, in its own words.
+            Err(_) => match serde_json::from_slice::<ApiToken>(bytes) {
+                Ok(_) => unreachable_text(),
+                Err(e) => e,
+            },
+        };
+        match serde_json::from_slice::<IgnoredAny>(bytes) {
+            Ok(_) => Decoded::Unreadable(typed),
+            Err(e) => Decoded::Broken(e),
+        }
+    }
+
+    /// Decodes the element: a token goes to `each` with its text as sent, one that cannot be read is set
+    /// aside in `unreadable`, and text that is not JSON stops the read.
+    pub fn read<E>(
+        &self,
+        unreadable: &mut Vec<UnreadableToken>,
+        each: impl FnOnce(ApiToken, &str) -> Result<(), E>,
+    ) -> Result<(), StreamStop<E>> {
+        match self.decode() {
+            Decoded::Token(token, text) => each(token, text).map_err(StreamStop::Each),
+            Decoded::Unreadable(e) => {
+                let raw = String::from_utf8_lossy(self.bytes);
+                unreadable.push(UnreadableToken::from_raw(self.position, &raw, &e));
+                Ok(())
+            }
+            Decoded::Broken(e) => Err(StreamStop::Decode(self.at.relocate(&e))),
+        }
+    }
+}
+
+/// Bytes that are not UTF-8 are never a token (JSON text is UTF-8, and the decoder checks it).
+fn unreachable_text() -> serde_json::Error {
+    custom("a token's text is not UTF-8".into())
+}
+
+/// Where the reader hands each whole element of the list, in order.
+pub trait ElementSink {
+    type Error;
+    fn element(&mut self, element: Element<'_>) -> Result<(), StreamStop<Self::Error>>;
+}
+
+/// The sink that decodes each element where it is read.
+struct DecodeHere<'a, F> {
+    each: &'a mut F,
+    unreadable: &'a mut Vec<UnreadableToken>,
+}
+
+impl<E, F: FnMut(ApiToken, &[u8]) -> Result<(), E>> ElementSink for DecodeHere<'_, F> {
+    type Error = E;
+
+    fn element(&mut self, element: Element<'_>) -> Result<(), StreamStop<E>> {
+        let bytes = element.bytes;
+        element.read(self.unreadable, |token, _| (self.each)(token, bytes))
+    }
+}
+
+/// Reads one list answer fed to it in pieces (`feed`, then `finish`): finds each element of the list,
+/// and decodes it (or hands it whole to an [`ElementSink`] that decodes it elsewhere).
 #[derive(Debug)]
 pub struct ListReader {
     /// Received and not yet read: the start of a token whose end has not arrived (or, for an answer that
     /// is not a list, all of it).
     pending: Vec<u8>,
     expect: Expect,
-    /// The next token's place in the list, from 0.
+    /// The next element's place in the list, from 0.
     position: usize,
     /// Line (from 1) and the answer's offset where that line starts, where the reader is.
     line: usize,
@@ -200,7 +312,7 @@ impl ListReader {
         }
     }
 
-    /// No token has been read yet (none handed on, none set aside).
+    /// No element has been read yet (none handed on, none set aside).
     pub fn nothing_read(&self) -> bool {
         self.position == 0
     }
@@ -218,6 +330,37 @@ impl ListReader {
         bytes: &[u8],
         each: &mut impl FnMut(ApiToken, &[u8]) -> Result<(), E>,
     ) -> Result<(), StreamStop<E>> {
+        let mut unreadable = std::mem::take(&mut self.unreadable);
+        let fed = self.feed_to(
+            bytes,
+            &mut DecodeHere {
+                each,
+                unreadable: &mut unreadable,
+            },
+        );
+        self.unreadable = unreadable;
+        fed
+    }
+
+    /// The answer has ended: reads what is left and returns the tokens that could not be read.
+    pub fn finish<E>(
+        mut self,
+        each: &mut impl FnMut(ApiToken, &[u8]) -> Result<(), E>,
+    ) -> Result<Vec<UnreadableToken>, StreamStop<E>> {
+        let mut unreadable = std::mem::take(&mut self.unreadable);
+        self.finish_to(&mut DecodeHere {
+            each,
+            unreadable: &mut unreadable,
+        })?;
+        Ok(unreadable)
+    }
+
+    /// [`Self::feed`], each whole element handed to `sink` rather than decoded here.
+    pub fn feed_to<S: ElementSink>(
+        &mut self,
+        bytes: &[u8],
+        sink: &mut S,
+    ) -> Result<(), StreamStop<S::Error>> {
         if self.head.len() < HEAD_BYTES {
             let room = HEAD_BYTES - self.head.len();
             self.head.extend_from_slice(&bytes[..bytes.len().min(room)]);
@@ -229,27 +372,24 @@ impl ListReader {
             let more = rest.len().min(pending.len().max(1024));
             pending.extend_from_slice(&rest[..more]);
             rest = &rest[more..];
-            let used = self.read(&pending, false, each)?;
+            let used = self.read(&pending, false, sink)?;
             pending.drain(..used);
         }
         if pending.is_empty() && !rest.is_empty() {
-            let used = self.read(rest, false, each)?;
+            let used = self.read(rest, false, sink)?;
             pending.extend_from_slice(&rest[used..]);
         }
         self.pending = pending;
         Ok(())
     }
 
-    /// The answer has ended: reads what is left and returns the tokens that could not be read.
-    pub fn finish<E>(
-        mut self,
-        each: &mut impl FnMut(ApiToken, &[u8]) -> Result<(), E>,
-    ) -> Result<Vec<UnreadableToken>, StreamStop<E>> {
+    /// [`Self::finish`], each whole element handed to `sink`.
+    pub fn finish_to<S: ElementSink>(mut self, sink: &mut S) -> Result<(), StreamStop<S::Error>> {
         let pending = std::mem::take(&mut self.pending);
-        let used = self.read(&pending, true, each)?;
+        let used = self.read(&pending, true, sink)?;
         let left = &pending[used..];
         match self.expect {
-            Expect::End => Ok(self.unreadable),
+            Expect::End => Ok(()),
             Expect::Open | Expect::NotAList => Err(StreamStop::Decode(not_a_list(left))),
             // The list broke off between tokens (a token cut short fails in `read`).
             _ => Err(StreamStop::Decode(self.error_at(
@@ -261,13 +401,16 @@ impl ListReader {
     }
 
     /// Reads what `buf` holds whole; returns how much of it was read (the rest waits for more).
-    fn read<E>(
+    fn read<S: ElementSink>(
         &mut self,
         buf: &[u8],
         last: bool,
-        each: &mut impl FnMut(ApiToken, &[u8]) -> Result<(), E>,
-    ) -> Result<usize, StreamStop<E>> {
+        sink: &mut S,
+    ) -> Result<usize, StreamStop<S::Error>> {
         let mut at = 0;
+        // Lines are counted up to `counted` as the reader moves on, so that each element knows where it
+        // starts without looking back.
+        let mut counted = 0;
         loop {
             at += buf[at..]
                 .iter()
@@ -295,22 +438,28 @@ impl ListReader {
                     at += 1;
                 }
                 (Expect::CommaOrClose, _) => {
-                    let error = self.error_at(buf, at, "expected `,` or `]`");
+                    let error = self.error_at(&buf[counted..], at - counted, "expected `,` or `]`");
                     return Err(StreamStop::Decode(error));
                 }
                 (Expect::End, _) => {
-                    let error = self.error_at(buf, at, "trailing characters");
+                    let error = self.error_at(&buf[counted..], at - counted, "trailing characters");
                     return Err(StreamStop::Decode(error));
                 }
                 (Expect::FirstOrClose | Expect::Element, _) => {
-                    match self.element(buf, at, last, each)? {
-                        Some(end) => {
-                            self.expect = Expect::CommaOrClose;
-                            self.position += 1;
-                            at = end;
-                        }
-                        None => break,
-                    }
+                    self.count_lines(&buf[counted..at]);
+                    counted = at;
+                    let Some(end) = self.element_end(&buf[at..], last)? else {
+                        break;
+                    };
+                    let element = Element {
+                        position: self.position,
+                        bytes: &buf[at..at + end],
+                        at: self.where_is(0),
+                    };
+                    sink.element(element)?;
+                    self.expect = Expect::CommaOrClose;
+                    self.position += 1;
+                    at += end;
                 }
                 (Expect::NotAList, _) => break,
             }
@@ -318,96 +467,72 @@ impl ListReader {
         if self.expect == Expect::NotAList {
             return Ok(0);
         }
-        self.count_lines(&buf[..at]);
+        self.count_lines(&buf[counted..at]);
+        // `offset` moved with `count_lines`; the rest of `buf` is read again from `at`.
         Ok(at)
     }
 
-    /// Reads the token that starts at `buf[at]`: where it ends, or `None` when its end has not arrived.
-    fn element<E>(
-        &mut self,
-        buf: &[u8],
-        at: usize,
-        last: bool,
-        each: &mut impl FnMut(ApiToken, &[u8]) -> Result<(), E>,
-    ) -> Result<Option<usize>, StreamStop<E>> {
-        let rest = &buf[at..];
-        // A number or a word may go on in the next piece; an object, list or string ends itself.
-        let ends_itself = matches!(rest.first(), Some(b'{' | b'[' | b'"'));
-        let complete = |end: usize| last || ends_itself || end < rest.len();
-        let mut typed = serde_json::Deserializer::from_slice(rest).into_iter::<ApiToken>();
-        let odd = match typed.next() {
-            Some(Ok(token)) => {
-                let end = typed.byte_offset();
-                if !complete(end) {
-                    return Ok(None);
-                }
-                each(token, &rest[..end]).map_err(StreamStop::Each)?;
-                return Ok(Some(at + end));
+    /// Where the element that starts `rest` (at the reader's offset) ends: `None` when its end has not
+    /// arrived; an error when the answer ended inside it or it is not JSON.
+    fn element_end<E>(&self, rest: &[u8], last: bool) -> Result<Option<usize>, StreamStop<E>> {
+        if matches!(rest.first(), Some(b'{' | b'[')) {
+            if let Some(end) = scan::container_end(rest) {
+                return Ok(Some(end));
             }
-            Some(Err(e)) if e.is_eof() && !last => return Ok(None),
-            Some(Err(e)) => e,
-            None => return Ok(None),
-        };
-        // Not a token this build can read: where does it end, if it is JSON at all?
+            if !last {
+                return Ok(None);
+            }
+        }
+        // A number or a word may go on in the next piece; a string ends itself.
+        let ends_itself = matches!(rest.first(), Some(b'{' | b'[' | b'"'));
         let mut any = serde_json::Deserializer::from_slice(rest).into_iter::<IgnoredAny>();
         match any.next() {
             Some(Ok(_)) => {
                 let end = any.byte_offset();
-                if !complete(end) {
-                    return Ok(None);
+                if last || ends_itself || end < rest.len() {
+                    Ok(Some(end))
+                } else {
+                    Ok(None)
                 }
-                let raw = String::from_utf8_lossy(&rest[..end]);
-                self.unreadable
-                    .push(UnreadableToken::from_raw(self.position, &raw, &odd));
-                Ok(Some(at + end))
             }
             Some(Err(e)) if e.is_eof() && !last => Ok(None),
-            Some(Err(e)) => Err(StreamStop::Decode(self.relocated(buf, at, &e))),
+            Some(Err(e)) => Err(StreamStop::Decode(self.where_is(0).relocate(&e))),
             None => Ok(None),
         }
     }
 
     /// Moves past `read`, keeping count of lines for the positions errors give.
     fn count_lines(&mut self, read: &[u8]) {
-        let newlines = memchr::memchr_iter(b'\n', read).count();
-        if newlines > 0 {
-            self.line += newlines;
-            let last = memchr::memrchr(b'\n', read).unwrap_or(0);
+        if let Some(last) = memchr::memrchr(b'\n', read) {
+            self.line += memchr::memchr_iter(b'\n', read).count();
             self.line_start = self.offset + last + 1;
         }
         self.offset += read.len();
     }
 
-    /// Line and column (from 1) of `buf[at]` in the whole answer, `buf` starting where the reader is.
-    fn position_of(&self, buf: &[u8], at: usize) -> (usize, usize) {
+    /// Where the byte `ahead` bytes past the reader's offset is, with no newline between.
+    fn where_is(&self, ahead: usize) -> Where {
+        Where {
+            line: self.line,
+            column: self.offset + ahead - self.line_start + 1,
+        }
+    }
+
+    /// Where `buf[at]` is in the whole answer, `buf` starting at the reader's offset.
+    fn where_is_in(&self, buf: &[u8], at: usize) -> Where {
         let before = &buf[..at.min(buf.len())];
         match memchr::memrchr(b'\n', before) {
-            Some(nl) => (
-                self.line + memchr::memchr_iter(b'\n', before).count(),
-                at - nl,
-            ),
-            None => (self.line, self.offset + at - self.line_start + 1),
+            Some(nl) => Where {
+                line: self.line + memchr::memchr_iter(b'\n', before).count(),
+                column: at - nl,
+            },
+            None => self.where_is(at),
         }
     }
 
     fn error_at(&self, buf: &[u8], at: usize, what: &str) -> serde_json::Error {
-        let (line, column) = self.position_of(buf, at);
+        let Where { line, column } = self.where_is_in(buf, at);
         custom(format!("{what} at line {line} column {column}"))
-    }
-
-    /// A decoder error within the token at `buf[at]`, its position made one in the whole answer.
-    fn relocated(&self, buf: &[u8], at: usize, e: &serde_json::Error) -> serde_json::Error {
-        let mut words = e.to_string();
-        if let Some(cut) = words.rfind(" at line ") {
-            words.truncate(cut);
-        }
-        let (line, column) = self.position_of(buf, at);
-        let (line, column) = if e.line() <= 1 {
-            (line, column + e.column().saturating_sub(1))
-        } else {
-            (line + e.line() - 1, e.column())
-        };
-        custom(format!("{words} at line {line} column {column}"))
     }
 }
 
