@@ -4,8 +4,9 @@
 //!
 //! - `permission.rs`: access levels, resource types and one token's permissions, typed or kept opaque.
 //! - `token.rs`: a token as list, get, create and reset send it, and what create and reset are sent.
-//! - `token_list.rs`: a token list answer: the tokens, the ones that could not be read, and reading it as
-//!   it arrives, a token at a time.
+//! - `token_list/`: a token list answer: the tokens, the ones that could not be read, and reading it as
+//!   it arrives (`mod.rs`), finding where each token ends without decoding it (`scan.rs`), and decoding a
+//!   long one on every core (`parallel.rs`).
 //! - `account.rs`: accounts, their accesses and the resource tree permissions are edited against.
 
 pub mod account;
