@@ -8,7 +8,7 @@
 //!
 //! - `copy`: the physical baseline, the answer's pieces copied into one buffer.
 //! - `serial`: `ListReader`, each token decoded where it is found.
-//! - `parallel`: `ParallelReader`, the answer's first 4 MiB decoded here, the rest on the decoders.
+//! - `parallel`: `ParallelReader`, the answer's first megabyte decoded here, the rest on the decoders.
 //!
 //! The answer is the simulator's (`serve --tokens N`), fetched once over loopback HTTP, then fed in
 //! 256 KiB pieces (about what a loopback socket hands over at a time).
@@ -18,37 +18,11 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use mailtrap_tokens::api::{ApiToken, Digest, ListReader, ParallelReader};
-use mailtrap_tokens::sim::{RunningSim, SimOptions};
+
+#[path = "common/account.rs"]
+mod account;
 
 const PIECE: usize = 256 * 1024;
-
-fn fetch_list(tokens: usize) -> Vec<u8> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a tokio runtime for the bench's setup");
-    runtime.block_on(async {
-        let sim = RunningSim::start(SimOptions {
-            extra_tokens: tokens,
-            ..SimOptions::default()
-        })
-        .await
-        .expect("the simulator starts");
-        let url = format!("{}/api/accounts/{}/api_tokens", sim.url(), sim.account_id());
-        let body = reqwest::Client::new()
-            .get(url)
-            .bearer_auth(sim.operator_token().expose_secret())
-            .send()
-            .await
-            .and_then(|r| r.error_for_status())
-            .expect("the token list")
-            .bytes()
-            .await
-            .expect("the body");
-        sim.shutdown().await;
-        body.to_vec()
-    })
-}
 
 fn copy(body: &[u8]) -> usize {
     let mut into = Vec::new();
@@ -125,7 +99,7 @@ fn main() {
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(100_000);
-    let body = fetch_list(tokens);
+    let body = account::list_body(tokens);
     let read = serial(&body);
     assert_eq!(read, parallel(&body), "both readers keep every token");
     eprintln!("decode: {read} tokens, {} bytes", body.len());

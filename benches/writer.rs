@@ -25,38 +25,11 @@ use criterion::Criterion;
 use serde_json::value::RawValue;
 
 use mailtrap_tokens::cli::output::JsonElements;
-use mailtrap_tokens::sim::{RunningSim, SimOptions};
+
+#[path = "common/account.rs"]
+mod account;
 
 const EXTRA_TOKENS: usize = 10_000;
-
-/// The simulator's token list, as one body.
-fn fetch_list() -> String {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a tokio runtime for the bench's setup");
-    runtime.block_on(async {
-        let sim = RunningSim::start(SimOptions {
-            extra_tokens: EXTRA_TOKENS,
-            ..SimOptions::default()
-        })
-        .await
-        .expect("the simulator starts");
-        let url = format!("{}/api/accounts/{}/api_tokens", sim.url(), sim.account_id());
-        let body = reqwest::Client::new()
-            .get(url)
-            .bearer_auth(sim.operator_token().expose_secret())
-            .send()
-            .await
-            .and_then(|r| r.error_for_status())
-            .expect("the token list")
-            .text()
-            .await
-            .expect("the body");
-        sim.shutdown().await;
-        body
-    })
-}
 
 /// The pretty, terminal-safe list, written as `list --output json` writes it.
 fn write_sent(tokens: &[&RawValue], into: &mut Vec<u8>) {
@@ -123,7 +96,7 @@ fn paired_runs(tokens: &[&RawValue], into: &mut Vec<u8>) {
 }
 
 fn main() {
-    let body = fetch_list();
+    let body = String::from_utf8(account::list_body(EXTRA_TOKENS)).expect("a UTF-8 body");
     let tokens: Vec<&RawValue> = serde_json::from_str(&body).expect("a JSON array of tokens");
     let mut into = Vec::with_capacity(body.len() * 3);
     write_sent(&tokens, &mut into);

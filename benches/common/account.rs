@@ -1,12 +1,15 @@
 //! An account with N synthetic tokens beyond the demo seed's (the simulator's `--tokens N` data), fetched
-//! over loopback HTTP once, as the console and `lint` get it. Shared by the console benches and the
-//! findings bench.
+//! over loopback HTTP once, as the console and `lint` get it, or as the body the server sent. Shared by the
+//! console benches, the findings bench and the benches of reading and writing a list.
+
+// Each bench binary uses the parts it needs.
+#![allow(dead_code)]
+
+use std::future::Future;
 
 use mailtrap_tokens::api::{Account, Client, ResourceNode, TokenList};
 use mailtrap_tokens::sim::{RunningSim, SimOptions};
 
-// Each bench binary reads the fields it needs.
-#[allow(dead_code)]
 pub struct Fetched {
     pub account: Account,
     pub tokens: TokenList,
@@ -17,7 +20,8 @@ pub struct Fetched {
     pub sim_now: chrono::DateTime<chrono::Utc>,
 }
 
-pub fn fetched(extra: usize) -> Fetched {
+/// Runs `read` against a simulator with `extra` synthetic tokens, then stops the simulator.
+fn with_sim<T, F: Future<Output = T>>(extra: usize, read: impl FnOnce(RunningSim) -> F) -> T {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -29,6 +33,31 @@ pub fn fetched(extra: usize) -> Fetched {
         })
         .await
         .expect("the simulator starts");
+        read(sim).await
+    })
+}
+
+/// The account's token list answer, its body as the server sent it.
+pub fn list_body(extra: usize) -> Vec<u8> {
+    with_sim(extra, |sim| async move {
+        let url = format!("{}/api/accounts/{}/api_tokens", sim.url(), sim.account_id());
+        let body = reqwest::Client::new()
+            .get(url)
+            .bearer_auth(sim.operator_token().expose_secret())
+            .send()
+            .await
+            .and_then(|r| r.error_for_status())
+            .expect("the token list")
+            .bytes()
+            .await
+            .expect("the body");
+        sim.shutdown().await;
+        body.to_vec()
+    })
+}
+
+pub fn fetched(extra: usize) -> Fetched {
+    with_sim(extra, |sim| async move {
         let api = Client::new(&sim.url(), sim.operator_token()).expect("a client");
         let account = api
             .accounts()

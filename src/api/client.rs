@@ -142,8 +142,8 @@ impl Client {
             .await
     }
 
-    /// The token list answer, its body still to come: [`TokenListAnswer::for_each`] reads it a token at a
-    /// time as it arrives (a list of 100,000 is then never held, as text or as tokens).
+    /// The token list answer, its body still to come: [`TokenListAnswer::decode_with`] reads it as it
+    /// arrives (a list of 100,000 is then never held whole, as text or as tokens).
     pub async fn token_list_answer(&self, account: AccountId) -> Result<TokenListAnswer, ApiError> {
         let path = tokens_path(account);
         let open = self.transport.open_get(&path).await?;
@@ -460,47 +460,6 @@ impl TokenListAnswer {
         reader
             .finish(&mut each)
             .await
-            .map_err(|stop| list_stop(status, &head, stop))
-    }
-
-    /// Hands each readable token to `each` as soon as it has arrived, keeping none, with its text as the
-    /// server sent it (`None` where that is not UTF-8, which JSON must be); returns the tokens that could
-    /// not be read. An answer that breaks off is an error after the tokens before the break were handed.
-    pub async fn for_each<E>(
-        mut self,
-        mut each: impl FnMut(ApiToken, Option<&str>) -> Result<(), E>,
-    ) -> Result<Vec<UnreadableToken>, ListStop<E>> {
-        let mut each = |token, sent: &[u8]| each(token, std::str::from_utf8(sent).ok());
-        let mut reader = ListReader::new();
-        let mut retries = 0;
-        loop {
-            match self.open.chunk().await {
-                Ok(Some(chunk)) => {
-                    if let Err(stop) = reader.feed(&chunk, &mut each) {
-                        return Err(list_stop(self.open.status, reader.head(), stop));
-                    }
-                }
-                Ok(None) => break,
-                Err(e) => match &self.again {
-                    // Nothing was handed on yet, so reading it all again repeats nothing.
-                    Some((transport, path))
-                        if reader.nothing_read()
-                            && e.is_transient()
-                            && retries < transport.read_retries() =>
-                    {
-                        retries += 1;
-                        tracing::info!(path, retries, error = %e, "the list broke off before a token; asking again");
-                        self.open = transport.open_get(path).await.map_err(ListStop::Api)?;
-                        reader = ListReader::new();
-                    }
-                    _ => return Err(ListStop::Api(e)),
-                },
-            }
-        }
-        let head = reader.head().to_vec();
-        let status = self.open.status;
-        reader
-            .finish(&mut each)
             .map_err(|stop| list_stop(status, &head, stop))
     }
 }

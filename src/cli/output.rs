@@ -503,9 +503,26 @@ impl<W: std::io::Write> JsonElements<'_, W> {
     }
 }
 
-/// The list's tokens laid out as [`JsonElements::sent_token`] lays them out, a batch at a time on the
-/// threads that decode them (see [`crate::api::ParallelReader`]).
-pub struct SentTokens;
+/// The list's tokens laid out as [`JsonElements::sent_token`] lays them out (or, for a list over several
+/// accounts, [`JsonElements::sent_token_in`]), a batch at a time on the threads that decode them (see
+/// [`crate::api::ParallelReader`]).
+pub struct SentTokens {
+    account: Option<(AccountId, String)>,
+}
+
+impl SentTokens {
+    /// One account's list.
+    pub fn plain() -> Self {
+        Self { account: None }
+    }
+
+    /// A list over several accounts: each token starts with this account's id and name.
+    pub fn in_account(account: AccountId, name: &str) -> Self {
+        Self {
+            account: Some((account, name.to_string())),
+        }
+    }
+}
 
 /// A batch of tokens laid out, each after its separator.
 pub struct LaidOut {
@@ -533,7 +550,10 @@ impl crate::api::Digest for SentTokens {
 
     fn add(&self, made: &mut LaidOut, _: ApiToken, sent: &str) -> std::io::Result<()> {
         made.bytes.extend_from_slice(b",\n  ");
-        sent_token_into(&mut made.bytes, sent, 1)?;
+        match &self.account {
+            Some((account, name)) => sent_token_in_into(&mut made.bytes, *account, name, sent, 1)?,
+            None => sent_token_into(&mut made.bytes, sent, 1)?,
+        }
         made.count += 1;
         Ok(())
     }

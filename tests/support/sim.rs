@@ -150,3 +150,30 @@ pub fn has_secret_shape(text: &str) -> bool {
     }
     false
 }
+
+/// Each readable token of a list answer with its text as the server sent it, read as the console and
+/// `list` read it (`TokenListAnswer::decode_with`).
+pub struct AsSent;
+
+impl mailtrap_tokens::api::Digest for AsSent {
+    type Made = Vec<(mailtrap_tokens::api::ApiToken, String)>;
+    type Error = std::convert::Infallible;
+
+    fn start(&self, elements: usize, _: usize) -> Self::Made {
+        Vec::with_capacity(elements)
+    }
+
+    fn clear(&self, made: &mut Self::Made) {
+        made.clear();
+    }
+
+    fn add(
+        &self,
+        made: &mut Self::Made,
+        token: mailtrap_tokens::api::ApiToken,
+        sent: &str,
+    ) -> Result<(), Self::Error> {
+        made.push((token, sent.to_string()));
+        Ok(())
+    }
+}

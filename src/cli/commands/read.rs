@@ -250,22 +250,19 @@ async fn list_all_json<W: Write>(
             }
         };
         let read = answer
-            .for_each(|token, sent| {
-                tally.printed += 1;
-                match sent {
-                    Some(text) => elements.sent_token_in(account.id, &account.name, text),
-                    None => {
-                        let text = serde_json::to_string(&token)?;
-                        elements.sent_token_in(account.id, &account.name, &text)
-                    }
-                }
-            })
+            .decode_with(
+                output::SentTokens::in_account(account.id, &account.name),
+                |made| {
+                    tally.printed += made.count;
+                    elements.laid_out(made)
+                },
+            )
             .await;
         match read {
             Ok(unreadable) => tally.unreadable.extend(unreadable),
             // What was read before the answer broke off stays printed; the account is named as failed.
             Err(ListStop::Api(e)) => tally.account_failed(account, e),
-            Err(ListStop::Each(e)) => return Err(e.into()),
+            Err(ListStop::Each(e)) => return Err(e),
         }
     }
     elements.close()

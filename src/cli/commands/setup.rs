@@ -186,7 +186,7 @@ pub(crate) async fn print_token_list(
         Err(e) => return output_failure(e, 0),
     };
     let read = answer
-        .decode_with(crate::cli::output::SentTokens, |made| {
+        .decode_with(crate::cli::output::SentTokens::plain(), |made| {
             printed += made.count;
             elements.laid_out(made)
         })

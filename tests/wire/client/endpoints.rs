@@ -49,14 +49,16 @@ async fn list_and_get_answers_keep_the_text_the_server_sent() {
     let answer = api.token_list_answer(account).await.unwrap();
     let mut handed = 0;
     let unreadable = answer
-        .for_each(|token, sent| {
-            let sent: serde_json::Value = serde_json::from_str(sent.expect("UTF-8")).unwrap();
-            assert_eq!(sent["id"], token.id);
-            assert_eq!(sent["name"], token.name.as_str());
-            assert_eq!(sent["future"], extra["future"]);
-            assert!(sent["last_used_at"].is_null() && sent.get("last_used_at").is_some());
-            handed += 1;
-            Ok::<(), ()>(())
+        .decode_with(AsSent, |made| {
+            for (token, sent) in made.drain(..) {
+                let sent: serde_json::Value = serde_json::from_str(&sent).unwrap();
+                assert_eq!(sent["id"], token.id);
+                assert_eq!(sent["name"], token.name.as_str());
+                assert_eq!(sent["future"], extra["future"]);
+                assert!(sent["last_used_at"].is_null() && sent.get("last_used_at").is_some());
+                handed += 1;
+            }
+            Ok(())
         })
         .await
         .unwrap();

@@ -274,16 +274,16 @@ async fn read_as_it_arrives(api: &Client, account: i64) -> (Vec<i64>, Result<usi
         Err(e) => return (ids, Err(e)),
     };
     let read = answer
-        .for_each(|token, _| {
-            ids.push(token.id);
-            Ok::<(), ()>(())
+        .decode_with(AsSent, |made| {
+            ids.extend(made.drain(..).map(|(token, _)| token.id));
+            Ok(())
         })
         .await;
     let read = read
         .map(|unreadable| unreadable.len())
         .map_err(|stop| match stop {
             mailtrap_tokens::api::ListStop::Api(e) => e,
-            mailtrap_tokens::api::ListStop::Each(()) => unreachable!("the reader never stops"),
+            mailtrap_tokens::api::ListStop::Each(never) => match never {},
         });
     (ids, read)
 }

@@ -107,29 +107,19 @@ impl TokenList {
     /// answer that is not a JSON list at all is still an error.
     pub fn decode(bytes: &[u8]) -> Result<Self, serde_json::Error> {
         let mut tokens = Vec::new();
-        let read = Self::stream(bytes, |token| {
+        let mut each = |token, _: &[u8]| {
             tokens.push(token);
             Ok::<(), std::convert::Infallible>(())
-        });
+        };
+        let mut reader = ListReader::new();
+        let read = reader
+            .feed(bytes, &mut each)
+            .and_then(|()| reader.finish(&mut each));
         match read {
             Ok(unreadable) => Ok(TokenList::collected(tokens, unreadable)),
             Err(StreamStop::Decode(e)) => Err(e),
             Err(StreamStop::Each(never)) => match never {},
         }
-    }
-
-    /// Reads a whole list answer one token at a time, handing each readable token to `each` as soon as
-    /// it is read and keeping none, in the server's order; returns the tokens that could not be read, as
-    /// [`TokenList::decode`] would. An answer that breaks off mid-way is an error after the tokens before
-    /// the break were handed.
-    pub fn stream<E>(
-        bytes: &[u8],
-        mut each: impl FnMut(ApiToken) -> Result<(), E>,
-    ) -> Result<Vec<UnreadableToken>, StreamStop<E>> {
-        let mut each = |token, _: &[u8]| each(token);
-        let mut reader = ListReader::new();
-        reader.feed(bytes, &mut each)?;
-        reader.finish(&mut each)
     }
 
     /// The list a read that handed its tokens on one by one collected.
@@ -636,9 +626,20 @@ mod tests {
         )
     }
 
+    /// A whole answer read one token at a time, each readable token handed to `each`.
+    fn stream<E>(
+        bytes: &[u8],
+        mut each: impl FnMut(ApiToken) -> Result<(), E>,
+    ) -> Result<Vec<UnreadableToken>, StreamStop<E>> {
+        let mut each = |token, _: &[u8]| each(token);
+        let mut reader = ListReader::new();
+        reader.feed(bytes, &mut each)?;
+        reader.finish(&mut each)
+    }
+
     fn streamed(bytes: &str) -> (Vec<TokenId>, Result<Vec<UnreadableToken>, String>) {
         let mut ids = Vec::new();
-        let read = TokenList::stream(bytes.as_bytes(), |t| {
+        let read = stream(bytes.as_bytes(), |t| {
             ids.push(t.id);
             Ok::<(), ()>(())
         });
@@ -796,7 +797,7 @@ mod tests {
     fn the_reader_can_stop_the_stream() {
         let text = listed(&[&good(1), &good(2), &good(3)]);
         let mut seen = 0;
-        let read = TokenList::stream(text.as_bytes(), |_| {
+        let read = stream(text.as_bytes(), |_| {
             seen += 1;
             if seen == 2 { Err("enough") } else { Ok(()) }
         });

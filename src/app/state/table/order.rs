@@ -169,7 +169,7 @@ fn sorted_by_key(mut keyed: Vec<(TokenText, usize)>, rows: &[TokenRow]) -> Vec<u
     };
     let mid = keyed.len() / 2;
     let (left, right) = keyed.split_at_mut(mid);
-    let halves = keyed_len_allows_halves(left.len() + right.len())
+    let halves = worth_halves(left.len() + right.len())
         && std::thread::scope(|scope| {
             let Ok(other) = std::thread::Builder::new()
                 .name("sort".into())
@@ -202,7 +202,7 @@ fn sorted_by_key(mut keyed: Vec<(TokenText, usize)>, rows: &[TokenRow]) -> Vec<u
 }
 
 /// Whether sorting in halves is worth a thread: a long list, and a second core to sort on.
-fn keyed_len_allows_halves(len: usize) -> bool {
+fn worth_halves(len: usize) -> bool {
     len >= SORTED_IN_HALVES && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1)
 }
 
@@ -228,6 +228,17 @@ mod tests {
                 .then(rows[a].token.id.cmp(&rows[b].token.id))
         });
         order
+    }
+
+    fn assert_name_and_creator_orders_match(rows: &[TokenRow]) {
+        assert_eq!(
+            ascending_order(rows, SortColumn::Name),
+            reference_order(rows, |r| &r.token.name)
+        );
+        assert_eq!(
+            ascending_order(rows, SortColumn::Creator),
+            reference_order(rows, |r| &r.token.created_by)
+        );
     }
 
     fn row(id: TokenId, name: &str, creator: &str, last4: &str) -> TokenRow {
@@ -261,14 +272,7 @@ mod tests {
             row(2, "東京", "ZOË", "0000"),
             row(8, "beta", "Zoë", "00ff"),
         ];
-        assert_eq!(
-            ascending_order(&rows, SortColumn::Name),
-            reference_order(&rows, |r| &r.token.name)
-        );
-        assert_eq!(
-            ascending_order(&rows, SortColumn::Creator),
-            reference_order(&rows, |r| &r.token.created_by)
-        );
+        assert_name_and_creator_orders_match(&rows);
         assert_eq!(
             ascending_order(&rows, SortColumn::Access),
             reference_order(&rows, |r| r.access().as_str())
@@ -294,16 +298,9 @@ mod tests {
             })
             .collect();
         assert!(
-            keyed_len_allows_halves(rows.len())
+            worth_halves(rows.len())
                 || std::thread::available_parallelism().is_ok_and(|n| n.get() == 1)
         );
-        assert_eq!(
-            ascending_order(&rows, SortColumn::Name),
-            reference_order(&rows, |r| &r.token.name)
-        );
-        assert_eq!(
-            ascending_order(&rows, SortColumn::Creator),
-            reference_order(&rows, |r| &r.token.created_by)
-        );
+        assert_name_and_creator_orders_match(&rows);
     }
 }
