@@ -232,8 +232,8 @@ async fn list_all(client: &Client, format: OutputFormat) -> Result<(), Failure> 
     tally.outcome(accounts.len())
 }
 
-/// The JSON of `list --all-accounts`: one array, each account's answer read and written a token at a
-/// time, so no more than one account's answer is held.
+/// The JSON of `list --all-accounts`: one array, each account's answer read and written as it arrives,
+/// so no account's answer is held whole.
 async fn list_all_json<W: Write>(
     client: &Client,
     accounts: &[Account],

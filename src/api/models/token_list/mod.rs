@@ -1,5 +1,6 @@
 //! A token list answer: the tokens that could be read, the ones that could not, and reading the answer as
-//! its bytes arrive: each token is decoded as soon as its last byte is in, so the answer is never held
+//! its bytes arrive: each token is found as soon as its last byte is in and decoded then (or, past the
+//! answer's first megabyte, in a batch on another thread: `parallel.rs`), so the answer is never held
 //! whole (at 100,000 tokens it is 21 MB) and decoding overlaps the transfer.
 //!
 //! One odd token cannot blind the rest: a token this build cannot read is set aside with the reason, and
