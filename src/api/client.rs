@@ -422,7 +422,8 @@ impl TokenListAnswer {
         mut each: impl FnMut(&mut D::Made) -> Result<(), D::Error>,
     ) -> Result<Vec<UnreadableToken>, ListStop<D::Error>> {
         let digest = std::sync::Arc::new(digest);
-        let mut reader = ParallelReader::new(digest.clone());
+        let mut reader =
+            ParallelReader::new(digest.clone()).expecting(self.open.announced_length());
         let mut retries = 0;
         loop {
             match self.open.chunk().await {
@@ -442,7 +443,8 @@ impl TokenListAnswer {
                         retries += 1;
                         tracing::info!(path, retries, error = %e, "the list broke off before a token; asking again");
                         self.open = transport.open_get(path).await.map_err(ListStop::Api)?;
-                        reader = ParallelReader::new(digest.clone());
+                        reader = ParallelReader::new(digest.clone())
+                            .expecting(self.open.announced_length());
                     }
                     // What was found before the break is still handed on, then the break is the error.
                     _ => {

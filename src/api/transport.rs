@@ -319,6 +319,13 @@ pub(super) struct OpenAnswer {
 }
 
 impl OpenAnswer {
+    /// The body's length as the answer announced it, if it did.
+    pub(super) fn announced_length(&self) -> Option<usize> {
+        self.response
+            .content_length()
+            .and_then(|n| usize::try_from(n).ok())
+    }
+
     /// The body's next piece as it arrives, `None` once it has all come. Never for an answer that may
     /// hold a secret: these are read whole and wiped (`Transport::write`).
     pub(super) async fn chunk(&mut self) -> Result<Option<bytes::Bytes>, ApiError> {

@@ -1,8 +1,9 @@
 //! Reading a long list answer on every core: this thread only finds where each element ends and gathers
 //! whole elements into batches; decoders on other threads decode each batch and make of its tokens what
 //! the caller wants (a table's tokens, the lines `list` prints), and the batches come back here in the
-//! list's order. The answer's first megabyte is decoded here as it comes: an answer no longer than that
-//! (most accounts') starts no thread, whose start and hand-overs would cost it more than they save.
+//! list's order. An answer of unknown length has its first megabyte decoded here as it comes: one no
+//! longer than that (most accounts') starts no thread, whose start and hand-overs would cost it more
+//! than they save. An answer announced as long goes to the decoders from its first batch.
 //!
 //! What the caller sees is what [`ListReader`] alone gives: the same tokens in the same order, the same
 //! tokens set aside, the same error after the same tokens.
@@ -103,6 +104,11 @@ fn decode_in<D: Digest>(digest: &D, batch: &Batch, mut made: D::Made) -> Decoded
 
 /// The answer's first this many bytes are decoded where they are found (see the module's words).
 const DECODED_HERE_BYTES: usize = 1 << 20;
+
+/// An answer announced at least this long is decoded on the decoders from its first batch: all of it is
+/// known to be coming, so decoding its first megabyte here first would only keep the other cores
+/// waiting for it.
+const DECODERS_FROM_THE_START_BYTES: usize = 2 * BATCH_BYTES;
 
 /// Decodes the elements the reader finds where they are, or gathers them into batches for the decoders.
 struct Gather<D: Digest> {
@@ -262,6 +268,15 @@ impl<D: Digest> ParallelReader<D> {
             unreadable: Vec::new(),
             threads: 1,
         }
+    }
+
+    /// The answer's length as announced before its body (`Content-Length`), when it was: a long one
+    /// goes to the decoders from its first batch rather than after its first megabyte.
+    pub fn expecting(mut self, length: Option<usize>) -> Self {
+        if length.is_some_and(|length| length >= DECODERS_FROM_THE_START_BYTES) {
+            self.decoded_here = 0;
+        }
+        self
     }
 
     /// Decodes on other threads once more than `bytes` of the answer have come (rather than 1 MiB).
@@ -679,5 +694,38 @@ mod tests {
             reader.decoders.is_some() && reader.sent > 0,
             "past the limit, decoders start"
         );
+    }
+
+    #[tokio::test]
+    async fn an_answer_announced_as_long_goes_to_the_decoders_from_its_first_batch() {
+        let text = long_list(3000, None);
+        let text = text.as_str();
+        let feed_first_batch = |mut reader: ParallelReader<Ids>| async move {
+            let mut ids = Vec::new();
+            let mut each = |made: &mut Vec<TokenId>| {
+                ids.append(made);
+                Ok(())
+            };
+            reader
+                .feed(&text.as_bytes()[..BATCH_BYTES + 4096], &mut each)
+                .await
+                .unwrap();
+            let on_threads = reader.sent > 0;
+            reader
+                .feed(&text.as_bytes()[BATCH_BYTES + 4096..], &mut each)
+                .await
+                .unwrap();
+            reader.finish(&mut each).await.unwrap();
+            (on_threads, ids)
+        };
+        let ids = alone(text.as_bytes(), None).0;
+        let new = || ParallelReader::new(Arc::new(Ids { stop_at: None }));
+        let announced = feed_first_batch(new().expecting(Some(text.len()))).await;
+        assert_eq!(announced, (true, ids.clone()));
+        // Too short to be worth threads, or of unknown length: decoded here first.
+        let short =
+            feed_first_batch(new().expecting(Some(DECODERS_FROM_THE_START_BYTES - 1))).await;
+        assert_eq!(short, (false, ids.clone()));
+        assert_eq!(feed_first_batch(new().expecting(None)).await, (false, ids));
     }
 }
