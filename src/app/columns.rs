@@ -132,7 +132,7 @@ pub fn token_access(token: &ApiToken, names: &ResourceNames) -> SafeText {
     SafeText::from(text)
 }
 
-pub use crate::hygiene::lineage::successors;
+pub use crate::hygiene::lineage::{successor_pairs, successors};
 
 /// How urgent an expiry is; every level but `Calm` has a symbol as well as a colour.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -45,6 +45,11 @@ pub fn start(state: &mut State, now: DateTime<Utc>) -> Vec<Effect> {
 }
 
 pub fn update(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
+    // A new long list may be ordered only as far as its first frame shows; whatever happens next may
+    // read more of the order. The rate left changes nothing it reads, and comes with every answer.
+    if !matches!(msg, Msg::RateRemaining(_)) {
+        state.table.order_all();
+    }
     let face = state.overlays.face();
     let step = dispatch(state, msg, now);
     // A dialog that opened or changed its question has not been seen yet: keys already on their way

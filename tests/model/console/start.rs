@@ -1,6 +1,7 @@
 //! The start: the account named by the settings is checked while its list and tree are already on their
 //! way, and what they bring waits for the check.
 
+use crossterm::event::KeyCode;
 use mailtrap_tokens::api::{AccountChoice, ApiError};
 use mailtrap_tokens::app::effect::Effect;
 use mailtrap_tokens::app::msg::Msg;
@@ -209,4 +210,63 @@ fn texts_not_made_yet_are_made_when_a_key_needs_them() {
     );
     assert_eq!(state.table.order().len(), 300);
     assert!(state.table.rows.iter().all(|r| r.texts_ready()));
+}
+
+/// 6,000 tokens named out of order, and their names in the table's order (case-insensitive, then id).
+fn long_list() -> (Vec<mailtrap_tokens::api::ApiToken>, Vec<String>) {
+    let tokens: Vec<_> = (0..6000)
+        .map(|i| {
+            let name = format!("Bot {:04}", (i * 7919) % 6000);
+            token(3_000_000 + i, &name, "ci", "abcd", None, Vec::new())
+        })
+        .collect();
+    let mut names: Vec<String> = tokens.iter().map(|t| t.name.to_string()).collect();
+    names.sort();
+    (tokens, names)
+}
+
+/// The names a frame shows in its table, top to bottom.
+fn shown_names(screen: &Screen) -> Vec<String> {
+    text(screen)
+        .lines()
+        .filter_map(|line| line.find("Bot ").map(|at| line[at..at + 8].to_string()))
+        .collect()
+}
+
+#[test]
+fn a_long_lists_first_frame_shows_its_first_rows_in_order_and_the_next_key_finds_the_whole_order() {
+    let (tokens, names) = long_list();
+    let mut state = loaded(tokens);
+    // Only as far as a frame shows is ordered until something else happens: more is derived later.
+    assert!(state.table.has_deferred_work());
+    let screen = draw(&mut state, 100, 30);
+    let shown = shown_names(&screen);
+    assert!(shown.len() > 20, "{shown:?}");
+    assert_eq!(shown, names[..shown.len()]);
+    // The end of the list is the end of the whole order, not of a part.
+    send(&mut state, press(KeyCode::End));
+    assert_eq!(visible_names(&state), names);
+    let selected = state.table.selected_row().map(|r| r.token.name.to_string());
+    assert_eq!(selected.as_deref(), Some("Bot 5999"));
+}
+
+#[test]
+fn a_frame_taller_than_the_first_ordered_rows_orders_them_all() {
+    let (tokens, names) = long_list();
+    let mut state = loaded(tokens);
+    let screen = draw(&mut state, 60, 1500);
+    let shown = shown_names(&screen);
+    assert!(shown.len() > 1400, "{}", shown.len());
+    assert_eq!(shown, names[..shown.len()]);
+    assert_eq!(visible_names(&state), names);
+}
+
+#[test]
+fn once_the_first_frame_is_drawn_the_idle_step_orders_the_rest() {
+    let (tokens, names) = long_list();
+    let mut state = loaded(tokens);
+    draw(&mut state, 100, 30);
+    send(&mut state, Msg::Idle);
+    assert!(!state.table.has_deferred_work());
+    assert_eq!(visible_names(&state), names);
 }

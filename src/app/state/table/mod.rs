@@ -19,8 +19,8 @@ pub use super::browse::{MAX_FILTER_CHARS, Viewport};
 mod order;
 mod row;
 
-use order::ascending_order;
 pub use order::{Sort, SortColumn};
+use order::{Span, ascending_order, ordered};
 use row::{AccountLabel, RowTexts, Unreadable, make_texts};
 pub use row::{FindingSummary, TextWidths, TokenRow};
 
@@ -43,6 +43,10 @@ struct Orders {
     sorted: Vec<usize>,
     /// `sorted` narrowed by the filter; recomputed on data, sort or filter change.
     visible: Vec<usize>,
+    /// Set when only this many first rows of `sorted` (and `visible`, the same order unfiltered) are in
+    /// their place, the rest in no order: a new long list's first frame shows no more (see
+    /// `TokenTable::resort`). Whatever comes next, the next update or a frame showing more, orders all.
+    first_ordered: Option<usize>,
 }
 
 /// One account's part of the table: its list, and why the list failed if it did (then the list is
@@ -58,6 +62,9 @@ pub struct AccountRows {
 
 /// How many tokens `TokenTable::set_account_lists` moves into rows before it gives their room back.
 const MOVE_SLICE: usize = 4096;
+
+/// A long list's first order places this many rows more than the screen shows (see `TokenTable::resort`).
+const FIRST_ORDERED_ROWS: usize = 1024;
 
 /// Domain id → the rows that can act on it, so "the last token of a domain" needs no scan of every token.
 #[derive(Clone, Debug, Default)]
@@ -159,7 +166,7 @@ impl TokenTable {
         } in accounts
         {
             // Successors are found within an account: a reset's successor is in its token's account.
-            let successors = columns::successors(&list.tokens);
+            let successors = columns::successor_pairs(&list.tokens);
             let label = Arc::new(AccountLabel::new(account_name));
             let offset = rows.len();
             // Moved from the back a slice at a time, each slice's room handed back at once: moving all
@@ -169,13 +176,15 @@ impl TokenTable {
             while !tokens.is_empty() {
                 let from = tokens.len().saturating_sub(MOVE_SLICE);
                 let slice = tokens.drain(from..).rev();
-                rows.extend(slice.map(|token| {
-                    let successor = successors.get(&token.id).map(|i| i + offset);
-                    TokenRow::new(token, account, Arc::clone(&label), successor)
-                }));
+                rows.extend(
+                    slice.map(|token| TokenRow::new(token, account, Arc::clone(&label), None)),
+                );
                 tokens.shrink_to_fit();
             }
             rows[offset..].reverse();
+            for (old, new) in successors {
+                rows[offset + old].successor = u32::try_from(offset + new).ok();
+            }
             for bad in list.unreadable {
                 let name = match &bad.name {
                     Some(name) => SafeText::new(name),
@@ -455,7 +464,8 @@ impl TokenTable {
 
     /// Whether some of what the table derives is still to be made (see `derive_rest`).
     pub fn has_deferred_work(&self) -> bool {
-        !self.orders.texts_ready
+        self.orders.first_ordered.is_some()
+            || !self.orders.texts_ready
             || !self.orders.search_ready
             || self.columns.iter().any(|c| {
                 self.orders
@@ -468,6 +478,7 @@ impl TokenTable {
     /// Makes what the first frame did not need (the other columns' orders, the filter's text), so that the
     /// first sort or filter key is as quick as the next. Nothing shown changes.
     pub fn derive_rest(&mut self) {
+        self.order_all();
         self.ensure_texts();
         for column in self.columns.clone() {
             self.ascending(column);
@@ -476,7 +487,41 @@ impl TokenTable {
     }
 
     /// Recomputes the sorted order (data or sort changed), then the filtered order.
+    ///
+    /// A long list's first order, with no row selected and no filter (a first load), is made only as far
+    /// as a frame could show: the screen and some rows more. The rest is ordered by the next update of any
+    /// kind, or once the frame is on screen (`derive_rest`), or by a frame that shows more.
     pub fn resort(&mut self) {
+        let descending = self.sort.descending;
+        let column = self.sort.column;
+        self.orders.first_ordered = None;
+        let first = FIRST_ORDERED_ROWS + self.viewport.offset + self.viewport.height;
+        let cached = self
+            .orders
+            .ascending_by
+            .get(column.slot())
+            .is_some_and(Option::is_some);
+        let first_load = self.selected.is_none() && self.cursor < first && self.filter.is_empty();
+        if self.rows.len() > 2 * first && first_load && !cached {
+            if column == SortColumn::Access {
+                self.ensure_texts();
+            }
+            let span = Span::First {
+                count: first,
+                descending,
+            };
+            self.orders.sorted = ordered(&self.rows, column, span);
+            self.orders.first_ordered = Some(first);
+            self.orders.visible = self.orders.sorted.clone();
+            self.restore_selection();
+            return;
+        }
+        self.resort_all();
+    }
+
+    /// `resort`, every row.
+    fn resort_all(&mut self) {
+        self.orders.first_ordered = None;
         let descending = self.sort.descending;
         let column = self.sort.column;
         let ascending = self.ascending(column);
@@ -567,6 +612,21 @@ impl TokenTable {
     pub fn fit_viewport(&mut self, top: u16, height: usize) {
         let len = self.orders.visible.len();
         self.viewport.fit(self.cursor, len, top, height);
+        if self
+            .orders
+            .first_ordered
+            .is_some_and(|first| self.viewport.offset + self.viewport.height > first)
+        {
+            self.order_all();
+        }
+    }
+
+    /// Orders every row, where only the first were (see `resort`). Every update starts with this: only a
+    /// frame reads a part of the order.
+    pub fn order_all(&mut self) {
+        if self.orders.first_ordered.is_some() {
+            self.resort_all();
+        }
     }
 
     /// The rows on screen, as indices into `rows`.

@@ -1,6 +1,8 @@
 //! The orders the table can be sorted in: each column's, ties broken by token id, so every order is total
 //! and descending is exactly ascending reversed.
 
+use std::cmp::Ordering;
+
 use crate::api::TokenText;
 
 use super::row::TokenRow;
@@ -83,15 +85,31 @@ pub struct Sort {
     pub descending: bool,
 }
 
+/// How much of an order is made: all of it, or only its first rows (what a first frame shows).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Span {
+    /// Every row, ascending.
+    All,
+    /// The first `count` rows of the ascending order (or, `descending`, of the descending order, which is
+    /// ascending reversed) exactly as the whole order has them; the other rows follow in no order.
+    First { count: usize, descending: bool },
+}
+
 /// Every row index in ascending order of `column`, ties broken by token id. Text columns compare
 /// case-insensitively; each row's lowercased key is built once here rather than once per comparison (a
 /// 10,000-row sort makes about 140,000 comparisons).
 pub(super) fn ascending_order(rows: &[TokenRow], column: SortColumn) -> Vec<usize> {
+    ordered(rows, column, Span::All)
+}
+
+/// The rows in `column`'s order, as far as `span` asks (see [`Span`]). Only the first rows is a
+/// selection and a short sort: a tenth of the whole sort's time at 100,000 rows.
+pub(super) fn ordered(rows: &[TokenRow], column: SortColumn, span: Span) -> Vec<usize> {
     let by_text = |text: fn(&TokenRow) -> &str| {
         // Byte order of UTF-8 is code point order, so comparing the lowercased strings is comparing the
         // lowercased characters one by one. A key of up to 24 bytes (most names) is held inline: 100,000
         // keys are then no allocations, and take 32 bytes each.
-        let keyed: Vec<(TokenText, usize)> = rows
+        let mut keyed: Vec<(TokenText, usize)> = rows
             .iter()
             .enumerate()
             .map(|(i, row)| {
@@ -107,52 +125,83 @@ pub(super) fn ascending_order(rows: &[TokenRow], column: SortColumn) -> Vec<usiz
                 (key, i)
             })
             .collect();
-        sorted_by_key(keyed, rows)
+        if span == Span::All {
+            return sorted_by_key(keyed, rows);
+        }
+        arrange(&mut keyed, span, |a, b| by_key(rows, a, b));
+        keyed.into_iter().map(|(_, i)| i).collect()
+    };
+    let by_index = |order: &dyn Fn(usize, usize) -> Ordering| {
+        let mut all: Vec<usize> = (0..rows.len()).collect();
+        arrange(&mut all, span, |&a, &b| order(a, b));
+        all
     };
     match column {
         SortColumn::Name => by_text(|r| &r.token.name),
         SortColumn::Creator => by_text(|r| &r.token.created_by),
         SortColumn::Account => by_text(|r| r.account_name().as_str()),
         SortColumn::Access => by_text(|r| r.access().as_str()),
-        SortColumn::Expires => {
-            let mut order: Vec<usize> = (0..rows.len()).collect();
+        SortColumn::Expires => by_index(&|a, b| {
             // Soonest first; `never` after every date.
-            order.sort_unstable_by_key(|&i| {
+            let key = |i: usize| {
                 let t = &rows[i].token;
                 (t.expires_at.is_none(), t.expires_at, t.id, i)
-            });
-            order
-        }
-        SortColumn::Id => {
-            let mut order: Vec<usize> = (0..rows.len()).collect();
-            order.sort_unstable_by_key(|&i| (rows[i].token.id, i));
-            order
-        }
-        SortColumn::Findings => {
-            let mut order: Vec<usize> = (0..rows.len()).collect();
+            };
+            key(a).cmp(&key(b))
+        }),
+        SortColumn::Id => by_index(&|a, b| (rows[a].token.id, a).cmp(&(rows[b].token.id, b))),
+        SortColumn::Findings => by_index(&|a, b| {
             // Worst first, then most; rows without findings last.
-            order.sort_unstable_by_key(|&i| {
+            let key = |i: usize| {
                 let f = rows[i].findings;
                 (
                     std::cmp::Reverse(f.map(|f| (f.worst, f.count))),
                     rows[i].token.id,
                     i,
                 )
-            });
-            order
-        }
-        SortColumn::Token => {
-            let mut order: Vec<usize> = (0..rows.len()).collect();
-            order.sort_unstable_by(|&a, &b| {
-                let (ta, tb) = (&rows[a].token, &rows[b].token);
-                ta.last_4_digits
-                    .cmp(&tb.last_4_digits)
-                    .then(ta.id.cmp(&tb.id))
-                    .then(a.cmp(&b))
-            });
-            order
+            };
+            key(a).cmp(&key(b))
+        }),
+        SortColumn::Token => by_index(&|a, b| {
+            let (ta, tb) = (&rows[a].token, &rows[b].token);
+            ta.last_4_digits
+                .cmp(&tb.last_4_digits)
+                .then(ta.id.cmp(&tb.id))
+                .then(a.cmp(&b))
+        }),
+    }
+}
+
+/// Orders `items` by the total order `ascending`, as far as `span` asks.
+fn arrange<T>(items: &mut [T], span: Span, ascending: impl Fn(&T, &T) -> Ordering) {
+    match span {
+        Span::All => items.sort_unstable_by(ascending),
+        Span::First { count, descending } => {
+            // The order is total, so the descending order is exactly the ascending one reversed.
+            let order = |a: &T, b: &T| {
+                let o = ascending(a, b);
+                if descending { o.reverse() } else { o }
+            };
+            if count < items.len() {
+                items.select_nth_unstable_by(count, order);
+                items[..count].sort_unstable_by(order);
+            } else {
+                items.sort_unstable_by(order);
+            }
         }
     }
+}
+
+/// Two rows' text keys in order, ties by token id, then place.
+fn by_key(
+    rows: &[TokenRow],
+    (key_a, a): &(TokenText, usize),
+    (key_b, b): &(TokenText, usize),
+) -> Ordering {
+    key_a
+        .cmp(key_b)
+        .then_with(|| rows[*a].token.id.cmp(&rows[*b].token.id))
+        .then(a.cmp(b))
 }
 
 /// At least this many rows are sorted in two halves at once, one on a thread of its own, and merged.
@@ -161,12 +210,7 @@ const SORTED_IN_HALVES: usize = 20_000;
 /// The rows in order of their keys, ties by token id (then place: the order is total, so sorting two
 /// halves and merging them gives exactly the order one sort gives).
 fn sorted_by_key(mut keyed: Vec<(TokenText, usize)>, rows: &[TokenRow]) -> Vec<usize> {
-    let order = |(key_a, a): &(TokenText, usize), (key_b, b): &(TokenText, usize)| {
-        key_a
-            .cmp(key_b)
-            .then_with(|| rows[*a].token.id.cmp(&rows[*b].token.id))
-            .then(a.cmp(b))
-    };
+    let order = |a: &(TokenText, usize), b: &(TokenText, usize)| by_key(rows, a, b);
     let mid = keyed.len() / 2;
     let (left, right) = keyed.split_at_mut(mid);
     let halves = worth_halves(left.len() + right.len())
@@ -302,5 +346,41 @@ mod tests {
                 || std::thread::available_parallelism().is_ok_and(|n| n.get() == 1)
         );
         assert_name_and_creator_orders_match(&rows);
+    }
+
+    #[test]
+    fn the_first_rows_of_an_order_are_the_whole_orders_first_rows() {
+        let names = ["relay", "Relay", "ärger", "b", "", "Zoë", "zoe", "東京"];
+        let rows: Vec<TokenRow> = (0..3000)
+            .map(|i| {
+                let id = ((i * 7919) % 1009) as TokenId;
+                let name = format!("{} {}", names[i % names.len()], (i * 31) % 97);
+                let last4 = format!("{:04x}", (i * 13) % 200);
+                let mut row = row(id, &name, names[(i / 3) % names.len()], &last4);
+                if i % 5 == 0 {
+                    row.token.expires_at =
+                        chrono::DateTime::from_timestamp((i % 7) as i64 * 1000, 0);
+                }
+                row
+            })
+            .collect();
+        for column in SortColumn::EVERY {
+            let ascending = ascending_order(&rows, column);
+            let descending: Vec<usize> = ascending.iter().rev().copied().collect();
+            for count in [0, 1, 700, 2999, 3000, 5000] {
+                for (whole, descending) in [(&ascending, false), (&descending, true)] {
+                    let span = Span::First { count, descending };
+                    let mut first = ordered(&rows, column, span);
+                    let shown = count.min(rows.len());
+                    assert_eq!(
+                        first[..shown],
+                        whole[..shown],
+                        "{column:?}, first {count}, descending {descending}"
+                    );
+                    first.sort_unstable();
+                    assert!(first.iter().copied().eq(0..rows.len()), "every row, once");
+                }
+            }
+        }
     }
 }
