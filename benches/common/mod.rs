@@ -57,7 +57,7 @@ fn loaded_state_in(extra: usize, start_view: StartView) -> (State, DateTime<Utc>
         let msg = match effect {
             Effect::LoadTokens { req, .. } => Msg::TokensLoaded {
                 req,
-                result: Ok(tokens.take().expect("one token load")),
+                result: Ok(tokens.take().expect("one token load").into()),
             },
             Effect::LoadResourceTree { req, .. } => Msg::ResourceTreeLoaded {
                 req,
@@ -124,7 +124,7 @@ pub fn loaded_inventory(accounts: usize, per_account: usize) -> (State, DateTime
                 }
                 Msg::TokensLoaded {
                     req,
-                    result: Ok(list),
+                    result: Ok(list.into()),
                 }
             }
             Effect::LoadResourceTree { req, .. } => Msg::ResourceTreeLoaded {

@@ -135,9 +135,25 @@ impl Client {
     /// The account's tokens, each decoded as soon as it has arrived (the answer is never held whole);
     /// one the client cannot read is reported in `unreadable` while the rest arrive.
     pub async fn list_tokens(&self, account: AccountId) -> Result<TokenList, ApiError> {
+        let (tokens, unreadable) = self.list_tokens_as(account, Keep).await?;
+        Ok(TokenList::collected(tokens, unreadable))
+    }
+
+    /// [`Client::list_tokens`] with each readable token made into what `digest` makes of it, on the
+    /// decoders (the console's rows, say, rather than tokens to be moved into rows afterwards); with the
+    /// tokens that could not be read.
+    pub async fn list_tokens_as<T, D>(
+        &self,
+        account: AccountId,
+        digest: D,
+    ) -> Result<(Vec<T>, Vec<UnreadableToken>), ApiError>
+    where
+        T: Send + 'static,
+        D: Digest<Made = Vec<T>, Error = std::convert::Infallible> + Clone,
+    {
         self.transport
             .get_reading(&tokens_path(account), |open| {
-                TokenListAnswer { open, again: None }.collect()
+                TokenListAnswer { open, again: None }.collect_as(digest.clone())
             })
             .await
     }
@@ -398,15 +414,29 @@ impl TokenListAnswer {
     /// Every token, kept (the ones that cannot be read set aside, see [`ListReader`]), decoded on every
     /// core.
     pub async fn collect(self) -> Result<TokenList, ApiError> {
-        let mut tokens = Vec::new();
+        let (tokens, unreadable) = self.collect_as(Keep).await?;
+        Ok(TokenList::collected(tokens, unreadable))
+    }
+
+    /// What `digest` makes of every readable token, in the list's order, and the tokens that could not
+    /// be read.
+    pub async fn collect_as<T, D>(
+        self,
+        digest: D,
+    ) -> Result<(Vec<T>, Vec<UnreadableToken>), ApiError>
+    where
+        T: Send + 'static,
+        D: Digest<Made = Vec<T>, Error = std::convert::Infallible>,
+    {
+        let mut all = Vec::new();
         let read = self
-            .decode_with(Keep, |batch| {
-                tokens.append(batch);
+            .decode_with(digest, |batch| {
+                all.append(batch);
                 Ok(())
             })
             .await;
         match read {
-            Ok(unreadable) => Ok(TokenList::collected(tokens, unreadable)),
+            Ok(unreadable) => Ok((all, unreadable)),
             Err(ListStop::Api(e)) => Err(e),
             Err(ListStop::Each(never)) => match never {},
         }
@@ -467,6 +497,7 @@ impl TokenListAnswer {
 }
 
 /// The digest that keeps the tokens.
+#[derive(Clone, Copy)]
 struct Keep;
 
 impl Digest for Keep {

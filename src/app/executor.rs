@@ -14,6 +14,7 @@ use crate::rotation::{PlaceBook, handoff, places};
 
 use super::effect::Effect;
 use super::msg::Msg;
+use super::state::table::{ListedRows, RowMaker};
 
 pub struct Executor {
     client: Client,
@@ -91,7 +92,10 @@ impl Executor {
                     old.abort();
                 }
                 let task = tokio::spawn(async move {
-                    let result = client.list_tokens(account).await;
+                    let result = client
+                        .list_tokens_as(account, RowMaker::new(account))
+                        .await
+                        .map(|(rows, unreadable)| ListedRows::made(rows, unreadable));
                     reply(Msg::TokensLoaded { req, result }, &client);
                 });
                 self.tokens_tasks.insert(account, task);

@@ -8,7 +8,8 @@ use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
 
 use crate::api::AccountChoice;
-use crate::api::{Account, AccountId, ApiError, CreatedToken, ResourceNode, TokenId, TokenList};
+use crate::api::{Account, AccountId, ApiError, CreatedToken, ResourceNode, TokenId};
+use crate::app::state::table::ListedRows;
 use crate::clipboard::CopyOutcome;
 use crate::rotation::{HandoffOutcome, HandoffRun, PlaceBook};
 
@@ -41,9 +42,10 @@ pub enum Msg {
         req: RequestId,
         result: Result<AccountChoice, ApiError>,
     },
+    /// One account's list, its rows made as it was read.
     TokensLoaded {
         req: RequestId,
-        result: Result<TokenList, ApiError>,
+        result: Result<ListedRows, ApiError>,
     },
     ResourceTreeLoaded {
         req: RequestId,

@@ -91,17 +91,36 @@ impl Snapshot {
         now: DateTime<Utc>,
         previous: Option<&Snapshot>,
     ) -> Self {
+        Self::of_tokens(
+            account,
+            api_url,
+            list.iter(),
+            &list.unreadable,
+            now,
+            previous,
+        )
+    }
+
+    /// [`Self::of_list`] of a list's readable tokens and the ones it could not read.
+    pub fn of_tokens<'a>(
+        account: AccountId,
+        api_url: &str,
+        tokens: impl Iterator<Item = &'a ApiToken>,
+        unreadable: &[UnreadableToken],
+        now: DateTime<Utc>,
+        previous: Option<&Snapshot>,
+    ) -> Self {
         let mut snapshot = Self {
             version: SNAPSHOT_VERSION,
             account,
             api_url: api_key(api_url),
             taken_at: now,
-            tokens: list.tokens.iter().map(TokenRecord::of).collect(),
+            tokens: tokens.map(TokenRecord::of).collect(),
         };
         snapshot.tokens.sort_by_key(|t| t.id);
         snapshot.tokens.dedup_by_key(|t| t.id);
         if let Some(previous) = previous {
-            snapshot.carry_unreadable(&list.unreadable, previous);
+            snapshot.carry_unreadable(unreadable, previous);
         }
         snapshot
     }

@@ -152,7 +152,7 @@ impl Inventory {
             .map(|s| AccountRows {
                 account: s.id(),
                 name: s.name.clone(),
-                list: s.list.clone().unwrap_or_default(),
+                list: s.list.clone().unwrap_or_default().into(),
                 failure: s.tokens.failure().map(|f| {
                     if f.detail.is_empty() {
                         f.headline.to_string()

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 
-use crate::api::{AccountId, ApiError, ResourceNode, TokenId, TokenList};
+use crate::api::{AccountId, ApiError, ResourceNode, TokenId};
 use crate::journal::{EntryId, Permission};
 use crate::text::SafeText;
 
@@ -224,7 +224,7 @@ pub struct LoadsAhead {
     pub account: AccountId,
     pub tokens_req: RequestId,
     pub tree_req: Option<RequestId>,
-    pub tokens: Option<Result<TokenList, ApiError>>,
+    pub tokens: Option<Result<super::table::ListedRows, ApiError>>,
     pub tree: Option<Result<Vec<ResourceNode>, ApiError>>,
 }
 

@@ -3,12 +3,13 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::api::{AccountId, TokenList};
+use crate::api::AccountId;
 use crate::drift::{Loaded, Snapshot, ago, compare};
 use crate::text::SafeText;
 
 use super::super::dialogs::DriftDialog;
 use super::super::effect::Effect;
+use super::super::state::table::ListedRows;
 use super::super::state::{Level, Overlay, State};
 use super::step::Step;
 
@@ -26,7 +27,7 @@ pub(super) fn load(state: &mut State, account: AccountId) -> Effect {
 
 /// A list was loaded (before it goes into the table): its snapshot is made, compared if it is the
 /// session's first and the stored one is read, and saved once that has been read.
-pub(super) fn listed(state: &mut State, list: &TokenList, now: DateTime<Utc>) -> Vec<Effect> {
+pub(super) fn listed(state: &mut State, list: &ListedRows, now: DateTime<Utc>) -> Vec<Effect> {
     if state.drift.disabled {
         return Vec::new();
     }
@@ -42,7 +43,7 @@ pub(super) fn listed(state: &mut State, list: &TokenList, now: DateTime<Utc>) ->
         .latest
         .as_deref()
         .or(drift.baseline.as_ref().and_then(Option::as_ref));
-    let snapshot = Snapshot::of_list(account, "", list, now, previous);
+    let snapshot = Snapshot::of_tokens(account, "", list.tokens(), &list.unreadable, now, previous);
     match &drift.baseline {
         None => {
             if drift.first.is_none() {

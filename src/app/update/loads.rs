@@ -5,10 +5,11 @@
 use chrono::{DateTime, Utc};
 
 use crate::api::AccountChoice;
-use crate::api::{ApiError, ResourceNode, TokenList};
+use crate::api::{ApiError, ResourceNode};
 
 use super::super::msg::RequestId;
 use super::super::state::requests::LoadsAhead;
+use super::super::state::table::ListedRows;
 use super::super::state::{
     AccountRows, IMPORTANT_SECONDS, Level, Overlay, Phase, SortColumn, State,
 };
@@ -144,7 +145,7 @@ fn answers_ahead(state: &mut State, ahead: LoadsAhead, now: DateTime<Utc>) -> St
 pub(super) fn tokens(
     state: &mut State,
     req: RequestId,
-    result: Result<TokenList, ApiError>,
+    result: Result<ListedRows, ApiError>,
     now: DateTime<Utc>,
 ) -> Step {
     if state.session.phase == Phase::Inventory {
@@ -302,7 +303,7 @@ pub(super) fn rate_remaining(state: &mut State, left: Option<u32>) -> Step {
 fn inventory_tokens(
     state: &mut State,
     req: RequestId,
-    result: Result<TokenList, ApiError>,
+    result: Result<ListedRows, ApiError>,
     now: DateTime<Utc>,
 ) -> Step {
     let Some(inventory) = state.session.inventory.as_mut() else {
@@ -313,7 +314,7 @@ fn inventory_tokens(
     };
     match result {
         Ok(list) => {
-            slot.list = Some(list);
+            slot.list = Some(list.into_list());
             slot.tokens.finish(Ok(()), now);
             // The table shows from the first account that answers; the others join as they come.
             state.requests.tokens.last_success.get_or_insert(now);

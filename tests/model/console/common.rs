@@ -219,7 +219,7 @@ pub fn loaded_list(config: StateConfig, tokens: TokenList) -> State {
         &mut state,
         Msg::TokensLoaded {
             req: tokens_req,
-            result: Ok(tokens),
+            result: Ok(tokens.into()),
         },
     );
     send(&mut state, Msg::RateRemaining(Some(147)));

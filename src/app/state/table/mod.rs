@@ -4,7 +4,6 @@
 //! The selection is kept by token id, so a refresh, a filter or a sort never moves it to another token.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
@@ -16,13 +15,15 @@ use super::super::registry::Related;
 use super::browse::Browse;
 pub use super::browse::{MAX_FILTER_CHARS, Viewport};
 
+mod listed;
 mod order;
 mod row;
 
+pub use listed::{ListedRows, RowMaker};
 pub use order::{Sort, SortColumn};
 use order::{Span, ascending_order, ordered};
-use row::{AccountLabel, RowTexts, Unreadable, make_texts};
 pub use row::{FindingSummary, TextWidths, TokenRow};
+use row::{RowTexts, Unreadable, make_texts};
 
 /// The orders the table shows rows in, as indices into `TokenTable::rows`, and what filtering needs.
 /// What the first frame does not need is made later: when it is first asked for, or by `derive_rest`
@@ -56,12 +57,9 @@ pub struct AccountRows {
     pub account: AccountId,
     /// Empty outside the inventory (the table then shows no Account column).
     pub name: SafeText,
-    pub list: TokenList,
+    pub list: ListedRows,
     pub failure: Option<String>,
 }
-
-/// How many tokens `TokenTable::set_account_lists` moves into rows before it gives their room back.
-const MOVE_SLICE: usize = 4096;
 
 /// A long list's first order places this many rows more than the screen shows (see `TokenTable::resort`).
 const FIRST_ORDERED_ROWS: usize = 1024;
@@ -145,7 +143,7 @@ impl TokenTable {
         self.set_account_lists(vec![AccountRows {
             account,
             name: SafeText::default(),
-            list,
+            list: list.into(),
             failure: None,
         }]);
     }
@@ -156,7 +154,7 @@ impl TokenTable {
     pub fn set_account_lists(&mut self, accounts: Vec<AccountRows>) {
         // The old rows go first: a refresh of 100,000 would otherwise hold them beside the new ones.
         self.rows = Vec::new();
-        let mut rows = Vec::with_capacity(accounts.iter().map(|a| a.list.tokens.len()).sum());
+        let mut rows: Vec<TokenRow> = Vec::new();
         let mut bad_rows = Vec::new();
         for AccountRows {
             account,
@@ -166,22 +164,23 @@ impl TokenTable {
         } in accounts
         {
             // Successors are found within an account: a reset's successor is in its token's account.
-            let successors = columns::successor_pairs(&list.tokens);
-            let label = Arc::new(AccountLabel::new(account_name));
+            let successors = columns::successor_pairs(&list.rows);
+            let label = listed::label_of(account_name);
             let offset = rows.len();
-            // Moved from the back a slice at a time, each slice's room handed back at once: moving all
-            // 100,000 tokens in one go would hold the decoded list whole beside the rows made from it
-            // (a fresh buffer's pages count only once written, so the two together stay near one).
-            let mut tokens = list.tokens;
-            while !tokens.is_empty() {
-                let from = tokens.len().saturating_sub(MOVE_SLICE);
-                let slice = tokens.drain(from..).rev();
-                rows.extend(
-                    slice.map(|token| TokenRow::new(token, account, Arc::clone(&label), None)),
-                );
-                tokens.shrink_to_fit();
+            let mut own = list.rows;
+            // Rows made for another account or name (the inventory's, made from the lists it keeps) are
+            // told theirs; a table of one account's rows, made as its list was read, is not touched.
+            if label.is_some() || own.first().is_some_and(|r| r.account != account) {
+                for row in &mut own {
+                    row.account = account;
+                    row.account_label.clone_from(&label);
+                }
             }
-            rows[offset..].reverse();
+            if rows.is_empty() {
+                rows = own;
+            } else {
+                rows.append(&mut own);
+            }
             for (old, new) in successors {
                 rows[offset + old].successor = u32::try_from(offset + new).ok();
             }
@@ -192,7 +191,7 @@ impl TokenTable {
                 };
                 bad_rows.push((
                     account,
-                    Arc::clone(&label),
+                    label.clone(),
                     bad.id,
                     name,
                     bad.name,
@@ -202,7 +201,7 @@ impl TokenTable {
             }
             if let Some(reason) = failure {
                 let name = SafeText::literal("✖ its token list did not load");
-                bad_rows.push((account, Arc::clone(&label), None, name, None, reason, true));
+                bad_rows.push((account, label.clone(), None, name, None, reason, true));
             }
         }
         self.rows = rows;

@@ -38,8 +38,8 @@ pub struct TokenRow {
     pub token: ApiToken,
     /// The account the token belongs to: every action on the row is sent there.
     pub account: AccountId,
-    /// Shared by the account's rows rather than copied into each.
-    pub(super) account_label: Arc<AccountLabel>,
+    /// Shared by the account's rows rather than copied into each; none in a table of one account.
+    pub(super) account_label: Option<Arc<AccountLabel>>,
     /// What a frame draws besides the token's own fields, made safe once per data change: for the rows
     /// on screen before the first frame of a new list, for the rest right after it; `None` until then.
     pub(super) texts: Option<Box<RowTexts>>,
@@ -101,7 +101,7 @@ impl TokenRow {
     pub(super) fn new(
         token: ApiToken,
         account: AccountId,
-        account_label: Arc<AccountLabel>,
+        account_label: Option<Arc<AccountLabel>>,
         successor: Option<usize>,
     ) -> Self {
         Self {
@@ -164,11 +164,12 @@ impl TokenRow {
     }
 
     pub fn account_name(&self) -> &SafeText {
-        &self.account_label.name
+        static NONE: std::sync::LazyLock<SafeText> = std::sync::LazyLock::new(SafeText::default);
+        self.account_label.as_ref().map_or(&NONE, |l| &l.name)
     }
 
     pub fn account_width(&self) -> u16 {
-        self.account_label.width
+        self.account_label.as_ref().map_or(0, |l| l.width)
     }
 
     /// What is wrong with a token the server sent in a shape that could not be read.

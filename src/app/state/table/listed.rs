@@ -1,0 +1,106 @@
+//! One account's list answer as the table's rows: made on the decoders while the answer is read
+//! ([`RowMaker`]), so a long list's tokens are never moved into rows afterwards, nor held as tokens
+//! and as rows at once.
+
+use std::sync::Arc;
+
+use crate::api::{AccountId, ApiToken, Digest, TokenList, UnreadableToken};
+
+use super::row::{AccountLabel, TokenRow};
+
+/// How many tokens [`ListedRows::from`] moves into rows before it gives their room back.
+const MOVE_SLICE: usize = 4096;
+
+/// One account's list as rows: every readable token's row, in the list's order, and the tokens that
+/// could not be read.
+#[derive(Clone, Debug, Default)]
+pub struct ListedRows {
+    pub(super) rows: Vec<TokenRow>,
+    pub unreadable: Vec<UnreadableToken>,
+}
+
+impl ListedRows {
+    /// The rows [`RowMaker`] made, and the tokens set aside.
+    pub fn made(rows: Vec<TokenRow>, unreadable: Vec<UnreadableToken>) -> Self {
+        Self { rows, unreadable }
+    }
+
+    /// The readable tokens, in the list's order.
+    pub fn tokens(&self) -> impl ExactSizeIterator<Item = &ApiToken> {
+        self.rows.iter().map(|r| &r.token)
+    }
+
+    /// The list as the client reads it (the inventory keeps each account's list so).
+    pub fn into_list(self) -> TokenList {
+        let tokens = self.rows.into_iter().map(|r| r.token).collect();
+        TokenList::collected(tokens, self.unreadable)
+    }
+}
+
+impl From<TokenList> for ListedRows {
+    fn from(list: TokenList) -> Self {
+        // Moved from the back a slice at a time, each slice's room handed back at once: moving all
+        // 100,000 tokens in one go would hold the decoded list whole beside the rows made from it
+        // (a fresh buffer's pages count only once written, so the two together stay near one).
+        let mut tokens = list.tokens;
+        let mut rows = Vec::with_capacity(tokens.len());
+        while !tokens.is_empty() {
+            let from = tokens.len().saturating_sub(MOVE_SLICE);
+            rows.extend(
+                tokens
+                    .drain(from..)
+                    .rev()
+                    .map(|t| TokenRow::new(t, 0, None, None)),
+            );
+            tokens.shrink_to_fit();
+        }
+        rows.reverse();
+        Self {
+            rows,
+            unreadable: list.unreadable,
+        }
+    }
+}
+
+impl From<Vec<ApiToken>> for ListedRows {
+    fn from(tokens: Vec<ApiToken>) -> Self {
+        TokenList::from(tokens).into()
+    }
+}
+
+/// Makes each token of a list answer into its row, on the decoders (see [`crate::api::Digest`]).
+#[derive(Clone, Copy, Debug)]
+pub struct RowMaker {
+    account: AccountId,
+}
+
+impl RowMaker {
+    /// Rows of `account`'s tokens.
+    pub fn new(account: AccountId) -> Self {
+        Self { account }
+    }
+}
+
+impl Digest for RowMaker {
+    type Made = Vec<TokenRow>;
+    type Error = std::convert::Infallible;
+
+    fn start(&self, elements: usize, _: usize) -> Vec<TokenRow> {
+        Vec::with_capacity(elements)
+    }
+
+    fn clear(&self, made: &mut Vec<TokenRow>) {
+        made.clear();
+    }
+
+    fn add(&self, made: &mut Vec<TokenRow>, token: ApiToken, _: &str) -> Result<(), Self::Error> {
+        made.push(TokenRow::new(token, self.account, None, None));
+        Ok(())
+    }
+}
+
+/// An account's label, or none: the rows of a table of one account share no name (and count no
+/// reference to one each).
+pub(super) fn label_of(name: crate::text::SafeText) -> Option<Arc<AccountLabel>> {
+    (!name.is_empty()).then(|| Arc::new(AccountLabel::new(name)))
+}
