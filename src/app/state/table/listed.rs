@@ -104,3 +104,60 @@ impl Digest for RowMaker {
 pub(super) fn label_of(name: crate::text::SafeText) -> Option<Arc<AccountLabel>> {
     (!name.is_empty()).then(|| Arc::new(AccountLabel::new(name)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::ParallelReader;
+
+    fn tokens(n: i64) -> Vec<ApiToken> {
+        (0..n)
+            .map(|i| ApiToken {
+                id: 1000 + i,
+                name: format!("token {i}").into(),
+                last_4_digits: "abcd".into(),
+                created_by: "ci".into(),
+                expires_at: None,
+                resources: Default::default(),
+                opaque_resources: Default::default(),
+            })
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn rows_made_on_the_decoders_hold_the_lists_tokens_in_order_with_their_account() {
+        let mut text = serde_json::to_string(&tokens(5000)).unwrap();
+        // One token the model cannot read, set aside as the reader alone sets it aside.
+        text.insert_str(1, r#"{"id":"x","name":"odd"},"#);
+        let alone = TokenList::decode(text.as_bytes()).unwrap();
+        let mut reader =
+            ParallelReader::new(Arc::new(RowMaker::new(42))).expecting(Some(text.len()));
+        let mut rows = Vec::new();
+        let mut each = |made: &mut Vec<TokenRow>| {
+            rows.append(made);
+            Ok(())
+        };
+        for piece in text.as_bytes().chunks(50_000) {
+            reader.feed(piece, &mut each).await.unwrap();
+        }
+        let unreadable = reader.finish(&mut each).await.unwrap();
+        let listed = ListedRows::made(rows, unreadable);
+        assert!(listed.tokens().eq(alone.iter()));
+        assert_eq!(listed.unreadable, alone.unreadable);
+        assert!(
+            listed
+                .rows
+                .iter()
+                .all(|r| r.account == 42 && r.account_label.is_none())
+        );
+        assert_eq!(listed.into_list(), alone);
+    }
+
+    #[test]
+    fn a_list_made_into_rows_and_back_is_the_same_list() {
+        let list = TokenList::from(tokens(10_000));
+        let rows = ListedRows::from(list.clone());
+        assert!(rows.tokens().eq(list.iter()));
+        assert_eq!(rows.into_list(), list);
+    }
+}
