@@ -229,7 +229,12 @@ fn long_list() -> (Vec<mailtrap_tokens::api::ApiToken>, Vec<String>) {
 fn shown_names(screen: &Screen) -> Vec<String> {
     text(screen)
         .lines()
-        .filter_map(|line| line.find("Bot ").map(|at| line[at..at + 8].to_string()))
+        .filter_map(|line| {
+            let at = line.find("Bot ")?;
+            // A token in its reset grace shows its successor's name after an arrow.
+            let name = line[at..].split("  ").next()?;
+            name.split(" → ").next().map(str::to_string)
+        })
         .collect()
 }
 
@@ -268,5 +273,53 @@ fn once_the_first_frame_is_drawn_the_idle_step_orders_the_rest() {
     draw(&mut state, 100, 30);
     send(&mut state, Msg::Idle);
     assert!(!state.table.has_deferred_work());
+    assert_eq!(visible_names(&state), names);
+}
+
+#[test]
+fn a_list_long_enough_to_be_ordered_on_another_thread_still_links_every_reset_to_its_successor() {
+    // 30,000 tokens; every 100th was reset, its successor named after it plus the successor's id.
+    let mut tokens = Vec::new();
+    let mut expected = Vec::new();
+    for i in 0..30_000i64 {
+        let name = format!("Bot {:05}", (i * 7919) % 30_000);
+        let reset = i % 100 == 0;
+        let grace = reset.then(|| chrono::Duration::hours(6));
+        tokens.push(token(5_000_000 + i, &name, "ci", "abcd", grace, Vec::new()));
+        if reset {
+            let new_id = 9_000_000 + i;
+            tokens.push(token(
+                new_id,
+                &format!("{name} {new_id}"),
+                "ci",
+                "ef01",
+                None,
+                Vec::new(),
+            ));
+            expected.push((5_000_000 + i, new_id));
+        }
+    }
+    let mut names: Vec<String> = tokens.iter().map(|t| t.name.to_string()).collect();
+    names.sort();
+    let mut state = loaded(tokens);
+    let screen = draw(&mut state, 100, 30);
+    let shown = shown_names(&screen);
+    assert_eq!(shown, names[..shown.len()]);
+    assert!(text(&screen).contains("Bot 00000 → Bot 00000 9000000"));
+    let table = &state.table;
+    let index_of = |id| table.row_by_id(id).expect("listed");
+    for &(old, new) in &expected {
+        let (old, new) = (index_of(old), index_of(new));
+        assert_eq!(table.rows[old].successor(), Some(new));
+        assert!(table.rows[old].in_grace());
+        assert_eq!(table.predecessor(new), Some(old));
+    }
+    let linked = table
+        .rows
+        .iter()
+        .filter(|r| r.successor().is_some())
+        .count();
+    assert_eq!(linked, expected.len());
+    send(&mut state, Msg::Idle);
     assert_eq!(visible_names(&state), names);
 }

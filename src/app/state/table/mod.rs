@@ -64,6 +64,14 @@ pub struct AccountRows {
 /// A long list's first order places this many rows more than the screen shows (see `TokenTable::resort`).
 const FIRST_ORDERED_ROWS: usize = 1024;
 
+/// From this many rows, a new list's first order is made on a thread of its own while this one finds
+/// the resets' successors (below it, the thread's start costs more than the overlap saves).
+const ORDERED_BESIDE_ROWS: usize = 20_000;
+
+fn worth_a_thread(rows: usize) -> bool {
+    rows >= ORDERED_BESIDE_ROWS && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1)
+}
+
 /// Domain id → the rows that can act on it, so "the last token of a domain" needs no scan of every token.
 #[derive(Clone, Debug, Default)]
 struct DomainIndex {
@@ -155,6 +163,8 @@ impl TokenTable {
         // The old rows go first: a refresh of 100,000 would otherwise hold them beside the new ones.
         self.rows = Vec::new();
         let mut rows: Vec<TokenRow> = Vec::new();
+        // Each account's readable rows: a reset's successor is found within its token's account.
+        let mut accounts_rows = Vec::with_capacity(accounts.len());
         let mut bad_rows = Vec::new();
         for AccountRows {
             account,
@@ -163,8 +173,6 @@ impl TokenTable {
             failure,
         } in accounts
         {
-            // Successors are found within an account: a reset's successor is in its token's account.
-            let successors = columns::successor_pairs(&list.rows);
             let label = listed::label_of(account_name);
             let offset = rows.len();
             let mut own = list.rows;
@@ -181,9 +189,7 @@ impl TokenTable {
             } else {
                 rows.append(&mut own);
             }
-            for (old, new) in successors {
-                rows[offset + old].successor = u32::try_from(offset + new).ok();
-            }
+            accounts_rows.push(offset..rows.len());
             for bad in list.unreadable {
                 let name = match &bad.name {
                     Some(name) => SafeText::new(name),
@@ -248,26 +254,59 @@ impl TokenTable {
             self.rows.push(row);
         }
         self.secret_not_received.retain(|id| ids.contains(id));
-        self.reset_grace = self
-            .rows
-            .iter()
-            .filter(|r| r.in_grace())
-            .filter_map(|r| r.token.expires_at.map(|at| (r.token.id, at)))
-            .collect();
-        self.predecessors = self
-            .rows
-            .iter()
-            .enumerate()
-            .filter_map(|(old, r)| r.successor().map(|new| (new, old)))
-            .collect();
-        self.domains = DomainIndex::of(&self.rows);
         if let Some(id) = self.follow
             && self.rows.iter().any(|r| r.token.id == id)
         {
             self.follow = None;
             self.selected = Some(id);
         }
-        self.forget_derived();
+        self.clear_derived();
+        if self.sort.column == SortColumn::Access {
+            self.ensure_texts();
+        }
+        // The resets' successors are found while another core makes the first order: neither reads
+        // what the other makes.
+        let plan = self.first_order_plan();
+        let rows = &self.rows;
+        let find_successors = || -> Vec<(usize, usize)> {
+            accounts_rows
+                .iter()
+                .flat_map(|range| {
+                    let start = range.start;
+                    let pairs = columns::successor_pairs(&rows[range.clone()]);
+                    pairs
+                        .into_iter()
+                        .map(move |(old, new)| (start + old, start + new))
+                })
+                .collect()
+        };
+        let (successors, first_order) = match plan {
+            Some((column, span, _)) if worth_a_thread(rows.len()) => std::thread::scope(|scope| {
+                let order = std::thread::Builder::new()
+                    .name("order".into())
+                    .spawn_scoped(scope, move || ordered(rows, column, span));
+                let successors = find_successors();
+                let order = order.ok().and_then(|o| o.join().ok());
+                (successors, order)
+            }),
+            _ => (find_successors(), None),
+        };
+        for &(old, new) in &successors {
+            self.rows[old].successor = u32::try_from(new).ok();
+        }
+        self.predecessors = successors.iter().map(|&(old, new)| (new, old)).collect();
+        self.reset_grace = successors
+            .iter()
+            .filter_map(|&(old, _)| {
+                let token = &self.rows[old].token;
+                token.expires_at.map(|at| (token.id, at))
+            })
+            .collect();
+        self.domains = DomainIndex::of(&self.rows);
+        match (plan, first_order) {
+            (Some((_, _, first)), Some(order)) => self.set_first_order(order, first),
+            _ => self.resort(),
+        }
     }
 
     pub fn set_resource_tree(&mut self, tree: &[ResourceNode]) {
@@ -372,18 +411,24 @@ impl TokenTable {
     }
 
     fn forget_derived(&mut self) {
-        self.generation = self.generation.wrapping_add(1);
         // The access texts name resources from the tree: every row's texts are made again, when needed.
-        self.orders.texts_ready = false;
         for row in &mut self.rows {
             if row.unreadable.is_none() {
                 row.texts = None;
             }
         }
+        self.clear_derived();
+        self.resort();
+    }
+
+    /// Forgets what was derived from the rows and the tree, but for the rows' own texts (new rows have
+    /// none) and the order.
+    fn clear_derived(&mut self) {
+        self.generation = self.generation.wrapping_add(1);
+        self.orders.texts_ready = false;
         self.orders.ascending_by = vec![None; SortColumn::EVERY.len()];
         self.orders.search = Vec::new();
         self.orders.search_ready = false;
-        self.resort();
     }
 
     /// Lowercased name, creator, access, id and last digits of every row: what the filter matches.
@@ -491,9 +536,21 @@ impl TokenTable {
     /// as a frame could show: the screen and some rows more. The rest is ordered by the next update of any
     /// kind, or once the frame is on screen (`derive_rest`), or by a frame that shows more.
     pub fn resort(&mut self) {
-        let descending = self.sort.descending;
+        if self.sort.column == SortColumn::Access {
+            self.ensure_texts();
+        }
+        match self.first_order_plan() {
+            Some((column, span, first)) => {
+                let order = ordered(&self.rows, column, span);
+                self.set_first_order(order, first);
+            }
+            None => self.resort_all(),
+        }
+    }
+
+    /// The column and span of a first order (see `resort`), when the rows are ordered only so far.
+    fn first_order_plan(&self) -> Option<(SortColumn, Span, usize)> {
         let column = self.sort.column;
-        self.orders.first_ordered = None;
         let first = FIRST_ORDERED_ROWS + self.viewport.offset + self.viewport.height;
         let cached = self
             .orders
@@ -501,21 +558,19 @@ impl TokenTable {
             .get(column.slot())
             .is_some_and(Option::is_some);
         let first_load = self.selected.is_none() && self.cursor < first && self.filter.is_empty();
-        if self.rows.len() > 2 * first && first_load && !cached {
-            if column == SortColumn::Access {
-                self.ensure_texts();
-            }
-            let span = Span::First {
-                count: first,
-                descending,
-            };
-            self.orders.sorted = ordered(&self.rows, column, span);
-            self.orders.first_ordered = Some(first);
-            self.orders.visible = self.orders.sorted.clone();
-            self.restore_selection();
-            return;
-        }
-        self.resort_all();
+        let span = Span::First {
+            count: first,
+            descending: self.sort.descending,
+        };
+        (self.rows.len() > 2 * first && first_load && !cached).then_some((column, span, first))
+    }
+
+    /// Shows a first order of which only the first `first` rows are in place.
+    fn set_first_order(&mut self, order: Vec<usize>, first: usize) {
+        self.orders.sorted = order;
+        self.orders.first_ordered = Some(first);
+        self.orders.visible = self.orders.sorted.clone();
+        self.restore_selection();
     }
 
     /// `resort`, every row.
