@@ -135,7 +135,7 @@ impl Client {
     /// The account's tokens, each decoded as soon as it has arrived (the answer is never held whole);
     /// one the client cannot read is reported in `unreadable` while the rest arrive.
     pub async fn list_tokens(&self, account: AccountId) -> Result<TokenList, ApiError> {
-        let (tokens, unreadable) = self.list_tokens_as(account, Keep).await?;
+        let (tokens, unreadable) = self.list_tokens_as(account, Keep::keep()).await?;
         Ok(TokenList::collected(tokens, unreadable))
     }
 
@@ -414,7 +414,7 @@ impl TokenListAnswer {
     /// Every token, kept (the ones that cannot be read set aside, see [`ListReader`]), decoded on every
     /// core.
     pub async fn collect(self) -> Result<TokenList, ApiError> {
-        let (tokens, unreadable) = self.collect_as(Keep).await?;
+        let (tokens, unreadable) = self.collect_as(Keep::keep()).await?;
         Ok(TokenList::collected(tokens, unreadable))
     }
 
@@ -496,24 +496,38 @@ impl TokenListAnswer {
     }
 }
 
-/// The digest that keeps the tokens.
+/// The digest that makes each readable token into what `F` makes of it, on the decoders: the token
+/// itself (`Made::keep`), or the console's row.
 #[derive(Clone, Copy)]
-struct Keep;
+pub struct Made<F>(pub F);
 
-impl Digest for Keep {
-    type Made = Vec<ApiToken>;
+/// The digest that keeps the tokens.
+type Keep = Made<fn(ApiToken) -> ApiToken>;
+
+impl Keep {
+    fn keep() -> Self {
+        Made(std::convert::identity)
+    }
+}
+
+impl<T, F> Digest for Made<F>
+where
+    T: Send + 'static,
+    F: Fn(ApiToken) -> T + Send + Sync + 'static,
+{
+    type Made = Vec<T>;
     type Error = std::convert::Infallible;
 
-    fn start(&self, elements: usize, _: usize) -> Vec<ApiToken> {
+    fn start(&self, elements: usize, _: usize) -> Vec<T> {
         Vec::with_capacity(elements)
     }
 
-    fn clear(&self, made: &mut Vec<ApiToken>) {
+    fn clear(&self, made: &mut Vec<T>) {
         made.clear();
     }
 
-    fn add(&self, made: &mut Vec<ApiToken>, token: ApiToken, _: &str) -> Result<(), Self::Error> {
-        made.push(token);
+    fn add(&self, made: &mut Vec<T>, token: ApiToken, _: &str) -> Result<(), Self::Error> {
+        made.push((self.0)(token));
         Ok(())
     }
 }

@@ -12,7 +12,7 @@ pub mod transport;
 
 pub use account_choice::{AccountChoice, resolve_account};
 pub use client::{
-    Client, ListStop, TokenAnswer, TokenListAnswer, bulk_permissions_body, validate_base_url,
+    Client, ListStop, Made, TokenAnswer, TokenListAnswer, bulk_permissions_body, validate_base_url,
 };
 pub use error::{ApiError, FieldError};
 pub use models::*;

@@ -14,7 +14,7 @@ use crate::rotation::{PlaceBook, handoff, places};
 
 use super::effect::Effect;
 use super::msg::Msg;
-use super::state::table::{ListedRows, RowMaker};
+use super::state::table::{ListedRows, row_maker};
 
 pub struct Executor {
     client: Client,
@@ -93,7 +93,7 @@ impl Executor {
                 }
                 let task = tokio::spawn(async move {
                     let result = client
-                        .list_tokens_as(account, RowMaker::new(account))
+                        .list_tokens_as(account, row_maker(account))
                         .await
                         .map(|(rows, unreadable)| ListedRows::made(rows, unreadable));
                     reply(Msg::TokensLoaded { req, result }, &client);

@@ -1,10 +1,10 @@
 //! One account's list answer as the table's rows: made on the decoders while the answer is read
-//! ([`RowMaker`]), so a long list's tokens are never moved into rows afterwards, nor held as tokens
+//! ([`row_maker`]), so a long list's tokens are never moved into rows afterwards, nor held as tokens
 //! and as rows at once.
 
 use std::sync::Arc;
 
-use crate::api::{AccountId, ApiToken, Digest, TokenList, UnreadableToken};
+use crate::api::{AccountId, ApiToken, Made, TokenList, UnreadableToken};
 
 use super::row::{AccountLabel, TokenRow};
 
@@ -20,7 +20,7 @@ pub struct ListedRows {
 }
 
 impl ListedRows {
-    /// The rows [`RowMaker`] made, and the tokens set aside.
+    /// The rows [`row_maker`] made, and the tokens set aside.
     pub fn made(rows: Vec<TokenRow>, unreadable: Vec<UnreadableToken>) -> Self {
         Self { rows, unreadable }
     }
@@ -68,35 +68,10 @@ impl From<Vec<ApiToken>> for ListedRows {
     }
 }
 
-/// Makes each token of a list answer into its row, on the decoders (see [`crate::api::Digest`]).
-#[derive(Clone, Copy, Debug)]
-pub struct RowMaker {
-    account: AccountId,
-}
-
-impl RowMaker {
-    /// Rows of `account`'s tokens.
-    pub fn new(account: AccountId) -> Self {
-        Self { account }
-    }
-}
-
-impl Digest for RowMaker {
-    type Made = Vec<TokenRow>;
-    type Error = std::convert::Infallible;
-
-    fn start(&self, elements: usize, _: usize) -> Vec<TokenRow> {
-        Vec::with_capacity(elements)
-    }
-
-    fn clear(&self, made: &mut Vec<TokenRow>) {
-        made.clear();
-    }
-
-    fn add(&self, made: &mut Vec<TokenRow>, token: ApiToken, _: &str) -> Result<(), Self::Error> {
-        made.push(TokenRow::new(token, self.account, None, None));
-        Ok(())
-    }
+/// The digest that makes each token of `account`'s list answer into its row, on the decoders (see
+/// [`crate::api::Digest`]).
+pub fn row_maker(account: AccountId) -> Made<impl Fn(ApiToken) -> TokenRow + Clone + Send + Sync> {
+    Made(move |token| TokenRow::new(token, account, None, None))
 }
 
 /// An account's label, or none: the rows of a table of one account share no name (and count no
@@ -130,8 +105,7 @@ mod tests {
         // One token the model cannot read, set aside as the reader alone sets it aside.
         text.insert_str(1, r#"{"id":"x","name":"odd"},"#);
         let alone = TokenList::decode(text.as_bytes()).unwrap();
-        let mut reader =
-            ParallelReader::new(Arc::new(RowMaker::new(42))).expecting(Some(text.len()));
+        let mut reader = ParallelReader::new(Arc::new(row_maker(42))).expecting(Some(text.len()));
         let mut rows = Vec::new();
         let mut each = |made: &mut Vec<TokenRow>| {
             rows.append(made);

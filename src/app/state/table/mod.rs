@@ -19,7 +19,7 @@ mod listed;
 mod order;
 mod row;
 
-pub use listed::{ListedRows, RowMaker};
+pub use listed::{ListedRows, row_maker};
 pub use order::{Sort, SortColumn};
 use order::{Span, ascending_order, ordered};
 pub use row::{FindingSummary, TextWidths, TokenRow};
