@@ -135,7 +135,7 @@ impl Client {
     /// The account's tokens, each decoded as soon as it has arrived (the answer is never held whole);
     /// one the client cannot read is reported in `unreadable` while the rest arrive.
     pub async fn list_tokens(&self, account: AccountId) -> Result<TokenList, ApiError> {
-        let (tokens, unreadable) = self.list_tokens_as(account, Keep::keep()).await?;
+        let (tokens, unreadable) = self.list_tokens_as(account, keep()).await?;
         Ok(TokenList::collected(tokens, unreadable))
     }
 
@@ -414,7 +414,7 @@ impl TokenListAnswer {
     /// Every token, kept (the ones that cannot be read set aside, see [`ListReader`]), decoded on every
     /// core.
     pub async fn collect(self) -> Result<TokenList, ApiError> {
-        let (tokens, unreadable) = self.collect_as(Keep::keep()).await?;
+        let (tokens, unreadable) = self.collect_as(keep()).await?;
         Ok(TokenList::collected(tokens, unreadable))
     }
 
@@ -497,17 +497,14 @@ impl TokenListAnswer {
 }
 
 /// The digest that makes each readable token into what `F` makes of it, on the decoders: the token
-/// itself (`Made::keep`), or the console's row.
+/// itself (`keep`), or the console's row.
 #[derive(Clone, Copy)]
 pub struct Made<F>(pub F);
 
-/// The digest that keeps the tokens.
-type Keep = Made<fn(ApiToken) -> ApiToken>;
-
-impl Keep {
-    fn keep() -> Self {
-        Made(std::convert::identity)
-    }
+/// The digest that keeps the tokens (a closure, not a function pointer: called for every token, it is
+/// inlined).
+fn keep() -> Made<impl Fn(ApiToken) -> ApiToken + Clone + Send + Sync> {
+    Made(|token| token)
 }
 
 impl<T, F> Digest for Made<F>
