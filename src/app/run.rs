@@ -340,6 +340,8 @@ const BURST_GAP: StdDuration = StdDuration::from_millis(25);
 struct KeyTimes {
     frame_at: std::time::Instant,
     last_key: Option<std::time::Instant>,
+    /// The last frame drawn was large enough to show the dialogs.
+    last_frame_showed_overlays: bool,
 }
 
 impl Default for KeyTimes {
@@ -347,6 +349,7 @@ impl Default for KeyTimes {
         Self {
             frame_at: std::time::Instant::now(),
             last_key: None,
+            last_frame_showed_overlays: false,
         }
     }
 }
@@ -404,16 +407,31 @@ fn draw(
     theme: &Theme,
     keys: &mut KeyTimes,
 ) -> std::io::Result<()> {
+    // The open dialog, if any, was on the last frame as it is now (its question unchanged since).
+    let seen_before = state.overlays.drawn && keys.last_frame_showed_overlays;
+    let started = std::time::Instant::now();
     let completed = guard
         .terminal
         .draw(|f| view::draw_frame(state, Utc::now(), theme, f))?;
     let shown = view::overlays_fit(completed.area.width, completed.area.height);
     state.needs_redraw = false;
-    keys.frame_at = std::time::Instant::now();
+    keys.frame_at = frame_seen_from(seen_before, started, std::time::Instant::now());
+    keys.last_frame_showed_overlays = shown;
     if shown {
         state.frame_drawn();
     }
     Ok(())
+}
+
+/// From when keys answer what a frame shows. A key that arrives while a frame is being drawn was typed
+/// looking at the frame before: when that one showed the same dialog (a countdown's redraw), the key
+/// answers it; when this frame is the first to show it, only keys from its end on do.
+fn frame_seen_from(
+    seen_before: bool,
+    started: std::time::Instant,
+    ended: std::time::Instant,
+) -> std::time::Instant {
+    if seen_before { started } else { ended }
 }
 
 /// The live loop. Everything that has already arrived from the terminal is taken before anything new is
@@ -523,5 +541,23 @@ async fn interactive(
                 other => executor.run(other),
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_during_a_redraw_answers_only_a_dialog_the_frame_before_showed() {
+        let started = std::time::Instant::now();
+        let ended = started + StdDuration::from_millis(8);
+        let during = started + StdDuration::from_millis(3);
+        let answers = |seen_before| during >= frame_seen_from(seen_before, started, ended);
+        assert!(
+            answers(true),
+            "a countdown's redraw of a dialog already seen"
+        );
+        assert!(!answers(false), "the first frame to show the dialog");
     }
 }
