@@ -627,28 +627,10 @@ mod tests {
         )
     }
 
-    /// A whole answer read one token at a time, each readable token handed to `each`.
-    fn stream<E>(
-        bytes: &[u8],
-        mut each: impl FnMut(ApiToken) -> Result<(), E>,
-    ) -> Result<Vec<UnreadableToken>, StreamStop<E>> {
-        let mut each = |token, _: &[u8]| each(token);
-        let mut reader = ListReader::new();
-        reader.feed(bytes, &mut each)?;
-        reader.finish(&mut each)
-    }
-
-    fn streamed(bytes: &str) -> (Vec<TokenId>, Result<Vec<UnreadableToken>, String>) {
-        let mut ids = Vec::new();
-        let read = stream(bytes.as_bytes(), |t| {
-            ids.push(t.id);
-            Ok::<(), ()>(())
-        });
-        let read = read.map_err(|stop| match stop {
-            StreamStop::Decode(e) => e.to_string(),
-            StreamStop::Each(()) => "stopped".into(),
-        });
-        (ids, read)
+    /// The ids of the tokens a whole answer hands, and how the read ended.
+    fn streamed(text: &str) -> (Vec<TokenId>, Result<Vec<UnreadableToken>, String>) {
+        let (handed, read) = streamed_sent(text);
+        (handed.into_iter().map(|(id, _)| id).collect(), read)
     }
 
     #[test]
@@ -798,7 +780,7 @@ mod tests {
     fn the_reader_can_stop_the_stream() {
         let text = listed(&[&good(1), &good(2), &good(3)]);
         let mut seen = 0;
-        let read = stream(text.as_bytes(), |_| {
+        let read = stream_sent(text.as_bytes(), |_, _| {
             seen += 1;
             if seen == 2 { Err("enough") } else { Ok(()) }
         });
