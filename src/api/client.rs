@@ -436,7 +436,12 @@ impl TokenListAnswer {
             })
             .await;
         match read {
-            Ok(unreadable) => Ok((all, unreadable)),
+            Ok(unreadable) => {
+                // Grown by doubling, it may have nearly as much room again as it holds; a large
+                // allocation gives that back in place, without a copy.
+                all.shrink_to_fit();
+                Ok((all, unreadable))
+            }
             Err(ListStop::Api(e)) => Err(e),
             Err(ListStop::Each(never)) => match never {},
         }

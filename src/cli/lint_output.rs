@@ -126,7 +126,7 @@ mod tests {
             rule,
             token_id: id,
             token_name: SafeText::new(name),
-            text: SafeText::literal("an account admin that never expires"),
+            text: SafeText::literal("an account admin that never expires").into(),
         }
     }
 

@@ -153,6 +153,17 @@ impl Snapshot {
         self.tokens = tokens.into_values().collect();
     }
 
+    /// The records of the tokens not among `listed`: those carried over for rows that could not be read.
+    pub fn records_not_in(&self, listed: impl Iterator<Item = TokenId>) -> Vec<TokenRecord> {
+        let mut ids: Vec<TokenId> = listed.collect();
+        ids.sort_unstable();
+        self.tokens
+            .iter()
+            .filter(|record| ids.binary_search(&record.id).is_err())
+            .cloned()
+            .collect()
+    }
+
     /// The same snapshot, of the API at `api_url`.
     pub fn of_api(mut self, api_url: &str) -> Self {
         self.api_url = api_key(api_url);

@@ -12,7 +12,7 @@ use super::rules::RuleId;
 use super::scope::ResourceIndex;
 use super::settings::RuleConfig;
 use crate::api::{ApiToken, ResourceKind};
-use crate::text::SafeText;
+use crate::text::{SafeText, SharedText};
 
 /// Mailtrap deletes an expired token this long after it expired (spec §4.5, the simulator's cleanup).
 pub const PURGE_AFTER: TimeDelta = TimeDelta::hours(24);
@@ -35,13 +35,14 @@ pub fn findings<T: Borrow<ApiToken>>(
         .runs(RuleId::AdminScopeNarrower)
         .then(|| ResourceIndex::from_tree(inventory.tree));
     let creators = CreatorCheck::new(tokens, now, config);
+    let mut said = Said::default();
     let mut push = |rule: RuleId, token: &ApiToken, text: SafeText| {
         if config.runs(rule) {
             out.push(Finding {
                 rule,
                 token_id: token.id,
                 token_name: SafeText::new(&token.name),
-                text,
+                text: said.shared(text),
             });
         }
     };
@@ -119,7 +120,24 @@ pub fn findings<T: Borrow<ApiToken>>(
         duplicates(tokens, now, &replaced_by, &mut out);
     }
     out.sort_unstable_by_key(|f| (f.rule.index(), f.token_id));
+    out.shrink_to_fit();
     out
+}
+
+/// The texts said so far, so that findings saying the same share one text (an expiry's words repeat
+/// by the hour across thousands of tokens).
+#[derive(Default)]
+struct Said(HashSet<SharedText, foldhash::fast::RandomState>);
+
+impl Said {
+    fn shared(&mut self, text: SafeText) -> SharedText {
+        if let Some(same) = self.0.get(text.as_str()) {
+            return same.clone();
+        }
+        let text = SharedText::from(text);
+        self.0.insert(text.clone());
+        text
+    }
 }
 
 /// Account admin (or owner) on the account itself.
@@ -296,15 +314,15 @@ fn duplicates<T: Borrow<ApiToken>>(
     // The texts are made once per group; the findings are then made in the tokens' own order, so the
     // 100,000 tokens are read front to back rather than group by group (which missed the cache on
     // every member).
-    let mut texts: Vec<(SafeText, SafeText)> = Vec::new();
+    let mut texts: Vec<(SharedText, SharedText)> = Vec::new();
     let mut membership: Vec<Option<(usize, bool)>> = vec![None; tokens.len()];
     for members in groups.filter(|m| m.len() > 1) {
         let others = members.len() - 1;
         // Each names another member: the first names the second, the rest name the first.
         let group = texts.len();
         texts.push((
-            duplicate_text(tokens[members[1]].borrow(), others),
-            duplicate_text(tokens[members[0]].borrow(), others),
+            duplicate_text(tokens[members[1]].borrow(), others).into(),
+            duplicate_text(tokens[members[0]].borrow(), others).into(),
         ));
         for (n, &i) in members.iter().enumerate() {
             membership[i] = Some((group, n == 0));
@@ -441,6 +459,41 @@ mod tests {
                 .collect(),
             opaque_resources: opaque.into(),
         }
+    }
+
+    #[test]
+    fn findings_that_say_the_same_share_one_text() {
+        let now = Utc::now();
+        let mut tokens: Vec<ApiToken> = (1..=4)
+            .map(|id| token(id, vec![("project", 5, 10)], vec![]))
+            .collect();
+        for id in [10, 11] {
+            let mut expired = token(id, vec![("project", id, 10)], vec![]);
+            expired.expires_at = Some(now - TimeDelta::hours(3));
+            tokens.push(expired);
+        }
+        let inventory = Inventory {
+            tokens: &tokens,
+            tree: &[],
+            own_last4: None,
+        };
+        let found = findings(&inventory, now, &RuleConfig::default());
+        let text_of = |rule: RuleId, id: i64| {
+            found
+                .iter()
+                .find(|f| f.rule == rule && f.token_id == id)
+                .map(|f| f.text.as_str().as_ptr())
+        };
+        // The duplicates after the first all name the first, in one text.
+        let rest = text_of(RuleId::DuplicatePermissions, 2);
+        assert!(rest.is_some());
+        assert_eq!(rest, text_of(RuleId::DuplicatePermissions, 3));
+        assert_eq!(rest, text_of(RuleId::DuplicatePermissions, 4));
+        assert_ne!(rest, text_of(RuleId::DuplicatePermissions, 1));
+        // Texts made one by one that come out the same are shared too.
+        let expired = text_of(RuleId::ExpiredAwaitingPurge, 10);
+        assert!(expired.is_some());
+        assert_eq!(expired, text_of(RuleId::ExpiredAwaitingPurge, 11));
     }
 
     #[test]

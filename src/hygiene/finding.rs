@@ -4,7 +4,7 @@ use serde::ser::{Serialize, SerializeStruct, Serializer};
 
 use super::rules::{RuleId, Severity};
 use crate::api::{ApiToken, ResourceNode, TokenId};
-use crate::text::SafeText;
+use crate::text::{SafeText, SharedText};
 
 /// Everything the rules look at, borrowed from wherever the data lives: a command's token list, or the
 /// console's rows (which hold their tokens beside what the table derives), so nothing is copied.
@@ -41,8 +41,9 @@ pub struct Finding {
     pub rule: RuleId,
     pub token_id: TokenId,
     pub token_name: SafeText,
-    /// The rule's one line with this token's particulars (when, which other token, which resource).
-    pub text: SafeText,
+    /// The rule's one line with this token's particulars (when, which other token, which resource),
+    /// shared by the findings that say the same (a list of 100,000 has thousands alike).
+    pub text: SharedText,
 }
 
 impl Finding {

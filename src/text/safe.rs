@@ -5,22 +5,30 @@
 use std::borrow::{Borrow, Cow};
 use std::fmt;
 use std::ops::Deref;
+use std::sync::Arc;
+
+use compact_str::CompactString;
 
 use super::{display_width, is_safe, sanitize, truncate_to_width};
 
+/// Held inline when short (a name, a label: most of them), so thousands of them cost no allocations.
 #[derive(Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct SafeText(String);
+pub struct SafeText(CompactString);
 
 impl SafeText {
     pub fn new(raw: &str) -> Self {
-        Self(sanitize(raw))
+        if is_safe(raw) {
+            Self(CompactString::new(raw))
+        } else {
+            Self(sanitize(raw).into())
+        }
     }
 
     /// Words written in this program: already safe, so they are taken as they are (checked in debug
     /// builds). Text from anywhere else goes through `new`.
     pub fn literal(text: &'static str) -> Self {
         debug_assert_eq!(sanitize(text), text, "a literal that is not safe");
-        Self(text.to_string())
+        Self(CompactString::const_new(text))
     }
 
     pub fn as_str(&self) -> &str {
@@ -67,7 +75,8 @@ impl SafeText {
                 .iter()
                 .map(SafeText::as_str)
                 .collect::<Vec<_>>()
-                .join(separator),
+                .join(separator)
+                .into(),
         )
     }
 
@@ -77,7 +86,7 @@ impl SafeText {
     }
 
     pub fn into_string(self) -> String {
-        self.0
+        self.0.into_string()
     }
 
     pub fn as_safe(&self) -> SafeStr<'_> {
@@ -123,14 +132,14 @@ impl<'a> SafeStr<'a> {
     /// This text after a literal prefix.
     pub fn after(self, prefix: &'static str) -> SafeText {
         debug_assert_eq!(sanitize(prefix), prefix, "a literal that is not safe");
-        let mut out = String::with_capacity(prefix.len() + self.0.len());
+        let mut out = CompactString::with_capacity(prefix.len() + self.0.len());
         out.push_str(prefix);
         out.push_str(self.0);
         SafeText(out)
     }
 
     pub fn to_safe_text(self) -> SafeText {
-        SafeText(self.0.to_string())
+        SafeText(CompactString::new(self.0))
     }
 }
 
@@ -172,7 +181,7 @@ impl SafeBox {
 
 impl From<SafeText> for SafeBox {
     fn from(text: SafeText) -> Self {
-        Self(text.0.into_boxed_str())
+        Self(text.0.into_string().into_boxed_str())
     }
 }
 
@@ -237,7 +246,7 @@ impl From<&String> for SafeText {
 
 impl From<SafeText> for String {
     fn from(safe: SafeText) -> Self {
-        safe.0
+        safe.0.into_string()
     }
 }
 
@@ -287,7 +296,7 @@ impl PartialEq<&str> for SafeText {
 
 impl PartialEq<String> for SafeText {
     fn eq(&self, other: &String) -> bool {
-        &self.0 == other
+        self.0 == *other
     }
 }
 
@@ -300,6 +309,74 @@ impl PartialEq<SafeText> for &str {
 impl PartialEq<SafeText> for String {
     fn eq(&self, other: &SafeText) -> bool {
         *self == other.0
+    }
+}
+
+/// Safe text shared rather than copied: one allocation however many hold it (a finding's words that
+/// thousands of tokens have alike).
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SharedText(Arc<str>);
+
+impl SharedText {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn as_safe(&self) -> SafeStr<'_> {
+        SafeStr(&self.0)
+    }
+
+    /// How many terminal cells it takes.
+    pub fn width(&self) -> usize {
+        self.as_safe().width()
+    }
+
+    /// Fitted into `max` cells, as `SafeText::fit`.
+    pub fn fit(&self, max: usize) -> String {
+        self.as_safe().fit(max)
+    }
+
+    /// `fit`, borrowing the text when it fits.
+    pub fn fit_cow(&self, max: usize) -> Cow<'_, str> {
+        self.as_safe().fit_cow(max)
+    }
+}
+
+impl From<SafeText> for SharedText {
+    fn from(text: SafeText) -> Self {
+        Self(Arc::from(text.as_str()))
+    }
+}
+
+impl Deref for SharedText {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Borrow<str> for SharedText {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for SharedText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for SharedText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl PartialEq<&str> for SharedText {
+    fn eq(&self, other: &&str) -> bool {
+        &*self.0 == *other
     }
 }
 

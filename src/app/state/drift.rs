@@ -3,26 +3,32 @@
 //! snapshot, saved after every successful load.
 
 use crate::api::{AccountId, UnreadableToken};
-use crate::drift::{Drift, Snapshot};
+use crate::drift::{Drift, Snapshot, TokenRecord};
 
 #[derive(Debug, Default)]
 pub struct DriftState {
     /// The account the snapshot was asked for.
     pub account: Option<AccountId>,
-    /// `None` until the stored snapshot is read; then what it held (`Some(None)`: there was none).
+    /// `None` until the stored snapshot is read; then what it held until the first list is compared
+    /// with it (`Some(None)`: there was none, or it is no longer needed).
     pub baseline: Option<Option<Snapshot>>,
     /// The session's first list, kept until the stored snapshot is read, with its unreadable rows (so
     /// that the stored records of those can be carried over then).
-    pub first: Option<(Snapshot, Vec<UnreadableToken>)>,
+    pub first: Option<(std::sync::Arc<Snapshot>, Vec<UnreadableToken>)>,
     /// The first list has been compared with the stored snapshot.
     pub compared: bool,
     /// What changed, when anything did.
     pub found: Option<Drift>,
     /// Closing the list of changes dismisses the banner.
     pub dismissed: bool,
-    /// The newest list's snapshot: saved after each load once the stored one has been read (never
-    /// before, so that the save cannot overwrite what the comparison needs).
+    /// The newest list's snapshot while it waits for the stored one to be read: it is saved then (never
+    /// before, so that the save cannot overwrite what the comparison needs). Once saved it is not
+    /// kept: the table holds the same tokens, and a later list that needs the records it had (for its
+    /// unreadable rows) makes them again from the table's rows and `carried`.
     pub latest: Option<std::sync::Arc<Snapshot>>,
+    /// The records the newest saved snapshot carried over for rows that could not be read (not in the
+    /// table as tokens): nearly always none.
+    pub carried: Vec<TokenRecord>,
     /// A failed save is said once a session.
     pub save_failure_said: bool,
     /// No snapshot is made or kept (`--dump-screen`): a picture is not a look.

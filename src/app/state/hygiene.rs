@@ -1,8 +1,6 @@
 //! The inventory's hygiene findings, made once per data change (a new list, tree or own token), never
 //! per frame: for the findings view, the Findings column and the details.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
 
 use crate::api::TokenId;
@@ -14,8 +12,9 @@ use super::table::{FindingSummary, TokenTable};
 pub struct Hygiene {
     pub rules: RuleConfig,
     pub findings: Vec<Finding>,
-    /// Where each token's findings are in `findings`, so the details find them without a scan.
-    positions: HashMap<TokenId, Vec<usize>>,
+    /// Where the findings are in `findings`, by token (then worst first): the details find a token's
+    /// with a binary search, and 100,000 tokens cost one index each rather than a map's entry and list.
+    by_token: Vec<u32>,
     /// The data the findings were made from: the table's generation and the own token's last four.
     made_for: Option<(u64, Option<String>)>,
     /// Counts the times the findings were made, so the findings view knows when to make its rows again.
@@ -52,19 +51,17 @@ impl Hygiene {
             tree: &table.tree,
             own_last4,
         };
+        self.findings = Vec::new();
+        self.by_token = Vec::new();
         self.findings = findings(&inventory, now, &self.rules);
-        let mut by_token: HashMap<TokenId, FindingSummary> = HashMap::new();
-        self.positions.clear();
-        for (at, f) in self.findings.iter().enumerate() {
-            self.positions.entry(f.token_id).or_default().push(at);
-            let summary = by_token.entry(f.token_id).or_insert(FindingSummary {
-                worst: f.severity(),
-                count: 0,
-            });
-            summary.worst = summary.worst.max(f.severity());
-            summary.count += 1;
-        }
-        table.set_finding_summaries(&by_token);
+        let found = &self.findings;
+        let mut by_token: Vec<u32> = (0..found.len())
+            .filter_map(|at| u32::try_from(at).ok())
+            .collect();
+        // Stable, so a token's findings keep the worst-first order they are made in.
+        by_token.sort_by_key(|&at| found[at as usize].token_id);
+        self.by_token = by_token;
+        table.set_finding_summaries(|token| self.summary(token));
         self.made_for = Some((table.generation(), own_last4.map(str::to_string)));
         self.revision = self.revision.wrapping_add(1);
         true
@@ -76,10 +73,28 @@ impl Hygiene {
 
     /// The findings about one token, worst first.
     pub fn of(&self, token: TokenId) -> impl Iterator<Item = &Finding> {
-        self.positions
-            .get(&token)
-            .into_iter()
-            .flatten()
-            .filter_map(|&at| self.findings.get(at))
+        let id_at = |at: &u32| self.findings.get(*at as usize).map(|f| f.token_id);
+        let start = self.by_token.partition_point(|at| id_at(at) < Some(token));
+        self.by_token[start..].iter().map_while(move |&at| {
+            self.findings
+                .get(at as usize)
+                .filter(|f| f.token_id == token)
+        })
+    }
+
+    /// The worst of a token's findings and how many there are; `None` when it has none.
+    fn summary(&self, token: TokenId) -> Option<FindingSummary> {
+        self.of(token).fold(None, |summary, f| {
+            Some(match summary {
+                None => FindingSummary {
+                    worst: f.severity(),
+                    count: 1,
+                },
+                Some(FindingSummary { worst, count }) => FindingSummary {
+                    worst: worst.max(f.severity()),
+                    count: count + 1,
+                },
+            })
+        })
     }
 }

@@ -4,12 +4,14 @@
 use chrono::{DateTime, Utc};
 
 use crate::api::AccountId;
-use crate::drift::{Loaded, Snapshot, ago, compare};
+use std::sync::Arc;
+
+use crate::drift::{Loaded, Snapshot, TokenRecord, ago, compare};
 use crate::text::SafeText;
 
 use super::super::dialogs::DriftDialog;
 use super::super::effect::Effect;
-use super::super::state::table::ListedRows;
+use super::super::state::table::{ListedRows, TokenTable};
 use super::super::state::{Level, Overlay, State};
 use super::step::Step;
 
@@ -37,19 +39,32 @@ pub(super) fn listed(state: &mut State, list: &ListedRows, now: DateTime<Utc>) -
     if state.drift.account != Some(account) {
         return Vec::new();
     }
-    let drift = &mut state.drift;
-    // The executor, which knows the client, names the API when it saves.
-    let previous = drift
-        .latest
-        .as_deref()
-        .or(drift.baseline.as_ref().and_then(Option::as_ref));
+    // Only a list with unreadable rows carries records over, so only then are the earlier ones needed.
+    let remade;
+    let previous = match (&state.drift.latest, &state.drift.baseline) {
+        _ if list.unreadable.is_empty() => None,
+        (Some(latest), _) => Some(&**latest),
+        (None, Some(Some(stored))) => Some(stored),
+        (None, Some(None)) => {
+            remade = last_known(&state.table, account, &state.drift.carried, now);
+            Some(&remade)
+        }
+        (None, None) => None,
+    };
     let snapshot = Snapshot::of_tokens(account, "", list.tokens(), &list.unreadable, now, previous);
+    let drift = &mut state.drift;
+    drift.carried = if list.unreadable.is_empty() {
+        Vec::new()
+    } else {
+        snapshot.records_not_in(list.tokens().map(|t| t.id))
+    };
     match &drift.baseline {
         None => {
+            let snapshot = Arc::new(snapshot);
             if drift.first.is_none() {
                 drift.first = Some((snapshot.clone(), list.unreadable.clone()));
             }
-            drift.latest = Some(std::sync::Arc::new(snapshot));
+            drift.latest = Some(snapshot);
             Vec::new()
         }
         Some(baseline) => {
@@ -59,12 +74,36 @@ pub(super) fn listed(state: &mut State, list: &ListedRows, now: DateTime<Utc>) -
                     let found = compare(before, &snapshot);
                     drift.found = (!found.is_empty()).then_some(found);
                 }
+                // The stored snapshot was kept for this comparison alone.
+                drift.baseline = Some(None);
             }
-            let snapshot = std::sync::Arc::new(snapshot);
-            drift.latest = Some(snapshot.clone());
-            vec![Effect::SaveSnapshot { account, snapshot }]
+            drift.latest = None;
+            vec![Effect::SaveSnapshot {
+                account,
+                snapshot: Arc::new(snapshot),
+            }]
         }
     }
+}
+
+/// The snapshot of the account's tokens as the table has them (the last list, with the changes made
+/// here since), with the records the last snapshot carried for rows it could not read.
+fn last_known(
+    table: &TokenTable,
+    account: AccountId,
+    carried: &[TokenRecord],
+    now: DateTime<Utc>,
+) -> Snapshot {
+    let tokens = table
+        .readable_rows()
+        .iter()
+        .filter(|row| row.account == account)
+        .map(|row| &row.token);
+    let mut known = Snapshot::of_tokens(account, "", tokens, &[], now, None);
+    known.tokens.extend(carried.iter().cloned());
+    known.tokens.sort_by_key(|t| t.id);
+    known.tokens.dedup_by_key(|t| t.id);
+    known
 }
 
 pub(super) fn loaded(
@@ -83,24 +122,40 @@ pub(super) fn loaded(
     let drift = &mut state.drift;
     let baseline = loaded.snapshot;
     let mut effects = Vec::new();
+    let mut carried_more = false;
     if let Some((mut first, unreadable)) = drift.first.take() {
         drift.compared = true;
         if let Some(before) = &baseline {
-            first.carry_unreadable(&unreadable, before);
+            if !unreadable.is_empty() {
+                carried_more = true;
+                Arc::make_mut(&mut first).carry_unreadable(&unreadable, before);
+                if let Some(latest) = drift.latest.as_mut() {
+                    Arc::make_mut(latest).carry_unreadable(&unreadable, before);
+                }
+            }
             let found = compare(before, &first);
             drift.found = (!found.is_empty()).then_some(found);
-            if let Some(latest) = drift.latest.as_mut() {
-                std::sync::Arc::make_mut(latest).carry_unreadable(&unreadable, before);
-            }
         }
     }
-    if let Some(latest) = &drift.latest {
+    if let Some(latest) = drift.latest.take() {
+        if carried_more {
+            // The table holds the newest list by now: what the snapshot has beyond its rows was carried.
+            let listed = state
+                .table
+                .readable_rows()
+                .iter()
+                .filter(|row| row.account == account)
+                .map(|row| row.token.id);
+            state.drift.carried = latest.records_not_in(listed);
+        }
         effects.push(Effect::SaveSnapshot {
             account,
-            snapshot: latest.clone(),
+            snapshot: latest,
         });
     }
-    drift.baseline = Some(baseline);
+    let drift = &mut state.drift;
+    // Kept only while the first list is still to come and be compared with it.
+    drift.baseline = Some(if drift.compared { None } else { baseline });
     effects.into()
 }
 

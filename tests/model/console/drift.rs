@@ -5,7 +5,7 @@
 use chrono::Duration;
 use crossterm::event::KeyCode;
 use insta::assert_snapshot;
-use mailtrap_tokens::api::{AccessLevel, ApiToken, TokenList};
+use mailtrap_tokens::api::{AccessLevel, ApiToken, TokenList, UnreadableToken};
 use mailtrap_tokens::app::effect::Effect;
 use mailtrap_tokens::app::msg::Msg;
 use mailtrap_tokens::app::state::{Overlay, State};
@@ -306,4 +306,91 @@ fn a_failed_save_or_a_damaged_snapshot_is_said_once_and_stops_nothing() {
     assert!(again.is_empty());
     assert!(state.status.is_none(), "said once");
     assert!(state.table_shown());
+}
+
+/// `tokens_now()` with the token named `name` in a shape that could not be read (only its id made out).
+fn with_unreadable(name: &str) -> mailtrap_tokens::app::state::table::ListedRows {
+    let mut tokens = tokens_now();
+    let at = tokens
+        .iter()
+        .position(|t| t.name == name)
+        .expect("the token is listed");
+    let gone = tokens.remove(at);
+    let unreadable = vec![UnreadableToken {
+        position: at,
+        id: Some(gone.id),
+        name: None,
+        reason: "invalid type: integer, expected a string".into(),
+    }];
+    TokenList::collected(tokens, unreadable).into()
+}
+
+#[test]
+fn a_token_unreadable_in_load_after_load_keeps_its_record_and_no_snapshot_is_held_between_loads() {
+    let stored = snapshot_of(earlier_tokens(), 2);
+    let record = stored
+        .tokens
+        .iter()
+        .find(|t| t.name == "monitoring")
+        .expect("the stored snapshot has it")
+        .clone();
+    let (mut state, tokens_req, tree_req) = account_chosen();
+    send(
+        &mut state,
+        Msg::SnapshotLoaded {
+            account: ACCOUNT_ID,
+            loaded: Loaded {
+                snapshot: Some(stored),
+                warning: None,
+            },
+        },
+    );
+    send(
+        &mut state,
+        Msg::ResourceTreeLoaded {
+            req: tree_req,
+            result: Ok(tree()),
+        },
+    );
+    let mut req = tokens_req;
+    // Three loads in a row with `monitoring` unreadable: each saved snapshot still has the record the
+    // stored snapshot had, though none but the one being saved is held.
+    for load in 0..3 {
+        let effects = send(
+            &mut state,
+            Msg::TokensLoaded {
+                req,
+                result: Ok(with_unreadable("monitoring")),
+            },
+        );
+        let saves = saved(&effects);
+        assert_eq!(saves.len(), 1, "load {load} is saved");
+        let kept = saves[0].tokens.iter().find(|t| t.id == record.id);
+        assert_eq!(kept, Some(&record), "load {load} carries the record over");
+        assert_eq!(saves[0].tokens.len(), tokens_now().len(), "load {load}");
+        assert!(state.drift.latest.is_none(), "a saved snapshot is not kept");
+        assert!(
+            matches!(state.drift.baseline, Some(None)),
+            "the stored snapshot is not kept once compared"
+        );
+        let effects = send(&mut state, char_key('r'));
+        req = load_requests(&effects, ACCOUNT_ID).0.expect("a reload");
+    }
+    // Read again, the token is itself again, and nothing is carried over any more.
+    let effects = send(
+        &mut state,
+        Msg::TokensLoaded {
+            req,
+            result: Ok(tokens_now().into()),
+        },
+    );
+    let saves = saved(&effects);
+    let now_record = saves[0].tokens.iter().find(|t| t.id == record.id);
+    assert_eq!(now_record.map(|t| t.permissions.len()), Some(3));
+    assert!(state.drift.carried.is_empty());
+    let banner = text(&draw(&mut state, 120, 40));
+    assert!(
+        banner.contains("1 created, 1 deleted"),
+        "retired-bot alone is deleted: an unreadable token never reads as deleted: {banner}"
+    );
 }

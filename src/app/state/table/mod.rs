@@ -18,12 +18,14 @@ pub use super::browse::{MAX_FILTER_CHARS, Viewport};
 mod listed;
 mod order;
 mod row;
+mod search;
 
 pub use listed::{ListedRows, row_maker};
 pub use order::{Sort, SortColumn};
 use order::{Span, ascending_order, ordered};
+use row::{AccessTexts, RowTexts, Unreadable, make_texts};
 pub use row::{FindingSummary, TextWidths, TokenRow};
-use row::{RowTexts, Unreadable, make_texts};
+use search::SearchTexts;
 
 /// The orders the table shows rows in, as indices into `TokenTable::rows`, and what filtering needs.
 /// What the first frame does not need is made later: when it is first asked for, or by `derive_rest`
@@ -35,9 +37,11 @@ struct Orders {
     ascending_by: Vec<Option<Vec<usize>>>,
     /// Each row's lowercased name, creator, access, id, last digits and account: what the filter matches
     /// (made when the filter first needs it, or once the first frame is on screen).
-    search: Vec<Box<str>>,
+    search: SearchTexts,
     /// `search` is current.
     search_ready: bool,
+    /// The access texts rows made since the data last changed, so that rows with the same access share it.
+    accesses: AccessTexts,
     /// Every row's texts are made (`TokenRow::texts_ready`).
     texts_ready: bool,
     /// All rows in sort order; recomputed on data or sort change.
@@ -363,9 +367,9 @@ impl TokenTable {
     }
 
     /// Sets each row's findings; the Findings order is made again when next needed.
-    pub fn set_finding_summaries(&mut self, by_token: &HashMap<TokenId, FindingSummary>) {
+    pub fn set_finding_summaries(&mut self, of: impl Fn(TokenId) -> Option<FindingSummary>) {
         for row in &mut self.rows {
-            row.findings = by_token.get(&row.token.id).copied();
+            row.findings = of(row.token.id);
         }
         if let Some(order) = self
             .orders
@@ -427,8 +431,9 @@ impl TokenTable {
         self.generation = self.generation.wrapping_add(1);
         self.orders.texts_ready = false;
         self.orders.ascending_by = vec![None; SortColumn::EVERY.len()];
-        self.orders.search = Vec::new();
+        self.orders.search = SearchTexts::default();
         self.orders.search_ready = false;
+        self.orders.accesses = AccessTexts::default();
     }
 
     /// Lowercased name, creator, access, id and last digits of every row: what the filter matches.
@@ -437,23 +442,7 @@ impl TokenTable {
             return;
         }
         self.ensure_texts();
-        self.orders.search = self
-            .rows
-            .iter()
-            .map(|row| {
-                format!(
-                    "{}\n{}\n{}\n{}\n{}\n{}",
-                    row.token.name,
-                    row.token.created_by,
-                    row.access(),
-                    row.token.id,
-                    row.token.last_4_digits,
-                    row.account_name()
-                )
-                .to_lowercase()
-                .into_boxed_str()
-            })
-            .collect();
+        self.orders.search = SearchTexts::of(&self.rows);
         self.orders.search_ready = true;
     }
 
@@ -476,7 +465,7 @@ impl TokenTable {
             return;
         }
         for row in &mut self.rows {
-            make_texts(row, &self.names);
+            make_texts(row, &self.names, &mut self.orders.accesses);
         }
         self.orders.texts_ready = true;
     }
@@ -502,7 +491,7 @@ impl TokenTable {
     /// Makes row `index`'s texts, if they are not made yet.
     pub fn ensure_row_texts(&mut self, index: usize) {
         if let Some(row) = self.rows.get_mut(index) {
-            make_texts(row, &self.names);
+            make_texts(row, &self.names, &mut self.orders.accesses);
         }
     }
 
@@ -603,7 +592,7 @@ impl TokenTable {
                 .sorted
                 .iter()
                 .copied()
-                .filter(|&i| search[i].contains(&needle))
+                .filter(|&i| search.matches(i, &needle))
                 .collect()
         };
         self.restore_selection();

@@ -6,7 +6,9 @@ use std::sync::Arc;
 
 use crate::api::{AccountId, ApiToken};
 use crate::hygiene::Severity;
-use crate::text::{SafeBox, SafeStr, SafeText, Sanitized};
+use std::collections::HashSet;
+
+use crate::text::{SafeStr, SafeText, Sanitized, SharedText};
 
 use super::super::super::columns;
 
@@ -57,7 +59,8 @@ pub struct TokenRow {
 pub(super) struct RowTexts {
     pub(super) name: Sanitized,
     pub(super) creator: Sanitized,
-    pub(super) access: SafeBox,
+    /// Shared with every row that has the same access (thousands do).
+    pub(super) access: SharedText,
     pub(super) widths: TextWidths,
 }
 
@@ -184,14 +187,18 @@ impl TokenRow {
 }
 
 /// A row's texts, made safe once: what a frame fits into cells.
-pub(super) fn make_texts(row: &mut TokenRow, names: &columns::ResourceNames) {
+pub(super) fn make_texts(
+    row: &mut TokenRow,
+    names: &columns::ResourceNames,
+    accesses: &mut AccessTexts,
+) {
     if row.texts.is_some() {
         return;
     }
     let token = &row.token;
     let name = Sanitized::of(&token.name);
     let creator = columns::creator_shown(&token.created_by);
-    let access = SafeBox::from(columns::token_access(token, names));
+    let access = accesses.shared(columns::token_access(token, names));
     let widths = TextWidths::of(
         name.read(&token.name),
         creator.read(&token.created_by),
@@ -203,6 +210,21 @@ pub(super) fn make_texts(row: &mut TokenRow, names: &columns::ResourceNames) {
         access,
         widths,
     }));
+}
+
+/// The access texts the rows show, one of each: an account's tokens have a few dozen between them.
+#[derive(Clone, Debug, Default)]
+pub(super) struct AccessTexts(HashSet<SharedText, foldhash::fast::RandomState>);
+
+impl AccessTexts {
+    fn shared(&mut self, text: SafeText) -> SharedText {
+        if let Some(same) = self.0.get(text.as_str()) {
+            return same.clone();
+        }
+        let text = SharedText::from(text);
+        self.0.insert(text.clone());
+        text
+    }
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use crate::api::TokenId;
 use crate::hygiene::{Finding, RuleId, Severity};
-use crate::text::SafeText;
+use crate::text::{SafeText, SharedText};
 
 use super::super::table::TokenTable;
 use super::list::ListRow;
@@ -16,7 +16,7 @@ pub struct FindingRow {
     pub rule: RuleId,
     pub token_id: TokenId,
     pub token_name: SafeText,
-    pub text: SafeText,
+    pub text: SharedText,
     /// The token's row in the table the findings were made from.
     row: Option<usize>,
 }
