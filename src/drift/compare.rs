@@ -301,8 +301,8 @@ pub fn compare(before: &Snapshot, after: &Snapshot) -> Drift {
             changes.push(Change::PermissionsChanged {
                 id: token.id,
                 name: now.name.clone(),
-                before: token.permissions.clone(),
-                after: now.permissions.clone(),
+                before: token.permissions.to_vec(),
+                after: now.permissions.to_vec(),
             });
         }
         if token.expires_at != now.expires_at && !reset_origins.contains_key(&token.id) {

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use smallvec::SmallVec;
 
 use crate::api::{
     AccessLevel, AccountId, ApiToken, TokenId, TokenList, TokenText, UnreadableToken,
@@ -33,15 +34,16 @@ pub struct TokenRecord {
     pub name: TokenText,
     pub last4: TokenText,
     pub created_by: TokenText,
-    /// Each as `type:id:level`, sorted, so two snapshots compare by equality.
-    pub permissions: Vec<TokenText>,
+    /// Each as `type:id:level`, sorted, so two snapshots compare by equality. Nearly always one, held in
+    /// the record rather than in an allocation of its own.
+    pub permissions: SmallVec<[TokenText; 1]>,
     pub expires_at: Option<DateTime<Utc>>,
 }
 
 impl TokenRecord {
     pub fn of(token: &ApiToken) -> Self {
         let level = |l: AccessLevel| l.name().map_or_else(|| l.0.to_string(), str::to_string);
-        let mut permissions: Vec<TokenText> = token
+        let mut permissions: SmallVec<[TokenText; 1]> = token
             .resources
             .iter()
             .map(|r| {

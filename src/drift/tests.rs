@@ -245,6 +245,20 @@ fn a_damaged_snapshot_is_a_warning_and_no_snapshot() {
 }
 
 #[test]
+fn a_snapshot_that_cannot_be_read_is_a_warning_and_stays_where_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = snapshot_path(dir.path(), 7);
+    // A directory opens, then fails on the first read: the file is not damaged, only unreadable now.
+    std::fs::create_dir_all(&path).unwrap();
+    let loaded = load(&path, 7, URL);
+    assert_eq!(loaded.snapshot, None);
+    let warning = loaded.warning.unwrap();
+    assert!(warning.contains("cannot read the snapshot"), "{warning}");
+    assert!(path.is_dir(), "nothing is moved aside");
+    assert!(!path.with_extension("json.unreadable").exists());
+}
+
+#[test]
 fn the_age_of_a_snapshot_reads_in_its_largest_unit() {
     assert_eq!(ago(TimeDelta::seconds(20)), "<1m");
     assert_eq!(ago(TimeDelta::minutes(12)), "12m");
