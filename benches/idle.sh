@@ -2,7 +2,8 @@
 # The idle and memory goals: the console's idle cost and peak memory, measured from outside in a real
 # pseudo-terminal (a private tmux server, 120×40).
 #
-#   benches/idle.sh               # from the repository root; needs tmux
+#   benches/idle.sh               # from the repository root; needs tmux, curl and python3
+#   BIN=/tmp/old-build benches/idle.sh
 #
 # 1. Countdown on screen: the console against `serve` (the demo seed shows "resets in H:MM:SS"); CPU time
 #    (utime+stime from /proc/PID/stat, and the scheduler's nanosecond count from /proc/PID/task/*/schedstat)
@@ -11,15 +12,24 @@
 #    switches of every thread (/proc/PID/task/*/status) over the same span, which starts after the first load
 #    and ends before the first auto-refresh (30 s): a console that sleeps until then switches 0 times.
 # 3. Memory: against `serve --tokens 10000`, VmHWM (peak resident set) from /proc/PID/status once the table
-#    shows all 10,017 tokens.
+#    shows all of them (the seed's own beside the 10,000).
+# 4. Memory once settled: against `serve --tokens 100000`, VmHWM after the table shows all its tokens and
+#    SETTLE_SECONDS (3) more, when the console has made everything it makes after its first frame (the
+#    findings, every row's texts, the filter's texts, the other orders) and saved its drift snapshot. Twice,
+#    against the same simulator and state directory: the second look reads the first's snapshot and compares
+#    with it, as every look after the first does. The goal is the JSON's size twice over.
 #
 # The simulator runs in its own process, so none of its work is counted.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 IDLE_SECONDS=${IDLE_SECONDS:-10}
-cargo build --release --quiet --bin mailtrap-tokens
-BIN=$PWD/target/release/mailtrap-tokens
+SETTLE_SECONDS=${SETTLE_SECONDS:-3}
+# BIN=path/to/another/build measures that binary instead (an older commit's, for a before-and-after).
+if [[ -z ${BIN:-} ]]; then
+    cargo build --release --quiet --bin mailtrap-tokens
+    BIN=$PWD/target/release/mailtrap-tokens
+fi
 # shellcheck source=benches/serve-env.sh
 source benches/serve-env.sh
 
@@ -29,7 +39,9 @@ cleanup() {
     "${TMUX_CMD[@]}" kill-server 2>/dev/null || true
     stop_serve
 }
-trap cleanup EXIT
+# A state directory of its own: the drift snapshots of earlier runs (or of the user) play no part.
+STATE_HOME=$(mktemp -d)
+trap 'cleanup; rm -rf "$STATE_HOME"' EXIT
 
 # Starts the console (live mode, against the exported MAILTRAP_* of the current serve) in a 120×40 pane and
 # waits until the pane shows `$1`; sets CONSOLE_PID.
@@ -38,7 +50,7 @@ start_console() {
     "${TMUX_CMD[@]}" kill-server 2>/dev/null || true
     "${TMUX_CMD[@]}" new-session -d -s bench -x 120 -y 40 \
         -e "MAILTRAP_API_URL=$MAILTRAP_API_URL" -e "MAILTRAP_API_TOKEN=$MAILTRAP_API_TOKEN" \
-        -e "MAILTRAP_ACCOUNT_ID=$MAILTRAP_ACCOUNT_ID" "exec $BIN"
+        -e "MAILTRAP_ACCOUNT_ID=$MAILTRAP_ACCOUNT_ID" -e "XDG_STATE_HOME=$STATE_HOME" "exec $BIN"
     CONSOLE_PID=$("${TMUX_CMD[@]}" list-panes -t bench -F '#{pane_pid}')
     for _ in $(seq 1 300); do
         if "${TMUX_CMD[@]}" capture-pane -p -t bench | grep -qF "$ready"; then
@@ -49,6 +61,13 @@ start_console() {
     echo "the console never showed \"$ready\"; its screen:" >&2
     "${TMUX_CMD[@]}" capture-pane -p -t bench >&2
     return 1
+}
+
+# How many tokens the current serve lists in its first account (the seed's own beside the synthetic ones).
+listed_count() {
+    curl -sf -H "Authorization: Bearer $MAILTRAP_API_TOKEN" \
+        "$MAILTRAP_API_URL/api/accounts/$MAILTRAP_ACCOUNT_ID/api_tokens" |
+        python3 -c 'import json, sys; print(len(json.load(sys.stdin)))'
 }
 
 # CPU time of the whole process in ms, from utime+stime (clock ticks; fields 14 and 15 after the command name).
@@ -118,9 +137,30 @@ stop_serve
 echo
 echo "== 3. peak memory with 10,000 tokens"
 start_serve --tokens 10000
-start_console "Tokens (10017)"
+start_console "Tokens ($(listed_count))"
 sleep 1
 hwm_kb=$(awk '/^VmHWM/ { print $2 }' "/proc/$CONSOLE_PID/status")
 rss_kb=$(awk '/^VmRSS/ { print $2 }' "/proc/$CONSOLE_PID/status")
 echo "VmHWM ${hwm_kb} kB ($((hwm_kb / 1024)) MB), VmRSS now ${rss_kb} kB"
 echo "goal 5: peak RSS <= 30 MB: $([[ $hwm_kb -le $((30 * 1024)) ]] && echo PASS || echo FAIL)"
+"${TMUX_CMD[@]}" kill-server
+stop_serve
+
+echo
+echo "== 4. peak memory once settled with 100,000 tokens, a first look and a second"
+start_serve --tokens 100000
+json_bytes=$(curl -sf -o /dev/null -w '%{size_download}' -H "Authorization: Bearer $MAILTRAP_API_TOKEN" \
+    "$MAILTRAP_API_URL/api/accounts/$MAILTRAP_ACCOUNT_ID/api_tokens")
+goal_kb=$((2 * json_bytes / 1024))
+listed=$(listed_count)
+for look in first second; do
+    start_console "Tokens ($listed)"
+    sleep "$SETTLE_SECONDS"
+    hwm_kb=$(awk '/^VmHWM/ { print $2 }' "/proc/$CONSOLE_PID/status")
+    rss_kb=$(awk '/^VmRSS/ { print $2 }' "/proc/$CONSOLE_PID/status")
+    echo "$look look: VmHWM ${hwm_kb} kB ($((hwm_kb / 1024)) MiB), VmRSS now ${rss_kb} kB;" \
+        "JSON ${json_bytes} bytes, goal <= ${goal_kb} kB:" \
+        "$([[ $hwm_kb -le $goal_kb ]] && echo PASS || echo FAIL)"
+    "${TMUX_CMD[@]}" kill-server
+done
+ls "$STATE_HOME"/mailtrap-tokens/snapshots >/dev/null

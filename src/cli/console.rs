@@ -29,6 +29,9 @@ pub fn theme_for(global: &GlobalArgs) -> Theme {
 fn runtime() -> Result<tokio::runtime::Runtime, i32> {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
+        // A thread that ran a blocking task (a snapshot's save, a file's write) retires a second after it,
+        // not ten (tokio's default), so a console left idle has no thread waking up to retire.
+        .thread_keep_alive(std::time::Duration::from_secs(1))
         .enable_all()
         .build()
         .map_err(|e| {
