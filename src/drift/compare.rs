@@ -2,7 +2,7 @@
 //! after their expiry), reset, renamed, with other permissions or another expiry. Always in one order:
 //! by kind as listed here, then by token id.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -244,29 +244,69 @@ fn reset_origin_name(record: &TokenRecord) -> Option<&str> {
     record.name.strip_suffix(suffix.as_str())
 }
 
+/// A snapshot's records by id, ascending, one per id (the last, should a file hold one twice). A
+/// snapshot this program made is in that order already, so this is one pass over it.
+fn by_id(snapshot: &Snapshot) -> Vec<&TokenRecord> {
+    let mut records: Vec<&TokenRecord> = snapshot.tokens.iter().collect();
+    if !records.is_sorted_by_key(|t| t.id) {
+        records.sort_by_key(|t| t.id);
+    }
+    let mut one_each: Vec<&TokenRecord> = Vec::with_capacity(records.len());
+    for record in records {
+        match one_each.last_mut() {
+            Some(last) if last.id == record.id => *last = record,
+            _ => one_each.push(record),
+        }
+    }
+    one_each
+}
+
+fn find<'a>(records: &[&'a TokenRecord], id: TokenId) -> Option<&'a TokenRecord> {
+    records
+        .binary_search_by_key(&id, |t| t.id)
+        .ok()
+        .map(|at| records[at])
+}
+
 /// The changes from `before` to `after` (both of one account), in their fixed order.
 pub fn compare(before: &Snapshot, after: &Snapshot) -> Drift {
-    let old: BTreeMap<TokenId, &TokenRecord> = before.tokens.iter().map(|t| (t.id, t)).collect();
-    let new: BTreeMap<TokenId, &TokenRecord> = after.tokens.iter().map(|t| (t.id, t)).collect();
+    let old = by_id(before);
+    let new = by_id(after);
     let mut changes = Vec::new();
     // The old tokens whose reset is reported, so their expiry moving to the grace's end is not reported
     // again; the nearest older token of that name is the one reset (as in the hygiene's lineage).
-    let mut reset_origins: BTreeMap<TokenId, TokenId> = BTreeMap::new();
-    for token in new.values().filter(|t| !old.contains_key(&t.id)) {
+    let mut reset_origins: HashMap<TokenId, TokenId> = HashMap::new();
+    // The old tokens' ids by name, made only if some new token's name is a reset's.
+    let mut old_by_name: Option<HashMap<&str, Vec<TokenId>>> = None;
+    let mut old_ids = old.iter().map(|t| t.id).peekable();
+    // Both are in id order: one walk finds the new tokens the old snapshot has not.
+    let created = new.iter().filter(|t| {
+        while old_ids.next_if(|&id| id < t.id).is_some() {}
+        old_ids.peek() != Some(&t.id)
+    });
+    for token in created {
         let origin = reset_origin_name(token).and_then(|name| {
-            old.values()
-                .filter(|o| o.name == name && o.id < token.id)
-                .filter(|o| !reset_origins.contains_key(&o.id))
-                .map(|o| o.id)
-                .max()
+            let named = old_by_name.get_or_insert_with(|| {
+                let mut by_name: HashMap<&str, Vec<TokenId>> = HashMap::new();
+                for o in &old {
+                    by_name.entry(o.name.as_str()).or_default().push(o.id);
+                }
+                by_name
+            });
+            named
+                .get(name)?
+                .iter()
+                .rev()
+                .find(|&&id| id < token.id && !reset_origins.contains_key(&id))
+                .copied()
         });
-        match origin {
+        match origin.and_then(|id| find(&old, id)) {
             Some(origin) => {
-                reset_origins.insert(origin, token.id);
+                reset_origins.insert(origin.id, token.id);
                 changes.push(Change::Reset {
-                    old: (*old[&origin]).clone(),
+                    old: origin.clone(),
                     new: (*token).clone(),
-                    old_expires_at: new.get(&origin).and_then(|o| o.expires_at),
+                    old_expires_at: find(&new, origin.id).and_then(|o| o.expires_at),
                 });
             }
             None => changes.push(Change::Created {
@@ -274,8 +314,10 @@ pub fn compare(before: &Snapshot, after: &Snapshot) -> Drift {
             }),
         }
     }
-    for token in old.values() {
-        let Some(now) = new.get(&token.id) else {
+    let mut new_at = new.iter().peekable();
+    for token in &old {
+        while new_at.next_if(|t| t.id < token.id).is_some() {}
+        let Some(now) = new_at.peek().copied().filter(|t| t.id == token.id) else {
             let purged = token.expires_at.is_some_and(|t| t <= after.taken_at);
             changes.push(Change::Deleted {
                 token: (*token).clone(),

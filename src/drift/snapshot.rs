@@ -119,7 +119,11 @@ impl Snapshot {
             taken_at: now,
             tokens: tokens.map(TokenRecord::of).collect(),
         };
-        snapshot.tokens.sort_by_key(|t| t.id);
+        // Sorting would set aside room for half the records even when they are in order already, as a
+        // list often comes.
+        if !snapshot.tokens.is_sorted_by_key(|t| t.id) {
+            snapshot.tokens.sort_by_key(|t| t.id);
+        }
         snapshot.tokens.dedup_by_key(|t| t.id);
         if let Some(previous) = previous {
             snapshot.carry_unreadable(unreadable, previous);

@@ -124,6 +124,14 @@ fn each_kind_of_change_is_found_and_ordered_by_kind_then_id() {
         compare(&earlier, &snap(&later_tokens, 3, None)).changes,
         drift.changes
     );
+    // And whatever order a stored file holds its records in.
+    let mut shuffled = earlier.clone();
+    shuffled.tokens.reverse();
+    shuffled.tokens.swap(0, 3);
+    assert_eq!(
+        compare(&shuffled, &snap(&later_tokens, 3, None)).changes,
+        drift.changes
+    );
 }
 
 #[test]
