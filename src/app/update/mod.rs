@@ -100,9 +100,11 @@ fn dispatch(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Step {
         }
         Msg::Idle => {
             // Nothing on screen changes: the orders and filter text it makes are the ones shown already,
-            // and the findings are made before the first key that shows them.
-            state.table.derive_rest();
+            // and the findings are made before the first key that shows them. The findings go first: what
+            // making them sets aside for a while is then given back before the texts and orders are made,
+            // which take its place rather than adding to it.
             state.ensure_findings(now);
+            state.table.derive_rest();
             Step::Ignored
         }
         Msg::Resize(..) => Step::done(),

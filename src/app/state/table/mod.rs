@@ -584,16 +584,10 @@ impl TokenTable {
         if !needle.is_empty() {
             self.ensure_search();
         }
-        let search = &self.orders.search;
         self.orders.visible = if needle.is_empty() {
             self.orders.sorted.clone()
         } else {
-            self.orders
-                .sorted
-                .iter()
-                .copied()
-                .filter(|&i| search.matches(i, &needle))
-                .collect()
+            self.orders.search.matching(&self.orders.sorted, &needle)
         };
         self.restore_selection();
     }
