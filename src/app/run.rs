@@ -495,7 +495,7 @@ async fn interactive(
             if state.needs_redraw {
                 draw(&mut guard, state, theme, &mut keys)?;
             }
-            if state.table.has_deferred_work() {
+            if state.table.has_deferred_work() && state.drift.settled_for_idle() {
                 update(state, Msg::Idle, Utc::now());
             }
             let now = Utc::now();

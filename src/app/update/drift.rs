@@ -78,6 +78,7 @@ pub(super) fn listed(state: &mut State, list: &ListedRows, now: DateTime<Utc>) -
                 drift.baseline = Some(None);
             }
             drift.latest = None;
+            drift.saves_in_flight += 1;
             vec![Effect::SaveSnapshot {
                 account,
                 snapshot: Arc::new(snapshot),
@@ -148,6 +149,7 @@ pub(super) fn loaded(
                 .map(|row| row.token.id);
             state.drift.carried = latest.records_not_in(listed);
         }
+        state.drift.saves_in_flight += 1;
         effects.push(Effect::SaveSnapshot {
             account,
             snapshot: latest,
@@ -160,6 +162,7 @@ pub(super) fn loaded(
 }
 
 pub(super) fn saved(state: &mut State, result: Result<(), String>, now: DateTime<Utc>) -> Step {
+    state.drift.saves_in_flight = state.drift.saves_in_flight.saturating_sub(1);
     match result {
         Ok(()) => Step::Ignored,
         Err(_) if state.drift.save_failure_said => Step::Ignored,

@@ -373,6 +373,12 @@ fn a_token_unreadable_in_load_after_load_keeps_its_record_and_no_snapshot_is_hel
             matches!(state.drift.baseline, Some(None)),
             "the stored snapshot is not kept once compared"
         );
+        assert!(
+            !state.drift.settled_for_idle(),
+            "the idle step waits while a snapshot is being saved"
+        );
+        send(&mut state, Msg::SnapshotSaved(Ok(())));
+        assert!(state.drift.settled_for_idle());
         let effects = send(&mut state, char_key('r'));
         req = load_requests(&effects, ACCOUNT_ID).0.expect("a reload");
     }

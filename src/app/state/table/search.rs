@@ -77,7 +77,10 @@ impl SearchTexts {
         rows.iter()
             .copied()
             .filter(|&i| {
-                let kind = self.kind_of.get(i).and_then(|&k| kinds_match.get(k as usize));
+                let kind = self
+                    .kind_of
+                    .get(i)
+                    .and_then(|&k| kinds_match.get(k as usize));
                 kind == Some(&true) || self.own(i).is_some_and(|own| own.contains(needle))
             })
             .collect()
@@ -137,7 +140,11 @@ mod tests {
         assert_eq!(matching("11"), [0]);
         assert_eq!(matching("äö"), [1]);
         assert_eq!(matching("łukasz"), [1]);
-        assert_eq!(matching("dana"), [0, 3], "a creator is shared, and matched for each of its rows");
+        assert_eq!(
+            matching("dana"),
+            [0, 3],
+            "a creator is shared, and matched for each of its rows"
+        );
         assert_eq!(matching("th"), [2, 3]);
         // The end of one row and the start of the next are not one text.
         assert!(matching("ab9z東京").is_empty());
