@@ -97,7 +97,7 @@ impl SearchTexts {
 }
 
 /// Appends `text` lowercased (in place when it is ASCII, which most is).
-fn push_lowercase(out: &mut String, text: &mut String) {
+fn push_lowercase(out: &mut String, text: &mut str) {
     if text.is_ascii() {
         text.make_ascii_lowercase();
         out.push_str(text);
