@@ -12,7 +12,7 @@ use super::rules::RuleId;
 use super::scope::ResourceIndex;
 use super::settings::RuleConfig;
 use crate::api::{ApiToken, ResourceKind};
-use crate::text::{SafeText, SharedText};
+use crate::text::{SafeText, SharedText, SharedTexts};
 
 /// Mailtrap deletes an expired token this long after it expired (spec §4.5, the simulator's cleanup).
 pub const PURGE_AFTER: TimeDelta = TimeDelta::hours(24);
@@ -35,7 +35,8 @@ pub fn findings<T: Borrow<ApiToken>>(
         .runs(RuleId::AdminScopeNarrower)
         .then(|| ResourceIndex::from_tree(inventory.tree));
     let creators = CreatorCheck::new(tokens, now, config);
-    let mut said = Said::default();
+    // Findings that say the same share one text: an expiry's words repeat by the hour across thousands.
+    let mut said = SharedTexts::default();
     let mut push = |rule: RuleId, token: &ApiToken, text: SafeText| {
         if config.runs(rule) {
             out.push(Finding {
@@ -122,22 +123,6 @@ pub fn findings<T: Borrow<ApiToken>>(
     out.sort_unstable_by_key(|f| (f.rule.index(), f.token_id));
     out.shrink_to_fit();
     out
-}
-
-/// The texts said so far, so that findings saying the same share one text (an expiry's words repeat
-/// by the hour across thousands of tokens).
-#[derive(Default)]
-struct Said(HashSet<SharedText, foldhash::fast::RandomState>);
-
-impl Said {
-    fn shared(&mut self, text: SafeText) -> SharedText {
-        if let Some(same) = self.0.get(text.as_str()) {
-            return same.clone();
-        }
-        let text = SharedText::from(text);
-        self.0.insert(text.clone());
-        text
-    }
 }
 
 /// Account admin (or owner) on the account itself.

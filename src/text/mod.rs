@@ -6,7 +6,7 @@ use unicode_width::UnicodeWidthStr;
 
 mod safe;
 
-pub use safe::{SafeStr, SafeText, Sanitized, SharedText};
+pub use safe::{SafeStr, SafeText, Sanitized, SharedText, SharedTexts};
 
 /// Replaces every control character (C0, DEL, C1) and the invisible formatting characters that can
 /// reorder or hide text (bidi overrides, isolates and marks, zero-width characters, invisible tag

@@ -3,6 +3,7 @@
 //! state, and drawing code that takes a `SafeText` cannot be handed anything else.
 
 use std::borrow::{Borrow, Cow};
+use std::collections::HashSet;
 use std::fmt;
 use std::ops::Deref;
 use std::sync::Arc;
@@ -339,6 +340,22 @@ impl SharedText {
     /// `fit`, borrowing the text when it fits.
     pub fn fit_cow(&self, max: usize) -> Cow<'_, str> {
         self.as_safe().fit_cow(max)
+    }
+}
+
+/// The shared texts made so far, one of each, so that a text said again is shared rather than copied.
+#[derive(Clone, Debug, Default)]
+pub struct SharedTexts(HashSet<SharedText, foldhash::fast::RandomState>);
+
+impl SharedTexts {
+    /// `text`, shared with the same words made before.
+    pub fn shared(&mut self, text: SafeText) -> SharedText {
+        if let Some(same) = self.0.get(text.as_str()) {
+            return same.clone();
+        }
+        let text = SharedText::from(text);
+        self.0.insert(text.clone());
+        text
     }
 }
 

@@ -63,6 +63,21 @@ fn tokens_now() -> Vec<ApiToken> {
     tokens
 }
 
+/// The executor's answer to reading the stored snapshot.
+fn snapshot_read(
+    state: &mut State,
+    snapshot: Option<Snapshot>,
+    warning: Option<String>,
+) -> Vec<Effect> {
+    send(
+        state,
+        Msg::SnapshotLoaded {
+            account: ACCOUNT_ID,
+            loaded: Loaded { snapshot, warning },
+        },
+    )
+}
+
 /// The console started with `earlier` as the last look's snapshot, then loaded `now_list`; the snapshot
 /// answered before the list when `snapshot_first`. Returns the effects of the list's answer.
 fn started(
@@ -71,18 +86,7 @@ fn started(
     snapshot_first: bool,
 ) -> (State, Vec<Effect>) {
     let (mut state, tokens_req, tree_req) = account_chosen();
-    let answer = |state: &mut State| {
-        send(
-            state,
-            Msg::SnapshotLoaded {
-                account: ACCOUNT_ID,
-                loaded: Loaded {
-                    snapshot: earlier.clone(),
-                    warning: None,
-                },
-            },
-        )
-    };
+    let answer = |state: &mut State| snapshot_read(state, earlier.clone(), None);
     let mut effects = Vec::new();
     if snapshot_first {
         effects.extend(answer(&mut state));
@@ -270,16 +274,8 @@ fn every_load_is_saved_and_only_the_first_is_compared() {
 #[test]
 fn a_failed_save_or_a_damaged_snapshot_is_said_once_and_stops_nothing() {
     let (mut state, tokens_req, tree_req) = account_chosen();
-    send(
-        &mut state,
-        Msg::SnapshotLoaded {
-            account: ACCOUNT_ID,
-            loaded: Loaded {
-                snapshot: None,
-                warning: Some("the snapshot /x/snapshots/1.json is damaged".into()),
-            },
-        },
-    );
+    let damaged = "the snapshot /x/snapshots/1.json is damaged";
+    snapshot_read(&mut state, None, Some(damaged.into()));
     assert!(text(&draw(&mut state, 120, 40)).contains("is damaged"));
     send(
         &mut state,
@@ -335,16 +331,7 @@ fn a_token_unreadable_in_load_after_load_keeps_its_record_and_no_snapshot_is_hel
         .expect("the stored snapshot has it")
         .clone();
     let (mut state, tokens_req, tree_req) = account_chosen();
-    send(
-        &mut state,
-        Msg::SnapshotLoaded {
-            account: ACCOUNT_ID,
-            loaded: Loaded {
-                snapshot: Some(stored),
-                warning: None,
-            },
-        },
-    );
+    snapshot_read(&mut state, Some(stored), None);
     send(
         &mut state,
         Msg::ResourceTreeLoaded {

@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 
 use crate::api::{AccountId, ApiToken, ResourceKind, ResourceNode, TokenId, TokenList};
-use crate::text::{SafeStr, SafeText, Sanitized};
+use crate::text::{SafeStr, SafeText, Sanitized, SharedTexts};
 
 use super::super::columns::{self, ResourceNames};
 use super::super::registry::Related;
@@ -23,8 +23,8 @@ mod search;
 pub use listed::{ListedRows, row_maker};
 pub use order::{Sort, SortColumn};
 use order::{Span, ascending_order, ordered};
-use row::{AccessTexts, RowTexts, Unreadable, make_texts};
 pub use row::{FindingSummary, TextWidths, TokenRow};
+use row::{RowTexts, Unreadable, make_texts};
 use search::SearchTexts;
 
 /// The orders the table shows rows in, as indices into `TokenTable::rows`, and what filtering needs.
@@ -41,7 +41,7 @@ struct Orders {
     /// `search` is current.
     search_ready: bool,
     /// The access texts rows made since the data last changed, so that rows with the same access share it.
-    accesses: AccessTexts,
+    accesses: SharedTexts,
     /// Every row's texts are made (`TokenRow::texts_ready`).
     texts_ready: bool,
     /// All rows in sort order; recomputed on data or sort change.
@@ -433,7 +433,7 @@ impl TokenTable {
         self.orders.ascending_by = vec![None; SortColumn::EVERY.len()];
         self.orders.search = SearchTexts::default();
         self.orders.search_ready = false;
-        self.orders.accesses = AccessTexts::default();
+        self.orders.accesses = SharedTexts::default();
     }
 
     /// Lowercased name, creator, access, id and last digits of every row: what the filter matches.

@@ -6,9 +6,7 @@ use std::sync::Arc;
 
 use crate::api::{AccountId, ApiToken};
 use crate::hygiene::Severity;
-use std::collections::HashSet;
-
-use crate::text::{SafeStr, SafeText, Sanitized, SharedText};
+use crate::text::{SafeStr, SafeText, Sanitized, SharedText, SharedTexts};
 
 use super::super::super::columns;
 
@@ -190,7 +188,7 @@ impl TokenRow {
 pub(super) fn make_texts(
     row: &mut TokenRow,
     names: &columns::ResourceNames,
-    accesses: &mut AccessTexts,
+    accesses: &mut SharedTexts,
 ) {
     if row.texts.is_some() {
         return;
@@ -210,21 +208,6 @@ pub(super) fn make_texts(
         access,
         widths,
     }));
-}
-
-/// The access texts the rows show, one of each: an account's tokens have a few dozen between them.
-#[derive(Clone, Debug, Default)]
-pub(super) struct AccessTexts(HashSet<SharedText, foldhash::fast::RandomState>);
-
-impl AccessTexts {
-    fn shared(&mut self, text: SafeText) -> SharedText {
-        if let Some(same) = self.0.get(text.as_str()) {
-            return same.clone();
-        }
-        let text = SharedText::from(text);
-        self.0.insert(text.clone());
-        text
-    }
 }
 
 #[cfg(test)]
