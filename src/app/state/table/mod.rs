@@ -34,7 +34,8 @@ use search::SearchTexts;
 struct Orders {
     /// Every row in ascending order for each column of `SortColumn::EVERY`, kept per data change, so a sort
     /// key copies an order instead of sorting 10,000 rows again; `None` until it is needed.
-    ascending_by: Vec<Option<Vec<usize>>>,
+    /// Held as `u32`, half a `usize`: at 100,000 rows each is 0.4 MB rather than 0.8.
+    ascending_by: Vec<Option<Box<[u32]>>>,
     /// Each row's lowercased name, creator, access, id, last digits and account: what the filter matches
     /// (made when the filter first needs it, or once the first frame is on screen).
     search: SearchTexts,
@@ -349,7 +350,7 @@ impl TokenTable {
             .as_ref()?;
         let mut ranks = vec![0u32; self.rows.len()];
         for (rank, &row) in order.iter().enumerate() {
-            if let Some(slot) = ranks.get_mut(row) {
+            if let Some(slot) = ranks.get_mut(row as usize) {
                 *slot = u32::try_from(rank).unwrap_or(u32::MAX);
             }
         }
@@ -447,7 +448,7 @@ impl TokenTable {
     }
 
     /// The ascending order of `column`, sorted now if it has not been since the data changed.
-    fn ascending(&mut self, column: SortColumn) -> &[usize] {
+    fn ascending(&mut self, column: SortColumn) -> &[u32] {
         let at = column.slot();
         if self.orders.ascending_by.len() != SortColumn::EVERY.len() {
             self.orders.ascending_by = vec![None; SortColumn::EVERY.len()];
@@ -456,7 +457,13 @@ impl TokenTable {
             self.ensure_texts();
         }
         let rows = &self.rows;
-        self.orders.ascending_by[at].get_or_insert_with(|| ascending_order(rows, column))
+        self.orders.ascending_by[at].get_or_insert_with(|| {
+            // A row's index fits: `TokenRow::successor` holds one in a `u32` too.
+            ascending_order(rows, column)
+                .into_iter()
+                .map(|i| u32::try_from(i).unwrap_or(u32::MAX))
+                .collect()
+        })
     }
 
     /// Makes every row's texts (those not made yet).
@@ -570,9 +577,9 @@ impl TokenTable {
         let ascending = self.ascending(column);
         // Ties are broken by id, so the order is total and descending is exactly ascending reversed.
         let sorted = if descending {
-            ascending.iter().rev().copied().collect()
+            ascending.iter().rev().map(|&i| i as usize).collect()
         } else {
-            ascending.to_vec()
+            ascending.iter().map(|&i| i as usize).collect()
         };
         self.orders.sorted = sorted;
         self.refilter();
