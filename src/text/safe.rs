@@ -327,11 +327,6 @@ impl SharedText {
         SafeStr(&self.0)
     }
 
-    /// How many terminal cells it takes.
-    pub fn width(&self) -> usize {
-        self.as_safe().width()
-    }
-
     /// Fitted into `max` cells, as `SafeText::fit`.
     pub fn fit(&self, max: usize) -> String {
         self.as_safe().fit(max)

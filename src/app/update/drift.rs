@@ -1,11 +1,11 @@
 //! Drift: the stored snapshot is read when the account is known; the session's first list is compared
 //! with it (the banner), `w` lists the changes, and every successful load is saved as the next snapshot.
 
-use chrono::{DateTime, Utc};
-
-use crate::api::AccountId;
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
+
+use crate::api::{AccountId, ApiToken};
 use crate::drift::{Loaded, Snapshot, TokenRecord, ago, compare};
 use crate::text::SafeText;
 
@@ -95,16 +95,21 @@ fn last_known(
     carried: &[TokenRecord],
     now: DateTime<Utc>,
 ) -> Snapshot {
-    let tokens = table
-        .readable_rows()
-        .iter()
-        .filter(|row| row.account == account)
-        .map(|row| &row.token);
-    let mut known = Snapshot::of_tokens(account, "", tokens, &[], now, None);
+    let mut known =
+        Snapshot::of_tokens(account, "", account_tokens(table, account), &[], now, None);
     known.tokens.extend(carried.iter().cloned());
     known.tokens.sort_by_key(|t| t.id);
     known.tokens.dedup_by_key(|t| t.id);
     known
+}
+
+/// The account's readable tokens in the table.
+fn account_tokens(table: &TokenTable, account: AccountId) -> impl Iterator<Item = &ApiToken> {
+    table
+        .readable_rows()
+        .iter()
+        .filter(move |row| row.account == account)
+        .map(|row| &row.token)
 }
 
 pub(super) fn loaded(
@@ -141,12 +146,7 @@ pub(super) fn loaded(
     if let Some(latest) = drift.latest.take() {
         if carried_more {
             // The table holds the newest list by now: what the snapshot has beyond its rows was carried.
-            let listed = state
-                .table
-                .readable_rows()
-                .iter()
-                .filter(|row| row.account == account)
-                .map(|row| row.token.id);
+            let listed = account_tokens(&state.table, account).map(|t| t.id);
             state.drift.carried = latest.records_not_in(listed);
         }
         state.drift.saves_in_flight += 1;
