@@ -71,7 +71,10 @@ fn formatted_visible_rows(
                     fit(&columns::creator(&row.token.created_by), WIDTHS[1].into()),
                     Style::default(),
                 ),
-                (fit(&row.access(), WIDTHS[2].into()), Style::default()),
+                (
+                    fit(&state.table.access(row), WIDTHS[2].into()),
+                    Style::default(),
+                ),
                 (expires, style),
                 (
                     columns::masked_token(&row.token.last_4_digits).into_string(),

@@ -8,7 +8,7 @@ use chrono::{DateTime, Duration, Utc};
 use crate::api::{
     AccessLevel, ApiToken, OpaqueResource, Resource, ResourceKind, ResourceNode, Scalar,
 };
-use crate::text::{SafeStr, SafeText, Sanitized};
+use crate::text::{SafeStr, SafeText};
 
 /// Resource names from the permissions tree, by what the resource is (so `sending_domain` 3 and `domain` 3
 /// find the same name) and id.
@@ -240,17 +240,15 @@ pub fn masked_token(last_4_digits: &str) -> SafeText {
     }
 }
 
+/// What the Creator column shows for a token the server names no creator of.
+pub const NO_CREATOR: &str = "—";
+
 /// The Creator column: `System` for auto-created domain tokens, as the server says.
 pub fn creator(created_by: &str) -> SafeText {
-    creator_shown(created_by).read(created_by).to_safe_text()
-}
-
-/// `creator`, holding no copy of the server's text when it is shown as it is.
-pub fn creator_shown(created_by: &str) -> Sanitized {
     if created_by.trim().is_empty() {
-        Sanitized::from(SafeText::literal("—"))
+        SafeText::literal(NO_CREATOR)
     } else {
-        Sanitized::of(created_by)
+        SafeText::new(created_by)
     }
 }
 

@@ -20,8 +20,8 @@ mod rules;
 mod scope;
 mod settings;
 
-pub use engine::{PURGE_AFTER, about, findings};
-pub use finding::{Finding, Inventory};
+pub use engine::{PURGE_AFTER, about, findings, found};
+pub use finding::{Finding, Found, Inventory};
 pub use rules::{RULES, Rule, RuleId, Severity};
 pub use scope::{NamedResource, ResourceIndex, words};
 pub use settings::{

@@ -211,12 +211,20 @@ impl Sanitized {
     pub fn read<'a>(&'a self, raw: &'a str) -> SafeStr<'a> {
         match &self.0 {
             Some(copy) => copy.as_safe(),
-            None => {
-                debug_assert!(is_safe(raw), "read with a text it was not made of");
-                // Checked again (a glance at a few bytes): a wrong `raw` still cannot reach the terminal.
-                SafeStr::checked(raw).unwrap_or(SafeStr("\u{FFFD}"))
-            }
+            None => Self::as_sent(raw),
         }
+    }
+
+    /// What `read` gives for a text that needed no change, where no `Sanitized` was kept for it.
+    pub fn as_sent(raw: &str) -> SafeStr<'_> {
+        debug_assert!(is_safe(raw), "read with a text it was not made of");
+        // Checked again (a glance at a few bytes): a wrong `raw` still cannot reach the terminal.
+        SafeStr::checked(raw).unwrap_or(SafeStr("\u{FFFD}"))
+    }
+
+    /// Whether making the text safe changed it, so that this holds a copy.
+    pub fn holds_copy(&self) -> bool {
+        self.0.is_some()
     }
 }
 

@@ -3,18 +3,16 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::api::TokenId;
-use crate::hygiene::{Finding, Inventory, RuleConfig, findings};
+use crate::hygiene::{Found, Inventory, RuleConfig, found};
 
 use super::table::{FindingSummary, TokenTable};
 
 #[derive(Debug, Default)]
 pub struct Hygiene {
     pub rules: RuleConfig,
-    pub findings: Vec<Finding>,
-    /// Where the findings are in `findings`, by token (then worst first): the details find a token's
-    /// with a binary search, and 100,000 tokens cost one index each rather than a map's entry and list.
-    by_token: Vec<u32>,
+    /// The findings by row (an index into the table's readable rows, which are the inventory's tokens),
+    /// then worst first: a row's are found with a binary search.
+    findings: Vec<Found>,
     /// The data the findings were made from: the table's generation and the own token's last four.
     made_for: Option<(u64, Option<String>)>,
     /// Counts the times the findings were made, so the findings view knows when to make its rows again.
@@ -52,17 +50,12 @@ impl Hygiene {
             own_last4,
         };
         self.findings = Vec::new();
-        self.by_token = Vec::new();
-        self.findings = findings(&inventory, now, &self.rules);
-        let found = &self.findings;
-        let mut by_token: Vec<u32> = (0..found.len())
-            .filter_map(|at| u32::try_from(at).ok())
-            .collect();
-        // Stable, so a token's findings keep the worst-first order they are made in.
-        by_token.sort_by_key(|&at| found[at as usize].token_id);
-        self.by_token = by_token;
-        table.set_finding_summaries(|token| self.summary(token));
+        let mut made = found(&inventory, now, &self.rules);
+        // Stable, so a row's findings keep the worst-first order they are made in.
+        made.sort_by_key(|f| f.token);
+        self.findings = made;
         self.made_for = Some((table.generation(), own_last4.map(str::to_string)));
+        table.set_finding_summaries(|row| self.summary(row));
         self.revision = self.revision.wrapping_add(1);
         true
     }
@@ -71,30 +64,40 @@ impl Hygiene {
         self.revision
     }
 
-    /// The findings about one token, worst first.
-    pub fn of(&self, token: TokenId) -> impl Iterator<Item = &Finding> {
-        let id_at = |at: &u32| self.findings.get(*at as usize).map(|f| f.token_id);
-        let start = self.by_token.partition_point(|at| id_at(at) < Some(token));
-        self.by_token[start..].iter().map_while(move |&at| {
-            self.findings
-                .get(at as usize)
-                .filter(|f| f.token_id == token)
-        })
+    /// The findings, if they were made from `table` as it is now (they name its rows by index); none
+    /// when they were made from other data.
+    pub fn of_table(&self, table: &TokenTable) -> &[Found] {
+        if self.made_for.as_ref().map(|(g, _)| *g) == Some(table.generation()) {
+            &self.findings
+        } else {
+            &[]
+        }
     }
 
-    /// The worst of a token's findings and how many there are; `None` when it has none.
-    fn summary(&self, token: TokenId) -> Option<FindingSummary> {
-        self.of(token).fold(None, |summary, f| {
-            Some(match summary {
-                None => FindingSummary {
-                    worst: f.severity(),
-                    count: 1,
-                },
-                Some(FindingSummary { worst, count }) => FindingSummary {
-                    worst: worst.max(f.severity()),
-                    count: count + 1,
-                },
-            })
+    /// The findings about row `index` of `table`, worst first (see `of_table`).
+    pub fn of_row(&self, table: &TokenTable, index: usize) -> &[Found] {
+        if self.of_table(table).is_empty() {
+            return &[];
+        }
+        self.of_index(index)
+    }
+
+    fn of_index(&self, index: usize) -> &[Found] {
+        let Ok(index) = u32::try_from(index) else {
+            return &[];
+        };
+        let start = self.findings.partition_point(|f| f.token < index);
+        let end = start + self.findings[start..].partition_point(|f| f.token == index);
+        &self.findings[start..end]
+    }
+
+    /// The worst of row `index`'s findings and how many there are; `None` when it has none.
+    fn summary(&self, index: usize) -> Option<FindingSummary> {
+        let found = self.of_index(index);
+        let worst = found.iter().map(Found::severity).max()?;
+        Some(FindingSummary {
+            worst,
+            count: u32::try_from(found.len()).unwrap_or(u32::MAX),
         })
     }
 }

@@ -313,9 +313,10 @@ impl State {
             ViewKind::Findings => {
                 let revision = self.hygiene.revision();
                 if views.findings.built_for != Some(revision) {
-                    views
-                        .findings
-                        .set_rows(views::findings::build(&self.hygiene.findings, &self.table));
+                    views.findings.set_rows(views::findings::build(
+                        self.hygiene.of_table(&self.table),
+                        &self.table,
+                    ));
                     views.findings.built_for = Some(revision);
                 }
             }

@@ -293,8 +293,13 @@ fn findings_cell(row: &TokenRow, theme: &Theme) -> Cell<'static> {
     ))
 }
 
-fn access_cell<'a>(row: &'a TokenRow, width: usize, theme: &Theme) -> Cell<'a> {
-    let text = row.access().fit_cow(width);
+fn access_cell<'a>(
+    table: &'a TokenTable,
+    row: &'a TokenRow,
+    width: usize,
+    theme: &Theme,
+) -> Cell<'a> {
+    let text = table.access(row).fit_cow(width);
     if row.unreadable().is_some() {
         Cell::from(Span::styled(text, theme.warn))
     } else {
@@ -356,7 +361,7 @@ pub fn render(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Fram
                 match column {
                     SortColumn::Name => name_cell(state, row, width, theme),
                     SortColumn::Creator => Cell::from(row.creator().fit_cow(width)),
-                    SortColumn::Access => access_cell(row, width, theme),
+                    SortColumn::Access => access_cell(table, row, width, theme),
                     SortColumn::Expires => match expiry.take() {
                         Some(expiry) => expires_cell(row, expiry, theme),
                         None => Cell::from(""),

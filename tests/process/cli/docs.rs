@@ -245,7 +245,11 @@ fn variables_read_in_src() -> std::collections::BTreeSet<String> {
                     }
                 }
             }
-            if let Some(at) = line.find("env = \"") {
+            // clap's `env = "NAME"`; not `target_env = "gnu"`, a build condition.
+            for (at, _) in line.match_indices("env = \"") {
+                if line[..at].ends_with(|c: char| c.is_alphanumeric() || c == '_') {
+                    continue;
+                }
                 let name = &line[at + 7..];
                 found.insert(name.split('"').next().unwrap_or("").to_string());
             }

@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 
 use crate::api::{AccountId, ApiToken, ResourceKind, ResourceNode, TokenId, TokenList};
-use crate::text::{SafeStr, SafeText, Sanitized, SharedTexts};
+use crate::text::{SafeStr, SafeText};
 
 use super::super::columns::{self, ResourceNames};
 use super::super::registry::Related;
@@ -23,8 +23,8 @@ mod search;
 pub use listed::{ListedRows, row_maker};
 pub use order::{Sort, SortColumn};
 use order::{Span, ascending_order, ordered};
+use row::{AccessTexts, make_texts, make_unreadable};
 pub use row::{FindingSummary, TextWidths, TokenRow};
-use row::{RowTexts, Unreadable, make_texts};
 use search::SearchTexts;
 
 /// The orders the table shows rows in, as indices into `TokenTable::rows`, and what filtering needs.
@@ -36,13 +36,13 @@ struct Orders {
     /// key copies an order instead of sorting 10,000 rows again; `None` until it is needed.
     /// Held as `u32`, half a `usize`: at 100,000 rows each is 0.4 MB rather than 0.8.
     ascending_by: Vec<Option<Box<[u32]>>>,
-    /// Each row's lowercased name, creator, access, id, last digits and account: what the filter matches
-    /// (made when the filter first needs it, or once the first frame is on screen).
+    /// What rows share of what the filter matches: their creator, access and account, lowercased once
+    /// per kind (made when the filter first needs it, or once the first frame is on screen).
     search: SearchTexts,
     /// `search` is current.
     search_ready: bool,
     /// The access texts rows made since the data last changed, so that rows with the same access share it.
-    accesses: SharedTexts,
+    accesses: AccessTexts,
     /// Every row's texts are made (`TokenRow::texts_ready`).
     texts_ready: bool,
     /// All rows in sort order; recomputed on data or sort change.
@@ -232,8 +232,6 @@ impl TokenTable {
                 id = id.wrapping_add(1);
             }
             ids.insert(id);
-            let access = SafeText::new(&reason).after("⚠ ");
-            let widths = TextWidths::of(name.as_safe(), SafeStr::EMPTY, access.as_safe());
             let mut row = TokenRow::new(
                 ApiToken {
                     id,
@@ -248,14 +246,7 @@ impl TokenTable {
                 account_label,
                 None,
             );
-            // Made once, here: they name nothing from the tree, so `forget_derived` keeps them.
-            row.texts = Some(Box::new(RowTexts {
-                name: Sanitized::from(name),
-                creator: Sanitized::default(),
-                access: access.into(),
-                widths,
-            }));
-            row.unreadable = Some(Box::new(Unreadable { reason, not_listed }));
+            make_unreadable(&mut row, name, reason, not_listed);
             self.rows.push(row);
         }
         self.secret_not_received.retain(|id| ids.contains(id));
@@ -272,7 +263,7 @@ impl TokenTable {
         // The resets' successors are found while another core makes the first order: neither reads
         // what the other makes.
         let plan = self.first_order_plan();
-        let rows = &self.rows;
+        let (rows, accesses) = (&self.rows, &self.orders.accesses);
         let find_successors = || -> Vec<(usize, usize)> {
             accounts_rows
                 .iter()
@@ -289,7 +280,7 @@ impl TokenTable {
             Some((column, span, _)) if worth_a_thread(rows.len()) => std::thread::scope(|scope| {
                 let order = std::thread::Builder::new()
                     .name("order".into())
-                    .spawn_scoped(scope, move || ordered(rows, column, span));
+                    .spawn_scoped(scope, move || ordered(rows, accesses, column, span));
                 let successors = find_successors();
                 let order = order.ok().and_then(|o| o.join().ok());
                 (successors, order)
@@ -297,7 +288,7 @@ impl TokenTable {
             _ => (find_successors(), None),
         };
         for &(old, new) in &successors {
-            self.rows[old].successor = u32::try_from(new).ok();
+            self.rows[old].set_successor(Some(new));
         }
         self.predecessors = successors.iter().map(|&(old, new)| (new, old)).collect();
         self.reset_grace = successors
@@ -368,9 +359,10 @@ impl TokenTable {
     }
 
     /// Sets each row's findings; the Findings order is made again when next needed.
-    pub fn set_finding_summaries(&mut self, of: impl Fn(TokenId) -> Option<FindingSummary>) {
-        for row in &mut self.rows {
-            row.findings = of(row.token.id);
+    pub fn set_finding_summaries(&mut self, of: impl Fn(usize) -> Option<FindingSummary>) {
+        let readable = self.readable;
+        for (index, row) in self.rows.iter_mut().enumerate() {
+            row.findings = if index < readable { of(index) } else { None };
         }
         if let Some(order) = self
             .orders
@@ -418,9 +410,7 @@ impl TokenTable {
     fn forget_derived(&mut self) {
         // The access texts name resources from the tree: every row's texts are made again, when needed.
         for row in &mut self.rows {
-            if row.unreadable.is_none() {
-                row.texts = None;
-            }
+            row.forget_texts();
         }
         self.clear_derived();
         self.resort();
@@ -434,16 +424,18 @@ impl TokenTable {
         self.orders.ascending_by = vec![None; SortColumn::EVERY.len()];
         self.orders.search = SearchTexts::default();
         self.orders.search_ready = false;
-        self.orders.accesses = SharedTexts::default();
+        self.orders.accesses = AccessTexts::default();
     }
 
-    /// Lowercased name, creator, access, id and last digits of every row: what the filter matches.
+    /// The rows' lowercased creator, access and account, once per kind: what the filter matches beside
+    /// each row's own words.
     fn ensure_search(&mut self) {
         if self.orders.search_ready {
             return;
         }
         self.ensure_texts();
-        self.orders.search = SearchTexts::of(&self.rows);
+        let accesses = &self.orders.accesses;
+        self.orders.search = SearchTexts::of(&self.rows, |r| r.access(accesses).as_str());
         self.orders.search_ready = true;
     }
 
@@ -456,10 +448,10 @@ impl TokenTable {
         if column == SortColumn::Access && self.orders.ascending_by[at].is_none() {
             self.ensure_texts();
         }
-        let rows = &self.rows;
+        let (rows, accesses) = (&self.rows, &self.orders.accesses);
         self.orders.ascending_by[at].get_or_insert_with(|| {
             // A row's index fits: `TokenRow::successor` holds one in a `u32` too.
-            ascending_order(rows, column)
+            ascending_order(rows, accesses, column)
                 .into_iter()
                 .map(|i| u32::try_from(i).unwrap_or(u32::MAX))
                 .collect()
@@ -537,7 +529,7 @@ impl TokenTable {
         }
         match self.first_order_plan() {
             Some((column, span, first)) => {
-                let order = ordered(&self.rows, column, span);
+                let order = ordered(&self.rows, &self.orders.accesses, column, span);
                 self.set_first_order(order, first);
             }
             None => self.resort_all(),
@@ -594,7 +586,9 @@ impl TokenTable {
         self.orders.visible = if needle.is_empty() {
             self.orders.sorted.clone()
         } else {
-            self.orders.search.matching(&self.orders.sorted, &needle)
+            self.orders
+                .search
+                .matching(&self.rows, &self.orders.sorted, &needle)
         };
         self.restore_selection();
     }
@@ -711,6 +705,12 @@ impl TokenTable {
         self.row_by_id(id)
             .map(|i| self.rows[i].name().to_string())
             .unwrap_or_else(|| format!("#{id}"))
+    }
+
+    /// A row's access level as the Access column shows it (for an unreadable row, what is wrong with it);
+    /// empty until the row's texts are made.
+    pub fn access<'a>(&'a self, row: &'a TokenRow) -> SafeStr<'a> {
+        row.access(&self.orders.accesses)
     }
 
     /// The selected row's index in `rows`.
@@ -859,7 +859,7 @@ impl Browse for TokenTable {
             .visible
             .iter()
             .map(|&i| &self.rows[i])
-            .filter(|row| row.unreadable.is_none())
+            .filter(|row| row.unreadable().is_none())
             .map(|row| row.token.id)
             .collect()
     }

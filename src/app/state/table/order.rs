@@ -5,7 +5,7 @@ use std::cmp::Ordering;
 
 use crate::api::TokenText;
 
-use super::row::TokenRow;
+use super::row::{AccessTexts, TokenRow};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SortColumn {
@@ -98,14 +98,23 @@ pub(super) enum Span {
 /// Every row index in ascending order of `column`, ties broken by token id. Text columns compare
 /// case-insensitively; each row's lowercased key is built once here rather than once per comparison (a
 /// 10,000-row sort makes about 140,000 comparisons).
-pub(super) fn ascending_order(rows: &[TokenRow], column: SortColumn) -> Vec<usize> {
-    ordered(rows, column, Span::All)
+pub(super) fn ascending_order(
+    rows: &[TokenRow],
+    accesses: &AccessTexts,
+    column: SortColumn,
+) -> Vec<usize> {
+    ordered(rows, accesses, column, Span::All)
 }
 
 /// The rows in `column`'s order, as far as `span` asks (see [`Span`]). Only the first rows is a
 /// selection and a short sort: a tenth of the whole sort's time at 100,000 rows.
-pub(super) fn ordered(rows: &[TokenRow], column: SortColumn, span: Span) -> Vec<usize> {
-    let by_text = |text: fn(&TokenRow) -> &str| {
+pub(super) fn ordered<'a>(
+    rows: &'a [TokenRow],
+    accesses: &'a AccessTexts,
+    column: SortColumn,
+    span: Span,
+) -> Vec<usize> {
+    let by_text = |text: &dyn Fn(&'a TokenRow) -> &'a str| {
         // Byte order of UTF-8 is code point order, so comparing the lowercased strings is comparing the
         // lowercased characters one by one. A key of up to 24 bytes (most names) is held inline: 100,000
         // keys are then no allocations, and take 32 bytes each.
@@ -137,10 +146,10 @@ pub(super) fn ordered(rows: &[TokenRow], column: SortColumn, span: Span) -> Vec<
         all
     };
     match column {
-        SortColumn::Name => by_text(|r| &r.token.name),
-        SortColumn::Creator => by_text(|r| &r.token.created_by),
-        SortColumn::Account => by_text(|r| r.account_name().as_str()),
-        SortColumn::Access => by_text(|r| r.access().as_str()),
+        SortColumn::Name => by_text(&|r| &r.token.name),
+        SortColumn::Creator => by_text(&|r| &r.token.created_by),
+        SortColumn::Account => by_text(&|r| r.account_name().as_str()),
+        SortColumn::Access => by_text(&|r| r.access(accesses).as_str()),
         SortColumn::Expires => by_index(&|a, b| {
             // Soonest first; `never` after every date.
             let key = |i: usize| {
@@ -254,12 +263,13 @@ fn worth_halves(len: usize) -> bool {
 mod tests {
     use super::*;
     use crate::api::{ApiToken, TokenId};
-    use crate::text::{SafeText, Sanitized};
-
-    use super::super::row::RowTexts;
+    use crate::text::SafeText;
 
     /// The comparison the cached orders replace: case-insensitive text, character by character, then id.
-    fn reference_order(rows: &[TokenRow], text: fn(&TokenRow) -> &str) -> Vec<usize> {
+    fn reference_order<'a>(
+        rows: &'a [TokenRow],
+        text: impl Fn(&'a TokenRow) -> &'a str,
+    ) -> Vec<usize> {
         let mut order: Vec<usize> = (0..rows.len()).collect();
         order.sort_by(|&a, &b| {
             let lower = |s: &str| {
@@ -274,18 +284,25 @@ mod tests {
         order
     }
 
-    fn assert_name_and_creator_orders_match(rows: &[TokenRow]) {
+    fn assert_name_and_creator_orders_match(rows: &[TokenRow], accesses: &AccessTexts) {
         assert_eq!(
-            ascending_order(rows, SortColumn::Name),
+            ascending_order(rows, accesses, SortColumn::Name),
             reference_order(rows, |r| &r.token.name)
         );
         assert_eq!(
-            ascending_order(rows, SortColumn::Creator),
+            ascending_order(rows, accesses, SortColumn::Creator),
             reference_order(rows, |r| &r.token.created_by)
         );
     }
 
-    fn row(id: TokenId, name: &str, creator: &str, last4: &str) -> TokenRow {
+    /// A row whose access text is its name in capitals.
+    fn row(
+        accesses: &mut AccessTexts,
+        id: TokenId,
+        name: &str,
+        creator: &str,
+        last4: &str,
+    ) -> TokenRow {
         let token = ApiToken {
             id,
             name: name.into(),
@@ -296,32 +313,29 @@ mod tests {
             opaque_resources: Default::default(),
         };
         let mut row = TokenRow::new(token, 0, Default::default(), None);
-        row.texts = Some(Box::new(RowTexts {
-            name: Sanitized::of(name),
-            creator: Sanitized::of(creator),
-            access: SafeText::new(&name.to_uppercase()).into(),
-            widths: Default::default(),
-        }));
+        row.access = accesses.index_of(SafeText::new(&name.to_uppercase()));
         row
     }
 
     #[test]
     fn cached_text_orders_match_the_case_insensitive_comparison() {
+        let a = &mut AccessTexts::default();
         let rows = vec![
-            row(7, "beta", "Zoë", "00ff"),
-            row(3, "Beta", "zoe", "00aa"),
-            row(9, "ÄRGER", "Émile", "1111"),
-            row(1, "alpha 10", "emile", "00aa"),
-            row(4, "Alpha 9", "", "ffff"),
-            row(2, "東京", "ZOË", "0000"),
-            row(8, "beta", "Zoë", "00ff"),
+            row(a, 7, "beta", "Zoë", "00ff"),
+            row(a, 3, "Beta", "zoe", "00aa"),
+            row(a, 9, "ÄRGER", "Émile", "1111"),
+            row(a, 1, "alpha 10", "emile", "00aa"),
+            row(a, 4, "Alpha 9", "", "ffff"),
+            row(a, 2, "東京", "ZOË", "0000"),
+            row(a, 8, "beta", "Zoë", "00ff"),
         ];
-        assert_name_and_creator_orders_match(&rows);
+        let a = &*a;
+        assert_name_and_creator_orders_match(&rows, a);
         assert_eq!(
-            ascending_order(&rows, SortColumn::Access),
-            reference_order(&rows, |r| r.access().as_str())
+            ascending_order(&rows, a, SortColumn::Access),
+            reference_order(&rows, |r| r.access(a).as_str())
         );
-        let by_token: Vec<TokenId> = ascending_order(&rows, SortColumn::Token)
+        let by_token: Vec<TokenId> = ascending_order(&rows, a, SortColumn::Token)
             .into_iter()
             .map(|i| rows[i].token.id)
             .collect();
@@ -334,29 +348,43 @@ mod tests {
         let names = [
             "relay", "Relay", "ärger", "b", "relay 2", "", "Zoë", "zoe", "東京",
         ];
+        let mut accesses = AccessTexts::default();
         let rows: Vec<TokenRow> = (0..SORTED_IN_HALVES + 1001)
             .map(|i| {
                 let id = ((i * 7919) % 5003) as TokenId;
                 let name = format!("{} {}", names[i % names.len()], (i * 31) % 97);
-                row(id, &name, names[(i / 3) % names.len()], "abcd")
+                row(
+                    &mut accesses,
+                    id,
+                    &name,
+                    names[(i / 3) % names.len()],
+                    "abcd",
+                )
             })
             .collect();
         assert!(
             worth_halves(rows.len())
                 || std::thread::available_parallelism().is_ok_and(|n| n.get() == 1)
         );
-        assert_name_and_creator_orders_match(&rows);
+        assert_name_and_creator_orders_match(&rows, &accesses);
     }
 
     #[test]
     fn the_first_rows_of_an_order_are_the_whole_orders_first_rows() {
         let names = ["relay", "Relay", "ärger", "b", "", "Zoë", "zoe", "東京"];
+        let mut accesses = AccessTexts::default();
         let rows: Vec<TokenRow> = (0..3000)
             .map(|i| {
                 let id = ((i * 7919) % 1009) as TokenId;
                 let name = format!("{} {}", names[i % names.len()], (i * 31) % 97);
                 let last4 = format!("{:04x}", (i * 13) % 200);
-                let mut row = row(id, &name, names[(i / 3) % names.len()], &last4);
+                let mut row = row(
+                    &mut accesses,
+                    id,
+                    &name,
+                    names[(i / 3) % names.len()],
+                    &last4,
+                );
                 if i % 5 == 0 {
                     row.token.expires_at =
                         chrono::DateTime::from_timestamp((i % 7) as i64 * 1000, 0);
@@ -365,12 +393,12 @@ mod tests {
             })
             .collect();
         for column in SortColumn::EVERY {
-            let ascending = ascending_order(&rows, column);
+            let ascending = ascending_order(&rows, &accesses, column);
             let descending: Vec<usize> = ascending.iter().rev().copied().collect();
             for count in [0, 1, 700, 2999, 3000, 5000] {
                 for (whole, descending) in [(&ascending, false), (&descending, true)] {
                     let span = Span::First { count, descending };
-                    let mut first = ordered(&rows, column, span);
+                    let mut first = ordered(&rows, &accesses, column, span);
                     let shown = count.min(rows.len());
                     assert_eq!(
                         first[..shown],

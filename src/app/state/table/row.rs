@@ -2,11 +2,12 @@
 //! (100,000 in a large account), so what most rows lack or share is kept outside it, behind a pointer.
 
 use std::borrow::Borrow;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::api::{AccountId, ApiToken};
 use crate::hygiene::Severity;
-use crate::text::{SafeStr, SafeText, Sanitized, SharedText, SharedTexts};
+use crate::text::{SafeStr, SafeText, Sanitized};
 
 use super::super::super::columns;
 
@@ -40,26 +41,36 @@ pub struct TokenRow {
     pub account: AccountId,
     /// Shared by the account's rows rather than copied into each; none in a table of one account.
     pub(super) account_label: Option<Arc<AccountLabel>>,
-    /// What a frame draws besides the token's own fields, made safe once per data change: for the rows
-    /// on screen before the first frame of a new list, for the rest right after it; `None` until then.
-    pub(super) texts: Option<Box<RowTexts>>,
-    /// Index (in `TokenTable::rows`) of the token that replaced this one in a reset.
-    pub(super) successor: Option<u32>,
+    /// What few rows have: a name or creator that had to be made safe, or what is wrong with a row
+    /// that stands for no usable token.
+    pub(super) rare: Option<Box<RareParts>>,
+    /// The row's access text, an index into the table's `AccessTexts`. `UNMADE` until the row's texts
+    /// are made: for the rows on screen before the first frame of a new list, for the rest right after.
+    pub(super) access: u32,
+    /// The display widths of the name, creator and access, made with them (the columns' widths follow
+    /// them every frame).
+    pub(super) widths: TextWidths,
+    /// Index (in `TokenTable::rows`) of the token that replaced this one in a reset; `NO_ROW` if none.
+    successor: u32,
     /// The token's hygiene findings, once they are made (`state::Hygiene`).
     pub findings: Option<FindingSummary>,
-    /// Set only on the few rows that stand for no usable token.
-    pub(super) unreadable: Option<Box<Unreadable>>,
 }
 
-/// The name, creator and access a row shows, with their display widths (the columns' widths follow
-/// them every frame).
-#[derive(Clone, Debug)]
-pub(super) struct RowTexts {
+/// `TokenRow::access` before the row's texts are made.
+pub(super) const UNMADE: u32 = u32::MAX;
+/// `TokenRow::access` of a row whose access text is its own (`RareParts::access`).
+pub(super) const OWN_ACCESS: u32 = u32::MAX - 1;
+const NO_ROW: u32 = u32::MAX;
+
+/// What a row keeps beside its token only when it has to (a few rows among thousands).
+#[derive(Clone, Debug, Default)]
+pub(super) struct RareParts {
+    /// The name and the creator made safe, when the server's needed changes (`Sanitized` keeps no copy
+    /// of a text that did not).
     pub(super) name: Sanitized,
     pub(super) creator: Sanitized,
-    /// Shared with every row that has the same access (thousands do).
-    pub(super) access: SharedText,
-    pub(super) widths: TextWidths,
+    /// Set only on rows that stand for no usable token.
+    pub(super) unreadable: Option<Unreadable>,
 }
 
 /// The server sent a token in a shape that could not be read, or an account's list did not load.
@@ -68,8 +79,38 @@ pub(super) struct Unreadable {
     /// What is wrong with it. The row only shows it; its `token` holds what could be made out (the name,
     /// maybe the id) and nothing is done with it.
     pub(super) reason: String,
+    /// What the Access column shows for it: the reason, marked.
+    pub(super) access: SafeText,
     /// The row stands for an account whose list did not load, not for a token.
     pub(super) not_listed: bool,
+}
+
+/// The access texts of a table's rows, one of each: a row holds an index, since thousands of rows share
+/// each text.
+#[derive(Clone, Debug, Default)]
+pub(super) struct AccessTexts {
+    texts: Vec<SafeText>,
+    known: HashMap<SafeText, u32, foldhash::fast::RandomState>,
+}
+
+impl AccessTexts {
+    /// The index of `text`, added if no row had it yet.
+    pub(super) fn index_of(&mut self, text: SafeText) -> u32 {
+        if let Some(&at) = self.known.get(text.as_str()) {
+            return at;
+        }
+        // Fewer texts than rows, and a row's index fits in a `u32` (`TokenRow::successor`).
+        let at = u32::try_from(self.texts.len()).unwrap_or(OWN_ACCESS);
+        self.texts.push(text.clone());
+        self.known.insert(text, at);
+        at
+    }
+
+    fn get(&self, at: u32) -> SafeStr<'_> {
+        self.texts
+            .get(at as usize)
+            .map_or(SafeStr::EMPTY, SafeText::as_safe)
+    }
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -105,57 +146,82 @@ impl TokenRow {
         account_label: Option<Arc<AccountLabel>>,
         successor: Option<usize>,
     ) -> Self {
-        Self {
+        let mut row = Self {
             token,
             account,
             account_label,
-            texts: None,
-            successor: successor.and_then(|i| u32::try_from(i).ok()),
+            rare: None,
+            access: UNMADE,
+            widths: TextWidths::default(),
+            successor: NO_ROW,
             findings: None,
-            unreadable: None,
-        }
+        };
+        row.set_successor(successor);
+        row
     }
 
     /// A reset grace: a successor exists and the token has an expiry (reset sets one).
     pub fn in_grace(&self) -> bool {
-        self.successor.is_some() && self.token.expires_at.is_some()
+        self.successor().is_some() && self.token.expires_at.is_some()
     }
 
     /// Index (in `TokenTable::rows`) of the token that replaced this one in a reset.
     pub fn successor(&self) -> Option<usize> {
-        self.successor.map(|i| i as usize)
+        (self.successor != NO_ROW).then_some(self.successor as usize)
+    }
+
+    pub(super) fn set_successor(&mut self, successor: Option<usize>) {
+        self.successor = successor
+            .and_then(|i| u32::try_from(i).ok())
+            .unwrap_or(NO_ROW);
     }
 
     /// Whether the name, creator and access are made (empty until then).
     pub fn texts_ready(&self) -> bool {
-        self.texts.is_some()
+        self.access != UNMADE
     }
 
     /// The name made safe (the server's own text when it needed no change).
     pub fn name(&self) -> SafeStr<'_> {
-        self.texts
-            .as_ref()
-            .map_or(SafeStr::EMPTY, |t| t.name.read(&self.token.name))
+        if !self.texts_ready() {
+            return SafeStr::EMPTY;
+        }
+        match &self.rare {
+            Some(rare) => rare.name.read(&self.token.name),
+            None => Sanitized::as_sent(&self.token.name),
+        }
     }
 
     pub fn creator(&self) -> SafeStr<'_> {
-        self.texts
-            .as_ref()
-            .map_or(SafeStr::EMPTY, |t| t.creator.read(&self.token.created_by))
+        if !self.texts_ready() || self.unreadable().is_some() {
+            return SafeStr::EMPTY;
+        }
+        let raw = &self.token.created_by;
+        if raw.trim().is_empty() {
+            return SafeStr::checked(columns::NO_CREATOR).unwrap_or(SafeStr::EMPTY);
+        }
+        match &self.rare {
+            Some(rare) => rare.creator.read(raw),
+            None => Sanitized::as_sent(raw),
+        }
     }
 
-    /// The access level, or for an unreadable row what is wrong with it.
-    pub fn access(&self) -> SafeStr<'_> {
-        self.texts
-            .as_ref()
-            .map_or(SafeStr::EMPTY, |t| t.access.as_safe())
+    /// The access level (`texts` the table's), or for an unreadable row what is wrong with it.
+    pub(super) fn access<'a>(&'a self, texts: &'a AccessTexts) -> SafeStr<'a> {
+        match self.access {
+            UNMADE => SafeStr::EMPTY,
+            OWN_ACCESS => self
+                .rare
+                .as_ref()
+                .and_then(|r| r.unreadable.as_ref())
+                .map_or(SafeStr::EMPTY, |u| u.access.as_safe()),
+            at => texts.get(at),
+        }
     }
 
     /// The display widths of the name, creator and access.
     pub fn widths(&self) -> TextWidths {
-        self.texts
-            .as_ref()
-            .map_or_else(TextWidths::default, |t| t.widths)
+        self.widths
     }
 
     /// The token as the Token column shows it: its last digits. Made when drawn: a frame shows a
@@ -173,14 +239,27 @@ impl TokenRow {
         self.account_label.as_ref().map_or(0, |l| l.width)
     }
 
+    fn unreadable_parts(&self) -> Option<&Unreadable> {
+        self.rare.as_ref().and_then(|r| r.unreadable.as_ref())
+    }
+
     /// What is wrong with a token the server sent in a shape that could not be read.
     pub fn unreadable(&self) -> Option<&str> {
-        self.unreadable.as_deref().map(|u| u.reason.as_str())
+        self.unreadable_parts().map(|u| u.reason.as_str())
     }
 
     /// The row stands for an account whose list did not load (`unreadable` says why), not for a token.
     pub fn not_listed(&self) -> bool {
-        self.unreadable.as_ref().is_some_and(|u| u.not_listed)
+        self.unreadable_parts().is_some_and(|u| u.not_listed)
+    }
+
+    /// Forgets the row's texts (a readable row's; they name resources from the tree, which changed).
+    pub(super) fn forget_texts(&mut self) {
+        if self.unreadable().is_none() {
+            self.access = UNMADE;
+            self.widths = TextWidths::default();
+            self.rare = None;
+        }
     }
 }
 
@@ -188,26 +267,49 @@ impl TokenRow {
 pub(super) fn make_texts(
     row: &mut TokenRow,
     names: &columns::ResourceNames,
-    accesses: &mut SharedTexts,
+    accesses: &mut AccessTexts,
 ) {
-    if row.texts.is_some() {
+    if row.texts_ready() {
         return;
     }
     let token = &row.token;
     let name = Sanitized::of(&token.name);
-    let creator = columns::creator_shown(&token.created_by);
-    let access = accesses.shared(columns::token_access(token, names));
-    let widths = TextWidths::of(
-        name.read(&token.name),
-        creator.read(&token.created_by),
-        access.as_safe(),
-    );
-    row.texts = Some(Box::new(RowTexts {
-        name,
-        creator,
-        access,
-        widths,
+    let creator = if token.created_by.trim().is_empty() {
+        Sanitized::default()
+    } else {
+        Sanitized::of(&token.created_by)
+    };
+    row.rare = (name.holds_copy() || creator.holds_copy()).then(|| {
+        Box::new(RareParts {
+            name,
+            creator,
+            unreadable: None,
+        })
+    });
+    row.access = accesses.index_of(columns::token_access(token, names));
+    row.widths = TextWidths::of(row.name(), row.creator(), row.access(accesses));
+}
+
+/// An unreadable row's parts, its texts made once (they name nothing from the tree, so
+/// `TokenRow::forget_texts` keeps them).
+pub(super) fn make_unreadable(
+    row: &mut TokenRow,
+    name: SafeText,
+    reason: String,
+    not_listed: bool,
+) {
+    let access = SafeText::new(&reason).after("⚠ ");
+    row.widths = TextWidths::of(name.as_safe(), SafeStr::EMPTY, access.as_safe());
+    row.rare = Some(Box::new(RareParts {
+        name: Sanitized::from(name),
+        creator: Sanitized::default(),
+        unreadable: Some(Unreadable {
+            reason,
+            access,
+            not_listed,
+        }),
     }));
+    row.access = OWN_ACCESS;
 }
 
 #[cfg(test)]

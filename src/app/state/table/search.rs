@@ -1,10 +1,12 @@
-//! What the filter matches, per row: its name, creator, access, id, last digits and account, lowercased.
+//! What the filter matches, per row: its name, creator, access, id, last digits and account, without
+//! regard to case.
 //!
-//! A row's own words (name, id, last digits) are kept end to end in one string, so 100,000 rows cost one
-//! allocation rather than 100,000. The words rows share (creator, access, account: a few dozen kinds among
-//! thousands of rows) are kept once per kind, and each row points at its kind: a filter asks each kind
-//! once, then each row whether its own words or its kind's hold the text. The filter cannot hold a line
-//! break, so no match runs from one word into the next, and matching them apart is matching them joined.
+//! A row's own words (name, id, last digits) are matched where they are, in the row's token: a lowercased
+//! copy of every row's would cost as much as the names themselves (5 MB at 100,000 rows), to save a scan
+//! a filter key makes anyway. The words rows share (creator, access, account: a few dozen kinds among
+//! thousands of rows) are kept once per kind, lowercased, and each row points at its kind: a filter asks
+//! each kind once, then each row whether its own words or its kind's hold the text. The filter cannot
+//! hold a line break, so no match runs from one word into the next.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -13,9 +15,6 @@ use super::row::TokenRow;
 
 #[derive(Clone, Debug, Default)]
 pub(super) struct SearchTexts {
-    own: String,
-    /// Where each row's own words end in `own`; row `i`'s start where row `i - 1`'s end.
-    ends: Vec<usize>,
     /// Each row's kind, an index into `kinds`.
     kind_of: Vec<u32>,
     /// The creator, access and account of each kind, lowercased and joined by line breaks.
@@ -23,28 +22,17 @@ pub(super) struct SearchTexts {
 }
 
 impl SearchTexts {
-    /// The rows' texts; their access texts must be made.
-    pub(super) fn of(rows: &[TokenRow]) -> Self {
-        let mut own = String::new();
-        let mut ends = Vec::with_capacity(rows.len());
+    /// The rows' kinds; `access` reads a row's access text, which must be made.
+    pub(super) fn of<'a>(rows: &'a [TokenRow], access: impl Fn(&'a TokenRow) -> &'a str) -> Self {
         let mut kind_of = Vec::with_capacity(rows.len());
         let mut kinds: Vec<Box<str>> = Vec::new();
         let mut known: HashMap<(&str, &str, &str), u32, foldhash::fast::RandomState> =
             HashMap::default();
         let mut one = String::new();
         for row in rows {
-            one.clear();
-            // Writing into a String cannot fail.
-            let _ = write!(
-                one,
-                "{}\n{}\n{}",
-                row.token.name, row.token.id, row.token.last_4_digits
-            );
-            push_lowercase(&mut own, &mut one);
-            ends.push(own.len());
             let shared = (
                 row.token.created_by.as_str(),
-                row.access().as_str(),
+                access(row),
                 row.account_name().as_str(),
             );
             let kind = match known.get(&shared) {
@@ -52,58 +40,71 @@ impl SearchTexts {
                 None => {
                     let kind = u32::try_from(kinds.len()).unwrap_or(u32::MAX);
                     one.clear();
+                    // Writing into a String cannot fail.
                     let _ = write!(one, "{}\n{}\n{}", shared.0, shared.1, shared.2);
-                    let mut lower = String::new();
-                    push_lowercase(&mut lower, &mut one);
-                    kinds.push(lower.into_boxed_str());
+                    kinds.push(one.to_lowercase().into_boxed_str());
                     known.insert(shared, kind);
                     kind
                 }
             };
             kind_of.push(kind);
         }
-        own.shrink_to_fit();
-        Self {
-            own,
-            ends,
-            kind_of,
-            kinds,
-        }
+        Self { kind_of, kinds }
     }
 
-    /// Which of the given rows hold `needle` (lowercased), in their order.
-    pub(super) fn matching(&self, rows: &[usize], needle: &str) -> Vec<usize> {
+    /// Which of `order` (indices into `rows`) hold `needle` (lowercased), in their order.
+    pub(super) fn matching(&self, rows: &[TokenRow], order: &[usize], needle: &str) -> Vec<usize> {
         let kinds_match: Vec<bool> = self.kinds.iter().map(|k| k.contains(needle)).collect();
-        rows.iter()
+        let mut id = String::new();
+        order
+            .iter()
             .copied()
             .filter(|&i| {
                 let kind = self
                     .kind_of
                     .get(i)
                     .and_then(|&k| kinds_match.get(k as usize));
-                kind == Some(&true) || self.own(i).is_some_and(|own| own.contains(needle))
+                if kind == Some(&true) {
+                    return true;
+                }
+                let Some(row) = rows.get(i) else {
+                    return false;
+                };
+                let token = &row.token;
+                id.clear();
+                let _ = write!(id, "{}", token.id);
+                holds(&token.name, needle)
+                    || holds(&token.last_4_digits, needle)
+                    || id.contains(needle)
             })
             .collect()
     }
-
-    /// Row `index`'s own words; `None` past the last row.
-    fn own(&self, index: usize) -> Option<&str> {
-        let start = match index.checked_sub(1) {
-            Some(before) => *self.ends.get(before)?,
-            None => 0,
-        };
-        self.own.get(start..*self.ends.get(index)?)
-    }
 }
 
-/// Appends `text` lowercased (in place when it is ASCII, which most is).
-fn push_lowercase(out: &mut String, text: &mut str) {
-    if text.is_ascii() {
-        text.make_ascii_lowercase();
-        out.push_str(text);
-    } else {
-        out.push_str(&text.to_lowercase());
+/// Whether `text`, lowercased, holds `needle` (lowercase). ASCII text, which nearly all is, is read in
+/// place; other text is lowercased into a copy.
+fn holds(text: &str, needle: &str) -> bool {
+    if !text.is_ascii() {
+        return text.to_lowercase().contains(needle);
     }
+    // Lowercased ASCII is ASCII: a needle with more in it cannot be there.
+    if !needle.is_ascii() {
+        return false;
+    }
+    let (hay, needle) = (text.as_bytes(), needle.as_bytes());
+    let Some((&first, rest)) = needle.split_first() else {
+        return true;
+    };
+    let last_start = match hay.len().checked_sub(needle.len()) {
+        Some(last) => last,
+        None => return false,
+    };
+    memchr::memchr2_iter(first, first.to_ascii_uppercase(), &hay[..=last_start]).any(|at| {
+        hay[at + 1..at + needle.len()]
+            .iter()
+            .zip(rest)
+            .all(|(h, n)| h.to_ascii_lowercase() == *n)
+    })
 }
 
 #[cfg(test)]
@@ -132,9 +133,9 @@ mod tests {
             row(33, "third", "Eve"),
             row(44, "fourth", "Dana"),
         ];
-        let search = SearchTexts::of(&rows);
+        let search = SearchTexts::of(&rows, |_| "");
         let all = [0, 1, 2, 3];
-        let matching = |needle: &str| search.matching(&all, needle);
+        let matching = |needle: &str| search.matching(&rows, &all, needle);
         assert_eq!(matching("release bot"), [0]);
         assert_eq!(matching("ab9z"), [0, 1, 2, 3]);
         assert_eq!(matching("11"), [0]);
@@ -151,6 +152,22 @@ mod tests {
         assert!(matching("bot\n22").is_empty());
         assert_eq!(matching(""), all);
         // Only the rows asked about, in the order asked.
-        assert_eq!(search.matching(&[3, 0, 7], "dana"), [3, 0]);
+        assert_eq!(search.matching(&rows, &[3, 0, 7], "dana"), [3, 0]);
+    }
+
+    #[test]
+    fn own_words_are_matched_in_place_without_regard_to_case() {
+        assert!(holds("Release BOT", "bot"));
+        assert!(holds("Release BOT", "release bot"));
+        assert!(holds("wxyz", "xyz"), "a match that ends the text");
+        assert!(holds("wxyz", "w"), "a match that starts it");
+        assert!(holds("anything", ""));
+        assert!(!holds("ab", "abc"), "a needle longer than the text");
+        assert!(!holds("Release", "relaese"));
+        assert!(!holds("bot", "bót"), "ASCII text cannot hold other letters");
+        assert!(holds("ÄRGER im Büro", "ärger"));
+        assert!(holds("ÄRGER im Büro", "büro"));
+        assert!(!holds("ÄRGER", "arger"));
+        assert!(holds("a-1_B.2", "_b."), "signs match as they are");
     }
 }

@@ -93,7 +93,11 @@ pub fn build(
         replaced_by,
         permissions: permissions(token, &tree),
         domains: domains(token, &tree),
-        findings: hygiene.of(token.id).cloned().collect(),
+        findings: hygiene
+            .of_row(table, index)
+            .iter()
+            .filter_map(|f| f.finding(table.readable_rows()))
+            .collect(),
         places: places
             .iter()
             .map(|p| (SafeText::new(&p.place), p.done))

@@ -1,10 +1,9 @@
 //! The findings view: every hygiene finding of the inventory, worst first; Enter goes to its token.
 
 use std::cmp::Ordering;
-use std::collections::HashMap;
 
 use crate::api::TokenId;
-use crate::hygiene::{Finding, RuleId, Severity};
+use crate::hygiene::{Found, RuleId, Severity};
 use crate::text::{SafeText, SharedText};
 
 use super::super::table::TokenTable;
@@ -61,23 +60,23 @@ impl ListRow for FindingRow {
     }
 }
 
-/// The rows, worst first, then in the registry's order of rules, then by token name.
-pub fn build(findings: &[Finding], table: &TokenTable) -> Vec<FindingRow> {
-    let rows_by_id: HashMap<TokenId, usize> = table
-        .readable_rows()
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.token.id, i))
-        .collect();
+/// The rows, worst first, then in the registry's order of rules, then by token name. `findings` are
+/// those the table's readable rows gave.
+pub fn build(findings: &[Found], table: &TokenTable) -> Vec<FindingRow> {
+    let tokens = table.readable_rows();
     let mut rows: Vec<FindingRow> = findings
         .iter()
-        .map(|f| FindingRow {
-            severity: f.severity(),
-            rule: f.rule,
-            token_id: f.token_id,
-            row: rows_by_id.get(&f.token_id).copied(),
-            token_name: f.token_name.clone(),
-            text: f.text.clone(),
+        .filter_map(|f| {
+            let row = f.token as usize;
+            let token = &tokens.get(row)?.token;
+            Some(FindingRow {
+                severity: f.severity(),
+                rule: f.rule,
+                token_id: token.id,
+                row: Some(row),
+                token_name: SafeText::new(&token.name),
+                text: f.text.clone(),
+            })
         })
         .collect();
     rows.sort_by_cached_key(|r| {
