@@ -69,7 +69,7 @@ fn loaded_state_in(extra: usize, start_view: StartView) -> (State, DateTime<Utc>
                 result: Ok(Default::default()),
             },
             // Nor a snapshot of an earlier look: nothing to compare with.
-            Effect::LoadSnapshot { account } => Msg::SnapshotLoaded {
+            Effect::LoadSnapshot { account, .. } => Msg::SnapshotLoaded {
                 account,
                 loaded: Default::default(),
             },

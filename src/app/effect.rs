@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use crate::api::{AccountId, NewToken, PermissionChange, Secret, TokenId};
 use crate::clipboard::Content;
-use crate::drift::Snapshot;
+use crate::drift::{Against, Snapshot};
 use crate::journal::Note;
 use crate::rotation::{HandoffRun, PlaceBook};
 
@@ -94,10 +94,11 @@ pub enum Effect {
         account: AccountId,
         book: PlaceBook,
     },
-    /// Reads the account's snapshot of the last look from the state directory; answered by
-    /// `Msg::SnapshotLoaded`.
+    /// Reads the account's snapshot of the last look from the state directory, against the list it is
+    /// to be compared with (only what differs from it is kept); answered by `Msg::SnapshotLoaded`.
     LoadSnapshot {
         account: AccountId,
+        against: std::sync::Arc<Against>,
     },
     /// Writes the account's snapshot whole (the executor names the API it came from); answered by
     /// `Msg::SnapshotSaved`.

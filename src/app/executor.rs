@@ -220,15 +220,18 @@ impl Executor {
                     let _ = tx.send(Msg::PlacesSaved(result));
                 });
             }
-            Effect::LoadSnapshot { account } => {
+            Effect::LoadSnapshot { account, against } => {
                 let tx = self.tx.clone();
                 let dir = self.state_dir.clone().filter(|_| self.snapshots);
                 let api_url = self.client.base_url().to_string();
                 tokio::task::spawn_blocking(move || {
                     let loaded = match dir {
-                        Some(dir) => {
-                            drift::load(&drift::snapshot_path(&dir, account), account, &api_url)
-                        }
+                        Some(dir) => drift::load_against(
+                            &drift::snapshot_path(&dir, account),
+                            account,
+                            &api_url,
+                            Some(&against),
+                        ),
                         None => drift::Loaded::default(),
                     };
                     let _ = tx.send(Msg::SnapshotLoaded { account, loaded });

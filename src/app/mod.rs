@@ -13,6 +13,7 @@ pub mod dialogs;
 pub mod dump;
 pub mod effect;
 pub mod executor;
+pub mod memory;
 pub mod msg;
 pub mod registry;
 pub mod run;

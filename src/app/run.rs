@@ -497,6 +497,7 @@ async fn interactive(
             }
             if state.table.has_deferred_work() && state.drift.settled_for_idle() {
                 update(state, Msg::Idle, Utc::now());
+                super::memory::give_back_free();
             }
             let now = Utc::now();
             let wake = state.next_wakeup(now).map(|at| instant_at(at, now));

@@ -239,7 +239,7 @@ impl Drift {
 }
 
 /// `"ci deploy"` for a token named `"ci deploy 42"` with id 42: the name a reset's new token was given.
-fn reset_origin_name(record: &TokenRecord) -> Option<&str> {
+pub(super) fn reset_origin_name(record: &TokenRecord) -> Option<&str> {
     let suffix = format!(" {}", record.id);
     record.name.strip_suffix(suffix.as_str())
 }

@@ -3,15 +3,18 @@
 //!
 //! - `snapshot.rs`: what a snapshot holds and how one is taken from a token list.
 //! - `compare.rs`: the changes between two snapshots, in a fixed order, and their summary.
+//! - `against.rs`: a stored snapshot read against a list, keeping only what differs.
 //! - `store.rs`: where a snapshot is kept, read leniently and written whole.
 
+mod against;
 mod compare;
 mod snapshot;
 mod store;
 
+pub use against::{Against, compare_read};
 pub use compare::{Change, Drift, compare};
 pub use snapshot::{Snapshot, TokenRecord};
-pub use store::{Loaded, load, save, save_from, snapshot_path};
+pub use store::{Loaded, load, load_against, save, save_from, snapshot_path};
 
 /// `2d`, `5h`, `12m`, `<1m`: how long ago a snapshot was taken, in its largest unit.
 pub fn ago(span: chrono::TimeDelta) -> String {

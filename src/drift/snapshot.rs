@@ -27,7 +27,7 @@ pub struct Snapshot {
     pub tokens: Vec<TokenRecord>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct TokenRecord {
     pub id: TokenId,
     /// As the server sent it; made safe where it is shown.

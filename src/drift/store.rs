@@ -5,8 +5,11 @@
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
+use serde::de::DeserializeSeed;
+
+use super::against::{Against, Reduced};
 use super::snapshot::{SNAPSHOT_VERSION, Snapshot, api_key};
-use crate::api::AccountId;
+use crate::api::{AccountId, TokenId};
 
 /// Where an account's snapshot is kept.
 pub fn snapshot_path(state_dir: &Path, account: AccountId) -> PathBuf {
@@ -18,28 +21,51 @@ pub fn snapshot_path(state_dir: &Path, account: AccountId) -> PathBuf {
 pub struct Loaded {
     pub snapshot: Option<Snapshot>,
     pub warning: Option<String>,
+    /// Read against a list (`load_against`): the ids of the records left out of `snapshot` because the
+    /// list holds them as they were, ascending. Empty when the snapshot was read whole.
+    pub unchanged: Vec<TokenId>,
 }
 
 /// Reads the snapshot of `account` on the API at `api_url`. None yet, one of another account or API, or
 /// one of another version is no snapshot; a damaged file is moved aside (`….json.unreadable`, so that the
 /// next save does not destroy what it held) and said so.
 pub fn load(path: &Path, account: AccountId, api_url: &str) -> Loaded {
+    load_against(path, account, api_url, None)
+}
+
+/// `load`, read against `list` when there is one: only the records the list does not hold as they were
+/// are kept (see `Against`).
+pub fn load_against(
+    path: &Path,
+    account: AccountId,
+    api_url: &str,
+    list: Option<&Against>,
+) -> Loaded {
     // Read as it is parsed, never whole: at 100,000 tokens the file is 16 MB.
     let file = match std::fs::File::open(path) {
         Ok(file) => io::BufReader::with_capacity(1 << 16, file),
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Loaded::default(),
         Err(e) => {
             return Loaded {
-                snapshot: None,
                 warning: Some(format!(
                     "cannot read the snapshot {}: {e}; comparing with nothing",
                     path.display()
                 )),
+                ..Loaded::default()
             };
         }
     };
-    match serde_json::from_reader::<_, Snapshot>(file) {
-        Ok(snapshot)
+    let read = match list {
+        None => serde_json::from_reader::<_, Snapshot>(file).map(|s| (s, Vec::new())),
+        Some(list) => {
+            let mut json = serde_json::Deserializer::from_reader(file);
+            Reduced(list)
+                .deserialize(&mut json)
+                .and_then(|read| json.end().map(|()| read))
+        }
+    };
+    match read {
+        Ok((snapshot, unchanged))
             if snapshot.version == SNAPSHOT_VERSION
                 && snapshot.account == account
                 && snapshot.api_url == api_key(api_url) =>
@@ -47,15 +73,16 @@ pub fn load(path: &Path, account: AccountId, api_url: &str) -> Loaded {
             Loaded {
                 snapshot: Some(snapshot),
                 warning: None,
+                unchanged,
             }
         }
         Ok(_) => Loaded::default(),
         Err(e) if e.is_io() => Loaded {
-            snapshot: None,
             warning: Some(format!(
                 "cannot read the snapshot {}: {e}; comparing with nothing",
                 path.display()
             )),
+            ..Loaded::default()
         },
         Err(e) => {
             let aside = path.with_extension("json.unreadable");
@@ -65,11 +92,11 @@ pub fn load(path: &Path, account: AccountId, api_url: &str) -> Loaded {
                 String::new()
             };
             Loaded {
-                snapshot: None,
                 warning: Some(format!(
                     "the snapshot {} is damaged ({e}){kept}; comparing with nothing and starting a new one",
                     path.display()
                 )),
+                ..Loaded::default()
             }
         }
     }

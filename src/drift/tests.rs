@@ -266,6 +266,105 @@ fn a_snapshot_that_cannot_be_read_is_a_warning_and_stays_where_it_is() {
     assert!(!path.with_extension("json.unreadable").exists());
 }
 
+/// `earlier` saved, then read against `later`'s tokens: what is kept, and the changes `compare_read`
+/// makes of it.
+fn read_against(earlier: &Snapshot, later: &[serde_json::Value], day: u32) -> (Loaded, Drift) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = snapshot_path(dir.path(), 7);
+    save(&path, earlier).unwrap();
+    let later = list(later);
+    let loaded = load_against(&path, 7, URL, Some(&Against::of_tokens(later.iter())));
+    let before = loaded.snapshot.as_ref().expect("the stored snapshot");
+    let drift = compare_read(
+        before,
+        &loaded.unchanged,
+        later.iter(),
+        &later.unreadable,
+        at(day),
+    );
+    (loaded, drift)
+}
+
+#[test]
+fn a_snapshot_read_against_the_list_keeps_what_differs_and_compares_the_same() {
+    let mut earlier_tokens: Vec<serde_json::Value> = (100..400)
+        .map(|id| token(id, &format!("steady {id}x"), "zzzz", "viewer", None))
+        .collect();
+    earlier_tokens.extend([
+        token(1, "ci", "aaaa", "admin", None),
+        token(2, "old name", "bbbb", "viewer", None),
+        token(3, "perms", "cccc", "viewer", None),
+        token(4, "expiry", "dddd", "viewer", Some("2026-06-01T00:00:00Z")),
+        token(5, "gone", "eeee", "viewer", Some("2026-12-01T00:00:00Z")),
+        token(6, "lapsed", "ffff", "viewer", Some("2026-03-02T00:00:00Z")),
+        // Reset since: the old one unchanged but for its grace's expiry, and one reset in place.
+        token(8, "deploy", "1111", "admin", None),
+        token(9, "in place", "5555", "admin", None),
+        // Reset since, the old one not changed at all (its new token names it).
+        token(12, "relay", "6666", "admin", None),
+    ]);
+    let earlier = snap(&earlier_tokens, 1, None);
+    let mut later_tokens: Vec<serde_json::Value> = (100..400)
+        .map(|id| token(id, &format!("steady {id}x"), "zzzz", "viewer", None))
+        .collect();
+    later_tokens.extend([
+        token(1, "ci", "aaaa", "admin", None),
+        token(2, "new name", "bbbb", "viewer", None),
+        token(3, "perms", "cccc", "admin", None),
+        token(4, "expiry", "dddd", "viewer", Some("2026-09-01T00:00:00Z")),
+        token(8, "deploy", "1111", "admin", Some("2026-03-03T00:00:00Z")),
+        token(20, "deploy 20", "2222", "admin", None),
+        token(9, "in place", "7777", "admin", None),
+        token(12, "relay", "6666", "admin", None),
+        token(30, "relay 30", "8888", "admin", None),
+        token(11, "brand new", "3333", "viewer", None),
+    ]);
+    let whole = compare(&earlier, &snap(&later_tokens, 3, None));
+    assert_eq!(
+        whole.summary(),
+        "1 created, 2 deleted (1 purged after expiry), 3 reset, 1 renamed, 1 permissions changed, \
+         1 expiry changed"
+    );
+    let (loaded, drift) = read_against(&earlier, &later_tokens, 3);
+    assert_eq!(drift, whole);
+    let kept: Vec<i64> = loaded
+        .snapshot
+        .as_ref()
+        .unwrap()
+        .tokens
+        .iter()
+        .map(|t| t.id)
+        .collect();
+    // The changed and the gone, and the old tokens the resets' new ones name; not the 300 alike.
+    assert_eq!(kept, [2, 3, 4, 5, 6, 8, 9, 12]);
+    assert_eq!(loaded.unchanged.len(), 301, "{:?}", loaded.unchanged);
+    assert!(loaded.unchanged.is_sorted());
+    // Nothing changed: nothing is kept, and nothing is found.
+    let (loaded, drift) = read_against(&earlier, &earlier_tokens, 3);
+    assert_eq!(loaded.snapshot.unwrap().tokens.len(), 0);
+    assert!(drift.is_empty());
+    // Unreadable rows are carried over as from the whole snapshot: never taken as deleted.
+    let odd = json!({"id": 2, "name": "new name", "expires_at": "not a date"});
+    let mut with_odd = later_tokens.clone();
+    with_odd[301] = odd;
+    let whole = compare(&earlier, &snap(&with_odd, 3, Some(&earlier)));
+    let (_, drift) = read_against(&earlier, &with_odd, 3);
+    assert_eq!(drift, whole);
+    assert!(!drift.summary().contains("renamed"), "{}", drift.summary());
+}
+
+#[test]
+fn a_file_that_holds_an_id_twice_is_read_against_a_list_as_whole() {
+    let mut earlier = snap(&[token(1, "ci", "aaaa", "admin", None)], 1, None);
+    let mut changed = earlier.tokens[0].clone();
+    changed.name = "ci renamed".into();
+    earlier.tokens.push(changed);
+    let later = [token(1, "ci", "aaaa", "admin", None)];
+    let whole = compare(&earlier, &snap(&later, 3, None));
+    assert_eq!(whole.summary(), "1 renamed");
+    assert_eq!(read_against(&earlier, &later, 3).1, whole);
+}
+
 #[test]
 fn the_age_of_a_snapshot_reads_in_its_largest_unit() {
     assert_eq!(ago(TimeDelta::seconds(20)), "<1m");

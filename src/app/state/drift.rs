@@ -1,33 +1,35 @@
-//! Drift in the console: the snapshot the last look kept (read at start), the session's first list
-//! waiting for it, what the comparison found, whether its banner was dismissed, and the newest
-//! snapshot, saved after every successful load.
+//! Drift in the console: the snapshot the last look kept (read against the session's first list), what
+//! the comparison found, whether its banner was dismissed, and the saves of the newest list, after every
+//! successful load.
 
 use crate::api::{AccountId, UnreadableToken};
 use crate::drift::{Drift, Snapshot, TokenRecord};
 
 #[derive(Debug, Default)]
 pub struct DriftState {
-    /// The account the snapshot was asked for.
+    /// The account the snapshot is kept for.
     pub account: Option<AccountId>,
     /// `None` until the stored snapshot is read; then what it held until the first list is compared
     /// with it (`Some(None)`: there was none, or it is no longer needed).
     pub baseline: Option<Option<Snapshot>>,
-    /// The session's first list, kept until the stored snapshot is read, with its unreadable rows (so
-    /// that the stored records of those can be carried over then).
-    pub first: Option<(std::sync::Arc<Snapshot>, Vec<UnreadableToken>)>,
+    /// How many lists of the account have come this session.
+    pub lists: u64,
+    /// The stored snapshot was asked for, read against the list that was `lists` then: an answer read
+    /// against an older list is asked for again.
+    pub asked_for: Option<u64>,
+    /// The newest list's unreadable rows, while the stored snapshot is read (their stored records are
+    /// carried over then).
+    pub unreadable: Vec<UnreadableToken>,
     /// The first list has been compared with the stored snapshot.
     pub compared: bool,
     /// What changed, when anything did.
     pub found: Option<Drift>,
     /// Closing the list of changes dismisses the banner.
     pub dismissed: bool,
-    /// The newest list's snapshot while it waits for the stored one to be read: it is saved then (never
-    /// before, so that the save cannot overwrite what the comparison needs). Once saved it is not
-    /// kept: the table holds the same tokens, and a later list that needs the records it had (for its
-    /// unreadable rows) makes them again from the table's rows and `carried`.
-    pub latest: Option<std::sync::Arc<Snapshot>>,
     /// The records the newest saved snapshot carried over for rows that could not be read (not in the
-    /// table as tokens): nearly always none.
+    /// table as tokens): nearly always none. No snapshot is kept once saved: the table holds the same
+    /// tokens, and a later list that needs the records it had (for its unreadable rows) makes them
+    /// again from the table's rows and these.
     pub carried: Vec<TokenRecord>,
     /// Snapshots handed to the executor to save and not yet answered for (see `settled_for_idle`).
     pub saves_in_flight: usize,
@@ -43,15 +45,15 @@ impl DriftState {
         self.found.is_some() && !self.dismissed
     }
 
-    /// The stored snapshot has been read and compared, and none is being saved: at 100,000 tokens each
-    /// holds 13 MB until then, and what the console makes after its first frame (the findings, the
-    /// texts, the filter's texts: 25 MB) is made once they are gone rather than beside them.
+    /// The stored snapshot has been read and compared, and none is being saved: at 100,000 tokens a
+    /// snapshot being saved holds 13 MB, and what the console makes after its first frame (the
+    /// findings, the texts, the orders) is made once it is gone rather than beside it.
     pub fn settled_for_idle(&self) -> bool {
         self.settled() && self.saves_in_flight == 0
     }
 
-    /// The stored snapshot has been read (or none was asked for yet).
+    /// The stored snapshot has been read (or none is kept: no account yet, or no snapshots at all).
     pub fn settled(&self) -> bool {
-        self.account.is_none() || self.baseline.is_some()
+        self.disabled || self.account.is_none() || self.baseline.is_some()
     }
 }

@@ -1,12 +1,13 @@
-//! Drift: the stored snapshot is read when the account is known; the session's first list is compared
-//! with it (the banner), `w` lists the changes, and every successful load is saved as the next snapshot.
+//! Drift: the stored snapshot is read against the session's first list, keeping only what differs from
+//! it; the two are compared (the banner), `w` lists the changes, and every successful load is saved as
+//! the next snapshot.
 
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
-use crate::api::{AccountId, ApiToken};
-use crate::drift::{Loaded, Snapshot, TokenRecord, ago, compare};
+use crate::api::{AccountId, ApiToken, UnreadableToken};
+use crate::drift::{Against, Loaded, Snapshot, TokenRecord, ago, compare, compare_read};
 use crate::text::SafeText;
 
 use super::super::dialogs::DriftDialog;
@@ -15,8 +16,8 @@ use super::super::state::table::{ListedRows, TokenTable};
 use super::super::state::{Level, Overlay, State};
 use super::step::Step;
 
-/// The account is known: its stored snapshot is read.
-pub(super) fn load(state: &mut State, account: AccountId) -> Effect {
+/// The account is known: its snapshot will be read once its first list has come, against it.
+pub(super) fn enter(state: &mut State, account: AccountId) {
     if state.drift.account != Some(account) {
         state.drift = crate::app::state::drift::DriftState {
             disabled: state.drift.disabled,
@@ -24,12 +25,30 @@ pub(super) fn load(state: &mut State, account: AccountId) -> Effect {
         };
         state.drift.account = Some(account);
     }
-    Effect::LoadSnapshot { account }
 }
 
-/// A list was loaded (before it goes into the table): its snapshot is made, compared if it is the
-/// session's first and the stored one is read, and saved once that has been read.
-pub(super) fn listed(state: &mut State, list: &ListedRows, now: DateTime<Utc>) -> Vec<Effect> {
+/// Before a list goes into the table: the records it is to carry over for its unreadable rows, when it
+/// has some and the table holds what the last snapshot held (the table is then made of the new list).
+pub(super) fn before_list(
+    state: &State,
+    list: &ListedRows,
+    now: DateTime<Utc>,
+) -> Option<Snapshot> {
+    let drift = &state.drift;
+    let account = drift.account?;
+    (!drift.disabled && !list.unreadable.is_empty() && drift.baseline == Some(None))
+        .then(|| last_known(&state.table, account, &drift.carried, now))
+}
+
+/// A list went into the table: the stored snapshot is asked for against it if it is the session's
+/// first, compared with it if it was read before the list came; the list is saved once the stored
+/// snapshot has been read. `previous` is `before_list`'s.
+pub(super) fn listed(
+    state: &mut State,
+    unreadable: Vec<UnreadableToken>,
+    previous: Option<Snapshot>,
+    now: DateTime<Utc>,
+) -> Vec<Effect> {
     if state.drift.disabled {
         return Vec::new();
     }
@@ -39,51 +58,70 @@ pub(super) fn listed(state: &mut State, list: &ListedRows, now: DateTime<Utc>) -
     if state.drift.account != Some(account) {
         return Vec::new();
     }
-    // Only a list with unreadable rows carries records over, so only then are the earlier ones needed.
-    let remade;
-    let previous = match (&state.drift.latest, &state.drift.baseline) {
-        _ if list.unreadable.is_empty() => None,
-        (Some(latest), _) => Some(&**latest),
-        (None, Some(Some(stored))) => Some(stored),
-        (None, Some(None)) => {
-            remade = last_known(&state.table, account, &state.drift.carried, now);
-            Some(&remade)
-        }
-        (None, None) => None,
-    };
-    let snapshot = Snapshot::of_tokens(account, "", list.tokens(), &list.unreadable, now, previous);
     let drift = &mut state.drift;
-    drift.carried = if list.unreadable.is_empty() {
-        Vec::new()
-    } else {
-        snapshot.records_not_in(list.tokens().map(|t| t.id))
-    };
-    match &drift.baseline {
+    drift.lists += 1;
+    match drift.baseline.take() {
         None => {
-            let snapshot = Arc::new(snapshot);
-            if drift.first.is_none() {
-                drift.first = Some((snapshot.clone(), list.unreadable.clone()));
+            // Never saved before the stored one is read: the save would overwrite what it is compared with.
+            drift.unreadable = unreadable;
+            if drift.asked_for.is_some() {
+                // Asked against an older list: its answer asks again.
+                return Vec::new();
             }
-            drift.latest = Some(snapshot);
-            Vec::new()
+            vec![ask_for_stored(state, account)]
         }
-        Some(baseline) => {
+        Some(stored) => {
+            let save = save_table(
+                state,
+                account,
+                &unreadable,
+                stored.as_ref().or(previous.as_ref()),
+                now,
+            );
+            let drift = &mut state.drift;
             if !drift.compared {
                 drift.compared = true;
-                if let Some(before) = baseline {
-                    let found = compare(before, &snapshot);
+                if let (Some(before), Effect::SaveSnapshot { snapshot, .. }) = (&stored, &save) {
+                    let found = compare(before, snapshot);
                     drift.found = (!found.is_empty()).then_some(found);
                 }
-                // The stored snapshot was kept for this comparison alone.
-                drift.baseline = Some(None);
             }
-            drift.latest = None;
-            drift.saves_in_flight += 1;
-            vec![Effect::SaveSnapshot {
-                account,
-                snapshot: Arc::new(snapshot),
-            }]
+            drift.baseline = Some(None);
+            vec![save]
         }
+    }
+}
+
+/// The stored snapshot, read against the account's tokens in the table.
+fn ask_for_stored(state: &mut State, account: AccountId) -> Effect {
+    let against = Against::of_tokens(account_tokens(&state.table, account));
+    state.drift.asked_for = Some(state.drift.lists);
+    Effect::LoadSnapshot {
+        account,
+        against: Arc::new(against),
+    }
+}
+
+/// Saves the account's tokens in the table, carrying over from `previous` the records of the tokens
+/// `unreadable` may be.
+fn save_table(
+    state: &mut State,
+    account: AccountId,
+    unreadable: &[UnreadableToken],
+    previous: Option<&Snapshot>,
+    now: DateTime<Utc>,
+) -> Effect {
+    let tokens = account_tokens(&state.table, account);
+    let snapshot = Snapshot::of_tokens(account, "", tokens, unreadable, now, previous);
+    state.drift.carried = if unreadable.is_empty() {
+        Vec::new()
+    } else {
+        snapshot.records_not_in(account_tokens(&state.table, account).map(|t| t.id))
+    };
+    state.drift.saves_in_flight += 1;
+    Effect::SaveSnapshot {
+        account,
+        snapshot: Arc::new(snapshot),
     }
 }
 
@@ -112,53 +150,46 @@ fn account_tokens(table: &TokenTable, account: AccountId) -> impl Iterator<Item 
         .map(|row| &row.token)
 }
 
+/// The stored snapshot was read: against the table's list when it was asked for after one (then it
+/// holds only what differs from it), whole when it came first.
 pub(super) fn loaded(
     state: &mut State,
     account: AccountId,
     loaded: Loaded,
     now: DateTime<Utc>,
 ) -> Step {
-    let drift = &mut state.drift;
-    if drift.account != Some(account) || drift.baseline.is_some() {
+    let drift = &state.drift;
+    if drift.disabled || drift.account != Some(account) || drift.baseline.is_some() {
         return Step::Ignored;
     }
     if let Some(warning) = &loaded.warning {
         state.set_status(warning.clone(), Level::Warn, now);
     }
     let drift = &mut state.drift;
-    let baseline = loaded.snapshot;
-    let mut effects = Vec::new();
-    let mut carried_more = false;
-    if let Some((mut first, unreadable)) = drift.first.take() {
-        drift.compared = true;
-        if let Some(before) = &baseline {
-            if !unreadable.is_empty() {
-                carried_more = true;
-                Arc::make_mut(&mut first).carry_unreadable(&unreadable, before);
-                if let Some(latest) = drift.latest.as_mut() {
-                    Arc::make_mut(latest).carry_unreadable(&unreadable, before);
-                }
-            }
-            let found = compare(before, &first);
-            drift.found = (!found.is_empty()).then_some(found);
+    match drift.asked_for {
+        None => {
+            // Before any list: kept for the first.
+            drift.baseline = Some(loaded.snapshot);
+            return Step::done();
         }
-    }
-    if let Some(latest) = drift.latest.take() {
-        if carried_more {
-            // The table holds the newest list by now: what the snapshot has beyond its rows was carried.
-            let listed = account_tokens(&state.table, account).map(|t| t.id);
-            state.drift.carried = latest.records_not_in(listed);
+        Some(asked) if asked != drift.lists => {
+            // Read against a list the table no longer holds: what it left out may differ now.
+            return vec![ask_for_stored(state, account)].into();
         }
-        state.drift.saves_in_flight += 1;
-        effects.push(Effect::SaveSnapshot {
-            account,
-            snapshot: latest,
-        });
+        Some(_) => {}
     }
-    let drift = &mut state.drift;
-    // Kept only while the first list is still to come and be compared with it.
-    drift.baseline = Some(if drift.compared { None } else { baseline });
-    effects.into()
+    drift.asked_for = None;
+    drift.compared = true;
+    let unreadable = std::mem::take(&mut drift.unreadable);
+    let stored = loaded.snapshot;
+    if let Some(before) = &stored {
+        let tokens = account_tokens(&state.table, account);
+        let found = compare_read(before, &loaded.unchanged, tokens, &unreadable, now);
+        state.drift.found = (!found.is_empty()).then_some(found);
+    }
+    let save = save_table(state, account, &unreadable, stored.as_ref(), now);
+    state.drift.baseline = Some(None);
+    vec![save].into()
 }
 
 pub(super) fn saved(state: &mut State, result: Result<(), String>, now: DateTime<Utc>) -> Step {

@@ -46,7 +46,7 @@ pub(super) fn account(
             let id = account.id;
             state.session.enter(account);
             // Before the answers ahead are taken, so that their list is the one compared.
-            let snapshot_load = super::drift::load(state, id);
+            super::drift::enter(state, id);
             let step = match state.requests.ahead.take_if(|ahead| ahead.account == id) {
                 Some(ahead) => answers_ahead(state, ahead, now),
                 None => {
@@ -57,10 +57,9 @@ pub(super) fn account(
             match step {
                 Step::Changed(mut effects) => {
                     effects.push(super::rotation::load(id));
-                    effects.push(snapshot_load);
                     effects.into()
                 }
-                Step::Ignored => vec![super::rotation::load(id), snapshot_load].into(),
+                Step::Ignored => vec![super::rotation::load(id)].into(),
             }
         }
         Ok(AccountChoice::Ambiguous(list)) => {
@@ -165,7 +164,8 @@ pub(super) fn tokens(
     }
     match result {
         Ok(list) => {
-            let saves = super::drift::listed(state, &list, now);
+            let previous = super::drift::before_list(state, &list, now);
+            let unreadable_tokens = list.unreadable.clone();
             let unreadable = list.unreadable.len();
             let before = state
                 .table
@@ -181,6 +181,9 @@ pub(super) fn tokens(
                 failure: None,
             }]);
             state.forget_unlisted_marks();
+            // After the list is in the table, so that its snapshot is made once the table's first order
+            // (and what that set aside) is done.
+            let saves = super::drift::listed(state, unreadable_tokens, previous, now);
             if unreadable > 0 && unreadable != before {
                 // Said when their number changes: the rows alone are easy to miss among 10,000.
                 let text = if unreadable == 1 {

@@ -9,7 +9,7 @@ use mailtrap_tokens::api::{AccessLevel, ApiToken, TokenList, UnreadableToken};
 use mailtrap_tokens::app::effect::Effect;
 use mailtrap_tokens::app::msg::Msg;
 use mailtrap_tokens::app::state::{Overlay, State};
-use mailtrap_tokens::drift::{Loaded, Snapshot};
+use mailtrap_tokens::drift::{Against, Loaded, Snapshot, load_against, save, snapshot_path};
 
 use super::common::*;
 use crate::console_driver::*;
@@ -73,7 +73,11 @@ fn snapshot_read(
         state,
         Msg::SnapshotLoaded {
             account: ACCOUNT_ID,
-            loaded: Loaded { snapshot, warning },
+            loaded: Loaded {
+                snapshot,
+                warning,
+                ..Loaded::default()
+            },
         },
     )
 }
@@ -122,6 +126,17 @@ fn saved(effects: &[Effect]) -> Vec<&Snapshot> {
             _ => None,
         })
         .collect()
+}
+
+/// What the effects ask the stored snapshot to be read against, if they ask for it.
+fn asked(effects: &[Effect]) -> Option<&Against> {
+    effects.iter().find_map(|e| match e {
+        Effect::LoadSnapshot { account, against } => {
+            assert_eq!(*account, ACCOUNT_ID);
+            Some(against.as_ref())
+        }
+        _ => None,
+    })
 }
 
 fn assert_no_raw_controls(screen: &str) {
@@ -355,7 +370,6 @@ fn a_token_unreadable_in_load_after_load_keeps_its_record_and_no_snapshot_is_hel
         let kept = saves[0].tokens.iter().find(|t| t.id == record.id);
         assert_eq!(kept, Some(&record), "load {load} carries the record over");
         assert_eq!(saves[0].tokens.len(), tokens_now().len(), "load {load}");
-        assert!(state.drift.latest.is_none(), "a saved snapshot is not kept");
         assert!(
             matches!(state.drift.baseline, Some(None)),
             "the stored snapshot is not kept once compared"
@@ -385,5 +399,86 @@ fn a_token_unreadable_in_load_after_load_keeps_its_record_and_no_snapshot_is_hel
     assert!(
         banner.contains("1 created, 1 deleted"),
         "retired-bot alone is deleted: an unreadable token never reads as deleted: {banner}"
+    );
+}
+
+#[test]
+fn the_stored_snapshot_is_read_against_the_first_list_and_again_when_another_came_first() {
+    let (mut state, tokens_req, tree_req) = account_chosen();
+    send(
+        &mut state,
+        Msg::ResourceTreeLoaded {
+            req: tree_req,
+            result: Ok(tree()),
+        },
+    );
+    let effects = send(
+        &mut state,
+        Msg::TokensLoaded {
+            req: tokens_req,
+            result: Ok(tokens_now().into()),
+        },
+    );
+    let against = asked(&effects).expect("read against the first list");
+    assert!(saved(&effects).is_empty(), "never saved before it is read");
+    assert!(!state.drift.settled_for_idle());
+    // The file as the executor reads it: only what differs from the list is kept.
+    let dir = tempfile::tempdir().unwrap();
+    let path = snapshot_path(dir.path(), ACCOUNT_ID);
+    let stored = snapshot_of(earlier_tokens(), 2);
+    save(&path, &stored).unwrap();
+    let read = |against: &Against| load_against(&path, ACCOUNT_ID, "", Some(against));
+    let first_read = read(against);
+    let kept = first_read.snapshot.as_ref().unwrap().tokens.len();
+    assert_eq!(
+        kept + first_read.unchanged.len(),
+        stored.tokens.len(),
+        "each record kept or left out"
+    );
+    assert!(
+        kept <= 5,
+        "the 4 that changed and an old reset's: {kept} kept"
+    );
+    // A reload answers before it: what the read left out may differ from the newer list.
+    let effects = send(&mut state, char_key('r'));
+    let (reload, _) = load_requests(&effects, ACCOUNT_ID);
+    let effects = send(
+        &mut state,
+        Msg::TokensLoaded {
+            req: reload.expect("a reload"),
+            result: Ok(tokens_now().into()),
+        },
+    );
+    assert!(asked(&effects).is_none(), "one read at a time");
+    assert!(saved(&effects).is_empty());
+    let effects = send(
+        &mut state,
+        Msg::SnapshotLoaded {
+            account: ACCOUNT_ID,
+            loaded: first_read,
+        },
+    );
+    let against = asked(&effects).expect("read again, against the newer list");
+    assert!(saved(&effects).is_empty());
+    let effects = send(
+        &mut state,
+        Msg::SnapshotLoaded {
+            account: ACCOUNT_ID,
+            loaded: read(against),
+        },
+    );
+    let saves = saved(&effects);
+    assert_eq!(saves.len(), 1, "saved once read");
+    assert_eq!(saves[0].tokens.len(), tokens_now().len(), "the whole list");
+    assert!(
+        matches!(state.drift.baseline, Some(None)),
+        "nothing is kept"
+    );
+    // The same changes as the whole stored snapshot compared with the whole list.
+    let (whole, _) = started(Some(stored), tokens_now(), true);
+    assert_eq!(state.drift.found, whole.drift.found);
+    assert!(
+        text(&draw(&mut state, 120, 40)).contains("1 created, 1 deleted"),
+        "the banner"
     );
 }
