@@ -287,9 +287,13 @@ fn read_against(earlier: &Snapshot, later: &[serde_json::Value], day: u32) -> (L
 
 #[test]
 fn a_snapshot_read_against_the_list_keeps_what_differs_and_compares_the_same() {
-    let mut earlier_tokens: Vec<serde_json::Value> = (100..400)
-        .map(|id| token(id, &format!("steady {id}x"), "zzzz", "viewer", None))
-        .collect();
+    // 300 tokens alike in both, then the few that differ.
+    let steady = || -> Vec<serde_json::Value> {
+        (100..400)
+            .map(|id| token(id, &format!("steady {id}x"), "zzzz", "viewer", None))
+            .collect()
+    };
+    let mut earlier_tokens = steady();
     earlier_tokens.extend([
         token(1, "ci", "aaaa", "admin", None),
         token(2, "old name", "bbbb", "viewer", None),
@@ -304,9 +308,7 @@ fn a_snapshot_read_against_the_list_keeps_what_differs_and_compares_the_same() {
         token(12, "relay", "6666", "admin", None),
     ]);
     let earlier = snap(&earlier_tokens, 1, None);
-    let mut later_tokens: Vec<serde_json::Value> = (100..400)
-        .map(|id| token(id, &format!("steady {id}x"), "zzzz", "viewer", None))
-        .collect();
+    let mut later_tokens = steady();
     later_tokens.extend([
         token(1, "ci", "aaaa", "admin", None),
         token(2, "new name", "bbbb", "viewer", None),
