@@ -379,3 +379,78 @@ fn the_age_of_a_snapshot_reads_in_its_largest_unit() {
         "a clock set back reads as now"
     );
 }
+
+mod read_against_any_list {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// A token from a few names (some named as a reset's new token names it, some after another id),
+    /// last digits, levels and expiries, so that two lists share, change, reset and drop tokens.
+    fn a_token() -> impl Strategy<Value = serde_json::Value> {
+        let expiries = prop_oneof![
+            Just(None),
+            Just(Some("2026-03-02T00:00:00Z")),
+            Just(Some("2026-09-01T00:00:00Z")),
+        ];
+        (
+            1i64..24,
+            prop_oneof![Just("ci"), Just("deploy")],
+            // Plain, named as a reset names its new token (after its own id), or after another id.
+            prop_oneof![Just(None), Just(Some(0)), (1i64..24).prop_map(Some)],
+            prop_oneof![Just("aaaa"), Just("bbbb")],
+            prop_oneof![Just("admin"), Just("viewer")],
+            expiries,
+        )
+            .prop_map(|(id, base, after, last4, level, expires)| {
+                let name = match after {
+                    None => base.to_string(),
+                    Some(0) => format!("{base} {id}"),
+                    Some(other) => format!("{base} {other}"),
+                };
+                token(id, &name, last4, level, expires)
+            })
+    }
+
+    /// An unreadable row: one that names an id, or nothing at all.
+    fn an_unreadable() -> impl Strategy<Value = serde_json::Value> {
+        prop_oneof![
+            (1i64..24).prop_map(|id| json!({"id": id, "name": "x", "expires_at": "not a date"})),
+            Just(json!({"resources": []})),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        #[test]
+        fn compares_as_the_whole_snapshot_with_the_whole_list(
+            earlier in prop::collection::vec(a_token(), 0..16),
+            // For each earlier token: kept as it was (most), dropped, or made again with its id.
+            fates in prop::collection::vec((0u8..6, a_token()), 16),
+            added in prop::collection::vec(a_token(), 0..6),
+            odd in prop::option::of(an_unreadable()),
+        ) {
+            let mut later: Vec<serde_json::Value> = Vec::new();
+            for (token, (fate, other)) in earlier.iter().zip(&fates) {
+                match fate {
+                    0 => {}
+                    1 => {
+                        let mut changed = other.clone();
+                        changed["id"] = token["id"].clone();
+                        later.push(changed);
+                    }
+                    _ => later.push(token.clone()),
+                }
+            }
+            later.extend(added);
+            later.extend(odd);
+            let earlier = snap(&earlier, 1, None);
+            let whole = compare(&earlier, &snap(&later, 3, Some(&earlier)));
+            let (loaded, drift) = read_against(&earlier, &later, 3);
+            prop_assert_eq!(&drift, &whole);
+            let kept = loaded.snapshot.as_ref().map_or(0, |s| s.tokens.len());
+            prop_assert_eq!(kept + loaded.unchanged.len(), earlier.tokens.len());
+        }
+    }
+}
