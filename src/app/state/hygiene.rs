@@ -101,3 +101,67 @@ impl Hygiene {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::api::{AccessLevel, ApiToken, Resource, ResourceType};
+    use crate::hygiene::RuleId;
+
+    fn token(id: i64, name: &str, admin: bool) -> ApiToken {
+        let level = if admin {
+            AccessLevel::ADMIN
+        } else {
+            AccessLevel::VIEWER
+        };
+        ApiToken {
+            id,
+            name: name.into(),
+            last_4_digits: "ab12".into(),
+            created_by: "Ops".into(),
+            expires_at: None,
+            resources: [Resource {
+                resource_type: ResourceType::new("account"),
+                resource_id: 7,
+                access_level: level,
+            }]
+            .into_iter()
+            .collect(),
+            opaque_resources: Default::default(),
+        }
+    }
+
+    /// Findings name their token by its row: once the table holds another list, they answer for no row
+    /// until they are made again, rather than for whichever token took the row.
+    #[test]
+    fn findings_answer_only_for_the_table_they_were_made_from() {
+        let now = Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap();
+        let mut table = TokenTable::default();
+        table.set_tokens(vec![token(1, "root", true), token(2, "reader", false)]);
+        let mut hygiene = Hygiene::new(RuleConfig::default());
+        assert!(hygiene.ensure(&mut table, None, now));
+        let rules = |hygiene: &Hygiene, table: &TokenTable, row: usize| -> Vec<RuleId> {
+            hygiene.of_row(table, row).iter().map(|f| f.rule).collect()
+        };
+        assert!(rules(&hygiene, &table, 0).contains(&RuleId::AdminNeverExpires));
+        assert!(!rules(&hygiene, &table, 1).contains(&RuleId::AdminNeverExpires));
+        assert_eq!(
+            table.rows[0].findings.map(|f| f.count),
+            Some(rules(&hygiene, &table, 0).len() as u32)
+        );
+        // The same tokens in the other order: row 0 is now the reader.
+        table.set_tokens(vec![token(2, "reader", false), token(1, "root", true)]);
+        assert!(hygiene.of_table(&table).is_empty());
+        assert!(hygiene.of_row(&table, 0).is_empty());
+        assert!(hygiene.ensure(&mut table, None, now));
+        assert!(!rules(&hygiene, &table, 0).contains(&RuleId::AdminNeverExpires));
+        assert!(rules(&hygiene, &table, 1).contains(&RuleId::AdminNeverExpires));
+        let full = hygiene.of_row(&table, 1)[0].finding(table.readable_rows());
+        assert_eq!(
+            full.map(|f| (f.token_id, f.token_name.to_string())),
+            Some((1, "root".to_string()))
+        );
+    }
+}
