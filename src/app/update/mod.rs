@@ -8,7 +8,8 @@
 //! - `loads.rs`: their answers, the refreshes (by key and automatic), the account picker.
 //! - `writes.rs`: every write's whole life: sent once, answered, or its answer lost.
 //! - `actions.rs`: the row actions, as the registry allows them, and the dialogs they open.
-//! - `drift.rs`: the snapshot of the last look, the comparison at start, `w`, and the save after each load.
+//! - `drift.rs`: the snapshot of the last look, read against the first list and compared with it, `w`, and
+//!   the save after each load.
 //! - `rotation.rs`: the places list, a reset's cut-over checklist, and handing a secret off.
 //! - `overlays.rs`: keys, pastes and clipboard or file answers for the dialog on top.
 //! - `step.rs`: what every handler answers (`Step`) and the key helpers they share.
