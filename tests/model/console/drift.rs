@@ -1,6 +1,7 @@
 //! Drift in the console: the snapshot of the last look read against the first list (or answered before
-//! it), the first list compared with it, the banner under the title bar, `w` listing every change (scrollable, hostile names made safe),
-//! closing it dismissing the banner, and the snapshot saved after every successful load.
+//! it), the first list compared with it, the banner under the title bar, `w` listing every change
+//! (scrollable, hostile names made safe), closing it dismissing the banner, and the snapshot saved after
+//! every successful load.
 
 use chrono::Duration;
 use crossterm::event::KeyCode;
