@@ -243,9 +243,14 @@ pub fn masked_token(last_4_digits: &str) -> SafeText {
 /// What the Creator column shows for a token the server names no creator of.
 pub const NO_CREATOR: &str = "—";
 
+/// The server names no creator of the token: the Creator column shows `NO_CREATOR`.
+pub fn creator_is_blank(created_by: &str) -> bool {
+    created_by.trim().is_empty()
+}
+
 /// The Creator column: `System` for auto-created domain tokens, as the server says.
 pub fn creator(created_by: &str) -> SafeText {
-    if created_by.trim().is_empty() {
+    if creator_is_blank(created_by) {
         SafeText::literal(NO_CREATOR)
     } else {
         SafeText::new(created_by)

@@ -20,8 +20,6 @@ pub struct DriftState {
     /// The newest list's unreadable rows, while the stored snapshot is read (their stored records are
     /// carried over then).
     pub unreadable: Vec<UnreadableToken>,
-    /// The first list has been compared with the stored snapshot.
-    pub compared: bool,
     /// What changed, when anything did.
     pub found: Option<Drift>,
     /// Closing the list of changes dismisses the banner.

@@ -71,23 +71,14 @@ pub(super) fn listed(
             vec![ask_for_stored(state, account)]
         }
         Some(stored) => {
-            let save = save_table(
-                state,
-                account,
-                &unreadable,
-                stored.as_ref().or(previous.as_ref()),
-                now,
-            );
-            let drift = &mut state.drift;
-            if !drift.compared {
-                drift.compared = true;
-                if let (Some(before), Effect::SaveSnapshot { snapshot, .. }) = (&stored, &save) {
-                    let found = compare(before, snapshot);
-                    drift.found = (!found.is_empty()).then_some(found);
-                }
+            let previous = stored.as_ref().or(previous.as_ref());
+            let snapshot = table_snapshot(state, account, &unreadable, previous, now);
+            if let Some(before) = &stored {
+                let found = compare(before, &snapshot);
+                state.drift.found = (!found.is_empty()).then_some(found);
             }
-            drift.baseline = Some(None);
-            vec![save]
+            state.drift.baseline = Some(None);
+            vec![save(state, account, snapshot)]
         }
     }
 }
@@ -102,15 +93,15 @@ fn ask_for_stored(state: &mut State, account: AccountId) -> Effect {
     }
 }
 
-/// Saves the account's tokens in the table, carrying over from `previous` the records of the tokens
-/// `unreadable` may be.
-fn save_table(
+/// The snapshot of the account's tokens in the table, carrying over from `previous` the records of the
+/// tokens `unreadable` may be (and keeping those in `carried`).
+fn table_snapshot(
     state: &mut State,
     account: AccountId,
     unreadable: &[UnreadableToken],
     previous: Option<&Snapshot>,
     now: DateTime<Utc>,
-) -> Effect {
+) -> Snapshot {
     let tokens = account_tokens(&state.table, account);
     let snapshot = Snapshot::of_tokens(account, "", tokens, unreadable, now, previous);
     state.drift.carried = if unreadable.is_empty() {
@@ -118,6 +109,11 @@ fn save_table(
     } else {
         snapshot.records_not_in(account_tokens(&state.table, account).map(|t| t.id))
     };
+    snapshot
+}
+
+/// Hands `snapshot` to the executor to save.
+fn save(state: &mut State, account: AccountId, snapshot: Snapshot) -> Effect {
     state.drift.saves_in_flight += 1;
     Effect::SaveSnapshot {
         account,
@@ -179,7 +175,6 @@ pub(super) fn loaded(
         Some(_) => {}
     }
     drift.asked_for = None;
-    drift.compared = true;
     let unreadable = std::mem::take(&mut drift.unreadable);
     let stored = loaded.snapshot;
     if let Some(before) = &stored {
@@ -187,9 +182,9 @@ pub(super) fn loaded(
         let found = compare_read(before, &loaded.unchanged, tokens, &unreadable, now);
         state.drift.found = (!found.is_empty()).then_some(found);
     }
-    let save = save_table(state, account, &unreadable, stored.as_ref(), now);
+    let snapshot = table_snapshot(state, account, &unreadable, stored.as_ref(), now);
     state.drift.baseline = Some(None);
-    vec![save].into()
+    vec![save(state, account, snapshot)].into()
 }
 
 pub(super) fn saved(state: &mut State, result: Result<(), String>, now: DateTime<Utc>) -> Step {

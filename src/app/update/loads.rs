@@ -166,7 +166,7 @@ pub(super) fn tokens(
         Ok(list) => {
             let previous = super::drift::before_list(state, &list, now);
             let unreadable_tokens = list.unreadable.clone();
-            let unreadable = list.unreadable.len();
+            let unreadable = unreadable_tokens.len();
             let before = state
                 .table
                 .rows

@@ -70,15 +70,59 @@ fn snapshot_read(
     snapshot: Option<Snapshot>,
     warning: Option<String>,
 ) -> Vec<Effect> {
+    answered(
+        state,
+        Loaded {
+            snapshot,
+            warning,
+            ..Loaded::default()
+        },
+    )
+}
+
+/// The executor's answer, `loaded`.
+fn answered(state: &mut State, loaded: Loaded) -> Vec<Effect> {
     send(
         state,
         Msg::SnapshotLoaded {
             account: ACCOUNT_ID,
-            loaded: Loaded {
-                snapshot,
-                warning,
-                ..Loaded::default()
-            },
+            loaded,
+        },
+    )
+}
+
+/// The tree and then `list` answer the console's first requests; the effects of the list's answer.
+fn tree_and_list(
+    state: &mut State,
+    tokens_req: u64,
+    tree_req: u64,
+    list: Vec<ApiToken>,
+) -> Vec<Effect> {
+    send(
+        state,
+        Msg::ResourceTreeLoaded {
+            req: tree_req,
+            result: Ok(tree()),
+        },
+    );
+    send(
+        state,
+        Msg::TokensLoaded {
+            req: tokens_req,
+            result: Ok(list.into()),
+        },
+    )
+}
+
+/// `r`, answered with `list`; the effects of the answer.
+fn reload(state: &mut State, list: Vec<ApiToken>) -> Vec<Effect> {
+    let effects = send(state, char_key('r'));
+    let (tokens_req, _) = load_requests(&effects, ACCOUNT_ID);
+    send(
+        state,
+        Msg::TokensLoaded {
+            req: tokens_req.expect("a reload"),
+            result: Ok(list.into()),
         },
     )
 }
@@ -96,20 +140,7 @@ fn started(
     if snapshot_first {
         effects.extend(answer(&mut state));
     }
-    send(
-        &mut state,
-        Msg::ResourceTreeLoaded {
-            req: tree_req,
-            result: Ok(tree()),
-        },
-    );
-    effects.extend(send(
-        &mut state,
-        Msg::TokensLoaded {
-            req: tokens_req,
-            result: Ok(now_list.into()),
-        },
-    ));
+    effects.extend(tree_and_list(&mut state, tokens_req, tree_req, now_list));
     if !snapshot_first {
         effects.extend(answer(&mut state));
     }
@@ -266,17 +297,9 @@ fn nothing_changed_or_no_earlier_look_shows_no_banner() {
 #[test]
 fn every_load_is_saved_and_only_the_first_is_compared() {
     let (mut state, _) = started(Some(snapshot_of(earlier_tokens(), 2)), tokens_now(), true);
-    let effects = send(&mut state, char_key('r'));
-    let (tokens_req, _) = load_requests(&effects, ACCOUNT_ID);
     let mut later = tokens_now();
     later.pop();
-    let effects = send(
-        &mut state,
-        Msg::TokensLoaded {
-            req: tokens_req.expect("a reload"),
-            result: Ok(later.clone().into()),
-        },
-    );
+    let effects = reload(&mut state, later.clone());
     let saves = saved(&effects);
     assert_eq!(saves.len(), 1);
     assert_eq!(saves[0].tokens.len(), later.len(), "the new list is kept");
@@ -406,20 +429,7 @@ fn a_token_unreadable_in_load_after_load_keeps_its_record_and_no_snapshot_is_hel
 #[test]
 fn the_stored_snapshot_is_read_against_the_first_list_and_again_when_another_came_first() {
     let (mut state, tokens_req, tree_req) = account_chosen();
-    send(
-        &mut state,
-        Msg::ResourceTreeLoaded {
-            req: tree_req,
-            result: Ok(tree()),
-        },
-    );
-    let effects = send(
-        &mut state,
-        Msg::TokensLoaded {
-            req: tokens_req,
-            result: Ok(tokens_now().into()),
-        },
-    );
+    let effects = tree_and_list(&mut state, tokens_req, tree_req, tokens_now());
     let against = asked(&effects).expect("read against the first list");
     assert!(saved(&effects).is_empty(), "never saved before it is read");
     assert!(!state.drift.settled_for_idle());
@@ -441,33 +451,13 @@ fn the_stored_snapshot_is_read_against_the_first_list_and_again_when_another_cam
         "the 4 that changed and an old reset's: {kept} kept"
     );
     // A reload answers before it: what the read left out may differ from the newer list.
-    let effects = send(&mut state, char_key('r'));
-    let (reload, _) = load_requests(&effects, ACCOUNT_ID);
-    let effects = send(
-        &mut state,
-        Msg::TokensLoaded {
-            req: reload.expect("a reload"),
-            result: Ok(tokens_now().into()),
-        },
-    );
+    let effects = reload(&mut state, tokens_now());
     assert!(asked(&effects).is_none(), "one read at a time");
     assert!(saved(&effects).is_empty());
-    let effects = send(
-        &mut state,
-        Msg::SnapshotLoaded {
-            account: ACCOUNT_ID,
-            loaded: first_read,
-        },
-    );
+    let effects = answered(&mut state, first_read);
     let against = asked(&effects).expect("read again, against the newer list");
     assert!(saved(&effects).is_empty());
-    let effects = send(
-        &mut state,
-        Msg::SnapshotLoaded {
-            account: ACCOUNT_ID,
-            loaded: read(against),
-        },
-    );
+    let effects = answered(&mut state, read(against));
     let saves = saved(&effects);
     assert_eq!(saves.len(), 1, "saved once read");
     assert_eq!(saves[0].tokens.len(), tokens_now().len(), "the whole list");

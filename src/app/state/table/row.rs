@@ -197,7 +197,7 @@ impl TokenRow {
             return SafeStr::EMPTY;
         }
         let raw = &self.token.created_by;
-        if raw.trim().is_empty() {
+        if columns::creator_is_blank(raw) {
             return SafeStr::checked(columns::NO_CREATOR).unwrap_or(SafeStr::EMPTY);
         }
         match &self.rare {
@@ -274,7 +274,7 @@ pub(super) fn make_texts(
     }
     let token = &row.token;
     let name = Sanitized::of(&token.name);
-    let creator = if token.created_by.trim().is_empty() {
+    let creator = if columns::creator_is_blank(&token.created_by) {
         Sanitized::default()
     } else {
         Sanitized::of(&token.created_by)

@@ -67,15 +67,14 @@ pub fn build(findings: &[Found], table: &TokenTable) -> Vec<FindingRow> {
     let mut rows: Vec<FindingRow> = findings
         .iter()
         .filter_map(|f| {
-            let row = f.token as usize;
-            let token = &tokens.get(row)?.token;
+            let finding = f.finding(tokens)?;
             Some(FindingRow {
-                severity: f.severity(),
-                rule: f.rule,
-                token_id: token.id,
-                row: Some(row),
-                token_name: SafeText::new(&token.name),
-                text: f.text.clone(),
+                severity: finding.severity(),
+                rule: finding.rule,
+                token_id: finding.token_id,
+                row: Some(f.token as usize),
+                token_name: finding.token_name,
+                text: finding.text,
             })
         })
         .collect();
