@@ -139,7 +139,7 @@ fn keys(c: &mut Criterion) {
                     state.table.set_tokens(tokens.clone());
                     draw_console(&mut term, &mut state, now);
                     // As the console does once the frame is up and no key is waiting.
-                    update(&mut state, Msg::Idle, now);
+                    common::idle(&mut state, now);
                     let start = Instant::now();
                     update(&mut state, Msg::Key(key), now);
                     draw_console(&mut term, black_box(&mut state), now);

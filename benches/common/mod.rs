@@ -78,8 +78,7 @@ fn loaded_state_in(extra: usize, start_view: StartView) -> (State, DateTime<Utc>
         update(&mut state, msg, now);
     }
     assert!(state.requests.has_tokens(), "the state holds the tokens");
-    // As the console does once its first frame is on screen.
-    update(&mut state, Msg::Idle, now);
+    idle(&mut state, now);
     (state, now)
 }
 
@@ -141,8 +140,16 @@ pub fn loaded_inventory(accounts: usize, per_account: usize) -> (State, DateTime
         update(&mut state, msg, now);
     }
     assert_eq!(state.table.rows.len(), accounts * tokens.tokens.len());
-    update(&mut state, Msg::Idle, now);
+    idle(&mut state, now);
     (state, now)
+}
+
+/// As the console does once its first frame is on screen: the idle steps, a piece each, until nothing
+/// is left to make.
+pub fn idle(state: &mut State, now: DateTime<Utc>) {
+    while state.table.has_deferred_work() {
+        update(state, Msg::Idle, now);
+    }
 }
 
 /// The settings every bench console runs with: the default keymap and columns, no refresh soon.

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use crate::api::{AccountId, NewToken, PermissionChange, Secret, TokenId};
 use crate::clipboard::Content;
-use crate::drift::{Against, Snapshot};
+use crate::drift::{Against, TokenRecord};
 use crate::journal::Note;
 use crate::rotation::{HandoffRun, PlaceBook};
 
@@ -100,12 +100,17 @@ pub enum Effect {
         account: AccountId,
         against: std::sync::Arc<Against>,
     },
-    /// Writes the account's snapshot whole (the executor names the API it came from); answered by
-    /// `Msg::SnapshotSaved`.
+    /// Writes a part of the account's snapshot (the executor names the API it came from): the records
+    /// follow the save's earlier parts in ascending id. A save's first part starts its file and leaves
+    /// any save not finished; its `last` puts the file in place of the old snapshot. Answered by
+    /// `Msg::SnapshotPartWritten`, or by `Msg::SnapshotSaved` once the last part is written or the save
+    /// failed.
     SaveSnapshot {
+        save: u64,
         account: AccountId,
-        /// Shared with the state's newest snapshot: 100,000 tokens are not copied to be saved.
-        snapshot: std::sync::Arc<Snapshot>,
+        taken_at: chrono::DateTime<chrono::Utc>,
+        records: Vec<TokenRecord>,
+        last: bool,
     },
     /// Runs each hand-off command in turn with the secret on its standard input; answered by one
     /// `Msg::HandedOff` per run.

@@ -28,6 +28,49 @@ pub struct Executor {
     /// Drift snapshots are read and kept in the state directory (not by `--dump-screen`: a picture is
     /// not a look, and must not move the baseline the next look compares with).
     snapshots: bool,
+    /// The snapshot being saved: its parts go to the thread that writes it.
+    snapshot_save: Option<SnapshotSave>,
+}
+
+/// A snapshot save in progress (see `Effect::SaveSnapshot`).
+struct SnapshotSave {
+    save: u64,
+    parts: std::sync::mpsc::Sender<(Vec<drift::TokenRecord>, bool)>,
+}
+
+/// Writes snapshot save `save` as its parts come, answering each; a save whose parts stop coming (a newer
+/// one started) ends with its temporary file removed and no answer.
+fn write_snapshot(
+    path: &std::path::Path,
+    save: u64,
+    account: crate::api::AccountId,
+    api_url: &str,
+    taken_at: chrono::DateTime<chrono::Utc>,
+    parts: &std::sync::mpsc::Receiver<(Vec<drift::TokenRecord>, bool)>,
+    tx: &UnboundedSender<Msg>,
+) {
+    let failed = |e: std::io::Error| {
+        let _ = tx.send(Msg::SnapshotSaved {
+            save,
+            result: Err(e.to_string()),
+        });
+    };
+    let mut writer = match drift::SnapshotWriter::create(path, account, api_url, taken_at) {
+        Ok(writer) => writer,
+        Err(e) => return failed(e),
+    };
+    while let Ok((records, last)) = parts.recv() {
+        if let Err(e) = writer.write(&records) {
+            return failed(e);
+        }
+        drop(records);
+        if last {
+            let result = writer.finish().map_err(|e| e.to_string());
+            let _ = tx.send(Msg::SnapshotSaved { save, result });
+            return;
+        }
+        let _ = tx.send(Msg::SnapshotPartWritten { save });
+    }
 }
 
 impl Executor {
@@ -39,6 +82,7 @@ impl Executor {
             state_dir: None,
             journal: None,
             snapshots: true,
+            snapshot_save: None,
         }
     }
 
@@ -237,22 +281,38 @@ impl Executor {
                     let _ = tx.send(Msg::SnapshotLoaded { account, loaded });
                 });
             }
-            Effect::SaveSnapshot { account, snapshot } => {
-                let tx = self.tx.clone();
-                let dir = self.state_dir.clone().filter(|_| self.snapshots);
-                let api_url = self.client.base_url().to_string();
-                tokio::task::spawn_blocking(move || {
-                    let result = match dir {
-                        Some(dir) => drift::save_from(
-                            &drift::snapshot_path(&dir, account),
-                            &snapshot,
-                            &api_url,
-                        )
-                        .map_err(|e| e.to_string()),
-                        None => Ok(()),
-                    };
-                    let _ = tx.send(Msg::SnapshotSaved(result));
-                });
+            Effect::SaveSnapshot {
+                save,
+                account,
+                taken_at,
+                records,
+                last,
+            } => {
+                let Some(dir) = self.state_dir.clone().filter(|_| self.snapshots) else {
+                    // Kept nowhere: the save is over at its first part.
+                    let _ = self.tx.send(Msg::SnapshotSaved {
+                        save,
+                        result: Ok(()),
+                    });
+                    return;
+                };
+                if self.snapshot_save.as_ref().is_none_or(|s| s.save != save) {
+                    // A save's first part; one not finished is left, its temporary file removed.
+                    let (parts, rx) = std::sync::mpsc::channel();
+                    let path = drift::snapshot_path(&dir, account);
+                    let api_url = self.client.base_url().to_string();
+                    let tx = self.tx.clone();
+                    tokio::task::spawn_blocking(move || {
+                        write_snapshot(&path, save, account, &api_url, taken_at, &rx, &tx);
+                    });
+                    self.snapshot_save = Some(SnapshotSave { save, parts });
+                }
+                if let Some(current) = &self.snapshot_save {
+                    let _ = current.parts.send((records, last));
+                }
+                if last {
+                    self.snapshot_save = None;
+                }
             }
             Effect::HandOff {
                 token,

@@ -93,7 +93,15 @@ pub enum Msg {
         account: AccountId,
         loaded: crate::drift::Loaded,
     },
-    SnapshotSaved(Result<(), String>),
+    /// A part of snapshot save `save` is written, and the next may come.
+    SnapshotPartWritten {
+        save: u64,
+    },
+    /// Snapshot save `save` is in place, or failed.
+    SnapshotSaved {
+        save: u64,
+        result: Result<(), String>,
+    },
     /// One hand-off command finished (or was stopped).
     HandedOff {
         token: TokenId,

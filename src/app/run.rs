@@ -498,6 +498,8 @@ async fn interactive(
             if state.table.has_deferred_work() && state.drift.settled_for_idle() {
                 update(state, Msg::Idle, Utc::now());
                 super::memory::give_back_free();
+                // The next piece once what arrived meanwhile is handled.
+                continue;
             }
             let now = Utc::now();
             let wake = state.next_wakeup(now).map(|at| instant_at(at, now));

@@ -20,9 +20,11 @@ use crate::api::{ApiToken, TokenId, TokenText, UnreadableToken};
 /// The list a stored snapshot is read against: each token's record, as a fingerprint.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Against {
-    /// Each token's id and its record's fingerprint, by id; the first of an id listed twice, as
-    /// `Snapshot::of_tokens` keeps it.
-    records: Vec<(TokenId, u128)>,
+    /// Each token's id, ascending; the first of an id listed twice, as `Snapshot::of_tokens` keeps it.
+    ids: Vec<TokenId>,
+    /// The fingerprint of each of `ids`' records. Apart from the ids: side by side, a 128-bit number's
+    /// alignment would pad each pair to 32 bytes.
+    prints: Vec<u128>,
     /// The names the list's tokens named as a reset names its new token (`"<old name> <new id>"`) were
     /// made from: the stored tokens of those names may be the older token of a reset.
     origins: HashSet<TokenText>,
@@ -30,28 +32,41 @@ pub struct Against {
 
 impl Against {
     pub fn of_tokens<'a>(tokens: impl Iterator<Item = &'a ApiToken>) -> Self {
-        let mut records = Vec::new();
+        let (mut ids, mut prints) = (Vec::new(), Vec::new());
         let mut origins = HashSet::new();
         for token in tokens {
             let record = TokenRecord::of(token);
-            records.push((record.id, fingerprint(&record)));
+            ids.push(record.id);
+            prints.push(fingerprint(&record));
             if let Some(name) = reset_origin_name(&record) {
                 origins.insert(TokenText::from(name));
             }
         }
-        records.sort_by_key(|(id, _)| *id);
-        records.dedup_by_key(|(id, _)| *id);
-        records.shrink_to_fit();
-        Self { records, origins }
+        // A list nearly always comes by id, and is kept as it came; else it is put in order through
+        // the places of its ids (4 bytes each), not a copy of the pairs.
+        if !ids.is_sorted_by(|a, b| a < b) {
+            let mut order: Vec<u32> = (0..ids.len())
+                .filter_map(|i| u32::try_from(i).ok())
+                .collect();
+            order.sort_unstable_by_key(|&i| (ids[i as usize], i));
+            order.dedup_by_key(|i| ids[*i as usize]);
+            ids = order.iter().map(|&i| ids[i as usize]).collect();
+            prints = order.iter().map(|&i| prints[i as usize]).collect();
+        }
+        Self {
+            ids,
+            prints,
+            origins,
+        }
     }
 
     /// Whether the comparison can do without `stored`: the list holds its token as it was, and no token
     /// of the list may have been made by resetting it.
     fn leaves_out(&self, stored: &TokenRecord) -> bool {
         let same = self
-            .records
-            .binary_search_by_key(&stored.id, |(id, _)| *id)
-            .is_ok_and(|at| self.records[at].1 == fingerprint(stored));
+            .ids
+            .binary_search(&stored.id)
+            .is_ok_and(|at| self.prints[at] == fingerprint(stored));
         same && !self.origins.contains(stored.name.as_str())
     }
 }

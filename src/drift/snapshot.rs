@@ -2,8 +2,6 @@
 //! `…last4`, creator, permissions, expiry) and when it was taken. It never holds a secret: the list has
 //! none to give.
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use smallvec::SmallVec;
@@ -132,42 +130,48 @@ impl Snapshot {
     }
 
     /// Carries over from `previous` the records of the tokens `unreadable` may be (see [`Self::of_list`]).
-    pub fn carry_unreadable(&mut self, unreadable: &[UnreadableToken], previous: &Snapshot) {
-        if unreadable.is_empty() {
+    fn carry_unreadable(&mut self, unreadable: &[UnreadableToken], previous: &Snapshot) {
+        let carried = Self::carried(previous, unreadable, |id| {
+            self.tokens.binary_search_by_key(&id, |t| t.id).is_ok()
+        });
+        if carried.is_empty() {
             return;
+        }
+        self.tokens.extend(carried);
+        self.tokens.sort_by_key(|t| t.id);
+        self.tokens.dedup_by_key(|t| t.id);
+    }
+
+    /// The records of `previous` that a row of `unreadable` may be, among the tokens `listed` does not
+    /// hold: those of its id or name, or all of them while a row names neither. By id, the first of an
+    /// id `previous` holds twice.
+    pub fn carried(
+        previous: &Snapshot,
+        unreadable: &[UnreadableToken],
+        listed: impl Fn(TokenId) -> bool,
+    ) -> Vec<TokenRecord> {
+        if unreadable.is_empty() {
+            return Vec::new();
         }
         let anonymous = unreadable
             .iter()
             .any(|u| u.id.is_none() && u.name.is_none());
-        let mut tokens: BTreeMap<TokenId, TokenRecord> = std::mem::take(&mut self.tokens)
-            .into_iter()
-            .map(|t| (t.id, t))
-            .collect();
-        for record in &previous.tokens {
-            if tokens.contains_key(&record.id) {
-                continue;
-            }
-            let may_be = anonymous
-                || unreadable.iter().any(|u| match u.id {
-                    Some(id) => id == record.id,
-                    None => u.name.as_deref() == Some(record.name.as_str()),
-                });
-            if may_be {
-                tokens.insert(record.id, record.clone());
-            }
-        }
-        self.tokens = tokens.into_values().collect();
-    }
-
-    /// The records of the tokens not among `listed`: those carried over for rows that could not be read.
-    pub fn records_not_in(&self, listed: impl Iterator<Item = TokenId>) -> Vec<TokenRecord> {
-        let mut ids: Vec<TokenId> = listed.collect();
-        ids.sort_unstable();
-        self.tokens
+        let mut carried: Vec<TokenRecord> = previous
+            .tokens
             .iter()
-            .filter(|record| ids.binary_search(&record.id).is_err())
+            .filter(|record| !listed(record.id))
+            .filter(|record| {
+                anonymous
+                    || unreadable.iter().any(|u| match u.id {
+                        Some(id) => id == record.id,
+                        None => u.name.as_deref() == Some(record.name.as_str()),
+                    })
+            })
             .cloned()
-            .collect()
+            .collect();
+        carried.sort_by_key(|t| t.id);
+        carried.dedup_by_key(|t| t.id);
+        carried
     }
 
     /// The same snapshot, of the API at `api_url`.

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::de::DeserializeSeed;
 
 use super::against::{Against, Reduced};
-use super::snapshot::{SNAPSHOT_VERSION, Snapshot, api_key};
+use super::snapshot::{SNAPSHOT_VERSION, Snapshot, TokenRecord, api_key};
 use crate::api::{AccountId, TokenId};
 
 /// Where an account's snapshot is kept.
@@ -110,34 +110,73 @@ pub fn save(path: &Path, snapshot: &Snapshot) -> io::Result<()> {
 /// Saves `snapshot` as taken from the API at `api_url`, streamed to the file (a list of 100,000 tokens
 /// is not held as one more string in memory).
 pub fn save_from(path: &Path, snapshot: &Snapshot, api_url: &str) -> io::Result<()> {
-    #[derive(serde::Serialize)]
-    struct Stamped<'a> {
-        version: u32,
+    let mut writer = SnapshotWriter::create(path, snapshot.account, api_url, snapshot.taken_at)?;
+    writer.write(&snapshot.tokens)?;
+    writer.finish()
+}
+
+/// A snapshot written a part at a time, its records in ascending id as they come: the console saves
+/// 100,000 tokens without making all their records first. Nothing replaces the old snapshot until
+/// `finish`; a writer dropped before it leaves the old one and removes its temporary file.
+pub struct SnapshotWriter {
+    out: io::BufWriter<tempfile::NamedTempFile>,
+    path: PathBuf,
+    records: usize,
+}
+
+impl SnapshotWriter {
+    /// Starts the snapshot of `account` taken from the API at `api_url` at `taken_at`: a temporary 0600
+    /// file beside `path`, in a 0700 directory.
+    pub fn create(
+        path: &Path,
         account: AccountId,
-        api_url: String,
+        api_url: &str,
         taken_at: chrono::DateTime<chrono::Utc>,
-        tokens: &'a [super::snapshot::TokenRecord],
+    ) -> io::Result<Self> {
+        let dir = path
+            .parent()
+            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "no directory"))?;
+        crate::custody::private_dir(dir)?;
+        let file = tempfile::Builder::new()
+            .prefix(".snapshot-")
+            .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))
+            .tempfile_in(dir)?;
+        let mut out = io::BufWriter::with_capacity(1 << 16, file);
+        // The fields in `Snapshot`'s order, as serde would write the whole.
+        out.write_all(b"{\"version\":")?;
+        serde_json::to_writer(&mut out, &SNAPSHOT_VERSION)?;
+        out.write_all(b",\"account\":")?;
+        serde_json::to_writer(&mut out, &account)?;
+        out.write_all(b",\"api_url\":")?;
+        serde_json::to_writer(&mut out, &api_key(api_url))?;
+        out.write_all(b",\"taken_at\":")?;
+        serde_json::to_writer(&mut out, &taken_at)?;
+        out.write_all(b",\"tokens\":[")?;
+        Ok(Self {
+            out,
+            path: path.to_path_buf(),
+            records: 0,
+        })
     }
-    let dir = path
-        .parent()
-        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "no directory"))?;
-    crate::custody::private_dir(dir)?;
-    let file = tempfile::Builder::new()
-        .prefix(".snapshot-")
-        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))
-        .tempfile_in(dir)?;
-    let mut out = io::BufWriter::with_capacity(1 << 16, file);
-    let stamped = Stamped {
-        version: snapshot.version,
-        account: snapshot.account,
-        api_url: api_key(api_url),
-        taken_at: snapshot.taken_at,
-        tokens: &snapshot.tokens,
-    };
-    serde_json::to_writer(&mut out, &stamped).map_err(io::Error::other)?;
-    out.write_all(b"\n")?;
-    let file = out.into_inner().map_err(|e| e.into_error())?;
-    file.as_file().sync_all()?;
-    file.persist(path).map_err(|e| e.error)?;
-    Ok(())
+
+    /// Adds `records`, which follow those written before in ascending id.
+    pub fn write(&mut self, records: &[TokenRecord]) -> io::Result<()> {
+        for record in records {
+            if self.records > 0 {
+                self.out.write_all(b",")?;
+            }
+            serde_json::to_writer(&mut self.out, record)?;
+            self.records += 1;
+        }
+        Ok(())
+    }
+
+    /// Ends the snapshot and puts it in place of the old one.
+    pub fn finish(mut self) -> io::Result<()> {
+        self.out.write_all(b"]}\n")?;
+        let file = self.out.into_inner().map_err(|e| e.into_error())?;
+        file.as_file().sync_all()?;
+        file.persist(&self.path).map_err(|e| e.error)?;
+        Ok(())
+    }
 }

@@ -196,25 +196,37 @@ impl<'a> OwnToken<'a> {
 /// own names do: `<domain> token <id>`, and a reset's `<name> <id>`; people's names do not). A deleted
 /// token with a plain name (`CI deploy bot`) looks like a person and is not reported.
 struct CreatorCheck<'a> {
-    /// Every token name in the list; built only when some live token's creator has a token's shape.
-    names: Option<HashSet<&'a str>>,
+    /// The creators of live tokens that have a token's shape (a few names, shared by many tokens) that
+    /// no token in the list is named; none when no creator has that shape.
+    gone: HashSet<&'a str>,
 }
 
 impl<'a> CreatorCheck<'a> {
     fn new<T: Borrow<ApiToken>>(tokens: &'a [T], now: DateTime<Utc>, config: &RuleConfig) -> Self {
-        let needed = config.runs(RuleId::CreatorTokenGone)
-            && tokens.iter().map(Borrow::borrow).any(|t: &ApiToken| {
-                t.expires_at.is_none_or(|at| at > now) && has_token_shape(&t.created_by)
-            });
-        Self {
-            names: needed.then(|| tokens.iter().map(|t| t.borrow().name.as_str()).collect()),
+        if !config.runs(RuleId::CreatorTokenGone) {
+            return Self {
+                gone: HashSet::new(),
+            };
         }
+        // The creators are looked up among the names, rather than every name kept to look creators up
+        // in: 100,000 names would be a set of megabytes, the creators are a handful.
+        let mut gone: HashSet<&str> = tokens
+            .iter()
+            .map(Borrow::borrow)
+            .filter(|t: &&ApiToken| t.expires_at.is_none_or(|at| at > now))
+            .map(|t| t.created_by.as_str())
+            .filter(|c| has_token_shape(c) && *c != SYSTEM_CREATOR)
+            .collect();
+        if !gone.is_empty() {
+            for token in tokens {
+                gone.remove(token.borrow().name.as_str());
+            }
+        }
+        Self { gone }
     }
 
     fn is_gone(&self, creator: &str) -> bool {
-        self.names.as_ref().is_some_and(|names| {
-            has_token_shape(creator) && creator != SYSTEM_CREATOR && !names.contains(creator)
-        })
+        self.gone.contains(creator)
     }
 }
 
@@ -315,32 +327,37 @@ fn duplicates<T: Borrow<ApiToken>>(
     // The texts are made once per group; the findings are then made in the tokens' own order, so the
     // 100,000 tokens are read front to back rather than group by group (which missed the cache on
     // every member).
-    let mut texts: Vec<(SharedText, SharedText)> = Vec::new();
-    let mut membership: Vec<Option<(usize, bool)>> = vec![None; tokens.len()];
+    let mut texts: Vec<SharedText> = Vec::new();
+    // Each token's text in `texts`, or `NO_GROUP`: 4 bytes a token.
+    let mut membership: Vec<u32> = vec![NO_GROUP; tokens.len()];
     for members in groups.filter(|m| m.len() > 1) {
         let others = members.len() - 1;
         // Each names another member: the first names the second, the rest name the first.
-        let group = texts.len();
-        texts.push((
-            duplicate_text(tokens[members[1]].borrow(), others).into(),
-            duplicate_text(tokens[members[0]].borrow(), others).into(),
-        ));
+        let (Ok(for_first), Ok(for_rest)) =
+            (u32::try_from(texts.len()), u32::try_from(texts.len() + 1))
+        else {
+            break;
+        };
+        texts.push(duplicate_text(tokens[members[1]].borrow(), others).into());
+        texts.push(duplicate_text(tokens[members[0]].borrow(), others).into());
         for (n, &i) in members.iter().enumerate() {
-            membership[i] = Some((group, n == 0));
+            membership[i] = if n == 0 { for_first } else { for_rest };
         }
     }
-    for (at, member) in membership.into_iter().enumerate() {
-        let (Some((group, first)), Ok(token)) = (member, u32::try_from(at)) else {
+    for (at, text) in membership.into_iter().enumerate() {
+        let (Some(text), Ok(token)) = (texts.get(text as usize), u32::try_from(at)) else {
             continue;
         };
-        let (for_first, for_rest) = &texts[group];
         out.push(Found {
             rule: RuleId::DuplicatePermissions,
             token,
-            text: if first { for_first } else { for_rest }.clone(),
+            text: text.clone(),
         });
     }
 }
+
+/// A token in no group of duplicates (`duplicates`' membership).
+const NO_GROUP: u32 = u32::MAX;
 
 fn duplicate_text(named: &ApiToken, others: usize) -> SafeText {
     let mut text = SafeText::literal("has exactly the permissions of “");

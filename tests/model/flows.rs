@@ -13,6 +13,7 @@ use mailtrap_tokens::app::dialogs::NoticeDialog;
 use mailtrap_tokens::app::effect::Effect;
 use mailtrap_tokens::app::msg::Msg;
 use mailtrap_tokens::app::state::{Level, Overlay, PendingWrite, WriteKind};
+use mailtrap_tokens::drift::{self, Snapshot, snapshot_path};
 use mailtrap_tokens::journal::{
     Action as JournalAction, Journal, Note, permission_set, read_entries,
 };
@@ -36,9 +37,14 @@ impl Flow {
 
     /// With a state directory: the console journals its writes there.
     async fn start_in(state_dir: Option<&std::path::Path>) -> Flow {
+        Flow::start_with(SimOptions::default(), state_dir).await
+    }
+
+    /// Against a simulator with `options` (its clock frozen at `frozen_at`).
+    async fn start_with(options: SimOptions, state_dir: Option<&std::path::Path>) -> Flow {
         let sim = RunningSim::start(SimOptions {
             frozen_at: Some(frozen_at()),
-            ..SimOptions::default()
+            ..options
         })
         .await
         .expect("the simulator starts");
@@ -79,6 +85,31 @@ impl Flow {
             .into_iter()
             .filter(|r| r.method == method && r.path.ends_with(path_end))
             .collect()
+    }
+
+    /// Feeds answers in until the stored snapshot has been read and no snapshot is being saved; how
+    /// many parts were written before a save's last.
+    async fn settle_drift(&mut self) -> usize {
+        let mut parts = 0;
+        while !self.state.drift.settled_for_idle() {
+            let msg = self.next().await;
+            parts += usize::from(matches!(msg, Msg::SnapshotPartWritten { .. }));
+            self.send(msg);
+        }
+        parts
+    }
+
+    /// The account's snapshot in `home` as the next look reads it, and the snapshot of the list the
+    /// server holds now, taken at the same time.
+    async fn kept_and_listed(&self, home: &std::path::Path) -> (Snapshot, Snapshot) {
+        let account = self.state.session.account().expect("an account").id;
+        let url = self.client.base_url().to_string();
+        let kept = drift::load(&snapshot_path(home, account), account, &url)
+            .snapshot
+            .expect("a snapshot in place");
+        let list = self.client.list_tokens(account).await.unwrap();
+        let listed = Snapshot::of_list(account, &url, &list, kept.taken_at, None);
+        (kept, listed)
     }
 
     fn status(&self) -> (String, Level) {
@@ -512,5 +543,104 @@ async fn a_read_that_fails_is_retried_and_the_status_line_says_it_is_waiting() {
     assert!(
         flow.state.requests.tokens.error().is_none(),
         "the retry succeeded"
+    );
+}
+
+/// The files in the account's snapshot directory, once the threads of saves left behind have removed
+/// theirs (a bounded wait on the directory, never a sleep for its own sake).
+async fn snapshot_files(home: &std::path::Path) -> Vec<String> {
+    let dir = home.join("snapshots");
+    let names = || -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    let deadline = std::time::Instant::now() + ANSWER_DEADLINE;
+    while names().len() > 1 && std::time::Instant::now() < deadline {
+        tokio::task::yield_now().await;
+        std::thread::yield_now();
+    }
+    names()
+}
+
+#[tokio::test]
+async fn a_long_lists_snapshot_is_saved_a_part_at_a_time_and_holds_the_whole_list() {
+    let home = tempfile::tempdir().unwrap();
+    let options = SimOptions {
+        extra_tokens: 10_000,
+        ..SimOptions::default()
+    };
+    let mut flow = Flow::start_with(options, Some(home.path())).await;
+    let parts = flow.settle_drift().await;
+    assert!(
+        parts >= 2,
+        "10,000 tokens are saved in parts: {parts} before the last"
+    );
+    let (kept, listed) = flow.kept_and_listed(home.path()).await;
+    assert!(kept.tokens.len() > 10_000);
+    assert_eq!(kept, listed, "the saved snapshot is the whole list's");
+    let account = flow.state.session.account().unwrap().id;
+    assert_eq!(
+        snapshot_files(home.path()).await,
+        [format!("{account}.json")]
+    );
+    let mode = std::os::unix::fs::PermissionsExt::mode(
+        &std::fs::metadata(snapshot_path(home.path(), account))
+            .unwrap()
+            .permissions(),
+    );
+    assert_eq!(mode & 0o777, 0o600);
+}
+
+#[tokio::test]
+async fn a_save_overtaken_by_a_newer_list_starts_again_from_it_and_leaves_nothing_behind() {
+    let home = tempfile::tempdir().unwrap();
+    let options = SimOptions {
+        extra_tokens: 10_000,
+        ..SimOptions::default()
+    };
+    let mut flow = Flow::start_with(options, Some(home.path())).await;
+    // Up to the first part written: the save is under way, its answer held back.
+    let held = loop {
+        let msg = flow.next().await;
+        if matches!(msg, Msg::SnapshotPartWritten { .. }) {
+            break msg;
+        }
+        flow.send(msg);
+    };
+    let first_save = flow.state.drift.saving.as_ref().expect("a save").id;
+    // A token deleted elsewhere, and a reload that brings the list without it.
+    let account = flow.state.session.account().unwrap().id;
+    let gone = flow
+        .state
+        .table
+        .rows
+        .iter()
+        .map(|r| r.token.id)
+        .max()
+        .unwrap();
+    flow.client.delete_token(account, gone).await.unwrap();
+    flow.key(KeyCode::Char('r'));
+    while flow.state.requests.tokens.in_flight.is_some() {
+        let msg = flow.next().await;
+        flow.send(msg);
+    }
+    let newer_save = flow.state.drift.saving.as_ref().map(|s| s.id);
+    assert!(
+        newer_save.is_some_and(|id| id != first_save),
+        "the newer list is saved anew: {newer_save:?}"
+    );
+    // The first save's answer, late: nothing more of it is made.
+    flow.send(held);
+    flow.settle_drift().await;
+    let (kept, listed) = flow.kept_and_listed(home.path()).await;
+    assert!(kept.tokens.iter().all(|t| t.id != gone));
+    assert_eq!(kept, listed, "the newer list, whole");
+    assert_eq!(
+        snapshot_files(home.path()).await,
+        [format!("{account}.json")]
     );
 }

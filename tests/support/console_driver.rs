@@ -138,6 +138,18 @@ pub fn send(state: &mut State, msg: Msg) -> Vec<Effect> {
 }
 
 /// Feeds a message through the real update at `now`.
+/// The idle steps the console takes once its frame is on screen, one piece of the rest at a time,
+/// until nothing is left to make; fails if that takes more steps than there are pieces.
+pub fn idle(state: &mut State) {
+    for _ in 0..32 {
+        if !state.table.has_deferred_work() {
+            return;
+        }
+        send(state, Msg::Idle);
+    }
+    panic!("the idle steps never finished");
+}
+
 pub fn send_at(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Vec<Effect> {
     update::update(state, msg, now)
 }

@@ -2,6 +2,8 @@
 //! the comparison found, whether its banner was dismissed, and the saves of the newest list, after every
 //! successful load.
 
+use chrono::{DateTime, Utc};
+
 use crate::api::{AccountId, UnreadableToken};
 use crate::drift::{Drift, Snapshot, TokenRecord};
 
@@ -29,8 +31,10 @@ pub struct DriftState {
     /// tokens, and a later list that needs the records it had (for its unreadable rows) makes them
     /// again from the table's rows and these.
     pub carried: Vec<TokenRecord>,
-    /// Snapshots handed to the executor to save and not yet answered for (see `settled_for_idle`).
-    pub saves_in_flight: usize,
+    /// The snapshot being saved, a part at a time (see `settled_for_idle`).
+    pub saving: Option<Saving>,
+    /// Saves started this session, across accounts: an answer names its save by this count.
+    pub saves: u64,
     /// A failed save is said once a session.
     pub save_failure_said: bool,
     /// No snapshot is made or kept (`--dump-screen`): a picture is not a look.
@@ -43,15 +47,34 @@ impl DriftState {
         self.found.is_some() && !self.dismissed
     }
 
-    /// The stored snapshot has been read and compared, and none is being saved: at 100,000 tokens a
-    /// snapshot being saved holds 13 MB, and what the console makes after its first frame (the
-    /// findings, the texts, the orders) is made once it is gone rather than beside it.
+    /// The stored snapshot has been read and compared, and none is being saved: what the console makes
+    /// after its first frame (the findings, the texts, the orders) waits for the save's parts rather
+    /// than adding to them.
     pub fn settled_for_idle(&self) -> bool {
-        self.settled() && self.saves_in_flight == 0
+        self.settled() && self.saving.is_none()
     }
 
     /// The stored snapshot has been read (or none is kept: no account yet, or no snapshots at all).
     pub fn settled(&self) -> bool {
         self.disabled || self.account.is_none() || self.baseline.is_some()
     }
+}
+
+/// A snapshot of the account's tokens in the table, saved a part at a time: the records of one part are
+/// made as the part before is written, so that 100,000 tokens are never all made into records at once.
+#[derive(Debug)]
+pub struct Saving {
+    /// Names the save in the executor's answers.
+    pub id: u64,
+    pub account: AccountId,
+    pub taken_at: DateTime<Utc>,
+    /// The table's generation the save reads: a table made again since is saved again, from the start.
+    pub generation: u64,
+    /// The account's readable rows, as indices into them, by token id (the first row of an id).
+    pub order: Vec<u32>,
+    /// How far `order` and `DriftState::carried` have been made into parts.
+    pub next: usize,
+    pub next_carried: usize,
+    /// The last part is with the executor.
+    pub finishing: bool,
 }

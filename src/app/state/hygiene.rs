@@ -51,8 +51,9 @@ impl Hygiene {
         };
         self.findings = Vec::new();
         let mut made = found(&inventory, now, &self.rules);
-        // Stable, so a row's findings keep the worst-first order they are made in.
-        made.sort_by_key(|f| f.token);
+        // They are made in rule order (worst first), so by row then rule a row's keep that order. Not a
+        // stable sort by row alone: that would set aside a copy of all of them to sort.
+        made.sort_unstable_by_key(|f| (f.token, f.rule.index()));
         self.findings = made;
         self.made_for = Some((table.generation(), own_last4.map(str::to_string)));
         table.set_finding_summaries(|row| self.summary(row));

@@ -275,11 +275,11 @@ impl State {
             || self.table.columns.contains(&SortColumn::Findings)
     }
 
-    /// Makes the findings, if the data changed since they were made.
-    pub fn ensure_findings(&mut self, now: DateTime<Utc>) {
-        if self.requests.has_tokens() {
+    /// Makes the findings, if the data changed since they were made; true when it made them.
+    pub fn ensure_findings(&mut self, now: DateTime<Utc>) -> bool {
+        self.requests.has_tokens() && {
             let own = self.session.own_last4.as_deref();
-            self.hygiene.ensure(&mut self.table, own, now);
+            self.hygiene.ensure(&mut self.table, own, now)
         }
     }
 

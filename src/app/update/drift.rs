@@ -7,12 +7,13 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 use crate::api::{AccountId, ApiToken, UnreadableToken};
-use crate::drift::{Against, Loaded, Snapshot, TokenRecord, ago, compare, compare_read};
+use crate::drift::{Against, Loaded, Snapshot, TokenRecord, ago, compare_read};
 use crate::text::SafeText;
 
 use super::super::dialogs::DriftDialog;
 use super::super::effect::Effect;
-use super::super::state::table::{ListedRows, TokenTable};
+use super::super::state::drift::Saving;
+use super::super::state::table::{ListedRows, TokenRow, TokenTable};
 use super::super::state::{Level, Overlay, State};
 use super::step::Step;
 
@@ -21,6 +22,7 @@ pub(super) fn enter(state: &mut State, account: AccountId) {
     if state.drift.account != Some(account) {
         state.drift = crate::app::state::drift::DriftState {
             disabled: state.drift.disabled,
+            saves: state.drift.saves,
             ..Default::default()
         };
         state.drift.account = Some(account);
@@ -71,14 +73,15 @@ pub(super) fn listed(
             vec![ask_for_stored(state, account)]
         }
         Some(stored) => {
-            let previous = stored.as_ref().or(previous.as_ref());
-            let snapshot = table_snapshot(state, account, &unreadable, previous, now);
             if let Some(before) = &stored {
-                let found = compare(before, &snapshot);
+                let tokens = account_tokens(&state.table, account);
+                let found = compare_read(before, &[], tokens, &unreadable, now);
                 state.drift.found = (!found.is_empty()).then_some(found);
             }
+            let previous = stored.as_ref().or(previous.as_ref());
+            carry(state, account, &unreadable, previous);
             state.drift.baseline = Some(None);
-            vec![save(state, account, snapshot)]
+            vec![save(state, account, now)]
         }
     }
 }
@@ -93,32 +96,118 @@ fn ask_for_stored(state: &mut State, account: AccountId) -> Effect {
     }
 }
 
-/// The snapshot of the account's tokens in the table, carrying over from `previous` the records of the
-/// tokens `unreadable` may be (and keeping those in `carried`).
-fn table_snapshot(
+/// Keeps in `carried` the records of `previous` that the account's rows `unreadable` may be (nearly
+/// always none): the snapshots saved from now on carry them over.
+fn carry(
     state: &mut State,
     account: AccountId,
     unreadable: &[UnreadableToken],
     previous: Option<&Snapshot>,
-    now: DateTime<Utc>,
-) -> Snapshot {
-    let tokens = account_tokens(&state.table, account);
-    let snapshot = Snapshot::of_tokens(account, "", tokens, unreadable, now, previous);
-    state.drift.carried = if unreadable.is_empty() {
-        Vec::new()
-    } else {
-        snapshot.records_not_in(account_tokens(&state.table, account).map(|t| t.id))
+) {
+    state.drift.carried = match previous {
+        Some(previous) if !unreadable.is_empty() => {
+            let mut listed: Vec<_> = account_tokens(&state.table, account)
+                .map(|t| t.id)
+                .collect();
+            listed.sort_unstable();
+            Snapshot::carried(previous, unreadable, |id| listed.binary_search(&id).is_ok())
+        }
+        _ => Vec::new(),
     };
-    snapshot
 }
 
-/// Hands `snapshot` to the executor to save.
-fn save(state: &mut State, account: AccountId, snapshot: Snapshot) -> Effect {
-    state.drift.saves_in_flight += 1;
-    Effect::SaveSnapshot {
+/// How many records a part of a save holds: about half a megabyte of them at a time.
+const SAVE_PART: usize = 4096;
+
+/// Starts saving the snapshot of the account's tokens in the table, with the records in `carried`
+/// (leaving any save not finished); its first part.
+fn save(state: &mut State, account: AccountId, now: DateTime<Utc>) -> Effect {
+    let rows = state.table.readable_rows();
+    let mut order: Vec<u32> = (0..rows.len())
+        .filter(|&i| rows[i].account == account)
+        .filter_map(|i| u32::try_from(i).ok())
+        .collect();
+    let id_of = |i: u32| rows[i as usize].token.id;
+    order.sort_unstable_by_key(|&i| (id_of(i), i));
+    order.dedup_by_key(|i| id_of(*i));
+    state.drift.saves += 1;
+    let mut saving = Saving {
+        id: state.drift.saves,
         account,
-        snapshot: Arc::new(snapshot),
+        taken_at: now,
+        generation: state.table.generation(),
+        order,
+        next: 0,
+        next_carried: 0,
+        finishing: false,
+    };
+    let first = next_part(&mut saving, rows, &state.drift.carried);
+    state.drift.saving = Some(saving);
+    first
+}
+
+/// The next part of `saving`: its next records by id, the table's `rows` merged with `carried`.
+fn next_part(saving: &mut Saving, rows: &[TokenRow], carried: &[TokenRecord]) -> Effect {
+    let mut records = Vec::with_capacity(SAVE_PART);
+    while records.len() < SAVE_PART {
+        let listed = saving
+            .order
+            .get(saving.next)
+            .map(|&i| &rows[i as usize].token);
+        match (listed, carried.get(saving.next_carried)) {
+            (Some(token), Some(record)) if record.id <= token.id => {
+                // A carried record never names a listed token; if one did, the listed one would win.
+                if record.id < token.id {
+                    records.push(record.clone());
+                }
+                saving.next_carried += 1;
+            }
+            (Some(token), _) => {
+                records.push(TokenRecord::of(token));
+                saving.next += 1;
+            }
+            (None, Some(record)) => {
+                records.push(record.clone());
+                saving.next_carried += 1;
+            }
+            (None, None) => break,
+        }
     }
+    let last = saving.next >= saving.order.len() && saving.next_carried >= carried.len();
+    if last {
+        saving.finishing = true;
+        saving.order = Vec::new();
+    }
+    Effect::SaveSnapshot {
+        save: saving.id,
+        account: saving.account,
+        taken_at: saving.taken_at,
+        records,
+        last,
+    }
+}
+
+/// A part of save `save` is written: the next, made from the table as it is now. A table made again
+/// since the save started is saved again from the start, so a snapshot never mixes two lists.
+pub(super) fn part_written(state: &mut State, save: u64, now: DateTime<Utc>) -> Step {
+    let drift = &mut state.drift;
+    let Some(saving) = drift
+        .saving
+        .as_mut()
+        .filter(|s| s.id == save && !s.finishing)
+    else {
+        return Step::Ignored;
+    };
+    if saving.generation != state.table.generation() {
+        let account = saving.account;
+        return vec![self::save(state, account, now)].into();
+    }
+    vec![next_part(
+        saving,
+        state.table.readable_rows(),
+        &drift.carried,
+    )]
+    .into()
 }
 
 /// The snapshot of the account's tokens as the table has them (the last list, with the changes made
@@ -182,13 +271,20 @@ pub(super) fn loaded(
         let found = compare_read(before, &loaded.unchanged, tokens, &unreadable, now);
         state.drift.found = (!found.is_empty()).then_some(found);
     }
-    let snapshot = table_snapshot(state, account, &unreadable, stored.as_ref(), now);
+    carry(state, account, &unreadable, stored.as_ref());
     state.drift.baseline = Some(None);
-    vec![save(state, account, snapshot)].into()
+    vec![save(state, account, now)].into()
 }
 
-pub(super) fn saved(state: &mut State, result: Result<(), String>, now: DateTime<Utc>) -> Step {
-    state.drift.saves_in_flight = state.drift.saves_in_flight.saturating_sub(1);
+pub(super) fn saved(
+    state: &mut State,
+    save: u64,
+    result: Result<(), String>,
+    now: DateTime<Utc>,
+) -> Step {
+    if state.drift.saving.as_ref().is_some_and(|s| s.id == save) {
+        state.drift.saving = None;
+    }
     match result {
         Ok(()) => Step::Ignored,
         Err(_) if state.drift.save_failure_said => Step::Ignored,

@@ -100,12 +100,13 @@ fn dispatch(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Step {
             merge(guarded, loads::tick(state, now))
         }
         Msg::Idle => {
-            // Nothing on screen changes: the orders and filter text it makes are the ones shown already,
-            // and the findings are made before the first key that shows them. The findings go first: what
-            // making them sets aside for a while is then given back before the texts and orders are made,
-            // which take its place rather than adding to it.
-            state.ensure_findings(now);
-            state.table.derive_rest();
+            // One piece of what the first frame did not need: the findings, then each of the table's
+            // orders and texts. The loop gives back what a piece set aside before the next (`run.rs`),
+            // so each adds only its own to what is kept. Nothing on screen changes: the orders and
+            // texts are the ones shown already, and the findings are made before a key shows them.
+            if !state.ensure_findings(now) {
+                state.table.derive_next();
+            }
             Step::Ignored
         }
         Msg::Resize(..) => Step::done(),
@@ -151,7 +152,8 @@ fn dispatch(state: &mut State, msg: Msg, now: DateTime<Utc>) -> Step {
         Msg::PlacesLoaded { account, result } => rotation::loaded(state, account, result, now),
         Msg::PlacesSaved(result) => rotation::saved(state, result, now),
         Msg::SnapshotLoaded { account, loaded } => drift::loaded(state, account, loaded, now),
-        Msg::SnapshotSaved(result) => drift::saved(state, result, now),
+        Msg::SnapshotPartWritten { save } => drift::part_written(state, save, now),
+        Msg::SnapshotSaved { save, result } => drift::saved(state, save, result, now),
         Msg::HandedOff {
             token,
             run,

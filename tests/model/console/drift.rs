@@ -147,17 +147,52 @@ fn started(
     (state, effects)
 }
 
-fn saved(effects: &[Effect]) -> Vec<&Snapshot> {
-    effects
+/// The snapshots the effects start to save, whole: each later part is asked for as the executor asks
+/// for it once a part is written (the save is left in progress, its last part with the executor).
+fn saved(state: &mut State, effects: &[Effect]) -> Vec<Snapshot> {
+    let mut saves = Vec::new();
+    let mut parts: Vec<Effect> = effects
         .iter()
-        .filter_map(|e| match e {
-            Effect::SaveSnapshot { account, snapshot } => {
-                assert_eq!(*account, ACCOUNT_ID);
-                Some(snapshot.as_ref())
+        .filter(|e| matches!(e, Effect::SaveSnapshot { .. }))
+        .cloned()
+        .collect();
+    while let Some(part) = parts.pop() {
+        let Effect::SaveSnapshot {
+            save,
+            account,
+            taken_at,
+            records,
+            last,
+        } = part
+        else {
+            unreachable!("only parts are kept")
+        };
+        assert_eq!(account, ACCOUNT_ID);
+        let whole: &mut Snapshot = match saves.last_mut() {
+            Some((at, whole)) if *at == save => whole,
+            _ => {
+                saves.push((
+                    save,
+                    Snapshot::of_list(account, "", &TokenList::default(), taken_at, None),
+                ));
+                &mut saves.last_mut().unwrap().1
             }
-            _ => None,
-        })
-        .collect()
+        };
+        whole.tokens.extend(records);
+        if !last {
+            parts.extend(
+                send(state, Msg::SnapshotPartWritten { save })
+                    .into_iter()
+                    .filter(|e| matches!(e, Effect::SaveSnapshot { .. })),
+            );
+        }
+    }
+    saves.into_iter().map(|(_, whole)| whole).collect()
+}
+
+/// The save in progress.
+fn current_save(state: &State) -> u64 {
+    state.drift.saving.as_ref().expect("a save in progress").id
 }
 
 /// What the effects ask the stored snapshot to be read against, if they ask for it.
@@ -266,7 +301,7 @@ fn a_list_longer_than_the_screen_scrolls_with_the_keys() {
 #[test]
 fn the_list_answering_before_the_snapshot_is_compared_when_it_comes() {
     let (mut state, effects) = started(Some(snapshot_of(earlier_tokens(), 2)), tokens_now(), false);
-    let saves = saved(&effects);
+    let saves = saved(&mut state, &effects);
     assert_eq!(saves.len(), 1, "saved once the stored one was read");
     assert_eq!(saves[0].tokens.len(), tokens_now().len());
     assert!(saves[0].tokens.iter().any(|t| t.name == HOSTILE));
@@ -277,7 +312,7 @@ fn the_list_answering_before_the_snapshot_is_compared_when_it_comes() {
 fn nothing_changed_or_no_earlier_look_shows_no_banner() {
     for earlier in [None, Some(snapshot_of(demo_tokens(), 1))] {
         let (mut state, effects) = started(earlier, demo_tokens(), true);
-        assert_eq!(saved(&effects).len(), 1);
+        assert_eq!(saved(&mut state, &effects).len(), 1);
         let screen = text(&draw(&mut state, 120, 40));
         assert!(!screen.contains("Since you last looked"), "{screen}");
         assert!(
@@ -300,7 +335,7 @@ fn every_load_is_saved_and_only_the_first_is_compared() {
     let mut later = tokens_now();
     later.pop();
     let effects = reload(&mut state, later.clone());
-    let saves = saved(&effects);
+    let saves = saved(&mut state, &effects);
     assert_eq!(saves.len(), 1);
     assert_eq!(saves[0].tokens.len(), later.len(), "the new list is kept");
     let banner = text(&draw(&mut state, 120, 40));
@@ -330,14 +365,27 @@ fn a_failed_save_or_a_damaged_snapshot_is_said_once_and_stops_nothing() {
             result: Ok(demo_tokens().into()),
         },
     );
-    send(&mut state, Msg::SnapshotSaved(Err("disk full".into())));
+    let save = current_save(&state);
+    send(
+        &mut state,
+        Msg::SnapshotSaved {
+            save,
+            result: Err("disk full".into()),
+        },
+    );
     let screen = text(&draw(&mut state, 120, 40));
     assert!(
         screen.contains("The snapshot for drift could not be saved: disk full"),
         "{screen}"
     );
     state.status = None;
-    let again = send(&mut state, Msg::SnapshotSaved(Err("disk full".into())));
+    let again = send(
+        &mut state,
+        Msg::SnapshotSaved {
+            save,
+            result: Err("disk full".into()),
+        },
+    );
     assert!(again.is_empty());
     assert!(state.status.is_none(), "said once");
     assert!(state.table_shown());
@@ -389,7 +437,7 @@ fn a_token_unreadable_in_load_after_load_keeps_its_record_and_no_snapshot_is_hel
                 result: Ok(with_unreadable("monitoring")),
             },
         );
-        let saves = saved(&effects);
+        let saves = saved(&mut state, &effects);
         assert_eq!(saves.len(), 1, "load {load} is saved");
         let kept = saves[0].tokens.iter().find(|t| t.id == record.id);
         assert_eq!(kept, Some(&record), "load {load} carries the record over");
@@ -402,7 +450,14 @@ fn a_token_unreadable_in_load_after_load_keeps_its_record_and_no_snapshot_is_hel
             !state.drift.settled_for_idle(),
             "the idle step waits while a snapshot is being saved"
         );
-        send(&mut state, Msg::SnapshotSaved(Ok(())));
+        let save = current_save(&state);
+        send(
+            &mut state,
+            Msg::SnapshotSaved {
+                save,
+                result: Ok(()),
+            },
+        );
         assert!(state.drift.settled_for_idle());
         let effects = send(&mut state, char_key('r'));
         req = load_requests(&effects, ACCOUNT_ID).0.expect("a reload");
@@ -415,7 +470,7 @@ fn a_token_unreadable_in_load_after_load_keeps_its_record_and_no_snapshot_is_hel
             result: Ok(tokens_now().into()),
         },
     );
-    let saves = saved(&effects);
+    let saves = saved(&mut state, &effects);
     let now_record = saves[0].tokens.iter().find(|t| t.id == record.id);
     assert_eq!(now_record.map(|t| t.permissions.len()), Some(3));
     assert!(state.drift.carried.is_empty());
@@ -431,7 +486,10 @@ fn the_stored_snapshot_is_read_against_the_first_list_and_again_when_another_cam
     let (mut state, tokens_req, tree_req) = account_chosen();
     let effects = tree_and_list(&mut state, tokens_req, tree_req, tokens_now());
     let against = asked(&effects).expect("read against the first list");
-    assert!(saved(&effects).is_empty(), "never saved before it is read");
+    assert!(
+        saved(&mut state, &effects).is_empty(),
+        "never saved before it is read"
+    );
     assert!(!state.drift.settled_for_idle());
     // The file as the executor reads it: only what differs from the list is kept.
     let dir = tempfile::tempdir().unwrap();
@@ -453,12 +511,12 @@ fn the_stored_snapshot_is_read_against_the_first_list_and_again_when_another_cam
     // A reload answers before it: what the read left out may differ from the newer list.
     let effects = reload(&mut state, tokens_now());
     assert!(asked(&effects).is_none(), "one read at a time");
-    assert!(saved(&effects).is_empty());
+    assert!(saved(&mut state, &effects).is_empty());
     let effects = answered(&mut state, first_read);
     let against = asked(&effects).expect("read again, against the newer list");
-    assert!(saved(&effects).is_empty());
+    assert!(saved(&mut state, &effects).is_empty());
     let effects = answered(&mut state, read(against));
-    let saves = saved(&effects);
+    let saves = saved(&mut state, &effects);
     assert_eq!(saves.len(), 1, "saved once read");
     assert_eq!(saves[0].tokens.len(), tokens_now().len(), "the whole list");
     assert!(
@@ -472,4 +530,84 @@ fn the_stored_snapshot_is_read_against_the_first_list_and_again_when_another_cam
         text(&draw(&mut state, 120, 40)).contains("1 created, 1 deleted"),
         "the banner"
     );
+}
+
+#[test]
+fn a_long_list_is_saved_in_parts_by_id_and_from_the_start_again_once_its_table_is_made_again() {
+    // Out of id order, as a server may list them: the parts come by id all the same.
+    let list: Vec<ApiToken> = (0..5000)
+        .rev()
+        .map(|i| {
+            token(
+                10_000 + i,
+                &format!("bulk-{i:04}"),
+                "Dana",
+                "ab12",
+                None,
+                vec![res("domain", 3938, AccessLevel::ADMIN)],
+            )
+        })
+        .collect();
+    let (mut state, tokens_req, tree_req) = account_chosen();
+    // The list before the tree, as either may come first.
+    send(
+        &mut state,
+        Msg::TokensLoaded {
+            req: tokens_req,
+            result: Ok(list.into()),
+        },
+    );
+    let first = snapshot_read(&mut state, None, None);
+    let part = |effects: &[Effect]| -> (u64, Vec<i64>, bool) {
+        let parts: Vec<_> = effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::SaveSnapshot {
+                    save,
+                    records,
+                    last,
+                    ..
+                } => Some((*save, records.iter().map(|r| r.id).collect(), *last)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(parts.len(), 1, "one part at a time: {effects:?}");
+        parts.into_iter().next().unwrap()
+    };
+    let (save, ids, last) = part(&first);
+    assert!(!last);
+    assert_eq!(ids, (10_000..10_000 + 4096).collect::<Vec<_>>());
+    assert!(
+        !state.drift.settled_for_idle(),
+        "the idle step waits for the save"
+    );
+    // The tree comes between two parts: the table is made again (its texts name the tree's resources).
+    send(
+        &mut state,
+        Msg::ResourceTreeLoaded {
+            req: tree_req,
+            result: Ok(tree()),
+        },
+    );
+    let (again, ids, last) = part(&send(&mut state, Msg::SnapshotPartWritten { save }));
+    assert_ne!(again, save, "a save of its own");
+    assert!(!last);
+    assert_eq!(ids[0], 10_000, "from the first record again");
+    // The first save's late answers change nothing.
+    assert!(send(&mut state, Msg::SnapshotPartWritten { save }).is_empty());
+    let (same, ids, last) = part(&send(&mut state, Msg::SnapshotPartWritten { save: again }));
+    assert_eq!((same, last), (again, true));
+    assert_eq!(ids, (10_000 + 4096..15_000).collect::<Vec<_>>());
+    assert!(
+        !state.drift.settled_for_idle(),
+        "until the last part is in place"
+    );
+    send(
+        &mut state,
+        Msg::SnapshotSaved {
+            save: again,
+            result: Ok(()),
+        },
+    );
+    assert!(state.drift.settled_for_idle());
 }

@@ -162,7 +162,7 @@ fn a_new_list_makes_the_texts_of_what_is_on_screen_first_and_the_rest_when_idle(
         "only the rows on screen are made before the first frame: {ready}"
     );
     assert!(state.table.has_deferred_work());
-    send(&mut state, Msg::Idle);
+    idle(&mut state);
     assert!(state.table.rows.iter().all(|r| r.texts_ready()));
     assert!(!state.table.has_deferred_work());
     assert_eq!(state.table.rows[299].name(), "bulk-299");
@@ -271,7 +271,7 @@ fn once_the_first_frame_is_drawn_the_idle_step_orders_the_rest() {
     let (tokens, names) = long_list();
     let mut state = loaded(tokens);
     draw(&mut state, 100, 30);
-    send(&mut state, Msg::Idle);
+    idle(&mut state);
     assert!(!state.table.has_deferred_work());
     assert_eq!(visible_names(&state), names);
 }
@@ -320,6 +320,6 @@ fn a_list_long_enough_to_be_ordered_on_another_thread_still_links_every_reset_to
         .filter(|r| r.successor().is_some())
         .count();
     assert_eq!(linked, expected.len());
-    send(&mut state, Msg::Idle);
+    idle(&mut state);
     assert_eq!(visible_names(&state), names);
 }

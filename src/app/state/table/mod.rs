@@ -510,12 +510,28 @@ impl TokenTable {
     /// Makes what the first frame did not need (the other columns' orders, the filter's text), so that the
     /// first sort or filter key is as quick as the next. Nothing shown changes.
     pub fn derive_rest(&mut self) {
-        self.order_all();
-        self.ensure_texts();
-        for column in self.columns.clone() {
-            self.ascending(column);
+        while self.has_deferred_work() {
+            self.derive_next();
         }
-        self.ensure_search();
+    }
+
+    /// Makes the next piece of what `derive_rest` makes: the whole order, the rows' texts, a column's
+    /// order, or the filter's texts.
+    pub fn derive_next(&mut self) {
+        if self.orders.first_ordered.is_some() {
+            self.resort_all();
+        } else if !self.orders.texts_ready {
+            self.ensure_texts();
+        } else if let Some(&column) = self.columns.iter().find(|c| {
+            self.orders
+                .ascending_by
+                .get(c.slot())
+                .is_none_or(Option::is_none)
+        }) {
+            self.ascending(column);
+        } else {
+            self.ensure_search();
+        }
     }
 
     /// Recomputes the sorted order (data or sort changed), then the filtered order.
