@@ -53,7 +53,7 @@ fn formatted_visible_rows(
     order[vp.offset..end]
         .iter()
         .map(|&i| {
-            let row = &state.table.rows[i];
+            let row = &state.table.rows[i as usize];
             let expiry = columns::expiry_text(row.token.expires_at, row.in_grace(), now);
             let style = match expiry.urgency {
                 Urgency::Calm => theme.text,
@@ -170,7 +170,7 @@ fn variants() -> Vec<Variant> {
             .into_iter()
             .zip(state.table.order()[state.table.viewport.offset..].iter())
             .map(|(cells, &i)| {
-                let account = fit(state.table.rows[i].account_name().as_str(), 14);
+                let account = fit(state.table.rows[i as usize].account_name().as_str(), 14);
                 let mut row = vec![(account, Style::default())];
                 row.extend(cells);
                 row

@@ -254,7 +254,7 @@ pub fn visible_names(state: &State) -> Vec<String> {
         .table
         .order()
         .iter()
-        .map(|&i| state.table.rows[i].token.name.to_string())
+        .map(|&i| state.table.rows[i as usize].token.name.to_string())
         .collect()
 }
 

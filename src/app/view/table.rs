@@ -38,7 +38,7 @@ fn widths(state: &State, inner: u16, expiries: &[(String, Urgency)]) -> Vec<u16>
     let widest = |text: &dyn Fn(&TokenRow) -> usize, title: &str, cap: usize| -> usize {
         on_screen
             .iter()
-            .map(|&i| text(&table.rows[i]))
+            .map(|&i| text(&table.rows[i as usize]))
             .max()
             .unwrap_or(0)
             .max(display_width(title))
@@ -346,7 +346,7 @@ pub fn render(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Fram
     let expiries: Vec<(String, Urgency)> = table
         .on_screen()
         .iter()
-        .map(|&i| expiry_of(state, &table.rows[i], now))
+        .map(|&i| expiry_of(state, &table.rows[i as usize], now))
         .collect();
     let w = widths(state, inner.width, &expiries);
     let rows: Vec<Row> = table
@@ -354,7 +354,7 @@ pub fn render(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Fram
         .iter()
         .zip(expiries)
         .map(|(&i, expiry)| {
-            let row = &table.rows[i];
+            let row = &table.rows[i as usize];
             let mut expiry = Some(expiry);
             let cells = Row::new(table.columns.iter().zip(&w).map(|(column, width)| {
                 let width = usize::from(*width);
@@ -409,7 +409,7 @@ pub fn render(state: &State, now: DateTime<Utc>, theme: &Theme, frame: &mut Fram
             if dy >= inner.height {
                 break;
             }
-            if state.marks.contains(table.rows[i].token.id) {
+            if state.marks.contains(table.rows[i as usize].token.id) {
                 buf[(inner.x + 1, inner.y + dy)]
                     .set_symbol(MARK)
                     .set_style(theme.ok);

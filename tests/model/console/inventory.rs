@@ -359,7 +359,7 @@ fn the_filter_and_the_sort_know_the_account() {
         .table
         .order()
         .iter()
-        .map(|&i| state.table.rows[i].account)
+        .map(|&i| state.table.rows[i as usize].account)
         .collect();
     let last_labs = accounts.iter().rposition(|a| *a == LABS).unwrap();
     let first_mail = accounts.iter().position(|a| *a == ACCOUNT_ID).unwrap();

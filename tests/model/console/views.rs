@@ -438,7 +438,7 @@ fn the_findings_column_sorts_worst_first() {
     draw(&mut state, 120, 40);
     send(&mut state, char_key('s'));
     assert_eq!(state.table.sort.column, SortColumn::Findings);
-    let first = state.table.rows[state.table.order()[0]].findings;
+    let first = state.table.rows[state.table.order()[0] as usize].findings;
     assert!(
         first.is_some_and(|f| f.worst == mailtrap_tokens::hygiene::Severity::Danger),
         "{first:?}"

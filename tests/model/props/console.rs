@@ -782,7 +782,7 @@ impl Machine {
         let s = &self.state;
         let order = s.table.order();
         assert!(
-            order.iter().all(|&i| i < s.table.rows.len()),
+            order.iter().all(|&i| (i as usize) < s.table.rows.len()),
             "order points past the rows"
         );
         if order.is_empty() {

@@ -45,14 +45,22 @@ struct Orders {
     accesses: AccessTexts,
     /// Every row's texts are made (`TokenRow::texts_ready`).
     texts_ready: bool,
-    /// All rows in sort order; recomputed on data or sort change.
-    sorted: Vec<usize>,
-    /// `sorted` narrowed by the filter; recomputed on data, sort or filter change.
-    visible: Vec<usize>,
+    /// All rows in sort order; recomputed on data or sort change. As `u32`, like `ascending_by`.
+    sorted: Vec<u32>,
+    /// `sorted` narrowed by the filter, recomputed on data, sort or filter change; none while no filter
+    /// narrows it (`sorted` is then shown, not a copy of it).
+    filtered: Option<Vec<u32>>,
     /// Set when only this many first rows of `sorted` (and `visible`, the same order unfiltered) are in
     /// their place, the rest in no order: a new long list's first frame shows no more (see
     /// `TokenTable::resort`). Whatever comes next, the next update or a frame showing more, orders all.
     first_ordered: Option<usize>,
+}
+
+impl Orders {
+    /// The rows shown, in order, as indices into the table's rows.
+    fn visible(&self) -> &[u32] {
+        self.filtered.as_deref().unwrap_or(&self.sorted)
+    }
 }
 
 /// One account's part of the table: its list, and why the list failed if it did (then the list is
@@ -451,10 +459,7 @@ impl TokenTable {
         let (rows, accesses) = (&self.rows, &self.orders.accesses);
         self.orders.ascending_by[at].get_or_insert_with(|| {
             // A row's index fits: `TokenRow::successor` holds one in a `u32` too.
-            ascending_order(rows, accesses, column)
-                .into_iter()
-                .map(|i| u32::try_from(i).unwrap_or(u32::MAX))
-                .collect()
+            ascending_order(rows, accesses, column).into_boxed_slice()
         })
     }
 
@@ -475,12 +480,13 @@ impl TokenTable {
         if self.orders.texts_ready {
             return;
         }
-        let vp = self.viewport;
-        let order = &self.orders.visible;
-        let end = (vp.offset + vp.height).min(order.len());
-        let on_screen = order.get(vp.offset.min(end)..end).unwrap_or(&[]);
-        let mut wanted: Vec<usize> = on_screen.to_vec();
-        wanted.extend(on_screen.iter().filter_map(|&i| self.rows[i].successor()));
+        let on_screen = self.on_screen();
+        let mut wanted: Vec<usize> = on_screen.iter().map(|&i| i as usize).collect();
+        wanted.extend(
+            on_screen
+                .iter()
+                .filter_map(|&i| self.rows[i as usize].successor()),
+        );
         wanted.extend(self.selected_index());
         for i in wanted {
             self.ensure_row_texts(i);
@@ -570,10 +576,10 @@ impl TokenTable {
     }
 
     /// Shows a first order of which only the first `first` rows are in place.
-    fn set_first_order(&mut self, order: Vec<usize>, first: usize) {
+    fn set_first_order(&mut self, order: Vec<u32>, first: usize) {
         self.orders.sorted = order;
         self.orders.first_ordered = Some(first);
-        self.orders.visible = self.orders.sorted.clone();
+        self.orders.filtered = None;
         self.restore_selection();
     }
 
@@ -585,9 +591,9 @@ impl TokenTable {
         let ascending = self.ascending(column);
         // Ties are broken by id, so the order is total and descending is exactly ascending reversed.
         let sorted = if descending {
-            ascending.iter().rev().map(|&i| i as usize).collect()
+            ascending.iter().rev().copied().collect()
         } else {
-            ascending.iter().map(|&i| i as usize).collect()
+            ascending.to_vec()
         };
         self.orders.sorted = sorted;
         self.refilter();
@@ -599,13 +605,11 @@ impl TokenTable {
         if !needle.is_empty() {
             self.ensure_search();
         }
-        self.orders.visible = if needle.is_empty() {
-            self.orders.sorted.clone()
-        } else {
+        self.orders.filtered = (!needle.is_empty()).then(|| {
             self.orders
                 .search
                 .matching(&self.rows, &self.orders.sorted, &needle)
-        };
+        });
         self.restore_selection();
     }
 
@@ -613,14 +617,16 @@ impl TokenTable {
     fn restore_selection(&mut self) {
         let found = self.selected.and_then(|id| {
             self.orders
-                .visible
+                .visible()
                 .iter()
-                .position(|&i| self.rows[i].token.id == id)
+                .position(|&i| self.rows[i as usize].token.id == id)
         });
         match found {
             Some(pos) => self.cursor = pos,
             None => {
-                self.cursor = self.cursor.min(self.orders.visible.len().saturating_sub(1));
+                self.cursor = self
+                    .cursor
+                    .min(self.orders.visible().len().saturating_sub(1));
                 self.selected = self.selected_index().map(|i| self.rows[i].token.id);
             }
         }
@@ -636,12 +642,13 @@ impl TokenTable {
         let Some(index) = self.row_by_id(id) else {
             return false;
         };
-        if !self.orders.visible.contains(&index) {
+        let shown = |orders: &Orders| orders.visible().iter().position(|&i| i as usize == index);
+        if shown(&self.orders).is_none() {
             self.filter.clear();
             self.filter_editing = false;
             self.refilter();
         }
-        match self.orders.visible.iter().position(|&i| i == index) {
+        match shown(&self.orders) {
             Some(pos) => {
                 self.select_position(pos);
                 true
@@ -652,19 +659,20 @@ impl TokenTable {
 
     /// Moves the cursor to a position in the visible order (clamped).
     pub fn select_position(&mut self, pos: usize) {
-        if self.orders.visible.is_empty() {
+        let visible = self.orders.visible();
+        if visible.is_empty() {
             self.cursor = 0;
             self.selected = None;
             return;
         }
-        self.cursor = pos.min(self.orders.visible.len() - 1);
-        self.selected = Some(self.rows[self.orders.visible[self.cursor]].token.id);
+        self.cursor = pos.min(visible.len() - 1);
+        self.selected = Some(self.rows[visible[self.cursor] as usize].token.id);
     }
 
     /// Fits the viewport to `height` rows starting at screen row `top`, scrolling just enough to keep the
     /// cursor in view, as `TableState` does.
     pub fn fit_viewport(&mut self, top: u16, height: usize) {
-        let len = self.orders.visible.len();
+        let len = self.orders.visible().len();
         self.viewport.fit(self.cursor, len, top, height);
         if self
             .orders
@@ -684,9 +692,9 @@ impl TokenTable {
     }
 
     /// The rows on screen, as indices into `rows`.
-    pub fn on_screen(&self) -> &[usize] {
+    pub fn on_screen(&self) -> &[u32] {
         let vp = self.viewport;
-        let order = &self.orders.visible;
+        let order = self.orders.visible();
         let end = (vp.offset + vp.height).min(order.len());
         order.get(vp.offset.min(end)..end).unwrap_or(&[])
     }
@@ -694,14 +702,14 @@ impl TokenTable {
     /// Whether a row on screen shows a countdown that changes every second.
     pub fn countdown_on_screen(&self, now: DateTime<Utc>) -> bool {
         let vp = self.viewport;
-        let order = &self.orders.visible;
+        let order = self.orders.visible();
         let end = (vp.offset + vp.height.max(1)).min(order.len());
         order
             .get(vp.offset.min(end)..end)
             .unwrap_or(&[])
             .iter()
             .any(|&i| {
-                let row = &self.rows[i];
+                let row = &self.rows[i as usize];
                 columns::expiry_text(row.token.expires_at, row.in_grace(), now).ticking
             })
     }
@@ -731,12 +739,12 @@ impl TokenTable {
 
     /// The selected row's index in `rows`.
     pub fn selected_index(&self) -> Option<usize> {
-        self.orders.visible.get(self.cursor).copied()
+        self.orders.visible().get(self.cursor).map(|&i| i as usize)
     }
 
     /// The visible rows, in order, as indices into `rows`.
-    pub fn order(&self) -> &[usize] {
-        &self.orders.visible
+    pub fn order(&self) -> &[u32] {
+        self.orders.visible()
     }
 
     pub fn cursor(&self) -> usize {
@@ -818,7 +826,7 @@ impl Browse for TokenTable {
     }
 
     fn visible_len(&self) -> usize {
-        self.orders.visible.len()
+        self.orders.visible().len()
     }
 
     fn filter(&self) -> &SafeText {
@@ -872,9 +880,9 @@ impl Browse for TokenTable {
 
     fn shown_tokens(&self) -> Vec<TokenId> {
         self.orders
-            .visible
+            .visible()
             .iter()
-            .map(|&i| &self.rows[i])
+            .map(|&i| &self.rows[i as usize])
             .filter(|row| row.unreadable().is_none())
             .map(|row| row.token.id)
             .collect()

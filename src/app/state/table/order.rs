@@ -103,7 +103,7 @@ pub(super) fn ascending_order(
     rows: &[TokenRow],
     accesses: &AccessTexts,
     column: SortColumn,
-) -> Vec<usize> {
+) -> Vec<u32> {
     ordered(rows, accesses, column, Span::All)
 }
 
@@ -114,7 +114,7 @@ pub(super) fn ordered<'a>(
     accesses: &'a AccessTexts,
     column: SortColumn,
     span: Span,
-) -> Vec<usize> {
+) -> Vec<u32> {
     let by_text = |text: &(dyn Fn(&'a TokenRow) -> &'a str + Sync)| {
         // A column of a few texts (creators, access levels, accounts) is ordered by each text's rank
         // among them, a number; one of many (names) by the start of each text, texts whose starts are
@@ -132,7 +132,7 @@ pub(super) fn ordered<'a>(
             let order = |(rank_a, a, id_a): &Ranked, (rank_b, b, id_b): &Ranked| {
                 (rank_a, id_a, a).cmp(&(rank_b, id_b, b))
             };
-            return in_order(keyed, span, order, |k| k.1 as usize);
+            return in_order(keyed, span, order, |k| k.1);
         }
         let keyed: Vec<Started> = rows
             .iter()
@@ -147,11 +147,14 @@ pub(super) fn ordered<'a>(
                 .then_with(|| row_a.token.id.cmp(&row_b.token.id))
                 .then(a.cmp(b))
         };
-        in_order(keyed, span, order, |k| k.1 as usize)
+        in_order(keyed, span, order, |k| k.1)
     };
     let by_index = |order: &dyn Fn(usize, usize) -> Ordering| {
-        let mut all: Vec<usize> = (0..rows.len()).collect();
-        arrange(&mut all, span, |&a, &b| order(a, b));
+        // A row's index fits: `TokenRow::successor` holds one in a `u32` too.
+        let mut all: Vec<u32> = (0..rows.len())
+            .filter_map(|i| u32::try_from(i).ok())
+            .collect();
+        arrange(&mut all, span, |&a, &b| order(a as usize, b as usize));
         all
     };
     match column {
@@ -296,8 +299,8 @@ fn in_order<K: Send>(
     mut keyed: Vec<K>,
     span: Span,
     order: impl Fn(&K, &K) -> Ordering + Sync,
-    place: impl Fn(&K) -> usize,
-) -> Vec<usize> {
+    place: impl Fn(&K) -> u32,
+) -> Vec<u32> {
     if span == Span::All {
         return sorted(keyed, order, place);
     }
@@ -313,8 +316,8 @@ const SORTED_IN_HALVES: usize = 20_000;
 fn sorted<K: Send>(
     mut keyed: Vec<K>,
     order: impl Fn(&K, &K) -> Ordering + Sync,
-    place: impl Fn(&K) -> usize,
-) -> Vec<usize> {
+    place: impl Fn(&K) -> u32,
+) -> Vec<u32> {
     let mid = keyed.len() / 2;
     let (left, right) = keyed.split_at_mut(mid);
     let halves = worth_halves(left.len() + right.len())
@@ -364,9 +367,10 @@ mod tests {
     fn reference_order<'a>(
         rows: &'a [TokenRow],
         text: impl Fn(&'a TokenRow) -> &'a str,
-    ) -> Vec<usize> {
-        let mut order: Vec<usize> = (0..rows.len()).collect();
+    ) -> Vec<u32> {
+        let mut order: Vec<u32> = (0..rows.len() as u32).collect();
         order.sort_by(|&a, &b| {
+            let (a, b) = (a as usize, b as usize);
             let lower = |s: &str| {
                 s.chars()
                     .flat_map(char::to_lowercase)
@@ -432,7 +436,7 @@ mod tests {
         );
         let by_token: Vec<TokenId> = ascending_order(&rows, a, SortColumn::Token)
             .into_iter()
-            .map(|i| rows[i].token.id)
+            .map(|i| rows[i as usize].token.id)
             .collect();
         assert_eq!(by_token, vec![2, 1, 3, 7, 8, 9, 4]);
     }
@@ -489,7 +493,7 @@ mod tests {
             .collect();
         for column in SortColumn::EVERY {
             let ascending = ascending_order(&rows, &accesses, column);
-            let descending: Vec<usize> = ascending.iter().rev().copied().collect();
+            let descending: Vec<u32> = ascending.iter().rev().copied().collect();
             for count in [0, 1, 700, 2999, 3000, 5000] {
                 for (whole, descending) in [(&ascending, false), (&descending, true)] {
                     let span = Span::First { count, descending };
@@ -501,7 +505,10 @@ mod tests {
                         "{column:?}, first {count}, descending {descending}"
                     );
                     first.sort_unstable();
-                    assert!(first.iter().copied().eq(0..rows.len()), "every row, once");
+                    assert!(
+                        first.iter().copied().eq(0..rows.len() as u32),
+                        "every row, once"
+                    );
                 }
             }
         }

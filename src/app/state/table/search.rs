@@ -53,13 +53,14 @@ impl SearchTexts {
     }
 
     /// Which of `order` (indices into `rows`) hold `needle` (lowercased), in their order.
-    pub(super) fn matching(&self, rows: &[TokenRow], order: &[usize], needle: &str) -> Vec<usize> {
+    pub(super) fn matching(&self, rows: &[TokenRow], order: &[u32], needle: &str) -> Vec<u32> {
         let kinds_match: Vec<bool> = self.kinds.iter().map(|k| k.contains(needle)).collect();
         let mut id = String::new();
         order
             .iter()
             .copied()
             .filter(|&i| {
+                let i = i as usize;
                 let kind = self
                     .kind_of
                     .get(i)
