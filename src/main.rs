@@ -1,7 +1,6 @@
-use mailtrap_tokens::{app, cli};
+use mailtrap_tokens::cli;
 
 fn main() {
-    app::memory::keep_thresholds();
     let cli = cli::args::parse();
     std::process::exit(cli::dispatch(cli));
 }

@@ -5,7 +5,10 @@
 /// 64 MiB), so the room a long list's load freed, and a reading thread's arena, stayed with the process
 /// for good: 15 to 30 MiB more at 100,000 tokens. Fixing them (at glibc's own starting values: 1 MiB
 /// kept more of the reading's buffers in the heaps, 1 to 1.5 MiB more at the peak) keeps large blocks
-/// out of the arenas and gives a heap's free top back. Called first thing, before any thread starts.
+/// out of the arenas and gives a heap's free top back. For the interactive console only, before its
+/// first load: a command that prints and ends (`list`, `--dump-screen`) is done before the room would
+/// matter, and with the raised thresholds reuses its buffers rather than mapping fresh pages and
+/// unmapping them each time (3 to 7 % quicker at 10,000 tokens, its peak within a MiB).
 pub fn keep_thresholds() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {

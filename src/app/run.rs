@@ -111,6 +111,8 @@ pub async fn run(console: Console, dump: Option<(u16, u16)>) -> i32 {
         }
     }
     let Some((cols, rows)) = dump else {
+        // Before the first list is asked for: the console lives on after it.
+        super::memory::keep_thresholds();
         let mut signals = match StopSignals::new() {
             Ok(s) => s,
             Err(e) => {
