@@ -566,14 +566,20 @@ async fn snapshot_files(home: &std::path::Path) -> Vec<String> {
     names()
 }
 
-#[tokio::test]
-async fn a_long_lists_snapshot_is_saved_a_part_at_a_time_and_holds_the_whole_list() {
-    let home = tempfile::tempdir().unwrap();
+/// The console with a state directory, on a list of more than 10,000 tokens: its snapshot takes several
+/// parts to save.
+async fn long_list_in(home: &std::path::Path) -> Flow {
     let options = SimOptions {
         extra_tokens: 10_000,
         ..SimOptions::default()
     };
-    let mut flow = Flow::start_with(options, Some(home.path())).await;
+    Flow::start_with(options, Some(home)).await
+}
+
+#[tokio::test]
+async fn a_long_lists_snapshot_is_saved_a_part_at_a_time_and_holds_the_whole_list() {
+    let home = tempfile::tempdir().unwrap();
+    let mut flow = long_list_in(home.path()).await;
     let parts = flow.settle_drift().await;
     assert!(
         parts >= 2,
@@ -598,11 +604,7 @@ async fn a_long_lists_snapshot_is_saved_a_part_at_a_time_and_holds_the_whole_lis
 #[tokio::test]
 async fn a_save_overtaken_by_a_newer_list_starts_again_from_it_and_leaves_nothing_behind() {
     let home = tempfile::tempdir().unwrap();
-    let options = SimOptions {
-        extra_tokens: 10_000,
-        ..SimOptions::default()
-    };
-    let mut flow = Flow::start_with(options, Some(home.path())).await;
+    let mut flow = long_list_in(home.path()).await;
     // Up to the first part written: the save is under way, its answer held back.
     let held = loop {
         let msg = flow.next().await;
