@@ -148,7 +148,8 @@ fn save(state: &mut State, account: AccountId, now: DateTime<Utc>) -> Effect {
 
 /// The next part of `saving`: its next records by id, the table's `rows` merged with `carried`.
 fn next_part(saving: &mut Saving, rows: &[TokenRow], carried: &[TokenRecord]) -> Effect {
-    let mut records = Vec::with_capacity(SAVE_PART);
+    let left = (saving.order.len() - saving.next) + (carried.len() - saving.next_carried);
+    let mut records = Vec::with_capacity(SAVE_PART.min(left));
     while records.len() < SAVE_PART {
         let listed = saving
             .order
