@@ -646,3 +646,25 @@ async fn a_save_overtaken_by_a_newer_list_starts_again_from_it_and_leaves_nothin
         [format!("{account}.json")]
     );
 }
+
+#[tokio::test]
+async fn a_snapshot_that_cannot_be_written_is_said_and_holds_nothing_up() {
+    let home = tempfile::tempdir().unwrap();
+    // A file where the snapshots' directory should be: the save fails at its first part.
+    std::fs::write(home.path().join("snapshots"), b"not a directory").unwrap();
+    let mut flow = long_list_in(home.path()).await;
+    flow.settle_drift().await;
+    assert!(flow.state.drift.saving.is_none(), "the failed save is over");
+    assert!(flow.state.drift.settled_for_idle(), "the idle step goes on");
+    let (text, level) = flow.status();
+    assert_eq!(level, Level::Warn);
+    assert!(
+        text.starts_with("The snapshot for drift could not be saved"),
+        "{text}"
+    );
+    assert_eq!(
+        std::fs::read(home.path().join("snapshots")).unwrap(),
+        b"not a directory",
+        "nothing written over what was there"
+    );
+}
