@@ -32,6 +32,9 @@ use proptest::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
+/// Added to a late answer's request id that is still waiting: an id no request of a session has.
+const NEVER_SENT: u64 = 1_000_000;
+
 #[derive(Clone, Debug)]
 enum Answer {
     /// Answer the newest pending request of that kind (the current one).
@@ -463,8 +466,13 @@ impl Machine {
                         Some(write) => write,
                         None => return,
                     },
-                    // A late answer to a request this session never sent (or already answered).
-                    Answer::Stale(n) => (*n, SentWrite::Reset(0)),
+                    // A late answer to a request this session never sent, or already answered. Never
+                    // one still waiting: that would be its answer, for a token the model does not name.
+                    Answer::Stale(n) => {
+                        let waiting = self.pending_writes.iter().any(|(req, _)| req == n);
+                        let req = if waiting { n + NEVER_SENT } else { *n };
+                        (req, SentWrite::Reset(0))
+                    }
                 };
                 let error = |kind: &u8| api_error(*kind);
                 match (sent, result) {
@@ -944,4 +952,18 @@ fn ctrl_c_closes_the_help_overlay_before_it_quits() {
     assert!(effects.is_empty(), "{effects:?}");
     let effects = send_at(&mut machine.state, ctrl('c'), machine.now);
     assert_eq!(effects, vec![Effect::Quit]);
+}
+
+/// A case the random runs found: a late 429 naming a bulk request still waiting, then its real answer
+/// after the wait. The model takes a late answer for one never sent, so the two are not confused.
+#[test]
+fn a_late_answer_in_a_bulk_run_never_stands_for_a_request_still_waiting() {
+    let mut machine = machine_in_a_bulk_run();
+    for op in [
+        Op::Write(Answer::Stale(5), Err(191)),
+        Op::Tick(3),
+        Op::Write(Answer::Current, Ok(())),
+    ] {
+        machine.step(&op);
+    }
 }
