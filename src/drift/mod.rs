@@ -14,7 +14,7 @@ mod store;
 pub use against::{Against, compare_read};
 pub use compare::{Change, Drift, compare};
 pub use snapshot::{Snapshot, TokenRecord};
-pub use store::{Loaded, SnapshotWriter, load, load_against, save, save_from, snapshot_path};
+pub use store::{Loaded, SnapshotWriter, load, load_against, save, snapshot_path};
 
 /// `2d`, `5h`, `12m`, `<1m`: how long ago a snapshot was taken, in its largest unit.
 pub fn ago(span: chrono::TimeDelta) -> String {

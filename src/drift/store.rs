@@ -104,13 +104,8 @@ pub fn load_against(
 
 /// Writes a snapshot whole: to a temporary 0600 file beside the target, then renamed over it.
 pub fn save(path: &Path, snapshot: &Snapshot) -> io::Result<()> {
-    save_from(path, snapshot, &snapshot.api_url)
-}
-
-/// Saves `snapshot` as taken from the API at `api_url`, streamed to the file (a list of 100,000 tokens
-/// is not held as one more string in memory).
-pub fn save_from(path: &Path, snapshot: &Snapshot, api_url: &str) -> io::Result<()> {
-    let mut writer = SnapshotWriter::create(path, snapshot.account, api_url, snapshot.taken_at)?;
+    let mut writer =
+        SnapshotWriter::create(path, snapshot.account, &snapshot.api_url, snapshot.taken_at)?;
     writer.write(&snapshot.tokens)?;
     writer.finish()
 }

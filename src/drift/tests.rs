@@ -46,9 +46,10 @@ fn nothing_changed_is_no_drift() {
     assert_eq!((drift.since, drift.until), (at(1), at(3)));
 }
 
-#[test]
-fn each_kind_of_change_is_found_and_ordered_by_kind_then_id() {
-    let earlier_tokens = [
+/// One token for each kind of change, as it was: renamed, given other permissions, another expiry,
+/// deleted, purged after its expiry, and reset since.
+fn each_kind_before() -> [serde_json::Value; 7] {
+    [
         token(1, "ci", "aaaa", "admin", None),
         token(2, "old name", "bbbb", "viewer", None),
         token(3, "perms", "cccc", "viewer", None),
@@ -56,9 +57,12 @@ fn each_kind_of_change_is_found_and_ordered_by_kind_then_id() {
         token(5, "gone", "eeee", "viewer", Some("2026-12-01T00:00:00Z")),
         token(6, "lapsed", "ffff", "viewer", Some("2026-03-02T00:00:00Z")),
         token(8, "deploy", "1111", "admin", None),
-    ];
-    let earlier = snap(&earlier_tokens, 1, None);
-    let mut later_tokens = vec![
+    ]
+}
+
+/// `each_kind_before`'s tokens as they are now (5 and 6 gone).
+fn each_kind_after() -> Vec<serde_json::Value> {
+    vec![
         token(1, "ci", "aaaa", "admin", None),
         token(2, "new name", "bbbb", "viewer", None),
         token(3, "perms", "cccc", "admin", None),
@@ -66,9 +70,17 @@ fn each_kind_of_change_is_found_and_ordered_by_kind_then_id() {
         // Reset: the old one expires at the grace's end, the new one is named after it.
         token(8, "deploy", "1111", "admin", Some("2026-03-03T00:00:00Z")),
         token(20, "deploy 20", "2222", "admin", None),
+    ]
+}
+
+#[test]
+fn each_kind_of_change_is_found_and_ordered_by_kind_then_id() {
+    let earlier = snap(&each_kind_before(), 1, None);
+    let mut later_tokens = each_kind_after();
+    later_tokens.extend([
         token(11, "brand new", "3333", "viewer", None),
         token(10, "newer", "4444", "viewer", None),
-    ];
+    ]);
     let drift = compare(&earlier, &snap(&later_tokens, 3, None));
     let kinds: Vec<(&str, i64)> = drift
         .changes
@@ -294,28 +306,18 @@ fn a_snapshot_read_against_the_list_keeps_what_differs_and_compares_the_same() {
             .collect()
     };
     let mut earlier_tokens = steady();
+    // Besides `each_kind_before`'s reset since (the old one unchanged but for its grace's expiry): one
+    // reset in place.
+    earlier_tokens.extend(each_kind_before());
     earlier_tokens.extend([
-        token(1, "ci", "aaaa", "admin", None),
-        token(2, "old name", "bbbb", "viewer", None),
-        token(3, "perms", "cccc", "viewer", None),
-        token(4, "expiry", "dddd", "viewer", Some("2026-06-01T00:00:00Z")),
-        token(5, "gone", "eeee", "viewer", Some("2026-12-01T00:00:00Z")),
-        token(6, "lapsed", "ffff", "viewer", Some("2026-03-02T00:00:00Z")),
-        // Reset since: the old one unchanged but for its grace's expiry, and one reset in place.
-        token(8, "deploy", "1111", "admin", None),
         token(9, "in place", "5555", "admin", None),
         // Reset since, the old one not changed at all (its new token names it).
         token(12, "relay", "6666", "admin", None),
     ]);
     let earlier = snap(&earlier_tokens, 1, None);
     let mut later_tokens = steady();
+    later_tokens.extend(each_kind_after());
     later_tokens.extend([
-        token(1, "ci", "aaaa", "admin", None),
-        token(2, "new name", "bbbb", "viewer", None),
-        token(3, "perms", "cccc", "admin", None),
-        token(4, "expiry", "dddd", "viewer", Some("2026-09-01T00:00:00Z")),
-        token(8, "deploy", "1111", "admin", Some("2026-03-03T00:00:00Z")),
-        token(20, "deploy 20", "2222", "admin", None),
         token(9, "in place", "7777", "admin", None),
         token(12, "relay", "6666", "admin", None),
         token(30, "relay 30", "8888", "admin", None),

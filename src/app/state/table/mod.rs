@@ -28,8 +28,8 @@ pub use row::{FindingSummary, TextWidths, TokenRow};
 use search::SearchTexts;
 
 /// The orders the table shows rows in, as indices into `TokenTable::rows`, and what filtering needs.
-/// What the first frame does not need is made later: when it is first asked for, or by `derive_rest`
-/// once the frame is on screen.
+/// What the first frame does not need is made later: when it is first asked for, or a piece at a time
+/// by `derive_next` once the frame is on screen.
 #[derive(Clone, Debug, Default)]
 struct Orders {
     /// Every row in ascending order for each column of `SortColumn::EVERY`, kept per data change, so a sort
@@ -500,51 +500,44 @@ impl TokenTable {
         }
     }
 
-    /// Whether some of what the table derives is still to be made (see `derive_rest`).
+    /// Whether some of what the table derives is still to be made (see `derive_next`).
     pub fn has_deferred_work(&self) -> bool {
         self.orders.first_ordered.is_some()
             || !self.orders.texts_ready
             || !self.orders.search_ready
-            || self.columns.iter().any(|c| {
-                self.orders
-                    .ascending_by
-                    .get(c.slot())
-                    .is_none_or(Option::is_none)
-            })
+            || self.unordered_column().is_some()
     }
 
-    /// Makes what the first frame did not need (the other columns' orders, the filter's text), so that the
-    /// first sort or filter key is as quick as the next. Nothing shown changes.
-    pub fn derive_rest(&mut self) {
-        while self.has_deferred_work() {
-            self.derive_next();
-        }
-    }
-
-    /// Makes the next piece of what `derive_rest` makes: the whole order, the rows' texts, a column's
-    /// order, or the filter's texts.
+    /// Makes the next piece of what the first frame did not need: the whole order, the rows' texts, a
+    /// shown column's order, or the filter's texts; so that the first sort or filter key is as quick as
+    /// the next. Nothing shown changes.
     pub fn derive_next(&mut self) {
         if self.orders.first_ordered.is_some() {
             self.resort_all();
         } else if !self.orders.texts_ready {
             self.ensure_texts();
-        } else if let Some(&column) = self.columns.iter().find(|c| {
-            self.orders
-                .ascending_by
-                .get(c.slot())
-                .is_none_or(Option::is_none)
-        }) {
+        } else if let Some(column) = self.unordered_column() {
             self.ascending(column);
         } else {
             self.ensure_search();
         }
     }
 
+    /// A shown column whose order is not made yet.
+    fn unordered_column(&self) -> Option<SortColumn> {
+        self.columns.iter().copied().find(|c| {
+            self.orders
+                .ascending_by
+                .get(c.slot())
+                .is_none_or(Option::is_none)
+        })
+    }
+
     /// Recomputes the sorted order (data or sort changed), then the filtered order.
     ///
     /// A long list's first order, with no row selected and no filter (a first load), is made only as far
     /// as a frame could show: the screen and some rows more. The rest is ordered by the next update of any
-    /// kind, or once the frame is on screen (`derive_rest`), or by a frame that shows more.
+    /// kind, or once the frame is on screen (`derive_next`), or by a frame that shows more.
     pub fn resort(&mut self) {
         if self.sort.column == SortColumn::Access {
             self.ensure_texts();

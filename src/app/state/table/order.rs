@@ -97,7 +97,7 @@ pub(super) enum Span {
 }
 
 /// Every row index in ascending order of `column`, ties broken by token id. Text columns compare
-/// case-insensitively; each row's lowercased key is built once here rather than once per comparison (a
+/// case-insensitively, through a key made once per row rather than lowercasing at each comparison (a
 /// 10,000-row sort makes about 140,000 comparisons).
 pub(super) fn ascending_order(
     rows: &[TokenRow],
