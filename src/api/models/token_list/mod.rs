@@ -360,11 +360,18 @@ impl ListReader {
         let mut rest = bytes;
         // The token the last piece ended in: joined with as little of this piece as completes it.
         while !pending.is_empty() && !rest.is_empty() {
-            let more = rest.len().min(pending.len().max(1024));
+            let carried = pending.len();
+            let more = rest.len().min(carried.max(1024));
             pending.extend_from_slice(&rest[..more]);
-            rest = &rest[more..];
             let used = self.read(&pending, false, sink)?;
-            pending.drain(..used);
+            if used >= carried {
+                // The cut token is whole and read: what follows it is read where it lies, not copied.
+                rest = &rest[used - carried..];
+                pending.clear();
+            } else {
+                rest = &rest[more..];
+                pending.drain(..used);
+            }
         }
         if pending.is_empty() && !rest.is_empty() {
             let used = self.read(rest, false, sink)?;

@@ -35,6 +35,9 @@ pub trait Digest: Send + Sync + 'static {
 /// A batch is handed to a decoder once it holds this much text (about 600 tokens).
 const BATCH_BYTES: usize = 128 * 1024;
 
+/// How much of a piece is looked through before the batches it filled are handed on.
+const FED_AT_ONCE_BYTES: usize = BATCH_BYTES / 4;
+
 /// Whole elements, copied out of the pieces they arrived in.
 #[derive(Default)]
 struct Batch {
@@ -302,15 +305,20 @@ impl<D: Digest> ParallelReader<D> {
         bytes: &[u8],
         each: &mut impl FnMut(&mut D::Made) -> Result<(), D::Error>,
     ) -> Result<(), StreamStop<D::Error>> {
-        self.gather.here = self.received < self.decoded_here;
-        let found = self.reader.feed_to(bytes, &mut self.gather);
-        self.hand_made_here(each)?;
-        if let Err(stop) = found {
-            return Err(self.stopped(stop, each).await);
-        }
-        self.received += bytes.len();
-        for batch in std::mem::take(&mut self.gather.full) {
-            self.send(batch, each).await?;
+        // A piece can hold several batches (the socket's buffer grows to hundreds of kilobytes): each goes
+        // to a decoder as soon as it is full, not after the whole piece has been looked through, or the
+        // decoders would wait while this thread reads.
+        for piece in bytes.chunks(FED_AT_ONCE_BYTES) {
+            self.gather.here = self.received < self.decoded_here;
+            let found = self.reader.feed_to(piece, &mut self.gather);
+            self.hand_made_here(each)?;
+            if let Err(stop) = found {
+                return Err(self.stopped(stop, each).await);
+            }
+            self.received += piece.len();
+            for batch in std::mem::take(&mut self.gather.full) {
+                self.send(batch, each).await?;
+            }
         }
         // What is back already is handed on without waiting for the rest.
         while let Some(decoded) = self.back_now() {
