@@ -57,21 +57,34 @@ pub async fn run(
     for effect in start(&mut state, Utc::now()) {
         executor.run(effect);
     }
+    // Made while the requests are out, as the console's own screen is: the frame that is printed is then
+    // only drawn once the answers are in.
+    let Ok(mut terminal) = Terminal::new(TestBackend::new(cols, rows));
     let deadline = tokio::time::Instant::now() + DEADLINE;
     while !settled(&state) {
-        match tokio::time::timeout_at(deadline, rx.recv()).await {
-            Ok(Some(msg)) => {
-                for effect in update(&mut state, msg, Utc::now()) {
-                    executor.run(effect);
+        let msg = match rx.try_recv() {
+            Ok(msg) => msg,
+            Err(_) => {
+                // Nothing to do until the next answer: the state so far is drawn, as the console draws
+                // it while it waits (the frame is thrown away; its layouts and pages stay warm).
+                if state.needs_redraw {
+                    draw(&mut terminal, &mut state, Utc::now(), theme);
+                }
+                match tokio::time::timeout_at(deadline, rx.recv()).await {
+                    Ok(Some(msg)) => msg,
+                    _ => {
+                        eprintln!("mailtrap-tokens: the API did not answer in time");
+                        return 7;
+                    }
                 }
             }
-            _ => {
-                eprintln!("mailtrap-tokens: the API did not answer in time");
-                return 7;
-            }
+        };
+        for effect in update(&mut state, msg, Utc::now()) {
+            executor.run(effect);
         }
     }
-    print!("{}", render_text(&mut state, Utc::now(), theme, cols, rows));
+    draw(&mut terminal, &mut state, Utc::now(), theme);
+    print!("{}", buffer_to_text(terminal.backend().buffer()));
     // The process ends next: handing 100,000 rows back to the allocator one by one would only delay the
     // exit (a millisecond per 10,000). The table holds no secret, so nothing is left to be wiped.
     std::mem::forget(std::mem::take(&mut state.table));
@@ -86,18 +99,15 @@ pub async fn run(
     0
 }
 
-/// The frame at `cols`×`rows` as plain text lines, trailing spaces trimmed.
-pub fn render_text(
+fn draw(
+    terminal: &mut Terminal<TestBackend>,
     state: &mut State,
     now: DateTime<Utc>,
     theme: &Theme,
-    cols: u16,
-    rows: u16,
-) -> String {
+) {
     // The off-screen backend cannot fail.
-    let Ok(mut terminal) = Terminal::new(TestBackend::new(cols, rows));
     let Ok(_) = terminal.draw(|f| view::draw_frame(state, now, theme, f));
-    buffer_to_text(terminal.backend().buffer())
+    state.needs_redraw = false;
 }
 
 /// Reads a buffer back as text; the cells a wide character covers are skipped.

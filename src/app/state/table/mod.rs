@@ -75,11 +75,11 @@ pub struct AccountRows {
 }
 
 /// A long list's first order places this many rows more than the screen shows (see `TokenTable::resort`).
-const FIRST_ORDERED_ROWS: usize = 1024;
+const FIRST_ORDERED_ROWS: usize = 256;
 
 /// From this many rows, a new list's first order is made on a thread of its own while this one finds
 /// the resets' successors (below it, the thread's start costs more than the overlap saves).
-const ORDERED_BESIDE_ROWS: usize = 20_000;
+const ORDERED_BESIDE_ROWS: usize = 4_096;
 
 fn worth_a_thread(rows: usize) -> bool {
     rows >= ORDERED_BESIDE_ROWS && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1)
