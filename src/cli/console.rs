@@ -201,6 +201,11 @@ pub fn run_live(global: &GlobalArgs, console: &ConsoleArgs) -> i32 {
     let console_setup = settings.console(client, wanted, session::base_url(global), console.view);
     let code = runtime.block_on(run::run(console_setup, console.dump_screen));
     drop(startup);
+    if console.dump_screen.is_some() {
+        // The picture is printed and nothing is left running that matters: the process ends without
+        // waiting for the runtime's threads to be told and to stop, one after the other.
+        runtime.shutdown_background();
+    }
     code
 }
 
