@@ -575,12 +575,23 @@ mod tests {
 
     /// The answer read in pieces of `piece` bytes, decoded here up to `here` bytes and on threads after.
     async fn on_threads(text: &[u8], piece: usize, here: usize, stop_at: Option<TokenId>) -> Read {
+        let reader = ParallelReader::new(Arc::new(Ids { stop_at })).decoding_here_at_most(here);
+        read_with(reader, text, piece).await.0
+    }
+
+    /// The answer read by `reader` in pieces of `piece` bytes; with how many batches were handed on.
+    async fn read_with(
+        mut reader: ParallelReader<Ids>,
+        text: &[u8],
+        piece: usize,
+    ) -> (Read, usize) {
         let mut ids = Vec::new();
+        let mut handed = 0;
         let mut each = |made: &mut Vec<TokenId>| {
+            handed += 1;
             ids.append(made);
             Ok(())
         };
-        let mut reader = ParallelReader::new(Arc::new(Ids { stop_at })).decoding_here_at_most(here);
         let mut fed = Ok(());
         for chunk in text.chunks(piece) {
             fed = reader.feed(chunk, &mut each).await;
@@ -595,7 +606,30 @@ mod tests {
         let read = read
             .map(|u| u.iter().map(|t| t.position).collect())
             .map_err(words);
-        (ids, read)
+        ((ids, read), handed)
+    }
+
+    #[tokio::test]
+    async fn an_announced_end_comes_in_smaller_batches_and_reads_the_same() {
+        let text = long_list(4000, None);
+        let expected = alone(text.as_bytes(), None);
+        let announced =
+            |length| ParallelReader::new(Arc::new(Ids { stop_at: None })).expecting(Some(length));
+        let (read, ending) = read_with(announced(text.len()), text.as_bytes(), 65536).await;
+        assert_eq!(read, expected);
+        // Announced twice as long, the answer never comes near its end.
+        let (read, whole) = read_with(announced(2 * text.len()), text.as_bytes(), 65536).await;
+        assert_eq!(read, expected);
+        // The last `ENDING_BYTES` go in eighth-size batches: seven more for each of the two.
+        assert!(
+            ending >= whole + 12,
+            "{ending} batches with its length announced, {whole} with twice that"
+        );
+        // A length that is not the answer's changes only the batches' sizes.
+        for wrong in [text.len() / 2, 0] {
+            let (read, _) = read_with(announced(wrong), text.as_bytes(), 65536).await;
+            assert_eq!(read, expected, "announced {wrong}");
+        }
     }
 
     fn token(id: usize) -> String {
