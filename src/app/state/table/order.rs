@@ -143,7 +143,7 @@ pub(super) fn ordered<'a>(
             let (row_a, row_b) = (&rows[*a as usize], &rows[*b as usize]);
             start_a
                 .cmp(start_b)
-                .then_with(|| cmp_lowercase(text(row_a), text(row_b)))
+                .then_with(|| cmp_lowercase_past_start(text(row_a), text(row_b)))
                 .then_with(|| row_a.token.id.cmp(&row_b.token.id))
                 .then(a.cmp(b))
         };
@@ -246,6 +246,18 @@ fn key_start(text: &str) -> [u8; KEY_START] {
         }
     }
     start
+}
+
+/// `cmp_lowercase` of two texts whose starts (`key_start`) are alike: when both begin with `KEY_START`
+/// ASCII bytes, those are the same once lowercased, and only what follows them is compared. Names of many
+/// tokens often share their first dozen letters ("Analytics bot 1…").
+fn cmp_lowercase_past_start(a: &str, b: &str) -> Ordering {
+    match (a.get(..KEY_START), b.get(..KEY_START)) {
+        (Some(start_a), Some(start_b)) if start_a.is_ascii() && start_b.is_ascii() => {
+            cmp_lowercase(&a[KEY_START..], &b[KEY_START..])
+        }
+        _ => cmp_lowercase(a, b),
+    }
 }
 
 /// Two texts in the order of their lowercased characters.
