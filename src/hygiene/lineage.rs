@@ -64,6 +64,11 @@ type Candidates = smallvec::SmallVec<[usize; 1]>;
 
 /// `"ci deploy"` for `("ci deploy 42", 42)`: the name a reset's new token was named after.
 fn name_before_id(name: &str, id: TokenId) -> Option<&str> {
+    // Most names do not end in their id's last digit: they are passed over without writing the id out.
+    let last_digit = b'0' + (id.unsigned_abs() % 10) as u8;
+    if name.as_bytes().last() != Some(&last_digit) {
+        return None;
+    }
     let mut digits = [0u8; 24];
     let mut end = digits.len();
     let mut rest = id.unsigned_abs();
@@ -94,6 +99,8 @@ mod tests {
     fn the_name_before_the_id_is_found_without_formatting() {
         assert_eq!(name_before_id("ci deploy 42", 42), Some("ci deploy"));
         assert_eq!(name_before_id("ci deploy 42", 4), None);
+        assert_eq!(name_before_id("ci deploy 32", 42), None);
+        assert_eq!(name_before_id("ci deploy 142", 42), None);
         assert_eq!(name_before_id("ci deploy42", 42), None);
         assert_eq!(name_before_id(" 0", 0), Some(""));
         assert_eq!(name_before_id("42", 42), None);

@@ -268,8 +268,8 @@ impl TokenTable {
         if self.sort.column == SortColumn::Access {
             self.ensure_texts();
         }
-        // The resets' successors are found while another core makes the first order: neither reads
-        // what the other makes.
+        // The resets' successors are found while another core makes the first order and the domains'
+        // index: neither reads what the other makes.
         let plan = self.first_order_plan();
         let (rows, accesses) = (&self.rows, &self.orders.accesses);
         let find_successors = || -> Vec<(usize, usize)> {
@@ -284,17 +284,20 @@ impl TokenTable {
                 })
                 .collect()
         };
-        let (successors, first_order) = match plan {
+        let (successors, beside) = match plan {
             Some((column, span, _)) if worth_a_thread(rows.len()) => std::thread::scope(|scope| {
-                let order = std::thread::Builder::new()
+                let beside = std::thread::Builder::new()
                     .name("order".into())
-                    .spawn_scoped(scope, move || ordered(rows, accesses, column, span));
+                    .spawn_scoped(scope, move || {
+                        (ordered(rows, accesses, column, span), DomainIndex::of(rows))
+                    });
                 let successors = find_successors();
-                let order = order.ok().and_then(|o| o.join().ok());
-                (successors, order)
+                let beside = beside.ok().and_then(|b| b.join().ok());
+                (successors, beside)
             }),
             _ => (find_successors(), None),
         };
+        let (first_order, domains) = beside.unzip();
         for &(old, new) in &successors {
             self.rows[old].set_successor(Some(new));
         }
@@ -306,7 +309,7 @@ impl TokenTable {
                 token.expires_at.map(|at| (token.id, at))
             })
             .collect();
-        self.domains = DomainIndex::of(&self.rows);
+        self.domains = domains.unwrap_or_else(|| DomainIndex::of(&self.rows));
         match (plan, first_order) {
             (Some((_, _, first)), Some(order)) => self.set_first_order(order, first),
             _ => self.resort(),
