@@ -3,7 +3,7 @@
 # server, the least any client can do.
 #
 #   benches/wire.sh               # from the repository root; needs hyperfine, curl, python3, /usr/bin/time
-#   TOKENS="10000" ROUNDS=5 benches/wire.sh
+#   TOKENS="10000" ROUNDS=5 benches/wire.sh   # quicker, and less sure
 #   BIN=/tmp/old-build OUT=target/bench-wire-before benches/wire.sh
 #
 # For each N in $TOKENS (default "10000 100000") against `serve --tokens N`:
@@ -18,7 +18,8 @@
 # The machine is shared, so a pair is never timed as "all of A, then all of B": each of $ROUNDS rounds times
 # both commands $RUNS times, the order swapping every round, and the ratio quoted is the median of the
 # rounds' ratios of medians (a burst of load hits both sides of one round). The load average is printed
-# beside the figures.
+# beside the figures. Twelve rounds by default: on two shared cores one round's ratio moves by ±0.2, and
+# the median of five moved by ±0.05 between runs, as much as the margin a ratio near its goal has.
 #
 # The simulator enforces 150 requests per 10 s per token on its own clock; hyperfine's untimed `--prepare`
 # moves that clock 11 s forward before every run, and the script checks the request log for any non-200.
@@ -26,7 +27,7 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 TOKENS=${TOKENS:-10000 100000}
-ROUNDS=${ROUNDS:-5}
+ROUNDS=${ROUNDS:-12}
 RUNS=${RUNS:-5}
 SDK=${SDK:-1}
 LINT=${LINT:-1}
