@@ -64,11 +64,6 @@ type Candidates = smallvec::SmallVec<[usize; 1]>;
 
 /// `"ci deploy"` for `("ci deploy 42", 42)`: the name a reset's new token was named after.
 fn name_before_id(name: &str, id: TokenId) -> Option<&str> {
-    // Most names do not end in their id's last digit: they are passed over without writing the id out.
-    let last_digit = b'0' + (id.unsigned_abs() % 10) as u8;
-    if name.as_bytes().last() != Some(&last_digit) {
-        return None;
-    }
     let mut digits = [0u8; 24];
     let mut end = digits.len();
     let mut rest = id.unsigned_abs();
