@@ -11,6 +11,7 @@ use super::answer::{decode, decode_error, decode_secret_answer};
 use super::error::ApiError;
 use super::models::*;
 use super::plan::PlannedRequest;
+use super::prefault::Prefault;
 use super::ratelimit::RateLimiter;
 use super::secret::Secret;
 use super::transport::{ClientOptions, OpenAnswer, RetryNotice, Transport};
@@ -403,6 +404,13 @@ pub struct TokenListAnswer {
     again: Option<(Transport, String)>,
 }
 
+/// The fewest bytes a token of a list answer takes: its id, name, creator, last digits and resources
+/// with their separators can hardly be shorter.
+const SMALLEST_ELEMENT_BYTES: usize = 64;
+
+/// No more room than this many tokens is taken ahead of the answer, whatever length it announces.
+const MOST_TOKENS_RESERVED: usize = 1 << 22;
+
 /// Why reading a list answer stopped: the answer could not be read, or the reader said stop.
 #[derive(Debug)]
 pub enum ListStop<E> {
@@ -429,12 +437,25 @@ impl TokenListAnswer {
         D: Digest<Made = Vec<T>, Error = std::convert::Infallible>,
     {
         let mut all = Vec::new();
+        if let Some(length) = self.open.announced_length() {
+            // Room for as many tokens as the announced answer could hold, taken once: grown by doubling,
+            // each step would copy what was read so far into new pages. Room never written to is
+            // address space only, and is given back below.
+            let most = (length / SMALLEST_ELEMENT_BYTES).min(MOST_TOKENS_RESERVED);
+            let _ = all.try_reserve_exact(most);
+        }
+        let mut prefault = Prefault::ahead_of(&all);
         let read = self
             .decode_with(digest, |batch| {
                 all.append(batch);
+                if let Some(prefault) = &mut prefault {
+                    prefault.keep_ahead(&all);
+                }
                 Ok(())
             })
             .await;
+        // Done with the room before it is given back.
+        drop(prefault);
         match read {
             Ok(unreadable) => {
                 // Grown by doubling, it may have nearly as much room again as it holds; a large

@@ -6,6 +6,7 @@ pub mod client;
 pub mod error;
 pub mod models;
 pub mod plan;
+pub mod prefault;
 pub mod ratelimit;
 pub mod secret;
 pub mod transport;

@@ -211,3 +211,33 @@ async fn accesses_bulk_update_and_resource_tree() {
     assert!(seen.contains(&(2, "Campaign previews".to_string(), ResourceKind::Sandbox)));
     assert!(seen.contains(&(1, "mail.acme.example".to_string(), ResourceKind::Domain)));
 }
+
+#[tokio::test]
+async fn a_long_list_is_collected_whole_and_in_order_into_room_taken_ahead() {
+    let sim = start_with(mailtrap_tokens::sim::SimOptions {
+        extra_tokens: 20_000,
+        ..mailtrap_tokens::sim::SimOptions::default()
+    })
+    .await;
+    let api = client(&sim);
+    let account = sim.account_id();
+    let collected = api.list_tokens(account).await.unwrap();
+    // The same answer read batch by batch into a list grown as it comes, as a reference.
+    let mut reference = Vec::new();
+    let unreadable = api
+        .token_list_answer(account)
+        .await
+        .unwrap()
+        .decode_with(mailtrap_tokens::api::Made(|token| token), |batch| {
+            reference.append(batch);
+            Ok::<(), std::convert::Infallible>(())
+        })
+        .await
+        .unwrap();
+    assert!(unreadable.is_empty());
+    assert_eq!(collected.len(), seeded_tokens() + 20_000);
+    assert!(
+        collected.iter().eq(reference.iter()),
+        "the same tokens in the same order"
+    );
+}

@@ -35,6 +35,9 @@ pub trait Digest: Send + Sync + 'static {
 /// A batch is handed to a decoder once it holds this much text (about 600 tokens).
 const BATCH_BYTES: usize = 128 * 1024;
 
+/// Room in a batch past its full size, for the element that fills it (most are far shorter).
+const BATCH_SLACK_BYTES: usize = 16 * 1024;
+
 /// How much of a piece is looked through before the batches it filled are handed on.
 const FED_AT_ONCE_BYTES: usize = BATCH_BYTES / 4;
 
@@ -150,6 +153,10 @@ impl<D: Digest> ElementSink for Gather<D> {
         let batch = &mut self.filling;
         if batch.ends.is_empty() {
             batch.first = element.position;
+            // Its room taken once, with space for the element that tips it over: grown by doubling,
+            // each step would copy the batch into new pages.
+            let room = self.batch_bytes + BATCH_SLACK_BYTES;
+            batch.text.reserve(room.saturating_sub(batch.text.len()));
         }
         batch.text.extend_from_slice(element.bytes);
         batch.ends.push((batch.text.len(), element.at));
