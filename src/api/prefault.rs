@@ -10,10 +10,10 @@ use std::sync::mpsc;
 use std::thread::JoinHandle;
 
 /// How far past the rows written the room is kept faulted in.
-const LEAD_BYTES: usize = 512 * 1024;
+const LEAD_BYTES: usize = 256 * 1024;
 
 /// How much room is asked for at once.
-const WINDOW_BYTES: usize = 256 * 1024;
+const WINDOW_BYTES: usize = 64 * 1024;
 
 /// Room for fewer bytes than this is left to fault as it is written: not worth a thread.
 const FEWEST_BYTES: usize = 2 * LEAD_BYTES;
