@@ -3,6 +3,7 @@
 pub mod account_choice;
 pub mod answer;
 pub mod client;
+pub mod cores;
 pub mod error;
 pub mod models;
 pub mod plan;
@@ -15,6 +16,7 @@ pub use account_choice::{AccountChoice, resolve_account};
 pub use client::{
     Client, ListStop, Made, TokenAnswer, TokenListAnswer, bulk_permissions_body, validate_base_url,
 };
+pub use cores::cores;
 pub use error::{ApiError, FieldError};
 pub use models::*;
 pub use plan::PlannedRequest;

@@ -64,6 +64,14 @@ struct Job<D: Digest> {
     room: Option<D::Made>,
 }
 
+/// What a decoder is handed.
+enum Work<D: Digest> {
+    Decode(Job<D>),
+    /// Memory the read is done with, let go there rather than on the reader: a batch's room is
+    /// large enough to be its own mapping, and unmapping one takes tens of microseconds.
+    LetGo(Vec<Batch>, Vec<D::Made>),
+}
+
 /// What a decoder made of one batch.
 struct Decoded<D: Digest> {
     /// The batch, its room to be filled again.
@@ -170,14 +178,14 @@ impl<D: Digest> ElementSink for Gather<D> {
 
 /// The decoder threads: batches go out numbered and come back numbered, in whatever order they finish.
 struct Decoders<D: Digest> {
-    work: mpsc::Sender<Job<D>>,
+    work: mpsc::Sender<Work<D>>,
     done: UnboundedReceiver<(u64, Decoded<D>)>,
 }
 
 impl<D: Digest> Decoders<D> {
     /// `threads` decoders; `None` when no thread could be started, and the batches are decoded here.
     fn start(digest: &Arc<D>, threads: usize) -> Option<Self> {
-        let (work, queue) = mpsc::channel::<Job<D>>();
+        let (work, queue) = mpsc::channel::<Work<D>>();
         let queue = Arc::new(Mutex::new(queue));
         let (finished, done) = unbounded_channel();
         let mut started = 0;
@@ -197,7 +205,7 @@ impl<D: Digest> Decoders<D> {
 /// One decoder thread: batches until the reader goes away.
 fn decoder<D: Digest>(
     digest: &D,
-    queue: &Mutex<mpsc::Receiver<Job<D>>>,
+    queue: &Mutex<mpsc::Receiver<Work<D>>>,
     finished: &UnboundedSender<(u64, Decoded<D>)>,
 ) {
     loop {
@@ -205,13 +213,17 @@ fn decoder<D: Digest>(
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .recv();
-        let Ok(Job {
-            number,
-            batch,
-            room,
-        }) = next
-        else {
-            return;
+        let (number, batch, room) = match next {
+            Ok(Work::Decode(Job {
+                number,
+                batch,
+                room,
+            })) => (number, batch, room),
+            Ok(Work::LetGo(batches, made)) => {
+                drop((batches, made));
+                continue;
+            }
+            Err(_) => return,
         };
         // A decoder that failed must still answer for its batch, or the reader would wait for it.
         let decoded =
@@ -363,7 +375,18 @@ impl<D: Digest> ParallelReader<D> {
             return Err(self.stopped(stop, each).await);
         }
         self.flush(each).await?;
+        self.let_go();
         Ok(self.unreadable)
+    }
+
+    /// Hands the rooms kept for more batches to a decoder to let go: the caller gets its tokens
+    /// without waiting for that.
+    fn let_go(&mut self) {
+        let batches = std::mem::take(&mut self.gather.spare);
+        let made = std::mem::take(&mut self.spare_made);
+        if let Some(decoders) = &self.decoders {
+            let _ = decoders.work.send(Work::LetGo(batches, made));
+        }
     }
 
     /// The answer broke off: what was found before the break is still decoded and handed on (an error
@@ -433,7 +456,7 @@ impl<D: Digest> ParallelReader<D> {
         each: &mut impl FnMut(&mut D::Made) -> Result<(), D::Error>,
     ) -> Result<(), StreamStop<D::Error>> {
         if self.decoders.is_none() {
-            self.threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+            self.threads = crate::api::cores().min(4);
             self.decoders = Decoders::start(&self.digest, self.threads);
         }
         let job = Job {
@@ -443,7 +466,11 @@ impl<D: Digest> ParallelReader<D> {
         };
         self.sent += 1;
         let unsent = match &self.decoders {
-            Some(decoders) => decoders.work.send(job).err().map(|e| e.0),
+            Some(decoders) => match decoders.work.send(Work::Decode(job)) {
+                Ok(()) => None,
+                Err(mpsc::SendError(Work::Decode(job))) => Some(job),
+                Err(mpsc::SendError(Work::LetGo(..))) => None,
+            },
             None => Some(job),
         };
         if let Some(job) = unsent {

@@ -82,7 +82,7 @@ const FIRST_ORDERED_ROWS: usize = 256;
 const ORDERED_BESIDE_ROWS: usize = 4_096;
 
 fn worth_a_thread(rows: usize) -> bool {
-    rows >= ORDERED_BESIDE_ROWS && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1)
+    rows >= ORDERED_BESIDE_ROWS && crate::api::cores() > 1
 }
 
 /// Domain id → the rows that can act on it, so "the last token of a domain" needs no scan of every token.

@@ -366,7 +366,7 @@ fn sorted<K: Send>(
 
 /// Whether sorting in halves is worth a thread: a long list, and a second core to sort on.
 fn worth_halves(len: usize) -> bool {
-    len >= SORTED_IN_HALVES && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1)
+    len >= SORTED_IN_HALVES && crate::api::cores() > 1
 }
 
 #[cfg(test)]
@@ -473,10 +473,7 @@ mod tests {
                 )
             })
             .collect();
-        assert!(
-            worth_halves(rows.len())
-                || std::thread::available_parallelism().is_ok_and(|n| n.get() == 1)
-        );
+        assert!(worth_halves(rows.len()) || crate::api::cores() == 1);
         assert_name_and_creator_orders_match(&rows, &accesses);
     }
 
