@@ -447,6 +447,11 @@ impl TokenListAnswer {
         let mut prefault = Prefault::ahead_of(&all);
         let read = self
             .decode_with(digest, |batch| {
+                if all.capacity() - all.len() < batch.len() {
+                    // The room is outgrown (the answer held more than it announced) and is about to
+                    // move: the helper is done with it first.
+                    prefault = None;
+                }
                 all.append(batch);
                 if let Some(prefault) = &mut prefault {
                     prefault.keep_ahead(&all);

@@ -64,7 +64,7 @@ impl Prefault {
     }
 
     /// Asks for the room past `rows`'s length, up to [`LEAD_BYTES`] ahead; nothing once the vector
-    /// has moved to another allocation.
+    /// has moved to another allocation (the owner drops this before a move it sees coming).
     pub fn keep_ahead<T>(&mut self, rows: &[T]) {
         if rows.as_ptr() as usize != self.start {
             self.requests = None;
@@ -107,9 +107,10 @@ fn populate(from: usize, to: usize) -> bool {
     if end <= first {
         return true;
     }
-    // SAFETY: the range lies within one live allocation (the owner waits for this thread before it
-    // lets the allocation go, see `Drop`). MADV_POPULATE_WRITE only maps its pages, as a write fault
-    // would; it reads and writes nothing in them, so a concurrent write by the owner is not a race.
+    // SAFETY: the range lies within one live allocation: the owner waits for this thread before it
+    // lets the allocation go or moves it (see `Drop`). MADV_POPULATE_WRITE only maps the pages, as a
+    // write fault would; it reads and writes nothing in them, so the owner writing there meanwhile is
+    // no race.
     let rc = unsafe {
         libc::madvise(
             first as *mut libc::c_void,
@@ -188,9 +189,9 @@ mod tests {
             prefault.asked, prefault.room,
             "up to the room's end, not past it"
         );
-        // Moved to another allocation: nothing more is asked.
-        rows.reserve(rows.capacity());
-        prefault.keep_ahead(&rows);
+        // Another allocation (the vector moved): nothing more is asked.
+        let elsewhere = vec![0u8; 16];
+        prefault.keep_ahead(&elsewhere);
         assert!(prefault.requests.is_none());
     }
 

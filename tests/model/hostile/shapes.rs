@@ -380,3 +380,22 @@ async fn answers_of_the_wrong_shape_are_decode_errors() {
         assert!(!err.to_string().chars().any(char::is_control));
     }
 }
+
+#[tokio::test]
+async fn tokens_shorter_than_the_room_taken_ahead_allows_are_all_kept_in_order() {
+    // Room is taken for the announced length ÷ 64 bytes a token; these are 20-odd bytes each, so the
+    // list outgrows it and moves while it is read.
+    let sim = start().await;
+    let body = format!(
+        "[{}]",
+        (1..=40_000)
+            .map(|id| format!(r#"{{"id":{id},"name":"t"}}"#))
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    serve_next(&sim, &body);
+    let list = client(&sim).list_tokens(sim.account_id()).await.unwrap();
+    assert_eq!(list.len(), 40_000);
+    assert!(list.iter().map(|t| t.id).eq(1..=40_000));
+    assert!(list.unreadable.is_empty());
+}
