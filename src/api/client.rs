@@ -448,8 +448,8 @@ impl TokenListAnswer {
         let read = self
             .decode_with(digest, |batch| {
                 if all.capacity() - all.len() < batch.len() {
-                    // The room is outgrown (the answer held more than it announced) and is about to
-                    // move: the helper is done with it first.
+                    // The room is outgrown (shorter tokens than the room was taken for) and is about
+                    // to move: the helper asks for no more of it.
                     prefault = None;
                 }
                 all.append(batch);
@@ -459,7 +459,7 @@ impl TokenListAnswer {
                 Ok(())
             })
             .await;
-        // Done with the room before it is given back.
+        // The helper asks for no more before the room is given back.
         drop(prefault);
         match read {
             Ok(unreadable) => {

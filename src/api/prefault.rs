@@ -6,8 +6,8 @@
 //! (`MADV_POPULATE_WRITE`), which costs less per page than a fault and is done off the reading thread.
 //! The kernel only maps the pages, zeroed as a fault would; what is in them is never touched here.
 
-use std::sync::mpsc;
-use std::thread::JoinHandle;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, mpsc};
 
 /// How far past the rows written the room is kept faulted in.
 const LEAD_BYTES: usize = 256 * 1024;
@@ -26,7 +26,11 @@ pub struct Prefault {
     /// How far the pages have been asked for, from `start`.
     asked: usize,
     requests: Option<mpsc::Sender<(usize, usize)>>,
-    helper: Option<JoinHandle<()>>,
+    /// Set when the room is done with: the helper asks for nothing more.
+    stop: Arc<AtomicBool>,
+    /// Waited for by the tests alone; otherwise the helper ends on its own once told to stop.
+    #[cfg(test)]
+    helper: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Prefault {
@@ -41,22 +45,29 @@ impl Prefault {
             return None;
         }
         let (requests, asked) = mpsc::channel::<(usize, usize)>();
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopped = stop.clone();
         let helper = std::thread::Builder::new()
             .name("list-prefault".into())
             .spawn(move || {
                 for (from, to) in asked {
-                    if !populate(from, to) {
-                        // Not on this kernel: the pages fault as they are written, as without it.
+                    // Told to stop; or not on this kernel, and the pages fault as they are written,
+                    // as without a helper.
+                    if stopped.load(Ordering::Relaxed) || !populate(from, to) {
                         return;
                     }
                 }
             })
             .ok()?;
+        #[cfg(not(test))]
+        drop(helper);
         let mut prefault = Self {
             start: rows.as_ptr() as usize,
             room,
             asked: 0,
             requests: Some(requests),
+            stop,
+            #[cfg(test)]
             helper: Some(helper),
         };
         prefault.keep_ahead(rows);
@@ -88,13 +99,25 @@ impl Prefault {
     }
 }
 
-impl Drop for Prefault {
-    /// Waits for the helper to finish what it was asked, so that no request outlives the room.
-    fn drop(&mut self) {
+impl Prefault {
+    /// Waits for the helper to have asked for all it was asked to.
+    #[cfg(test)]
+    fn finish(mut self) {
         self.requests = None;
         if let Some(helper) = self.helper.take() {
             let _ = helper.join();
         }
+    }
+}
+
+impl Drop for Prefault {
+    /// Tells the helper to stop, without waiting for it: the list's reader would otherwise wait for a
+    /// thread the decoders may be keeping off the cores (up to half a millisecond, traced). A window
+    /// it is already asking for may be mapped after the room is given back, which changes nothing in
+    /// it (see `populate`).
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        self.requests = None;
     }
 }
 
@@ -107,10 +130,10 @@ fn populate(from: usize, to: usize) -> bool {
     if end <= first {
         return true;
     }
-    // SAFETY: the range lies within one live allocation: the owner waits for this thread before it
-    // lets the allocation go or moves it (see `Drop`). MADV_POPULATE_WRITE only maps the pages, as a
-    // write fault would; it reads and writes nothing in them, so the owner writing there meanwhile is
-    // no race.
+    // SAFETY: MADV_POPULATE_WRITE reads and writes nothing in the range: it maps its pages as a write
+    // fault would and leaves what is in them as it is, so the owner writing there meanwhile is no race.
+    // The range was within the room when asked for; if the room has been given back since, the pages
+    // are mapped with their contents untouched, or the call fails where nothing is mapped.
     let rc = unsafe {
         libc::madvise(
             first as *mut libc::c_void,
@@ -163,7 +186,7 @@ mod tests {
         // With: the helper has faulted in the lead before the writes reach it.
         let mut rows: Vec<u8> = Vec::with_capacity(8 << 20);
         let prefault = Prefault::ahead_of(&rows).expect("room of 8 MiB is worth a helper");
-        drop(prefault);
+        prefault.finish();
         let faults = faults_writing(&mut rows, LEAD_BYTES);
         assert!(
             faults <= 4,
