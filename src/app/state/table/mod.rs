@@ -286,14 +286,17 @@ impl TokenTable {
         };
         let (successors, beside) = match plan {
             Some((column, span, _)) if worth_a_thread(rows.len()) => std::thread::scope(|scope| {
-                let beside = std::thread::Builder::new()
-                    .name("order".into())
-                    .spawn_scoped(scope, move || {
-                        (ordered(rows, accesses, column, span), DomainIndex::of(rows))
-                    });
-                let successors = find_successors();
-                let beside = beside.ok().and_then(|b| b.join().ok());
-                (successors, beside)
+                // The longer work stays here: a new thread can wait a while for a core (up to a
+                // millisecond, traced, while the read's threads wind down).
+                let successors = std::thread::Builder::new()
+                    .name("successors".into())
+                    .spawn_scoped(scope, find_successors);
+                let beside = (ordered(rows, accesses, column, span), DomainIndex::of(rows));
+                let successors = match successors.map(|s| s.join()) {
+                    Ok(Ok(successors)) => successors,
+                    _ => find_successors(),
+                };
+                (successors, Some(beside))
             }),
             _ => (find_successors(), None),
         };
