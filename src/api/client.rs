@@ -404,8 +404,8 @@ pub struct TokenListAnswer {
     again: Option<(Transport, String)>,
 }
 
-/// The fewest bytes a token of a list answer takes: its id, name, creator, last digits and resources
-/// with their separators can hardly be shorter.
+/// Room is taken for an announced answer as if each token took this many bytes, fewer than one with
+/// the fields the API sends. A list of shorter tokens outgrows the room and grows as it is read.
 const SMALLEST_ELEMENT_BYTES: usize = 64;
 
 /// No more room than this many tokens is taken ahead of the answer, whatever length it announces.

@@ -74,6 +74,15 @@ impl Prefault {
         Some(prefault)
     }
 
+    /// Waits for the helper to have asked for all it was asked to.
+    #[cfg(test)]
+    fn finish(mut self) {
+        self.requests = None;
+        if let Some(helper) = self.helper.take() {
+            let _ = helper.join();
+        }
+    }
+
     /// Asks for the room past `rows`'s length, up to [`LEAD_BYTES`] ahead; nothing once the vector
     /// has moved to another allocation (the owner drops this before a move it sees coming).
     pub fn keep_ahead<T>(&mut self, rows: &[T]) {
@@ -99,17 +108,6 @@ impl Prefault {
     }
 }
 
-impl Prefault {
-    /// Waits for the helper to have asked for all it was asked to.
-    #[cfg(test)]
-    fn finish(mut self) {
-        self.requests = None;
-        if let Some(helper) = self.helper.take() {
-            let _ = helper.join();
-        }
-    }
-}
-
 impl Drop for Prefault {
     /// Tells the helper to stop, without waiting for it: the list's reader would otherwise wait for a
     /// thread the decoders may be keeping off the cores (up to half a millisecond, traced). A window
@@ -124,6 +122,8 @@ impl Drop for Prefault {
 /// Faults in the whole pages between `from` and `to`; false when the kernel cannot.
 #[cfg(target_os = "linux")]
 fn populate(from: usize, to: usize) -> bool {
+    // Where pages are larger, the kernel refuses a range on 4 KiB bounds and the helper stops, as on a
+    // kernel without the call.
     let page = 4096;
     let first = from.div_ceil(page) * page;
     let end = to / page * page;

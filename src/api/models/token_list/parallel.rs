@@ -163,8 +163,7 @@ impl<D: Digest> ElementSink for Gather<D> {
             batch.first = element.position;
             // Its room taken once, with space for the element that tips it over: grown by doubling,
             // each step would copy the batch into new pages.
-            let room = self.batch_bytes + BATCH_SLACK_BYTES;
-            batch.text.reserve(room.saturating_sub(batch.text.len()));
+            batch.text.reserve(self.batch_bytes + BATCH_SLACK_BYTES);
         }
         batch.text.extend_from_slice(element.bytes);
         batch.ends.push((batch.text.len(), element.at));
@@ -467,9 +466,8 @@ impl<D: Digest> ParallelReader<D> {
         self.sent += 1;
         let unsent = match &self.decoders {
             Some(decoders) => match decoders.work.send(Work::Decode(job)) {
-                Ok(()) => None,
                 Err(mpsc::SendError(Work::Decode(job))) => Some(job),
-                Err(mpsc::SendError(Work::LetGo(..))) => None,
+                _ => None,
             },
             None => Some(job),
         };

@@ -77,8 +77,8 @@ pub struct AccountRows {
 /// A long list's first order places this many rows more than the screen shows (see `TokenTable::resort`).
 const FIRST_ORDERED_ROWS: usize = 256;
 
-/// From this many rows, a new list's first order is made on a thread of its own while this one finds
-/// the resets' successors (below it, the thread's start costs more than the overlap saves).
+/// From this many rows, a new list's resets' successors are found on a thread of its own while this one
+/// makes the first order (below it, the thread's start costs more than the overlap saves).
 const ORDERED_BESIDE_ROWS: usize = 4_096;
 
 fn worth_a_thread(rows: usize) -> bool {
@@ -268,8 +268,8 @@ impl TokenTable {
         if self.sort.column == SortColumn::Access {
             self.ensure_texts();
         }
-        // The resets' successors are found while another core makes the first order and the domains'
-        // index: neither reads what the other makes.
+        // The first order and the domains' index are made while another core finds the resets'
+        // successors: neither reads what the other makes.
         let plan = self.first_order_plan();
         let (rows, accesses) = (&self.rows, &self.orders.accesses);
         let find_successors = || -> Vec<(usize, usize)> {
